@@ -1,0 +1,26 @@
+// Command report merges the JSON reports of Plumbline's checks into one
+// summary, writes it in every format a pipeline needs, and sets the Tekton
+// results of the whole run.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/merge"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, cli.Command{
+		Name:     "report",
+		Synopsis: "[REPORT|GLOB|DIR ...]",
+		Summary:  "Merge the JSON reports of Plumbline checks; a report that is missing is a check that did not run.",
+		Check:    &merge.Check{},
+	}, os.Args[1:], cli.OSEnv())
+	stop()
+	os.Exit(code)
+}

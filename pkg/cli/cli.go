@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/results"
+	"github.com/plumbline/plumbline/pkg/version"
+)
+
+// Exit codes shared by every binary.
+const (
+	ExitPass     = 0
+	ExitFindings = 1
+	ExitBroken   = 2
+)
+
+// Request is what a check is asked to do once flags are parsed.
+type Request struct {
+	Paths  []string // never empty: "." when none were given
+	FailOn report.Threshold
+}
+
+// Check is the part of a binary that differs from the others.
+type Check interface {
+	// Flags registers the check's own flags next to the contract's.
+	Flags(fs *flag.FlagSet)
+	// Run does the work. A non-nil error means the check could not do all
+	// of it (exit 2); if a report comes with the error, it is still written
+	// so that nothing already found is lost.
+	Run(ctx context.Context, req Request) (*report.Report, error)
+}
+
+// Command describes one binary.
+type Command struct {
+	Name     string // as the user types it, e.g. "report"
+	Synopsis string // positional arguments, e.g. "[PATH ...]"
+	Summary  string // one sentence for --help
+	Check    Check
+}
+
+// Env is the process's outside world, so Main can be driven by tests.
+type Env struct {
+	Stdout, Stderr io.Writer
+	// Color allows ANSI colour on stdout (a terminal, and NO_COLOR unset).
+	Color bool
+}
+
+// OSEnv is the real process environment.
+func OSEnv() Env {
+	color := false
+	if fi, err := os.Stdout.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		color = os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+	}
+	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Color: color}
+}
+
+type options struct {
+	format     string
+	reports    reportSpecs
+	failOn     string
+	resultsDir string
+	version    bool
+}
+
+// Main runs cmd with args (without the program name) and returns the exit code.
+func Main(ctx context.Context, cmd Command, args []string, env Env) int {
+	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var o options
+	formats := strings.Join(report.Formats(), ", ")
+	fs.StringVar(&o.format, "format", "text", "write `FORMAT` to stdout: "+formats)
+	fs.Var(&o.reports, "report", "also write `FORMAT=FILE` (repeatable)")
+	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above `LEVEL`: error, warning or never")
+	fs.StringVar(&o.resultsDir, "results-dir", "", "write Tekton results (errors, warnings, status, summary) into `DIR`")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	cmd.Check.Flags(fs)
+
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, fmt.Sprintf(format, a...))
+		return ExitBroken
+	}
+	paths, err := parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		usage(env.Stdout, cmd, fs)
+		return ExitPass
+	}
+	if err != nil {
+		return fail("usage: %v (see %s --help)", err, cmd.Name)
+	}
+	if o.version {
+		fmt.Fprintf(env.Stdout, "%s %s\n", cmd.Name, version.String())
+		return ExitPass
+	}
+	failOn, err := report.ParseThreshold(o.failOn)
+	if err != nil {
+		return fail("usage: --fail-on: %v", err)
+	}
+	stdout, err := report.NewWriter(o.format, report.Options{Color: env.Color})
+	if err != nil {
+		return fail("usage: --format: %v", err)
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+
+	r, runErr := cmd.Check.Run(ctx, Request{Paths: paths, FailOn: failOn})
+	if r == nil {
+		if runErr == nil {
+			runErr = errors.New("no report produced")
+		}
+		return fail("%v", runErr)
+	}
+	if r.Tool == "" {
+		r.Tool = cmd.Name
+	}
+	if r.Version == "" {
+		r.Version = version.String()
+	}
+	r.Finalize(failOn)
+
+	code := ExitPass
+	if !r.Summary.Passed {
+		code = ExitFindings
+	}
+	if err := stdout.Write(env.Stdout, r); err != nil {
+		code = fail("write %s to stdout: %v", o.format, err)
+	}
+	for _, spec := range o.reports {
+		if err := writeFile(spec, r); err != nil {
+			code = fail("%v", err)
+		}
+	}
+	if o.resultsDir != "" {
+		if err := results.Write(o.resultsDir, r); err != nil {
+			code = fail("%v", err)
+		}
+	}
+	if runErr != nil {
+		code = ExitBroken
+		for _, err := range flatten(runErr) {
+			fail("%v", err)
+		}
+	}
+	return code
+}
+
+// flatten splits joined errors so each problem gets its own line.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// parse accepts flags before, between and after paths, as users expect;
+// everything after "--" is a path.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var paths []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return paths, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(paths, rest...), nil
+		}
+		paths = append(paths, rest[0])
+		args = rest[1:]
+	}
+}
+
+func usage(w io.Writer, cmd Command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "usage: %s [flags] %s\n\n%s\n\nflags:\n", cmd.Name, cmd.Synopsis, cmd.Summary)
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, text := flag.UnquoteUsage(f)
+		if arg != "" {
+			arg = " " + arg
+		}
+		if f.DefValue != "" && f.DefValue != "false" {
+			text += fmt.Sprintf(" (default %q)", f.DefValue)
+		}
+		fmt.Fprintf(w, "  --%s%s\n      %s\n", f.Name, arg, text)
+	})
+	fmt.Fprintf(w, "\nexit status: 0 pass, 1 findings at or above --fail-on, 2 usage, configuration or tool failure\n")
+}
+
+// writeFile writes through a temporary file and a rename, so a failed write
+// never leaves a truncated report where a good one was.
+func writeFile(spec reportSpec, r *report.Report) error {
+	w, err := report.NewWriter(spec.format, report.Options{})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(spec.file), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", spec.file, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(spec.file), ".plumbline-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", spec.file, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := w.Write(tmp, r); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", spec.file, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", spec.file, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", spec.file, err)
+	}
+	if err := os.Rename(tmp.Name(), spec.file); err != nil {
+		return fmt.Errorf("write %s: %w", spec.file, err)
+	}
+	return nil
+}

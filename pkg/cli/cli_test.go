@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// check is a test double of a check: the contract's logic is what is
+// tested here; real checks are tested against real tools in their packages.
+type check struct {
+	findings []report.Finding
+	err      error
+	noReport bool
+	got      Request
+}
+
+func (c *check) Flags(*flag.FlagSet) {}
+
+func (c *check) Run(_ context.Context, req Request) (*report.Report, error) {
+	c.got = req
+	if c.noReport {
+		return nil, c.err
+	}
+	return &report.Report{Tool: "t", Findings: c.findings}, c.err
+}
+
+func run(t *testing.T, c *check, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Main(context.Background(), Command{Name: "t", Check: c}, args, Env{Stdout: &out, Stderr: &errOut})
+	return code, out.String(), errOut.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	warning := []report.Finding{{Rule: "r", Severity: report.Warning, Message: "m"}}
+	errorF := []report.Finding{{Rule: "r", Severity: report.Error, Message: "m"}}
+	tests := []struct {
+		name  string
+		check check
+		args  []string
+		want  int
+	}{
+		{"clean", check{}, nil, ExitPass},
+		{"warning under default threshold", check{findings: warning}, nil, ExitPass},
+		{"warning with --fail-on warning", check{findings: warning}, []string{"--fail-on", "warning"}, ExitFindings},
+		{"error", check{findings: errorF}, nil, ExitFindings},
+		{"error with --fail-on never", check{findings: errorF}, []string{"--fail-on=never"}, ExitPass},
+		{"tool failure beats findings", check{findings: errorF, err: errors.New("terraform crashed")}, nil, ExitBroken},
+		{"tool failure without report", check{noReport: true, err: errors.New("boom")}, nil, ExitBroken},
+		{"no report and no error", check{noReport: true}, nil, ExitBroken},
+		{"bad flag", check{}, []string{"--nope"}, ExitBroken},
+		{"bad threshold", check{}, []string{"--fail-on", "notes"}, ExitBroken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, &tt.check, tt.args...)
+			if code != tt.want {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tt.want, stderr)
+			}
+			if code == ExitBroken && (!strings.HasPrefix(stderr, "t: ") || strings.Count(stderr, "\n") != 1) {
+				t.Errorf("stderr %q: want one line starting with the tool name", stderr)
+			}
+		})
+	}
+}
+
+func TestPaths(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"."}},
+		{[]string{"a", "--format", "json", "b"}, []string{"a", "b"}},
+		{[]string{"--fail-on=never", "a"}, []string{"a"}},
+		{[]string{"a", "--", "--format", "-x"}, []string{"a", "--format", "-x"}},
+	}
+	for _, tt := range tests {
+		c := &check{}
+		if code, _, stderr := run(t, c, tt.args...); code != ExitPass {
+			t.Fatalf("%q: exit %d: %s", tt.args, code, stderr)
+		}
+		if diff := cmp.Diff(tt.want, c.got.Paths); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
+		}
+	}
+}
+
+// A check that fails part-way still gets its findings written: nothing lost.
+func TestPartialReportIsWritten(t *testing.T) {
+	dir := t.TempDir()
+	c := &check{findings: []report.Finding{{Rule: "r", Severity: report.Error, Message: "m"}}, err: errors.Join(errors.New("module a: crashed"), errors.New("module b: crashed"))}
+	code, _, stderr := run(t, c, "--report", "json="+filepath.Join(dir, "sub", "r.json"), "--results-dir", filepath.Join(dir, "res"))
+	if code != ExitBroken {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	if want := "t: module a: crashed\nt: module b: crashed\n"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "sub", "r.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Decode("r.json", data)
+	if err != nil || len(r.Findings) != 1 {
+		t.Fatalf("report not written intact: %v %+v", err, r)
+	}
+	status, _ := os.ReadFile(filepath.Join(dir, "res", "status"))
+	if string(status) != "fail" {
+		t.Errorf("status result %q, want fail", status)
+	}
+}
+
+func TestReportFileNotPartial(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "r.json")
+	if err := os.WriteFile(target, []byte("previous"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A directory where the report should go: the write fails cleanly.
+	code, _, stderr := run(t, &check{}, "--report", "json="+filepath.Join(target, "x.json"))
+	if code != ExitBroken || !strings.Contains(stderr, "write ") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "previous" {
+		t.Errorf("existing file changed to %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}

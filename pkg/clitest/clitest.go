@@ -1,0 +1,62 @@
+// Package clitest runs a binary's txtar scripts with testscript and gives
+// them the commands every Plumbline CLI test needs.
+package clitest
+
+import (
+	"errors"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// Run runs the scripts in dir. Scripts call the binary by name, as
+// registered with testscript.Main in the test's TestMain.
+func Run(t *testing.T, dir string) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 dir,
+		RequireExplicitExec: true,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": exits, "result": result},
+	})
+}
+
+// exits N PROG ARGS... runs PROG and fails unless it exits with N, and
+// unless stderr is free of Go panics: the exit code is our contract.
+func exits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: bad code %q", args[0])
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("exits: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+	if s := ts.ReadFile("stderr"); strings.Contains(s, "goroutine ") || strings.Contains(s, "panic:") {
+		ts.Fatalf("%s printed a stack trace", args[1])
+	}
+}
+
+// result FILE VALUE checks a Tekton result file byte for byte: txtar files
+// end in a newline, result files must not.
+func result(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: result FILE VALUE")
+	}
+	got := ts.ReadFile(args[0])
+	if (got == args[1]) == neg {
+		ts.Fatalf("result %s = %q, want %q", args[0], got, args[1])
+	}
+}

@@ -1,0 +1,219 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"unicode/utf8"
+)
+
+// ParseError points at the place in a report file that could not be read.
+type ParseError struct {
+	File   string
+	Line   int
+	Column int
+	Msg    string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+// Decode reads a report in the JSON form documented in docs/report-format.md.
+// Unknown fields are ignored so newer producers stay readable; missing or
+// malformed required fields are a *ParseError naming the line.
+func Decode(name string, data []byte) (*Report, error) {
+	d := &decoder{name: name, data: data, dec: json.NewDecoder(bytes.NewReader(data))}
+	r, err := d.report()
+	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			return nil, pe
+		}
+		return nil, d.errAt(d.dec.InputOffset(), "%s", cleanJSONError(err))
+	}
+	return r, nil
+}
+
+type decoder struct {
+	name string
+	data []byte
+	dec  *json.Decoder
+}
+
+func (d *decoder) report() (*Report, error) {
+	if err := d.delim('{', "a JSON object"); err != nil {
+		return nil, err
+	}
+	r := &Report{}
+	var seenTool, seenFindings bool
+	for d.dec.More() {
+		start := d.next()
+		tok, err := d.dec.Token()
+		if err != nil {
+			return nil, d.wrap(start, err)
+		}
+		key, _ := tok.(string)
+		start = d.next()
+		switch key {
+		case "tool":
+			seenTool = true
+			err = d.value(start, &r.Tool)
+		case "version":
+			err = d.value(start, &r.Version)
+		case "summary":
+			err = d.value(start, &r.Summary)
+		case "checks":
+			err = d.value(start, &r.Checks)
+		case "findings":
+			seenFindings = true
+			r.Findings, err = d.findings()
+		default:
+			var skip json.RawMessage
+			err = d.value(start, &skip)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := d.delim('}', "end of object"); err != nil {
+		return nil, err
+	}
+	if end := d.next(); end < int64(len(d.data)) {
+		return nil, d.errAt(end, "unexpected data after the report object")
+	}
+	switch {
+	case !seenTool || strings.TrimSpace(r.Tool) == "":
+		return nil, d.errAt(0, `missing "tool": not a Plumbline report`)
+	case !seenFindings:
+		return nil, d.errAt(0, `missing "findings": not a Plumbline report`)
+	}
+	for i, c := range r.Checks {
+		if c.Tool == "" {
+			return nil, d.errAt(0, "checks[%d]: missing tool", i)
+		}
+	}
+	return r, nil
+}
+
+func (d *decoder) findings() ([]Finding, error) {
+	if err := d.delim('[', `"findings" as an array`); err != nil {
+		return nil, err
+	}
+	fs := []Finding{}
+	for i := 0; d.dec.More(); i++ {
+		start := d.next()
+		var f Finding
+		if err := d.value(start, &f); err != nil {
+			return nil, err
+		}
+		if msg := validate(f); msg != "" {
+			return nil, d.errAt(start, "finding %d: %s", i, msg)
+		}
+		fs = append(fs, f)
+	}
+	return fs, d.delim(']', "end of findings")
+}
+
+func validate(f Finding) string {
+	switch {
+	case strings.TrimSpace(f.Rule) == "":
+		return "missing rule"
+	case f.Severity == 0:
+		return "missing severity"
+	case strings.TrimSpace(f.Message) == "":
+		return "missing message"
+	case f.Line < 0 || f.Column < 0 || f.EndLine < 0 || f.EndColumn < 0:
+		return "negative line or column"
+	case f.EndLine != 0 && f.EndLine < f.Line:
+		return fmt.Sprintf("endLine %d before line %d", f.EndLine, f.Line)
+	case path.IsAbs(f.File) || strings.HasPrefix(f.File, `\`):
+		return fmt.Sprintf("file %q is absolute; reports hold paths relative to the scanned root", f.File)
+	}
+	return ""
+}
+
+// value decodes one JSON value that starts at offset start.
+func (d *decoder) value(start int64, v any) error {
+	err := d.dec.Decode(v)
+	if err == nil {
+		return nil
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		// te.Offset is relative to a buffer the decoder keeps to itself;
+		// point at the value being decoded instead.
+		field := te.Field
+		if field == "" {
+			field = "value"
+		}
+		return d.errAt(start, "%s: want %s, got %s", field, te.Type, te.Value)
+	}
+	return d.wrap(start, err)
+}
+
+func (d *decoder) delim(want json.Delim, what string) error {
+	start := d.next()
+	tok, err := d.dec.Token()
+	if err != nil {
+		return d.wrap(start, err)
+	}
+	if got, ok := tok.(json.Delim); !ok || got != want {
+		return d.errAt(start, "want %s", what)
+	}
+	return nil
+}
+
+// wrap positions a decoding error: syntax errors carry their own offset,
+// others are placed at start.
+func (d *decoder) wrap(start int64, err error) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return d.errAt(se.Offset, "%s", se.Error())
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return d.errAt(int64(len(d.data)), "unexpected end of file")
+	}
+	return d.errAt(start, "%s", cleanJSONError(err))
+}
+
+// next returns the offset of the next value, past white space and a comma.
+func (d *decoder) next() int64 {
+	off := d.dec.InputOffset()
+	for off < int64(len(d.data)) {
+		switch d.data[off] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			off++
+			continue
+		}
+		break
+	}
+	return off
+}
+
+func (d *decoder) errAt(off int64, format string, args ...any) *ParseError {
+	line, col := position(d.data, off)
+	return &ParseError{File: d.name, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// position turns a byte offset into a 1-based line and a column in runes.
+func position(data []byte, off int64) (line, col int) {
+	off = max(0, min(off, int64(len(data))))
+	before := data[:off]
+	line = bytes.Count(before, []byte{'\n'}) + 1
+	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	return line, utf8.RuneCount(before) + 1
+}
+
+func cleanJSONError(err error) string {
+	return strings.TrimPrefix(err.Error(), "json: ")
+}

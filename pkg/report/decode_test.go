@@ -1,0 +1,102 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     report.ParseError
+	}{
+		{"empty", ``, report.ParseError{Line: 1, Column: 1, Msg: "unexpected end of file"}},
+		{"not an object", `[1]`, report.ParseError{Line: 1, Column: 1, Msg: "want a JSON object"}},
+		{"syntax", "{\n  \"tool\": \"x\",\n  \"findings\": [}\n", report.ParseError{Line: 3, Column: 16, Msg: "invalid character '}' looking for beginning of value"}},
+		{"no tool", `{"findings": []}`, report.ParseError{Line: 1, Column: 1, Msg: `missing "tool": not a Plumbline report`}},
+		{"no findings", `{"tool": "x"}`, report.ParseError{Line: 1, Column: 1, Msg: `missing "findings": not a Plumbline report`}},
+		{"findings not array", `{"tool": "x", "findings": {}}`, report.ParseError{Line: 1, Column: 27, Msg: `want "findings" as an array`}},
+		{"tool not string", "{\n\"tool\": 7, \"findings\": []}", report.ParseError{Line: 2, Column: 9, Msg: "value: want string, got number"}},
+		{"bad severity", "{\"tool\": \"x\", \"findings\": [\n  {\"rule\": \"r\", \"severity\": \"fatal\", \"message\": \"m\"}]}", report.ParseError{Line: 2, Column: 3, Msg: `unknown severity "fatal" (want error, warning or note)`}},
+		{"no rule", "{\"tool\": \"x\", \"findings\": [{\"rule\": \"r\", \"severity\": \"note\", \"message\": \"m\"},\n {\"severity\": \"note\", \"message\": \"m\"}]}", report.ParseError{Line: 2, Column: 2, Msg: "finding 1: missing rule"}},
+		{"line type", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "line": "3"}]}`, report.ParseError{Line: 1, Column: 28, Msg: "line: want int, got string"}},
+		{"absolute file", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "file": "/etc/passwd"}]}`, report.ParseError{Line: 1, Column: 28, Msg: `finding 0: file "/etc/passwd" is absolute; reports hold paths relative to the scanned root`}},
+		{"end before start", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "line": 5, "endLine": 2}]}`, report.ParseError{Line: 1, Column: 28, Msg: "finding 0: endLine 2 before line 5"}},
+		{"trailing", `{"tool": "x", "findings": []} {}`, report.ParseError{Line: 1, Column: 31, Msg: "unexpected data after the report object"}},
+		{"truncated", `{"tool": "x", "findings": [{"rule": "r"`, report.ParseError{Line: 1, Column: 40, Msg: "unexpected end of file"}},
+		{"unicode column", "{\"tool\": \"é\", \"findings\": [}", report.ParseError{Line: 1, Column: 28, Msg: "invalid character '}' looking for beginning of value"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := report.Decode("r.json", []byte(tt.in))
+			var pe *report.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Decode error = %v, want a *ParseError", err)
+			}
+			tt.want.File = "r.json"
+			if diff := cmp.Diff(&tt.want, pe); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDecodeIgnoresUnknownFields(t *testing.T) {
+	in := `{"tool": "x", "schema": 2, "findings": [{"rule": "r", "severity": "warning", "message": "m", "extra": [1, {"a": null}]}]}`
+	r, err := report.Decode("r.json", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &report.Report{Tool: "x", Findings: []report.Finding{{Rule: "r", Severity: report.Warning, Message: "m"}}}
+	if diff := cmp.Diff(want, r); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// FuzzDecode checks Decode against encoding/json as a slow reference: it
+// never panics, accepts only valid JSON, rejects what encoding/json cannot
+// read into a Report, and what it accepts survives a write and a re-read.
+func FuzzDecode(f *testing.F) {
+	for _, seed := range []string{
+		`{"tool":"x","version":"1","summary":{"errors":1,"files":2,"passed":false},"findings":[{"rule":"r","severity":"error","message":"m","file":"a.tf","line":1,"column":2,"endLine":3,"endColumn":4,"snippet":"s","help":"h"}]}`,
+		`{"tool":"report","findings":[],"checks":[{"tool":"a","source":"a.json","status":"missing","summary":{}}]}`,
+		`{"tool":"x","findings":[{"rule":"r","severity":"note","message":"m","tool":"y"}]}`,
+		`{"tool": 1}`, `[]`, `{"tool":"x","findings":[],"checks":[]}`, `{`, `{"tool":"x","findings":null}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := report.Decode("fuzz.json", data)
+		if err != nil {
+			var pe *report.ParseError
+			if !errors.As(err, &pe) || pe.Line < 1 || pe.Column < 1 {
+				t.Fatalf("error without a position: %v", err)
+			}
+			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("accepted invalid JSON %q", data)
+		}
+		var ref report.Report
+		if err := json.Unmarshal(data, &ref); err != nil {
+			t.Fatalf("accepted what encoding/json rejects (%v): %q", err, data)
+		}
+		var buf bytes.Buffer
+		if err := (&report.JSON{}).Write(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		back, err := report.Decode("again.json", buf.Bytes())
+		if err != nil {
+			t.Fatalf("cannot re-read own output: %v\n%s", err, buf.String())
+		}
+		if diff := cmp.Diff(r, back, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("round trip (-first +second):\n%s", diff)
+		}
+	})
+}

@@ -1,0 +1,86 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Markdown is a pull-request comment: a verdict, a table of checks and the
+// first findings. It stays under GitHub's 65,536-character comment limit.
+type Markdown struct {
+	MaxFindings int
+}
+
+var _ Writer = (*Markdown)(nil)
+
+const (
+	defaultMaxFindings = 50
+	markdownBudget     = 60000
+)
+
+func (m *Markdown) Write(w io.Writer, r *Report) error {
+	var b strings.Builder
+	icon := "✅"
+	if !r.Summary.Passed {
+		icon = "❌"
+	}
+	fmt.Fprintf(&b, "### %s %s: %s\n\n", icon, mdCell(r.Tool), Counts(r.Summary, len(r.Checks)))
+	b.WriteString("| Check | Version | Status | Errors | Warnings | Notes | Files |\n")
+	b.WriteString("|---|---|---|---:|---:|---:|---:|\n")
+	checks := r.Checks
+	if len(checks) == 0 {
+		checks = []Check{{Tool: r.Tool, Version: r.Version, Status: Ran, Summary: r.Summary}}
+	}
+	for _, c := range checks {
+		s := c.Summary
+		switch c.Status {
+		case Ran:
+			status := "✅ pass"
+			if !s.Passed {
+				status = "❌ fail"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %d |\n",
+				mdCell(c.Tool), mdCell(c.Version), status, s.Errors, s.Warnings, s.Notes, s.Files)
+		case Missing:
+			fmt.Fprintf(&b, "| %s | | ⚠️ did not run | | | | |\n", mdCell(c.Tool))
+		default:
+			fmt.Fprintf(&b, "| %s | | ❌ unreadable report | | | | |\n", mdCell(c.Tool))
+		}
+	}
+	if len(r.Findings) > 0 {
+		limit := m.MaxFindings
+		if limit <= 0 {
+			limit = defaultMaxFindings
+		}
+		fmt.Fprintf(&b, "\n<details open><summary>Findings</summary>\n\n")
+		b.WriteString("| Severity | Location | Rule | Message |\n|---|---|---|---|\n")
+		shown := 0
+		for _, f := range r.Findings {
+			row := fmt.Sprintf("| %s | %s | %s | %s |\n",
+				f.Severity, mdCode(f.Location()), mdCode(f.Rule), mdCell(oneLine(f.Message)))
+			if shown == limit || b.Len()+len(row) > markdownBudget {
+				break
+			}
+			b.WriteString(row)
+			shown++
+		}
+		if rest := len(r.Findings) - shown; rest > 0 {
+			fmt.Fprintf(&b, "\n… and %s more in the full report.\n", plural(rest, "finding"))
+		}
+		b.WriteString("\n</details>\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var mdEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ", "`", "'")
+
+func mdCell(s string) string { return mdEscaper.Replace(s) }
+
+func mdCode(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + mdCell(s) + "`"
+}

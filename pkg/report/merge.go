@@ -1,0 +1,84 @@
+package report
+
+import (
+	"path"
+	"strings"
+)
+
+// Rule ids the merge itself reports.
+const (
+	RuleCheckMissing  = "report/check-missing"
+	RuleReportInvalid = "report/report-invalid"
+)
+
+// Input is one report to merge: a decoded report, or why there is none.
+type Input struct {
+	// Source is the file (or pattern) the report was expected at.
+	Source string
+	Report *Report
+	// Err is set when the file exists but cannot be read as a report.
+	Err error
+}
+
+// MergeOptions says who merges and how absent reports count.
+type MergeOptions struct {
+	Tool, Version string
+	// Missing is the severity of a report that does not exist: a check that
+	// did not run is never silently skipped.
+	Missing Severity
+	FailOn  Threshold
+}
+
+// Merge combines reports into one whose Checks list every input, so a
+// missing or unreadable report is visible in every output format.
+func Merge(inputs []Input, o MergeOptions) *Report {
+	out := &Report{Tool: o.Tool, Version: o.Version, Findings: []Finding{}, Checks: []Check{}}
+	for _, in := range inputs {
+		switch {
+		case in.Err != nil:
+			out.Checks = append(out.Checks, Check{Tool: toolFromSource(in.Source), Source: in.Source, Status: Invalid})
+			out.Findings = append(out.Findings, Finding{
+				Rule: RuleReportInvalid, Severity: Error, Tool: o.Tool,
+				Message: "cannot read report: " + in.Err.Error(),
+			})
+		case in.Report == nil:
+			tool := toolFromSource(in.Source)
+			out.Checks = append(out.Checks, Check{Tool: tool, Source: in.Source, Status: Missing})
+			out.Findings = append(out.Findings, Finding{
+				Rule: RuleCheckMissing, Severity: o.Missing, Tool: o.Tool,
+				Message: tool + " did not run: no report at " + in.Source,
+			})
+		case len(in.Report.Checks) > 0:
+			// An already merged report: keep its checks and their origins.
+			out.Checks = append(out.Checks, in.Report.Checks...)
+			for _, f := range in.Report.Findings {
+				f.Tool = in.Report.ToolOf(f)
+				out.Findings = append(out.Findings, f)
+			}
+		default:
+			r := *in.Report
+			r.Findings = append([]Finding(nil), r.Findings...)
+			for i := range r.Findings {
+				r.Findings[i].Tool = r.ToolOf(r.Findings[i])
+			}
+			r.Finalize(o.FailOn)
+			out.Checks = append(out.Checks, Check{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: Ran, Summary: r.Summary})
+			out.Findings = append(out.Findings, r.Findings...)
+		}
+	}
+	for _, c := range out.Checks {
+		out.Summary.Files += c.Summary.Files
+	}
+	out.Finalize(o.FailOn)
+	return out
+}
+
+// toolFromSource names a check after its report file: reports/terraform-validate.json
+// is terraform-validate's.
+func toolFromSource(src string) string {
+	if strings.ContainsAny(src, "*?[") {
+		return src // a pattern names no one check
+	}
+	base := path.Base(strings.ReplaceAll(src, `\`, "/"))
+	return strings.TrimSuffix(base, path.Ext(base))
+}

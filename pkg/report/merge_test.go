@@ -1,0 +1,102 @@
+package report_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+func TestMerge(t *testing.T) {
+	tf := &report.Report{Tool: "terraform-validate", Version: "1.0", Summary: report.Summary{Files: 3, Errors: 99}, Findings: []report.Finding{
+		{Rule: "terraform/a", Severity: report.Warning, Message: "w", File: "b.tf", Line: 2},
+		{Rule: "terraform/b", Severity: report.Error, Message: "e", File: "a.tf", Line: 1},
+	}}
+	opts := report.MergeOptions{Tool: "report", Version: "0.1", Missing: report.Warning, FailOn: report.Threshold(report.Error)}
+	tests := []struct {
+		name   string
+		inputs []report.Input
+		opts   report.MergeOptions
+		want   *report.Report
+	}{
+		{
+			name:   "counts come from findings, not from the input summary",
+			inputs: []report.Input{{Source: "r/tf.json", Report: tf}},
+			opts:   opts,
+			want: &report.Report{Tool: "report", Version: "0.1",
+				Summary: report.Summary{Errors: 1, Warnings: 1, Files: 3},
+				Findings: []report.Finding{
+					{Rule: "terraform/b", Severity: report.Error, Message: "e", File: "a.tf", Line: 1, Tool: "terraform-validate"},
+					{Rule: "terraform/a", Severity: report.Warning, Message: "w", File: "b.tf", Line: 2, Tool: "terraform-validate"},
+				},
+				Checks: []report.Check{{Tool: "terraform-validate", Version: "1.0", Source: "r/tf.json", Status: report.Ran, Summary: report.Summary{Errors: 1, Warnings: 1, Files: 3}}},
+			},
+		},
+		{
+			name:   "a missing report is a check that did not run",
+			inputs: []report.Input{{Source: "r/dns-zone-diff.json"}},
+			opts:   report.MergeOptions{Tool: "report", Missing: report.Error, FailOn: report.Threshold(report.Error)},
+			want: &report.Report{Tool: "report",
+				Summary:  report.Summary{Errors: 1},
+				Findings: []report.Finding{{Rule: report.RuleCheckMissing, Severity: report.Error, Tool: "report", Message: "dns-zone-diff did not run: no report at r/dns-zone-diff.json"}},
+				Checks:   []report.Check{{Tool: "dns-zone-diff", Source: "r/dns-zone-diff.json", Status: report.Missing}},
+			},
+		},
+		{
+			name:   "an unreadable report is an error with its reason",
+			inputs: []report.Input{{Source: "r/x.json", Err: errors.New("r/x.json:1:1: want a JSON object")}},
+			opts:   report.MergeOptions{Tool: "report", Missing: report.Note, FailOn: report.Never},
+			want: &report.Report{Tool: "report",
+				Summary:  report.Summary{Errors: 1, Passed: true},
+				Findings: []report.Finding{{Rule: report.RuleReportInvalid, Severity: report.Error, Tool: "report", Message: "cannot read report: r/x.json:1:1: want a JSON object"}},
+				Checks:   []report.Check{{Tool: "x", Source: "r/x.json", Status: report.Invalid}},
+			},
+		},
+		{
+			name: "a merged report merges again without losing origins",
+			inputs: []report.Input{{Source: "merged.json", Report: &report.Report{Tool: "report",
+				Findings: []report.Finding{{Rule: "r", Severity: report.Note, Message: "n", Tool: "policy-check"}},
+				Checks:   []report.Check{{Tool: "policy-check", Source: "p.json", Status: report.Ran, Summary: report.Summary{Notes: 1, Files: 2, Passed: true}}},
+			}}},
+			opts: opts,
+			want: &report.Report{Tool: "report", Version: "0.1",
+				Summary:  report.Summary{Notes: 1, Files: 2, Passed: true},
+				Findings: []report.Finding{{Rule: "r", Severity: report.Note, Message: "n", Tool: "policy-check"}},
+				Checks:   []report.Check{{Tool: "policy-check", Source: "p.json", Status: report.Ran, Summary: report.Summary{Notes: 1, Files: 2, Passed: true}}},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := report.Merge(tt.inputs, tt.opts)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	if tf.Findings[0].Tool != "" {
+		t.Error("Merge changed its input's findings")
+	}
+}
+
+func TestThresholds(t *testing.T) {
+	s := report.Summary{Warnings: 1}
+	for _, tt := range []struct {
+		flag string
+		pass bool
+	}{{"error", true}, {"warning", false}, {"never", true}} {
+		th, err := report.ParseThreshold(tt.flag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Passes(th); got != tt.pass {
+			t.Errorf("--fail-on %s with one warning: pass = %v, want %v", tt.flag, got, tt.pass)
+		}
+	}
+	for _, bad := range []string{"note", "Error", "", "fatal"} {
+		if _, err := report.ParseThreshold(bad); err == nil {
+			t.Errorf("ParseThreshold(%q) accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Severity orders findings: note < warning < error.
+type Severity int
+
+const (
+	Note Severity = iota + 1
+	Warning
+	Error
+)
+
+var severityNames = map[Severity]string{Note: "note", Warning: "warning", Error: "error"}
+
+func (s Severity) String() string {
+	if n, ok := severityNames[s]; ok {
+		return n
+	}
+	return fmt.Sprintf("severity(%d)", int(s))
+}
+
+// ParseSeverity accepts the names used in reports and on the command line.
+func ParseSeverity(s string) (Severity, error) {
+	for sev, name := range severityNames {
+		if s == name {
+			return sev, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning or note)", s)
+}
+
+func (s Severity) MarshalText() ([]byte, error) {
+	if _, ok := severityNames[s]; !ok {
+		return nil, fmt.Errorf("invalid severity %d", int(s))
+	}
+	return []byte(s.String()), nil
+}
+
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Finding is one problem a check found. File is relative to the scanned root
+// and uses forward slashes, so reports from different machines compare equal.
+type Finding struct {
+	Rule      string   `json:"rule"`
+	Severity  Severity `json:"severity"`
+	Message   string   `json:"message"`
+	File      string   `json:"file,omitempty"`
+	Line      int      `json:"line,omitempty"`
+	Column    int      `json:"column,omitempty"`
+	EndLine   int      `json:"endLine,omitempty"`
+	EndColumn int      `json:"endColumn,omitempty"`
+	Snippet   string   `json:"snippet,omitempty"`
+	Help      string   `json:"help,omitempty"`
+	// Tool is set on merged reports only, to keep each finding's origin.
+	Tool string `json:"tool,omitempty"`
+}
+
+// Summary counts findings. Passed is the verdict under the threshold the
+// producing tool ran with.
+type Summary struct {
+	Errors   int  `json:"errors"`
+	Warnings int  `json:"warnings"`
+	Notes    int  `json:"notes"`
+	Files    int  `json:"files"`
+	Passed   bool `json:"passed"`
+}
+
+// Status says whether a check in a merged report produced a usable report.
+type Status string
+
+const (
+	Ran     Status = "ran"
+	Missing Status = "missing" // no report file: the check did not run
+	Invalid Status = "invalid" // a report file that could not be read
+)
+
+// Check is one input of a merged report.
+type Check struct {
+	Tool    string  `json:"tool"`
+	Version string  `json:"version,omitempty"`
+	Source  string  `json:"source"`
+	Status  Status  `json:"status"`
+	Summary Summary `json:"summary"`
+}
+
+// Report is what every check produces and what writers render.
+type Report struct {
+	Tool     string    `json:"tool"`
+	Version  string    `json:"version"`
+	Summary  Summary   `json:"summary"`
+	Findings []Finding `json:"findings"`
+	// Checks lists the merged inputs; empty for a single check's report.
+	Checks []Check `json:"checks,omitempty"`
+}
+
+// Threshold is the lowest severity that fails a run; 0 means never fail.
+type Threshold Severity
+
+const Never Threshold = 0
+
+// ParseThreshold reads a --fail-on value.
+func ParseThreshold(s string) (Threshold, error) {
+	if s == "never" {
+		return Never, nil
+	}
+	sev, err := ParseSeverity(s)
+	if err != nil || sev == Note {
+		return 0, fmt.Errorf("unknown threshold %q (want error, warning or never)", s)
+	}
+	return Threshold(sev), nil
+}
+
+func (t Threshold) String() string {
+	if t == Never {
+		return "never"
+	}
+	return Severity(t).String()
+}
+
+// Finalize sorts the findings and recomputes the counts and the verdict, so a
+// report never disagrees with its own findings.
+func (r *Report) Finalize(failOn Threshold) {
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	Sort(r.Findings)
+	r.Summary.Errors, r.Summary.Warnings, r.Summary.Notes = 0, 0, 0
+	for _, f := range r.Findings {
+		switch f.Severity {
+		case Error:
+			r.Summary.Errors++
+		case Warning:
+			r.Summary.Warnings++
+		case Note:
+			r.Summary.Notes++
+		}
+	}
+	r.Summary.Passed = r.Summary.Passes(failOn)
+}
+
+// Passes reports whether no finding reaches the threshold.
+func (s Summary) Passes(failOn Threshold) bool {
+	switch failOn {
+	case Threshold(Error):
+		return s.Errors == 0
+	case Threshold(Warning):
+		return s.Errors == 0 && s.Warnings == 0
+	}
+	return true
+}
+
+// Sort orders findings by file, position, rule and message: stable output
+// makes reports diffable and golden files possible.
+func Sort(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			strings.Compare(a.Tool, b.Tool),
+			strings.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Column, b.Column),
+			strings.Compare(a.Rule, b.Rule),
+			strings.Compare(a.Message, b.Message),
+		)
+	})
+}
+
+// Location renders file:line:column, leaving out what is unknown.
+func (f Finding) Location() string {
+	var b strings.Builder
+	b.WriteString(f.File)
+	if f.Line > 0 {
+		fmt.Fprintf(&b, ":%d", f.Line)
+		if f.Column > 0 {
+			fmt.Fprintf(&b, ":%d", f.Column)
+		}
+	}
+	return b.String()
+}
+
+// ToolOf returns the tool a finding came from within r.
+func (r *Report) ToolOf(f Finding) string {
+	return cmp.Or(f.Tool, r.Tool)
+}

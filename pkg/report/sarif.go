@@ -1,0 +1,164 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/url"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+)
+
+// InformationURI is where SARIF consumers send people to learn about a tool.
+const InformationURI = "https://github.com/plumbline/plumbline"
+
+// FingerprintKey names our partialFingerprints entry. Bump its version if the
+// hash input ever changes, or code scanning reopens every alert.
+const FingerprintKey = "plumbline/v1"
+
+// SARIF writes SARIF 2.1.0 for GitHub code scanning: one run per tool, one
+// rule per rule id, repo-relative URIs. GitHub rejects a whole upload if one
+// result lacks a location, so findings without a file become the run's tool
+// execution notifications instead of results.
+type SARIF struct{}
+
+var _ Writer = (*SARIF)(nil)
+
+func (*SARIF) Write(w io.Writer, r *Report) error {
+	if err := BuildSARIF(r).PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// BuildSARIF converts a report into a go-sarif log (exported for validation in tests).
+func BuildSARIF(r *Report) *sarif.Report {
+	log := sarif.NewReport()
+	for _, group := range byTool(r) {
+		log.AddRun(sarifRun(group))
+	}
+	return log
+}
+
+type toolGroup struct {
+	tool, version string
+	findings      []Finding
+}
+
+// byTool splits a report into per-tool groups in the order of its checks.
+func byTool(r *Report) []toolGroup {
+	var groups []toolGroup
+	index := map[string]int{}
+	add := func(tool, version string) int {
+		if i, ok := index[tool]; ok {
+			return i
+		}
+		index[tool] = len(groups)
+		groups = append(groups, toolGroup{tool: tool, version: version})
+		return len(groups) - 1
+	}
+	for _, c := range r.Checks {
+		if c.Status == Ran {
+			add(c.Tool, c.Version)
+		}
+	}
+	for _, f := range r.Findings {
+		tool := r.ToolOf(f)
+		version := ""
+		if tool == r.Tool {
+			version = r.Version
+		}
+		i := add(tool, version)
+		groups[i].findings = append(groups[i].findings, f)
+	}
+	if len(groups) == 0 {
+		add(r.Tool, r.Version)
+	}
+	return groups
+}
+
+func sarifRun(g toolGroup) *sarif.Run {
+	run := sarif.NewRunWithInformationURI(g.tool, InformationURI)
+	if g.version != "" {
+		run.Tool.Driver.Version = &g.version
+	}
+	inv := sarif.NewInvocation()
+	inv.ExecutionSuccessful = ptr(true)
+	seen := map[string]int{}
+	for _, f := range g.findings {
+		if f.File == "" {
+			n := sarif.NewNotification()
+			n.Level = f.Severity.String()
+			n.Message = sarif.NewTextMessage(f.Message)
+			ref := sarif.NewReportingDescriptorReference()
+			ref.ID = ptr(f.Rule)
+			n.Descriptor = ref
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+			continue
+		}
+		rule := run.AddRule(f.Rule)
+		if rule.DefaultConfiguration == nil {
+			rule.DefaultConfiguration = sarif.NewReportingConfiguration()
+			rule.DefaultConfiguration.Level = f.Severity.String()
+			rule.ShortDescription = sarif.NewMultiformatMessageString().WithText(f.Rule)
+		}
+		if f.Help != "" && rule.HelpURI == nil {
+			rule.HelpURI = ptr(f.Help)
+		}
+		res := run.CreateResultForRule(f.Rule)
+		res.Level = f.Severity.String()
+		res.Message = sarif.NewTextMessage(f.Message)
+		res.AddLocation(sarif.NewLocationWithPhysicalLocation(physical(f)))
+		key := fingerprint(g.tool, f)
+		res.WithPartialFingerprints(map[string]string{FingerprintKey: fmt.Sprintf("%s:%d", key, seen[key])})
+		seen[key]++
+	}
+	run.AddInvocation(inv)
+	return run
+}
+
+func physical(f Finding) *sarif.PhysicalLocation {
+	loc := sarif.NewArtifactLocation()
+	loc.URI = ptr(fileURI(f.File))
+	loc.URIBaseID = ptr("%SRCROOT%")
+	pl := sarif.NewPhysicalLocation().WithArtifactLocation(loc)
+	if f.Line > 0 {
+		reg := sarif.NewRegion()
+		reg.StartLine = ptr(f.Line)
+		if f.Column > 0 {
+			reg.StartColumn = ptr(f.Column)
+		}
+		if f.EndLine >= f.Line {
+			reg.EndLine = ptr(f.EndLine)
+		}
+		if f.EndColumn > 0 && (f.EndLine > f.Line || f.EndColumn > f.Column) {
+			reg.EndColumn = ptr(f.EndColumn)
+		}
+		if f.Snippet != "" {
+			reg.Snippet = sarif.NewArtifactContent().WithText(f.Snippet)
+		}
+		pl.Region = reg
+	}
+	return pl
+}
+
+// fileURI turns a repo-relative path into a relative URI reference; a colon
+// in the first segment would otherwise read as a scheme.
+func fileURI(p string) string {
+	u := url.URL{Path: p}
+	return u.String()
+}
+
+// fingerprint leaves the line out so an alert survives code moving around it.
+func fingerprint(tool string, f Finding) string {
+	h := sha256.New()
+	for _, s := range []string{tool, f.Rule, f.File, f.Message} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func ptr[T any](v T) *T { return &v }

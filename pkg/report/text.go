@@ -1,0 +1,115 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Text is the human format: a verdict line, the checks of a merged report,
+// then findings grouped by file.
+type Text struct {
+	Color bool
+}
+
+var _ Writer = (*Text)(nil)
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+func (t *Text) paint(code, s string) string {
+	if !t.Color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t *Text) severity(s Severity) string {
+	code := map[Severity]string{Error: ansiRed, Warning: ansiYellow, Note: ansiCyan}[s]
+	return t.paint(code, fmt.Sprintf("%-7s", s))
+}
+
+func (t *Text) Write(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	verdict := t.paint(ansiBold+ansiGreen, "PASS")
+	if !r.Summary.Passed {
+		verdict = t.paint(ansiBold+ansiRed, "FAIL")
+	}
+	name := strings.TrimSpace(r.Tool + " " + r.Version)
+	fmt.Fprintf(bw, "%s: %s: %s\n", name, verdict, Counts(r.Summary, len(r.Checks)))
+	for _, c := range r.Checks {
+		fmt.Fprintf(bw, "  %-20s %-10s %-8s %s\n", c.Tool, c.Version, c.Status, checkDetail(c))
+	}
+	group := "\x00"
+	for _, f := range r.Findings {
+		if key := f.Tool + "\x00" + f.File; key != group {
+			group = key
+			heading := f.File
+			if heading == "" {
+				heading = "(no file)"
+			}
+			if f.Tool != "" {
+				heading += " (" + f.Tool + ")"
+			}
+			fmt.Fprintf(bw, "\n%s\n", t.paint(ansiBold, heading))
+		}
+		pos := ""
+		if f.Line > 0 {
+			pos = fmt.Sprintf("%d:%d", f.Line, max(f.Column, 1))
+		}
+		fmt.Fprintf(bw, "  %-8s %s %s  %s\n", pos, t.severity(f.Severity), f.Rule, oneLine(f.Message))
+		if f.Snippet != "" {
+			for _, l := range strings.Split(strings.TrimRight(f.Snippet, "\n"), "\n") {
+				fmt.Fprintf(bw, "           | %s\n", l)
+			}
+		}
+		if f.Help != "" {
+			fmt.Fprintf(bw, "           help: %s\n", f.Help)
+		}
+	}
+	return bw.Flush()
+}
+
+func checkDetail(c Check) string {
+	switch c.Status {
+	case Missing:
+		return "did not run (no report at " + c.Source + ")"
+	case Invalid:
+		return "report unreadable: " + c.Source
+	}
+	return Counts(c.Summary, 0)
+}
+
+// Counts is the one-line count used by the text format and Tekton results.
+func Counts(s Summary, checks int) string {
+	out := fmt.Sprintf("%s, %s, %s in %s",
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Notes, "note"), plural(s.Files, "file"))
+	if checks > 0 {
+		out += " from " + plural(checks, "check")
+	}
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// oneLine keeps a multi-line message on its row; the rest is in the snippet
+// or the JSON report.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}

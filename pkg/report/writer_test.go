@@ -1,0 +1,271 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func load(t *testing.T, name string) *report.Report {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "input", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Decode(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// fixtures are the reports every writer is checked on: one check's report,
+// and a merge with a check that ran clean and one that did not run.
+func fixtures(t *testing.T) map[string]*report.Report {
+	single := load(t, "terraform.json")
+	single.Finalize(report.Threshold(report.Error))
+	merged := report.Merge([]report.Input{
+		{Source: "reports/terraform-validate.json", Report: load(t, "terraform.json")},
+		{Source: "reports/ansible-lint-check.json", Report: load(t, "ansible.json")},
+		{Source: "reports/dns-zone-diff.json"},
+	}, report.MergeOptions{Tool: "report", Version: "0.1.0", Missing: report.Warning, FailOn: report.Threshold(report.Error)})
+	return map[string]*report.Report{"single": single, "merged": merged}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+func TestWritersGolden(t *testing.T) {
+	ext := map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "junit": "xml", "markdown": "md", "github": "txt"}
+	for fixture, r := range fixtures(t) {
+		for _, format := range report.Formats() {
+			t.Run(fixture+"/"+format, func(t *testing.T) {
+				w, err := report.NewWriter(format, report.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				if err := w.Write(&buf, r); err != nil {
+					t.Fatal(err)
+				}
+				golden(t, fixture+"."+format+"."+ext[format], buf.Bytes())
+			})
+		}
+	}
+}
+
+func TestTextColour(t *testing.T) {
+	r := fixtures(t)["single"]
+	var plain, colour bytes.Buffer
+	if err := (&report.Text{}).Write(&plain, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&report.Text{Color: true}).Write(&colour, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "\x1b[") {
+		t.Error("plain text output contains ANSI escapes")
+	}
+	if !strings.Contains(colour.String(), "\x1b[31merror") {
+		t.Error("colour output does not paint errors red")
+	}
+	stripped := strings.NewReplacer("\x1b[0m", "", "\x1b[1m", "", "\x1b[31m", "", "\x1b[32m", "", "\x1b[33m", "", "\x1b[36m", "").Replace(colour.String())
+	if diff := cmp.Diff(plain.String(), stripped); diff != "" {
+		t.Errorf("colour changes more than colour (-plain +stripped):\n%s", diff)
+	}
+}
+
+func TestNewWriterUnknown(t *testing.T) {
+	_, err := report.NewWriter("sarif2", report.Options{})
+	if err == nil || !strings.Contains(err.Error(), `unknown format "sarif2"`) {
+		t.Fatalf("NewWriter(sarif2) error = %v, want unknown format", err)
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	for name, r := range fixtures(t) {
+		var buf bytes.Buffer
+		if err := (&report.JSON{}).Write(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		back, err := report.Decode(name, buf.Bytes())
+		if err != nil {
+			t.Fatalf("%s: decode own output: %v", name, err)
+		}
+		if diff := cmp.Diff(r, back); diff != "" {
+			t.Errorf("%s: round trip (-want +got):\n%s", name, diff)
+		}
+	}
+}
+
+// TestSARIFValid checks our SARIF against the SARIF 2.1.0 schema and against
+// what GitHub code scanning requires on top of it: a location with a
+// relative URI on every result, one rule per id, a fingerprint per result.
+func TestSARIFValid(t *testing.T) {
+	for name, r := range fixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			log := report.BuildSARIF(r)
+			if err := log.Validate(); err != nil {
+				t.Fatalf("schema: %v", err)
+			}
+			var buf bytes.Buffer
+			if err := (&report.SARIF{}).Write(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Runs []struct {
+					Tool struct {
+						Driver struct {
+							Name  string
+							Rules []struct{ ID string }
+						}
+					}
+					Results []struct {
+						RuleID              string
+						Level               string
+						Locations           []struct{ PhysicalLocation struct{ ArtifactLocation struct{ URI string } } }
+						PartialFingerprints map[string]string
+					}
+					Invocations []struct {
+						ToolExecutionNotifications []struct{ Message struct{ Text string } }
+					}
+				}
+			}
+			if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			results, notifications := 0, 0
+			for _, run := range doc.Runs {
+				rules := map[string]bool{}
+				for _, rule := range run.Tool.Driver.Rules {
+					if rules[rule.ID] {
+						t.Errorf("run %s: rule %s listed twice", run.Tool.Driver.Name, rule.ID)
+					}
+					rules[rule.ID] = true
+				}
+				for _, res := range run.Results {
+					results++
+					if !rules[res.RuleID] {
+						t.Errorf("result rule %s not in rules", res.RuleID)
+					}
+					if len(res.Locations) == 0 || res.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
+						t.Errorf("result %s has no location URI: GitHub rejects the whole upload", res.RuleID)
+					}
+					if uri := res.Locations[0].PhysicalLocation.ArtifactLocation.URI; strings.HasPrefix(uri, "/") || strings.Contains(uri, " ") {
+						t.Errorf("URI %q is not a relative URI reference", uri)
+					}
+					if res.PartialFingerprints[report.FingerprintKey] == "" {
+						t.Errorf("result %s has no fingerprint", res.RuleID)
+					}
+				}
+				for _, inv := range run.Invocations {
+					notifications += len(inv.ToolExecutionNotifications)
+				}
+			}
+			withFile := 0
+			for _, f := range r.Findings {
+				if f.File != "" {
+					withFile++
+				}
+			}
+			if results != withFile || results+notifications != len(r.Findings) {
+				t.Errorf("%d results + %d notifications for %d findings (%d with a file)", results, notifications, len(r.Findings), withFile)
+			}
+			if name == "merged" {
+				var tools []string
+				for _, run := range doc.Runs {
+					tools = append(tools, run.Tool.Driver.Name)
+				}
+				if diff := cmp.Diff([]string{"terraform-validate", "ansible-lint-check", "report"}, tools); diff != "" {
+					t.Errorf("one run per tool (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestJUnitWellFormed(t *testing.T) {
+	var buf bytes.Buffer
+	if err := (&report.JUnit{}).Write(&buf, fixtures(t)["merged"]); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name     string     `xml:"name,attr"`
+				Failures []struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("junit is not XML: %v", err)
+	}
+	if len(doc.Suites) != 3 || doc.Failures != 5 {
+		t.Errorf("got %d suites and %d failing cases, want 3 and 5", len(doc.Suites), doc.Failures)
+	}
+}
+
+func TestGitHubEscaping(t *testing.T) {
+	r := &report.Report{Tool: "t", Findings: []report.Finding{{
+		Rule: "r", Severity: report.Error, File: "a,b:c%.tf", Line: 2, Column: 3,
+		Message: "50% done\nnext line\r",
+	}}}
+	r.Finalize(report.Threshold(report.Error))
+	var buf bytes.Buffer
+	if err := (&report.GitHub{}).Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(buf.String(), "\n")
+	want := "::error file=a%2Cb%3Ac%25.tf,line=2,col=3,title=t%3A r::50%25 done%0Anext line%0D"
+	if first != want {
+		t.Errorf("got  %s\nwant %s", first, want)
+	}
+}
+
+func TestMarkdownStaysUnderCommentLimit(t *testing.T) {
+	r := &report.Report{Tool: "report"}
+	for i := range 10000 {
+		r.Findings = append(r.Findings, report.Finding{
+			Rule: "r", Severity: report.Warning, File: "f.tf", Line: i + 1,
+			Message: strings.Repeat("long message ", 40),
+		})
+	}
+	r.Finalize(report.Threshold(report.Error))
+	var buf bytes.Buffer
+	if err := (&report.Markdown{MaxFindings: 100000}).Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if n := len([]rune(buf.String())); n >= 65536 {
+		t.Errorf("markdown is %d characters, over GitHub's comment limit", n)
+	}
+	if !strings.Contains(buf.String(), "more in the full report") {
+		t.Error("markdown does not say findings were left out")
+	}
+}

@@ -1,0 +1,65 @@
+package results
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Names of the results every Plumbline Task declares.
+const (
+	Errors   = "errors"
+	Warnings = "warnings"
+	Status   = "status"
+	Summary  = "summary"
+)
+
+// MaxSummary bounds the summary line so that all results together stay far
+// below 1,024 bytes whatever the report holds.
+const MaxSummary = 512
+
+// Values are the results of a report: short, fixed in number, bounded in size.
+func Values(r *report.Report) map[string]string {
+	status := "pass"
+	if !r.Summary.Passed {
+		status = "fail"
+	}
+	summary := fmt.Sprintf("%s %s: %s", r.Tool, status, report.Counts(r.Summary, len(r.Checks)))
+	return map[string]string{
+		Errors:   strconv.Itoa(r.Summary.Errors),
+		Warnings: strconv.Itoa(r.Summary.Warnings),
+		Status:   status,
+		Summary:  Truncate(summary, MaxSummary),
+	}
+}
+
+// Write writes one file per result into dir, with no trailing newline:
+// Tekton would keep it as part of the value.
+func Write(dir string, r *report.Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("results dir: %w", err)
+	}
+	for name, value := range Values(r) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(value), 0o644); err != nil {
+			return fmt.Errorf("write result %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const mark = "…"
+	cut := n - len(mark)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + mark
+}
