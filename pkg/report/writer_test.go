@@ -146,9 +146,11 @@ func TestSARIFValid(t *testing.T) {
 						}
 					}
 					Results []struct {
-						RuleID              string
-						Level               string
-						Locations           []struct{ PhysicalLocation struct{ ArtifactLocation struct{ URI string } } }
+						RuleID    string
+						Level     string
+						Locations []struct {
+							PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+						}
 						PartialFingerprints map[string]string
 					}
 					Invocations []struct {
