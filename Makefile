@@ -1,0 +1,56 @@
+# Plumbline. On a fresh machine: `make demo` runs every check on the bundled
+# example, `make test` runs the tests (installing what they need).
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+MODULE := github.com/plumbline/plumbline
+LDFLAGS := -s -w -X $(MODULE)/pkg/version.Version=$(VERSION)
+IMAGES := $(notdir $(patsubst %/,%,$(dir $(wildcard images/*/main.go))))
+TOOLS_BIN := $(CURDIR)/build/tools
+KO_VERSION := v0.18.1
+CRANE_VERSION := v0.22.1
+FUZZTIME ?= 30s
+
+.PHONY: build test demo lint bench tools deps fuzz clean
+
+## build: every image binary into bin/, static and version-stamped like ko builds them
+build:
+	@mkdir -p bin
+	@for img in $(IMAGES); do \
+		echo "build bin/$$img"; \
+		CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/$$img ./images/$$img || exit 1; \
+	done
+
+## test: lint, then every Go test (unit, golden, txtar CLI scripts, Tekton validation)
+test: deps lint
+	$(GO) test -count=1 ./...
+
+## demo: build, run every check on examples/homelab, merge with report
+demo: build
+	./hack/demo.sh
+
+## lint: gofmt, go vet, and our YAML checks (Tekton's own validation)
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run ./hack/yamlcheck .
+
+## bench: benchmarks in bench/
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./bench/...
+
+## fuzz: run each fuzz target for FUZZTIME
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pkg/report
+
+## tools: ko and crane at pinned versions into build/tools
+tools:
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/google/ko@$(KO_VERSION)
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/google/go-containerregistry/cmd/crane@$(CRANE_VERSION)
+
+deps:
+	@./hack/deps.sh
+
+clean:
+	rm -rf bin build .demo

@@ -1,0 +1,8 @@
+terraform {
+  required_providers {
+    # Mistake: no version constraint.
+    proxmox = {
+      source = "bpg/proxmox"
+    }
+  }
+}

@@ -1,0 +1,4 @@
+output "hostname" {
+  description = "The container's hostname."
+  value       = var.hostname
+}

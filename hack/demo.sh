@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every check that exists so far over examples/homelab the way the
+# infra-validation pipeline does (each check writes its JSON report into a
+# shared reports directory), then merges them with `report`.
+#
+# Findings are the point: the example has planted mistakes. The demo fails
+# only when a tool broke (exit 2), never because it found something.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${BIN:-$root/bin}
+example=${EXAMPLE:-$root/examples/homelab}
+out=${OUT:-$root/.demo}
+reports=$out/reports
+
+rm -rf "$out"
+mkdir -p "$reports"
+
+# The checks of the pipeline, in order. A check joins here when it lands:
+# add its arguments to check_args.
+checks=(terraform-validate ansible-lint-check policy-check dns-zone-diff)
+
+check_args() {
+	case $1 in
+	*) return 1 ;; # not built yet
+	esac
+}
+
+broken=0
+for c in "${checks[@]}"; do
+	if [[ ! -x $bin/$c ]] || ! args=$(check_args "$c"); then
+		echo "== $c: not built yet, its report will be missing"
+		continue
+	fi
+	echo "== $c"
+	# shellcheck disable=SC2086 # args are words by design
+	(cd "$example" && "$bin/$c" $args --report "json=$reports/$c.json" --results-dir "$out/results/$c")
+	code=$?
+	echo "== $c exited $code"
+	((code >= 2)) && broken=1
+done
+
+echo
+echo "== report"
+(cd "$reports" && "$bin/report" --report sarif=merged/plumbline.sarif --report junit=merged/junit.xml \
+	--report markdown=merged/summary.md --report json=merged/report.json \
+	--results-dir "$out/results/report" \
+	"${checks[@]/%/.json}")
+code=$?
+echo
+echo "== report exited $code; merged reports in ${reports#"$root"/}/merged, Tekton results in ${out#"$root"/}/results"
+((code >= 2)) && broken=1
+exit $broken

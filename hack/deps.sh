@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what `make test` needs and can install by itself on a fresh
+# Debian machine (CI runs as root with Debian's packages reachable). Each
+# check adds the packages its real-tool tests need to APT_PACKAGES.
+set -euo pipefail
+
+# command:package pairs; empty until a check needs a tool from Debian.
+APT_PACKAGES=()
+
+need_go=1.26
+have_go=$(go env GOVERSION 2>/dev/null | sed 's/^go//')
+if [[ -z $have_go ]] || [[ $(printf '%s\n%s\n' "$need_go" "$have_go" | sort -V | head -n1) != "$need_go" ]]; then
+	echo "deps: Go $need_go or newer is required (found '${have_go:-none}')" >&2
+	exit 2
+fi
+
+missing=()
+for pair in "${APT_PACKAGES[@]}"; do
+	command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+done
+if ((${#missing[@]})); then
+	if [[ $(id -u) != 0 ]]; then
+		echo "deps: missing ${missing[*]}; install them with apt-get (needs root)" >&2
+		exit 2
+	fi
+	echo "deps: installing ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
