@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -61,13 +62,7 @@ func TestInputs(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	var pe *report.ParseError
-	if err := inputs[5].Err; err == nil || !asParseError(err, &pe) || pe.Msg != `missing "findings": not a Plumbline report` {
+	if err := inputs[5].Err; !errors.As(err, &pe) || pe.Msg != `missing "findings": not a Plumbline report` {
 		t.Errorf("bad.json error = %v", err)
 	}
-}
-
-func asParseError(err error, pe **report.ParseError) bool {
-	p, ok := err.(*report.ParseError)
-	*pe = p
-	return ok
 }
