@@ -26,6 +26,8 @@ const (
 type Request struct {
 	Paths  []string // never empty: "." when none were given
 	FailOn report.Threshold
+	// Progress receives progress lines for people (stderr), never results.
+	Progress io.Writer
 }
 
 // Check is the part of a binary that differs from the others.
@@ -111,7 +113,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		paths = []string{"."}
 	}
 
-	r, runErr := cmd.Check.Run(ctx, Request{Paths: paths, FailOn: failOn})
+	r, runErr := cmd.Check.Run(ctx, Request{Paths: paths, FailOn: failOn, Progress: env.Stderr})
 	if r == nil {
 		if runErr == nil {
 			runErr = errors.New("no report produced")

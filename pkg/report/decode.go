@@ -72,6 +72,8 @@ func (d *decoder) report() (*Report, error) {
 			err = d.value(start, &r.Summary)
 		case "checks":
 			err = d.value(start, &r.Checks)
+		case "details":
+			err = d.value(start, &r.Details)
 		case "findings":
 			seenFindings = true
 			r.Findings, err = d.findings()

@@ -26,6 +26,9 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 		icon = "❌"
 	}
 	fmt.Fprintf(&b, "### %s %s: %s\n\n", icon, mdCell(r.Tool), Counts(r.Summary, len(r.Checks)))
+	if skipped := r.Details[DetailSkipped]; skipped != "" {
+		fmt.Fprintf(&b, "Skipped: %s\n\n", mdCell(skipped))
+	}
 	b.WriteString("| Check | Version | Status | Errors | Warnings | Notes | Files |\n")
 	b.WriteString("|---|---|---|---:|---:|---:|---:|\n")
 	checks := r.Checks

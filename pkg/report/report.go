@@ -104,7 +104,14 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 	// Checks lists the merged inputs; empty for a single check's report.
 	Checks []Check `json:"checks,omitempty"`
+	// Details are facts about the run people need to trust it: the version
+	// of the tool the check drove, what was skipped and why ("skipped").
+	Details map[string]string `json:"details,omitempty"`
 }
+
+// DetailSkipped names what a check did not do; every format shows it, so
+// nothing is skipped silently.
+const DetailSkipped = "skipped"
 
 // Threshold is the lowest severity that fails a run; 0 means never fail.
 type Threshold Severity

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -44,6 +46,9 @@ func (t *Text) Write(w io.Writer, r *Report) error {
 	}
 	name := strings.TrimSpace(r.Tool + " " + r.Version)
 	fmt.Fprintf(bw, "%s: %s: %s\n", name, verdict, Counts(r.Summary, len(r.Checks)))
+	for _, k := range slices.Sorted(maps.Keys(r.Details)) {
+		fmt.Fprintf(bw, "  %s: %s\n", k, r.Details[k])
+	}
 	for _, c := range r.Checks {
 		fmt.Fprintf(bw, "  %-20s %-10s %-8s %s\n", c.Tool, c.Version, c.Status, checkDetail(c))
 	}

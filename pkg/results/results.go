@@ -29,6 +29,9 @@ func Values(r *report.Report) map[string]string {
 		status = "fail"
 	}
 	summary := fmt.Sprintf("%s %s: %s", r.Tool, status, report.Counts(r.Summary, len(r.Checks)))
+	if skipped := r.Details[report.DetailSkipped]; skipped != "" {
+		summary += "; skipped " + skipped
+	}
 	return map[string]string{
 		Errors:   strconv.Itoa(r.Summary.Errors),
 		Warnings: strconv.Itoa(r.Summary.Warnings),

@@ -1,0 +1,279 @@
+package terraform
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rogpeppe/go-internal/diff"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Tool is the check's name in reports.
+const Tool = "terraform-validate"
+
+// Rule ids of the terraform passes.
+const (
+	RuleFormat   = "terraform/fmt"
+	RuleValidate = "terraform/validate"
+	RuleInit     = "terraform/init"
+)
+
+// Check is terraform-validate; it implements cli.Check.
+type Check struct {
+	// NewTerraform makes the binary driver; nil means the real one.
+	NewTerraform func(bin string) Terraform
+
+	bin              string
+	offline, allDirs bool
+	mirror           string
+	pluginDir        string
+	jobs             int
+	timeout          time.Duration
+	include, exclude stringList
+}
+
+var _ cli.Check = (*Check)(nil)
+
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func (c *Check) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.bin, "terraform-bin", "", "terraform or tofu `BINARY` (default: terraform, else tofu, on PATH)")
+	fs.BoolVar(&c.offline, "offline", false, "skip terraform init and validate (syntax, rules and fmt only); the report says so")
+	fs.StringVar(&c.mirror, "provider-mirror", "", "install providers only from this filesystem mirror `DIR` (terraform providers mirror DIR)")
+	fs.StringVar(&c.pluginDir, "plugin-dir", "", "pass -plugin-dir `DIR` to terraform init")
+	fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "root modules validated in parallel")
+	fs.DurationVar(&c.timeout, "timeout", 5*time.Minute, "time limit for init and validate of one module")
+	fs.Var(&c.include, "include", "only directories matching `GLOB` (repeatable; ** spans directories)")
+	fs.Var(&c.exclude, "exclude", "skip directories matching `GLOB` (repeatable)")
+	fs.BoolVar(&c.allDirs, "all-dirs", false, "validate every module directory, also those only used as local module sources")
+}
+
+func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
+	progress := req.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
+	if c.jobs < 1 {
+		return nil, fmt.Errorf("usage: --jobs must be at least 1")
+	}
+	for _, d := range []struct{ flag, dir string }{{"--provider-mirror", c.mirror}, {"--plugin-dir", c.pluginDir}} {
+		if d.dir == "" {
+			continue
+		}
+		if fi, err := os.Stat(d.dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("usage: %s %s: not a directory", d.flag, d.dir)
+		}
+	}
+	w := &walker{byOS: map[string]*dir{}}
+	for _, g := range c.include {
+		r, err := globRegexp(g)
+		if err != nil {
+			return nil, fmt.Errorf("usage: --include %q: %w", g, err)
+		}
+		w.include = append(w.include, r)
+	}
+	for _, g := range c.exclude {
+		r, err := globRegexp(g)
+		if err != nil {
+			return nil, fmt.Errorf("usage: --exclude %q: %w", g, err)
+		}
+		w.exclude = append(w.exclude, r)
+	}
+	for _, p := range req.Paths {
+		if err := w.walk(p); err != nil {
+			return nil, err
+		}
+	}
+
+	r := &report.Report{Tool: Tool, Details: map[string]string{}}
+	r.Findings = append(r.Findings, w.findings...)
+
+	// Syntax and static rules, per directory.
+	sources := map[*dir][]*source{}
+	for _, d := range w.dirs {
+		for _, f := range d.files {
+			s, fs := parseFile(f, path.Join(d.rel, filepath.Base(f)))
+			r.Findings = append(r.Findings, fs...)
+			r.Summary.Files++
+			if s != nil {
+				sources[d] = append(sources[d], s)
+			}
+		}
+		r.Findings = append(r.Findings, staticRules(sources[d])...)
+	}
+	markRoots(w, sources, c.allDirs)
+
+	tf, version, err := c.terraform(ctx)
+	if err != nil {
+		if !c.offline {
+			return r, err
+		}
+		r.Details[report.DetailSkipped] = "fmt, init and validate (--offline, and " + err.Error() + ")"
+		return r, nil
+	}
+	r.Details["terraform"] = version
+
+	var errs []error
+	fmtFindings, err := c.format(ctx, tf, req.Paths, w, sources)
+	r.Findings = append(r.Findings, fmtFindings...)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if c.offline {
+		r.Details[report.DetailSkipped] = "init and validate (--offline)"
+		return r, errors.Join(errs...)
+	}
+	vf, verr := c.validateAll(ctx, tf, w, progress)
+	r.Findings = dedupe(append(r.Findings, vf...))
+	return r, errors.Join(append(errs, verr)...)
+}
+
+// markRoots decides which module directories are root modules: those no
+// other module uses as a local source ("./x", "../x").
+func markRoots(w *walker, sources map[*dir][]*source, all bool) {
+	children := map[string]bool{}
+	for d, ss := range sources {
+		for _, s := range ss {
+			if s.vars {
+				continue
+			}
+			content, _, _ := s.file.Body.PartialContent(rootSchema)
+			for _, b := range content.Blocks {
+				if b.Type != "module" {
+					continue
+				}
+				mc, _, _ := b.Body.PartialContent(moduleSchema)
+				if a, ok := mc.Attributes["source"]; ok {
+					if v, ok := literal(a.Expr); ok && v.Type() == cty.String && sourceKind(v.AsString()) == "local" {
+						children[filepath.Clean(filepath.Join(d.osPath, v.AsString()))] = true
+					}
+				}
+			}
+		}
+	}
+	for _, d := range w.dirs {
+		d.root = d.module && (all || !children[d.osPath])
+	}
+}
+
+// terraform finds the binary and asks its version.
+func (c *Check) terraform(ctx context.Context) (Terraform, string, error) {
+	bin, err := FindBinary(c.bin)
+	if err != nil {
+		return nil, "", err
+	}
+	var tf Terraform
+	if c.NewTerraform != nil {
+		tf = c.NewTerraform(bin)
+	} else {
+		tf = &Exec{Bin: bin, Env: BaseEnv()}
+	}
+	v, err := tf.Version(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	return tf, filepath.Base(bin) + " " + v, nil
+}
+
+// format runs terraform fmt -check once per path and turns each file it
+// would change into a finding carrying the diff. terraform fmt stops at the
+// first file it cannot parse, so then each parsed file is formatted alone.
+func (c *Check) format(ctx context.Context, tf Terraform, paths []string, w *walker, sources map[*dir][]*source) ([]report.Finding, error) {
+	known := map[string]*source{} // by absolute OS path
+	for d, ss := range sources {
+		for _, s := range ss {
+			known[filepath.Join(d.osPath, path.Base(s.path))] = s
+		}
+	}
+	var candidates []string
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		files, err := tf.FormatCheck(ctx, abs)
+		if err != nil {
+			// A file terraform cannot parse: already a syntax finding.
+			for f := range known {
+				if strings.HasPrefix(f, abs+string(filepath.Separator)) {
+					candidates = append(candidates, f)
+				}
+			}
+			continue
+		}
+		for _, f := range files {
+			if !filepath.IsAbs(f) {
+				f = filepath.Join(abs, f)
+			}
+			candidates = append(candidates, filepath.Clean(f))
+		}
+	}
+	slices.Sort(candidates)
+	candidates = slices.Compact(candidates)
+	var out []report.Finding
+	for _, f := range candidates {
+		s, ok := known[f]
+		if !ok || strings.HasSuffix(f, ".json") {
+			continue // excluded, or JSON which fmt does not touch
+		}
+		formatted, err := tf.Format(ctx, s.text)
+		if err != nil {
+			return out, fmt.Errorf("fmt %s: %w", s.path, err)
+		}
+		if string(formatted) == string(s.text) {
+			continue
+		}
+		d := diff.Diff(s.path, s.text, s.path+" (terraform fmt)", formatted)
+		out = append(out, report.Finding{Rule: RuleFormat, Severity: report.Warning, File: s.path,
+			Line: firstChangedLine(s.text, formatted), Message: "not formatted as terraform fmt would write it",
+			Snippet: capString(string(d), 4000), Help: helpBase + "fmt"})
+	}
+	return out, nil
+}
+
+func firstChangedLine(a, b []byte) int {
+	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := range min(len(la), len(lb)) {
+		if la[i] != lb[i] {
+			return i + 1
+		}
+	}
+	return min(len(la), len(lb))
+}
+
+func capString(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "\n… (diff cut)"
+}
+
+// dedupe drops static undeclared-variable findings that terraform validate
+// reported too: validate is the authority when it ran.
+func dedupe(fs []report.Finding) []report.Finding {
+	validated := map[string]bool{}
+	for _, f := range fs {
+		if f.Rule == RuleValidate {
+			validated[fmt.Sprintf("%s:%d", f.File, f.Line)] = true
+		}
+	}
+	return slices.DeleteFunc(fs, func(f report.Finding) bool {
+		return f.Rule == RuleUndeclaredVariable && validated[fmt.Sprintf("%s:%d", f.File, f.Line)]
+	})
+}

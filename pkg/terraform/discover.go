@@ -1,0 +1,131 @@
+package terraform
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// dir is one directory holding Terraform files.
+type dir struct {
+	osPath string // as the OS needs it
+	rel    string // as reported: relative to the scanned root, slashes
+	files  []string
+	module bool // holds .tf or .tf.json, not just .tfvars
+	root   bool // a root module: not only used as a local module source
+}
+
+// walker finds directories with Terraform files under the given paths.
+type walker struct {
+	include, exclude []*regexp.Regexp
+	dirs             []*dir
+	byOS             map[string]*dir
+	findings         []report.Finding
+}
+
+// relative makes p relative to the working directory when it is inside it,
+// else relative to the path argument it was found under, so reports never
+// hold absolute paths.
+func relative(base, p string) string {
+	if cwd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(cwd, p); err == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+	}
+	if r, err := filepath.Rel(base, p); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(p)
+}
+
+func (w *walker) walk(arg string) error {
+	base, err := filepath.Abs(arg)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Stat(base)
+	if err != nil {
+		return fmt.Errorf("path %s: %w", arg, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("path %s: not a directory", arg)
+	}
+	return filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		rel := relative(base, p)
+		if err != nil {
+			w.findings = append(w.findings, report.Finding{Rule: RuleRead, Severity: report.Error, File: rel, Message: fmt.Sprintf("cannot read: %v", err)})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != base && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+				return fs.SkipDir // .terraform, .git and other tool state
+			}
+			return nil
+		}
+		name := d.Name()
+		if !isTerraformFile(name) && !isVarsFile(name) {
+			return nil
+		}
+		dp := filepath.Dir(p)
+		dd := w.byOS[dp]
+		if dd == nil {
+			dd = &dir{osPath: dp, rel: relative(base, dp)}
+			if !w.selected(dd.rel) {
+				return nil
+			}
+			w.byOS[dp] = dd
+			w.dirs = append(w.dirs, dd)
+		}
+		dd.files = append(dd.files, p)
+		dd.module = dd.module || isTerraformFile(name)
+		return nil
+	})
+}
+
+func (w *walker) selected(rel string) bool {
+	if len(w.include) > 0 && !slices.ContainsFunc(w.include, func(r *regexp.Regexp) bool { return r.MatchString(rel) }) {
+		return false
+	}
+	return !slices.ContainsFunc(w.exclude, func(r *regexp.Regexp) bool { return r.MatchString(rel) })
+}
+
+// globRegexp compiles a glob over slash paths: * and ? stay within one
+// segment, ** spans any number of them, and a glob also matches everything
+// below what it names.
+func globRegexp(glob string) (*regexp.Regexp, error) {
+	glob = strings.TrimSuffix(path.Clean(filepath.ToSlash(glob)), "/")
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(glob); i++ {
+		switch c := glob[i]; c {
+		case '*':
+			if i+1 < len(glob) && glob[i+1] == '*' {
+				i++
+				if i+1 < len(glob) && glob[i+1] == '/' {
+					i++
+					b.WriteString("(?:.*/)?")
+				} else {
+					b.WriteString(".*")
+				}
+			} else {
+				b.WriteString("[^/]*")
+			}
+		case '?':
+			b.WriteString("[^/]")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("(?:/.*)?$")
+	return regexp.Compile(b.String())
+}

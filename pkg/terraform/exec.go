@@ -1,0 +1,189 @@
+package terraform
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// Terraform is the terraform (or tofu) binary as the check drives it. Env
+// is the whole environment of each run: the caller's own CLI config, logs
+// and workspace settings never leak in.
+type Terraform interface {
+	Version(ctx context.Context) (string, error)
+	// FormatCheck lists the files under dir that terraform fmt would change.
+	FormatCheck(ctx context.Context, dir string) ([]string, error)
+	// Format returns content as terraform fmt would write it.
+	Format(ctx context.Context, content []byte) ([]byte, error)
+	Init(ctx context.Context, dir string, env map[string]string, pluginDir string) error
+	Validate(ctx context.Context, dir string, env map[string]string) (*tfjson.ValidateOutput, error)
+}
+
+// FindBinary returns the explicit binary if given, else terraform, else tofu
+// from PATH.
+func FindBinary(explicit string) (string, error) {
+	if explicit != "" {
+		p, err := exec.LookPath(explicit)
+		if err != nil {
+			return "", fmt.Errorf("--terraform-bin: %w", err)
+		}
+		return p, nil
+	}
+	for _, name := range []string{"terraform", "tofu"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("neither terraform nor tofu is on PATH (set --terraform-bin, or --offline to skip init and validate)")
+}
+
+// Exec runs a real binary through terraform-exec.
+type Exec struct {
+	Bin string
+	// Env is the base environment of every run (see BaseEnv).
+	Env map[string]string
+}
+
+var _ Terraform = (*Exec)(nil)
+
+// BaseEnv is the process environment without what terraform-exec manages
+// itself and without the caller's Terraform settings, which the check
+// replaces with its own.
+func BaseEnv() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "TF_CLI_CONFIG_FILE", k == "TF_DATA_DIR", k == "TF_PLUGIN_CACHE_DIR",
+			k == "TERRAFORM_CONFIG", strings.HasPrefix(k, "TF_CLI_ARGS"):
+			continue
+		}
+		env[k] = v
+	}
+	env["CHECKPOINT_DISABLE"] = "1" // no update checks: offline by design
+	return tfexec.CleanEnv(env)
+}
+
+func (e *Exec) tf(dir string, env map[string]string) (*tfexec.Terraform, *bytes.Buffer, error) {
+	tf, err := tfexec.NewTerraform(dir, e.Bin)
+	if err != nil {
+		return nil, nil, err
+	}
+	merged := map[string]string{}
+	for k, v := range e.Env {
+		merged[k] = v
+	}
+	for k, v := range env {
+		merged[k] = v
+	}
+	if err := tf.SetEnv(merged); err != nil {
+		return nil, nil, err
+	}
+	var stderr bytes.Buffer
+	tf.SetStderr(&stderr)
+	return tf, &stderr, nil
+}
+
+func (e *Exec) Version(ctx context.Context) (string, error) {
+	tf, _, err := e.tf(os.TempDir(), nil)
+	if err != nil {
+		return "", err
+	}
+	v, _, err := tf.Version(ctx, true)
+	if err != nil {
+		return "", fmt.Errorf("%s version: %w", filepath.Base(e.Bin), err)
+	}
+	return v.String(), nil
+}
+
+func (e *Exec) FormatCheck(ctx context.Context, dir string) ([]string, error) {
+	tf, stderr, err := e.tf(dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	_, files, err := tf.FormatCheck(ctx, tfexec.Recursive(true))
+	if err != nil {
+		return nil, fmt.Errorf("fmt -check in %s: %w%s", dir, err, tail(stderr))
+	}
+	return files, nil
+}
+
+func (e *Exec) Format(ctx context.Context, content []byte) ([]byte, error) {
+	tf, stderr, err := e.tf(os.TempDir(), nil)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := tf.Format(ctx, bytes.NewReader(content), &out); err != nil {
+		return nil, fmt.Errorf("fmt: %w%s", err, tail(stderr))
+	}
+	return out.Bytes(), nil
+}
+
+func (e *Exec) Init(ctx context.Context, dir string, env map[string]string, pluginDir string) error {
+	tf, stderr, err := e.tf(dir, env)
+	if err != nil {
+		return err
+	}
+	opts := []tfexec.InitOption{tfexec.Backend(false), tfexec.Upgrade(false)}
+	if pluginDir != "" {
+		opts = append(opts, tfexec.PluginDir(pluginDir))
+	}
+	if err := tf.Init(ctx, opts...); err != nil {
+		return &InitError{Output: stderr.String(), Err: err}
+	}
+	return nil
+}
+
+func (e *Exec) Validate(ctx context.Context, dir string, env map[string]string) (*tfjson.ValidateOutput, error) {
+	tf, stderr, err := e.tf(dir, env)
+	if err != nil {
+		return nil, err
+	}
+	out, err := tf.Validate(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("validate: %w%s", err, tail(stderr))
+	}
+	return out, nil
+}
+
+// InitError carries terraform init's output so the check can say which
+// provider failed and why.
+type InitError struct {
+	Output string
+	Err    error
+}
+
+func (e *InitError) Error() string { return fmt.Sprintf("init: %v", e.Err) }
+func (e *InitError) Unwrap() error { return e.Err }
+
+func tail(b *bytes.Buffer) string {
+	s := strings.TrimSpace(b.String())
+	if s == "" {
+		return ""
+	}
+	if len(s) > 2000 {
+		s = "…" + s[len(s)-2000:]
+	}
+	return ": " + s
+}
+
+// cliConfig is the CLI configuration the check writes for terraform:
+// the plugin cache shared by all modules and, with a mirror, a filesystem
+// mirror as the only installation method, so init never reaches a network.
+func cliConfig(cacheDir, mirror string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "plugin_cache_dir = %q\n", cacheDir)
+	if mirror != "" {
+		fmt.Fprintf(&b, "provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)
+	}
+	return b.String()
+}

@@ -1,0 +1,135 @@
+package terraform
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Limits that keep hostile input from taking the process down: a file
+// larger than MaxFileSize is not read, and nesting deeper than MaxNesting
+// is refused before the recursive-descent parser sees it.
+const (
+	MaxFileSize = 10 << 20
+	MaxNesting  = 256
+)
+
+// Rule ids of the syntax pass.
+const (
+	RuleSyntax = "terraform/syntax"
+	RuleRead   = "terraform/unreadable"
+)
+
+// source is one parsed file.
+type source struct {
+	path string // as reported: relative to the scanned root, slashes
+	file *hcl.File
+	text []byte
+	vars bool // a .tfvars file: values, not configuration
+}
+
+func isTerraformFile(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+}
+
+func isVarsFile(name string) bool {
+	return strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json")
+}
+
+// parseFile reads and parses one file. Problems are findings, never errors:
+// a broken file is what this check exists to report.
+func parseFile(osPath, rel string) (*source, []report.Finding) {
+	bad := func(rule, format string, args ...any) []report.Finding {
+		return []report.Finding{{Rule: rule, Severity: report.Error, File: rel, Message: fmt.Sprintf(format, args...)}}
+	}
+	fi, err := os.Stat(osPath)
+	if err != nil {
+		return nil, bad(RuleRead, "cannot read: %v", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, bad(RuleRead, "not a regular file")
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, bad(RuleRead, "file is %d bytes, over the %d-byte limit for a Terraform file", fi.Size(), MaxFileSize)
+	}
+	text, err := os.ReadFile(osPath)
+	if err != nil {
+		return nil, bad(RuleRead, "cannot read: %v", err)
+	}
+	if line, ok := tooDeep(text); ok {
+		f := bad(RuleSyntax, "brackets nested deeper than %d levels", MaxNesting)
+		f[0].Line = line
+		return nil, f
+	}
+	var file *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(rel, ".json") {
+		file, diags = hcljson.Parse(text, rel)
+	} else {
+		file, diags = hclsyntax.ParseConfig(text, rel, hcl.InitialPos)
+	}
+	findings := diagFindings(RuleSyntax, diags, "")
+	if diags.HasErrors() {
+		return nil, findings
+	}
+	return &source{path: rel, file: file, text: text, vars: isVarsFile(rel)}, findings
+}
+
+// tooDeep reports the line where bracket nesting first exceeds MaxNesting.
+// It ignores quoting, so it can only over-count; real configurations come
+// nowhere near the limit.
+func tooDeep(text []byte) (int, bool) {
+	depth, line := 0, 1
+	for _, b := range text {
+		switch b {
+		case '\n':
+			line++
+		case '{', '[', '(':
+			depth++
+			if depth > MaxNesting {
+				return line, true
+			}
+		case '}', ']', ')':
+			depth = max(0, depth-1)
+		}
+	}
+	return 0, false
+}
+
+// diagFindings maps HCL diagnostics to findings; prefix is prepended to
+// file names that are relative to a module directory.
+func diagFindings(rule string, diags hcl.Diagnostics, prefix string) []report.Finding {
+	var fs []report.Finding
+	for _, d := range diags {
+		f := report.Finding{Rule: rule, Severity: report.Error, Message: diagMessage(d.Summary, d.Detail)}
+		if d.Severity == hcl.DiagWarning {
+			f.Severity = report.Warning
+		}
+		if r := d.Subject; r != nil {
+			f.File = prefix + r.Filename
+			setRange(&f, *r)
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+func diagMessage(summary, detail string) string {
+	if detail == "" {
+		return summary
+	}
+	return summary + ": " + detail
+}
+
+func setRange(f *report.Finding, r hcl.Range) {
+	f.Line, f.Column = r.Start.Line, r.Start.Column
+	if r.End.Line >= r.Start.Line && r.End.Line > 0 {
+		f.EndLine, f.EndColumn = r.End.Line, r.End.Column
+	}
+}

@@ -1,0 +1,225 @@
+package terraform
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// validateAll runs init and validate on every root module, c.jobs at a
+// time. terraform's plugin cache is not safe for concurrent writers, so
+// inits take turns; validates, the slow part, run side by side.
+func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, progress io.Writer) ([]report.Finding, error) {
+	var roots []*dir
+	for _, d := range w.dirs {
+		if d.root {
+			roots = append(roots, d)
+		}
+	}
+	if len(roots) == 0 {
+		return nil, nil
+	}
+	tmp, err := os.MkdirTemp("", "terraform-validate-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	env, pluginDir, err := c.environment(tmp)
+	if err != nil {
+		return nil, err
+	}
+
+	var (
+		initMu   sync.Mutex
+		outMu    sync.Mutex
+		done     int
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, c.jobs)
+		findings = make([][]report.Finding, len(roots))
+		errs     = make([]error, len(roots))
+	)
+	for i, d := range roots {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			start := time.Now()
+			modEnv := map[string]string{"TF_DATA_DIR": filepath.Join(tmp, "data", fmt.Sprint(i))}
+			for k, v := range env {
+				modEnv[k] = v
+			}
+			findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, &initMu)
+			status := fmt.Sprintf("%d findings", len(findings[i]))
+			if errs[i] != nil {
+				status = "failed"
+			}
+			outMu.Lock()
+			done++
+			fmt.Fprintf(progress, "%s: [%d/%d] %s: %s (%.1fs)\n", Tool, done, len(roots), d.rel, status, time.Since(start).Seconds())
+			outMu.Unlock()
+		}()
+	}
+	wg.Wait()
+	var out []report.Finding
+	for _, fs := range findings {
+		out = append(out, fs...)
+	}
+	return out, errors.Join(errs...)
+}
+
+// environment writes the CLI config and picks writable places for what
+// terraform keeps, so the check runs under any UID with a read-only HOME.
+func (c *Check) environment(tmp string) (map[string]string, string, error) {
+	cache := filepath.Join(tmp, "plugin-cache")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return nil, "", err
+	}
+	mirror, pluginDir := "", ""
+	var err error
+	if c.mirror != "" {
+		if mirror, err = filepath.Abs(c.mirror); err != nil {
+			return nil, "", err
+		}
+	}
+	if c.pluginDir != "" {
+		if pluginDir, err = filepath.Abs(c.pluginDir); err != nil {
+			return nil, "", err
+		}
+	}
+	cfg := filepath.Join(tmp, "terraform.tfrc")
+	if err := os.WriteFile(cfg, []byte(cliConfig(cache, mirror)), 0o644); err != nil {
+		return nil, "", err
+	}
+	env := map[string]string{"TF_CLI_CONFIG_FILE": cfg, "TF_PLUGIN_CACHE_DIR": cache}
+	if !writable(os.Getenv("HOME")) {
+		home := filepath.Join(tmp, "home")
+		if err := os.MkdirAll(home, 0o755); err != nil {
+			return nil, "", err
+		}
+		env["HOME"] = home
+	}
+	return env, pluginDir, nil
+}
+
+func writable(dir string) bool {
+	if dir == "" {
+		return false
+	}
+	f, err := os.CreateTemp(dir, ".plumbline-write-test-*")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
+}
+
+func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[string]string, pluginDir string, initMu *sync.Mutex) ([]report.Finding, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	timedOut := func(err error) error {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("%s: timed out after %s (--timeout)", d.rel, c.timeout)
+		}
+		return fmt.Errorf("%s: %w", d.rel, err)
+	}
+	// init writes a lock file next to the configuration when there is
+	// none; the source tree is left as it was found.
+	lock := filepath.Join(d.osPath, ".terraform.lock.hcl")
+	if _, err := os.Lstat(lock); errors.Is(err, os.ErrNotExist) {
+		defer os.Remove(lock)
+	}
+	initMu.Lock()
+	err := tf.Init(ctx, d.osPath, env, pluginDir)
+	initMu.Unlock()
+	if err != nil {
+		var ie *InitError
+		if errors.As(err, &ie) && ctx.Err() == nil {
+			return []report.Finding{initFinding(d, ie.Output)}, fmt.Errorf("%s: terraform init failed (see the %s finding)", d.rel, RuleInit)
+		}
+		return nil, timedOut(err)
+	}
+	out, err := tf.Validate(ctx, d.osPath, env)
+	if err != nil {
+		return nil, timedOut(err)
+	}
+	return validateFindings(d, out), nil
+}
+
+func validateFindings(d *dir, out *tfjson.ValidateOutput) []report.Finding {
+	var fs []report.Finding
+	for _, diag := range out.Diagnostics {
+		f := report.Finding{Rule: RuleValidate, Severity: report.Error, Message: diagMessage(diag.Summary, diag.Detail), Help: helpBase + "validate"}
+		if diag.Severity == tfjson.DiagnosticSeverityWarning {
+			f.Severity = report.Warning
+		}
+		if r := diag.Range; r != nil && r.Filename != "" {
+			f.File = path.Clean(path.Join(d.rel, filepath.ToSlash(r.Filename)))
+			f.Line, f.Column = r.Start.Line, r.Start.Column
+			if r.End.Line >= r.Start.Line {
+				f.EndLine, f.EndColumn = r.End.Line, r.End.Column
+			}
+		} else {
+			f.Message = d.rel + ": " + f.Message
+		}
+		if diag.Snippet != nil {
+			f.Snippet = diag.Snippet.Code
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+var failedProvider = regexp.MustCompile(`(?:for provider|provider) ([a-zA-Z0-9._-]+(?:/[a-zA-Z0-9._-]+){1,2})`)
+
+// initFinding says which provider could not be installed, why, and how to
+// make init work offline, in place of terraform's several screens.
+func initFinding(d *dir, output string) report.Finding {
+	var reasons []string
+	for _, block := range strings.Split(output, "Error: ") {
+		block = strings.Join(strings.Fields(strings.Trim(block, "╷│╵ \n")), " ")
+		block = strings.NewReplacer("│", "", "╵", "", "╷", "").Replace(block)
+		if block != "" {
+			reasons = append(reasons, strings.TrimSpace(block))
+		}
+	}
+	reason := capString(strings.Join(reasons, "; "), 1200)
+	msg := "terraform init failed for " + d.rel
+	advice := "To run without a registry, give a filesystem mirror with --provider-mirror DIR " +
+		"(made with `terraform providers mirror DIR` where the registry is reachable) or --plugin-dir DIR; " +
+		"or skip init and validate with --offline."
+	switch m := failedProvider.FindStringSubmatch(output); {
+	case strings.Contains(output, "Failed to download module"), strings.Contains(output, "Module not installed"):
+		msg = "a module could not be downloaded for " + d.rel
+		advice = "init fetches remote modules: vendor the module into the repository and use a local source, " +
+			"or skip init and validate with --offline."
+	case m != nil:
+		msg = fmt.Sprintf("provider %s could not be installed for %s", m[1], d.rel)
+	}
+	file := d.rel
+	for _, f := range d.files {
+		if b, err := os.ReadFile(f); err == nil && bytes.Contains(b, []byte("required_providers")) {
+			file = path.Join(d.rel, filepath.Base(f))
+			break
+		}
+	}
+	if file == d.rel && len(d.files) > 0 {
+		file = path.Join(d.rel, filepath.Base(d.files[0]))
+	}
+	return report.Finding{Rule: RuleInit, Severity: report.Error, File: file, Help: helpBase + "init",
+		Message: msg + ": " + reason + ". " + advice}
+}
