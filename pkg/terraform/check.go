@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -130,7 +131,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	r.Details["terraform"] = version
 
 	var errs []error
-	fmtFindings, err := c.format(ctx, tf, req.Paths, w, sources)
+	fmtFindings, err := c.format(ctx, tf, w, sources)
 	r.Findings = append(r.Findings, fmtFindings...)
 	if err != nil {
 		errs = append(errs, err)
@@ -191,58 +192,43 @@ func (c *Check) terraform(ctx context.Context) (Terraform, string, error) {
 	return tf, filepath.Base(bin) + " " + v, nil
 }
 
-// format runs terraform fmt -check once per path and turns each file it
-// would change into a finding carrying the diff. terraform fmt stops at the
-// first file it cannot parse, so then each parsed file is formatted alone.
-func (c *Check) format(ctx context.Context, tf Terraform, paths []string, w *walker, sources map[*dir][]*source) ([]report.Finding, error) {
-	known := map[string]*source{} // by absolute OS path
-	for d, ss := range sources {
-		for _, s := range ss {
-			known[filepath.Join(d.osPath, path.Base(s.path))] = s
-		}
-	}
-	var candidates []string
-	for _, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return nil, err
-		}
-		files, err := tf.FormatCheck(ctx, abs)
-		if err != nil {
-			// A file terraform cannot parse: already a syntax finding.
-			for f := range known {
-				if strings.HasPrefix(f, abs+string(filepath.Separator)) {
-					candidates = append(candidates, f)
+// format asks terraform fmt which files it would change, once per
+// directory, and turns each into a finding carrying the diff. A directory
+// holding a file that did not parse is formatted file by file instead,
+// because terraform fmt stops at the first file it cannot parse.
+func (c *Check) format(ctx context.Context, tf Terraform, w *walker, sources map[*dir][]*source) ([]report.Finding, error) {
+	var out []report.Finding
+	for _, d := range w.dirs {
+		ss := sources[d]
+		candidates := ss
+		if len(ss) == len(d.files) {
+			files, err := tf.FormatCheck(ctx, d.osPath)
+			if err != nil {
+				return out, fmt.Errorf("fmt %s: %w", d.rel, err)
+			}
+			candidates = nil
+			for _, s := range ss {
+				if slices.Contains(files, path.Base(s.path)) {
+					candidates = append(candidates, s)
 				}
 			}
-			continue
 		}
-		for _, f := range files {
-			if !filepath.IsAbs(f) {
-				f = filepath.Join(abs, f)
+		for _, s := range candidates {
+			if strings.HasSuffix(s.path, ".json") {
+				continue // terraform fmt leaves JSON alone
 			}
-			candidates = append(candidates, filepath.Clean(f))
+			formatted, err := tf.Format(ctx, s.text)
+			if err != nil {
+				return out, fmt.Errorf("fmt %s: %w", s.path, err)
+			}
+			if bytes.Equal(formatted, s.text) {
+				continue
+			}
+			d := diff.Diff(s.path, s.text, s.path+" (terraform fmt)", formatted)
+			out = append(out, report.Finding{Rule: RuleFormat, Severity: report.Warning, File: s.path,
+				Line: firstChangedLine(s.text, formatted), Message: "not formatted as terraform fmt would write it",
+				Snippet: capString(string(d), 4000), Help: helpBase + "fmt"})
 		}
-	}
-	slices.Sort(candidates)
-	candidates = slices.Compact(candidates)
-	var out []report.Finding
-	for _, f := range candidates {
-		s, ok := known[f]
-		if !ok || strings.HasSuffix(f, ".json") {
-			continue // excluded, or JSON which fmt does not touch
-		}
-		formatted, err := tf.Format(ctx, s.text)
-		if err != nil {
-			return out, fmt.Errorf("fmt %s: %w", s.path, err)
-		}
-		if string(formatted) == string(s.text) {
-			continue
-		}
-		d := diff.Diff(s.path, s.text, s.path+" (terraform fmt)", formatted)
-		out = append(out, report.Finding{Rule: RuleFormat, Severity: report.Warning, File: s.path,
-			Line: firstChangedLine(s.text, formatted), Message: "not formatted as terraform fmt would write it",
-			Snippet: capString(string(d), 4000), Help: helpBase + "fmt"})
 	}
 	return out, nil
 }

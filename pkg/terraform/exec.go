@@ -19,7 +19,8 @@ import (
 // and workspace settings never leak in.
 type Terraform interface {
 	Version(ctx context.Context) (string, error)
-	// FormatCheck lists the files under dir that terraform fmt would change.
+	// FormatCheck lists the files in dir (not below it) that terraform fmt
+	// would change, by base name.
 	FormatCheck(ctx context.Context, dir string) ([]string, error)
 	// Format returns content as terraform fmt would write it.
 	Format(ctx context.Context, content []byte) ([]byte, error)
@@ -109,9 +110,12 @@ func (e *Exec) FormatCheck(ctx context.Context, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, files, err := tf.FormatCheck(ctx, tfexec.Recursive(true))
+	_, files, err := tf.FormatCheck(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("fmt -check in %s: %w%s", dir, err, tail(stderr))
+	}
+	for i, f := range files {
+		files[i] = filepath.Base(f)
 	}
 	return files, nil
 }

@@ -1,0 +1,319 @@
+package terraform
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// These tests drive the real terraform (or tofu) binary on PATH, and a real
+// provider (internal/testprovider, plumbline.test/testlab/lab) installed by
+// terraform init from a filesystem mirror: nothing is faked.
+
+var pkgDir string
+
+func TestMain(m *testing.M) {
+	pkgDir, _ = os.Getwd()
+	if _, err := FindBinary(os.Getenv("PLUMBLINE_TERRAFORM")); err != nil {
+		fmt.Fprintf(os.Stderr, "terraform tests need the real binary: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// run parses args like the CLI would and runs the check in dir.
+func run(t *testing.T, dir string, args ...string) (*report.Report, string, error) {
+	t.Helper()
+	c := &Check{}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	c.Flags(fs)
+	if bin := os.Getenv("PLUMBLINE_TERRAFORM"); bin != "" {
+		args = append([]string{"--terraform-bin", bin}, args...)
+	}
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(pkgDir, dir)
+	}
+	t.Chdir(dir)
+	var progress bytes.Buffer
+	r, err := c.Run(context.Background(), cli.Request{Paths: paths, FailOn: report.Threshold(report.Error), Progress: &progress})
+	if r != nil {
+		r.Finalize(report.Threshold(report.Error))
+	}
+	return r, progress.String(), err
+}
+
+type loc struct {
+	Rule, File string
+	Line       int
+}
+
+func locs(r *report.Report, rules ...string) []loc {
+	var out []loc
+	for _, f := range r.Findings {
+		if len(rules) == 0 || slices.Contains(rules, f.Rule) {
+			out = append(out, loc{f.Rule, f.File, f.Line})
+		}
+	}
+	return out
+}
+
+func TestStaticRules(t *testing.T) {
+	r, _, err := run(t, "testdata", "--offline", "rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{
+		{RuleModuleUnpinned, "rules/modules.tf", 2},
+		{RuleModuleUnpinned, "rules/modules.tf", 11},
+		{RuleUndeclaredVariable, "rules/modules.tf", 20},
+		{RuleSuppression, "rules/modules.tf", 21}, // no reason: suppresses nothing
+		{RuleUndeclaredVariable, "rules/modules.tf", 22},
+		{RuleSuppression, "rules/modules.tf", 23}, // unknown rule
+		{RuleSecretLiteral, "rules/secrets.tfvars", 2},
+		{RuleSecretNotSensitive, "rules/variables.tf", 1},
+		{RuleSecretLiteral, "rules/variables.tf", 4},
+		{RuleVariableNoDescription, "rules/variables.tf", 20},
+		{RuleVariableNoType, "rules/variables.tf", 20},
+		{RuleSecretNotSensitive, "rules/variables.tf", 24}, // its secret-literal is suppressed
+		{RuleSecretNotSensitive, "rules/variables.tf", 30}, // trailing-comment suppression
+		{RuleProviderUnversioned, "rules/versions.tf", 7},
+	}
+	if diff := cmp.Diff(want, locs(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if got := r.Details[report.DetailSkipped]; got != "init and validate (--offline)" {
+		t.Errorf("skipped = %q: --offline must say so", got)
+	}
+	if r.Summary.Files != 5 {
+		t.Errorf("files = %d, want 5", r.Summary.Files)
+	}
+	for _, f := range r.Findings {
+		if f.Snippet == "" || !strings.HasPrefix(f.Help, helpBase) {
+			t.Errorf("%s at %s:%d: no snippet or help", f.Rule, f.File, f.Line)
+		}
+	}
+}
+
+func TestSyntaxErrors(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "a/main.tf", "resource \"x\" \"y\" {\n  name = \n}\n")
+	write(t, dir, "b/main.tf.json", "{\"variable\": {\"v\": {\"type\": \"string\"}}, }")
+	write(t, dir, "c/prod.tfvars", "a = \"unterminated\n")
+	r, _, err := run(t, dir, "--offline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{
+		{RuleSyntax, "a/main.tf", 2},
+		{RuleSyntax, "b/main.tf.json", 1},
+		{RuleSyntax, "c/prod.tfvars", 1},
+	}
+	got := locs(r, RuleSyntax)
+	got = slices.Compact(got) // HCL may report several problems on one line
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestHostileInput: each gives a finding or a clean error, never a panic.
+func TestHostileInput(t *testing.T) {
+	dir := t.TempDir()
+	garbage := make([]byte, 4096)
+	for i := range garbage {
+		garbage[i] = byte(i*7 + i/13)
+	}
+	write(t, dir, "garbage/main.tf", string(garbage))
+	write(t, dir, "utf8/main.tf", "variable \"a\" {\n  default = \"\xff\xfe\"\n}\n")
+	write(t, dir, "deep/main.tf", "locals {\n  x = "+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"\n}\n")
+	big := bytes.Repeat([]byte("# padding padding padding padding padding padding\n"), (50<<20)/50)
+	write(t, dir, "big/main.tf", string(big))
+	if err := os.MkdirAll(filepath.Join(dir, "loop"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("main.tf", filepath.Join(dir, "loop", "main.tf")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("..", filepath.Join(dir, "loop", "up")); err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := run(t, dir, "--offline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range r.Findings {
+		got[filepath.Dir(f.File)] += f.Rule + ": " + f.Message + "\n"
+	}
+	want := map[string]string{
+		"garbage": RuleSyntax,
+		"utf8":    RuleSyntax + ": Invalid character encoding: All input files must be UTF-8 encoded.",
+		"deep":    RuleSyntax + ": brackets nested deeper than 256 levels",
+		"big":     RuleRead + ": file is 52428800 bytes, over the 10485760-byte limit for a Terraform file",
+		"loop":    RuleRead + ": ",
+	}
+	for d, prefix := range want {
+		if !strings.Contains(got[d], prefix) {
+			t.Errorf("%s: got %q, want %q…", d, got[d], prefix)
+		}
+	}
+}
+
+// testMirror builds the test provider once into a filesystem mirror.
+var testMirror = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "plumbline-mirror-")
+	if err != nil {
+		return "", err
+	}
+	target := filepath.Join(dir, "plumbline.test", "testlab", "lab", "0.1.0", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-lab_v0.1.0")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", target, "github.com/plumbline/plumbline/internal/testprovider")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build test provider: %v\n%s", err, out)
+	}
+	return dir, nil
+})
+
+func mirror(t *testing.T) string {
+	t.Helper()
+	dir, err := testMirror()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestValidateFromMirror(t *testing.T) {
+	m := mirror(t)
+	r, progress, err := run(t, "testdata/validate", "--provider-mirror", m, "--jobs", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{
+		{RuleValidate, "bad/main.tf", 10}, // Missing required argument "name"
+		{RuleFormat, "bad/main.tf", 15},
+		{RuleValidate, "bad/main.tf", 16}, // Unsupported argument "corse"
+	}
+	if diff := cmp.Diff(want, locs(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if msg := r.Findings[2].Message; !strings.Contains(msg, `Did you mean "cores"?`) {
+		t.Errorf("validate message lost terraform's detail: %q", msg)
+	}
+	if s := r.Findings[1].Snippet; !strings.Contains(s, "-  corse  = 4\n") || !strings.Contains(s, "+  corse = 4\n") {
+		t.Errorf("fmt finding does not carry the diff:\n%s", r.Findings[1].Snippet)
+	}
+	for _, root := range []string{"bad", "good"} {
+		if !strings.Contains(progress, "] "+root+": ") {
+			t.Errorf("no progress line for %s in %q", root, progress)
+		}
+	}
+	if strings.Contains(progress, "modules/vm") {
+		t.Error("modules/vm is only a local module source; it was validated as a root module")
+	}
+	// The source tree is left as it was: no lock files, no .terraform.
+	for _, leftover := range []string{"good/.terraform.lock.hcl", "bad/.terraform.lock.hcl", "good/.terraform", "bad/.terraform"} {
+		if _, err := os.Stat(leftover); err == nil {
+			t.Errorf("%s left in the source tree", leftover)
+		}
+	}
+	if !strings.HasPrefix(r.Details["terraform"], "terraform ") && !strings.HasPrefix(r.Details["terraform"], "tofu ") {
+		t.Errorf("details lack the terraform version: %v", r.Details)
+	}
+}
+
+func TestAllDirsValidatesChildModules(t *testing.T) {
+	m := mirror(t)
+	_, progress, err := run(t, "testdata/validate", "--provider-mirror", m, "--all-dirs", "--include", "modules/**")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress, "[1/1] modules/vm: 0 findings") {
+		t.Errorf("progress %q: want modules/vm validated alone", progress)
+	}
+}
+
+// TestInitFailureNamesProvider: a mirror without the provider gives a
+// finding that says which provider, why, and how to fix it; exit 2.
+func TestInitFailureNamesProvider(t *testing.T) {
+	empty := t.TempDir()
+	r, _, err := run(t, "testdata/validate", "--provider-mirror", empty, "--exclude", "bad")
+	if err == nil || !strings.Contains(err.Error(), "good: terraform init failed") {
+		t.Fatalf("error = %v, want init failure", err)
+	}
+	got := locs(r, RuleInit)
+	if diff := cmp.Diff([]loc{{RuleInit, "good/main.tf", 0}}, got); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+	msg := r.Findings[len(r.Findings)-1].Message
+	for _, want := range []string{"provider plumbline.test/testlab/lab could not be installed for good", "--provider-mirror DIR", "--offline"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"--jobs", "0"}, {"--provider-mirror", "/does/not/exist"}, {"--plugin-dir", "main.tf"}, {"no-such-dir"}} {
+		_, _, err := run(t, "testdata", args...)
+		if err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+}
+
+func TestGlobRegexp(t *testing.T) {
+	tests := []struct {
+		glob, path string
+		match      bool
+	}{
+		{"envs/*", "envs/prod", true},
+		{"envs/*", "envs/prod/sub", true}, // a glob covers what is below it
+		{"envs/*", "modules/vm", false},
+		{"**/lab", "terraform/envs/lab", true},
+		{"**/lab", "lab", true},
+		{"terraform/**/vm", "terraform/modules/vm", true},
+		{"env?", "envs", true},
+		{"env?", "env/s", false},
+	}
+	for _, tt := range tests {
+		re, err := globRegexp(tt.glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := re.MatchString(tt.path); got != tt.match {
+			t.Errorf("%q ~ %q = %v, want %v", tt.glob, tt.path, got, tt.match)
+		}
+	}
+}
+
+func write(t *testing.T, dir, name, content string) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
