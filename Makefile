@@ -43,6 +43,7 @@ bench:
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pkg/report
+	$(GO) test -run '^$$' -fuzz '^FuzzStaticRules$$' -fuzztime $(FUZZTIME) ./pkg/terraform
 
 ## tools: ko and crane at pinned versions into build/tools
 tools:

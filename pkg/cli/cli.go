@@ -69,6 +69,7 @@ type options struct {
 	reports    reportSpecs
 	failOn     string
 	resultsDir string
+	reportDir  string
 	version    bool
 }
 
@@ -81,6 +82,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	fs.StringVar(&o.format, "format", "text", "write `FORMAT` to stdout: "+formats)
 	fs.Var(&o.reports, "report", "also write `FORMAT=FILE` (repeatable)")
 	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above `LEVEL`: error, warning or never")
+	fs.StringVar(&o.reportDir, "report-dir", "", "also write the JSON report to `DIR`/<tool>.json; empty means none (for optional Tekton workspaces)")
 	fs.StringVar(&o.resultsDir, "results-dir", "", "write Tekton results (errors, warnings, status, summary) into `DIR`")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	cmd.Check.Flags(fs)
@@ -111,6 +113,9 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}
+	}
+	if o.reportDir != "" {
+		o.reports = append(o.reports, reportSpec{format: "json", file: filepath.Join(o.reportDir, cmd.Name+".json")})
 	}
 
 	r, runErr := cmd.Check.Run(ctx, Request{Paths: paths, FailOn: failOn, Progress: env.Stderr})

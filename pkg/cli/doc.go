@@ -3,6 +3,7 @@
 //	<tool> [flags] [PATH ...]
 //	  --format FORMAT          stdout format (text, json, sarif, junit, markdown, github)
 //	  --report FORMAT=FILE     also write FILE in FORMAT (repeatable)
+//	  --report-dir DIR         also write DIR/<tool>.json (empty: none)
 //	  --fail-on LEVEL          error (default), warning or never
 //	  --results-dir DIR        write Tekton results into DIR
 //	  --version

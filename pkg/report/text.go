@@ -10,7 +10,8 @@ import (
 )
 
 // Text is the human format: a verdict line, the checks of a merged report,
-// then findings grouped by file.
+// then findings grouped by file. Help links are left to the other formats
+// to keep logs short.
 type Text struct {
 	Color bool
 }
@@ -74,9 +75,6 @@ func (t *Text) Write(w io.Writer, r *Report) error {
 			for _, l := range strings.Split(strings.TrimRight(f.Snippet, "\n"), "\n") {
 				fmt.Fprintf(bw, "           | %s\n", l)
 			}
-		}
-		if f.Help != "" {
-			fmt.Fprintf(bw, "           help: %s\n", f.Help)
 		}
 	}
 	return bw.Flush()

@@ -51,7 +51,16 @@ var _ cli.Check = (*Check)(nil)
 type stringList []string
 
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
-func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+// Set accepts repeated flags and comma-separated lists, so a Tekton param
+// holding "a,b" or "" works as well as --include a --include b.
+func (l *stringList) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*l = append(*l, part)
+		}
+	}
+	return nil
+}
 
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.bin, "terraform-bin", "", "terraform or tofu `BINARY` (default: terraform, else tofu, on PATH)")
@@ -60,8 +69,8 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.pluginDir, "plugin-dir", "", "pass -plugin-dir `DIR` to terraform init")
 	fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "root modules validated in parallel")
 	fs.DurationVar(&c.timeout, "timeout", 5*time.Minute, "time limit for init and validate of one module")
-	fs.Var(&c.include, "include", "only directories matching `GLOB` (repeatable; ** spans directories)")
-	fs.Var(&c.exclude, "exclude", "skip directories matching `GLOB` (repeatable)")
+	fs.Var(&c.include, "include", "only directories matching `GLOBS` (comma-separated, repeatable; * ? and ** which spans directories)")
+	fs.Var(&c.exclude, "exclude", "skip directories matching `GLOBS` (comma-separated, repeatable)")
 	fs.BoolVar(&c.allDirs, "all-dirs", false, "validate every module directory, also those only used as local module sources")
 }
 
