@@ -34,7 +34,8 @@ func (*labProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pr
 	}}
 }
 
-func (*labProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {}
+func (*labProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
 
 func (*labProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{func() resource.Resource { return &vm{} }}

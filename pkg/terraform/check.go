@@ -50,7 +50,8 @@ var _ cli.Check = (*Check)(nil)
 
 type stringList []string
 
-func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
 // Set accepts repeated flags and comma-separated lists, so a Tekton param
 // holding "a,b" or "" works as well as --include a --include b.
 func (l *stringList) Set(v string) error {
