@@ -39,6 +39,7 @@ type Check struct {
 
 	bin              string
 	offline, allDirs bool
+	fmt              bool
 	mirror           string
 	pluginDir        string
 	jobs             int
@@ -66,6 +67,7 @@ func (l *stringList) Set(v string) error {
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.bin, "terraform-bin", "", "terraform or tofu `BINARY` (default: terraform, else tofu, on PATH)")
 	fs.BoolVar(&c.offline, "offline", false, "skip terraform init and validate (syntax, rules and fmt only); the report says so")
+	fs.BoolVar(&c.fmt, "fmt", true, "run terraform fmt -check (--fmt=false with --offline needs no terraform at all)")
 	fs.StringVar(&c.mirror, "provider-mirror", "", "install providers only from this filesystem mirror `DIR` (terraform providers mirror DIR)")
 	fs.StringVar(&c.pluginDir, "plugin-dir", "", "pass -plugin-dir `DIR` to terraform init")
 	fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "root modules validated in parallel")
@@ -130,6 +132,19 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	markRoots(w, sources, c.allDirs)
 
+	var skipped []string
+	if !c.fmt {
+		skipped = append(skipped, "fmt (--fmt=false)")
+	}
+	if c.offline {
+		skipped = append(skipped, "init and validate (--offline)")
+	}
+	if len(skipped) > 0 {
+		r.Details[report.DetailSkipped] = strings.Join(skipped, ", ")
+	}
+	if !c.fmt && c.offline {
+		return r, nil // no terraform needed
+	}
 	tf, version, err := c.terraform(ctx)
 	if err != nil {
 		if !c.offline {
@@ -141,16 +156,17 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	r.Details["terraform"] = version
 
 	var errs []error
-	fmtFindings, err := c.format(ctx, tf, w, sources)
-	r.Findings = append(r.Findings, fmtFindings...)
-	if err != nil {
-		errs = append(errs, err)
+	if c.fmt {
+		fmtFindings, err := c.format(ctx, tf, w, sources)
+		r.Findings = append(r.Findings, fmtFindings...)
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if c.offline {
-		r.Details[report.DetailSkipped] = "init and validate (--offline)"
 		return r, errors.Join(errs...)
 	}
-	vf, verr := c.validateAll(ctx, tf, w, progress)
+	vf, verr := c.validateAll(ctx, tf, w, sources, progress)
 	r.Findings = dedupe(append(r.Findings, vf...))
 	return r, errors.Join(append(errs, verr)...)
 }

@@ -20,6 +20,7 @@ type dir struct {
 	files  []string
 	module bool // holds .tf or .tf.json, not just .tfvars
 	root   bool // a root module: not only used as a local module source
+	parsed []*source // only for directories read outside the scan (loadDir)
 }
 
 // walker finds directories with Terraform files under the given paths.

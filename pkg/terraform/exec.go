@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
@@ -51,6 +52,12 @@ type Exec struct {
 	Bin string
 	// Env is the base environment of every run (see BaseEnv).
 	Env map[string]string
+
+	// terraform-exec runs `terraform version` before most commands and
+	// caches the answer per instance; one instance per directory saves
+	// that run for every command after the first.
+	mu        sync.Mutex
+	instances map[string]*tfexec.Terraform
 }
 
 var _ Terraform = (*Exec)(nil)
@@ -73,11 +80,23 @@ func BaseEnv() map[string]string {
 	return tfexec.CleanEnv(env)
 }
 
+// tf returns the instance for dir. Callers use one directory from one
+// goroutine at a time, so setting its env and stderr per call is safe.
 func (e *Exec) tf(dir string, env map[string]string) (*tfexec.Terraform, *bytes.Buffer, error) {
-	tf, err := tfexec.NewTerraform(dir, e.Bin)
-	if err != nil {
-		return nil, nil, err
+	e.mu.Lock()
+	tf, ok := e.instances[dir]
+	if !ok {
+		var err error
+		if tf, err = tfexec.NewTerraform(dir, e.Bin); err != nil {
+			e.mu.Unlock()
+			return nil, nil, err
+		}
+		if e.instances == nil {
+			e.instances = map[string]*tfexec.Terraform{}
+		}
+		e.instances[dir] = tf
 	}
+	e.mu.Unlock()
 	merged := map[string]string{}
 	for k, v := range e.Env {
 		merged[k] = v
@@ -183,9 +202,16 @@ func tail(b *bytes.Buffer) string {
 // cliConfig is the CLI configuration the check writes for terraform:
 // the plugin cache shared by all modules and, with a mirror, a filesystem
 // mirror as the only installation method, so init never reaches a network.
+//
+// Without plugin_cache_may_break_dependency_lock_file, terraform (1.4+)
+// ignores the cache for modules without a lock file and reinstalls the
+// package into it, replacing the directory that modules already
+// initialised link to while they validate. With it, a package enters the
+// cache once and is only linked after that. Lock files are put back as
+// they were after each module (validateOne), so nothing is broken.
 func cliConfig(cacheDir, mirror string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "plugin_cache_dir = %q\n", cacheDir)
+	fmt.Fprintf(&b, "plugin_cache_dir = %q\nplugin_cache_may_break_dependency_lock_file = true\n", cacheDir)
 	if mirror != "" {
 		fmt.Fprintf(&b, "provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)
 	}

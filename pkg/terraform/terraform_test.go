@@ -6,9 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/plumbline/plumbline/internal/tftest"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -185,13 +184,7 @@ var testMirror = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	target := filepath.Join(dir, "plumbline.test", "testlab", "lab", "0.1.0", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-lab_v0.1.0")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", target, "github.com/plumbline/plumbline/internal/testprovider")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build test provider: %v\n%s", err, out)
-	}
-	return dir, nil
+	return dir, tftest.BuildMirror(dir)
 })
 
 func mirror(t *testing.T) string {

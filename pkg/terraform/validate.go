@@ -20,9 +20,10 @@ import (
 )
 
 // validateAll runs init and validate on every root module, c.jobs at a
-// time. terraform's plugin cache is not safe for concurrent writers, so
-// inits take turns; validates, the slow part, run side by side.
-func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, progress io.Writer) ([]report.Finding, error) {
+// time. terraform's plugin cache is not safe for concurrent writers: an
+// init that may put a package into the cache runs alone, while inits whose
+// providers are all cached already, and every validate, run side by side.
+func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, sources map[*dir][]*source, progress io.Writer) ([]report.Finding, error) {
 	var roots []*dir
 	for _, d := range w.dirs {
 		if d.root {
@@ -41,9 +42,10 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, progre
 	if err != nil {
 		return nil, err
 	}
+	cache := env["TF_PLUGIN_CACHE_DIR"]
 
 	var (
-		initMu   sync.Mutex
+		initMu   sync.RWMutex
 		outMu    sync.Mutex
 		done     int
 		wg       sync.WaitGroup
@@ -51,6 +53,13 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, progre
 		findings = make([][]report.Finding, len(roots))
 		errs     = make([]error, len(roots))
 	)
+	// Computed up front: providerNeeds may read directories outside the
+	// scan and records them in the maps it is given.
+	needs := make([][]string, len(roots))
+	known := make([]bool, len(roots))
+	for i, d := range roots {
+		needs[i], known[i] = providerNeeds(d, sources, w.byOS)
+	}
 	for i, d := range roots {
 		wg.Add(1)
 		go func() {
@@ -62,7 +71,16 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, progre
 			for k, v := range env {
 				modEnv[k] = v
 			}
-			findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, &initMu)
+			lock := func() func() {
+				initMu.RLock()
+				if known[i] && cached(cache, needs[i]) {
+					return initMu.RUnlock
+				}
+				initMu.RUnlock()
+				initMu.Lock()
+				return initMu.Unlock
+			}
+			findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, lock)
 			status := fmt.Sprintf("%d findings", len(findings[i]))
 			if errs[i] != nil {
 				status = "failed"
@@ -128,7 +146,8 @@ func writable(dir string) bool {
 	return true
 }
 
-func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[string]string, pluginDir string, initMu *sync.Mutex) ([]report.Finding, error) {
+// validateOne runs init (holding what lockInit takes) and validate in d.
+func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[string]string, pluginDir string, lockInit func() (unlock func())) ([]report.Finding, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	timedOut := func(err error) error {
@@ -137,15 +156,21 @@ func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[s
 		}
 		return fmt.Errorf("%s: %w", d.rel, err)
 	}
-	// init writes a lock file next to the configuration when there is
-	// none; the source tree is left as it was found.
+	// init writes or updates the lock file next to the configuration; the
+	// source tree is left as it was found.
 	lock := filepath.Join(d.osPath, ".terraform.lock.hcl")
-	if _, err := os.Lstat(lock); errors.Is(err, os.ErrNotExist) {
+	if before, err := os.ReadFile(lock); errors.Is(err, os.ErrNotExist) {
 		defer os.Remove(lock)
+	} else if err == nil {
+		defer func() {
+			if after, err := os.ReadFile(lock); err != nil || !bytes.Equal(before, after) {
+				_ = os.WriteFile(lock, before, 0o644)
+			}
+		}()
 	}
-	initMu.Lock()
+	unlock := lockInit()
 	err := tf.Init(ctx, d.osPath, env, pluginDir)
-	initMu.Unlock()
+	unlock()
 	if err != nil {
 		var ie *InitError
 		if errors.As(err, &ie) && ctx.Err() == nil {

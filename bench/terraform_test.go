@@ -1,0 +1,139 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plumbline/plumbline/internal/tftest"
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/terraform"
+)
+
+// genModules writes n root modules that use the test provider, each with a
+// few resources and a local child module, and returns their directories.
+func genModules(b *testing.B, root string, n int) []string {
+	write := func(p, s string) {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	write(filepath.Join(root, "modules", "vm", "main.tf"), tftest.RequiredProviders+`
+variable "name" {
+  type        = string
+  description = "VM name."
+}
+
+resource "lab_vm" "this" {
+  name  = var.name
+  cores = 2
+}
+`)
+	var dirs []string
+	for i := range n {
+		dir := filepath.Join(root, "envs", fmt.Sprintf("env%02d", i))
+		var body strings.Builder
+		body.WriteString(tftest.RequiredProviders)
+		for j := range 10 {
+			fmt.Fprintf(&body, "\nresource \"lab_vm\" \"vm%d\" {\n  name  = \"env%02d-vm%d\"\n  cores = %d\n}\n", j, i, j, j%4+1)
+		}
+		fmt.Fprintf(&body, "\nmodule \"child\" {\n  source = \"../../modules/vm\"\n  name   = \"env%02d-child\"\n}\n", i)
+		write(filepath.Join(dir, "main.tf"), body.String())
+		dirs = append(dirs, dir)
+	}
+	return dirs
+}
+
+// naive is the loop users run today: terraform init -backend=false &&
+// terraform validate, one module after the other, from the same mirror.
+func naive(b *testing.B, tf, mirror string, dirs []string) {
+	cfg := filepath.Join(b.TempDir(), "naive.tfrc")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for i, dir := range dirs {
+		env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+			"TF_DATA_DIR="+filepath.Join(b.TempDir(), fmt.Sprint(i)))
+		for _, args := range [][]string{{"init", "-backend=false", "-input=false", "-no-color"}, {"validate", "-json", "-no-color"}} {
+			cmd := exec.Command(tf, args...)
+			cmd.Dir, cmd.Env = dir, env
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%s %s in %s: %v\n%s", tf, args[0], dir, err, out)
+			}
+		}
+		os.Remove(filepath.Join(dir, ".terraform.lock.hcl"))
+	}
+}
+
+func plumbline(b *testing.B, args ...string) {
+	var out bytes.Buffer
+	code := cli.Main(context.Background(), cli.Command{Name: terraform.Tool, Check: &terraform.Check{}},
+		args, cli.Env{Stdout: &out, Stderr: &out})
+	if code != cli.ExitPass {
+		b.Fatalf("terraform-validate exited %d:\n%s", code, out.String())
+	}
+}
+
+// BenchmarkTerraformValidate20Modules: terraform-validate (parallel, shared
+// plugin cache) against the naive sequential loop on 20 generated root
+// modules, both measured in the same run; goal: naive/plumbline >= 1.8.
+func BenchmarkTerraformValidate20Modules(b *testing.B) {
+	tf, err := terraform.FindBinary("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	mirror := b.TempDir()
+	if err := tftest.BuildMirror(mirror); err != nil {
+		b.Fatal(err)
+	}
+	root := b.TempDir()
+	dirs := genModules(b, root, 20)
+	b.Chdir(root)
+	var ours, peer time.Duration
+	for b.Loop() {
+		start := time.Now()
+		naive(b, tf, mirror, dirs)
+		mid := time.Now()
+		plumbline(b, "--provider-mirror", mirror, "--fmt=false", "envs")
+		ours += time.Since(mid)
+		peer += mid.Sub(start)
+	}
+	b.ReportMetric(peer.Seconds()/ours.Seconds(), "x-faster-than-naive-loop")
+	b.ReportMetric(peer.Seconds()/float64(b.N), "naive-s/op")
+	b.ReportMetric(ours.Seconds()/float64(b.N), "plumbline-s/op")
+}
+
+// BenchmarkTerraformSyntaxOnly1000Files: the syntax and rules pass alone
+// (--offline --fmt=false, no terraform run) over 1,000 .tf files; goal: under 1 s.
+func BenchmarkTerraformSyntaxOnly1000Files(b *testing.B) {
+	root := b.TempDir()
+	for i := range 100 {
+		dir := filepath.Join(root, fmt.Sprintf("m%03d", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		for j := range 10 {
+			var body strings.Builder
+			for k := range 5 {
+				fmt.Fprintf(&body, "variable \"v%d_%d\" {\n  type        = string\n  description = \"A variable.\"\n  default     = \"x\"\n}\n\n", j, k)
+				fmt.Fprintf(&body, "resource \"lab_vm\" \"r%d_%d\" {\n  name  = var.v%d_%d\n  cores = %d\n  tags  = [for t in [\"a\", \"b\"] : upper(t)]\n}\n\n", j, k, j, k, k)
+			}
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%02d.tf", j)), []byte(body.String()), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Chdir(root)
+	for b.Loop() {
+		plumbline(b, "--offline", "--fmt=false", ".")
+	}
+}

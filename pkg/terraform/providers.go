@@ -1,0 +1,140 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// providerSchema reads what a module says about its providers.
+var providerSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "terraform"},
+	{Type: "module", LabelNames: []string{"name"}},
+	{Type: "resource", LabelNames: []string{"type", "name"}},
+	{Type: "data", LabelNames: []string{"type", "name"}},
+}}
+
+// providerNeeds lists the provider source addresses a root module and the
+// local modules it calls declare in required_providers. known is false
+// when parsing alone cannot tell: a remote module, a module outside the
+// scanned tree, or a resource whose provider is not declared.
+func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (addrs []string, known bool) {
+	seen := map[string]bool{}
+	known = true
+	var visit func(d *dir)
+	visit = func(d *dir) {
+		if seen[d.osPath] {
+			return
+		}
+		seen[d.osPath] = true
+		declared := map[string]bool{}
+		var types []string
+		for _, s := range sources[d] {
+			if s.vars {
+				continue
+			}
+			content, _, _ := s.file.Body.PartialContent(providerSchema)
+			for _, b := range content.Blocks {
+				switch b.Type {
+				case "terraform":
+					rc, _, _ := b.Body.PartialContent(terraformSchema)
+					for _, rp := range rc.Blocks {
+						attrs, _ := rp.Body.JustAttributes()
+						for name, a := range attrs {
+							declared[name] = true
+							addrs = append(addrs, providerAddr(name, a.Expr))
+						}
+					}
+				case "resource", "data":
+					types = append(types, b.Labels[0])
+				case "module":
+					mc, _, _ := b.Body.PartialContent(moduleSchema)
+					a, ok := mc.Attributes["source"]
+					v, lit := cty.NilVal, false
+					if ok {
+						v, lit = literal(a.Expr)
+					}
+					if !lit || v.Type() != cty.String || sourceKind(v.AsString()) != "local" {
+						known = false
+						continue
+					}
+					childPath := filepath.Clean(filepath.Join(d.osPath, v.AsString()))
+					child := byOS[childPath]
+					if child == nil {
+						// A local module outside the scanned paths: read it now.
+						child = loadDir(childPath)
+						if child == nil {
+							known = false
+							continue
+						}
+						byOS[childPath] = child
+						sources[child] = child.parsed
+					}
+					visit(child)
+				}
+			}
+		}
+		for _, t := range types {
+			local, _, _ := strings.Cut(t, "_")
+			if !declared[local] && local != "terraform" {
+				known = false
+			}
+		}
+	}
+	visit(d)
+	return addrs, known
+}
+
+// loadDir parses the Terraform files of a directory that was not scanned;
+// nil if it holds none or one does not parse.
+func loadDir(osPath string) *dir {
+	entries, err := os.ReadDir(osPath)
+	if err != nil {
+		return nil
+	}
+	d := &dir{osPath: osPath, rel: filepath.ToSlash(osPath)}
+	for _, e := range entries {
+		if e.IsDir() || !isTerraformFile(e.Name()) {
+			continue
+		}
+		s, fs := parseFile(filepath.Join(osPath, e.Name()), e.Name())
+		if s == nil || len(fs) > 0 {
+			return nil
+		}
+		d.files = append(d.files, filepath.Join(osPath, e.Name()))
+		d.parsed = append(d.parsed, s)
+	}
+	if len(d.parsed) == 0 {
+		return nil
+	}
+	return d
+}
+
+// providerAddr normalises a required_providers entry to HOST/NAMESPACE/TYPE.
+func providerAddr(name string, e hcl.Expression) string {
+	src := "hashicorp/" + name
+	if v, ok := literal(e); ok && v.Type().IsObjectType() && v.Type().HasAttribute("source") {
+		if s := v.GetAttr("source"); s.Type() == cty.String && !s.IsNull() {
+			src = strings.ToLower(s.AsString())
+		}
+	}
+	if strings.Count(src, "/") == 1 {
+		src = "registry.terraform.io/" + src
+	}
+	return src
+}
+
+// cached reports whether the plugin cache holds some version of every
+// provider in addrs.
+func cached(cacheDir string, addrs []string) bool {
+	for _, a := range addrs {
+		entries, err := os.ReadDir(filepath.Join(cacheDir, filepath.FromSlash(a)))
+		if err != nil || len(entries) == 0 {
+			return false
+		}
+	}
+	return true
+}
