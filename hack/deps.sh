@@ -14,6 +14,14 @@ if [[ -z $have_go ]] || [[ $(printf '%s\n%s\n' "$need_go" "$have_go" | sort -V |
 	exit 2
 fi
 
+# terraform-validate's tests drive the real binary. Neither terraform nor
+# tofu is packaged by Debian or go-installable (replace directives), so it
+# must already be on PATH (it is on our machines and CI).
+if ! command -v terraform >/dev/null && ! command -v tofu >/dev/null && [[ -z ${PLUMBLINE_TERRAFORM:-} ]]; then
+	echo "deps: terraform (1.x) or tofu must be on PATH for the terraform-validate tests" >&2
+	exit 2
+fi
+
 missing=()
 for pair in "${APT_PACKAGES[@]}"; do
 	command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestImagesStayLean: image binaries must not pull in Tekton, Kubernetes or
+// knative (binary size and start-up); those belong in hack/ and tests.
+func TestImagesStayLean(t *testing.T) {
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "list", "-deps", "./images/...")
+	cmd.Dir = filepath.Join("..", "..")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		for _, banned := range []string{"github.com/tektoncd/", "k8s.io/", "knative.dev/", "sigs.k8s.io/"} {
+			if strings.HasPrefix(pkg, banned) {
+				t.Errorf("an image depends on %s", pkg)
+			}
+		}
+	}
+}
