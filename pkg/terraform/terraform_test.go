@@ -310,3 +310,32 @@ func write(t *testing.T, dir, name, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestTimeoutPerModule(t *testing.T) {
+	m := mirror(t)
+	_, progress, err := run(t, "testdata/validate", "--provider-mirror", m, "--timeout", "1ms", "--include", "good")
+	if err == nil || !strings.Contains(err.Error(), "good: timed out after 1ms (--timeout)") {
+		t.Fatalf("error = %v, want a timeout naming the module", err)
+	}
+	if !strings.Contains(progress, "good: failed") {
+		t.Errorf("progress %q does not show the failure", progress)
+	}
+}
+
+// An existing lock file is put back byte for byte, even when init would
+// have rewritten it.
+func TestLockFileRestored(t *testing.T) {
+	m := mirror(t)
+	dir := t.TempDir()
+	write(t, dir, "root/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
+	lock := "# a lock file someone committed\n"
+	write(t, dir, "root/.terraform.lock.hcl", lock)
+	r, _, err := run(t, dir, "--provider-mirror", m, "--fmt=false")
+	if err != nil {
+		t.Fatalf("%v\n%+v", err, r.Findings)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "root", ".terraform.lock.hcl"))
+	if err != nil || string(got) != lock {
+		t.Errorf("lock file now %q (%v)", got, err)
+	}
+}
