@@ -10,13 +10,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/rogpeppe/go-internal/diff"
-	"github.com/zclconf/go-cty/cty"
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -94,43 +94,21 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 	}
 	w := &walker{byOS: map[string]*dir{}}
-	for _, g := range c.include {
-		r, err := globRegexp(g)
-		if err != nil {
-			return nil, fmt.Errorf("usage: --include %q: %w", g, err)
-		}
-		w.include = append(w.include, r)
+	var err error
+	if w.include, err = globs("--include", c.include); err != nil {
+		return nil, err
 	}
-	for _, g := range c.exclude {
-		r, err := globRegexp(g)
-		if err != nil {
-			return nil, fmt.Errorf("usage: --exclude %q: %w", g, err)
-		}
-		w.exclude = append(w.exclude, r)
+	if w.exclude, err = globs("--exclude", c.exclude); err != nil {
+		return nil, err
 	}
 	for _, p := range req.Paths {
 		if err := w.walk(p); err != nil {
 			return nil, err
 		}
 	}
-
 	r := &report.Report{Tool: Tool, Details: map[string]string{}}
 	r.Findings = append(r.Findings, w.findings...)
-
-	// Syntax and static rules, per directory.
-	sources := map[*dir][]*source{}
-	for _, d := range w.dirs {
-		for _, f := range d.files {
-			s, fs := parseFile(f, path.Join(d.rel, filepath.Base(f)))
-			r.Findings = append(r.Findings, fs...)
-			r.Summary.Files++
-			if s != nil {
-				sources[d] = append(sources[d], s)
-			}
-		}
-		r.Findings = append(r.Findings, staticRules(sources[d])...)
-	}
-	markRoots(w, sources, c.allDirs)
+	sources := c.scan(w, r)
 
 	var skipped []string
 	if !c.fmt {
@@ -171,32 +149,43 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	return r, errors.Join(append(errs, verr)...)
 }
 
-// markRoots decides which module directories are root modules: those no
-// other module uses as a local source ("./x", "../x").
-func markRoots(w *walker, sources map[*dir][]*source, all bool) {
+func globs(flag string, patterns []string) ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, g := range patterns {
+		r, err := globRegexp(g)
+		if err != nil {
+			return nil, fmt.Errorf("usage: %s %q: %w", flag, g, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// scan parses every file found and runs the static rules per directory,
+// adding findings to r; it then marks the root modules: module directories
+// that no other module uses as a local source.
+func (c *Check) scan(w *walker, r *report.Report) map[*dir][]*source {
+	sources := map[*dir][]*source{}
 	children := map[string]bool{}
-	for d, ss := range sources {
-		for _, s := range ss {
-			if s.vars {
+	for _, d := range w.dirs {
+		for _, f := range d.files {
+			s, fs := parseFile(f, path.Join(d.rel, filepath.Base(f)))
+			r.Findings = append(r.Findings, fs...)
+			r.Summary.Files++
+			if s == nil {
 				continue
 			}
-			content, _, _ := s.file.Body.PartialContent(rootSchema)
-			for _, b := range content.Blocks {
-				if b.Type != "module" {
-					continue
-				}
-				mc, _, _ := b.Body.PartialContent(moduleSchema)
-				if a, ok := mc.Attributes["source"]; ok {
-					if v, ok := literal(a.Expr); ok && v.Type() == cty.String && sourceKind(v.AsString()) == "local" {
-						children[filepath.Clean(filepath.Join(d.osPath, v.AsString()))] = true
-					}
-				}
+			sources[d] = append(sources[d], s)
+			for _, child := range s.localModules(d.osPath) {
+				children[child] = true
 			}
 		}
+		r.Findings = append(r.Findings, staticRules(sources[d])...)
 	}
 	for _, d := range w.dirs {
-		d.root = d.module && (all || !children[d.osPath])
+		d.root = d.module && (c.allDirs || !children[d.osPath])
 	}
+	return sources
 }
 
 // terraform finds the binary and asks its version.

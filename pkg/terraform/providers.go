@@ -51,17 +51,11 @@ func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (ad
 				case "resource", "data":
 					types = append(types, b.Labels[0])
 				case "module":
-					mc, _, _ := b.Body.PartialContent(moduleSchema)
-					a, ok := mc.Attributes["source"]
-					v, lit := cty.NilVal, false
-					if ok {
-						v, lit = literal(a.Expr)
-					}
-					if !lit || v.Type() != cty.String || sourceKind(v.AsString()) != "local" {
+					childPath, ok := localModule(b, d.osPath)
+					if !ok {
 						known = false
 						continue
 					}
-					childPath := filepath.Clean(filepath.Join(d.osPath, v.AsString()))
 					child := byOS[childPath]
 					if child == nil {
 						// A local module outside the scanned paths: read it now.
@@ -86,6 +80,38 @@ func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (ad
 	}
 	visit(d)
 	return addrs, known
+}
+
+// localModule returns the directory a module block's literal local source
+// ("./x", "../x") names; ok is false for any other source.
+func localModule(b *hcl.Block, dir string) (string, bool) {
+	mc, _, _ := b.Body.PartialContent(moduleSchema)
+	a, ok := mc.Attributes["source"]
+	if !ok {
+		return "", false
+	}
+	v, ok := literal(a.Expr)
+	if !ok || v.Type() != cty.String || sourceKind(v.AsString()) != "local" {
+		return "", false
+	}
+	return filepath.Clean(filepath.Join(dir, v.AsString())), true
+}
+
+// localModules lists the directories s calls as local modules.
+func (s *source) localModules(dir string) []string {
+	if s.vars {
+		return nil
+	}
+	content, _, _ := s.file.Body.PartialContent(rootSchema)
+	var out []string
+	for _, b := range content.Blocks {
+		if b.Type == "module" {
+			if p, ok := localModule(b, dir); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // loadDir parses the Terraform files of a directory that was not scanned;
