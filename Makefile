@@ -26,7 +26,7 @@ test: deps lint
 	$(GO) test -count=1 ./...
 
 ## demo: build, run every check on examples/homelab, merge with report
-demo: build
+demo: deps build
 	./hack/demo.sh
 
 ## lint: gofmt, go vet, and our YAML checks (Tekton's own validation)
@@ -44,6 +44,8 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./pkg/report
 	$(GO) test -run '^$$' -fuzz '^FuzzStaticRules$$' -fuzztime $(FUZZTIME) ./pkg/terraform
+	$(GO) test -run '^$$' -fuzz '^FuzzParseINI$$' -fuzztime $(FUZZTIME) ./pkg/ansiblelint
+	$(GO) test -run '^$$' -fuzz '^FuzzRequirements$$' -fuzztime $(FUZZTIME) ./pkg/ansiblelint
 
 ## tools: ko and crane at pinned versions into build/tools
 tools:

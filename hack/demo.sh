@@ -26,6 +26,7 @@ checks=(terraform-validate ansible-lint-check policy-check dns-zone-diff)
 check_args() {
 	case $1 in
 	terraform-validate) echo "--offline terraform" ;;
+	ansible-lint-check) command -v ansible-lint >/dev/null && echo "ansible" || return 1 ;;
 	*) return 1 ;; # not built yet
 	esac
 }
@@ -33,7 +34,7 @@ check_args() {
 broken=0
 for c in "${checks[@]}"; do
 	if [[ ! -x $bin/$c ]] || ! args=$(check_args "$c"); then
-		echo "== $c: not built yet, its report will be missing"
+		echo "== $c: not built yet (or its tool is not installed), its report will be missing"
 		continue
 	fi
 	echo "== $c"

@@ -4,8 +4,10 @@
 # check adds the packages its real-tool tests need to APT_PACKAGES.
 set -euo pipefail
 
-# command:package pairs; empty until a check needs a tool from Debian.
-APT_PACKAGES=()
+# command:package pairs.
+APT_PACKAGES=(
+	ansible-lint:ansible-lint # ansible-lint-check's tests run the real one (6.13 on bookworm)
+)
 
 need_go=1.26
 have_go=$(go env GOVERSION 2>/dev/null | sed 's/^go//')

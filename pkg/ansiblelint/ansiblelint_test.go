@@ -1,0 +1,293 @@
+package ansiblelint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// These tests run the real ansible-lint (Debian's 6.13 here; hack/deps.sh
+// installs it). Nothing is faked.
+
+var pkgDir string
+
+func TestMain(m *testing.M) {
+	pkgDir, _ = os.Getwd()
+	if _, err := FindBinary(""); err != nil {
+		fmt.Fprintf(os.Stderr, "ansible-lint tests need the real ansible-lint: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+func run(t *testing.T, dir string, args ...string) (*report.Report, error) {
+	t.Helper()
+	c := &Check{}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	c.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(pkgDir, dir)
+	}
+	t.Chdir(dir)
+	r, err := c.Run(context.Background(), cli.Request{Paths: paths, FailOn: report.Threshold(report.Error)})
+	if r != nil {
+		r.Finalize(report.Threshold(report.Error))
+	}
+	return r, err
+}
+
+type loc struct {
+	Rule, File string
+	Line       int
+}
+
+func locs(r *report.Report, prefix string) []loc {
+	var out []loc
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Rule, prefix) {
+			out = append(out, loc{f.Rule, f.File, f.Line})
+		}
+	}
+	return out
+}
+
+// rawAnsibleLint is what ansible-lint itself reports on dir.
+func rawAnsibleLint(t *testing.T, dir string) []loc {
+	t.Helper()
+	cmd := exec.Command("ansible-lint", "-f", "codeclimate", "-q", "--offline", "--nocolor")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == rcViolations) {
+		t.Fatalf("raw ansible-lint: %v", err)
+	}
+	var issues []issue
+	if err := json.Unmarshal(out, &issues); err != nil {
+		t.Fatal(err)
+	}
+	var got []loc
+	for _, is := range issues {
+		line := is.Location.Lines.Begin
+		if is.Location.Positions.Begin.Line > 0 {
+			line = is.Location.Positions.Begin.Line
+		}
+		got = append(got, loc{"ansible-lint/" + is.CheckName, is.Location.Path, line})
+	}
+	return got
+}
+
+func sortLocs(ls []loc) []loc {
+	slices.SortFunc(ls, func(a, b loc) int {
+		return strings.Compare(fmt.Sprint(a.File, a.Line, a.Rule), fmt.Sprint(b.File, b.Line, b.Rule))
+	})
+	return ls
+}
+
+// TestFindingsEqualRawAnsibleLint: every finding ansible-lint reports is in
+// our report with its rule, file and line; none is lost or invented.
+func TestFindingsEqualRawAnsibleLint(t *testing.T) {
+	r, err := run(t, "testdata/project")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{
+		{"ansible-lint/fqcn[action-core]", "playbooks/site.yml", 11},
+		{"ansible-lint/name[missing]", "playbooks/site.yml", 11},
+		{"ansible-lint/no-changed-when", "playbooks/site.yml", 11},
+		{"ansible-lint/risky-shell-pipe", "playbooks/site.yml", 13},
+		{"ansible-lint/fqcn[action-core]", "playbooks/site.yml", 17},
+		{"ansible-lint/yaml[truthy]", "roles/web/tasks/main.yml", 5},
+	}
+	got := sortLocs(locs(r, "ansible-lint/"))
+	if diff := cmp.Diff(sortLocs(want), got); diff != "" {
+		t.Errorf("against the fixture's known violations (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(sortLocs(rawAnsibleLint(t, filepath.Join(pkgDir, "testdata/project"))), got); diff != "" {
+		t.Errorf("against raw ansible-lint (-raw +ours):\n%s", diff)
+	}
+	if len(locs(r, "ansible/")) != 0 {
+		t.Errorf("preflight found problems in a clean project: %v", locs(r, "ansible/"))
+	}
+	for _, f := range r.Findings {
+		if f.Help == "" || f.Severity != report.Error {
+			t.Errorf("%s: help %q severity %s", f.Rule, f.Help, f.Severity)
+		}
+	}
+	if r.Details["ansible-lint"] == "" || r.Details["ansible-core"] == "" {
+		t.Errorf("versions missing from details: %v", r.Details)
+	}
+	if r.Summary.Files != 3 {
+		t.Errorf("files = %d, want 3 (2 YAML, 1 inventory)", r.Summary.Files)
+	}
+}
+
+func TestWarnListBecomesWarnings(t *testing.T) {
+	r, err := run(t, "testdata/project", "--warn", "yaml[truthy],risky-shell-pipe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Findings {
+		want := report.Error
+		if f.Rule == "ansible-lint/yaml[truthy]" || f.Rule == "ansible-lint/risky-shell-pipe" {
+			want = report.Warning
+		}
+		if f.Severity != want {
+			t.Errorf("%s: %s, want %s", f.Rule, f.Severity, want)
+		}
+	}
+	r, err = run(t, "testdata/project", "--skip", "fqcn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(locs(r, "ansible-lint/fqcn")); n != 0 {
+		t.Errorf("--skip fqcn left %d fqcn findings", n)
+	}
+}
+
+func write(t *testing.T, dir, name, content string) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPreflight(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ANSIBLE_COLLECTIONS_PATH", filepath.Join(dir, "vendored"))
+	write(t, dir, "vendored/ansible_collections/community/general/galaxy.yml", "namespace: community\n")
+	write(t, dir, "requirements.yml", "---\ncollections:\n  - community.general\n  - name: plumbline.missing\n    version: \">=1.0.0\"\nroles:\n  - geerlingguy.docker\n")
+	write(t, dir, "site.yml", "- name: Use a missing collection\n  hosts: all\n  tasks:\n    - name: Do it\n      plumbline.missing.thing:\n        a: 1\n")
+	write(t, dir, "broken.yml", "- name: ok\n  hosts: all\n  tasks: [\n")
+	write(t, dir, "inventory/hosts.ini", "[dns]\ndns1 ansible_host=10.0.0.1\ndns2 ansible_host\n")
+	r, err := run(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{
+		{RuleYAML, "broken.yml", 3},
+		{RuleInventory, "inventory/hosts.ini", 3},
+		{RuleCollectionMissing, "requirements.yml", 4},
+		{RuleRoleMissing, "requirements.yml", 7},
+	}
+	if diff := cmp.Diff(want, sortLocs(locs(r, "ansible/"))); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	msgs := map[string]string{}
+	for _, f := range r.Findings {
+		msgs[f.Rule] += f.Message + "\n"
+	}
+	for rule, want := range map[string]string{
+		RuleCollectionMissing: "collection plumbline.missing is not installed where ansible looks",
+		RuleInventory:         `expected key=value host variable after dns2, got "ansible_host"`,
+		RuleYAML:              "YAML does not parse: did not find expected node content",
+	} {
+		if !strings.Contains(msgs[rule], want) {
+			t.Errorf("%s: %q lacks %q", rule, msgs[rule], want)
+		}
+	}
+	// ansible-lint's cryptic failure for the missing collection's module is
+	// replaced by the preflight's finding.
+	for _, f := range r.Findings {
+		if strings.Contains(f.Message, "couldn't resolve module/action 'plumbline.missing") {
+			t.Errorf("kept ansible-lint's %s: %s", f.Rule, f.Message)
+		}
+	}
+}
+
+func TestNoAnsibleFiles(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "README.md", "nothing here\n")
+	_, err := run(t, dir)
+	if err == nil || !strings.Contains(err.Error(), "no Ansible files (playbooks, roles, inventories) under .; check the path") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+func TestInvalidConfigIsExit2(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "site.yml", "- name: x\n  hosts: all\n  tasks: []\n")
+	write(t, dir, "lint.yml", "profile: nonsense\n")
+	_, err := run(t, dir, "--config", "lint.yml")
+	if err == nil || !strings.Contains(err.Error(), "ansible-lint rejected its configuration (exit 3)") || !strings.Contains(err.Error(), "'nonsense' is not one of") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+// TestUnwritableHome runs the built binary as an unprivileged UID whose
+// HOME it cannot write (ansible-lint #4501): it must lint, not crash.
+func TestUnwritableHome(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the binary as another UID")
+	}
+	tmp, err := os.MkdirTemp("/tmp", "ansible-home-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "ansible-lint-check")
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "github.com/plumbline/plumbline/images/ansible-lint-check")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	project := filepath.Join(tmp, "project")
+	if err := os.CopyFS(project, os.DirFS(filepath.Join(pkgDir, "testdata", "project"))); err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(tmp, "home")
+	if err := os.Mkdir(home, 0o700); err != nil { // root's, closed to others
+		t.Fatal(err)
+	}
+	if err := filepath.Walk(tmp, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || p == home {
+			return err
+		}
+		return os.Chmod(p, fi.Mode().Perm()|0o555)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--format", "json", ".")
+	cmd.Dir = project
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "TMPDIR=/tmp"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65532, Gid: 65532}}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != cli.ExitFindings {
+		t.Fatalf("exit %v, want 1 (findings)\nstderr: %s", err, stderr.String())
+	}
+	r, err := report.Decode("stdout", stdout.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(locs(r, "ansible-lint/")); n != 6 {
+		t.Errorf("%d ansible-lint findings as UID 65532, want 6", n)
+	}
+}

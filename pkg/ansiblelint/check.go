@@ -1,0 +1,258 @@
+package ansiblelint
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Tool is the check's name in reports.
+const Tool = "ansible-lint-check"
+
+// Check is ansible-lint-check; it implements cli.Check.
+type Check struct {
+	// NewLinter makes the ansible-lint driver; nil means the real one.
+	NewLinter func(bin string) Linter
+
+	bin        string
+	offline    bool
+	profile    string
+	config     string
+	skip, warn list
+	timeout    time.Duration
+}
+
+var _ cli.Check = (*Check)(nil)
+
+type list []string
+
+func (l *list) String() string { return strings.Join(*l, ",") }
+
+// Set takes repeated flags and comma-separated lists alike.
+func (l *list) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+func (c *Check) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.bin, "ansible-lint-bin", "", "ansible-lint `BINARY` (default: ansible-lint on PATH)")
+	fs.BoolVar(&c.offline, "offline", true, "pass --offline: never install requirements or reach Galaxy")
+	fs.StringVar(&c.profile, "profile", "", "ansible-lint `PROFILE` (min, basic, moderate, safety, shared, production)")
+	fs.StringVar(&c.config, "config", "", "ansible-lint config `FILE` (default: .ansible-lint in the project)")
+	fs.Var(&c.skip, "skip", "rule `IDS` to skip (comma-separated, repeatable)")
+	fs.Var(&c.warn, "warn", "rule `IDS` to report as warnings (comma-separated, repeatable)")
+	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "time limit for ansible-lint on one path")
+}
+
+func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
+	progress := req.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
+	if c.config != "" && !fileExists(c.config) {
+		return nil, fmt.Errorf("usage: --config %s: no such file", c.config)
+	}
+	bin, err := FindBinary(c.bin)
+	if err != nil {
+		return nil, err
+	}
+	linter := Linter(&Exec{Bin: bin})
+	if c.NewLinter != nil {
+		linter = c.NewLinter(bin)
+	}
+
+	r := &report.Report{Tool: Tool, Details: map[string]string{}}
+	var projects []*project
+	for _, p := range req.Paths {
+		pr, err := preflight(p, os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		if len(pr.yamlFiles) == 0 && len(pr.inventory) == 0 {
+			return nil, fmt.Errorf("no Ansible files (playbooks, roles, inventories) under %s; check the path", p)
+		}
+		projects = append(projects, pr)
+		r.Findings = append(r.Findings, pr.findings...)
+		r.Summary.Files += pr.files
+	}
+
+	lintVersion, coreVersion, err := linter.Versions(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.Details["ansible-lint"] = lintVersion
+	r.Details["ansible-core"] = coreVersion
+
+	tmp, err := os.MkdirTemp("", "ansible-lint-check-")
+	if err != nil {
+		return r, err
+	}
+	defer os.RemoveAll(tmp)
+	env, err := c.environment(tmp)
+	if err != nil {
+		return r, err
+	}
+	var errs []error
+	for _, pr := range projects {
+		start := time.Now()
+		fs, err := c.lint(ctx, linter, pr, env)
+		r.Findings = append(r.Findings, fs...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		fmt.Fprintf(progress, "%s: %s: %d findings (%.1fs)\n", Tool, pr.root, len(fs), time.Since(start).Seconds())
+	}
+	return r, errors.Join(errs...)
+}
+
+// lint runs ansible-lint on one project. ansible-lint lints only files
+// below its working directory, so it runs in the project directory.
+func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []string) ([]report.Finding, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	args := []string{"-f", "codeclimate", "-q", "--nocolor"}
+	if c.offline {
+		args = append(args, "--offline")
+	}
+	if c.profile != "" {
+		args = append(args, "--profile", c.profile)
+	}
+	if c.config != "" {
+		cfg, err := filepath.Abs(c.config)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, "-c", cfg)
+	}
+	for _, s := range c.skip {
+		args = append(args, "-x", s)
+	}
+	for _, w := range c.warn {
+		args = append(args, "-w", w)
+	}
+	res, err := linter.Lint(ctx, pr.root, args, env)
+	switch {
+	case ctx.Err() == context.DeadlineExceeded:
+		return nil, fmt.Errorf("%s: ansible-lint timed out after %s (--timeout)", pr.root, c.timeout)
+	case err != nil:
+		return nil, fmt.Errorf("%s: run ansible-lint: %w", pr.root, err)
+	}
+	switch res.Code {
+	case rcSuccess, rcViolations:
+	case rcInvalidConfig:
+		return nil, fmt.Errorf("%s: ansible-lint rejected its configuration (exit %d): %s", pr.root, res.Code, summarize(res.Stderr))
+	case rcLockTimeout:
+		return nil, fmt.Errorf("%s: ansible-lint could not take its cache lock (exit %d): %s", pr.root, res.Code, summarize(res.Stderr))
+	default:
+		return nil, fmt.Errorf("%s: ansible-lint failed (exit %d): %s", pr.root, res.Code, summarize(res.Stderr))
+	}
+	fs, err := findings(res.Stdout, relPath(pr.root))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pr.root, err)
+	}
+	return replaceUnresolved(fs, pr.missing), nil
+}
+
+// replaceUnresolved drops ansible-lint's "couldn't resolve module/action"
+// for modules of collections the preflight already reported missing: the
+// preflight's finding says which collection and how to vendor it.
+func replaceUnresolved(fs []report.Finding, missing []string) []report.Finding {
+	if len(missing) == 0 {
+		return fs
+	}
+	return slices.DeleteFunc(fs, func(f report.Finding) bool {
+		if !strings.HasPrefix(f.Rule, "ansible-lint/syntax-check") || !strings.Contains(f.Message, "couldn't resolve module/action") {
+			return false
+		}
+		return slices.ContainsFunc(missing, func(c string) bool { return strings.Contains(f.Message, "'"+c+".") })
+	})
+}
+
+// environment is ansible-lint's whole environment: the caller's, without
+// colour, and with HOME, ANSIBLE_HOME, ANSIBLE_LOCAL_TEMP and the cache
+// moved under tmp when they are not writable (an arbitrary UID in a pod).
+func (c *Check) environment(tmp string) ([]string, error) {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	env["NO_COLOR"], env["ANSIBLE_NOCOLOR"], env["PY_COLORS"] = "1", "1", "0"
+	place := func(key, sub string) error {
+		if v := env[key]; v != "" && writable(v) {
+			return nil
+		}
+		dir := filepath.Join(tmp, sub)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		env[key] = dir
+		return nil
+	}
+	if !writable(env["HOME"]) {
+		if err := place("HOME", "home"); err != nil {
+			return nil, err
+		}
+	}
+	home := env["HOME"]
+	for _, d := range []struct{ key, def, sub string }{
+		{"ANSIBLE_HOME", filepath.Join(home, ".ansible"), "ansible"},
+		{"ANSIBLE_LOCAL_TEMP", filepath.Join(home, ".ansible", "tmp"), "ansible-tmp"},
+		{"XDG_CACHE_HOME", filepath.Join(home, ".cache"), "cache"},
+	} {
+		if env[d.key] == "" {
+			if writableOrCreatable(d.def) {
+				continue
+			}
+		}
+		if err := place(d.key, d.sub); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]string, 0, len(env))
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func writable(dir string) bool {
+	if dir == "" {
+		return false
+	}
+	f, err := os.CreateTemp(dir, ".plumbline-write-test-*")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
+}
+
+// writableOrCreatable: dir is writable, or does not exist and its nearest
+// existing parent is writable.
+func writableOrCreatable(dir string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			return writable(d)
+		}
+		if d == filepath.Dir(d) {
+			return false
+		}
+	}
+}

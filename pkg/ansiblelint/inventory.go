@@ -1,0 +1,148 @@
+package ansiblelint
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// InventoryError is a problem in an INI inventory, at a line.
+type InventoryError struct {
+	Line int
+	Msg  string
+}
+
+func (e *InventoryError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// Inventory is what an INI inventory declares; enough to validate it.
+type Inventory struct {
+	Groups map[string][]string // group -> hosts
+}
+
+// ParseINI reads an inventory in the INI format of ansible's ini inventory
+// plugin: [group], [group:vars] and [group:children] sections, host lines
+// with key=value variables (shell-quoted), comments with # or ;.
+func ParseINI(data []byte) (*Inventory, error) {
+	inv := &Inventory{Groups: map[string][]string{"ungrouped": nil}}
+	group, kind := "ungrouped", "hosts"
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' || line[0] == ';' {
+			continue
+		}
+		bad := func(format string, args ...any) error {
+			return &InventoryError{Line: n, Msg: fmt.Sprintf(format, args...)}
+		}
+		if line[0] == '[' {
+			end := strings.IndexByte(line, ']')
+			if end < 0 {
+				return nil, bad("section header %q has no closing ]", line)
+			}
+			if rest := strings.TrimSpace(line[end+1:]); rest != "" && rest[0] != '#' && rest[0] != ';' {
+				return nil, bad("unexpected %q after section header", rest)
+			}
+			name, suffix, _ := strings.Cut(line[1:end], ":")
+			if name = strings.TrimSpace(name); name == "" || strings.ContainsAny(name, " \t") {
+				return nil, bad("invalid group name %q", name)
+			}
+			switch suffix {
+			case "":
+				kind = "hosts"
+			case "vars", "children":
+				kind = suffix
+			default:
+				return nil, bad("unknown section type %q (want [%s], [%s:vars] or [%s:children])", suffix, name, name, name)
+			}
+			group = name
+			if _, ok := inv.Groups[group]; !ok {
+				inv.Groups[group] = nil
+			}
+			continue
+		}
+		fields, err := splitShell(line)
+		if err != nil {
+			return nil, bad("%v", err)
+		}
+		if len(fields) == 0 {
+			continue
+		}
+		switch kind {
+		case "hosts":
+			if fields[0] == "" {
+				return nil, bad("empty host name")
+			}
+			for _, f := range fields[1:] {
+				if k, _, ok := strings.Cut(f, "="); !ok || k == "" {
+					return nil, bad("expected key=value host variable after %s, got %q", fields[0], f)
+				}
+			}
+			inv.Groups[group] = append(inv.Groups[group], fields[0])
+		case "vars":
+			if k, _, ok := strings.Cut(line, "="); !ok || strings.TrimSpace(k) == "" {
+				return nil, bad("expected key=value in [%s:vars], got %q", group, line)
+			}
+		case "children":
+			if len(fields) != 1 {
+				return nil, bad("expected one group name per line in [%s:children], got %q", group, line)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return inv, nil
+}
+
+// splitShell splits a line into words the way Python's shlex does for
+// ansible's INI inventories: white space separates, quotes group, a
+// backslash escapes outside single quotes, and # starts a comment.
+func splitShell(line string) ([]string, error) {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	var quote rune
+	runes := []rune(line)
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else if r == '\\' && quote == '"' && i+1 < len(runes) {
+				i++
+				cur.WriteRune(runes[i])
+			} else {
+				cur.WriteRune(r)
+			}
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == '\\':
+			if i+1 < len(runes) {
+				i++
+				cur.WriteRune(runes[i])
+			}
+			inWord = true
+		case r == '#' && !inWord:
+			i = len(runes)
+		case r == ' ' || r == '\t':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quote != 0 {
+		return nil, fmt.Errorf("unterminated %c quote", quote)
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}

@@ -1,0 +1,201 @@
+package ansiblelint
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Linter is ansible-lint as the check drives it.
+type Linter interface {
+	// Versions returns ansible-lint's and ansible-core's versions.
+	Versions(ctx context.Context) (lint, core string, err error)
+	// Lint runs ansible-lint in dir with args and the whole environment env.
+	Lint(ctx context.Context, dir string, args, env []string) (Result, error)
+}
+
+// Result is one run of ansible-lint.
+type Result struct {
+	Stdout, Stderr []byte
+	Code           int
+}
+
+// ansible-lint's exit codes (ansiblelint/constants.py).
+const (
+	rcSuccess       = 0
+	rcViolations    = 2
+	rcInvalidConfig = 3
+	rcLockTimeout   = 4
+)
+
+// Exec runs a real ansible-lint binary.
+type Exec struct {
+	Bin string
+}
+
+var _ Linter = (*Exec)(nil)
+
+// FindBinary returns the explicit binary, else ansible-lint from PATH.
+func FindBinary(explicit string) (string, error) {
+	name := explicit
+	if name == "" {
+		name = "ansible-lint"
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if explicit != "" {
+			return "", fmt.Errorf("--ansible-lint-bin: %w", err)
+		}
+		return "", errors.New("ansible-lint is not on PATH (install it, e.g. apt-get install ansible-lint, or set --ansible-lint-bin)")
+	}
+	return p, nil
+}
+
+// Versions asks ansible-lint's own Python interpreter for the package
+// versions (0.1 s); `ansible-lint --version` takes over a second, which
+// would be most of the wrapper's cost. It falls back to that when the
+// binary is not a Python script.
+func (e *Exec) Versions(ctx context.Context) (string, string, error) {
+	const query = `import importlib.metadata as m; print(m.version("ansible-lint"), m.version("ansible-core"))`
+	if interp := shebang(e.Bin); len(interp) > 0 {
+		args := append(append([]string{}, interp[1:]...), "-I", "-c", query)
+		out, err := exec.CommandContext(ctx, interp[0], args...).Output()
+		if f := strings.Fields(string(out)); err == nil && len(f) == 2 {
+			return f[0], f[1], nil
+		}
+	}
+	cmd := exec.CommandContext(ctx, e.Bin, "--version", "--nocolor")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	out, err := cmd.Output()
+	if err != nil {
+		return "", "", fmt.Errorf("ansible-lint --version: %w", err)
+	}
+	m := versionLine.FindStringSubmatch(string(out))
+	if m == nil {
+		return "", "", fmt.Errorf("ansible-lint --version: unexpected output %q", firstLine(string(out)))
+	}
+	return m[1], m[2], nil
+}
+
+var versionLine = regexp.MustCompile(`ansible-lint ([0-9][^\s]*) using ansible(?:-core)? ([0-9][^\s]*)`)
+
+// shebang returns the interpreter command line of a script.
+func shebang(bin string) []string {
+	f, err := os.Open(bin)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	line, err := bufio.NewReader(f).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "#!") || !strings.Contains(line, "python") {
+		return nil
+	}
+	return strings.Fields(strings.TrimPrefix(line, "#!"))
+}
+
+func (e *Exec) Lint(ctx context.Context, dir string, args, env []string) (Result, error) {
+	cmd := exec.CommandContext(ctx, e.Bin, args...)
+	cmd.Dir, cmd.Env = dir, env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee) && ee.Exited():
+		res.Code = ee.ExitCode()
+	case err != nil:
+		return res, err
+	}
+	return res, nil
+}
+
+// issue is one entry of ansible-lint's codeclimate output.
+type issue struct {
+	CheckName   string `json:"check_name"`
+	Level       string `json:"level"`
+	Severity    string `json:"severity"`
+	URL         string `json:"url"`
+	Description string `json:"description"`
+	Location    struct {
+		Path  string `json:"path"`
+		Lines struct {
+			Begin int `json:"begin"`
+		} `json:"lines"`
+		Positions struct {
+			Begin struct {
+				Line   int `json:"line"`
+				Column int `json:"column"`
+			} `json:"begin"`
+		} `json:"positions"`
+	} `json:"location"`
+	Content struct {
+		Body string `json:"body"`
+	} `json:"content"`
+}
+
+// findings maps codeclimate issues to findings; prefix is the linted
+// directory relative to the scanned root.
+func findings(stdout []byte, prefix string) ([]report.Finding, error) {
+	var issues []issue
+	if err := json.Unmarshal(bytes.TrimSpace(stdout), &issues); err != nil {
+		return nil, fmt.Errorf("read ansible-lint's codeclimate output: %w (output starts %q)", err, firstLine(string(stdout)))
+	}
+	out := make([]report.Finding, 0, len(issues))
+	for _, is := range issues {
+		f := report.Finding{
+			Rule:     "ansible-lint/" + is.CheckName,
+			Severity: report.Error,
+			Message:  unescape(is.Description),
+			File:     path.Clean(path.Join(prefix, is.Location.Path)),
+			Line:     is.Location.Lines.Begin,
+			Help:     is.URL,
+			Snippet:  is.Content.Body,
+		}
+		if p := is.Location.Positions.Begin; p.Line > 0 {
+			f.Line, f.Column = p.Line, p.Column
+		}
+		// ansible-lint's level is error or warning (warn_list, experimental
+		// rules); its codeclimate severity only says how bad the rule is.
+		if is.Level == "warning" {
+			f.Severity = report.Warning
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// unescape undoes the markup escaping ansible-lint applies for its
+// console ("\[" in "one of \[false, true]").
+func unescape(s string) string { return strings.ReplaceAll(s, `\[`, "[") }
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	if len(line) > 200 {
+		line = line[:200] + "…"
+	}
+	return line
+}
+
+// summarize keeps the end of ansible-lint's stderr, where the reason is.
+func summarize(stderr []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(stderr)), "\n")
+	if len(lines) > 8 {
+		lines = lines[len(lines)-8:]
+	}
+	s := strings.Join(lines, " | ")
+	if len(s) > 1500 {
+		s = "…" + s[len(s)-1500:]
+	}
+	return s
+}

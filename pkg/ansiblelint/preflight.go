@@ -1,0 +1,346 @@
+package ansiblelint
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Rule ids of the preflight.
+const (
+	RuleYAML              = "ansible/yaml-syntax"
+	RuleCollectionMissing = "ansible/collection-missing"
+	RuleRoleMissing       = "ansible/role-missing"
+	RuleInventory         = "ansible/inventory-invalid"
+	RuleRequirements      = "ansible/requirements-invalid"
+	RuleUnreadable        = "ansible/unreadable"
+)
+
+const helpBase = "https://github.com/plumbline/plumbline/blob/main/docs/ansible-lint-check.md#"
+
+// maxYAMLSize keeps the preflight away from files no playbook is made of.
+const maxYAMLSize = 10 << 20
+
+// project is what the preflight learns about one PATH.
+type project struct {
+	root      string   // as given, for the OS
+	yamlFiles []string // OS paths
+	inventory []string // OS paths of INI inventories
+	cfg       ansibleCfg
+	files     int
+	findings  []report.Finding
+	missing   []string // collections not installed, namespace.name
+}
+
+func (p *project) rel(osPath string) string {
+	return relPath(osPath)
+}
+
+// relPath makes a path relative to the working directory when it is below
+// it, with forward slashes, as reports want.
+func relPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		if cwd, err := os.Getwd(); err == nil {
+			if r, err := filepath.Rel(cwd, abs); err == nil && !strings.HasPrefix(r, "..") {
+				return filepath.ToSlash(r)
+			}
+		}
+	}
+	return filepath.ToSlash(p)
+}
+
+func (p *project) add(f report.Finding) { p.findings = append(p.findings, f) }
+
+// preflight walks root and checks YAML, requirements and inventories.
+func preflight(root string, env func(string) string) (*project, error) {
+	fi, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("path %s: %w", root, err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("path %s: not a directory", root)
+	}
+	p := &project{root: root}
+	p.cfg = readAnsibleCfg(root, env)
+	err = filepath.WalkDir(root, func(osPath string, d fs.DirEntry, err error) error {
+		if err != nil {
+			p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: p.rel(osPath), Message: "cannot read: " + err.Error()})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			// Vendored collections are other people's code; dot-dirs are tool state.
+			if osPath != root && (strings.HasPrefix(name, ".") || name == "collections" || name == "node_modules") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch {
+		case strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml"):
+			p.yamlFiles = append(p.yamlFiles, osPath)
+		case isINIInventory(root, osPath, p.cfg):
+			p.inventory = append(p.inventory, osPath)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range p.yamlFiles {
+		p.checkYAML(f)
+	}
+	for _, f := range p.inventory {
+		p.checkINI(f)
+	}
+	for _, req := range []string{"requirements.yml", "collections/requirements.yml", "roles/requirements.yml"} {
+		if f := filepath.Join(root, req); fileExists(f) {
+			p.checkRequirements(f, env)
+		}
+	}
+	return p, nil
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// isINIInventory: hosts files, *.ini under inventory directories, and
+// what ansible.cfg names as the inventory.
+func isINIInventory(root, osPath string, cfg ansibleCfg) bool {
+	name := filepath.Base(osPath)
+	if name == "ansible.cfg" || strings.HasSuffix(name, ".cfg") {
+		return false
+	}
+	for _, inv := range cfg.inventory {
+		if filepath.Clean(filepath.Join(root, inv)) == filepath.Clean(osPath) {
+			return !strings.HasSuffix(name, ".yml") && !strings.HasSuffix(name, ".yaml")
+		}
+	}
+	if name == "hosts" || name == "hosts.ini" {
+		return true
+	}
+	dir := filepath.Base(filepath.Dir(osPath))
+	return strings.HasSuffix(name, ".ini") && (dir == "inventory" || dir == "inventories")
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (p *project) checkYAML(osPath string) {
+	p.files++
+	data, ok := p.read(osPath)
+	if !ok {
+		return
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if err == nil {
+			continue
+		}
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		f := report.Finding{Rule: RuleYAML, Severity: report.Error, File: p.rel(osPath), Help: helpBase + "yaml-syntax"}
+		msg := err.Error()
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			f.Line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		f.Message = "YAML does not parse: " + strings.TrimPrefix(msg, "yaml: ")
+		f.Snippet = lineAt(data, f.Line)
+		p.add(f)
+		return
+	}
+}
+
+func (p *project) read(osPath string) ([]byte, bool) {
+	bad := func(msg string) ([]byte, bool) {
+		p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: p.rel(osPath), Message: msg})
+		return nil, false
+	}
+	fi, err := os.Stat(osPath)
+	if err != nil {
+		return bad("cannot read: " + err.Error())
+	}
+	if fi.Size() > maxYAMLSize {
+		return bad(fmt.Sprintf("file is %d bytes, over the %d-byte limit", fi.Size(), maxYAMLSize))
+	}
+	data, err := os.ReadFile(osPath)
+	if err != nil {
+		return bad("cannot read: " + err.Error())
+	}
+	return data, true
+}
+
+func lineAt(data []byte, n int) string {
+	if n < 1 {
+		return ""
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for i := 1; sc.Scan(); i++ {
+		if i == n {
+			return strings.TrimRight(sc.Text(), " \t\r")
+		}
+	}
+	return ""
+}
+
+func (p *project) checkINI(osPath string) {
+	p.files++
+	data, ok := p.read(osPath)
+	if !ok {
+		return
+	}
+	if _, err := ParseINI(data); err != nil {
+		f := report.Finding{Rule: RuleInventory, Severity: report.Error, File: p.rel(osPath), Help: helpBase + "inventory-invalid",
+			Message: "inventory does not parse: " + err.Error()}
+		var ie *InventoryError
+		if errors.As(err, &ie) {
+			f.Line, f.Message = ie.Line, "inventory does not parse: "+ie.Msg
+			f.Snippet = lineAt(data, ie.Line)
+		}
+		p.add(f)
+	}
+}
+
+// requirement is one entry of requirements.yml.
+type requirement struct {
+	name string
+	line int
+}
+
+func (p *project) checkRequirements(osPath string, env func(string) string) {
+	data, ok := p.read(osPath)
+	if !ok {
+		return
+	}
+	bad := func(line int, msg string) {
+		p.add(report.Finding{Rule: RuleRequirements, Severity: report.Error, File: p.rel(osPath), Line: line, Message: msg, Help: helpBase + "requirements-invalid"})
+	}
+	collections, roles := parseRequirements(data, bad)
+	searched := collectionPaths(p.root, p.cfg, env)
+	for _, c := range collections {
+		if c.name == "ansible.builtin" || c.name == "ansible.legacy" {
+			continue
+		}
+		ns, name, ok := strings.Cut(c.name, ".")
+		if !ok || strings.Contains(name, ".") {
+			if !strings.Contains(c.name, "/") && !strings.HasSuffix(c.name, ".tar.gz") {
+				bad(c.line, fmt.Sprintf("collection %q is not namespace.name", c.name))
+			}
+			continue
+		}
+		if !installed(searched, filepath.Join("ansible_collections", ns, name)) {
+			p.missing = append(p.missing, c.name)
+			p.add(report.Finding{Rule: RuleCollectionMissing, Severity: report.Error, File: p.rel(osPath), Line: c.line,
+				Help: helpBase + "collection-missing",
+				Message: fmt.Sprintf("collection %s is not installed where ansible looks (%s); vendor it with "+
+					"`ansible-galaxy collection install -r %s -p collections` and commit collections/, or bake it into the image",
+					c.name, strings.Join(searched, ", "), path.Base(p.rel(osPath)))})
+		}
+	}
+	rolePaths := rolePaths(p.root, p.cfg, env)
+	for _, r := range roles {
+		if !installed(rolePaths, r.name) {
+			p.add(report.Finding{Rule: RuleRoleMissing, Severity: report.Error, File: p.rel(osPath), Line: r.line,
+				Help: helpBase + "role-missing",
+				Message: fmt.Sprintf("role %s is not installed where ansible looks (%s); vendor it with "+
+					"`ansible-galaxy role install -r %s -p roles` and commit it", r.name, strings.Join(rolePaths, ", "), path.Base(p.rel(osPath)))})
+		}
+	}
+}
+
+// parseRequirements reads requirements.yml: a mapping with collections
+// and roles lists, or the older bare list of roles. YAML errors are left to
+// the YAML pass; structural problems go to bad.
+func parseRequirements(data []byte, bad func(line int, msg string)) (collections, roles []requirement) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	top := doc.Content[0]
+	switch {
+	case top.Kind == yaml.ScalarNode && top.Tag == "!!null":
+		// an empty document: nothing required
+	case top.Kind == yaml.SequenceNode:
+		roles = entries(top, "role", bad)
+	case top.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(top.Content); i += 2 {
+			switch top.Content[i].Value {
+			case "collections":
+				collections = entries(top.Content[i+1], "collection", bad)
+			case "roles":
+				roles = entries(top.Content[i+1], "role", bad)
+			}
+		}
+	default:
+		bad(top.Line, "requirements must be a mapping with collections and roles, or a list of roles")
+	}
+	return collections, roles
+}
+
+// entries reads a list of requirements: strings, or mappings with name
+// (collections) or name/src (roles).
+func entries(n *yaml.Node, kind string, bad func(int, string)) []requirement {
+	if n.Kind != yaml.SequenceNode {
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
+			bad(n.Line, kind+"s must be a list")
+		}
+		return nil
+	}
+	var out []requirement
+	for _, e := range n.Content {
+		switch e.Kind {
+		case yaml.ScalarNode:
+			out = append(out, requirement{name: e.Value, line: e.Line})
+		case yaml.MappingNode:
+			var name, src string
+			for i := 0; i+1 < len(e.Content); i += 2 {
+				switch e.Content[i].Value {
+				case "name":
+					name = e.Content[i+1].Value
+				case "src":
+					src = e.Content[i+1].Value
+				}
+			}
+			if name == "" && kind == "role" && src != "" {
+				name = strings.TrimSuffix(path.Base(strings.TrimSuffix(src, "/")), ".git")
+			}
+			if name == "" {
+				bad(e.Line, kind+" entry without a name")
+				continue
+			}
+			out = append(out, requirement{name: name, line: e.Line})
+		default:
+			bad(e.Line, kind+" entry must be a name or a mapping")
+		}
+	}
+	return out
+}
+
+func installed(paths []string, rel string) bool {
+	return slices.ContainsFunc(paths, func(p string) bool {
+		fi, err := os.Stat(filepath.Join(p, rel))
+		return err == nil && fi.IsDir()
+	})
+}
