@@ -144,6 +144,14 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 	for _, w := range c.warn {
 		args = append(args, "-w", w)
 	}
+	// One file ansible-lint cannot load makes it report load-failure and
+	// lint nothing else; the preflight has reported those files with their
+	// line, so ansible-lint lints the rest.
+	for _, b := range pr.broken {
+		if rel, err := filepath.Rel(pr.root, b); err == nil {
+			args = append(args, "--exclude", rel)
+		}
+	}
 	res, err := linter.Lint(ctx, pr.root, args, env)
 	switch {
 	case ctx.Err() == context.DeadlineExceeded:

@@ -44,6 +44,7 @@ type project struct {
 	files     int
 	findings  []report.Finding
 	missing   []string // collections not installed, namespace.name
+	broken    []string // YAML files that do not parse, OS paths
 }
 
 func (p *project) rel(osPath string) string {
@@ -168,6 +169,7 @@ func (p *project) checkYAML(osPath string) {
 		f.Message = "YAML does not parse: " + strings.TrimPrefix(msg, "yaml: ")
 		f.Snippet = lineAt(data, f.Line)
 		p.add(f)
+		p.broken = append(p.broken, osPath)
 		return
 	}
 }

@@ -1,0 +1,17 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/plumbline/plumbline/pkg/clitest"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"ansible-lint-check": main})
+}
+
+// The scripts run the real ansible-lint on PATH.
+func TestScripts(t *testing.T) {
+	clitest.Run(t, "testdata/script")
+}
