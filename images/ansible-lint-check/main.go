@@ -4,23 +4,17 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/plumbline/plumbline/pkg/ansiblelint"
 	"github.com/plumbline/plumbline/pkg/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, cli.Command{
+	os.Exit(cli.Execute(cli.Command{
 		Name:     ansiblelint.Tool,
 		Synopsis: "[PATH ...]",
 		Summary:  "Lint the Ansible project at each PATH with ansible-lint, after a preflight of YAML, requirements and inventories.",
 		Check:    &ansiblelint.Check{},
-	}, os.Args[1:], cli.OSEnv())
-	stop()
-	os.Exit(code)
+	}))
 }

@@ -4,23 +4,17 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/merge"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, cli.Command{
+	os.Exit(cli.Execute(cli.Command{
 		Name:     "report",
 		Synopsis: "[REPORT|GLOB|DIR ...]",
 		Summary:  "Merge the JSON reports of Plumbline checks; a report that is missing is a check that did not run.",
 		Check:    &merge.Check{},
-	}, os.Args[1:], cli.OSEnv())
-	stop()
-	os.Exit(code)
+	}))
 }

@@ -2,10 +2,8 @@ package ansiblelint
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -36,26 +35,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// run runs the check in dir (relative to this package) like the CLI would.
 func run(t *testing.T, dir string, args ...string) (*report.Report, error) {
 	t.Helper()
-	c := &Check{}
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
-	c.Flags(fs)
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
-	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(pkgDir, dir)
 	}
-	t.Chdir(dir)
-	r, err := c.Run(context.Background(), cli.Request{Paths: paths, FailOn: report.Threshold(report.Error)})
-	if r != nil {
-		r.Finalize(report.Threshold(report.Error))
-	}
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, args...)
 	return r, err
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/scratch"
 )
 
 // Tool is the check's name in reports.
@@ -28,25 +29,11 @@ type Check struct {
 	offline    bool
 	profile    string
 	config     string
-	skip, warn list
+	skip, warn cli.List
 	timeout    time.Duration
 }
 
 var _ cli.Check = (*Check)(nil)
-
-type list []string
-
-func (l *list) String() string { return strings.Join(*l, ",") }
-
-// Set takes repeated flags and comma-separated lists alike.
-func (l *list) Set(v string) error {
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			*l = append(*l, p)
-		}
-	}
-	return nil
-}
 
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.bin, "ansible-lint-bin", "", "ansible-lint `BINARY` (default: ansible-lint on PATH)")
@@ -201,7 +188,7 @@ func (c *Check) environment(tmp string) ([]string, error) {
 	}
 	env["NO_COLOR"], env["ANSIBLE_NOCOLOR"], env["PY_COLORS"] = "1", "1", "0"
 	place := func(key, sub string) error {
-		if v := env[key]; v != "" && writable(v) {
+		if v := env[key]; v != "" && scratch.Writable(v) {
 			return nil
 		}
 		dir := filepath.Join(tmp, sub)
@@ -211,7 +198,7 @@ func (c *Check) environment(tmp string) ([]string, error) {
 		env[key] = dir
 		return nil
 	}
-	if !writable(env["HOME"]) {
+	if !scratch.Writable(env["HOME"]) {
 		if err := place("HOME", "home"); err != nil {
 			return nil, err
 		}
@@ -223,7 +210,7 @@ func (c *Check) environment(tmp string) ([]string, error) {
 		{"XDG_CACHE_HOME", filepath.Join(home, ".cache"), "cache"},
 	} {
 		if env[d.key] == "" {
-			if writableOrCreatable(d.def) {
+			if scratch.Creatable(d.def) {
 				continue
 			}
 		}
@@ -237,30 +224,4 @@ func (c *Check) environment(tmp string) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-func writable(dir string) bool {
-	if dir == "" {
-		return false
-	}
-	f, err := os.CreateTemp(dir, ".plumbline-write-test-*")
-	if err != nil {
-		return false
-	}
-	f.Close()
-	os.Remove(f.Name())
-	return true
-}
-
-// writableOrCreatable: dir is writable, or does not exist and its nearest
-// existing parent is writable.
-func writableOrCreatable(dir string) bool {
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil {
-			return writable(d)
-		}
-		if d == filepath.Dir(d) {
-			return false
-		}
-	}
 }

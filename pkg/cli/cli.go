@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/results"
@@ -235,4 +237,12 @@ func writeFile(spec reportSpec, r *report.Report) error {
 		return fmt.Errorf("write %s: %w", spec.file, err)
 	}
 	return nil
+}
+
+// Execute runs cmd with the process's arguments and environment, cancelling
+// on SIGINT and SIGTERM, and returns the exit code for main to os.Exit with.
+func Execute(cmd Command) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Main(ctx, cmd, os.Args[1:], OSEnv())
 }

@@ -137,3 +137,15 @@ func TestReportFileNotPartial(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
 }
+
+func TestList(t *testing.T) {
+	var l List
+	for _, v := range []string{"a,b", "", " c ", ",,d,"} {
+		if err := l.Set(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff(List{"a", "b", "c", "d"}, l); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -1,15 +1,22 @@
-// Package clitest runs a binary's txtar scripts with testscript and gives
-// them the commands every Plumbline CLI test needs.
+// Package clitest holds what the checks' tests share: txtar scripts run with
+// testscript plus the commands every Plumbline CLI test needs, and running a
+// check in-process the way the CLI does.
 package clitest
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"flag"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // Run runs the scripts in dir. Scripts call the binary by name, as
@@ -59,4 +66,27 @@ func result(ts *testscript.TestScript, neg bool, args []string) {
 	if (got == args[1]) == neg {
 		ts.Fatalf("result %s = %q, want %q", args[0], got, args[1])
 	}
+}
+
+// RunCheck parses args with c's own flags, as the CLI would, changes into
+// dir for the test, runs c and finalizes its report under --fail-on error.
+// Progress lines are returned for assertions.
+func RunCheck(t *testing.T, c cli.Check, dir string, args ...string) (*report.Report, string, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	c.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	t.Chdir(dir)
+	var progress bytes.Buffer
+	r, err := c.Run(context.Background(), cli.Request{Paths: paths, FailOn: report.Threshold(report.Error), Progress: &progress})
+	if r != nil {
+		r.Finalize(report.Threshold(report.Error))
+	}
+	return r, progress.String(), err
 }

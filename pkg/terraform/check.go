@@ -44,25 +44,10 @@ type Check struct {
 	pluginDir        string
 	jobs             int
 	timeout          time.Duration
-	include, exclude stringList
+	include, exclude cli.List
 }
 
 var _ cli.Check = (*Check)(nil)
-
-type stringList []string
-
-func (l *stringList) String() string { return strings.Join(*l, ",") }
-
-// Set accepts repeated flags and comma-separated lists, so a Tekton param
-// holding "a,b" or "" works as well as --include a --include b.
-func (l *stringList) Set(v string) error {
-	for _, part := range strings.Split(v, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			*l = append(*l, part)
-		}
-	}
-	return nil
-}
 
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.bin, "terraform-bin", "", "terraform or tofu `BINARY` (default: terraform, else tofu, on PATH)")

@@ -2,8 +2,6 @@ package terraform
 
 import (
 	"bytes"
-	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/plumbline/plumbline/internal/tftest"
-	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -34,32 +32,16 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// run parses args like the CLI would and runs the check in dir.
+// run runs the check in dir (relative to this package) like the CLI would.
 func run(t *testing.T, dir string, args ...string) (*report.Report, string, error) {
 	t.Helper()
-	c := &Check{}
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
-	c.Flags(fs)
 	if bin := os.Getenv("PLUMBLINE_TERRAFORM"); bin != "" {
 		args = append([]string{"--terraform-bin", bin}, args...)
-	}
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
-	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths = []string{"."}
 	}
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(pkgDir, dir)
 	}
-	t.Chdir(dir)
-	var progress bytes.Buffer
-	r, err := c.Run(context.Background(), cli.Request{Paths: paths, FailOn: report.Threshold(report.Error), Progress: &progress})
-	if r != nil {
-		r.Finalize(report.Threshold(report.Error))
-	}
-	return r, progress.String(), err
+	return clitest.RunCheck(t, &Check{}, dir, args...)
 }
 
 type loc struct {

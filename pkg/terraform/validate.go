@@ -17,6 +17,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/scratch"
 )
 
 // validateAll runs init and validate on every root module, c.jobs at a
@@ -123,7 +124,7 @@ func (c *Check) environment(tmp string) (map[string]string, string, error) {
 		return nil, "", err
 	}
 	env := map[string]string{"TF_CLI_CONFIG_FILE": cfg, "TF_PLUGIN_CACHE_DIR": cache}
-	if !writable(os.Getenv("HOME")) {
+	if !scratch.Writable(os.Getenv("HOME")) {
 		home := filepath.Join(tmp, "home")
 		if err := os.MkdirAll(home, 0o755); err != nil {
 			return nil, "", err
@@ -131,19 +132,6 @@ func (c *Check) environment(tmp string) (map[string]string, string, error) {
 		env["HOME"] = home
 	}
 	return env, pluginDir, nil
-}
-
-func writable(dir string) bool {
-	if dir == "" {
-		return false
-	}
-	f, err := os.CreateTemp(dir, ".plumbline-write-test-*")
-	if err != nil {
-		return false
-	}
-	f.Close()
-	os.Remove(f.Name())
-	return true
 }
 
 // validateOne runs init (holding what lockInit takes) and validate in d.
