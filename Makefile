@@ -26,7 +26,7 @@ test: deps lint
 	$(GO) test -count=1 ./...
 
 ## demo: build, run every check on examples/homelab, merge with report
-demo: deps build
+demo: build
 	./hack/demo.sh
 
 ## lint: gofmt, go vet, and our YAML checks (Tekton's own validation)
