@@ -74,6 +74,8 @@ func (d *decoder) report() (*Report, error) {
 			err = d.value(start, &r.Checks)
 		case "details":
 			err = d.value(start, &r.Details)
+		case "counts":
+			err = d.value(start, &r.Counts)
 		case "findings":
 			seenFindings = true
 			r.Findings, err = d.findings()

@@ -107,6 +107,9 @@ type Report struct {
 	// Details are facts about the run people need to trust it: the version
 	// of the tool the check drove, what was skipped and why ("skipped").
 	Details map[string]string `json:"details,omitempty"`
+	// Counts are a check's own tallies that also become Tekton results
+	// (dns-zone-diff: creates, deletes, updates). Keep them few.
+	Counts map[string]int `json:"counts,omitempty"`
 }
 
 // DetailSkipped names what a check did not do; every format shows it, so

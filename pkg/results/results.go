@@ -2,6 +2,9 @@ package results
 
 import (
 	"fmt"
+	"maps"
+	"regexp"
+	"slices"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -32,13 +35,27 @@ func Values(r *report.Report) map[string]string {
 	if skipped := r.Details[report.DetailSkipped]; skipped != "" {
 		summary += "; skipped " + skipped
 	}
-	return map[string]string{
+	values := map[string]string{
 		Errors:   strconv.Itoa(r.Summary.Errors),
 		Warnings: strconv.Itoa(r.Summary.Warnings),
 		Status:   status,
 		Summary:  Truncate(summary, MaxSummary),
 	}
+	// A check's own counts become results too, if their names are valid
+	// result names and they are few: the size cap must hold.
+	names := slices.Sorted(maps.Keys(r.Counts))
+	for _, name := range names[:min(len(names), MaxCounts)] {
+		if _, taken := values[name]; !taken && resultName.MatchString(name) {
+			values[name] = strconv.Itoa(r.Counts[name])
+		}
+	}
+	return values
 }
+
+// MaxCounts bounds how many of a report's counts become results.
+const MaxCounts = 8
+
+var resultName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 
 // Write writes one file per result into dir, with no trailing newline:
 // Tekton would keep it as part of the value.

@@ -103,3 +103,14 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+func TestCountsBecomeResults(t *testing.T) {
+	r := &report.Report{Tool: "dns-zone-diff", Counts: map[string]int{"creates": 2, "deletes": 1, "updates": 0, "Bad Name": 5, "status": 9}}
+	r.Finalize(report.Threshold(report.Error))
+	got := results.Values(r)
+	want := map[string]string{"errors": "0", "warnings": "0", "status": "pass", "creates": "2", "deletes": "1", "updates": "0",
+		"summary": "dns-zone-diff pass: 0 errors, 0 warnings, 0 notes in 0 files"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,117 @@
+// Package bindtest starts a real BIND (named) on 127.0.0.1 for tests, with
+// generated zones and transfer rules, and stops it when the test ends.
+package bindtest
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// Zone is one zone the server serves.
+type Zone struct {
+	Name string // e.g. "home.arpa"
+	Text string // zone file text
+	// Transfer is the allow-transfer rule: "any" (127.0.0.1), "tsig" (the
+	// server's key only) or "none".
+	Transfer string
+}
+
+// Server is a running named.
+type Server struct {
+	Addr string // 127.0.0.1:PORT
+	// Key is the TSIG key zones with Transfer "tsig" accept, in BIND syntax.
+	Key                   string
+	KeyName, KeyAlgorithm string
+	KeySecret             string
+}
+
+// Secret is the base64 TSIG secret the test server uses.
+const Secret = "cGx1bWJsaW5lLXRlc3Qta2V5LWZvci1heGZyLTEyMzQ="
+
+// Start runs named with zones until t ends. It fails the test if named is
+// not installed: tests against a real server never skip silently.
+func Start(t testing.TB, zones ...Zone) *Server {
+	t.Helper()
+	bin, err := exec.LookPath("named")
+	if err != nil {
+		t.Fatalf("named (Debian package bind9) is needed: %v", err)
+	}
+	dir := t.TempDir()
+	port := freePort(t)
+	s := &Server{Addr: fmt.Sprintf("127.0.0.1:%d", port), KeyName: "xfr-key.", KeyAlgorithm: "hmac-sha256.", KeySecret: Secret}
+	s.Key = fmt.Sprintf("key \"xfr-key\" {\n\talgorithm hmac-sha256;\n\tsecret \"%s\";\n};\n", Secret)
+	var conf strings.Builder
+	fmt.Fprintf(&conf, "options {\n directory %q;\n listen-on port %d { 127.0.0.1; };\n listen-on-v6 { none; };\n pid-file %q;\n recursion no;\n dnssec-validation no;\n allow-transfer { none; };\n notify no;\n};\n",
+		dir, port, filepath.Join(dir, "named.pid"))
+	conf.WriteString(s.Key)
+	for _, z := range zones {
+		file := filepath.Join(dir, z.Name+".zone")
+		if err := os.WriteFile(file, []byte(z.Text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rule := map[string]string{"any": "127.0.0.1;", "tsig": "key xfr-key;", "none": "none;"}[z.Transfer]
+		if rule == "" {
+			rule = "127.0.0.1;"
+		}
+		fmt.Fprintf(&conf, "zone %q {\n type primary;\n file %q;\n allow-transfer { %s };\n};\n", z.Name, file, rule)
+	}
+	confFile := filepath.Join(dir, "named.conf")
+	if err := os.WriteFile(confFile, []byte(conf.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-g", "-c", confFile, "-n", "1")
+	var log strings.Builder
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+	})
+	// Ready when it answers the first zone's SOA.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		m := new(dns.Msg)
+		m.SetQuestion(dns.Fqdn(zones[0].Name), dns.TypeSOA)
+		c := &dns.Client{Timeout: 300 * time.Millisecond}
+		if in, _, err := c.Exchange(m, s.Addr); err == nil && in.Rcode == dns.RcodeSuccess {
+			return s
+		}
+		select {
+		case <-done:
+			t.Fatalf("named exited:\n%s", log.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("named did not answer within 15s:\n%s", log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.LocalAddr().(*net.UDPAddr).Port
+	tl, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return freePort(t)
+	}
+	tl.Close()
+	return port
+}

@@ -1,0 +1,180 @@
+package dnszone
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Tool is the check's name in reports.
+const Tool = "dns-zone-diff"
+
+// Rule ids: one per kind of change, and one per safety rule.
+const (
+	RuleCreate     = "dns/create"
+	RuleDelete     = "dns/delete"
+	RuleUpdate     = "dns/update"
+	RuleTTL        = "dns/ttl"
+	RuleUnmanaged  = "dns/unmanaged"
+	RuleUnsafe     = "dns/unsafe-plan"
+	RuleNotInLive  = "dns/zone-not-live"
+	RuleNotDesired = "dns/zone-not-desired"
+)
+
+var actionRules = map[Action]struct {
+	rule string
+	sev  report.Severity
+}{
+	Create: {RuleCreate, report.Note}, Delete: {RuleDelete, report.Warning}, Update: {RuleUpdate, report.Note},
+	TTLOnly: {RuleTTL, report.Note}, Unmanaged: {RuleUnmanaged, report.Note},
+}
+
+// Check is dns-zone-diff; it implements cli.Check. The PATH argument is the
+// repository root that $INCLUDE may not leave.
+type Check struct {
+	desired, live     string
+	zones             cli.List
+	safety            Safety
+	prune, dnssec     bool
+	tsigFile, tsigEnv string
+	plan              string
+	timeout           time.Duration
+}
+
+var _ cli.Check = (*Check)(nil)
+
+func (c *Check) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.desired, "desired", "", "desired records: a zone file, a YAML file or a directory of them (`SRC`)")
+	fs.StringVar(&c.live, "live", "", "live records: axfr://host[:port]/zone, or a file or directory (`SRC`)")
+	fs.Var(&c.zones, "zone", "only these `ZONES` (comma-separated, repeatable)")
+	fs.Float64Var(&c.safety.MaxDeletePercent, "max-delete-percent", 30, "a plan deleting more than this share of a zone's RRsets is unsafe")
+	fs.Float64Var(&c.safety.MaxUpdatePercent, "max-update-percent", 30, "a plan updating more than this share of a zone's RRsets is unsafe")
+	fs.IntVar(&c.safety.MinRRsets, "min-rrsets", 10, "the percentages apply to zones with at least this many live RRsets")
+	fs.BoolVar(&c.safety.AllowRootNS, "allow-root-ns", false, "allow changes to a zone's own NS records")
+	fs.BoolVar(&c.safety.ExpectNoChanges, "expect-no-changes", false, "any change is an error (drift detection)")
+	fs.BoolVar(&c.prune, "prune", false, "delete live RRsets of names the desired side never mentions (else: unmanaged)")
+	fs.BoolVar(&c.dnssec, "dnssec", false, "compare DNSSEC records (RRSIG, NSEC, NSEC3, DNSKEY, …) too")
+	fs.StringVar(&c.tsigFile, "tsig-key-file", "", "TSIG key for AXFR, from `FILE` (BIND key syntax or NAME:ALG:SECRET)")
+	fs.StringVar(&c.tsigEnv, "tsig-env", "", "TSIG key for AXFR, from environment variable `NAME`")
+	fs.StringVar(&c.plan, "plan", "", "write the plan as JSON to `FILE` (docs/dns-plan.md)")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit for reading the live source")
+}
+
+func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
+	if c.desired == "" || c.live == "" {
+		return nil, errors.New("usage: --desired and --live are both required")
+	}
+	if len(req.Paths) != 1 {
+		return nil, errors.New("usage: one PATH: the repository root that $INCLUDE may not leave")
+	}
+	tsig, err := ReadTSIG(c.tsigFile, c.tsigEnv)
+	if err != nil {
+		return nil, fmt.Errorf("usage: %w", err)
+	}
+	cfg := Config{Root: req.Paths[0], Options: Options{DNSSEC: c.dnssec}, TSIG: tsig}
+	desiredSrc, err := NewSource(c.desired, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("usage: --desired: %w", err)
+	}
+	liveSrc, err := NewSource(c.live, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("usage: --live: %w", err)
+	}
+	if a, ok := liveSrc.(*AXFR); ok {
+		a.Timeout = c.timeout
+	}
+	desired, err := desiredSrc.Zones(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("desired: %w", err)
+	}
+	live, err := liveSrc.Zones(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("live: %w", err)
+	}
+
+	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Counts: map[string]int{"creates": 0, "deletes": 0, "updates": 0}}
+	var plans []ZonePlan
+	for _, origin := range slices.Sorted(mapsKeys(desired)) {
+		d := desired[origin]
+		if len(c.zones) > 0 && !slices.ContainsFunc(c.zones, func(z string) bool { return canonicalName(z) == origin }) {
+			continue
+		}
+		r.Summary.Files++
+		l, ok := live[origin]
+		if !ok {
+			r.Findings = append(r.Findings, report.Finding{Rule: RuleNotInLive, Severity: report.Note, File: rel(d.File),
+				Message: fmt.Sprintf("zone %s is not in the live source %s; not compared", origin, c.live)})
+			continue
+		}
+		p := Diff(d, l, c.prune)
+		c.safety.Check(&p)
+		plans = append(plans, p)
+		r.Counts["creates"] += p.Creates
+		r.Counts["deletes"] += p.Deletes
+		r.Counts["updates"] += p.Updates + p.TTLChanges
+		for _, ch := range p.Changes {
+			ar := actionRules[ch.Action]
+			f := report.Finding{Rule: ar.rule, Severity: ar.sev, Message: ch.String(), File: rel(ch.File), Line: ch.Line}
+			r.Findings = append(r.Findings, f)
+		}
+		for _, problem := range p.Problems {
+			r.Findings = append(r.Findings, report.Finding{Rule: RuleUnsafe, Severity: report.Error, File: rel(d.File),
+				Message: fmt.Sprintf("zone %s: %s", origin, problem)})
+		}
+	}
+	if c.plan != "" {
+		if err := writePlan(c.plan, plans); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func mapsKeys(m map[string]*Zone) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func rel(p string) string {
+	if p == "" {
+		return ""
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		if cwd, err := os.Getwd(); err == nil {
+			if r, err := filepath.Rel(cwd, abs); err == nil && r != ".." && !filepath.IsAbs(r) && (len(r) < 3 || r[:3] != "../") {
+				return filepath.ToSlash(r)
+			}
+		}
+	}
+	return filepath.ToSlash(p)
+}
+
+func writePlan(file string, plans []ZonePlan) error {
+	if plans == nil {
+		plans = []ZonePlan{}
+	}
+	b, err := json.MarshalIndent(struct {
+		Zones []ZonePlan `json:"zones"`
+	}{plans}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(file, append(b, '\n'), 0o644)
+}

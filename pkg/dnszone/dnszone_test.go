@@ -1,0 +1,250 @@
+package dnszone
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/internal/bindtest"
+	"github.com/plumbline/plumbline/pkg/clitest"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+var pkgDir, _ = os.Getwd()
+
+// live is home.arpa as the server has it: desired's records with drift.
+const live = `$ORIGIN home.arpa.
+$TTL 3600
+@           SOA   dns1 hostmaster 2026112501 3600 900 1209600 300
+@           NS    dns1
+@           NS    dns2
+dns1        A     10.0.20.11
+dns1        AAAA  2001:db8::11
+DNS2        A     10.0.20.12
+pve1        A     10.0.10.2
+pve2        A     10.0.10.3
+nas         A     10.0.10.21
+files       CNAME NAS
+grafana     CNAME monitoring
+monitoring  A     10.0.20.30
+mail        MX    20 mx2
+mail        MX    10 mx1
+txt         TXT   "v=spf1 " "a mx -all"
+ipv6        AAAA  2001:0db8:0:0::1
+old         A     10.0.10.99
+`
+
+// wantPlan is desired against live: case, TXT splitting, MX order, IPv6
+// form and the SOA serial are not changes.
+// Findings are sorted by file and line; a delete or unmanaged RRset has no
+// line in the desired file, so those come first.
+var wantPlan = []string{
+	"- delete dns1.home.arpa. 3600 AAAA 2001:db8::11",
+	"? unmanaged old.home.arpa. 3600 A 10.0.10.99",
+	"~ update nas.home.arpa. A 10.0.10.21 → 10.0.10.20",
+	"± ttl grafana.home.arpa. CNAME 3600 → 300",
+	"+ create printer.home.arpa. 3600 A 10.0.10.40",
+}
+
+func plan(r *report.Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Rule, "dns/") && f.Rule != RuleUnsafe {
+			out = append(out, f.Message)
+		}
+	}
+	return out
+}
+
+func run(t *testing.T, args ...string) (*report.Report, error) {
+	t.Helper()
+	r, _, err := clitest.RunCheck(t, &Check{}, pkgDir, args...)
+	return r, err
+}
+
+func TestAXFRPlan(t *testing.T) {
+	srv := bindtest.Start(t,
+		bindtest.Zone{Name: "home.arpa", Text: live, Transfer: "any"},
+		bindtest.Zone{Name: "secure.arpa", Text: strings.ReplaceAll(live, "home.arpa.", "secure.arpa."), Transfer: "tsig"},
+		bindtest.Zone{Name: "closed.arpa", Text: strings.ReplaceAll(live, "home.arpa.", "closed.arpa."), Transfer: "none"},
+	)
+	planFile := filepath.Join(t.TempDir(), "plan.json")
+	r, err := run(t, "--desired", "testdata/desired/home.arpa.zone", "--live", "axfr://"+srv.Addr+"/home.arpa", "--plan", planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantPlan, plan(r)); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{"creates": 1, "deletes": 1, "updates": 2}, r.Counts); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+	if r.Summary.Errors != 0 {
+		t.Errorf("a safe plan has errors: %+v", r.Findings)
+	}
+	for _, f := range r.Findings {
+		if f.Rule == RuleCreate && (f.File != "testdata/desired/home.arpa.zone" || f.Line != 18) {
+			t.Errorf("create points at %s:%d, want the zone file's line 18", f.File, f.Line)
+		}
+	}
+	if b, err := os.ReadFile(planFile); err != nil || !strings.Contains(string(b), `"action": "create"`) {
+		t.Errorf("plan file: %v\n%s", err, b)
+	}
+
+	// TSIG: the right key transfers, a wrong one is a clear error.
+	keyFile := filepath.Join(t.TempDir(), "xfr.key")
+	if err := os.WriteFile(keyFile, []byte(srv.Key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	desiredSecure := filepath.Join(t.TempDir(), "secure.arpa.zone")
+	if err := os.WriteFile(desiredSecure, []byte(strings.ReplaceAll(live, "home.arpa.", "secure.arpa.")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err = run(t, "--desired", desiredSecure, "--live", "axfr://"+srv.Addr+"/secure.arpa", "--tsig-key-file", keyFile, "/")
+	if err != nil {
+		t.Fatalf("with the key: %v", err)
+	}
+	if len(plan(r)) != 0 {
+		t.Errorf("identical zones planned %v", plan(r))
+	}
+	t.Setenv("BAD_TSIG", "xfr-key:hmac-sha256:"+strings.Repeat("A", 43)+"=")
+	if _, err := run(t, "--desired", desiredSecure, "--live", "axfr://"+srv.Addr+"/secure.arpa", "--tsig-env", "BAD_TSIG", "/"); err == nil ||
+		!strings.Contains(err.Error(), "live: axfr secure.arpa from "+srv.Addr) {
+		t.Errorf("bad key: error = %v", err)
+	}
+	if _, err := run(t, "--desired", desiredSecure, "--live", "axfr://"+srv.Addr+"/secure.arpa", "/"); err == nil ||
+		!strings.Contains(err.Error(), "transfer refused") {
+		t.Errorf("no key: error = %v", err)
+	}
+	if _, err := run(t, "--desired", "testdata/desired", "--live", "axfr://"+srv.Addr+"/closed.arpa"); err == nil ||
+		!strings.Contains(err.Error(), "transfer refused by the server") {
+		t.Errorf("refused: error = %v", err)
+	}
+	if _, err := run(t, "--desired", "testdata/desired", "--live", "axfr://127.0.0.1:1/home.arpa"); err == nil ||
+		!strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("no server: error = %v", err)
+	}
+}
+
+// TestYAMLEqualsZoneFile: the YAML form of the same records plans the same.
+func TestYAMLEqualsZoneFile(t *testing.T) {
+	liveFile := filepath.Join(t.TempDir(), "home.arpa.zone")
+	if err := os.WriteFile(liveFile, []byte(live), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := run(t, "--desired", "testdata/yaml/home.arpa.yaml", "--live", liveFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantPlan, plan(r)); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
+	}
+	for _, f := range r.Findings {
+		if f.Rule == RuleCreate && f.Line != 30 {
+			t.Errorf("create at line %d, want 30 (printer in the YAML)", f.Line)
+		}
+	}
+}
+
+// zoneOf writes a zone with n A records a0..a(n-1) plus the apex NS.
+func zoneOf(t *testing.T, n int, skip map[int]bool, ns string) string {
+	var b strings.Builder
+	b.WriteString("$ORIGIN z.test.\n$TTL 300\n@ NS " + ns + "\n")
+	for i := range n {
+		if !skip[i] {
+			b.WriteString("a" + string(rune('a'+i)) + " A 192.0.2.1\n")
+		}
+	}
+	f := filepath.Join(t.TempDir(), "z.test.zone")
+	if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestSafetyBoundaries: thresholds apply from 10 live RRsets, and exactly
+// 30% is still safe (as octoDNS).
+func TestSafetyBoundaries(t *testing.T) {
+	tests := []struct {
+		name    string
+		liveN   int // A RRsets live, plus the apex NS
+		deletes int
+		args    []string
+		unsafe  bool
+	}{
+		{"9 RRsets: no threshold", 8, 5, nil, false},
+		{"10 RRsets, 30% deleted", 9, 3, nil, false},
+		{"10 RRsets, 40% deleted", 9, 4, nil, true},
+		{"10 RRsets, 40% deleted, higher limit", 9, 4, []string{"--max-delete-percent", "40"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			skip := map[int]bool{}
+			for i := range tt.deletes {
+				skip[i] = true
+			}
+			liveF := zoneOf(t, tt.liveN, nil, "ns1.z.test.")
+			desiredF := zoneOf(t, tt.liveN, skip, "ns1.z.test.")
+			// Deleted names must stay mentioned for a delete (not unmanaged): use --prune.
+			args := append([]string{"--desired", desiredF, "--live", liveF, "--prune"}, tt.args...)
+			r, err := run(t, append(args, "/")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Summary.Errors > 0; got != tt.unsafe {
+				t.Errorf("unsafe = %v, want %v: %+v", got, tt.unsafe, r.Findings)
+			}
+		})
+	}
+	t.Run("root NS guard", func(t *testing.T) {
+		r, err := run(t, "--desired", zoneOf(t, 3, nil, "ns2.z.test."), "--live", zoneOf(t, 3, nil, "ns1.z.test."), "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Summary.Errors != 1 || !strings.Contains(r.Findings[0].Message, "changes the zone's own NS records") {
+			t.Errorf("%+v", r.Findings)
+		}
+		r, err = run(t, "--desired", zoneOf(t, 3, nil, "ns2.z.test."), "--live", zoneOf(t, 3, nil, "ns1.z.test."), "--allow-root-ns", "/")
+		if err != nil || r.Summary.Errors != 0 {
+			t.Errorf("--allow-root-ns: %v %+v", err, r.Findings)
+		}
+	})
+	t.Run("expect no changes", func(t *testing.T) {
+		r, err := run(t, "--desired", zoneOf(t, 3, map[int]bool{1: true}, "ns1.z.test."), "--live", zoneOf(t, 3, nil, "ns1.z.test."), "--prune", "--expect-no-changes", "/")
+		if err != nil || r.Summary.Errors != 1 {
+			t.Errorf("%v %+v", err, r.Findings)
+		}
+	})
+}
+
+// TestHostileZones: each gives a clear error (exit 2), never a panic.
+func TestHostileZones(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	outside := write("outside/secret.zone", "x A 192.0.2.1\n")
+	tests := map[string]struct{ file, want string }{
+		"include escaping the root": {write("repo/escape.arpa.zone", "$ORIGIN escape.arpa.\n$INCLUDE "+outside+"\n"), "is outside"},
+		"include loop":              {write("repo/loop.arpa.zone", "$ORIGIN loop.arpa.\n$INCLUDE loop.arpa.zone\n"), "$INCLUDE loop"},
+		"invalid UTF-8":             {write("repo/utf.arpa.zone", "$ORIGIN utf.arpa.\n$TTL 60\nx TXT \"\xff\xfe\"\n@ A \xff\n"), "utf.arpa.zone:4: bad A A"},
+		"1 MB TXT":                  {write("repo/big.arpa.zone", "$ORIGIN big.arpa.\nx TXT \""+strings.Repeat("a", 1<<20)+"\"\n"), "big.arpa.zone:2:"},
+		"no records":                {write("repo/empty.arpa.zone", "; nothing\n"), "no records for zone empty.arpa."},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := run(t, "--desired", tt.file, "--live", tt.file, filepath.Join(dir, "repo"))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,205 @@
+package dnszone
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/miekg/dns"
+)
+
+// MaxFileSize bounds what a zone or YAML file may be.
+const MaxFileSize = 256 << 20
+
+// InputError is bad desired or live data, at a place in a file.
+type InputError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// ReadZoneFile parses an RFC 1035 zone file. origin is used when the file
+// sets no $ORIGIN; root bounds $INCLUDE: an include must stay inside it and
+// must not loop.
+func ReadZoneFile(file, origin, root string, opts Options) (*Zone, error) {
+	data, err := readLimited(file)
+	if err != nil {
+		return nil, err
+	}
+	return parseZone(file, data, origin, root, opts)
+}
+
+// parseZone is ReadZoneFile on data already read.
+func parseZone(file string, data []byte, origin, root string, opts Options) (*Zone, error) {
+	if err := checkIncludes(file, data, root, map[string]bool{}); err != nil {
+		return nil, err
+	}
+	if o := fileOrigin(data); o != "" {
+		origin = o
+	}
+	if origin == "" {
+		return nil, &InputError{File: file, Msg: "no $ORIGIN and no zone name to use (name the file after the zone, e.g. home.arpa.zone)"}
+	}
+	if _, ok := dns.IsDomainName(origin); !ok {
+		return nil, &InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
+	}
+	z := newZone(origin, file)
+	zp := dns.NewZoneParser(bytes.NewReader(data), dns.Fqdn(origin), file)
+	zp.SetIncludeAllowed(true)
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		z.add(rr, opts, file, 0)
+	}
+	if err := zp.Err(); err != nil {
+		var pe *dns.ParseError
+		if errors.As(err, &pe) {
+			msg := strings.TrimPrefix(pe.Error(), "dns: ")
+			msg = strings.TrimPrefix(strings.TrimPrefix(msg, file+": "), "dns: ")
+			if i := strings.LastIndex(msg, " at line: "); i >= 0 {
+				msg = msg[:i] // the line is ours to report
+			}
+			return nil, &InputError{File: file, Line: parseErrorLine(pe), Msg: msg}
+		}
+		return nil, &InputError{File: file, Msg: err.Error()}
+	}
+	if z.Records() == 0 {
+		return nil, &InputError{File: file, Msg: "no records for zone " + z.Origin}
+	}
+	lines := ownerLines(data, z.Origin)
+	for _, s := range z.Sets {
+		s.Line = lines[s.Name]
+	}
+	return z, nil
+}
+
+// ownerLines finds the first line each owner name appears on, so findings
+// can point into the file (the parser does not say where a record was).
+// Lines that start with white space continue the previous owner.
+func ownerLines(data []byte, origin string) map[string]int {
+	lines := map[string]int{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	for n := 1; sc.Scan(); n++ {
+		text := sc.Text()
+		if text == "" || text[0] == ' ' || text[0] == '\t' || text[0] == ';' || text[0] == '$' {
+			if f := strings.Fields(text); len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") {
+				origin = canonicalName(f[1])
+			}
+			continue
+		}
+		owner := strings.Fields(text)[0]
+		name := canonicalName(owner)
+		if owner == "@" {
+			name = origin
+		} else if !strings.HasSuffix(owner, ".") {
+			name = canonicalName(owner + "." + origin)
+		}
+		if _, ok := lines[name]; !ok {
+			lines[name] = n
+		}
+	}
+	return lines
+}
+
+func parseErrorLine(pe *dns.ParseError) int {
+	// ParseError prints "… at line: L:C"; it keeps the position unexported.
+	s := pe.Error()
+	i := strings.LastIndex(s, "at line: ")
+	if i < 0 {
+		return 0
+	}
+	var line, col int
+	fmt.Sscanf(s[i+len("at line: "):], "%d:%d", &line, &col)
+	return line
+}
+
+func readLimited(file string) ([]byte, error) {
+	fi, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &InputError{File: file, Msg: "not a regular file"}
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, &InputError{File: file, Msg: fmt.Sprintf("%d bytes, over the %d-byte limit", fi.Size(), MaxFileSize)}
+	}
+	return os.ReadFile(file)
+}
+
+// fileOrigin returns the first $ORIGIN of a zone file.
+func fileOrigin(data []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") {
+			return f[1]
+		}
+	}
+	return ""
+}
+
+// checkIncludes refuses $INCLUDE outside root and include loops before the
+// parser, which would follow any path, sees them.
+func checkIncludes(file string, data []byte, root string, seen map[string]bool) error {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	if seen[abs] {
+		return &InputError{File: file, Msg: "$INCLUDE loop"}
+	}
+	seen[abs] = true
+	defer delete(seen, abs)
+	rootAbs, err := filepath.Abs(root)
+	if err != nil {
+		return err
+	}
+	if real, err := filepath.EvalSymlinks(rootAbs); err == nil {
+		rootAbs = real
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	for n := 1; sc.Scan(); n++ {
+		f := strings.Fields(sc.Text())
+		if len(f) < 2 || !strings.EqualFold(f[0], "$INCLUDE") {
+			continue
+		}
+		target := f[1]
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(file), target)
+		}
+		t, err := filepath.Abs(target)
+		if err != nil {
+			return err
+		}
+		if real, err := filepath.EvalSymlinks(t); err == nil {
+			t = real
+		}
+		if rel, err := filepath.Rel(rootAbs, t); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return &InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s is outside %s", f[1], root)}
+		}
+		inc, err := readLimited(target)
+		if err != nil {
+			return &InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s: %v", f[1], err)}
+		}
+		if err := checkIncludes(target, inc, root, seen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
