@@ -3,10 +3,10 @@ package results
 import (
 	"fmt"
 	"maps"
-	"regexp"
-	"slices"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
