@@ -46,6 +46,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzStaticRules$$' -fuzztime $(FUZZTIME) ./pkg/terraform
 	$(GO) test -run '^$$' -fuzz '^FuzzParseINI$$' -fuzztime $(FUZZTIME) ./pkg/ansiblelint
 	$(GO) test -run '^$$' -fuzz '^FuzzRequirements$$' -fuzztime $(FUZZTIME) ./pkg/ansiblelint
+	$(GO) test -run '^$$' -fuzz '^FuzzZoneFile$$' -fuzztime $(FUZZTIME) ./pkg/dnszone
+	$(GO) test -run '^$$' -fuzz '^FuzzYAML$$' -fuzztime $(FUZZTIME) ./pkg/dnszone
 
 ## tools: ko and crane at pinned versions into build/tools
 tools:

@@ -7,6 +7,8 @@ set -euo pipefail
 # command:package pairs.
 APT_PACKAGES=(
 	ansible-lint:ansible-lint # ansible-lint-check's tests run the real one (6.13 on bookworm)
+	named:bind9               # dns-zone-diff's tests transfer zones from a real BIND
+	ldns-compare-zones:ldnsutils # the peer dns-zone-diff is benchmarked against
 )
 
 need_go=1.26

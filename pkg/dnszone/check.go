@@ -41,13 +41,14 @@ var actionRules = map[Action]struct {
 // Check is dns-zone-diff; it implements cli.Check. The PATH argument is the
 // repository root that $INCLUDE may not leave.
 type Check struct {
-	desired, live     string
-	zones             cli.List
-	safety            Safety
-	prune, dnssec     bool
-	tsigFile, tsigEnv string
-	plan              string
-	timeout           time.Duration
+	desired, live       string
+	zones               cli.List
+	safety              Safety
+	prune, dnssec       bool
+	tsigFile, tsigEnv   string
+	tokenFile, tokenEnv string
+	plan                string
+	timeout             time.Duration
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -65,6 +66,8 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.dnssec, "dnssec", false, "compare DNSSEC records (RRSIG, NSEC, NSEC3, DNSKEY, …) too")
 	fs.StringVar(&c.tsigFile, "tsig-key-file", "", "TSIG key for AXFR, from `FILE` (BIND key syntax or NAME:ALG:SECRET)")
 	fs.StringVar(&c.tsigEnv, "tsig-env", "", "TSIG key for AXFR, from environment variable `NAME`")
+	fs.StringVar(&c.tokenFile, "token-file", "", "Technitium API token from `FILE`")
+	fs.StringVar(&c.tokenEnv, "token-env", "", "Technitium API token from environment variable `NAME`")
 	fs.StringVar(&c.plan, "plan", "", "write the plan as JSON to `FILE` (docs/dns-plan.md)")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit for reading the live source")
 }
@@ -80,7 +83,11 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, fmt.Errorf("usage: %w", err)
 	}
-	cfg := Config{Root: req.Paths[0], Options: Options{DNSSEC: c.dnssec}, TSIG: tsig}
+	token, err := ReadToken(c.tokenFile, c.tokenEnv)
+	if err != nil {
+		return nil, fmt.Errorf("usage: %w", err)
+	}
+	cfg := Config{Root: req.Paths[0], Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token}
 	desiredSrc, err := NewSource(c.desired, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("usage: --desired: %w", err)
@@ -89,8 +96,11 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, fmt.Errorf("usage: --live: %w", err)
 	}
-	if a, ok := liveSrc.(*AXFR); ok {
-		a.Timeout = c.timeout
+	switch s := liveSrc.(type) {
+	case *AXFR:
+		s.Timeout = c.timeout
+	case *Technitium:
+		s.Client.Timeout = c.timeout
 	}
 	desired, err := desiredSrc.Zones(ctx)
 	if err != nil {

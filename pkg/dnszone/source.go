@@ -19,11 +19,13 @@ type Source interface {
 type Config struct {
 	Root    string // $INCLUDE boundary for zone files
 	Options Options
-	TSIG    *TSIG // for axfr://
+	TSIG    *TSIG  // for axfr://
+	Token   string // for technitium+https://
 }
 
-// NewSource returns the source for spec: axfr://host[:port]/zone, or a
-// zone file, YAML file or directory of them. Any other scheme is an error.
+// NewSource returns the source for spec: axfr://host[:port]/zone,
+// technitium+https://host[:port]/zone, or a zone file, YAML file or
+// directory of them. Any other scheme is an error.
 func NewSource(spec string, cfg Config) (Source, error) {
 	if i := strings.Index(spec, "://"); i >= 0 {
 		u, err := url.Parse(spec)
@@ -34,7 +36,7 @@ func NewSource(spec string, cfg Config) (Source, error) {
 		case "axfr":
 			return newAXFR(u, cfg)
 		case "technitium+https", "technitium+http":
-			return nil, fmt.Errorf("source %q: the Technitium API source is not implemented yet", spec)
+			return newTechnitium(u, cfg)
 		}
 		return nil, fmt.Errorf("source %q: unknown scheme %q (want axfr://, or a file or directory)", spec, u.Scheme)
 	}

@@ -41,8 +41,13 @@ func ReadZoneFile(file, origin, root string, opts Options) (*Zone, error) {
 }
 
 // parseZone is ReadZoneFile on data already read.
+// An empty root forbids $INCLUDE (data from a server).
 func parseZone(file string, data []byte, origin, root string, opts Options) (*Zone, error) {
-	if err := checkIncludes(file, data, root, map[string]bool{}); err != nil {
+	if root == "" {
+		if bytes.Contains(bytes.ToUpper(data), []byte("$INCLUDE")) {
+			return nil, &InputError{File: file, Msg: "$INCLUDE is not allowed here"}
+		}
+	} else if err := checkIncludes(file, data, root, map[string]bool{}); err != nil {
 		return nil, err
 	}
 	if o := fileOrigin(data); o != "" {
@@ -56,7 +61,7 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	}
 	z := newZone(origin, file)
 	zp := dns.NewZoneParser(bytes.NewReader(data), dns.Fqdn(origin), file)
-	zp.SetIncludeAllowed(true)
+	zp.SetIncludeAllowed(root != "")
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
 		z.add(rr, opts, file, 0)
 	}

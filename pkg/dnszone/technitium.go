@@ -1,0 +1,122 @@
+package dnszone
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Technitium reads a zone from a Technitium DNS Server through its HTTP
+// API's zone export (/api/zones/export), which returns the zone as an RFC
+// 1035 zone file, so it is normalised exactly like one.
+type Technitium struct {
+	BaseURL string // https://host:port
+	Zone    string
+	Token   string
+	// TokenInQuery sends the token as the token= parameter of older
+	// servers instead of an Authorization: Bearer header.
+	TokenInQuery bool
+	Client       *http.Client
+	Options      Options
+}
+
+func newTechnitium(u *url.URL, cfg Config) (*Technitium, error) {
+	zone := strings.Trim(u.Path, "/")
+	if zone == "" {
+		return nil, fmt.Errorf("source %s: no zone (want technitium+https://host[:port]/zone)", u.Redacted())
+	}
+	scheme := strings.TrimPrefix(u.Scheme, "technitium+")
+	if cfg.Token == "" {
+		return nil, fmt.Errorf("source %s: no API token (--token-file or --token-env)", u.Redacted())
+	}
+	return &Technitium{
+		BaseURL: scheme + "://" + u.Host, Zone: zone, Token: cfg.Token,
+		TokenInQuery: u.Query().Get("auth") == "query",
+		Client:       &http.Client{Timeout: 30 * time.Second},
+		Options:      cfg.Options,
+	}, nil
+}
+
+// ReadToken loads an API token from a file or an environment variable,
+// never from a flag value.
+func ReadToken(file, envVar string) (string, error) {
+	switch {
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("--token-file: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	case envVar != "":
+		v := strings.TrimSpace(os.Getenv(envVar))
+		if v == "" {
+			return "", fmt.Errorf("--token-env: $%s is empty", envVar)
+		}
+		return v, nil
+	}
+	return "", nil
+}
+
+// apiStatus is the envelope every Technitium API answer has.
+type apiStatus struct {
+	Status       string `json:"status"`
+	ErrorMessage string `json:"errorMessage"`
+}
+
+func (t *Technitium) Zones(ctx context.Context) (map[string]*Zone, error) {
+	q := url.Values{"zone": {t.Zone}}
+	if t.TokenInQuery {
+		q.Set("token", t.Token)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.BaseURL+"/api/zones/export?"+q.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if !t.TokenInQuery {
+		req.Header.Set("Authorization", "Bearer "+t.Token)
+	}
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("technitium %s at %s: %s", t.Zone, t.BaseURL, fmt.Sprintf(format, args...))
+	}
+	resp, err := t.Client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL would print the token
+		}
+		return nil, fail("%v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxFileSize+1))
+	if err != nil {
+		return nil, fail("read: %v", err)
+	}
+	// Errors come as a JSON envelope, sometimes with HTTP 200.
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '{' {
+		var st apiStatus
+		if err := json.Unmarshal(trimmed, &st); err == nil {
+			switch st.Status {
+			case "invalid-token":
+				return nil, fail("the API token is invalid or expired (invalid-token)")
+			case "error":
+				return nil, fail("%s", st.ErrorMessage)
+			}
+		}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fail("HTTP %s", resp.Status)
+	}
+	z, err := parseZone("technitium:"+t.Zone, body, t.Zone, "", t.Options)
+	if err != nil {
+		return nil, fail("%v", err)
+	}
+	return map[string]*Zone{z.Origin: z}, nil
+}
