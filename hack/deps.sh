@@ -3,6 +3,7 @@
 # Debian machine (CI runs as root with Debian's packages reachable). Each
 # check adds the packages its real-tool tests need to APT_PACKAGES.
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"
 
 # command:package pairs.
 APT_PACKAGES=(

@@ -42,6 +42,9 @@ func Start(t testing.TB, zones ...Zone) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("named")
 	if err != nil {
+		bin, err = exec.LookPath("/usr/sbin/named") // root's PATH may lack sbin
+	}
+	if err != nil {
 		t.Fatalf("named (Debian package bind9) is needed: %v", err)
 	}
 	dir := t.TempDir()

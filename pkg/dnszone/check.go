@@ -47,7 +47,8 @@ type Check struct {
 	prune, dnssec       bool
 	tsigFile, tsigEnv   string
 	tokenFile, tokenEnv string
-	plan                string
+	credentials         string
+	plan, planDir       string
 	timeout             time.Duration
 }
 
@@ -68,7 +69,9 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.tsigEnv, "tsig-env", "", "TSIG key for AXFR, from environment variable `NAME`")
 	fs.StringVar(&c.tokenFile, "token-file", "", "Technitium API token from `FILE`")
 	fs.StringVar(&c.tokenEnv, "token-env", "", "Technitium API token from environment variable `NAME`")
-	fs.StringVar(&c.plan, "plan", "", "write the plan as JSON to `FILE` (docs/dns-plan.md)")
+	fs.StringVar(&c.credentials, "credentials-dir", "", "resolve relative --tsig-key-file and --token-file in `DIR` (a Secret workspace); empty means the working directory")
+	fs.StringVar(&c.plan, "plan", "", "write the plan as JSON to `FILE` (docs/dns-zone-diff.md)")
+	fs.StringVar(&c.planDir, "plan-dir", "", "write the plan as JSON to `DIR`/dns-plan.json; empty means none (for optional Tekton workspaces)")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit for reading the live source")
 }
 
@@ -79,11 +82,11 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if len(req.Paths) != 1 {
 		return nil, errors.New("usage: one PATH: the repository root that $INCLUDE may not leave")
 	}
-	tsig, err := ReadTSIG(c.tsigFile, c.tsigEnv)
+	tsig, err := ReadTSIG(c.inCredentials(c.tsigFile), c.tsigEnv)
 	if err != nil {
 		return nil, fmt.Errorf("usage: %w", err)
 	}
-	token, err := ReadToken(c.tokenFile, c.tokenEnv)
+	token, err := ReadToken(c.inCredentials(c.tokenFile), c.tokenEnv)
 	if err != nil {
 		return nil, fmt.Errorf("usage: %w", err)
 	}
@@ -141,12 +144,28 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 				Message: fmt.Sprintf("zone %s: %s", origin, problem)})
 		}
 	}
-	if c.plan != "" {
-		if err := writePlan(c.plan, plans); err != nil {
-			return r, err
+	for _, file := range []string{c.plan, c.planDirFile()} {
+		if file != "" {
+			if err := writePlan(file, plans); err != nil {
+				return r, fmt.Errorf("write plan: %w", err)
+			}
 		}
 	}
 	return r, nil
+}
+
+func (c *Check) planDirFile() string {
+	if c.planDir == "" {
+		return ""
+	}
+	return filepath.Join(c.planDir, "dns-plan.json")
+}
+
+func (c *Check) inCredentials(file string) string {
+	if file == "" || c.credentials == "" || filepath.IsAbs(file) {
+		return file
+	}
+	return filepath.Join(c.credentials, file)
 }
 
 func mapsKeys(m map[string]*Zone) func(func(string) bool) {
