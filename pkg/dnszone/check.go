@@ -122,6 +122,13 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			continue
 		}
 		r.Summary.Files++
+		for _, pr := range Lint(d) {
+			sev := report.Warning
+			if pr.Error {
+				sev = report.Error
+			}
+			r.Findings = append(r.Findings, report.Finding{Rule: pr.Rule, Severity: sev, File: rel(pr.File), Line: pr.Line, Message: pr.Msg})
+		}
 		l, ok := live[origin]
 		if !ok {
 			r.Findings = append(r.Findings, report.Finding{Rule: RuleNotInLive, Severity: report.Note, File: rel(d.File),

@@ -1,6 +1,7 @@
 package dnszone
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -246,5 +247,28 @@ func TestHostileZones(t *testing.T) {
 				t.Errorf("error = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestLint(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "home.arpa.zone")
+	text := "$ORIGIN home.arpa.\n$TTL 60\n@ NS ns1\nns1 A 192.0.2.1\nfiles CNAME nas.home.arpa\nprinter A 192.0.2.4\nprinter CNAME nas\nnas A 192.0.2.2\n"
+	if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	z, err := ReadZoneFile(f, "", filepath.Dir(f), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range Lint(z) {
+		got = append(got, fmt.Sprintf("%s:%d %s", p.Rule, p.Line, p.Msg))
+	}
+	want := []string{
+		"dns/doubled-origin:5 files.home.arpa. CNAME points at nas.home.arpa.home.arpa., which ends in the zone name twice; a trailing dot is probably missing",
+		"dns/cname-conflict:6 printer.home.arpa. has a CNAME and other records (A, CNAME); a CNAME must stand alone",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

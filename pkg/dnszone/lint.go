@@ -1,0 +1,51 @@
+package dnszone
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Rule ids of the checks on the desired records themselves.
+const (
+	RuleCNAMEConflict = "dns/cname-conflict"
+	RuleDoubledOrigin = "dns/doubled-origin"
+)
+
+// Problem is something wrong in the desired records, whatever the server has.
+type Problem struct {
+	Rule, Msg string
+	Error     bool
+	File      string
+	Line      int
+}
+
+// Lint checks desired records for mistakes a server would accept or a
+// resolver would punish: a CNAME beside other data at one name (RFC 1034
+// 3.6.2), and a name-valued field ending in the zone twice, the mark of a
+// relative name that needed a trailing dot.
+func Lint(z *Zone) []Problem {
+	var out []Problem
+	types := map[string][]string{}
+	for _, k := range z.Keys() {
+		types[k.Name] = append(types[k.Name], k.Type)
+	}
+	doubled := "." + strings.TrimSuffix(z.Origin, ".") + "." + z.Origin
+	for _, k := range z.Keys() {
+		s := z.Sets[k]
+		if k.Type == "CNAME" && len(types[k.Name]) > 1 {
+			out = append(out, Problem{Rule: RuleCNAMEConflict, Error: true, File: s.File, Line: s.Line,
+				Msg: fmt.Sprintf("%s has a CNAME and other records (%s); a CNAME must stand alone", k.Name, strings.Join(types[k.Name], ", "))})
+		}
+		if strings.HasSuffix(k.Name, doubled) {
+			out = append(out, Problem{Rule: RuleDoubledOrigin, File: s.File, Line: s.Line,
+				Msg: fmt.Sprintf("%s ends in the zone name twice; a trailing dot is probably missing", k.Name)})
+		}
+		for _, v := range s.Values {
+			if f := strings.Fields(v); len(f) > 0 && strings.HasSuffix(strings.ToLower(f[len(f)-1]), doubled) {
+				out = append(out, Problem{Rule: RuleDoubledOrigin, File: s.File, Line: s.Line,
+					Msg: fmt.Sprintf("%s %s points at %s, which ends in the zone name twice; a trailing dot is probably missing", k.Name, k.Type, f[len(f)-1])})
+			}
+		}
+	}
+	return out
+}
