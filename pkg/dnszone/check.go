@@ -105,13 +105,22 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	case *Technitium:
 		s.Client.Timeout = c.timeout
 	}
+	// Both sides are read at once: parsing is most of a large diff's time,
+	// and a zone transfer waits on the network.
+	var live map[string]*Zone
+	liveErr := make(chan error, 1)
+	go func() {
+		var err error
+		live, err = liveSrc.Zones(ctx)
+		liveErr <- err
+	}()
 	desired, err := desiredSrc.Zones(ctx)
-	if err != nil {
+	lerr := <-liveErr
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("desired: %w", err)
-	}
-	live, err := liveSrc.Zones(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("live: %w", err)
+	case lerr != nil:
+		return nil, fmt.Errorf("live: %w", lerr)
 	}
 
 	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Counts: map[string]int{"creates": 0, "deletes": 0, "updates": 0}}

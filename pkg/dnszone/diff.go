@@ -58,11 +58,11 @@ func Diff(desired, live *Zone, prune bool) ZonePlan {
 		l, ok := live.Sets[k]
 		switch {
 		case !ok:
-			p.add(Change{Action: Create, Name: k.Name, Type: k.Type, NewTTL: d.TTL, New: d.Values, File: d.File, Line: d.Line})
+			p.add(Change{Action: Create, Name: k.Name, Type: k.Type, NewTTL: d.TTL, New: d.Values, File: d.File, Line: desired.LineOf(d)})
 		case !slices.Equal(d.Values, l.Values):
-			p.add(Change{Action: Update, Name: k.Name, Type: k.Type, OldTTL: l.TTL, NewTTL: d.TTL, Old: l.Values, New: d.Values, File: d.File, Line: d.Line})
+			p.add(Change{Action: Update, Name: k.Name, Type: k.Type, OldTTL: l.TTL, NewTTL: d.TTL, Old: l.Values, New: d.Values, File: d.File, Line: desired.LineOf(d)})
 		case d.TTL != l.TTL:
-			p.add(Change{Action: TTLOnly, Name: k.Name, Type: k.Type, OldTTL: l.TTL, NewTTL: d.TTL, Old: l.Values, New: d.Values, File: d.File, Line: d.Line})
+			p.add(Change{Action: TTLOnly, Name: k.Name, Type: k.Type, OldTTL: l.TTL, NewTTL: d.TTL, Old: l.Values, New: d.Values, File: d.File, Line: desired.LineOf(d)})
 		}
 	}
 	for _, k := range live.Keys() {

@@ -272,3 +272,17 @@ func TestLint(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestReverseName(t *testing.T) {
+	for in, want := range map[string]string{
+		"home.arpa.":         "arpa.home",
+		"a.b.home.arpa.":     "arpa.home.b.a",
+		".":                  "",
+		`we\.ird.home.arpa.`: `arpa.home.we\.ird`,
+		"x.":                 "x",
+	} {
+		if got := reverseName(in); got != want {
+			t.Errorf("reverseName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

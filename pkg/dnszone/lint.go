@@ -33,16 +33,16 @@ func Lint(z *Zone) []Problem {
 	for _, k := range z.Keys() {
 		s := z.Sets[k]
 		if k.Type == "CNAME" && len(types[k.Name]) > 1 {
-			out = append(out, Problem{Rule: RuleCNAMEConflict, Error: true, File: s.File, Line: s.Line,
+			out = append(out, Problem{Rule: RuleCNAMEConflict, Error: true, File: s.File, Line: z.LineOf(s),
 				Msg: fmt.Sprintf("%s has a CNAME and other records (%s); a CNAME must stand alone", k.Name, strings.Join(types[k.Name], ", "))})
 		}
 		if strings.HasSuffix(k.Name, doubled) {
-			out = append(out, Problem{Rule: RuleDoubledOrigin, File: s.File, Line: s.Line,
+			out = append(out, Problem{Rule: RuleDoubledOrigin, File: s.File, Line: z.LineOf(s),
 				Msg: fmt.Sprintf("%s ends in the zone name twice; a trailing dot is probably missing", k.Name)})
 		}
 		for _, v := range s.Values {
 			if f := strings.Fields(v); len(f) > 0 && strings.HasSuffix(strings.ToLower(f[len(f)-1]), doubled) {
-				out = append(out, Problem{Rule: RuleDoubledOrigin, File: s.File, Line: s.Line,
+				out = append(out, Problem{Rule: RuleDoubledOrigin, File: s.File, Line: z.LineOf(s),
 					Msg: fmt.Sprintf("%s %s points at %s, which ends in the zone name twice; a trailing dot is probably missing", k.Name, k.Type, f[len(f)-1])})
 			}
 		}

@@ -59,7 +59,7 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	if _, ok := dns.IsDomainName(origin); !ok {
 		return nil, &InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
 	}
-	z := newZone(origin, file)
+	z := newZoneSized(origin, file, len(data)/40)
 	zp := dns.NewZoneParser(bytes.NewReader(data), dns.Fqdn(origin), file)
 	zp.SetIncludeAllowed(root != "")
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
@@ -80,10 +80,7 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	if z.Records() == 0 {
 		return nil, &InputError{File: file, Msg: "no records for zone " + z.Origin}
 	}
-	lines := ownerLines(data, z.Origin)
-	for _, s := range z.Sets {
-		s.Line = lines[s.Name]
-	}
+	z.text = data
 	return z, nil
 }
 

@@ -1,0 +1,106 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/plumbline/plumbline/internal/bindtest"
+)
+
+// zone100k writes a 100,000-record zone; every hundredth address differs
+// when changed is set, so two such zones differ in 1%.
+func zone100k(b *testing.B, file string, changed bool) {
+	var sb strings.Builder
+	sb.WriteString("$ORIGIN big.test.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 900 1209600 300\n@ NS ns1\nns1 A 192.0.2.1\n")
+	for i := range 100000 {
+		last := i % 250
+		if changed && i%100 == 0 {
+			last = 251
+		}
+		fmt.Fprintf(&sb, "h%06d A 10.%d.%d.%d\n", i, i/65536%256, i/256%256, last)
+	}
+	if err := os.WriteFile(file, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// buildTool builds an image binary, so both sides run as processes and
+// their peak memory can be read from the kernel.
+func buildTool(b *testing.B, name string) string {
+	bin := filepath.Join(b.TempDir(), name)
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "github.com/plumbline/plumbline/images/"+name)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("build %s: %v\n%s", name, err, out)
+	}
+	return bin
+}
+
+// timed runs a command and returns its wall time and peak RSS in MiB.
+func timed(b *testing.B, okCodes []int, name string, args ...string) (time.Duration, float64) {
+	cmd := exec.Command(name, args...)
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if err != nil {
+		code := -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		ok := false
+		for _, c := range okCodes {
+			ok = ok || c == code
+		}
+		if !ok {
+			b.Fatalf("%s: %v", filepath.Base(name), err)
+		}
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return d, float64(ru.Maxrss) / 1024
+}
+
+// BenchmarkDNSZoneDiff100k: file against file on two 100,000-record zones
+// that differ in 1%, against ldns-compare-zones on the same files, in one
+// run (goal: 2x faster); then AXFR of the zone from a real named on
+// loopback plus the diff (goal: under 2 s). Peak memory of each is printed.
+func BenchmarkDNSZoneDiff100k(b *testing.B) {
+	ldns, err := exec.LookPath("ldns-compare-zones")
+	if err != nil {
+		b.Fatalf("ldns-compare-zones (Debian package ldnsutils) is the peer: %v", err)
+	}
+	bin := buildTool(b, "dns-zone-diff")
+	dir := b.TempDir()
+	desired, live := filepath.Join(dir, "desired", "big.test.zone"), filepath.Join(dir, "live", "big.test.zone")
+	os.MkdirAll(filepath.Dir(desired), 0o755)
+	os.MkdirAll(filepath.Dir(live), 0o755)
+	zone100k(b, desired, false)
+	zone100k(b, live, true)
+	text, _ := os.ReadFile(live)
+	srv := bindtest.Start(b, bindtest.Zone{Name: "big.test", Text: string(text), Transfer: "any"})
+
+	var ours, peer, axfr time.Duration
+	var oursMem, peerMem, axfrMem float64
+	args := []string{"--desired", desired, "--format", "json", "--fail-on", "never", "--max-update-percent", "100", dir}
+	for b.Loop() {
+		d, m := timed(b, nil, ldns, desired, live)
+		peer, peerMem = peer+d, max(peerMem, m)
+		d, m = timed(b, nil, bin, append([]string{"--live", live}, args...)...)
+		ours, oursMem = ours+d, max(oursMem, m)
+		d, m = timed(b, nil, bin, append([]string{"--live", "axfr://" + srv.Addr + "/big.test"}, args...)...)
+		axfr, axfrMem = axfr+d, max(axfrMem, m)
+	}
+	n := float64(b.N)
+	b.ReportMetric(peer.Seconds()/ours.Seconds(), "x-faster-than-ldns-compare-zones")
+	b.ReportMetric(ours.Seconds()/n, "file-diff-s/op")
+	b.ReportMetric(peer.Seconds()/n, "ldns-s/op")
+	b.ReportMetric(axfr.Seconds()/n, "axfr+diff-s/op")
+	b.ReportMetric(oursMem, "file-diff-peak-MiB")
+	b.ReportMetric(peerMem, "ldns-peak-MiB")
+	b.ReportMetric(axfrMem, "axfr+diff-peak-MiB")
+}
