@@ -185,6 +185,15 @@ func checkDoc(root string, d *doc) []Problem {
 	if err := dec.Decode(obj); err != nil {
 		return []Problem{problem(RuleTekton, "decode %s: %v", kind, err)}
 	}
+	// generateName is how PipelineRuns are created (kubectl create, the
+	// TriggerTemplate); the API server names the object before validation.
+	if m, ok := obj.(interface {
+		GetName() string
+		GetGenerateName() string
+		SetName(string)
+	}); ok && m.GetName() == "" && m.GetGenerateName() != "" {
+		m.SetName(m.GetGenerateName() + "x0000")
+	}
 	var problems []Problem
 	if o, ok := obj.(object); ok {
 		ctx := apis.WithinCreate(context.Background())
