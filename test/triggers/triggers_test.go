@@ -1,0 +1,278 @@
+package triggers
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	triggersv1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1beta1"
+	"github.com/tektoncd/triggers/pkg/interceptors"
+	"github.com/tektoncd/triggers/pkg/interceptors/cel"
+	"github.com/tektoncd/triggers/pkg/interceptors/github"
+	"github.com/tektoncd/triggers/pkg/template"
+	"gopkg.in/yaml.v3"
+	"knative.dev/pkg/apis"
+)
+
+const webhookSecret = "it's a secret to everybody"
+
+// secrets stands in for the Kubernetes Secret store the interceptors read
+// the webhook secret from; the interceptors themselves are the real ones.
+type secrets map[string][]byte
+
+func (s secrets) Get(_ context.Context, _ string, ref *triggersv1.SecretRef) ([]byte, error) {
+	v, ok := s[ref.SecretName+"/"+ref.SecretKey]
+	if !ok {
+		return nil, fmt.Errorf("no secret %s/%s", ref.SecretName, ref.SecretKey)
+	}
+	return v, nil
+}
+
+var _ interceptors.SecretGetter = secrets(nil)
+
+// shipped loads every object of a kind from the YAML files in triggers/.
+func shipped[T any](t *testing.T, kind string) map[string]*T {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "triggers", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*T{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			var doc map[string]any
+			if err := dec.Decode(&doc); err != nil {
+				break
+			}
+			if doc["kind"] != kind {
+				continue
+			}
+			j, _ := json.Marshal(doc)
+			obj := new(T)
+			if err := json.Unmarshal(j, obj); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			name := doc["metadata"].(map[string]any)["name"].(string)
+			out[name] = obj
+		}
+	}
+	return out
+}
+
+func sign(body []byte, secret string) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+type event struct {
+	name, file string
+	mutate     func(map[string]any)
+	signWith   string
+	header     string // X-GitHub-Event
+}
+
+// deliver runs one webhook through a trigger's interceptors like the
+// EventListener sink does; it returns whether the trigger fires and the
+// PipelineRun it creates.
+func deliver(t *testing.T, trig triggersv1.EventListenerTrigger, ev event) (bool, *pipelinev1.PipelineRun, string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", ev.file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.mutate != nil {
+		var m map[string]any
+		json.Unmarshal(raw, &m)
+		ev.mutate(m)
+		raw, _ = json.Marshal(m)
+	}
+	header := http.Header{"Content-Type": {"application/json"}, "X-Github-Event": {ev.header}}
+	if ev.signWith != "" {
+		header.Set("X-Hub-Signature-256", sign(raw, ev.signWith))
+	}
+	sg := secrets{"github-webhook/secret": []byte(webhookSecret)}
+	body := string(raw)
+	extensions := map[string]any{}
+	for _, ic := range trig.Interceptors {
+		req := &triggersv1.InterceptorRequest{
+			Body:              body,
+			Header:            header,
+			Extensions:        extensions,
+			InterceptorParams: interceptors.GetInterceptorParams(ic),
+			Context:           &triggersv1.TriggerContext{EventURL: "http://el", EventID: "1", TriggerID: "namespaces/plumbline/triggers/" + trig.Name},
+		}
+		var resp *triggersv1.InterceptorResponse
+		switch ic.Ref.Name {
+		case "github":
+			resp = github.NewInterceptor(sg).Process(context.Background(), req)
+		case "cel":
+			resp = cel.NewInterceptor(sg).Process(context.Background(), req)
+		default:
+			t.Fatalf("interceptor %s has no test", ic.Ref.Name)
+		}
+		if !resp.Continue {
+			msg := ""
+			if resp.Status.Message != "" {
+				msg = resp.Status.Message
+			}
+			return false, nil, msg
+		}
+		for k, v := range resp.Extensions {
+			extensions[k] = v
+		}
+	}
+	bindings := shipped[triggersv1.TriggerBinding](t, "TriggerBinding")
+	templates := shipped[triggersv1.TriggerTemplate](t, "TriggerTemplate")
+	rt, err := template.ResolveTrigger(triggersv1.Trigger{Spec: triggersv1.TriggerSpec{Bindings: trig.Bindings, Template: *trig.Template}},
+		func(name string) (*triggersv1.TriggerBinding, error) {
+			if b, ok := bindings[name]; ok {
+				return b, nil
+			}
+			return nil, fmt.Errorf("no binding %s", name)
+		},
+		func(name string) (*triggersv1.ClusterTriggerBinding, error) { return nil, fmt.Errorf("no cluster binding %s", name) },
+		func(name string) (*triggersv1.TriggerTemplate, error) {
+			if tt, ok := templates[name]; ok {
+				return tt, nil
+			}
+			return nil, fmt.Errorf("no template %s", name)
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := template.ResolveParams(rt, raw, header, extensions, template.NewTriggerContext("1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resources := template.ResolveResources(rt.TriggerTemplate, params)
+	if len(resources) != 1 {
+		t.Fatalf("template made %d resources", len(resources))
+	}
+	var pr pipelinev1.PipelineRun
+	dec := json.NewDecoder(bytes.NewReader(resources[0]))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pr); err != nil {
+		t.Fatalf("rendered PipelineRun: %v\n%s", err, resources[0])
+	}
+	pr.Name = pr.GenerateName + "x0000" // as the API server names it
+	ctx := apis.WithinCreate(context.Background())
+	pr.SetDefaults(ctx)
+	if err := pr.Validate(ctx); err != nil {
+		t.Fatalf("rendered PipelineRun does not validate: %v", err)
+	}
+	return true, &pr, ""
+}
+
+func trigger(t *testing.T, name string) triggersv1.EventListenerTrigger {
+	t.Helper()
+	for _, el := range shipped[triggersv1.EventListener](t, "EventListener") {
+		for _, tr := range el.Spec.Triggers {
+			if tr.Name == name {
+				return tr
+			}
+		}
+	}
+	t.Fatalf("no trigger %s", name)
+	return triggersv1.EventListenerTrigger{}
+}
+
+func param(pr *pipelinev1.PipelineRun, name string) string {
+	for _, p := range pr.Spec.Params {
+		if p.Name == name {
+			return p.Value.StringVal
+		}
+	}
+	return ""
+}
+
+func TestPush(t *testing.T) {
+	push := trigger(t, "push")
+	fired, pr, _ := deliver(t, push, event{file: "push.json", header: "push", signWith: webhookSecret})
+	if !fired {
+		t.Fatal("a signed push to main did not start a run")
+	}
+	if got := param(pr, "revision"); got != "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c" {
+		t.Errorf("revision = %q", got)
+	}
+	if got := param(pr, "repo-url"); got != "https://github.com/homelab/infra.git" {
+		t.Errorf("repo-url = %q", got)
+	}
+	if pr.Spec.PipelineRef.Name != "plumbline-infra-validation" || pr.Annotations["plumbline.dev/repository"] != "homelab/infra" {
+		t.Errorf("pipelineRef %q, annotations %v", pr.Spec.PipelineRef.Name, pr.Annotations)
+	}
+
+	for _, tt := range []struct {
+		name string
+		ev   event
+		why  string
+	}{
+		{"wrong signature", event{file: "push.json", header: "push", signWith: "not the secret"}, "signature"},
+		{"no signature", event{file: "push.json", header: "push"}, "no X-Hub-Signature-256 header set"},
+		{"event not allowed", event{file: "push.json", header: "issues", signWith: webhookSecret}, "event type issues is not allowed"},
+		{"other branch", event{file: "push.json", header: "push", signWith: webhookSecret, mutate: func(m map[string]any) { m["ref"] = "refs/heads/feature" }}, "expression"},
+		{"branch deleted", event{file: "push.json", header: "push", signWith: webhookSecret, mutate: func(m map[string]any) { m["deleted"] = true }}, "expression"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fired, _, why := deliver(t, push, tt.ev)
+			if fired {
+				t.Fatal("started a run")
+			}
+			if !strings.Contains(why, tt.why) {
+				t.Errorf("rejected for %q, want %q", why, tt.why)
+			}
+		})
+	}
+}
+
+func TestPullRequest(t *testing.T) {
+	prTrigger := trigger(t, "pull-request")
+	for _, action := range []string{"opened", "synchronize", "reopened"} {
+		fired, pr, why := deliver(t, prTrigger, event{file: "pull_request.json", header: "pull_request", signWith: webhookSecret,
+			mutate: func(m map[string]any) { m["action"] = action }})
+		if !fired {
+			t.Fatalf("%s: rejected: %s", action, why)
+		}
+		if got := param(pr, "revision"); got != "9c8e7f1a2b3c4d5e6f708192a3b4c5d6e7f80912" {
+			t.Errorf("revision = %q", got)
+		}
+		if got := param(pr, "repo-url"); got != "https://github.com/contributor/infra.git" {
+			t.Errorf("repo-url = %q (the head repository)", got)
+		}
+		if pr.Annotations["plumbline.dev/pull-request"] != "42" {
+			t.Errorf("annotations %v", pr.Annotations)
+		}
+		// The hostile branch name is carried as a value, and only there;
+		// Triggers also escapes "$(" to "$$(" so Tekton never expands it.
+		if got := pr.Annotations["plumbline.dev/ref"]; got != "$$(touch pwned)`id`" {
+			t.Errorf("branch annotation = %q", got)
+		}
+		j, _ := json.Marshal(pr)
+		if n := strings.Count(string(j), "touch pwned"); n != 1 {
+			t.Errorf("the branch name appears %d times in the PipelineRun, want once (the annotation):\n%s", n, j)
+		}
+	}
+	for _, mutate := range []func(map[string]any){
+		func(m map[string]any) { m["action"] = "closed" },
+		func(m map[string]any) { m["pull_request"].(map[string]any)["base"].(map[string]any)["ref"] = "release" },
+	} {
+		if fired, _, _ := deliver(t, prTrigger, event{file: "pull_request.json", header: "pull_request", signWith: webhookSecret, mutate: mutate}); fired {
+			t.Error("started a run for a closed pull request or another base branch")
+		}
+	}
+}
