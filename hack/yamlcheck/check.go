@@ -66,8 +66,12 @@ func Check(root string) ([]Problem, error) {
 	if err != nil {
 		return nil, err
 	}
+	tasks, err := loadTasks(root)
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range files {
-		ps, err := CheckFile(root, f)
+		ps, err := checkFile(env{root: root, tasks: tasks}, f)
 		if err != nil {
 			return nil, err
 		}
@@ -103,8 +107,18 @@ func yamlFiles(root string) ([]string, error) {
 	return files, nil
 }
 
-// CheckFile validates every document in one file; root is where images/ lives.
+// CheckFile validates every document in one file; root is where images/
+// and tasks/ live.
 func CheckFile(root, path string) ([]Problem, error) {
+	tasks, err := loadTasks(root)
+	if err != nil {
+		return nil, err
+	}
+	return checkFile(env{root: root, tasks: tasks}, path)
+}
+
+func checkFile(e env, path string) ([]Problem, error) {
+	root := e.root
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -120,7 +134,7 @@ func CheckFile(root, path string) ([]Problem, error) {
 	}
 	var problems []Problem
 	for _, d := range docs {
-		problems = append(problems, checkDoc(root, d)...)
+		problems = append(problems, checkDoc(e, d)...)
 	}
 	return problems, nil
 }
@@ -170,7 +184,7 @@ type object interface {
 	apis.Validatable
 }
 
-func checkDoc(root string, d *doc) []Problem {
+func checkDoc(e env, d *doc) []Problem {
 	problem := func(rule, format string, args ...any) Problem {
 		return Problem{File: d.file, Line: d.line, Rule: rule, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -205,7 +219,7 @@ func checkDoc(root string, d *doc) []Problem {
 		}
 	}
 	if rules, ok := ourRules[kind]; ok {
-		for _, p := range rules(root, obj) {
+		for _, p := range rules(e, obj) {
 			p.File, p.Line = d.file, d.line
 			problems = append(problems, p)
 		}

@@ -64,6 +64,12 @@ func TestEachRuleFires(t *testing.T) {
 		"script-vars": {"step shell: script uses $(params.…); pass it through env or args", "step shell: script uses $(workspaces.…); pass it through env or args"},
 		"non-root":    {"step check: securityContext.runAsUser is 0", "step shell: securityContext.runAsNonRoot is not true"},
 		"params":      {"param unused is declared but never used"},
+		"wiring": {
+			"task check: good has no param nope",
+			"task check: good has no workspace other",
+			"task check: workspace source of good is not bound",
+			"$(tasks.check.results.missing) refers to result missing, which good does not declare",
+		},
 	}
 	entries, err := os.ReadDir("testdata/bad")
 	if err != nil {

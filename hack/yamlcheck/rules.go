@@ -21,8 +21,15 @@ const Module = "github.com/plumbline/plumbline"
 // Platforms is what every Task promises and .ko.yaml builds.
 const Platforms = "linux/amd64,linux/arm64"
 
-var ourRules = map[string]func(root string, obj any) []Problem{
-	"tekton.dev/v1/Task": func(root string, obj any) []Problem {
+// env is what the rules may look at besides the object.
+type env struct {
+	root  string
+	tasks map[string]*pipelinev1.Task // tasks/ by name, for pipeline wiring
+}
+
+var ourRules = map[string]func(e env, obj any) []Problem{
+	"tekton.dev/v1/Task": func(e env, obj any) []Problem {
+		root := e.root
 		t := obj.(*pipelinev1.Task)
 		var ps []Problem
 		ps = append(ps, taskMetadata(t)...)
@@ -33,9 +40,10 @@ var ourRules = map[string]func(root string, obj any) []Problem{
 		ps = append(ps, params(declared(t.Spec.Params), t.Spec)...)
 		return ps
 	},
-	"tekton.dev/v1/Pipeline": func(root string, obj any) []Problem {
+	"tekton.dev/v1/Pipeline": func(e env, obj any) []Problem {
 		p := obj.(*pipelinev1.Pipeline)
-		return append(koPaths(root, obj), params(declared(p.Spec.Params), p.Spec)...)
+		ps := append(koPaths(e.root, obj), params(declared(p.Spec.Params), p.Spec)...)
+		return append(ps, wiring(p, e.tasks)...)
 	},
 }
 
