@@ -2,11 +2,16 @@ package merge
 
 import (
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/plumbline/plumbline/pkg/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -64,5 +69,33 @@ func TestInputs(t *testing.T) {
 	var pe *report.ParseError
 	if err := inputs[5].Err; !errors.As(err, &pe) || pe.Msg != `missing "findings": not a Plumbline report` {
 		t.Errorf("bad.json error = %v", err)
+	}
+}
+
+// A failure to notify is a warning in the report, never a failed run.
+func TestNotifyFailureIsAWarning(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "github-token"), []byte("expired\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{"tool":"a","findings":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--github-repo", "homelab/infra",
+		"--github-sha", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "--github-api", srv.URL+"/", "a.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Summary.Passed || r.Summary.Warnings != 1 || r.Findings[0].Rule != RuleNotifyFailed ||
+		!strings.Contains(r.Findings[0].Message, "could not notify github: commit status on homelab/infra@6dcb09b5b578: 401 Bad credentials") {
+		t.Errorf("%+v", r.Findings)
+	}
+	if _, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--github-repo", "homelab/infra", "--github-pr", "x", "a.json"); err == nil {
+		t.Error("--github-pr x accepted")
 	}
 }

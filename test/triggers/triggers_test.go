@@ -254,6 +254,9 @@ func TestPullRequest(t *testing.T) {
 		if got := param(pr, "repo-url"); got != "https://github.com/contributor/infra.git" {
 			t.Errorf("repo-url = %q (the head repository)", got)
 		}
+		if param(pr, "github-repo") != "homelab/infra" || param(pr, "pr-number") != "42" {
+			t.Errorf("github-repo %q, pr-number %q", param(pr, "github-repo"), param(pr, "pr-number"))
+		}
 		if pr.Annotations["plumbline.dev/pull-request"] != "42" {
 			t.Errorf("annotations %v", pr.Annotations)
 		}
