@@ -146,7 +146,9 @@ func deliver(t *testing.T, trig triggersv1.EventListenerTrigger, ev event) (bool
 			}
 			return nil, fmt.Errorf("no binding %s", name)
 		},
-		func(name string) (*triggersv1.ClusterTriggerBinding, error) { return nil, fmt.Errorf("no cluster binding %s", name) },
+		func(name string) (*triggersv1.ClusterTriggerBinding, error) {
+			return nil, fmt.Errorf("no cluster binding %s", name)
+		},
 		func(name string) (*triggersv1.TriggerTemplate, error) {
 			if tt, ok := templates[name]; ok {
 				return tt, nil
