@@ -229,6 +229,9 @@ func TestPush(t *testing.T) {
 		{"event not allowed", event{file: "push.json", header: "issues", signWith: webhookSecret}, "event type issues is not allowed"},
 		{"other branch", event{file: "push.json", header: "push", signWith: webhookSecret, mutate: func(m map[string]any) { m["ref"] = "refs/heads/feature" }}, "expression"},
 		{"branch deleted", event{file: "push.json", header: "push", signWith: webhookSecret, mutate: func(m map[string]any) { m["deleted"] = true }}, "expression"},
+		{"docs only", event{file: "push.json", header: "push", signWith: webhookSecret, mutate: func(m map[string]any) {
+			m["commits"].([]any)[0].(map[string]any)["modified"] = []any{"docs/network.md", "README.md"}
+		}}, "expression"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			fired, _, why := deliver(t, push, tt.ev)
