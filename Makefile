@@ -10,6 +10,7 @@ TOOLS_BIN := $(CURDIR)/build/tools
 KO_VERSION := v0.18.1
 CRANE_VERSION := v0.22.1
 FUZZTIME ?= 30s
+BENCHTIME ?= 3x
 
 .PHONY: build test demo lint bench tools deps fuzz clean
 
@@ -38,7 +39,7 @@ lint:
 
 ## bench: benchmarks in bench/
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./bench/...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./bench/...
 
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:

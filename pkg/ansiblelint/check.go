@@ -77,12 +77,18 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		r.Summary.Files += pr.files
 	}
 
-	lintVersion, coreVersion, err := linter.Versions(ctx)
-	if err != nil {
-		return r, err
+	// The versions are asked for while ansible-lint runs: it keeps one core
+	// busy, and the question would otherwise add to the wall time.
+	type versions struct {
+		lint, core string
+		err        error
 	}
-	r.Details["ansible-lint"] = lintVersion
-	r.Details["ansible-core"] = coreVersion
+	asked := make(chan versions, 1)
+	go func() {
+		var v versions
+		v.lint, v.core, v.err = linter.Versions(ctx)
+		asked <- v
+	}()
 
 	tmp, err := os.MkdirTemp("", "ansible-lint-check-")
 	if err != nil {
@@ -102,6 +108,12 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			errs = append(errs, err)
 		}
 		fmt.Fprintf(progress, "%s: %s: %d findings (%.1fs)\n", Tool, pr.root, len(fs), time.Since(start).Seconds())
+	}
+	v := <-asked // buffered: an early return above leaks nothing
+	if v.err != nil {
+		errs = append(errs, v.err)
+	} else {
+		r.Details["ansible-lint"], r.Details["ansible-core"] = v.lint, v.core
 	}
 	return r, errors.Join(errs...)
 }
