@@ -51,17 +51,10 @@ func (p *project) rel(osPath string) string {
 	return relPath(osPath)
 }
 
-// relPath makes a path relative to the working directory when it is below
-// it, with forward slashes, as reports want.
-func relPath(p string) string {
-	if abs, err := filepath.Abs(p); err == nil {
-		if cwd, err := os.Getwd(); err == nil {
-			if r, err := filepath.Rel(cwd, abs); err == nil && !strings.HasPrefix(r, "..") {
-				return filepath.ToSlash(r)
-			}
-		}
-	}
-	return filepath.ToSlash(p)
+// relPath is where reports say osPath is.
+func relPath(osPath string) string {
+	r, _ := report.RelPath(osPath)
+	return r
 }
 
 func (p *project) add(f report.Finding) { p.findings = append(p.findings, f) }

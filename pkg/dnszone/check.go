@@ -194,18 +194,10 @@ func mapsKeys(m map[string]*Zone) func(func(string) bool) {
 	}
 }
 
+// rel is where reports say p is.
 func rel(p string) string {
-	if p == "" {
-		return ""
-	}
-	if abs, err := filepath.Abs(p); err == nil {
-		if cwd, err := os.Getwd(); err == nil {
-			if r, err := filepath.Rel(cwd, abs); err == nil && r != ".." && !filepath.IsAbs(r) && (len(r) < 3 || r[:3] != "../") {
-				return filepath.ToSlash(r)
-			}
-		}
-	}
-	return filepath.ToSlash(p)
+	r, _ := report.RelPath(p)
+	return r
 }
 
 func writePlan(file string, plans []ZonePlan) error {

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"errors"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -97,6 +98,26 @@ func TestThresholds(t *testing.T) {
 	for _, bad := range []string{"note", "Error", "", "fatal"} {
 		if _, err := report.ParseThreshold(bad); err == nil {
 			t.Errorf("ParseThreshold(%q) accepted", bad)
+		}
+	}
+}
+
+func TestRelPath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"a/b.tf", "a/b.tf", true},
+		{filepath.Join(dir, "x", "y.tf"), "x/y.tf", true},
+		{"..foo/z.tf", "..foo/z.tf", true}, // a name that starts with two dots is inside
+		{"../up.tf", "../up.tf", false},
+		{"/etc/hosts", "/etc/hosts", false},
+	} {
+		got, ok := report.RelPath(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("RelPath(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }

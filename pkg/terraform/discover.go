@@ -35,10 +35,8 @@ type walker struct {
 // else relative to the path argument it was found under, so reports never
 // hold absolute paths.
 func relative(base, p string) string {
-	if cwd, err := os.Getwd(); err == nil {
-		if r, err := filepath.Rel(cwd, p); err == nil && !strings.HasPrefix(r, "..") {
-			return filepath.ToSlash(r)
-		}
+	if r, ok := report.RelPath(p); ok {
+		return r
 	}
 	if r, err := filepath.Rel(base, p); err == nil {
 		return filepath.ToSlash(r)
