@@ -5,13 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
+	"github.com/plumbline/plumbline/internal/gotool"
 )
 
 // zone100k writes a 100,000-record zone; every hundredth address differs
@@ -35,9 +35,8 @@ func zone100k(b *testing.B, file string, changed bool) {
 // their peak memory can be read from the kernel.
 func buildTool(b *testing.B, name string) string {
 	bin := filepath.Join(b.TempDir(), name)
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "github.com/plumbline/plumbline/images/"+name)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("build %s: %v\n%s", name, err, out)
+	if err := gotool.Build(bin, "github.com/plumbline/plumbline/images/"+name); err != nil {
+		b.Fatal(err)
 	}
 	return bin
 }

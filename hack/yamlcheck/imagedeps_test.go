@@ -1,17 +1,17 @@
 package main
 
 import (
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/plumbline/plumbline/internal/gotool"
 )
 
 // TestImagesStayLean: image binaries must not pull in Tekton, Kubernetes or
 // knative (binary size and start-up); those belong in hack/ and tests.
 func TestImagesStayLean(t *testing.T) {
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "list", "-deps", "./images/...")
+	cmd := gotool.Command("list", "-deps", "./images/...")
 	cmd.Dir = filepath.Join("..", "..")
 	out, err := cmd.Output()
 	if err != nil {

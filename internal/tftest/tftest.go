@@ -4,11 +4,10 @@
 package tftest
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
+
+	"github.com/plumbline/plumbline/internal/gotool"
 )
 
 // Provider is the test provider's source address and version.
@@ -21,12 +20,7 @@ const (
 // under dir (HOSTNAME/NAMESPACE/TYPE/VERSION/OS_ARCH/terraform-provider-TYPE_vVERSION).
 func BuildMirror(dir string) error {
 	target := filepath.Join(dir, filepath.FromSlash(Provider), Version, runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-lab_v"+Version)
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", target, "github.com/plumbline/plumbline/internal/testprovider")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("build test provider: %v\n%s", err, out)
-	}
-	return nil
+	return gotool.Build(target, "github.com/plumbline/plumbline/internal/testprovider")
 }
 
 // RequiredProviders is the terraform block a module needs to use the provider.

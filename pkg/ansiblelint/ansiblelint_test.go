@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/plumbline/plumbline/internal/gotool"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -238,9 +238,8 @@ func TestUnwritableHome(t *testing.T) {
 	}
 	defer os.RemoveAll(tmp)
 	bin := filepath.Join(tmp, "ansible-lint-check")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "github.com/plumbline/plumbline/images/ansible-lint-check")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	if err := gotool.Build(bin, "github.com/plumbline/plumbline/images/ansible-lint-check"); err != nil {
+		t.Fatal(err)
 	}
 	project := filepath.Join(tmp, "project")
 	if err := os.CopyFS(project, os.DirFS(filepath.Join(pkgDir, "testdata", "project"))); err != nil {

@@ -47,10 +47,6 @@ type project struct {
 	broken    []string // YAML files that do not parse, OS paths
 }
 
-func (p *project) rel(osPath string) string {
-	return relPath(osPath)
-}
-
 // relPath is where reports say osPath is.
 func relPath(osPath string) string {
 	r, _ := report.RelPath(osPath)
@@ -72,7 +68,7 @@ func preflight(root string, env func(string) string) (*project, error) {
 	p.cfg = readAnsibleCfg(root, env)
 	err = filepath.WalkDir(root, func(osPath string, d fs.DirEntry, err error) error {
 		if err != nil {
-			p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: p.rel(osPath), Message: "cannot read: " + err.Error()})
+			p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: relPath(osPath), Message: "cannot read: " + err.Error()})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -153,7 +149,7 @@ func (p *project) checkYAML(osPath string) {
 		if errors.Is(err, io.EOF) {
 			return
 		}
-		f := report.Finding{Rule: RuleYAML, Severity: report.Error, File: p.rel(osPath), Help: helpBase + "yaml-syntax"}
+		f := report.Finding{Rule: RuleYAML, Severity: report.Error, File: relPath(osPath), Help: helpBase + "yaml-syntax"}
 		msg := err.Error()
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			f.Line, _ = strconv.Atoi(m[1])
@@ -169,7 +165,7 @@ func (p *project) checkYAML(osPath string) {
 
 func (p *project) read(osPath string) ([]byte, bool) {
 	bad := func(msg string) ([]byte, bool) {
-		p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: p.rel(osPath), Message: msg})
+		p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: relPath(osPath), Message: msg})
 		return nil, false
 	}
 	fi, err := os.Stat(osPath)
@@ -207,7 +203,7 @@ func (p *project) checkINI(osPath string) {
 		return
 	}
 	if _, err := ParseINI(data); err != nil {
-		f := report.Finding{Rule: RuleInventory, Severity: report.Error, File: p.rel(osPath), Help: helpBase + "inventory-invalid",
+		f := report.Finding{Rule: RuleInventory, Severity: report.Error, File: relPath(osPath), Help: helpBase + "inventory-invalid",
 			Message: "inventory does not parse: " + err.Error()}
 		var ie *InventoryError
 		if errors.As(err, &ie) {
@@ -230,7 +226,7 @@ func (p *project) checkRequirements(osPath string, env func(string) string) {
 		return
 	}
 	bad := func(line int, msg string) {
-		p.add(report.Finding{Rule: RuleRequirements, Severity: report.Error, File: p.rel(osPath), Line: line, Message: msg, Help: helpBase + "requirements-invalid"})
+		p.add(report.Finding{Rule: RuleRequirements, Severity: report.Error, File: relPath(osPath), Line: line, Message: msg, Help: helpBase + "requirements-invalid"})
 	}
 	collections, roles := parseRequirements(data, bad)
 	searched := collectionPaths(p.root, p.cfg, env)
@@ -247,20 +243,20 @@ func (p *project) checkRequirements(osPath string, env func(string) string) {
 		}
 		if !installed(searched, filepath.Join("ansible_collections", ns, name)) {
 			p.missing = append(p.missing, c.name)
-			p.add(report.Finding{Rule: RuleCollectionMissing, Severity: report.Error, File: p.rel(osPath), Line: c.line,
+			p.add(report.Finding{Rule: RuleCollectionMissing, Severity: report.Error, File: relPath(osPath), Line: c.line,
 				Help: helpBase + "collection-missing",
 				Message: fmt.Sprintf("collection %s is not installed where ansible looks (%s); vendor it with "+
 					"`ansible-galaxy collection install -r %s -p collections` and commit collections/, or bake it into the image",
-					c.name, strings.Join(searched, ", "), path.Base(p.rel(osPath)))})
+					c.name, strings.Join(searched, ", "), path.Base(relPath(osPath)))})
 		}
 	}
 	rolePaths := rolePaths(p.root, p.cfg, env)
 	for _, r := range roles {
 		if !installed(rolePaths, r.name) {
-			p.add(report.Finding{Rule: RuleRoleMissing, Severity: report.Error, File: p.rel(osPath), Line: r.line,
+			p.add(report.Finding{Rule: RuleRoleMissing, Severity: report.Error, File: relPath(osPath), Line: r.line,
 				Help: helpBase + "role-missing",
 				Message: fmt.Sprintf("role %s is not installed where ansible looks (%s); vendor it with "+
-					"`ansible-galaxy role install -r %s -p roles` and commit it", r.name, strings.Join(rolePaths, ", "), path.Base(p.rel(osPath)))})
+					"`ansible-galaxy role install -r %s -p roles` and commit it", r.name, strings.Join(rolePaths, ", "), path.Base(relPath(osPath)))})
 		}
 	}
 }

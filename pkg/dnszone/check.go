@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -125,7 +126,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 
 	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Counts: map[string]int{"creates": 0, "deletes": 0, "updates": 0}}
 	var plans []ZonePlan
-	for _, origin := range slices.Sorted(mapsKeys(desired)) {
+	for _, origin := range slices.Sorted(maps.Keys(desired)) {
 		d := desired[origin]
 		if len(c.zones) > 0 && !slices.ContainsFunc(c.zones, func(z string) bool { return canonicalName(z) == origin }) {
 			continue
@@ -182,16 +183,6 @@ func (c *Check) inCredentials(file string) string {
 		return file
 	}
 	return filepath.Join(c.credentials, file)
-}
-
-func mapsKeys(m map[string]*Zone) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // rel is where reports say p is.

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -39,7 +38,7 @@ func Values(r *report.Report) map[string]string {
 		Errors:   strconv.Itoa(r.Summary.Errors),
 		Warnings: strconv.Itoa(r.Summary.Warnings),
 		Status:   status,
-		Summary:  Truncate(summary, MaxSummary),
+		Summary:  report.Truncate(summary, MaxSummary),
 	}
 	// A check's own counts become results too, if their names are valid
 	// result names and they are few: the size cap must hold.
@@ -69,17 +68,4 @@ func Write(dir string, r *report.Report) error {
 		}
 	}
 	return nil
-}
-
-// Truncate cuts s to at most n bytes on a rune boundary, marking the cut.
-func Truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	const mark = "…"
-	cut := n - len(mark)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + mark
 }

@@ -98,7 +98,7 @@ func TestTruncate(t *testing.T) {
 		{"abcdefghij", 6, "abc…"},
 		{"ééééé", 6, "é…"}, // never split a rune
 	} {
-		if got := results.Truncate(tt.in, tt.n); got != tt.want || len(got) > tt.n {
+		if got := report.Truncate(tt.in, tt.n); got != tt.want || len(got) > tt.n {
 			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}

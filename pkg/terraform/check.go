@@ -227,7 +227,7 @@ func (c *Check) format(ctx context.Context, tf Terraform, w *walker, sources map
 			d := diff.Diff(s.path, s.text, s.path+" (terraform fmt)", formatted)
 			out = append(out, report.Finding{Rule: RuleFormat, Severity: report.Warning, File: s.path,
 				Line: firstChangedLine(s.text, formatted), Message: "not formatted as terraform fmt would write it",
-				Snippet: capString(string(d), 4000), Help: helpBase + "fmt"})
+				Snippet: report.Truncate(string(d), 4000), Help: helpBase + "fmt"})
 		}
 	}
 	return out, nil
@@ -241,13 +241,6 @@ func firstChangedLine(a, b []byte) int {
 		}
 	}
 	return min(len(la), len(lb))
-}
-
-func capString(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "\n… (diff cut)"
 }
 
 // dedupe drops static undeclared-variable findings that terraform validate

@@ -18,9 +18,8 @@ type dir struct {
 	osPath string // as the OS needs it
 	rel    string // as reported: relative to the scanned root, slashes
 	files  []string
-	module bool      // holds .tf or .tf.json, not just .tfvars
-	root   bool      // a root module: not only used as a local module source
-	parsed []*source // only for directories read outside the scan (loadDir)
+	module bool // holds .tf or .tf.json, not just .tfvars
+	root   bool // a root module: not only used as a local module source
 }
 
 // walker finds directories with Terraform files under the given paths.

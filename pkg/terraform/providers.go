@@ -59,13 +59,13 @@ func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (ad
 					child := byOS[childPath]
 					if child == nil {
 						// A local module outside the scanned paths: read it now.
-						child = loadDir(childPath)
-						if child == nil {
+						var parsed []*source
+						if child, parsed = loadDir(childPath); child == nil {
 							known = false
 							continue
 						}
 						byOS[childPath] = child
-						sources[child] = child.parsed
+						sources[child] = parsed
 					}
 					visit(child)
 				}
@@ -116,27 +116,28 @@ func (s *source) localModules(dir string) []string {
 
 // loadDir parses the Terraform files of a directory that was not scanned;
 // nil if it holds none or one does not parse.
-func loadDir(osPath string) *dir {
+func loadDir(osPath string) (*dir, []*source) {
 	entries, err := os.ReadDir(osPath)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	d := &dir{osPath: osPath, rel: filepath.ToSlash(osPath)}
+	var parsed []*source
 	for _, e := range entries {
 		if e.IsDir() || !isTerraformFile(e.Name()) {
 			continue
 		}
 		s, fs := parseFile(filepath.Join(osPath, e.Name()), e.Name())
 		if s == nil || len(fs) > 0 {
-			return nil
+			return nil, nil
 		}
 		d.files = append(d.files, filepath.Join(osPath, e.Name()))
-		d.parsed = append(d.parsed, s)
+		parsed = append(parsed, s)
 	}
-	if len(d.parsed) == 0 {
-		return nil
+	if len(parsed) == 0 {
+		return nil, nil
 	}
-	return d
+	return d, parsed
 }
 
 // providerAddr normalises a required_providers entry to HOST/NAMESPACE/TYPE.

@@ -210,7 +210,7 @@ func initFinding(d *dir, output string) report.Finding {
 			reasons = append(reasons, strings.TrimSpace(block))
 		}
 	}
-	reason := capString(strings.Join(reasons, "; "), 1200)
+	reason := report.Truncate(strings.Join(reasons, "; "), 1200)
 	msg := "terraform init failed for " + d.rel
 	advice := "To run without a registry, give a filesystem mirror with --provider-mirror DIR " +
 		"(made with `terraform providers mirror DIR` where the registry is reachable) or --plugin-dir DIR; " +

@@ -81,10 +81,10 @@ func sign(body []byte, secret string) string {
 }
 
 type event struct {
-	name, file string
-	mutate     func(map[string]any)
-	signWith   string
-	header     string // X-GitHub-Event
+	file     string
+	mutate   func(map[string]any)
+	signWith string
+	header   string // X-GitHub-Event
 }
 
 // deliver runs one webhook through a trigger's interceptors like the
