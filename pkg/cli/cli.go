@@ -48,7 +48,14 @@ type Command struct {
 	Synopsis string // positional arguments, e.g. "[PATH ...]"
 	Summary  string // one sentence for --help
 	Check    Check
+	// Subcommands are reached by name as the first argument
+	// ("policy-check verify"); each follows the same contract.
+	Subcommands []Command
 }
+
+// FileName is the command's name as a report file name: subcommands
+// join with a dash ("policy-check-verify").
+func (c Command) FileName() string { return strings.ReplaceAll(c.Name, " ", "-") }
 
 // Env is the process's outside world, so Main can be driven by tests.
 type Env struct {
@@ -77,6 +84,14 @@ type options struct {
 
 // Main runs cmd with args (without the program name) and returns the exit code.
 func Main(ctx context.Context, cmd Command, args []string, env Env) int {
+	if len(args) > 0 {
+		for _, sub := range cmd.Subcommands {
+			if args[0] == sub.Name {
+				sub.Name = cmd.Name + " " + sub.Name
+				return Main(ctx, sub, args[1:], env)
+			}
+		}
+	}
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var o options
@@ -117,7 +132,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		paths = []string{"."}
 	}
 	if o.reportDir != "" {
-		o.reports = append(o.reports, reportSpec{format: "json", file: filepath.Join(o.reportDir, cmd.Name+".json")})
+		o.reports = append(o.reports, reportSpec{format: "json", file: filepath.Join(o.reportDir, cmd.FileName()+".json")})
 	}
 
 	r, runErr := cmd.Check.Run(ctx, Request{Paths: paths, FailOn: failOn, Progress: env.Stderr})
@@ -128,7 +143,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		return fail("%v", runErr)
 	}
 	if r.Tool == "" {
-		r.Tool = cmd.Name
+		r.Tool = cmd.FileName()
 	}
 	if r.Version == "" {
 		r.Version = version.String()
@@ -194,7 +209,14 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func usage(w io.Writer, cmd Command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: %s [flags] %s\n\n%s\n\nflags:\n", cmd.Name, cmd.Synopsis, cmd.Summary)
+	fmt.Fprintf(w, "usage: %s [flags] %s\n\n%s\n", cmd.Name, cmd.Synopsis, cmd.Summary)
+	if len(cmd.Subcommands) > 0 {
+		fmt.Fprintf(w, "\ncommands:\n")
+		for _, sub := range cmd.Subcommands {
+			fmt.Fprintf(w, "  %s %s %s\n      %s\n", cmd.Name, sub.Name, sub.Synopsis, sub.Summary)
+		}
+	}
+	fmt.Fprintf(w, "\nflags:\n")
 	fs.VisitAll(func(f *flag.Flag) {
 		arg, text := flag.UnquoteUsage(f)
 		if arg != "" {

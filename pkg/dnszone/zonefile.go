@@ -66,16 +66,7 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 		z.add(rr, opts, file, 0)
 	}
 	if err := zp.Err(); err != nil {
-		var pe *dns.ParseError
-		if errors.As(err, &pe) {
-			msg := strings.TrimPrefix(pe.Error(), "dns: ")
-			msg = strings.TrimPrefix(strings.TrimPrefix(msg, file+": "), "dns: ")
-			if i := strings.LastIndex(msg, " at line: "); i >= 0 {
-				msg = msg[:i] // the line is ours to report
-			}
-			return nil, &InputError{File: file, Line: parseErrorLine(pe), Msg: msg}
-		}
-		return nil, &InputError{File: file, Msg: err.Error()}
+		return nil, zoneError(file, err)
 	}
 	if z.Records() == 0 {
 		return nil, &InputError{File: file, Msg: "no records for zone " + z.Origin}
@@ -111,6 +102,21 @@ func ownerLines(data []byte, origin string) map[string]int {
 		}
 	}
 	return lines
+}
+
+// zoneError turns the zone parser's error into an InputError with the line
+// as a field, not as text.
+func zoneError(file string, err error) error {
+	var pe *dns.ParseError
+	if errors.As(err, &pe) {
+		msg := strings.TrimPrefix(pe.Error(), "dns: ")
+		msg = strings.TrimPrefix(strings.TrimPrefix(msg, file+": "), "dns: ")
+		if i := strings.LastIndex(msg, " at line: "); i >= 0 {
+			msg = msg[:i]
+		}
+		return &InputError{File: file, Line: parseErrorLine(pe), Msg: msg}
+	}
+	return &InputError{File: file, Msg: err.Error()}
 }
 
 func parseErrorLine(pe *dns.ParseError) int {

@@ -1,0 +1,51 @@
+package dnszone
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/miekg/dns"
+)
+
+// Record is one resource record as policies see it (policy-check's zone
+// parser): the owner name fully qualified and lower-case, the data in
+// presentation format, and the line its owner name is written on.
+type Record struct {
+	Name  string
+	Type  string
+	Class string
+	TTL   uint32
+	Value string
+	Line  int
+}
+
+// ParseRecords reads the records of a zone file in file order. The origin
+// is $ORIGIN, else the file's name (home.arpa.zone); $INCLUDE is refused,
+// as a policy input is one file.
+func ParseRecords(file string, data []byte) (origin string, recs []Record, err error) {
+	if bytes.Contains(bytes.ToUpper(data), []byte("$INCLUDE")) {
+		return "", nil, &InputError{File: file, Msg: "$INCLUDE is not allowed in a policy input"}
+	}
+	origin = fileOrigin(data)
+	if origin == "" {
+		origin = zoneFromFileName(file)
+	}
+	if _, ok := dns.IsDomainName(origin); origin == "" || !ok {
+		return "", nil, &InputError{File: file, Msg: "no $ORIGIN and no zone name to use (name the file after the zone, e.g. home.arpa.zone)"}
+	}
+	origin = canonicalName(origin)
+	lines := ownerLines(data, origin)
+	zp := dns.NewZoneParser(bytes.NewReader(data), origin, file)
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		h := rr.Header()
+		name := canonicalName(h.Name)
+		recs = append(recs, Record{
+			Name: name, Type: dns.TypeToString[h.Rrtype], Class: dns.ClassToString[h.Class], TTL: h.Ttl,
+			Value: strings.TrimPrefix(rr.String(), h.String()), Line: lines[name],
+		})
+	}
+	if err := zp.Err(); err != nil {
+		return "", nil, zoneError(file, err)
+	}
+	return origin, recs, nil
+}

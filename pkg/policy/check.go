@@ -1,0 +1,484 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/policy/parser"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Tool is the check's name in reports.
+const Tool = "policy-check"
+
+// Rule ids of problems that are not a policy's own finding.
+const (
+	RuleParse         = "policy/parse-error"
+	RuleRego          = "policy/rego-error"
+	RuleEval          = "policy/eval-error"
+	RuleNoRules       = "policy/no-rules"
+	RuleWaiverExpired = "policy/waiver-expired"
+	RuleWaiverUnused  = "policy/waiver-unused"
+)
+
+// DefaultWaivers is the waiver file read when it exists.
+const DefaultWaivers = ".plumbline-waivers.yaml"
+
+// skipDirs are never walked: VCS data, Terraform's module cache, and our
+// own reports (other checks' JSON would become policy input).
+var skipDirs = map[string]bool{".git": true, ".terraform": true, ".plumbline": true}
+
+// Check is policy-check; it implements cli.Check.
+type Check struct {
+	policies, data, namespaces cli.List
+	all, combine, strict       bool
+	parserName, ignore         string
+	regoVersion, waivers       string
+	jobs                       int
+	timeout                    time.Duration
+
+	// Now is the clock waivers expire by; nil means time.Now.
+	Now func() time.Time
+	// Bundled is the policy library used when no --policy is given and
+	// ./policy does not exist; empty means $KO_DATA_PATH/policies/homelab.
+	Bundled string
+}
+
+var _ cli.Check = (*Check)(nil)
+
+func (c *Check) Flags(fs *flag.FlagSet) {
+	for _, name := range []string{"policy", "p"} {
+		fs.Var(&c.policies, name, "policy `DIR` or file (repeatable; default ./policy, else the bundled homelab library)")
+	}
+	for _, name := range []string{"namespace", "n"} {
+		fs.Var(&c.namespaces, name, "evaluate these namespaces (`NAMES`, globs allowed, repeatable; default main)")
+	}
+	for _, name := range []string{"data", "d"} {
+		fs.Var(&c.data, name, "data `FILES` or directories (.json, .yaml) for data.* (repeatable)")
+	}
+	fs.BoolVar(&c.all, "all-namespaces", false, "evaluate every namespace the policies declare")
+	fs.BoolVar(&c.combine, "combine", false, "evaluate all inputs as one: input is [{\"path\", \"contents\"}, …]")
+	fs.StringVar(&c.parserName, "parser", "", "parse every input with `PARSER` ("+strings.Join(parser.Names(), ", ")+"); default: by file name")
+	fs.StringVar(&c.ignore, "ignore", "", "skip input paths matching this `REGEX`")
+	fs.StringVar(&c.regoVersion, "rego-version", "v1", "Rego syntax of the policies: v1 or v0")
+	fs.BoolVar(&c.strict, "strict", false, "compile policies in OPA's strict mode (unused variables, imports)")
+	fs.StringVar(&c.waivers, "waivers", DefaultWaivers, "waiver `FILE` (rule, files, reason, expires); used when it exists")
+	fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "inputs parsed and evaluated in parallel")
+	fs.DurationVar(&c.timeout, "timeout", time.Minute, "time limit for evaluating one input file")
+}
+
+func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
+	if c.jobs < 1 {
+		return nil, errors.New("usage: --jobs must be at least 1")
+	}
+	var fixed parser.Parser
+	if c.parserName != "" {
+		p, err := parser.New(c.parserName)
+		if err != nil {
+			return nil, fmt.Errorf("usage: --parser: %w", err)
+		}
+		fixed = p
+	}
+	var ignore *regexp.Regexp
+	if c.ignore != "" {
+		re, err := regexp.Compile(c.ignore)
+		if err != nil {
+			return nil, fmt.Errorf("usage: --ignore: %w", err)
+		}
+		ignore = re
+	}
+	policies, err := c.policyPaths()
+	if err != nil {
+		return nil, err
+	}
+	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Details: map[string]string{
+		"policies": strings.Join(relAll(policies), ", ")}, Counts: map[string]int{"exceptions": 0, "waived": 0}}
+	e, err := Load(Options{Policies: policies, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict, Print: req.Progress})
+	if err != nil {
+		return regoReport(r, err), err
+	}
+	namespaces, err := e.Select(c.namespaces, c.all)
+	if err != nil {
+		return nil, err
+	}
+	r.Details["namespaces"] = strings.Join(namespaces, ", ")
+	for _, ns := range namespaces {
+		if len(e.Rules(ns)) == 0 {
+			r.Findings = append(r.Findings, report.Finding{Rule: RuleNoRules, Severity: report.Note,
+				Message: fmt.Sprintf("namespace %s has no deny, violation or warn rules; its policies did not run (see --namespace, --all-namespaces)", ns)})
+		}
+	}
+	waivers, err := c.loadWaivers()
+	if err != nil {
+		return regoReport(r, err), err
+	}
+	files, err := discover(req.Paths, ignore, fixed != nil)
+	if err != nil {
+		return nil, fmt.Errorf("usage: %w", err)
+	}
+	r.Summary.Files = len(files)
+
+	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files))}
+	if err := run.start(ctx); err != nil {
+		return nil, err
+	}
+	var problems []error
+	for i := range run.results {
+		fr := &run.results[i]
+		if fr.err != nil {
+			problems = append(problems, fr.err)
+			r.Findings = append(r.Findings, errorFinding(fr.err, files[i]))
+		}
+		for _, o := range fr.outcomes {
+			r.Findings = append(r.Findings, run.finding(o))
+			if o.Kind == Exception {
+				r.Counts["exceptions"]++
+			}
+		}
+	}
+	if c.combine {
+		if err := run.combined(ctx, r); err != nil {
+			problems = append(problems, err)
+		}
+	}
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
+	r.Counts["waived"] = waivers.apply(r, now())
+	return r, errors.Join(problems...)
+}
+
+// policyPaths applies the defaults: ./policy, else the bundled library.
+// Empty values are ignored, so a Task can pass an unbound optional
+// workspace's path.
+func (c *Check) policyPaths() ([]string, error) {
+	var out []string
+	for _, p := range c.policies {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	if fi, err := os.Stat("policy"); err == nil && fi.IsDir() {
+		return []string{"policy"}, nil
+	}
+	bundled := c.Bundled
+	if bundled == "" && os.Getenv("KO_DATA_PATH") != "" {
+		bundled = filepath.Join(os.Getenv("KO_DATA_PATH"), "policies", "homelab")
+	}
+	if fi, err := os.Stat(bundled); bundled != "" && err == nil && fi.IsDir() {
+		return []string{bundled}, nil
+	}
+	return nil, errors.New("usage: no policies: pass --policy DIR (default ./policy, which does not exist here)")
+}
+
+func relAll(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i], _ = report.RelPath(p)
+	}
+	return out
+}
+
+// regoReport turns policy or waiver problems into findings, so the report
+// shows each at its file and line.
+func regoReport(r *report.Report, err error) *report.Report {
+	for _, e := range flattenErrors(err) {
+		f := report.Finding{Rule: RuleRego, Severity: report.Error, Message: e.Error()}
+		var re *RegoError
+		var we *WaiverError
+		switch {
+		case errors.As(e, &re):
+			f.Message, f.Line = re.Msg, re.Line
+			f.File, _ = report.RelPath(re.File)
+		case errors.As(e, &we):
+			f.Rule, f.Message, f.Line = RuleWaiverInvalid, we.Msg, we.Line
+			f.File, _ = report.RelPath(we.File)
+		}
+		r.Findings = append(r.Findings, f)
+	}
+	return r
+}
+
+func flattenErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flattenErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// errorFinding reports an input that could not be parsed or evaluated.
+func errorFinding(err error, file string) report.Finding {
+	f := report.Finding{Rule: RuleEval, Severity: report.Error, Message: err.Error()}
+	f.File, _ = report.RelPath(file)
+	var pe *parser.Error
+	if errors.As(err, &pe) {
+		f.Rule, f.Message, f.Line, f.Column = RuleParse, pe.Msg, pe.Line, pe.Column
+	}
+	return f
+}
+
+// discover lists input files: files as given, directories walked for the
+// formats a parser claims (all of them when --parser is set, like
+// conftest: by name still, so binaries are not parsed).
+func discover(paths []string, ignore *regexp.Regexp, _ bool) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			if ignore == nil || !ignore.MatchString(p) {
+				files = append(files, p)
+			}
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && skipDirs[d.Name()] {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if ignore != nil && ignore.MatchString(path) {
+				return nil
+			}
+			if _, ok := parser.ForPath(path); ok {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no input files in %s", strings.Join(paths, ", "))
+	}
+	return files, nil
+}
+
+// run is one policy-check run's shared state.
+type run struct {
+	c          *Check
+	e          *Engine
+	namespaces []string
+	fixed      parser.Parser
+	files      []string
+	results    []fileResult
+}
+
+type fileResult struct {
+	input    *parser.Input
+	outcomes []located
+	err      error
+}
+
+// located is an outcome and the document it came from.
+type located struct {
+	Outcome
+	file  int   // index into run.files; -1 for a combined finding
+	doc   []any // path of the document inside the file's value
+	input *parser.Input
+}
+
+// start parses every file and, unless combining, evaluates it, on
+// --jobs workers; results land by file index, so output order is fixed.
+func (r *run) start(ctx context.Context) error {
+	jobs := min(r.c.jobs, len(r.files))
+	next := make(chan int)
+	errs := make([]error, jobs)
+	var wg sync.WaitGroup
+	for j := range jobs {
+		var w *worker
+		if !r.c.combine {
+			var err error
+			if w, err = r.e.newWorker(ctx, r.namespaces); err != nil {
+				return err
+			}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r.results[i] = r.one(ctx, w, i)
+			}
+			_ = j
+		}()
+	}
+	for i := range r.files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (r *run) parse(file string) (*parser.Input, error) {
+	p := r.fixed
+	if p == nil {
+		name, ok := parser.ForPath(file)
+		if !ok {
+			return nil, &parser.Error{File: file, Msg: "no parser for this file name; choose one with --parser (" + strings.Join(parser.Names(), ", ") + ")"}
+		}
+		p, _ = parser.New(name)
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > parser.MaxFileSize {
+		return nil, &parser.Error{File: file, Msg: fmt.Sprintf("larger than %d MiB", parser.MaxFileSize>>20)}
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return p.Parse(file, data)
+}
+
+func (r *run) one(ctx context.Context, w *worker, i int) fileResult {
+	in, err := r.parse(r.files[i])
+	if err != nil || w == nil {
+		return fileResult{input: in, err: err}
+	}
+	fr := fileResult{input: in}
+	ctx, cancel := context.WithTimeout(ctx, r.c.timeout)
+	defer cancel()
+	if err := w.setFile(ctx, r.files[i]); err != nil {
+		fr.err = err
+		return fr
+	}
+	// Like conftest, a file whose value is an array (several YAML
+	// documents, a JSON list) is checked one element at a time.
+	docs, paths := []any{in.Value}, [][]any{nil}
+	if list, ok := in.Value.([]any); ok {
+		docs, paths = list, make([][]any, len(list))
+		for k := range list {
+			paths[k] = []any{k}
+		}
+	}
+	for k, doc := range docs {
+		v, err := ast.InterfaceToValue(doc)
+		if err != nil {
+			fr.err = fmt.Errorf("%s: %w", r.files[i], err)
+			return fr
+		}
+		for _, ns := range r.namespaces {
+			outs, err := w.eval(ctx, ns, v)
+			for _, o := range outs {
+				fr.outcomes = append(fr.outcomes, located{Outcome: o, file: i, doc: paths[k], input: in})
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					err = fmt.Errorf("evaluation stopped after --timeout %s: %w", r.c.timeout, err)
+				}
+				fr.err = fmt.Errorf("%s: %w", r.files[i], err)
+				return fr
+			}
+		}
+	}
+	return fr
+}
+
+// combined evaluates all parsed documents as one input, as conftest's
+// --combine does: [{"path": file, "contents": document}, …] sorted by path.
+func (r *run) combined(ctx context.Context, rep *report.Report) error {
+	type part struct {
+		file int
+		doc  []any
+	}
+	var parts []part
+	var list []any
+	for i, fr := range r.results {
+		if fr.input == nil {
+			continue
+		}
+		if docs, ok := fr.input.Value.([]any); ok {
+			for k, d := range docs {
+				parts = append(parts, part{i, []any{k}})
+				list = append(list, map[string]any{"path": r.files[i], "contents": d})
+			}
+			continue
+		}
+		parts = append(parts, part{i, nil})
+		list = append(list, map[string]any{"path": r.files[i], "contents": fr.input.Value})
+	}
+	// discover returns files in walk order, which is sorted per argument;
+	// conftest sorts the whole list by path.
+	idx := make([]int, len(list))
+	for i := range idx {
+		idx[i] = i
+	}
+	sortByPath(idx, func(i int) string { return r.files[parts[i].file] })
+	sortedList := make([]any, len(list))
+	sortedParts := make([]part, len(parts))
+	for to, from := range idx {
+		sortedList[to], sortedParts[to] = list[from], parts[from]
+	}
+	w, err := r.e.newWorker(ctx, r.namespaces)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.c.timeout)
+	defer cancel()
+	v, err := ast.InterfaceToValue(sortedList)
+	if err != nil {
+		return err
+	}
+	if err := w.setFile(ctx, "Combined"); err != nil {
+		return err
+	}
+	for _, ns := range r.namespaces {
+		outs, err := w.eval(ctx, ns, v)
+		for _, o := range outs {
+			l := located{Outcome: o, file: -1}
+			// A path that starts with an element index points into that file.
+			if p := metaPath(o.Metadata); len(p) >= 1 {
+				if k, ok := p[0].(int); ok && k >= 0 && k < len(sortedParts) {
+					sp := sortedParts[k]
+					l.file, l.input = sp.file, r.results[sp.file].input
+					l.doc = sp.doc
+					if len(p) >= 2 && p[1] == "contents" {
+						l.Metadata = withPath(o.Metadata, append(append([]any{}, sp.doc...), p[2:]...))
+						l.doc = nil
+					} else {
+						l.Metadata = withPath(o.Metadata, nil)
+					}
+				}
+			}
+			rep.Findings = append(rep.Findings, r.finding(l))
+			if o.Kind == Exception {
+				rep.Counts["exceptions"]++
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("combined input: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/loader"
+	"github.com/open-policy-agent/opa/v1/topdown/print"
+
+	"github.com/plumbline/plumbline/pkg/version"
+)
+
+// The rules conftest evaluates, by name.
+var (
+	failureRule = regexp.MustCompile(`^(deny|violation)(_[a-zA-Z0-9]+)*$`)
+	warningRule = regexp.MustCompile(`^warn(_[a-zA-Z0-9]+)*$`)
+)
+
+// RegoError is a problem in a policy or data file, at a line.
+type RegoError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *RegoError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Options say what to load and how.
+type Options struct {
+	Policies    []string // files or directories of .rego files
+	Data        []string // files or directories of .json/.yaml data
+	RegoVersion string   // "v1" (default) or "v0"
+	Strict      bool
+	// Print receives the output of print() in policies.
+	Print io.Writer
+}
+
+// Engine holds compiled policies and their data; it is shared by workers.
+type Engine struct {
+	compiler   *ast.Compiler
+	modules    map[string]*ast.Module
+	data       map[string]any
+	runtime    *ast.Term
+	print      io.Writer
+	printMu    sync.Mutex
+	namespaces []string            // every package, sorted
+	rules      map[string][]string // namespace -> deny/violation/warn rule names, sorted
+	exception  map[string]bool     // namespace defines exception rules
+	usesFile   bool                // some policy reads data.conftest
+	help       map[string]string   // rule id -> METADATA title/description
+}
+
+// Load parses, compiles and checks the policies, and loads the data. Rego
+// problems come back as errors.Join of *RegoError, one per problem.
+func Load(opts Options) (*Engine, error) {
+	ver := ast.RegoV1
+	switch opts.RegoVersion {
+	case "", "v1", "V1":
+	case "v0", "V0":
+		ver = ast.RegoV0
+	default:
+		return nil, fmt.Errorf("usage: --rego-version %q: want v1 or v0", opts.RegoVersion)
+	}
+	pol, err := loader.NewFileLoader().WithProcessAnnotation(true).WithRegoVersion(ver).
+		Filtered(opts.Policies, func(_ string, info os.FileInfo, _ int) bool {
+			return !info.IsDir() && !strings.HasSuffix(info.Name(), ".rego")
+		})
+	if err != nil {
+		return nil, regoErrors(err)
+	}
+	modules := pol.ParsedModules()
+	if len(modules) == 0 {
+		return nil, fmt.Errorf("no policies (.rego files) found in %s", strings.Join(opts.Policies, ", "))
+	}
+	compiler := ast.NewCompiler().WithEnablePrintStatements(true).WithStrict(opts.Strict).
+		WithCapabilities(ast.CapabilitiesForThisVersion())
+	if compiler.Compile(modules); compiler.Failed() {
+		return nil, regoErrors(compiler.Errors)
+	}
+	docs, err := loader.NewFileLoader().Filtered(opts.Data, func(_ string, info os.FileInfo, _ int) bool {
+		if info.IsDir() {
+			return false
+		}
+		return !slices.Contains([]string{".yaml", ".yml", ".json"}, filepath.Ext(info.Name()))
+	})
+	if err != nil {
+		return nil, regoErrors(err)
+	}
+	e := &Engine{
+		compiler: compiler, modules: modules, data: docs.Documents, print: opts.Print,
+		rules: map[string][]string{}, exception: map[string]bool{}, help: map[string]string{},
+		runtime: runtimeTerm(),
+	}
+	var bad []error
+	for file, m := range modules {
+		ns := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		if _, ok := e.rules[ns]; !ok {
+			e.rules[ns] = nil
+			e.namespaces = append(e.namespaces, ns)
+		}
+		for _, r := range m.Rules {
+			name := ruleName(r)
+			switch {
+			case name == "exception":
+				e.exception[ns] = true
+			case failureRule.MatchString(name) || warningRule.MatchString(name):
+				// conftest refuses "deny if" without "contains": it is a
+				// boolean, not a set of messages, and would never fail.
+				if r.Head.Value != nil && r.Head.Value.String() == "true" && r.Head.Key == nil {
+					bad = append(bad, &RegoError{File: file, Line: r.Location.Row,
+						Msg: fmt.Sprintf("rule %s is a boolean: write \"%s contains msg if\" so it can report", name, name)})
+				}
+				if !slices.Contains(e.rules[ns], name) {
+					e.rules[ns] = append(e.rules[ns], name)
+				}
+			}
+		}
+		if strings.Contains(string(m.String()), "data.conftest") {
+			e.usesFile = true
+		}
+	}
+	if len(bad) > 0 {
+		return nil, errors.Join(bad...)
+	}
+	slices.Sort(e.namespaces)
+	for ns := range e.rules {
+		slices.Sort(e.rules[ns])
+	}
+	for _, a := range compiler.GetAnnotationSet().Flatten() {
+		if a.Annotations == nil || len(a.Path) < 2 {
+			continue
+		}
+		text := a.Annotations.Title
+		if d := a.Annotations.Description; d != "" {
+			text = strings.TrimSpace(strings.TrimSuffix(text, ".") + ". " + d)
+			text = strings.TrimPrefix(text, ". ")
+		}
+		if text != "" {
+			ns := strings.TrimPrefix(a.Path[:len(a.Path)-1].String(), "data.")
+			e.help[ns+"/"+strings.Trim(a.Path[len(a.Path)-1].String(), `"`)] = text
+		}
+	}
+	return e, nil
+}
+
+func ruleName(r *ast.Rule) string {
+	if r.Head.Name != "" {
+		return r.Head.Name.String()
+	}
+	if len(r.Head.Reference) > 0 {
+		if v, ok := r.Head.Reference[0].Value.(ast.Var); ok {
+			return string(v)
+		}
+	}
+	return ""
+}
+
+// regoErrors flattens the loader's and compiler's errors into RegoErrors.
+func regoErrors(err error) error {
+	var out []error
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case loader.Errors:
+			for _, x := range e {
+				walk(x)
+			}
+		case ast.Errors:
+			for _, x := range e {
+				walk(x)
+			}
+		case *ast.Error:
+			re := &RegoError{Msg: e.Message}
+			if e.Location != nil {
+				re.File, re.Line = e.Location.File, e.Location.Row
+			}
+			out = append(out, re)
+		default:
+			out = append(out, &RegoError{Msg: err.Error()})
+		}
+	}
+	walk(err)
+	return errors.Join(out...)
+}
+
+// runtimeTerm is what opa.runtime() returns, as in conftest.
+func runtimeTerm() *ast.Term {
+	env := ast.NewObject()
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		env.Insert(ast.StringTerm(k), ast.StringTerm(v))
+	}
+	obj := ast.NewObject()
+	obj.Insert(ast.StringTerm("env"), ast.NewTerm(env))
+	obj.Insert(ast.StringTerm("version"), ast.StringTerm(version.String()))
+	return ast.NewTerm(obj)
+}
+
+// Namespaces returns every package the policies declare.
+func (e *Engine) Namespaces() []string { return e.namespaces }
+
+// Rules returns the deny/violation/warn rules of a namespace.
+func (e *Engine) Rules(ns string) []string { return e.rules[ns] }
+
+// Help returns a rule's METADATA title and description, if any.
+func (e *Engine) Help(ruleID string) string { return e.help[ruleID] }
+
+// Select resolves --namespace patterns the way conftest does: literal
+// names as given (a namespace without rules simply passes), globs matched
+// against the policies' namespaces.
+func (e *Engine) Select(patterns []string, all bool) ([]string, error) {
+	if all {
+		return e.namespaces, nil
+	}
+	if len(patterns) == 0 {
+		return []string{"main"}, nil
+	}
+	var out []string
+	for _, p := range patterns {
+		if !strings.ContainsAny(p, "*?[") {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+			continue
+		}
+		if _, err := path.Match(p, ""); err != nil {
+			return nil, fmt.Errorf("usage: --namespace %q: %w", p, err)
+		}
+		for _, ns := range e.namespaces {
+			if ok, _ := path.Match(p, ns); ok && !slices.Contains(out, ns) {
+				out = append(out, ns)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (e *Engine) printHook() print.Hook { return printer{e} }
+
+type printer struct{ e *Engine }
+
+func (p printer) Print(pctx print.Context, msg string) error {
+	if p.e.print == nil {
+		return nil
+	}
+	p.e.printMu.Lock()
+	defer p.e.printMu.Unlock()
+	_, err := fmt.Fprintf(p.e.print, "%v: %s\n", pctx.Location, msg)
+	return err
+}

@@ -1,0 +1,78 @@
+package parser
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Input is a parsed file: the value policies see as `input`, and a map
+// from paths inside it back to source lines.
+type Input struct {
+	Value any
+
+	once  sync.Once
+	lines map[string]int
+	build func() map[string]int // when lines are costly, made on first use
+	// names are words a message may use for an object (HCL's
+	// "aws_instance.web"), with the object's line.
+	names map[string]int
+}
+
+// Line returns the line of the deepest part of path the file has a
+// position for, or 0. Path elements are object keys (string) and array
+// indexes (int).
+func (in *Input) Line(path []any) int {
+	in.once.Do(func() {
+		if in.build != nil {
+			in.lines = in.build()
+		}
+	})
+	for n := len(path); n >= 0; n-- {
+		if l, ok := in.lines[pathKey(path[:n])]; ok && l > 0 {
+			return l
+		}
+	}
+	return 0
+}
+
+// Guess returns the line of the longest object name that msg mentions as a
+// whole word, or 0.
+func (in *Input) Guess(msg string) int {
+	best, line := 0, 0
+	for name, l := range in.names {
+		if len(name) <= best {
+			continue
+		}
+		if i := strings.Index(msg, name); i >= 0 && wordAt(msg, i, len(name)) {
+			best, line = len(name), l
+		}
+	}
+	return line
+}
+
+func wordAt(s string, i, n int) bool {
+	word := func(b byte) bool {
+		return b == '_' || b == '-' || b == '.' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+	}
+	return (i == 0 || !word(s[i-1])) && (i+n == len(s) || !word(s[i+n]) || s[i+n] == '.' && (i+n+1 == len(s) || !word(s[i+n+1])))
+}
+
+// pathKey encodes a path like a JSON pointer ("/spec/containers/0").
+func pathKey(path []any) string {
+	var b strings.Builder
+	for _, p := range path {
+		b.WriteByte('/')
+		switch v := p.(type) {
+		case string:
+			b.WriteString(strings.ReplaceAll(strings.ReplaceAll(v, "~", "~0"), "/", "~1"))
+		case int:
+			b.WriteString(strconv.Itoa(v))
+		}
+	}
+	return b.String()
+}
+
+func child(key string, k any) string {
+	return key + pathKey([]any{k})
+}

@@ -1,0 +1,172 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+)
+
+// jsonParser reads one JSON value. Numbers keep their text (json.Number),
+// so large integers survive; positions are found only if a finding asks.
+type jsonParser struct{}
+
+var _ Parser = jsonParser{}
+
+func (jsonParser) Parse(name string, data []byte) (*Input, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	v, err := decodeJSON(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Input{Value: v, build: func() map[string]int { return jsonLines(data) }}, nil
+}
+
+func decodeJSON(name string, data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, jsonError(name, data, dec.InputOffset(), err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, jsonError(name, data, dec.InputOffset(), errors.New("unexpected data after the JSON value"))
+	}
+	return v, nil
+}
+
+func jsonError(name string, data []byte, off int64, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	case errors.Is(err, io.EOF):
+		return &Error{File: name, Msg: "empty file: no JSON value"}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		off = int64(len(data))
+		err = errors.New("unexpected end of JSON input")
+	}
+	line, col := lineCol(data, off)
+	return &Error{File: name, Line: line, Column: col, Msg: err.Error()}
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// jsonLines maps every path of a valid JSON document to the line its value
+// starts on, by walking the tokens once.
+func jsonLines(data []byte) map[string]int {
+	lines := map[string]int{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	nl := newlines(data)
+	lineAt := func(off int64) int { return lineOf(nl, skipSpace(data, off)) }
+	type frame struct {
+		path  string
+		array bool
+		index int
+		key   string
+		keyed bool // key holds the key of the value to come
+	}
+	var stack []frame
+	// next is the path of the value about to start.
+	next := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		f := &stack[len(stack)-1]
+		if f.array {
+			return child(f.path, f.index)
+		}
+		return child(f.path, f.key)
+	}
+	for {
+		off := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return lines
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 {
+				if f := &stack[len(stack)-1]; f.array {
+					f.index++
+				} else {
+					f.keyed = false
+				}
+			}
+			continue
+		}
+		if len(stack) > 0 && !stack[len(stack)-1].array && !stack[len(stack)-1].keyed {
+			if k, ok := tok.(string); ok {
+				stack[len(stack)-1].key, stack[len(stack)-1].keyed = k, true
+				lines[child(stack[len(stack)-1].path, k)] = lineAt(off)
+				continue
+			}
+		}
+		p := next()
+		if _, seen := lines[p]; !seen || len(stack) > 0 && stack[len(stack)-1].array {
+			lines[p] = lineAt(off)
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, frame{path: p, array: d == '['})
+			continue
+		}
+		if len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.array {
+				f.index++
+			} else {
+				f.keyed = false
+			}
+		}
+	}
+}
+
+func newlines(data []byte) []int {
+	var nl []int
+	for i, b := range data {
+		if b == '\n' {
+			nl = append(nl, i)
+		}
+	}
+	return nl
+}
+
+func lineOf(nl []int, off int) int {
+	lo, hi := 0, len(nl)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if nl[m] < off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo + 1
+}
+
+// skipSpace moves off past white space, commas and colons: InputOffset is
+// where the previous token ended.
+func skipSpace(data []byte, off int64) int {
+	i := int(off)
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			i++
+			continue
+		}
+		break
+	}
+	return i
+}

@@ -1,0 +1,43 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+
+	"github.com/BurntSushi/toml"
+)
+
+// tomlParser reads TOML with the library conftest uses; dates become
+// RFC 3339 strings as they do when conftest hands them to OPA.
+type tomlParser struct{}
+
+var _ Parser = tomlParser{}
+
+func (tomlParser) Parse(name string, data []byte) (*Input, error) {
+	var v map[string]any
+	if err := toml.Unmarshal(data, &v); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{File: name, Line: pe.Position.Line, Column: pe.Position.Col, Msg: pe.Message}
+		}
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	return &Input{Value: jsonRoundTrip(v)}, nil
+}
+
+// jsonRoundTrip turns Go values (times, typed numbers) into what OPA would
+// make of them.
+func jsonRoundTrip(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var out any
+	if err := dec.Decode(&out); err != nil {
+		return v
+	}
+	return out
+}

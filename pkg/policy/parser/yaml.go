@@ -1,0 +1,295 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// yamlParser reads YAML the way conftest does (YAML 1.1 scalars: yes/no
+// and on/off are booleans; several documents become an array of them) but
+// keeps every node's line.
+type yamlParser struct{}
+
+var _ Parser = yamlParser{}
+
+// maxYAMLNodes bounds the nodes one file may expand to, aliases included:
+// a "billion laughs" file is a few hundred bytes.
+const maxYAMLNodes = 4_000_000
+
+const maxDepth = 5000
+
+func (yamlParser) Parse(name string, data []byte) (*Input, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []*yaml.Node
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, yamlError(name, err)
+		}
+		docs = append(docs, &n)
+	}
+	c := &yamlConv{file: name, budget: maxYAMLNodes, lines: map[string]int{}, active: map[*yaml.Node]bool{}}
+	if len(docs) == 1 {
+		v, err := c.value(docs[0], "", 0, true)
+		if err != nil {
+			return nil, err
+		}
+		return &Input{Value: v, lines: c.lines}, nil
+	}
+	all := make([]any, 0, len(docs))
+	for i, d := range docs {
+		v, err := c.value(d, child("", i), 0, true)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, v)
+	}
+	return &Input{Value: all, lines: c.lines}, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+func yamlError(file string, err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: file, Line: line, Msg: msg[len(m[0]):]}
+	}
+	return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+}
+
+type yamlConv struct {
+	file   string
+	budget int
+	lines  map[string]int
+	active map[*yaml.Node]bool // anchors being expanded, to refuse cycles
+}
+
+func (c *yamlConv) fail(n *yaml.Node, format string, args ...any) error {
+	return &Error{File: c.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)}
+}
+
+// value converts n; record is false inside an alias, whose nodes belong to
+// the anchor's position.
+func (c *yamlConv) value(n *yaml.Node, path string, depth int, record bool) (any, error) {
+	if c.budget--; c.budget < 0 {
+		return nil, c.fail(n, "document expands to more than %d nodes (alias bomb?)", maxYAMLNodes)
+	}
+	if depth > maxDepth {
+		return nil, c.fail(n, "nested deeper than %d levels", maxDepth)
+	}
+	if record && n.Kind != yaml.DocumentNode {
+		if _, seen := c.lines[path]; !seen {
+			c.lines[path] = n.Line
+		}
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.value(n.Content[0], path, depth+1, record)
+	case yaml.AliasNode:
+		if c.active[n.Alias] {
+			return nil, c.fail(n, "alias *%s refers to itself", n.Value)
+		}
+		c.active[n.Alias] = true
+		defer delete(c.active, n.Alias)
+		return c.value(n.Alias, path, depth+1, false)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for i, e := range n.Content {
+			v, err := c.value(e, child(path, i), depth+1, record)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		return c.mapping(n, path, depth, record)
+	case yaml.ScalarNode:
+		return c.scalar(n)
+	}
+	return nil, c.fail(n, "unexpected YAML node")
+}
+
+func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (any, error) {
+	out := make(map[string]any, len(n.Content)/2)
+	// Merge keys (<<) give defaults that explicit keys override, wherever
+	// they appear in the mapping.
+	var merged []map[string]any
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0 && (k.Tag == "!!merge" || k.Tag == "") {
+			srcs := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				srcs = v.Content
+			}
+			for _, s := range srcs {
+				mv, err := c.value(s, "", depth+1, false)
+				if err != nil {
+					return nil, err
+				}
+				m, ok := mv.(map[string]any)
+				if !ok {
+					return nil, c.fail(s, "a merge key (<<) needs a mapping")
+				}
+				merged = append(merged, m)
+			}
+			continue
+		}
+		key, err := c.key(k)
+		if err != nil {
+			return nil, err
+		}
+		if record {
+			c.lines[child(path, key)] = k.Line
+		}
+		val, err := c.value(v, child(path, key), depth+1, record)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = val
+	}
+	// Earlier merge sources win over later ones, as in YAML 1.1.
+	for i := len(merged) - 1; i >= 0; i-- {
+		for k, v := range merged[i] {
+			if _, explicit := findExplicit(n, k); !explicit {
+				out[k] = v
+			}
+		}
+	}
+	return out, nil
+}
+
+func findExplicit(n *yaml.Node, key string) (*yaml.Node, bool) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key && k.Value != "<<" {
+			return k, true
+		}
+	}
+	return nil, false
+}
+
+func (c *yamlConv) key(k *yaml.Node) (string, error) {
+	if k.Kind == yaml.AliasNode && k.Alias != nil {
+		k = k.Alias
+	}
+	if k.Kind != yaml.ScalarNode {
+		return "", c.fail(k, "a mapping key must be a scalar")
+	}
+	v, err := c.scalar(k)
+	if err != nil {
+		return "", err
+	}
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case nil:
+		return "null", nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	case json.Number:
+		return v.String(), nil
+	}
+	return k.Value, nil
+}
+
+var (
+	yamlInt   = regexp.MustCompile(`^[-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0b[01_]+|0[0-7_]+)$`)
+	yamlFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$`)
+)
+
+// scalar resolves a scalar like YAML 1.1 (go-yaml v2, which conftest uses
+// through sigs.k8s.io/yaml): quoted is always a string; timestamps stay
+// strings.
+func (c *yamlConv) scalar(n *yaml.Node) (any, error) {
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return n.Value, nil
+	}
+	s := n.Value
+	if n.Style&yaml.TaggedStyle != 0 {
+		switch n.ShortTag() {
+		case "!!str", "!!binary", "!!timestamp":
+			return s, nil
+		case "!!null":
+			return nil, nil
+		case "!!bool":
+			if b, ok := yaml11Bool(s); ok {
+				return b, nil
+			}
+			return nil, c.fail(n, "%q is not a boolean", s)
+		case "!!int", "!!float":
+			if v, ok := yamlNumber(s); ok {
+				return v, nil
+			}
+			return nil, c.fail(n, "%q is not a number", s)
+		}
+	}
+	switch s {
+	case "", "~", "null", "Null", "NULL":
+		return nil, nil
+	}
+	if b, ok := yaml11Bool(s); ok {
+		return b, nil
+	}
+	if v, ok := yamlNumber(s); ok {
+		return v, nil
+	}
+	return s, nil
+}
+
+func yaml11Bool(s string) (bool, bool) {
+	switch s {
+	case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE":
+		return true, true
+	case "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
+func yamlNumber(s string) (json.Number, bool) {
+	plain := strings.ReplaceAll(s, "_", "")
+	if yamlInt.MatchString(s) {
+		neg := strings.HasPrefix(plain, "-")
+		digits := strings.TrimLeft(plain, "+-")
+		base := 10
+		switch {
+		case strings.HasPrefix(digits, "0x"):
+			base, digits = 16, digits[2:]
+		case strings.HasPrefix(digits, "0b"):
+			base, digits = 2, digits[2:]
+		case len(digits) > 1 && digits[0] == '0':
+			base, digits = 8, digits[1:]
+		}
+		if u, err := strconv.ParseUint(digits, base, 64); err == nil {
+			if neg {
+				if u <= 1<<63 {
+					return json.Number(strconv.FormatInt(-int64(u), 10)), true
+				}
+			} else {
+				return json.Number(strconv.FormatUint(u, 10)), true
+			}
+		}
+	}
+	if yamlFloat.MatchString(s) {
+		if f, err := strconv.ParseFloat(plain, 64); err == nil {
+			return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), true
+		}
+	}
+	return "", false
+}

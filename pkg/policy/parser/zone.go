@@ -1,0 +1,42 @@
+package parser
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/plumbline/plumbline/pkg/dnszone"
+)
+
+// zoneParser reads an RFC 1035 zone file into
+// {"origin": "home.arpa.", "records": [{"name", "type", "class", "ttl", "value"}]},
+// names fully qualified and lower-case, one object per record in file order.
+type zoneParser struct{}
+
+var _ Parser = zoneParser{}
+
+func (zoneParser) Parse(name string, data []byte) (*Input, error) {
+	origin, recs, err := dnszone.ParseRecords(name, data)
+	if err != nil {
+		var ie *dnszone.InputError
+		if errors.As(err, &ie) {
+			return nil, &Error{File: name, Line: ie.Line, Msg: ie.Msg}
+		}
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	list := make([]any, len(recs))
+	lines, names := map[string]int{}, map[string]int{}
+	for i, r := range recs {
+		if _, ok := names[r.Name]; !ok {
+			names[r.Name] = r.Line
+		}
+		list[i] = map[string]any{
+			"name": r.Name, "type": r.Type, "class": r.Class,
+			"ttl": json.Number(itoa(r.TTL)), "value": r.Value,
+		}
+		lines[child(child("", "records"), i)] = r.Line
+	}
+	return &Input{Value: map[string]any{"origin": origin, "records": list}, lines: lines, names: names}, nil
+}
+
+func itoa(u uint32) string { return strconv.FormatUint(uint64(u), 10) }

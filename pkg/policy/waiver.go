@@ -1,0 +1,180 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// RuleWaiverInvalid is a waiver file that cannot be used.
+const RuleWaiverInvalid = "policy/waiver-invalid"
+
+// WaiverError is a problem in the waiver file, at a line.
+type WaiverError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *WaiverError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Waiver excuses one rule's failures in some files, for a reason, until a
+// date. Unlike conftest's exception rules it says why and for how long.
+type Waiver struct {
+	Rule    string   `yaml:"rule"`    // rule id (namespace/rule); * globs allowed
+	Files   []string `yaml:"files"`   // globs of input files, relative to the working directory; ** spans directories
+	Reason  string   `yaml:"reason"`  // why the finding is acceptable
+	Expires string   `yaml:"expires"` // YYYY-MM-DD; the waiver stops working after that day
+
+	line    int
+	expires time.Time
+	used    int
+}
+
+type waivers struct {
+	file string
+	list []*Waiver
+}
+
+// loadWaivers reads --waivers. The default file may be absent; a file
+// named explicitly must exist.
+func (c *Check) loadWaivers() (*waivers, error) {
+	ws := &waivers{file: c.waivers}
+	if c.waivers == "" {
+		return ws, nil
+	}
+	data, err := os.ReadFile(c.waivers)
+	if errors.Is(err, os.ErrNotExist) && c.waivers == DefaultWaivers {
+		return ws, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("usage: --waivers: %w", err)
+	}
+	var doc struct {
+		Waivers yaml.Node `yaml:"waivers"`
+	}
+	bad := func(line int, format string, args ...any) error {
+		return &WaiverError{File: c.waivers, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, bad(1, "%v", err)
+	}
+	if doc.Waivers.Kind != yaml.SequenceNode {
+		if doc.Waivers.Kind == 0 {
+			return ws, nil
+		}
+		return nil, bad(doc.Waivers.Line, "waivers must be a list")
+	}
+	var problems []error
+	for _, n := range doc.Waivers.Content {
+		w := &Waiver{line: n.Line}
+		if err := n.Decode(w); err != nil {
+			problems = append(problems, bad(n.Line, "%v", strings.TrimPrefix(err.Error(), "yaml: ")))
+			continue
+		}
+		var err error
+		switch {
+		case w.Rule == "":
+			err = bad(n.Line, "a waiver needs a rule (namespace/rule)")
+		case strings.TrimSpace(w.Reason) == "":
+			err = bad(n.Line, "waiver for %s needs a reason", w.Rule)
+		case w.Expires == "":
+			err = bad(n.Line, "waiver for %s needs an expiry date (expires: YYYY-MM-DD)", w.Rule)
+		}
+		if err == nil {
+			if w.expires, err = time.Parse(time.DateOnly, w.Expires); err != nil {
+				err = bad(n.Line, "waiver for %s: expires %q is not a date (YYYY-MM-DD)", w.Rule, w.Expires)
+			}
+		}
+		for _, g := range append([]string{w.Rule}, w.Files...) {
+			if _, perr := path.Match(g, ""); perr != nil && err == nil {
+				err = bad(n.Line, "waiver for %s: bad pattern %q", w.Rule, g)
+			}
+		}
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		ws.list = append(ws.list, w)
+	}
+	return ws, errors.Join(problems...)
+}
+
+func (w *Waiver) matches(f report.Finding) bool {
+	if ok, _ := path.Match(w.Rule, f.Rule); !ok {
+		return false
+	}
+	if len(w.Files) == 0 {
+		return true
+	}
+	for _, g := range w.Files {
+		if globMatch(g, f.File) {
+			return true
+		}
+	}
+	return false
+}
+
+// globMatch is path.Match where ** also spans directories.
+func globMatch(pattern, name string) bool {
+	if !strings.Contains(pattern, "**") {
+		ok, _ := path.Match(pattern, name)
+		return ok
+	}
+	prefix, rest, _ := strings.Cut(pattern, "**")
+	if !strings.HasPrefix(name, prefix) {
+		return false
+	}
+	name = name[len(prefix):]
+	rest = strings.TrimPrefix(rest, "/")
+	for {
+		if globMatch(rest, name) {
+			return true
+		}
+		i := strings.IndexByte(name, '/')
+		if i < 0 {
+			return false
+		}
+		name = name[i+1:]
+	}
+}
+
+// apply turns waived failures and warnings into notes and reports expired
+// and unused waivers; it returns how many findings were waived.
+func (ws *waivers) apply(r *report.Report, now time.Time) int {
+	today := now.UTC().Truncate(24 * time.Hour)
+	file, _ := report.RelPath(ws.file)
+	n := 0
+	for _, w := range ws.list {
+		expired := today.After(w.expires)
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			if f.Severity == report.Note || strings.HasPrefix(f.Rule, "policy/") || !w.matches(*f) {
+				continue
+			}
+			w.used++
+			if expired {
+				continue
+			}
+			f.Severity = report.Note
+			f.Message = fmt.Sprintf("waived until %s (%s): %s", w.Expires, w.Reason, f.Message)
+			n++
+		}
+		switch {
+		case expired:
+			r.Findings = append(r.Findings, report.Finding{Rule: RuleWaiverExpired, Severity: report.Error, File: file, Line: w.line,
+				Message: fmt.Sprintf("waiver for %s expired on %s (%s); fix the findings or renew it with a new date", w.Rule, w.Expires, w.Reason)})
+		case w.used == 0:
+			r.Findings = append(r.Findings, report.Finding{Rule: RuleWaiverUnused, Severity: report.Note, File: file, Line: w.line,
+				Message: fmt.Sprintf("waiver for %s matches no finding; remove it", w.Rule)})
+		}
+	}
+	return n
+}
