@@ -9,6 +9,7 @@ IMAGES := $(notdir $(patsubst %/,%,$(dir $(wildcard images/*/main.go))))
 TOOLS_BIN := $(CURDIR)/build/tools
 KO_VERSION := v0.18.1
 CRANE_VERSION := v0.22.1
+CONFTEST_VERSION := v0.71.1
 FUZZTIME ?= 30s
 BENCHTIME ?= 3x
 
@@ -23,7 +24,7 @@ build:
 	done
 
 ## test: lint, then every Go test (unit, golden, txtar CLI scripts, Tekton validation)
-test: deps lint
+test: deps lint $(TOOLS_BIN)/conftest
 	$(GO) test -count=1 ./...
 
 ## demo: build, run every check on examples/homelab, merge with report
@@ -49,11 +50,19 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRequirements$$' -fuzztime $(FUZZTIME) ./pkg/ansiblelint
 	$(GO) test -run '^$$' -fuzz '^FuzzZoneFile$$' -fuzztime $(FUZZTIME) ./pkg/dnszone
 	$(GO) test -run '^$$' -fuzz '^FuzzYAML$$' -fuzztime $(FUZZTIME) ./pkg/dnszone
+	for f in FuzzYAML FuzzJSON FuzzHCL2 FuzzINI FuzzDotenv FuzzTOML FuzzZone; do \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./pkg/policy/parser || exit 1; done
 
-## tools: ko and crane at pinned versions into build/tools
+## tools: ko, crane and conftest at pinned versions into build/tools
 tools:
 	GOBIN=$(TOOLS_BIN) $(GO) install github.com/google/ko@$(KO_VERSION)
 	GOBIN=$(TOOLS_BIN) $(GO) install github.com/google/go-containerregistry/cmd/crane@$(CRANE_VERSION)
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
+
+# conftest is the reference policy-check's tests and benchmark compare with
+# (a few minutes to build from empty caches, once).
+$(TOOLS_BIN)/conftest:
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
 
 deps:
 	@./hack/deps.sh

@@ -123,4 +123,3 @@ func (v *Verify) selected(pkg string) bool {
 	}
 	return false
 }
-
