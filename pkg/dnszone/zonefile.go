@@ -90,7 +90,11 @@ func ownerLines(data []byte, origin string) map[string]int {
 			}
 			continue
 		}
-		owner := strings.Fields(text)[0]
+		f := strings.Fields(text)
+		if len(f) == 0 { // other white space (\f, \v) only
+			continue
+		}
+		owner := f[0]
 		name := canonicalName(owner)
 		if owner == "@" {
 			name = origin

@@ -29,6 +29,9 @@ func (hcl2Parser) Parse(name string, data []byte) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkNumbers(v); err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
 	return &Input{Value: v, lines: c.lines, names: c.names}, nil
 }
 

@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,4 +77,39 @@ func pathKey(path []any) string {
 
 func child(key string, k any) string {
 	return key + pathKey([]any{k})
+}
+
+// lineCount counts lines as YAML does: \n, \r\n and a lone \r each end one.
+func lineCount(data []byte) int {
+	n := 1
+	for i, b := range data {
+		if b == '\n' || b == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
+			n++
+		}
+	}
+	return n
+}
+
+// checkNumbers refuses numbers OPA cannot hold (1e70000): better a parse
+// error naming the file than an evaluation error later.
+func checkNumbers(v any) error {
+	switch t := v.(type) {
+	case map[string]any:
+		for _, e := range t {
+			if err := checkNumbers(e); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if err := checkNumbers(e); err != nil {
+				return err
+			}
+		}
+	case json.Number:
+		if _, err := strconv.ParseFloat(string(t), 64); err != nil {
+			return fmt.Errorf("number %.40s is out of range", t)
+		}
+	}
+	return nil
 }

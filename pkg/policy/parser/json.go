@@ -32,6 +32,9 @@ func decodeJSON(name string, data []byte) (any, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, jsonError(name, data, dec.InputOffset(), errors.New("unexpected data after the JSON value"))
 	}
+	if err := checkNumbers(v); err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
 	return v, nil
 }
 

@@ -23,21 +23,23 @@ func (tomlParser) Parse(name string, data []byte) (*Input, error) {
 		}
 		return nil, &Error{File: name, Msg: err.Error()}
 	}
-	return &Input{Value: jsonRoundTrip(v)}, nil
+	out, err := jsonRoundTrip(v)
+	if err != nil {
+		return nil, &Error{File: name, Msg: "a value policies cannot see (inf or nan?): " + err.Error()}
+	}
+	return &Input{Value: out}, nil
 }
 
 // jsonRoundTrip turns Go values (times, typed numbers) into what OPA would
 // make of them.
-func jsonRoundTrip(v any) any {
+func jsonRoundTrip(v any) (any, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return v
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var out any
-	if err := dec.Decode(&out); err != nil {
-		return v
-	}
-	return out
+	err = dec.Decode(&out)
+	return out, err
 }

@@ -36,11 +36,12 @@ func (yamlParser) Parse(name string, data []byte) (*Input, error) {
 			break
 		}
 		if err != nil {
-			return nil, yamlError(name, err)
+			return nil, yamlError(name, err, lineCount(data))
 		}
 		docs = append(docs, &n)
 	}
-	c := &yamlConv{file: name, budget: maxYAMLNodes, lines: map[string]int{}, active: map[*yaml.Node]bool{}}
+	c := &yamlConv{file: name, budget: maxYAMLNodes, lines: map[string]int{}, active: map[*yaml.Node]bool{},
+		last: lineCount(data)}
 	if len(docs) == 1 {
 		v, err := c.value(docs[0], "", 0, true)
 		if err != nil {
@@ -61,11 +62,11 @@ func (yamlParser) Parse(name string, data []byte) (*Input, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-func yamlError(file string, err error) error {
+func yamlError(file string, err error, last int) error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: line, Msg: msg[len(m[0]):]}
+		return &Error{File: file, Line: min(line, last), Msg: msg[len(m[0]):]}
 	}
 	return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
 }
@@ -75,6 +76,7 @@ type yamlConv struct {
 	budget int
 	lines  map[string]int
 	active map[*yaml.Node]bool // anchors being expanded, to refuse cycles
+	last   int                 // the file's last line: an empty last document claims the next
 }
 
 func (c *yamlConv) fail(n *yaml.Node, format string, args ...any) error {
@@ -92,7 +94,7 @@ func (c *yamlConv) value(n *yaml.Node, path string, depth int, record bool) (any
 	}
 	if record && n.Kind != yaml.DocumentNode {
 		if _, seen := c.lines[path]; !seen {
-			c.lines[path] = n.Line
+			c.lines[path] = min(n.Line, c.last)
 		}
 	}
 	switch n.Kind {
@@ -131,6 +133,7 @@ func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (a
 	// Merge keys (<<) give defaults that explicit keys override, wherever
 	// they appear in the mapping.
 	var merged []map[string]any
+	explicit := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0 && (k.Tag == "!!merge" || k.Tag == "") {
@@ -155,6 +158,7 @@ func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (a
 		if err != nil {
 			return nil, err
 		}
+		explicit[key] = true
 		if record {
 			c.lines[child(path, key)] = k.Line
 		}
@@ -167,21 +171,12 @@ func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (a
 	// Earlier merge sources win over later ones, as in YAML 1.1.
 	for i := len(merged) - 1; i >= 0; i-- {
 		for k, v := range merged[i] {
-			if _, explicit := findExplicit(n, k); !explicit {
+			if !explicit[k] {
 				out[k] = v
 			}
 		}
 	}
 	return out, nil
-}
-
-func findExplicit(n *yaml.Node, key string) (*yaml.Node, bool) {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key && k.Value != "<<" {
-			return k, true
-		}
-	}
-	return nil, false
 }
 
 func (c *yamlConv) key(k *yaml.Node) (string, error) {
