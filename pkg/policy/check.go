@@ -121,11 +121,18 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 				Message: fmt.Sprintf("namespace %s has no deny, violation or warn rules; its policies did not run (see --namespace, --all-namespaces)", ns)})
 		}
 	}
-	waivers, err := c.loadWaivers()
-	if err != nil {
-		return regoReport(r, err), err
+	// Bad waivers are reported, the good ones still apply, and the run
+	// goes on: nothing else found is lost.
+	waivers, waiverErr := c.loadWaivers()
+	if waivers == nil {
+		return nil, waiverErr
 	}
-	files, err := discover(req.Paths, ignore, fixed != nil)
+	var problems []error
+	if waiverErr != nil {
+		regoReport(r, waiverErr)
+		problems = append(problems, waiverErr)
+	}
+	files, err := discover(req.Paths, ignore, c.waivers)
 	if err != nil {
 		return nil, fmt.Errorf("usage: %w", err)
 	}
@@ -135,7 +142,6 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err := run.start(ctx); err != nil {
 		return nil, err
 	}
-	var problems []error
 	for i := range run.results {
 		fr := &run.results[i]
 		if fr.err != nil {
@@ -239,10 +245,12 @@ func errorFinding(err error, file string) report.Finding {
 }
 
 // discover lists input files: files as given, directories walked for the
-// formats a parser claims (all of them when --parser is set, like
-// conftest: by name still, so binaries are not parsed).
-func discover(paths []string, ignore *regexp.Regexp, _ bool) ([]string, error) {
+// formats a parser claims by file name (with --parser too, as conftest
+// does, so binaries are not parsed). The waiver file is configuration,
+// not input.
+func discover(paths []string, ignore *regexp.Regexp, waivers string) ([]string, error) {
 	var files []string
+	skipFile, _ := filepath.Abs(waivers)
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -265,6 +273,9 @@ func discover(paths []string, ignore *regexp.Regexp, _ bool) ([]string, error) {
 				return nil
 			}
 			if ignore != nil && ignore.MatchString(path) {
+				return nil
+			}
+			if abs, _ := filepath.Abs(path); abs == skipFile {
 				return nil
 			}
 			if _, ok := parser.ForPath(path); ok {

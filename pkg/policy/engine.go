@@ -184,7 +184,7 @@ func regoErrors(err error) error {
 				walk(x)
 			}
 		case *ast.Error:
-			re := &RegoError{Msg: e.Message}
+			re := &RegoError{Msg: e.Code + ": " + e.Message}
 			if e.Location != nil {
 				re.File, re.Line = e.Location.File, e.Location.Row
 			}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
@@ -55,7 +56,7 @@ func (v *Verify) Run(ctx context.Context, req cli.Request) (*report.Report, erro
 		return nil, err
 	}
 	r := &report.Report{Tool: Tool + "-verify", Findings: []report.Finding{},
-		Details: map[string]string{"policies": fmt.Sprint(relAll(policies))},
+		Details: map[string]string{"policies": strings.Join(relAll(policies), ", ")},
 		Counts:  map[string]int{"tests": 0, "passed": 0, "failed": 0, "skipped": 0}}
 	e, err := Load(Options{Policies: policies, Data: v.check.data, RegoVersion: v.check.regoVersion, Print: req.Progress})
 	if err != nil {

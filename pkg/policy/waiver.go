@@ -57,6 +57,7 @@ func (c *Check) loadWaivers() (*waivers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("usage: --waivers: %w", err)
 	}
+	// From here on, problems come with the usable waivers.
 	var doc struct {
 		Waivers yaml.Node `yaml:"waivers"`
 	}
@@ -64,13 +65,13 @@ func (c *Check) loadWaivers() (*waivers, error) {
 		return &WaiverError{File: c.waivers, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, bad(1, "%v", err)
+		return ws, bad(1, "%v", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if doc.Waivers.Kind != yaml.SequenceNode {
 		if doc.Waivers.Kind == 0 {
 			return ws, nil
 		}
-		return nil, bad(doc.Waivers.Line, "waivers must be a list")
+		return ws, bad(doc.Waivers.Line, "waivers must be a list")
 	}
 	var problems []error
 	for _, n := range doc.Waivers.Content {
@@ -134,6 +135,9 @@ func globMatch(pattern, name string) bool {
 	}
 	name = name[len(prefix):]
 	rest = strings.TrimPrefix(rest, "/")
+	if rest == "" {
+		return true // a trailing ** is everything below
+	}
 	for {
 		if globMatch(rest, name) {
 			return true

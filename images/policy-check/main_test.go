@@ -1,0 +1,16 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/plumbline/plumbline/pkg/clitest"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"policy-check": main})
+}
+
+func TestScripts(t *testing.T) {
+	clitest.Run(t, "testdata/script")
+}
