@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -116,7 +117,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Details["namespaces"] = strings.Join(namespaces, ", ")
 	for _, ns := range namespaces {
-		if len(e.Rules(ns)) == 0 {
+		// Only a namespace asked for by name: --all-namespaces and globs
+		// also find helper and test packages.
+		if len(e.Rules(ns)) == 0 && slices.Contains(c.namespaces, ns) || len(e.Rules(ns)) == 0 && !c.all && len(c.namespaces) == 0 {
 			r.Findings = append(r.Findings, report.Finding{Rule: RuleNoRules, Severity: report.Note,
 				Message: fmt.Sprintf("namespace %s has no deny, violation or warn rules; its policies did not run (see --namespace, --all-namespaces)", ns)})
 		}

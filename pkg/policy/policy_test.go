@@ -1,0 +1,90 @@
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/pkg/clitest"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// TestHomelabLibrary: the bundled library's own Rego tests pass, and on
+// the example repository it finds the planted mistakes, each at its line.
+func TestHomelabLibrary(t *testing.T) {
+	lib, _ := filepath.Abs("../../policies/homelab")
+	r, _, err := clitest.RunCheck(t, &Verify{}, lib, "-p", lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Counts["failed"] != 0 || r.Counts["tests"] < 20 {
+		t.Fatalf("library tests: %v, findings %v", r.Counts, r.Findings)
+	}
+
+	r, _, err = clitest.RunCheck(t, &Check{}, "../../examples/homelab", "-p", lib, "--namespace", "homelab.*", ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.Location()+" "+f.Rule)
+	}
+	want := []string{
+		"ansible/roles/technitium/defaults/main.yml:6 homelab.ansible/deny_plaintext_vars",
+		"kubernetes/base/deployment.yaml:18 homelab.kubernetes/deny_limits",
+		"kubernetes/base/deployment.yaml:18 homelab.kubernetes/deny_limits",
+		"kubernetes/base/deployment.yaml:18 homelab.kubernetes/deny_root",
+		"kubernetes/base/deployment.yaml:20 homelab.kubernetes/deny_latest",
+		"terraform/envs/prod/terraform.tfvars:3 homelab.terraform/deny_secret_tfvars",
+		"terraform/modules/proxmox-lxc/variables.tf:36 homelab.terraform/deny_secret_default",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("findings (-want +got):\n%s", d)
+	}
+	if h := r.Findings[0].Help; h == "" {
+		t.Error("library findings carry no help text from METADATA")
+	}
+}
+
+// TestWaiverExpiry: a waiver works through its expiry day and is an error
+// the day after.
+func TestWaiverExpiry(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains \"no\" if input.x\n")
+	write(t, dir, "in.yaml", "x: true\n")
+	write(t, dir, "w.yaml", "waivers:\n  - rule: main/deny\n    files: [in.yaml]\n    reason: r\n    expires: 2026-11-25\n")
+	for _, tc := range []struct {
+		now      string
+		expired  bool
+		severity report.Severity
+	}{
+		{"2026-11-25T23:59:59Z", false, report.Note},
+		{"2026-11-26T00:00:00Z", true, report.Error},
+	} {
+		now, _ := time.Parse(time.RFC3339, tc.now)
+		r, _, err := clitest.RunCheck(t, &Check{Now: func() time.Time { return now }}, dir, "--waivers", "w.yaml", "in.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(r.Findings, func(f report.Finding) bool { return f.Rule == "main/deny" })
+		expired := slices.ContainsFunc(r.Findings, func(f report.Finding) bool { return f.Rule == RuleWaiverExpired })
+		if i < 0 || r.Findings[i].Severity != tc.severity || expired != tc.expired {
+			t.Errorf("at %s: findings %+v", tc.now, r.Findings)
+		}
+	}
+}
+
+func write(t *testing.T, dir, name, text string) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,83 @@
+# METADATA
+# title: Homelab Kubernetes workloads
+# description: Pod templates of Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and Pods.
+package homelab.kubernetes
+
+import rego.v1
+
+# The pod spec of each workload kind, and the path to it (for line numbers).
+pod := {"spec": input.spec, "path": ["spec"]} if input.kind == "Pod"
+
+pod := {"spec": input.spec.template.spec, "path": ["spec", "template", "spec"]} if {
+	input.kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
+}
+
+pod := {"spec": input.spec.jobTemplate.spec.template.spec, "path": ["spec", "jobTemplate", "spec", "template", "spec"]} if {
+	input.kind == "CronJob"
+}
+
+containers contains [kind, i, c] if {
+	some kind in ["initContainers", "containers"]
+	some i, c in pod.spec[kind]
+}
+
+name := sprintf("%s/%s", [input.kind, input.metadata.name])
+
+# METADATA
+# title: Containers set CPU and memory limits
+# description: Without limits one container can starve the node; homelab nodes are small.
+deny_limits contains {"msg": msg, "path": array.concat(pod.path, [kind, i, "resources"])} if {
+	some [kind, i, c] in containers
+	some r in ["cpu", "memory"]
+	not c.resources.limits[r]
+	msg := sprintf("%s: container %s has no %s limit", [name, c.name, r])
+}
+
+# METADATA
+# title: Images are pinned
+# description: A :latest or untagged image changes under you; pin a version or a digest.
+deny_latest contains {"msg": msg, "path": array.concat(pod.path, [kind, i, "image"])} if {
+	some [kind, i, c] in containers
+	not contains(c.image, "@sha256:")
+	unpinned(c.image)
+	msg := sprintf("%s: container %s uses an unpinned image %s", [name, c.name, c.image])
+}
+
+unpinned(image) if endswith(image, ":latest")
+
+unpinned(image) if {
+	parts := split(image, "/")
+	not contains(parts[count(parts) - 1], ":")
+}
+
+# METADATA
+# title: Containers run as non-root
+deny_root contains {"msg": msg, "path": array.concat(pod.path, [kind, i])} if {
+	some [kind, i, c] in containers
+	not non_root(c)
+	msg := sprintf("%s: container %s may run as root (set securityContext.runAsNonRoot: true)", [name, c.name])
+}
+
+non_root(c) if c.securityContext.runAsNonRoot == true
+
+non_root(c) if {
+	not c.securityContext.runAsNonRoot == false
+	pod.spec.securityContext.runAsNonRoot == true
+}
+
+# METADATA
+# title: No privileged containers
+deny_privileged contains {"msg": msg, "path": array.concat(pod.path, [kind, i, "securityContext", "privileged"])} if {
+	some [kind, i, c] in containers
+	c.securityContext.privileged == true
+	msg := sprintf("%s: container %s is privileged", [name, c.name])
+}
+
+# METADATA
+# title: No hostPath volumes
+# description: A hostPath ties the pod to one node and exposes the node's files.
+deny_hostpath contains {"msg": msg, "path": array.concat(pod.path, ["volumes", i])} if {
+	some i, v in pod.spec.volumes
+	v.hostPath
+	msg := sprintf("%s: volume %s mounts hostPath %s", [name, v.name, v.hostPath.path])
+}
