@@ -39,7 +39,7 @@ lint:
 	$(GO) run ./hack/yamlcheck .
 
 ## bench: benchmarks in bench/
-bench:
+bench: $(TOOLS_BIN)/conftest
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./bench/...
 
 ## fuzz: run each fuzz target for FUZZTIME

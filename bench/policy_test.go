@@ -1,0 +1,172 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// policyInputs writes n Kubernetes manifests and n Terraform files, about
+// one in five with something for the policies to find.
+func policyInputs(b *testing.B, dir string, n int) {
+	for i := range n {
+		image, limits := "nginx:1.27", "\n          resources:\n            limits: {cpu: 500m, memory: 256Mi}"
+		if i%5 == 0 {
+			image, limits = "nginx:latest", ""
+		}
+		k8s := fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-%d
+  labels: {app: app-%d, team: t%d}
+spec:
+  replicas: %d
+  template:
+    spec:
+      securityContext: {runAsNonRoot: true}
+      containers:
+        - name: app
+          image: %s%s
+        - name: sidecar
+          image: busybox:1.36
+          resources:
+            limits: {cpu: 100m, memory: 64Mi}
+`, i, i, i%7, i%4, image, limits)
+		cores := 2 + i%12
+		tf := fmt.Sprintf(`variable "node_%d" {
+  type    = string
+  default = "pve%d"
+}
+
+resource "proxmox_virtual_environment_vm" "vm_%d" {
+  name      = "vm-%d"
+  node_name = var.node_%d
+  tags      = ["terraform", "t%d"]
+  cpu {
+    cores = %d
+  }
+  memory {
+    dedicated = %d
+  }
+}
+`, i, i%3, i, i, i, i%7, cores, 1024*(1+i%20))
+		sub := filepath.Join(dir, fmt.Sprintf("d%02d", i%40))
+		os.MkdirAll(sub, 0o755)
+		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("app-%d.yaml", i)), []byte(k8s), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("vm-%d.tf", i)), []byte(tf), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// policySet writes 30 rules in package main: 15 on Kubernetes objects, 15
+// on Terraform resources, deny and warn, with and without suffixes.
+func policySet(b *testing.B, dir string) {
+	var sb strings.Builder
+	sb.WriteString("package main\n\nimport rego.v1\n\n")
+	sb.WriteString("containers contains c if {\n\tinput.kind == \"Deployment\"\n\tsome c in input.spec.template.spec.containers\n}\n\n")
+	sb.WriteString("vms contains [name, vm] if {\n\tsome name, bodies in input.resource.proxmox_virtual_environment_vm\n\tsome vm in bodies\n}\n\n")
+	for i := range 15 {
+		kind := "deny"
+		if i%3 == 2 {
+			kind = "warn"
+		}
+		switch i % 5 {
+		case 0:
+			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tsome c in containers\n\tendswith(c.image, \":latest\")\n\tmsg := sprintf(\"%%s: %%s uses latest (%d)\", [input.metadata.name, c.name])\n}\n\n", kind, i, i)
+		case 1:
+			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tsome c in containers\n\tnot c.resources.limits.memory\n\tmsg := sprintf(\"%%s: %%s has no memory limit (%d)\", [input.metadata.name, c.name])\n}\n\n", kind, i, i)
+		case 2:
+			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tinput.kind == \"Deployment\"\n\tinput.spec.replicas < 1\n\tmsg := sprintf(\"%%s has no replicas (%d)\", [input.metadata.name])\n}\n\n", kind, i, i)
+		case 3:
+			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tinput.kind == \"Deployment\"\n\tnot input.metadata.labels.team\n\tmsg := \"no team label (%d)\"\n}\n\n", kind, i, i)
+		case 4:
+			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tinput.kind == \"Deployment\"\n\tnot input.spec.template.spec.securityContext.runAsNonRoot\n\tmsg := \"may run as root (%d)\"\n}\n\n", kind, i, i)
+		}
+	}
+	for i := range 15 {
+		kind := "deny"
+		if i%3 == 2 {
+			kind = "warn"
+		}
+		switch i % 5 {
+		case 0:
+			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome [name, vm] in vms\n\tsome cpu in vm.cpu\n\tcpu.cores > 8\n\tmsg := sprintf(\"%%s has %%v cores (%d)\", [name, cpu.cores])\n}\n\n", kind, i, i)
+		case 1:
+			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome [name, vm] in vms\n\tsome m in vm.memory\n\tm.dedicated > 16384\n\tmsg := sprintf(\"%%s has too much memory (%d)\", [name])\n}\n\n", kind, i, i)
+		case 2:
+			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome [name, vm] in vms\n\tnot vm.tags\n\tmsg := sprintf(\"%%s has no tags (%d)\", [name])\n}\n\n", kind, i, i)
+		case 3:
+			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome name, bodies in input.variable\n\tsome v in bodies\n\tcontains(name, \"password\")\n\tv.default\n\tmsg := sprintf(\"%%s has a default (%d)\", [name])\n}\n\n", kind, i, i)
+		case 4:
+			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome [name, vm] in vms\n\tnot startswith(vm.name, \"vm-\")\n\tmsg := sprintf(\"%%s is misnamed (%d)\", [name])\n}\n\n", kind, i, i)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.rego"), []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkPolicyCheck2000: 2,000 inputs (1,000 Kubernetes manifests and
+// 1,000 Terraform files) and 30 rules, policy-check against `conftest
+// test` with the same policies and inputs, in one run. Goal: at least 3x
+// faster and no more peak memory; both are printed.
+func BenchmarkPolicyCheck2000(b *testing.B) {
+	conftest, err := filepath.Abs("../build/tools/conftest")
+	if err == nil {
+		_, err = os.Stat(conftest)
+	}
+	if err != nil {
+		b.Fatalf("conftest is the peer: run make tools (%v)", err)
+	}
+	bin := buildTool(b, "policy-check")
+	dir := b.TempDir()
+	inputs, policy := filepath.Join(dir, "inputs"), filepath.Join(dir, "policy")
+	policyInputs(b, inputs, 1000)
+	policySet(b, policy)
+
+	// Same work: the same failures and warnings from both.
+	var peerOut []struct{ Failures, Warnings []any }
+	out, _ := exec.Command(conftest, "test", "--output", "json", "-p", policy, inputs).Output()
+	if err := json.Unmarshal(out, &peerOut); err != nil {
+		b.Fatalf("conftest output: %v", err)
+	}
+	var want [2]int
+	for _, r := range peerOut {
+		want[0], want[1] = want[0]+len(r.Failures), want[1]+len(r.Warnings)
+	}
+	var oursOut struct{ Summary struct{ Errors, Warnings int } }
+	out, _ = exec.Command(bin, "--format", "json", "-p", policy, "--waivers", "", inputs).Output()
+	if err := json.Unmarshal(out, &oursOut); err != nil {
+		b.Fatalf("policy-check output: %v", err)
+	}
+	if got := [2]int{oursOut.Summary.Errors, oursOut.Summary.Warnings}; got != want || want[0] == 0 {
+		b.Fatalf("failures and warnings: policy-check %v, conftest %v", got, want)
+	}
+	b.Logf("both find %d failures and %d warnings", want[0], want[1])
+
+	var ours, peer time.Duration
+	var oursMem, peerMem float64
+	for b.Loop() {
+		d, m := timed(b, []int{1}, conftest, "test", "--no-color", "-p", policy, inputs)
+		peer, peerMem = peer+d, max(peerMem, m)
+		d, m = timed(b, []int{1}, bin, "--format", "json", "-p", policy, "--waivers", "", inputs)
+		ours, oursMem = ours+d, max(oursMem, m)
+	}
+	n := float64(b.N)
+	b.ReportMetric(peer.Seconds()/ours.Seconds(), "x-faster-than-conftest")
+	b.ReportMetric(ours.Seconds()/n, "policy-check-s/op")
+	b.ReportMetric(peer.Seconds()/n, "conftest-s/op")
+	b.ReportMetric(oursMem, "policy-check-peak-MiB")
+	b.ReportMetric(peerMem, "conftest-peak-MiB")
+}
