@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,6 +21,7 @@ type check struct {
 	findings []report.Finding
 	err      error
 	noReport bool
+	noTool   bool // leave Report.Tool for Main to fill in
 	got      Request
 }
 
@@ -30,7 +32,11 @@ func (c *check) Run(_ context.Context, req Request) (*report.Report, error) {
 	if c.noReport {
 		return nil, c.err
 	}
-	return &report.Report{Tool: "t", Findings: c.findings}, c.err
+	r := &report.Report{Tool: "t", Findings: c.findings}
+	if c.noTool {
+		r.Tool = ""
+	}
+	return r, c.err
 }
 
 func run(t *testing.T, c *check, args ...string) (code int, stdout, stderr string) {
@@ -147,5 +153,28 @@ func TestList(t *testing.T) {
 	}
 	if diff := cmp.Diff(List{"a", "b", "c", "d"}, l); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestSubcommands: "t sub ARGS" runs the subcommand's check under the same
+// contract; its report file and default tool name join with a dash.
+func TestSubcommands(t *testing.T) {
+	parent := &check{}
+	sub := &check{findings: []report.Finding{{Rule: "r", Severity: report.Error, Message: "m"}}, noTool: true}
+	cmd := Command{Name: "t", Check: parent, Subcommands: []Command{{Name: "sub", Synopsis: "[DIR]", Summary: "does sub", Check: sub}}}
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	code := Main(context.Background(), cmd, []string{"sub", "--report-dir", dir, "x"}, Env{Stdout: &out, Stderr: &errOut})
+	if code != ExitFindings || parent.got.Paths != nil || !slices.Equal(sub.got.Paths, []string{"x"}) {
+		t.Fatalf("exit %d, parent %v, sub %v", code, parent.got, sub.got)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "t-sub.json"))
+	if err != nil || !strings.Contains(string(data), `"tool": "t-sub"`) {
+		t.Errorf("report %s: %v", data, err)
+	}
+	out.Reset()
+	Main(context.Background(), cmd, []string{"--help"}, Env{Stdout: &out, Stderr: &errOut})
+	if !strings.Contains(out.String(), "commands:\n  t sub [DIR]\n      does sub\n") {
+		t.Errorf("help does not list the subcommand:\n%s", out.String())
 	}
 }

@@ -325,13 +325,14 @@ type located struct {
 func (r *run) start(ctx context.Context) error {
 	jobs := min(r.c.jobs, len(r.files))
 	next := make(chan int)
-	errs := make([]error, jobs)
 	var wg sync.WaitGroup
-	for j := range jobs {
-		var w *worker
+	for range jobs {
+		var w *worker // nil when combining: workers only parse
 		if !r.c.combine {
 			var err error
 			if w, err = r.e.newWorker(ctx, r.namespaces); err != nil {
+				close(next)
+				wg.Wait()
 				return err
 			}
 		}
@@ -341,7 +342,6 @@ func (r *run) start(ctx context.Context) error {
 			for i := range next {
 				r.results[i] = r.one(ctx, w, i)
 			}
-			_ = j
 		}()
 	}
 	for i := range r.files {
@@ -349,7 +349,7 @@ func (r *run) start(ctx context.Context) error {
 	}
 	close(next)
 	wg.Wait()
-	return errors.Join(errs...)
+	return nil
 }
 
 func (r *run) parse(file string) (*parser.Input, error) {

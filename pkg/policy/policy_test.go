@@ -88,3 +88,22 @@ func write(t *testing.T, dir, name, text string) {
 		t.Fatal(err)
 	}
 }
+
+// TestBundledLibrary: without --policy and without ./policy, the library
+// ko ships in the image's kodata (a symlink to policies/) is used.
+func TestBundledLibrary(t *testing.T) {
+	kodata, _ := filepath.Abs("../../images/policy-check/kodata")
+	t.Setenv("KO_DATA_PATH", kodata)
+	dir := t.TempDir()
+	write(t, dir, "pod.yaml", "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: busybox\n")
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--namespace", "homelab.kubernetes", "pod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Details["policies"] != filepath.Join(kodata, "policies", "homelab") {
+		t.Errorf("policies = %q", r.Details["policies"])
+	}
+	if !slices.ContainsFunc(r.Findings, func(f report.Finding) bool { return f.Rule == "homelab.kubernetes/deny_latest" && f.Line == 6 }) {
+		t.Errorf("findings %+v", r.Findings)
+	}
+}
