@@ -145,7 +145,9 @@ func BenchmarkPolicyCheck2000(b *testing.B) {
 	for _, r := range peerOut {
 		want[0], want[1] = want[0]+len(r.Failures), want[1]+len(r.Warnings)
 	}
-	var oursOut struct{ Summary struct{ Errors, Warnings int } }
+	var oursOut struct {
+		Summary struct{ Errors, Warnings int }
+	}
 	out, _ = exec.Command(bin, "--format", "json", "-p", policy, "--waivers", "", inputs).Output()
 	if err := json.Unmarshal(out, &oursOut); err != nil {
 		b.Fatalf("policy-check output: %v", err)

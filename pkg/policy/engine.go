@@ -224,7 +224,7 @@ func (e *Engine) Help(ruleID string) string { return e.help[ruleID] }
 // against the policies' namespaces.
 func (e *Engine) Select(patterns []string, all bool) ([]string, error) {
 	if all {
-		return e.namespaces, nil
+		return e.evaluable(e.namespaces), nil
 	}
 	if len(patterns) == 0 {
 		return []string{"main"}, nil
@@ -240,13 +240,21 @@ func (e *Engine) Select(patterns []string, all bool) ([]string, error) {
 		if _, err := path.Match(p, ""); err != nil {
 			return nil, fmt.Errorf("usage: --namespace %q: %w", p, err)
 		}
-		for _, ns := range e.namespaces {
+		for _, ns := range e.evaluable(e.namespaces) {
 			if ok, _ := path.Match(p, ns); ok && !slices.Contains(out, ns) {
 				out = append(out, ns)
 			}
 		}
 	}
 	return out, nil
+}
+
+// evaluable leaves out test packages (…_test without deny or warn rules):
+// they would produce nothing, and listing them only hides what ran.
+func (e *Engine) evaluable(nss []string) []string {
+	return slices.DeleteFunc(slices.Clone(nss), func(ns string) bool {
+		return strings.HasSuffix(ns, "_test") && len(e.rules[ns]) == 0
+	})
 }
 
 func (e *Engine) printHook() print.Hook { return printer{e} }
