@@ -73,41 +73,26 @@ func policySet(b *testing.B, dir string) {
 	sb.WriteString("package main\n\nimport rego.v1\n\n")
 	sb.WriteString("containers contains c if {\n\tinput.kind == \"Deployment\"\n\tsome c in input.spec.template.spec.containers\n}\n\n")
 	sb.WriteString("vms contains [name, vm] if {\n\tsome name, bodies in input.resource.proxmox_virtual_environment_vm\n\tsome vm in bodies\n}\n\n")
-	for i := range 15 {
-		kind := "deny"
-		if i%3 == 2 {
-			kind = "warn"
-		}
-		switch i % 5 {
-		case 0:
-			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tsome c in containers\n\tendswith(c.image, \":latest\")\n\tmsg := sprintf(\"%%s: %%s uses latest (%d)\", [input.metadata.name, c.name])\n}\n\n", kind, i, i)
-		case 1:
-			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tsome c in containers\n\tnot c.resources.limits.memory\n\tmsg := sprintf(\"%%s: %%s has no memory limit (%d)\", [input.metadata.name, c.name])\n}\n\n", kind, i, i)
-		case 2:
-			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tinput.kind == \"Deployment\"\n\tinput.spec.replicas < 1\n\tmsg := sprintf(\"%%s has no replicas (%d)\", [input.metadata.name])\n}\n\n", kind, i, i)
-		case 3:
-			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tinput.kind == \"Deployment\"\n\tnot input.metadata.labels.team\n\tmsg := \"no team label (%d)\"\n}\n\n", kind, i, i)
-		case 4:
-			fmt.Fprintf(&sb, "%s_k%d contains msg if {\n\tinput.kind == \"Deployment\"\n\tnot input.spec.template.spec.securityContext.runAsNonRoot\n\tmsg := \"may run as root (%d)\"\n}\n\n", kind, i, i)
-		}
+	// Rule bodies; %[2]d is the rule number, so every message differs.
+	bodies := []string{
+		"some c in containers\n\tendswith(c.image, \":latest\")\n\tmsg := sprintf(\"%%s: %%s uses latest (%[2]d)\", [input.metadata.name, c.name])",
+		"some c in containers\n\tnot c.resources.limits.memory\n\tmsg := sprintf(\"%%s: %%s has no memory limit (%[2]d)\", [input.metadata.name, c.name])",
+		"input.kind == \"Deployment\"\n\tinput.spec.replicas < 1\n\tmsg := sprintf(\"%%s has no replicas (%[2]d)\", [input.metadata.name])",
+		"input.kind == \"Deployment\"\n\tnot input.metadata.labels.team\n\tmsg := \"no team label (%[2]d)\"",
+		"input.kind == \"Deployment\"\n\tnot input.spec.template.spec.securityContext.runAsNonRoot\n\tmsg := \"may run as root (%[2]d)\"",
+		"some [name, vm] in vms\n\tsome cpu in vm.cpu\n\tcpu.cores > 8\n\tmsg := sprintf(\"%%s has %%v cores (%[2]d)\", [name, cpu.cores])",
+		"some [name, vm] in vms\n\tsome m in vm.memory\n\tm.dedicated > 16384\n\tmsg := sprintf(\"%%s has too much memory (%[2]d)\", [name])",
+		"some [name, vm] in vms\n\tnot vm.tags\n\tmsg := sprintf(\"%%s has no tags (%[2]d)\", [name])",
+		"some name, bodies in input.variable\n\tsome v in bodies\n\tcontains(name, \"password\")\n\tv.default\n\tmsg := sprintf(\"%%s has a default (%[2]d)\", [name])",
+		"some [name, vm] in vms\n\tnot startswith(vm.name, \"vm-\")\n\tmsg := sprintf(\"%%s is misnamed (%[2]d)\", [name])",
 	}
-	for i := range 15 {
+	for i := range 30 {
 		kind := "deny"
 		if i%3 == 2 {
 			kind = "warn"
 		}
-		switch i % 5 {
-		case 0:
-			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome [name, vm] in vms\n\tsome cpu in vm.cpu\n\tcpu.cores > 8\n\tmsg := sprintf(\"%%s has %%v cores (%d)\", [name, cpu.cores])\n}\n\n", kind, i, i)
-		case 1:
-			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome [name, vm] in vms\n\tsome m in vm.memory\n\tm.dedicated > 16384\n\tmsg := sprintf(\"%%s has too much memory (%d)\", [name])\n}\n\n", kind, i, i)
-		case 2:
-			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome [name, vm] in vms\n\tnot vm.tags\n\tmsg := sprintf(\"%%s has no tags (%d)\", [name])\n}\n\n", kind, i, i)
-		case 3:
-			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome name, bodies in input.variable\n\tsome v in bodies\n\tcontains(name, \"password\")\n\tv.default\n\tmsg := sprintf(\"%%s has a default (%d)\", [name])\n}\n\n", kind, i, i)
-		case 4:
-			fmt.Fprintf(&sb, "%s_t%d contains msg if {\n\tsome [name, vm] in vms\n\tnot startswith(vm.name, \"vm-\")\n\tmsg := sprintf(\"%%s is misnamed (%d)\", [name])\n}\n\n", kind, i, i)
-		}
+		body := bodies[(i/15)*5+i%5]
+		fmt.Fprintf(&sb, "%s_r%d contains msg if {\n\t"+body+"\n}\n\n", kind, i)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/plumbline/plumbline/internal/shlex"
 )
 
 // InventoryError is a problem in an INI inventory, at a line.
@@ -62,7 +64,7 @@ func ParseINI(data []byte) (*Inventory, error) {
 			}
 			continue
 		}
-		fields, err := splitShell(line)
+		fields, err := shlex.Split(line)
 		if err != nil {
 			return nil, bad("%v", err)
 		}
@@ -94,55 +96,4 @@ func ParseINI(data []byte) (*Inventory, error) {
 		return nil, fmt.Errorf("read: %w", err)
 	}
 	return inv, nil
-}
-
-// splitShell splits a line into words the way Python's shlex does for
-// ansible's INI inventories: white space separates, quotes group, a
-// backslash escapes outside single quotes, and # starts a comment.
-func splitShell(line string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	var quote rune
-	runes := []rune(line)
-	for i := 0; i < len(runes); i++ {
-		r := runes[i]
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			} else if r == '\\' && quote == '"' && i+1 < len(runes) {
-				i++
-				cur.WriteRune(runes[i])
-			} else {
-				cur.WriteRune(r)
-			}
-		case r == '\'' || r == '"':
-			quote, inWord = r, true
-		case r == '\\':
-			if i+1 < len(runes) {
-				i++
-				cur.WriteRune(runes[i])
-			}
-			inWord = true
-		case r == '#' && !inWord:
-			i = len(runes)
-		case r == ' ' || r == '\t':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteRune(r)
-			inWord = true
-		}
-	}
-	if quote != 0 {
-		return nil, fmt.Errorf("unterminated %c quote", quote)
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words, nil
 }

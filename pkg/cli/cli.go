@@ -169,19 +169,20 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	}
 	if runErr != nil {
 		code = ExitBroken
-		for _, err := range flatten(runErr) {
+		for _, err := range Flatten(runErr) {
 			fail("%v", err)
 		}
 	}
 	return code
 }
 
-// flatten splits joined errors so each problem gets its own line.
-func flatten(err error) []error {
+// Flatten splits joined errors (errors.Join, at any depth) so each
+// problem gets its own line, or its own finding.
+func Flatten(err error) []error {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []error
 		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
+			out = append(out, Flatten(e)...)
 		}
 		return out
 	}

@@ -208,7 +208,7 @@ func relAll(paths []string) []string {
 // regoReport turns policy or waiver problems into findings, so the report
 // shows each at its file and line.
 func regoReport(r *report.Report, err error) *report.Report {
-	for _, e := range flattenErrors(err) {
+	for _, e := range cli.Flatten(err) {
 		f := report.Finding{Rule: RuleRego, Severity: report.Error, Message: e.Error()}
 		var re *RegoError
 		var we *WaiverError
@@ -223,17 +223,6 @@ func regoReport(r *report.Report, err error) *report.Report {
 		r.Findings = append(r.Findings, f)
 	}
 	return r
-}
-
-func flattenErrors(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flattenErrors(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }
 
 // errorFinding reports an input that could not be parsed or evaluated.

@@ -9,6 +9,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/plumbline/plumbline/internal/shlex"
 )
 
 // iniParser reads INI files in conftest's shape (section -> key -> value,
@@ -90,9 +92,12 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 
 // hostLine splits "host k=v k2='v 2'" into the host and its variables.
 func hostLine(line string) (string, map[string]any, error) {
-	fields, err := shellFields(stripComment(line))
+	fields, err := shlex.Split(line)
 	if err != nil {
 		return "", nil, err
+	}
+	if len(fields) == 0 {
+		return "", nil, errors.New("empty host line")
 	}
 	vars := map[string]any{}
 	for _, f := range fields[1:] {
@@ -103,46 +108,6 @@ func hostLine(line string) (string, map[string]any, error) {
 		vars[k] = iniValue(v)
 	}
 	return fields[0], vars, nil
-}
-
-// shellFields splits on white space, honouring single and double quotes, as
-// ansible's INI inventory does with shlex.
-func shellFields(s string) ([]string, error) {
-	var fields []string
-	var cur strings.Builder
-	in, quote := false, byte(0)
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case quote != 0:
-			if ch == quote {
-				quote = 0
-			} else {
-				cur.WriteByte(ch)
-			}
-		case ch == '\'' || ch == '"':
-			quote, in = ch, true
-		case ch == ' ' || ch == '\t':
-			if in {
-				fields = append(fields, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteByte(ch)
-			in = true
-		}
-	}
-	if quote != 0 {
-		return nil, errors.New("unclosed quote")
-	}
-	if in {
-		fields = append(fields, cur.String())
-	}
-	if len(fields) == 0 {
-		return nil, errors.New("empty line")
-	}
-	return fields, nil
 }
 
 func stripComment(s string) string {

@@ -175,7 +175,7 @@ func TestErrors(t *testing.T) {
 		{"tfvars", "a = 1\nmodule \"x\" {}\n", 2, "variable assignments only"},
 		{"tfplan", "{\"a\": 1}", 1, "not a Terraform JSON plan"},
 		{"ini", "[web\nhost\n", 1, "no closing ]"},
-		{"ini", "[web]\nweb1 ansible_host='10.0.0.5\n", 2, "unclosed quote"},
+		{"ini", "[web]\nweb1 ansible_host='10.0.0.5\n", 2, "unterminated ' quote"},
 		{"ini", "[web]\nweb1 novalue\n", 2, "want key=value"},
 		{"dotenv", "A=1\nthis is not\n", 2, "want KEY=value"},
 		{"toml", "a = 1\nb = \n", 2, "expected value"},
