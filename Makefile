@@ -10,10 +10,21 @@ TOOLS_BIN := $(CURDIR)/build/tools
 KO_VERSION := v0.18.1
 CRANE_VERSION := v0.22.1
 CONFTEST_VERSION := v0.71.1
+KO := $(TOOLS_BIN)/ko
+# Images: both platforms, an SBOM, the version stamped; the tool images'
+# bases carry their tool. KO_CONFIG_PATH is where .ko.yaml is read (the
+# image tests point it at a copy whose bases are built locally).
+PLATFORMS ?= linux/amd64,linux/arm64
+TOOL_IMAGES := terraform-validate ansible-lint-check
+TOOL_PLATFORMS ?= $(PLATFORMS)
+STATIC_IMAGES := $(filter-out $(TOOL_IMAGES),$(IMAGES))
+KO_CONFIG_PATH ?= $(CURDIR)
+IMAGE_REFS ?= $(CURDIR)/build/images.txt
+CATALOG ?= $(CURDIR)/catalog
 FUZZTIME ?= 30s
 BENCHTIME ?= 3x
 
-.PHONY: build test demo lint bench tools deps fuzz clean
+.PHONY: build test demo lint bench tools deps fuzz clean images catalog bundles
 
 ## build: every image binary into bin/, static and version-stamped like ko builds them
 build:
@@ -24,19 +35,46 @@ build:
 	done
 
 ## test: lint, then every Go test (unit, golden, txtar CLI scripts, Tekton validation)
-test: deps lint $(TOOLS_BIN)/conftest
+test: deps lint $(TOOLS_BIN)/conftest $(KO) $(TOOLS_BIN)/crane
 	$(GO) test -count=1 ./...
 
 ## demo: build, run every check on examples/homelab, merge with report
 demo: build
 	./hack/demo.sh
 
-## lint: gofmt, go vet, and our YAML checks (Tekton's own validation)
+## images: ko builds and pushes every image to KO_DOCKER_REPO (REPO/<name>); their refs go to IMAGE_REFS
+images: $(KO)
+	@test -n "$(KO_DOCKER_REPO)" || { echo "images: set KO_DOCKER_REPO, e.g. ghcr.io/you/plumbline"; exit 2; }
+	@mkdir -p $(dir $(IMAGE_REFS))
+	cd $(CURDIR) && VERSION=$(VERSION) KO_CONFIG_PATH=$(KO_CONFIG_PATH) $(KO) build -B --sbom=spdx \
+		--platform=$(PLATFORMS) --image-refs=$(IMAGE_REFS).static $(STATIC_IMAGES:%=./images/%)
+	cd $(CURDIR) && VERSION=$(VERSION) KO_CONFIG_PATH=$(KO_CONFIG_PATH) $(KO) build -B --sbom=spdx \
+		--platform=$(TOOL_PLATFORMS) --image-refs=$(IMAGE_REFS).tools $(TOOL_IMAGES:%=./images/%)
+	cat $(IMAGE_REFS).static $(IMAGE_REFS).tools > $(IMAGE_REFS) && rm $(IMAGE_REFS).static $(IMAGE_REFS).tools
+
+## catalog: catalog/<kind>/<name>/VERSION/ (VERSION=X.Y) pinned to the images of the last make images
+catalog:
+	$(GO) run ./hack/catalog generate -version $(VERSION) -refs $(IMAGE_REFS) -out $(CATALOG)
+	$(GO) run ./hack/catalog check -out $(CATALOG)
+
+## bundles: one Tekton bundle per catalog item of VERSION, pushed to KO_DOCKER_REPO/bundles/<name>:VERSION
+bundles:
+	@test -n "$(KO_DOCKER_REPO)" || { echo "bundles: set KO_DOCKER_REPO"; exit 2; }
+	$(GO) run ./hack/catalog bundles -version $(VERSION) -repo $(KO_DOCKER_REPO) -out $(CATALOG)
+
+$(KO):
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/google/ko@$(KO_VERSION)
+
+$(TOOLS_BIN)/crane:
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/google/go-containerregistry/cmd/crane@$(CRANE_VERSION)
+
+## lint: gofmt, go vet, our YAML checks (Tekton's own validation), the catalog check
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run ./hack/yamlcheck .
+	$(GO) run ./hack/catalog check
 
 ## bench: benchmarks in bench/
 bench: $(TOOLS_BIN)/conftest

@@ -10,6 +10,8 @@ APT_PACKAGES=(
 	ansible-lint:ansible-lint # ansible-lint-check's tests run the real one (6.13 on bookworm)
 	named:bind9               # dns-zone-diff's tests transfer zones from a real BIND
 	ldns-compare-zones:ldnsutils # the peer dns-zone-diff is benchmarked against
+	qemu-aarch64-static:qemu-user-static # the image tests run each arm64 image's binary
+	debootstrap:debootstrap # the image tests' ansible-lint base (hack/bases.sh)
 )
 
 need_go=1.26

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/plumbline/plumbline/pkg/bundle"
+)
+
+// Bundles pushes one Tekton bundle per catalog item of a version, to
+// REPO/bundles/NAME:VERSION, next to the images.
+func Bundles(out, version, repo string) ([]string, error) {
+	if !versionRE.MatchString(version) || repo == "" {
+		return nil, errors.New("bundles needs -version X.Y and -repo REGISTRY/REPO")
+	}
+	files, err := filepath.Glob(filepath.Join(out, "*", "*", version, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no catalog items of version %s in %s (make catalog first)", version, out)
+	}
+	var pushed []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return pushed, err
+		}
+		obj, err := bundle.Parse(data)
+		if err != nil {
+			return pushed, fmt.Errorf("%s: %w", f, err)
+		}
+		img, err := bundle.Build([]bundle.Object{obj})
+		if err != nil {
+			return pushed, fmt.Errorf("%s: %w", f, err)
+		}
+		ref, err := name.ParseReference(fmt.Sprintf("%s/bundles/%s:%s", repo, obj.Name, version))
+		if err != nil {
+			return pushed, err
+		}
+		if err := remote.Write(ref, img, remote.WithAuthFromKeychain(authn.DefaultKeychain)); err != nil {
+			return pushed, fmt.Errorf("push %s: %w", ref, err)
+		}
+		d, _ := img.Digest()
+		pushed = append(pushed, ref.Context().String()+":"+version+"@"+d.String())
+	}
+	return pushed, nil
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fakeRefs pins every image under images/ to a made-up digest, as make
+// images would: the catalog only needs the references.
+func fakeRefs(t *testing.T) map[string]string {
+	t.Helper()
+	dirs, _ := filepath.Glob("../../images/*")
+	refs := map[string]string{}
+	for _, d := range dirs {
+		name := filepath.Base(d)
+		refs[name] = "registry.example/plumbline/" + name + "@sha256:" + strings.Repeat("ab", 32)
+	}
+	return refs
+}
+
+func generate(t *testing.T, out, version string) []string {
+	t.Helper()
+	files, err := Generate("../..", out, version, fakeRefs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func problems(t *testing.T, out string) []string {
+	t.Helper()
+	ps, err := Check("../..", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s []string
+	for _, p := range ps {
+		s = append(s, p.String())
+	}
+	return s
+}
+
+// TestGenerate: every Task and Pipeline becomes a Hub-style version
+// directory that passes the catalog check.
+func TestGenerate(t *testing.T) {
+	out := t.TempDir()
+	files := generate(t, out, "0.1")
+	items, _ := Items("../..")
+	if len(files) != 4*len(items) || len(items) < 7 {
+		t.Fatalf("%d files for %d items", len(files), len(items))
+	}
+	if ps := problems(t, out); len(ps) > 0 {
+		t.Fatalf("a fresh catalog has problems:\n%s", strings.Join(ps, "\n"))
+	}
+	task, err := os.ReadFile(filepath.Join(out, "task/plumbline-policy-check/0.1/plumbline-policy-check.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(task), "ko://") || !strings.Contains(string(task), "registry.example/plumbline/policy-check@sha256:abab") ||
+		!strings.Contains(string(task), `app.kubernetes.io/version: "0.1"`) {
+		t.Errorf("task not pinned or not versioned:\n%s", task)
+	}
+	readme, _ := os.ReadFile(filepath.Join(out, "task/plumbline-policy-check/0.1/README.md"))
+	for _, want := range []string{"# Plumbline policy-check", "| `namespaces` | string | `*` |", "| `policy` | yes |", "| `waived` |", "## Usage", "kubectl apply -f https://raw.githubusercontent.com/plumbline/plumbline/v0.1/catalog/task/plumbline-policy-check/0.1/plumbline-policy-check.yaml"} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README lacks %q", want)
+		}
+	}
+	if _, err := Generate("../..", out, "0.1", fakeRefs(t)); err == nil || !strings.Contains(err.Error(), "never changes") {
+		t.Errorf("regenerating a released version: %v", err)
+	}
+	if _, err := Generate("../..", t.TempDir(), "1.0.0", fakeRefs(t)); err == nil {
+		t.Error("version 1.0.0 accepted")
+	}
+	if _, err := Generate("../..", t.TempDir(), "0.2", map[string]string{}); err == nil || !strings.Contains(err.Error(), "make images") {
+		t.Errorf("missing refs: %v", err)
+	}
+}
+
+// TestCheckFindsProblems: each rule catlin and the Hub enforce, broken on
+// purpose in a generated catalog.
+func TestCheckFindsProblems(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, old, new, want string
+	}{
+		{"unpinned image", "plumbline-report.yaml", "registry.example/plumbline/report@sha256:" + strings.Repeat("ab", 32), "registry.example/plumbline/report:latest", "is not pinned by digest"},
+		{"label", "plumbline-report.yaml", `app.kubernetes.io/version: "0.1"`, `app.kubernetes.io/version: "0.2"`, `label app.kubernetes.io/version is "0.2", the directory "0.1"`},
+		{"category", "plumbline-report.yaml", "tekton.dev/categories: Code Quality", "tekton.dev/categories: Homelab", `category "Homelab" is not one of Tekton Hub's`},
+		{"display name", "plumbline-report.yaml", "tekton.dev/displayName:", "x-displayName:", "annotation tekton.dev/displayName is missing"},
+		{"script params", "plumbline-report.yaml", "      args:\n", "      script: echo $(params.format)\n      args:\n", "$(params…) inside a script"},
+		{"sample", "samples/plumbline-report-run.yaml", "name: plumbline-report", "name: other", `runs "other", not plumbline-report`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			generate(t, out, "0.1")
+			p := filepath.Join(out, "task/plumbline-report/0.1", tc.file)
+			data, _ := os.ReadFile(p)
+			if !strings.Contains(string(data), tc.old) {
+				t.Fatalf("%s has no %q", tc.file, tc.old)
+			}
+			os.WriteFile(p, []byte(strings.Replace(string(data), tc.old, tc.new, 1)), 0o644)
+			ps := strings.Join(problems(t, out), "\n")
+			if !strings.Contains(ps, tc.want) {
+				t.Errorf("want %q in:\n%s", tc.want, ps)
+			}
+		})
+	}
+	out := t.TempDir()
+	generate(t, out, "0.1")
+	os.Remove(filepath.Join(out, "task/plumbline-report/0.1/README.md"))
+	os.Rename(filepath.Join(out, "task/plumbline-dns-zone-diff/0.1"), filepath.Join(out, "task/plumbline-dns-zone-diff/v1"))
+	ps := strings.Join(problems(t, out), "\n")
+	for _, want := range []string{"no README.md", `version directory "v1" is not X.Y`} {
+		if !strings.Contains(ps, want) {
+			t.Errorf("want %q in:\n%s", want, ps)
+		}
+	}
+}
+
+// TestImmutable: once committed, a version's files may not change; a new
+// version may be added.
+func TestImmutable(t *testing.T) {
+	out := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", out, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, b)
+		}
+	}
+	git("init", "-q")
+	generate(t, out, "0.1")
+	git("add", ".")
+	git("commit", "-q", "-m", "release 0.1")
+	generate(t, out, "0.2")
+	if ps := problems(t, out); len(ps) > 0 {
+		t.Fatalf("adding a version: %v", ps)
+	}
+	git("add", ".")
+	git("commit", "-q", "-m", "release 0.2")
+	f := filepath.Join(out, "task/plumbline-report/0.1/README.md")
+	data, _ := os.ReadFile(f)
+	os.WriteFile(f, append(data, "one more line\n"...), 0o644)
+	git("commit", "-q", "-am", "edit a released file")
+	ps := problems(t, out)
+	if len(ps) != 1 || !strings.Contains(ps[0], "task/plumbline-report/0.1/README.md: a released file changed") {
+		t.Errorf("problems %v", ps)
+	}
+}
