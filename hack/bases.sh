@@ -28,7 +28,9 @@ rm -rf "$fs"/var/lib/apt/lists/* "$fs"/usr/share/doc/* "$fs"/usr/share/man/* "$f
 echo "nonroot:x:65532:65532:nonroot:/home/nonroot:/usr/sbin/nologin" >>"$fs/etc/passwd"
 echo "nonroot:x:65532:" >>"$fs/etc/group"
 install -d -m 0755 -o 65532 -g 65532 "$fs/home/nonroot"
-# Fixed times and order, so the same packages give the same layer.
-tar --sort=name --mtime=@0 --numeric-owner --one-file-system -C "$fs" -cf "$out.tmp" .
+# Fixed times and order, so the same packages give the same layer; names
+# without "./", as image layers have them (a "./var/run" would not shadow
+# ko's "var/run" when layers are flattened).
+(cd "$fs" && tar --sort=name --mtime=@0 --numeric-owner --one-file-system -cf "$out.tmp" -- $(ls -A))
 mv "$out.tmp" "$out"
 echo "bases: wrote $out ($(du -h "$out" | cut -f1))"

@@ -85,7 +85,11 @@ func readRefs(file string) (map[string]string, error) {
 		if !ok || len(digest) != 64 {
 			return nil, fmt.Errorf("%s: %q is not pinned by digest", file, ref)
 		}
-		refs[repo[strings.LastIndexByte(repo, '/')+1:]] = ref
+		// ko lists a multi-platform image's index first, then each
+		// platform's image: the index is what Tasks pin.
+		if n := repo[strings.LastIndexByte(repo, '/')+1:]; refs[n] == "" {
+			refs[n] = ref
+		}
 	}
 	return refs, nil
 }

@@ -1,0 +1,355 @@
+package images
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"maps"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	tektonbundle "github.com/tektoncd/pipeline/pkg/resolution/resolver/bundle"
+
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Version stamped into the test images.
+const version = "0.1"
+
+// staticBudget is the most a static image may weigh, compressed, base
+// included.
+const staticBudget = 25 << 20
+
+// What each image runs on the example, beyond its Task's defaults, and
+// the exit code its planted mistakes give (1: findings, never 2).
+var runs = []struct {
+	image  string
+	params map[string][]string
+}{
+	{"terraform-validate", map[string][]string{"path": {"terraform"}, "offline": {"true"}}},
+	{"ansible-lint-check", map[string][]string{"path": {"ansible"}}},
+	{"policy-check", nil},
+	{"dns-zone-diff", map[string][]string{"live": {"dns-live"}}},
+	{"report", nil}, // last: it merges the others' reports
+}
+
+var toolImages = []string{"terraform-validate", "ansible-lint-check"}
+
+// koConfig writes a copy of .ko.yaml whose bases are the local ones;
+// everything else (builds, flags, platforms) is the file we ship.
+func koConfig(t *testing.T, root, static, terraform, ansible string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, ".ko.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := regexp.MustCompile(`(?m)^defaultBaseImage: .*$`).ReplaceAllString(string(data), "defaultBaseImage: "+static)
+	text = regexp.MustCompile(`(?m)^(  github.com/plumbline/plumbline/images/terraform-validate:) .*$`).ReplaceAllString(text, "${1} "+terraform)
+	text = regexp.MustCompile(`(?m)^(  github.com/plumbline/plumbline/images/ansible-lint-check:) .*$`).ReplaceAllString(text, "${1} "+ansible)
+	if strings.Count(text, "127.0.0.1") != 3 {
+		t.Fatalf(".ko.yaml changed shape; the bases were not all replaced:\n%s", text)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".ko.yaml"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// makeImages runs `make images` as a maintainer would, against the local
+// registry, and returns image name -> reference by digest.
+func makeImages(t *testing.T, root, reg, koDir, refsFile string) map[string]string {
+	t.Helper()
+	cmd := exec.Command("make", "--no-print-directory", "images", "KO_DOCKER_REPO="+reg+"/plumbline", "KO_CONFIG_PATH="+koDir,
+		"IMAGE_REFS="+refsFile, "TOOL_PLATFORMS=linux/amd64", "VERSION="+version)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make images: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(refsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		ref := sc.Text()
+		repo, _, _ := strings.Cut(ref, "@")
+		// ko lists a multi-platform image's index first, then each platform.
+		if n := repo[strings.LastIndexByte(repo, '/')+1:]; refs[n] == "" {
+			refs[n] = ref
+		}
+	}
+	return refs
+}
+
+// platforms returns the image of each platform of ref (one for a single
+// image).
+func platforms(t *testing.T, ref string) map[string]v1.Image {
+	t.Helper()
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc, err := remote.Get(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]v1.Image{}
+	if !desc.MediaType.IsIndex() {
+		img, err := desc.Image()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cf, _ := img.ConfigFile()
+		out[cf.OS+"/"+cf.Architecture] = img
+		return out
+	}
+	idx, err := desc.ImageIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := idx.IndexManifest()
+	for _, d := range m.Manifests {
+		if d.Platform == nil || d.Platform.OS == "unknown" {
+			continue // an attestation, not a platform
+		}
+		img, err := idx.Image(d.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[d.Platform.OS+"/"+d.Platform.Architecture] = img
+	}
+	return out
+}
+
+func TestImages(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("the image tests run images under chroot and namespaces and build a Debian base: run them as root (CI does)")
+	}
+	for _, tool := range []string{"unshare", "mount", "qemu-aarch64-static", "debootstrap", "make"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed (hack/deps.sh installs it): %v", tool, err)
+		}
+	}
+	root, _ := filepath.Abs("../..")
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	reg := strings.TrimPrefix(srv.URL, "http://")
+
+	static, terraform, ansible := bases(t, reg, root)
+	koDir := koConfig(t, root, static, terraform, ansible)
+	refsFile := filepath.Join(t.TempDir(), "images.txt")
+	refs := makeImages(t, root, reg, koDir, refsFile)
+	var names []string
+	for _, d := range must(filepath.Glob(filepath.Join(root, "images", "*", "main.go"))) {
+		names = append(names, filepath.Base(filepath.Dir(d)))
+	}
+	if got := slices.Sorted(maps.Keys(refs)); !slices.Equal(got, slices.Sorted(slices.Values(names))) {
+		t.Fatalf("make images built %v, images/ has %v", got, names)
+	}
+
+	t.Run("reproducible", func(t *testing.T) {
+		if again := makeImages(t, root, reg, koDir, filepath.Join(t.TempDir(), "again.txt")); !cmp.Equal(refs, again) {
+			t.Errorf("a second build gave other digests:\n%s", cmp.Diff(refs, again))
+		}
+	})
+
+	baseLayers := map[string]bool{}
+	for _, b := range []string{static, terraform, ansible} {
+		for _, img := range platforms(t, b) {
+			for _, l := range must(img.Layers()) {
+				baseLayers[must(l.Digest()).String()] = true
+			}
+		}
+	}
+	var sizes []string
+	t.Run("content", func(t *testing.T) {
+		for _, n := range names {
+			imgs := platforms(t, refs[n])
+			want := []string{"linux/amd64", "linux/arm64"}
+			if slices.Contains(toolImages, n) {
+				want = []string{"linux/amd64"} // their local bases are amd64 only
+			}
+			if got := slices.Sorted(maps.Keys(imgs)); !slices.Equal(got, want) {
+				t.Errorf("%s: platforms %v, want %v", n, got, want)
+			}
+			for p, img := range imgs {
+				cf := must(img.ConfigFile())
+				if !slices.Equal(cf.Config.Entrypoint, []string{"/ko-app/" + n}) || cf.Config.User != "65532" {
+					t.Errorf("%s %s: entrypoint %v, user %q", n, p, cf.Config.Entrypoint, cf.Config.User)
+				}
+				var own, all int64
+				for _, l := range must(img.Layers()) {
+					size := must(l.Size())
+					all += size
+					if !baseLayers[must(l.Digest()).String()] {
+						own += size
+					}
+				}
+				sizes = append(sizes, fmt.Sprintf("%-20s %-12s own layers %5.1f MiB, whole image %6.1f MiB compressed", n, p, float64(own)/(1<<20), float64(all)/(1<<20)))
+				if !slices.Contains(toolImages, n) && all > staticBudget {
+					t.Errorf("%s %s: %d bytes compressed, over the %d budget", n, p, all, staticBudget)
+				}
+			}
+			// ko attaches an SPDX SBOM to what it pushes, tagged after the digest.
+			r := must(name.ParseReference(refs[n]))
+			d := r.(name.Digest).DigestStr()
+			if _, err := remote.Head(r.Context().Tag(strings.Replace(d, ":", "-", 1) + ".sbom")); err != nil {
+				t.Errorf("%s: no SBOM: %v", n, err)
+			}
+		}
+		slices.Sort(sizes)
+		t.Logf("sizes:\n%s", strings.Join(sizes, "\n"))
+		os.MkdirAll(filepath.Join(root, "build"), 0o755)
+		os.WriteFile(filepath.Join(root, "build", "image-sizes.txt"), []byte(strings.Join(sizes, "\n")+"\n"), 0o644)
+	})
+
+	// The catalog pins what make images pushed; each item's bundle is
+	// pushed next to the images and read back by Tekton's bundles resolver.
+	t.Run("catalog and bundles", func(t *testing.T) {
+		cat := filepath.Join(t.TempDir(), "catalog")
+		for _, target := range []string{"catalog", "bundles"} {
+			cmd := exec.Command("make", "--no-print-directory", target, "VERSION="+version, "IMAGE_REFS="+refsFile,
+				"CATALOG="+cat, "KO_DOCKER_REPO="+reg+"/plumbline")
+			cmd.Dir = root
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("make %s: %v\n%s", target, err, out)
+			}
+		}
+		task := string(must(os.ReadFile(filepath.Join(cat, "task", "plumbline-policy-check", version, "plumbline-policy-check.yaml"))))
+		if !strings.Contains(task, "default: "+refs["policy-check"]) {
+			t.Errorf("the catalog Task does not pin %s", refs["policy-check"])
+		}
+		items := must(filepath.Glob(filepath.Join(cat, "*", "*", version, "*.yaml")))
+		if len(items) < 7 {
+			t.Fatalf("catalog items: %v", items)
+		}
+		for _, item := range items {
+			kind, name := filepath.Base(filepath.Dir(filepath.Dir(filepath.Dir(item)))), strings.TrimSuffix(filepath.Base(item), ".yaml")
+			entry, err := tektonbundle.GetEntry(context.Background(), authn.DefaultKeychain, tektonbundle.RequestOptions{
+				Bundle: reg + "/plumbline/bundles/" + name + ":" + version, EntryName: name, Kind: kind})
+			if err != nil {
+				t.Errorf("bundles resolver, %s %s: %v", kind, name, err)
+				continue
+			}
+			if string(entry.Data()) != string(must(os.ReadFile(item))) {
+				t.Errorf("%s: the bundle holds something else than the catalog file", name)
+			}
+		}
+	})
+
+	// amd64: each image's filesystem, its entrypoint, its Task's command
+	// line, the example repository; the checks find the planted mistakes
+	// (exit 1) and write their reports; report merges them.
+	amd := newWorld(t, root)
+	reportsOf := map[string]*report.Report{}
+	for _, r := range runs {
+		t.Run("amd64/"+r.image, func(t *testing.T) {
+			img := platforms(t, refs[r.image])["linux/amd64"]
+			if img == nil {
+				t.Fatal("no linux/amd64 image")
+			}
+			fs := filepath.Join(t.TempDir(), "fs")
+			extract(t, img, fs)
+			c := commandOf(t, root, r.image, r.params)
+			cf := must(img.ConfigFile())
+			code, out := runIn(t, amd, fs, cf.Config.Env, c, r.image, append(cf.Config.Entrypoint, c.args...)...)
+			reportsOf[r.image] = checkRun(t, amd, r.image, code, out)
+		})
+	}
+	merged := reportsOf["report"]
+	if merged != nil {
+		for _, c := range merged.Checks {
+			if c.Status != report.Ran {
+				t.Errorf("report: %s %s", c.Tool, c.Status)
+			}
+		}
+	}
+
+	// arm64: the static images under qemu-aarch64-static, same command
+	// lines; their reports equal the amd64 ones.
+	arm := newWorld(t, root)
+	for _, tool := range toolImages {
+		data := must(os.ReadFile(filepath.Join(amd.reports, tool+".json")))
+		os.WriteFile(filepath.Join(arm.reports, tool+".json"), data, 0o666)
+	}
+	qemu := must(exec.LookPath("qemu-aarch64-static"))
+	for _, r := range runs {
+		if slices.Contains(toolImages, r.image) {
+			continue
+		}
+		t.Run("arm64/"+r.image, func(t *testing.T) {
+			img := platforms(t, refs[r.image])["linux/arm64"]
+			if img == nil {
+				t.Fatal("no linux/arm64 image")
+			}
+			fs := filepath.Join(t.TempDir(), "fs")
+			extract(t, img, fs)
+			if out, err := exec.Command("cp", qemu, filepath.Join(fs, "qemu-aarch64-static")).CombinedOutput(); err != nil {
+				t.Fatalf("%v %s", err, out)
+			}
+			c := commandOf(t, root, r.image, r.params)
+			cf := must(img.ConfigFile())
+			code, out := runIn(t, arm, fs, cf.Config.Env, c, r.image, append([]string{"/qemu-aarch64-static"}, append(cf.Config.Entrypoint, c.args...)...)...)
+			got := checkRun(t, arm, r.image, code, out)
+			if want := reportsOf[r.image]; got != nil && want != nil {
+				if d := cmp.Diff(want.Findings, got.Findings); d != "" {
+					t.Errorf("arm64 findings differ from amd64:\n%s", d)
+				}
+			}
+		})
+	}
+}
+
+// checkRun wants exit 1 (the example's planted mistakes), a report with
+// the stamped version, and Tekton results saying fail.
+func checkRun(t *testing.T, w *world, image string, code int, out string) *report.Report {
+	t.Helper()
+	if code != 1 {
+		t.Errorf("%s exited %d, want 1 (findings):\n%s", image, code, out)
+	}
+	file := filepath.Join(w.reports, image+".json")
+	if image == "report" {
+		file = filepath.Join(w.reports, "merged", "report.json")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Errorf("%s wrote no report: %v\n%s", image, err, out)
+		return nil
+	}
+	r, err := report.Decode(file, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Version != version || r.Summary.Errors == 0 {
+		t.Errorf("%s: version %q, %d errors", image, r.Version, r.Summary.Errors)
+	}
+	if status, _ := os.ReadFile(filepath.Join(w.results, image, "status")); string(status) != "fail" {
+		t.Errorf("%s: result status %q", image, status)
+	}
+	return r
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
