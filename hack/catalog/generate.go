@@ -129,10 +129,10 @@ func Generate(root, out, version string, images map[string]string) ([]string, er
 			return written, err
 		}
 		files := map[string][]byte{
-			it.Name + ".yaml":                      text,
-			"README.md":                            []byte(readme),
-			"samples/" + it.Name + "-run.yaml":     sample[1],
-			"tests/run.yaml":                       sample[1],
+			it.Name + ".yaml":                  text,
+			"README.md":                        []byte(readme),
+			"samples/" + it.Name + "-run.yaml": sample[1],
+			"tests/run.yaml":                   sample[1],
 		}
 		for _, name := range slices.Sorted(maps.Keys(files)) {
 			p := filepath.Join(dir, name)
