@@ -221,6 +221,27 @@ func TestImages(t *testing.T) {
 		os.WriteFile(filepath.Join(root, "build", "image-sizes.txt"), []byte(strings.Join(sizes, "\n")+"\n"), 0o644)
 	})
 
+	// ko resolve, as a user of our Tasks would run it, pins each Task's
+	// image param by digest: the same digest make images pushed.
+	t.Run("ko resolve", func(t *testing.T) {
+		cmd := exec.Command(filepath.Join(root, "build", "tools", "ko"), "resolve", "-B", "--platform=linux/amd64,linux/arm64",
+			"-f", filepath.Join(root, "tasks", "policy-check.yaml"), "-f", filepath.Join(root, "tasks", "report.yaml"))
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "KO_DOCKER_REPO="+reg+"/plumbline", "KO_CONFIG_PATH="+koDir, "VERSION="+version)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("ko resolve: %v", err)
+		}
+		for _, n := range []string{"policy-check", "report"} {
+			if !strings.Contains(string(out), "default: "+refs[n]+"\n") {
+				t.Errorf("ko resolve did not pin %s to %s:\n%s", n, refs[n], out)
+			}
+		}
+		if strings.Contains(string(out), "ko://") {
+			t.Error("ko resolve left a ko:// reference")
+		}
+	})
+
 	// The catalog pins what make images pushed; each item's bundle is
 	// pushed next to the images and read back by Tekton's bundles resolver.
 	t.Run("catalog and bundles", func(t *testing.T) {
