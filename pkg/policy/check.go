@@ -53,9 +53,6 @@ type Check struct {
 
 	// Now is the clock waivers expire by; nil means time.Now.
 	Now func() time.Time
-	// Bundled is the policy library used when no --policy is given and
-	// ./policy does not exist; empty means $KO_DATA_PATH/policies/homelab.
-	Bundled string
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -117,9 +114,10 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Details["namespaces"] = strings.Join(namespaces, ", ")
 	for _, ns := range namespaces {
-		// Only a namespace asked for by name: --all-namespaces and globs
-		// also find helper and test packages.
-		if len(e.Rules(ns)) == 0 && slices.Contains(c.namespaces, ns) || len(e.Rules(ns)) == 0 && !c.all && len(c.namespaces) == 0 {
+		// Only a namespace asked for by name (or main, by default):
+		// --all-namespaces and globs also find helper packages.
+		named := slices.Contains(c.namespaces, ns) || !c.all && len(c.namespaces) == 0
+		if named && len(e.Rules(ns)) == 0 {
 			r.Findings = append(r.Findings, report.Finding{Rule: RuleNoRules, Severity: report.Note,
 				Message: fmt.Sprintf("namespace %s has no deny, violation or warn rules; its policies did not run (see --namespace, --all-namespaces)", ns)})
 		}
@@ -187,12 +185,12 @@ func (c *Check) policyPaths() ([]string, error) {
 	if fi, err := os.Stat("policy"); err == nil && fi.IsDir() {
 		return []string{"policy"}, nil
 	}
-	bundled := c.Bundled
-	if bundled == "" && os.Getenv("KO_DATA_PATH") != "" {
-		bundled = filepath.Join(os.Getenv("KO_DATA_PATH"), "policies", "homelab")
-	}
-	if fi, err := os.Stat(bundled); bundled != "" && err == nil && fi.IsDir() {
-		return []string{bundled}, nil
+	// ko puts the image's kodata (the homelab library) at $KO_DATA_PATH.
+	if kodata := os.Getenv("KO_DATA_PATH"); kodata != "" {
+		bundled := filepath.Join(kodata, "policies", "homelab")
+		if fi, err := os.Stat(bundled); err == nil && fi.IsDir() {
+			return []string{bundled}, nil
+		}
 	}
 	return nil, errors.New("usage: no policies: pass --policy DIR (default ./policy, which does not exist here)")
 }
