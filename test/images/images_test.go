@@ -38,10 +38,12 @@ const staticBudget = 25 << 20
 
 // What each image runs on the example, beyond its Task's defaults, and
 // the exit code its planted mistakes give (1: findings, never 2).
-var runs = []struct {
+type imageRun struct {
 	image  string
 	params map[string][]string
-}{
+}
+
+var runs = []imageRun{
 	{"terraform-validate", map[string][]string{"path": {"terraform"}, "offline": {"true"}}},
 	{"ansible-lint-check", map[string][]string{"path": {"ansible"}}},
 	{"policy-check", nil},
@@ -163,6 +165,11 @@ func TestImages(t *testing.T) {
 	}
 	if got := slices.Sorted(maps.Keys(refs)); !slices.Equal(got, slices.Sorted(slices.Values(names))) {
 		t.Fatalf("make images built %v, images/ has %v", got, names)
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(runs, func(r imageRun) bool { return r.image == n }) {
+			t.Fatalf("images/%s is not run here: add it to runs (with the params its Task needs on examples/homelab)", n)
+		}
 	}
 
 	t.Run("reproducible", func(t *testing.T) {
