@@ -193,9 +193,5 @@ func summarize(stderr []byte) string {
 	if len(lines) > 8 {
 		lines = lines[len(lines)-8:]
 	}
-	s := strings.Join(lines, " | ")
-	if len(s) > 1500 {
-		s = "…" + s[len(s)-1500:]
-	}
-	return s
+	return report.TruncateStart(strings.Join(lines, " | "), 1500)
 }

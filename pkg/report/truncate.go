@@ -14,3 +14,17 @@ func Truncate(s string, n int) string {
 	}
 	return s[:cut] + mark
 }
+
+// TruncateStart keeps the last n bytes of s on a rune boundary, marking
+// the cut: for a tool's stderr, whose end says what went wrong.
+func TruncateStart(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const mark = "…"
+	cut := len(s) - n + len(mark)
+	for cut < len(s) && !utf8.RuneStart(s[cut]) {
+		cut++
+	}
+	return mark + s[cut:]
+}

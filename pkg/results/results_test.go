@@ -88,22 +88,6 @@ func TestSizeCap(t *testing.T) {
 	}
 }
 
-func TestTruncate(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"abcdefghij", 6, "abc…"},
-		{"ééééé", 6, "é…"}, // never split a rune
-	} {
-		if got := report.Truncate(tt.in, tt.n); got != tt.want || len(got) > tt.n {
-			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
-	}
-}
-
 func TestCountsBecomeResults(t *testing.T) {
 	r := &report.Report{Tool: "dns-zone-diff", Counts: map[string]int{"creates": 2, "deletes": 1, "updates": 0, "Bad Name": 5, "status": 9}}
 	r.Finalize(report.Threshold(report.Error))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // Terraform is the terraform (or tofu) binary as the check drives it. Env
@@ -193,10 +194,7 @@ func tail(b *bytes.Buffer) string {
 	if s == "" {
 		return ""
 	}
-	if len(s) > 2000 {
-		s = "…" + s[len(s)-2000:]
-	}
-	return ": " + s
+	return ": " + report.TruncateStart(s, 2000)
 }
 
 // cliConfig is the CLI configuration the check writes for terraform:
