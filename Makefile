@@ -24,7 +24,7 @@ CATALOG ?= $(CURDIR)/catalog
 FUZZTIME ?= 30s
 BENCHTIME ?= 3x
 
-.PHONY: build test demo lint bench tools deps fuzz clean images catalog bundles
+.PHONY: build test demo lint bench tools deps fuzz clean images catalog bundles e2e
 
 ## build: every image binary into bin/, static and version-stamped like ko builds them
 build:
@@ -75,6 +75,10 @@ lint:
 	$(GO) vet ./...
 	$(GO) run ./hack/yamlcheck .
 	$(GO) run ./hack/catalog check
+
+## e2e: a real Kubernetes and Tekton on loopback, every Task run on it, then torn down (root; docs/e2e.md)
+e2e: $(KO) $(TOOLS_BIN)/crane
+	./test/e2e/e2e.sh
 
 ## bench: benchmarks in bench/
 bench: $(TOOLS_BIN)/conftest

@@ -1,8 +1,6 @@
 package images
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -26,6 +23,7 @@ import (
 
 	tektonbundle "github.com/tektoncd/pipeline/pkg/resolution/resolver/bundle"
 
+	"github.com/plumbline/plumbline/internal/imagetest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -52,54 +50,6 @@ var runs = []imageRun{
 }
 
 var toolImages = []string{"terraform-validate", "ansible-lint-check"}
-
-// koConfig writes a copy of .ko.yaml whose bases are the local ones;
-// everything else (builds, flags, platforms) is the file we ship.
-func koConfig(t *testing.T, root, static, terraform, ansible string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root, ".ko.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := regexp.MustCompile(`(?m)^defaultBaseImage: .*$`).ReplaceAllString(string(data), "defaultBaseImage: "+static)
-	text = regexp.MustCompile(`(?m)^(  github.com/plumbline/plumbline/images/terraform-validate:) .*$`).ReplaceAllString(text, "${1} "+terraform)
-	text = regexp.MustCompile(`(?m)^(  github.com/plumbline/plumbline/images/ansible-lint-check:) .*$`).ReplaceAllString(text, "${1} "+ansible)
-	if strings.Count(text, "127.0.0.1") != 3 {
-		t.Fatalf(".ko.yaml changed shape; the bases were not all replaced:\n%s", text)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, ".ko.yaml"), []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// makeImages runs `make images` as a maintainer would, against the local
-// registry, and returns image name -> reference by digest.
-func makeImages(t *testing.T, root, reg, koDir, refsFile string) map[string]string {
-	t.Helper()
-	cmd := exec.Command("make", "--no-print-directory", "images", "KO_DOCKER_REPO="+reg+"/plumbline", "KO_CONFIG_PATH="+koDir,
-		"IMAGE_REFS="+refsFile, "TOOL_PLATFORMS=linux/amd64", "VERSION="+version)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("make images: %v\n%s", err, out)
-	}
-	data, err := os.ReadFile(refsFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	refs := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		ref := sc.Text()
-		repo, _, _ := strings.Cut(ref, "@")
-		// ko lists a multi-platform image's index first, then each platform.
-		if n := repo[strings.LastIndexByte(repo, '/')+1:]; refs[n] == "" {
-			refs[n] = ref
-		}
-	}
-	return refs
-}
 
 // platforms returns the image of each platform of ref (one for a single
 // image).
@@ -155,10 +105,10 @@ func TestImages(t *testing.T) {
 	defer srv.Close()
 	reg := strings.TrimPrefix(srv.URL, "http://")
 
-	static, terraform, ansible := bases(t, reg, root)
-	koDir := koConfig(t, root, static, terraform, ansible)
+	static, terraform, ansible := imagetest.Bases(t, reg, root)
+	koDir := imagetest.KoConfig(t, root, static, terraform, ansible)
 	refsFile := filepath.Join(t.TempDir(), "images.txt")
-	refs := makeImages(t, root, reg, koDir, refsFile)
+	refs := imagetest.MakeImages(t, root, reg, koDir, refsFile, version)
 	var names []string
 	for _, d := range must(filepath.Glob(filepath.Join(root, "images", "*", "main.go"))) {
 		names = append(names, filepath.Base(filepath.Dir(d)))
@@ -173,7 +123,7 @@ func TestImages(t *testing.T) {
 	}
 
 	t.Run("reproducible", func(t *testing.T) {
-		if again := makeImages(t, root, reg, koDir, filepath.Join(t.TempDir(), "again.txt")); !cmp.Equal(refs, again) {
+		if again := imagetest.MakeImages(t, root, reg, koDir, filepath.Join(t.TempDir(), "again.txt"), version); !cmp.Equal(refs, again) {
 			t.Errorf("a second build gave other digests:\n%s", cmp.Diff(refs, again))
 		}
 	})

@@ -1,4 +1,9 @@
-package images
+// Package imagetest builds the world the image tests need and cannot pull:
+// base images assembled locally (a static base, one carrying this
+// machine's terraform, one with Debian's ansible-lint from debootstrap),
+// a copy of .ko.yaml that uses them, and `make images` against a registry
+// on loopback. test/images and test/e2e share it.
+package imagetest
 
 import (
 	"archive/tar"
@@ -28,7 +33,7 @@ type entry struct {
 
 // layer builds a gzip layer from entries with fixed times, so the same
 // entries give the same digest.
-func layer(t *testing.T, entries []entry) v1.Layer {
+func layer(t testing.TB, entries []entry) v1.Layer {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -59,7 +64,7 @@ func layer(t *testing.T, entries []entry) v1.Layer {
 
 // rootLayer is what the static base holds, like distroless/static: a
 // nonroot user, CA certificates, a writable /tmp.
-func rootLayer(t *testing.T) v1.Layer {
+func Rootlayer(t testing.TB) v1.Layer {
 	t.Helper()
 	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
 	if err != nil {
@@ -80,7 +85,7 @@ func rootLayer(t *testing.T) v1.Layer {
 
 // image makes a base image for one platform from layers, running as
 // 65532 like chainguard's static.
-func image(t *testing.T, arch string, layers ...v1.Layer) v1.Image {
+func image(t testing.TB, arch string, layers ...v1.Layer) v1.Image {
 	t.Helper()
 	// An OCI config media type: with Docker's, the index descriptor gets an
 	// artifactType and ko takes the platform for an attachment and skips it.
@@ -106,7 +111,7 @@ func image(t *testing.T, arch string, layers ...v1.Layer) v1.Image {
 
 // push writes images (one per platform, an index if several) and returns
 // the reference by digest.
-func push(t *testing.T, reg, repo string, imgs ...v1.Image) string {
+func push(t testing.TB, reg, repo string, imgs ...v1.Image) string {
 	t.Helper()
 	ref, err := name.ParseReference(reg + "/" + repo + ":base")
 	if err != nil {
@@ -132,13 +137,13 @@ func push(t *testing.T, reg, repo string, imgs ...v1.Image) string {
 	return ref.Context().Digest(d.String()).String()
 }
 
-// bases pushes the three bases .ko.yaml names and returns them: static
+// Bases pushes the three bases .ko.yaml names and returns them: static
 // (amd64 and arm64), terraform (this machine's real terraform binary) and
 // ansible-lint (Debian's, in a debootstrap root filesystem). The tool
 // bases are amd64 only: this machine has no arm64 terraform or Debian.
-func bases(t *testing.T, reg, root string) (static, terraform, ansible string) {
+func Bases(t testing.TB, reg, root string) (static, terraform, ansible string) {
 	t.Helper()
-	base := rootLayer(t)
+	base := Rootlayer(t)
 	static = push(t, reg, "bases/static", image(t, "amd64", base), image(t, "arm64", base))
 
 	tf, err := exec.LookPath("terraform")

@@ -1,0 +1,211 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	"github.com/tektoncd/pipeline/pkg/client/clientset/versioned"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	"knative.dev/pkg/apis"
+	"sigs.k8s.io/yaml"
+
+	"github.com/plumbline/plumbline/internal/imagetest"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+const (
+	namespace = "plumbline-e2e"
+	version   = "e2e"
+)
+
+// env is what e2e.sh exported: where the state is and the registry.
+func env(t *testing.T, name string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Fatalf("%s is not set: run the e2e tests with make e2e", name)
+	}
+	return v
+}
+
+func kubectl(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("kubectl", args...)
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// taskOf finds the shipped Task that runs an image, by its image param.
+func taskOf(t *testing.T, root, image string) *pipelinev1.Task {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(root, "tasks", "*.yaml"))
+	for _, f := range files {
+		var task pipelinev1.Task
+		data, _ := os.ReadFile(f)
+		if err := yaml.Unmarshal(data, &task); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range task.Spec.Params {
+			if p.Name == "image" && p.Default != nil && strings.HasSuffix(p.Default.StringVal, "/images/"+image) {
+				return &task
+			}
+		}
+	}
+	t.Fatalf("no Task runs the %s image", image)
+	return nil
+}
+
+// TestTasks runs every shipped Task as a TaskRun against a checkout of
+// examples/homelab on a PersistentVolume, with the images make images built;
+// the planted mistakes fail each check (its step exits 1), the results say
+// so, and each report lands in the workspace.
+func TestTasks(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	state, reg := env(t, "E2E_STATE"), env(t, "E2E_REGISTRY")
+	cfg, err := clientcmd.BuildConfigFromFlags("", env(t, "KUBECONFIG"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tekton := versioned.NewForConfigOrDie(cfg)
+	ctx := context.Background()
+
+	start := time.Now()
+	static, terraform, ansible := imagetest.Bases(t, reg, root)
+	refs := imagetest.MakeImages(t, root, reg, imagetest.KoConfig(t, root, static, terraform, ansible),
+		filepath.Join(state, "plumbline-images.txt"), version)
+	t.Logf("images built and pushed in %s", time.Since(start).Round(time.Second))
+
+	// The repository on a volume, as git-clone would leave it.
+	repo := filepath.Join(state, "pv", "homelab")
+	os.RemoveAll(repo)
+	os.MkdirAll(filepath.Dir(repo), 0o755)
+	if out, err := exec.Command("cp", "-a", filepath.Join(root, "examples", "homelab"), repo).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	exec.Command("chmod", "-R", "a+rwX", repo).Run()
+	kubectl(t, "", "create", "namespace", namespace)
+	kubectl(t, fmt.Sprintf(`apiVersion: v1
+kind: PersistentVolume
+metadata: {name: plumbline-e2e-homelab}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: manual
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: {path: %s, type: Directory}
+  claimRef: {namespace: %s, name: homelab}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: homelab, namespace: %s}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: manual
+  volumeName: plumbline-e2e-homelab
+  resources: {requests: {storage: 1Gi}}
+`, repo, namespace, namespace), "apply", "-f", "-")
+	// The Tasks exactly as shipped; only the image param is ours.
+	kubectl(t, "", "apply", "-n", namespace, "-f", filepath.Join(root, "tasks"))
+
+	runs := []struct {
+		image  string
+		params map[string]string
+	}{
+		{"terraform-validate", map[string]string{"path": "terraform", "offline": "true"}},
+		{"ansible-lint-check", map[string]string{"path": "ansible"}},
+		{"policy-check", nil},
+		{"dns-zone-diff", map[string]string{"live": "dns-live"}},
+		{"report", nil},
+	}
+	for _, r := range runs {
+		t.Run(r.image, func(t *testing.T) {
+			task := taskOf(t, root, r.image)
+			tr := &pipelinev1.TaskRun{
+				ObjectMeta: metav1.ObjectMeta{GenerateName: r.image + "-", Namespace: namespace},
+				Spec: pipelinev1.TaskRunSpec{
+					TaskRef: &pipelinev1.TaskRef{Name: task.Name},
+					Params:  pipelinev1.Params{{Name: "image", Value: *pipelinev1.NewStructuredValues(refs[r.image])}},
+				},
+			}
+			for k, v := range r.params {
+				tr.Spec.Params = append(tr.Spec.Params, pipelinev1.Param{Name: k, Value: *pipelinev1.NewStructuredValues(v)})
+			}
+			for _, w := range task.Spec.Workspaces {
+				switch w.Name {
+				case "source":
+					tr.Spec.Workspaces = append(tr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: w.Name,
+						PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "homelab"}})
+				case "reports":
+					tr.Spec.Workspaces = append(tr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: w.Name, SubPath: ".plumbline/reports",
+						PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "homelab"}})
+				}
+			}
+			created, err := tekton.TektonV1().TaskRuns(namespace).Create(ctx, tr, metav1.CreateOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := waitTaskRun(t, tekton, created.Name, 5*time.Minute)
+			cond := done.Status.GetCondition(apis.ConditionSucceeded)
+			results := map[string]string{}
+			for _, res := range done.Status.Results {
+				results[res.Name] = res.Value.StringVal
+			}
+			t.Logf("%s: %s %s; results %v", done.Name, cond.Status, cond.Reason, results)
+			if cond.Status != corev1.ConditionFalse || cond.Reason != "Failed" {
+				t.Errorf("%s: %s/%s, want Failed (the example's planted mistakes): %s", done.Name, cond.Status, cond.Reason, cond.Message)
+			}
+			if results["status"] != "fail" || results["errors"] == "" || results["errors"] == "0" {
+				t.Errorf("results %v", results)
+			}
+			file := filepath.Join(repo, ".plumbline", "reports", r.image+".json")
+			if r.image == "report" {
+				file = filepath.Join(repo, ".plumbline", "reports", "merged", "report.json")
+			}
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("no report in the workspace: %v", err)
+			}
+			rep, err := report.Decode(file, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Version != version || rep.Summary.Errors == 0 {
+				t.Errorf("report: version %q, %d errors", rep.Version, rep.Summary.Errors)
+			}
+		})
+	}
+}
+
+func waitTaskRun(t *testing.T, c versioned.Interface, name string, timeout time.Duration) *pipelinev1.TaskRun {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		tr, err := c.TektonV1().TaskRuns(namespace).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.IsDone() {
+			return tr
+		}
+		time.Sleep(2 * time.Second)
+	}
+	t.Fatalf("TaskRun %s did not finish in %s", name, timeout)
+	return nil
+}
