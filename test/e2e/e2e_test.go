@@ -20,7 +20,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 	"knative.dev/pkg/apis"
-	"sigs.k8s.io/yaml"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
 	"github.com/plumbline/plumbline/internal/imagetest"
@@ -53,26 +52,6 @@ func kubectl(t *testing.T, stdin string, args ...string) string {
 		t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
-}
-
-// taskOf finds the shipped Task that runs an image, by its image param.
-func taskOf(t *testing.T, root, image string) *pipelinev1.Task {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(root, "tasks", "*.yaml"))
-	for _, f := range files {
-		var task pipelinev1.Task
-		data, _ := os.ReadFile(f)
-		if err := yaml.Unmarshal(data, &task); err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range task.Spec.Params {
-			if p.Name == "image" && p.Default != nil && strings.HasSuffix(p.Default.StringVal, "/images/"+image) {
-				return &task
-			}
-		}
-	}
-	t.Fatalf("no Task runs the %s image", image)
-	return nil
 }
 
 // TestTasks runs every shipped Task as a TaskRun against a checkout of
@@ -172,7 +151,7 @@ spec:
 func runTask(t *testing.T, tekton versioned.Interface, root, repo, image, ref string, params map[string]string, reportsDir string, edit func(*pipelinev1.TaskRun)) *report.Report {
 	t.Helper()
 	ctx := context.Background()
-	task := taskOf(t, root, image)
+	task := imagetest.TaskFor(t, root, image)
 	tr := &pipelinev1.TaskRun{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: image + "-", Namespace: namespace},
 		Spec: pipelinev1.TaskRunSpec{

@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/plumbline/plumbline/internal/imagetest"
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
-	"sigs.k8s.io/yaml"
 )
 
 // taskCommand is what a Task's step runs: its args with params (defaults,
@@ -30,63 +30,44 @@ var workspacePaths = map[string]string{"source": "/src", "reports": "/reports"}
 
 func commandOf(t *testing.T, root, image string, params map[string][]string) taskCommand {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(root, "tasks", "*.yaml"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var task pipelinev1.Task
-		if err := yaml.Unmarshal(data, &task); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		values := map[string][]string{}
-		found := false
-		for _, p := range task.Spec.Params {
-			if p.Default == nil {
-				continue
-			}
-			if p.Name == "image" && strings.HasSuffix(p.Default.StringVal, "/images/"+image) {
-				found = true
-			}
-			if p.Default.Type == pipelinev1.ParamTypeArray {
-				values[p.Name] = p.Default.ArrayVal
-			} else {
-				values[p.Name] = []string{p.Default.StringVal}
-			}
-		}
-		if !found {
+	task := imagetest.TaskFor(t, root, image)
+	values := map[string][]string{}
+	for _, p := range task.Spec.Params {
+		if p.Default == nil {
 			continue
 		}
-		for k, v := range params {
-			values[k] = v
+		if p.Default.Type == pipelinev1.ParamTypeArray {
+			values[p.Name] = p.Default.ArrayVal
+		} else {
+			values[p.Name] = []string{p.Default.StringVal}
 		}
-		subst := func(s string) string {
-			for k, v := range values {
-				s = strings.ReplaceAll(s, "$(params."+k+")", strings.Join(v, ","))
-			}
-			for _, w := range task.Spec.Workspaces {
-				s = strings.ReplaceAll(s, "$(workspaces."+w.Name+".path)", workspacePaths[w.Name])
-			}
-			return strings.ReplaceAll(s, "/tekton/results", "/results")
-		}
-		step := task.Spec.Steps[0]
-		var c taskCommand
-		for _, a := range step.Args {
-			if strings.HasPrefix(a, "$(params.") && strings.HasSuffix(a, "[*])") {
-				c.args = append(c.args, values[strings.TrimSuffix(strings.TrimPrefix(a, "$(params."), "[*])")]...)
-				continue
-			}
-			c.args = append(c.args, subst(a))
-		}
-		for _, e := range step.Env {
-			c.env = append(c.env, e.Name+"="+subst(e.Value))
-		}
-		c.dir = subst(step.WorkingDir)
-		return c
 	}
-	t.Fatalf("no Task in tasks/ runs the %s image", image)
-	return taskCommand{}
+	for k, v := range params {
+		values[k] = v
+	}
+	subst := func(s string) string {
+		for k, v := range values {
+			s = strings.ReplaceAll(s, "$(params."+k+")", strings.Join(v, ","))
+		}
+		for _, w := range task.Spec.Workspaces {
+			s = strings.ReplaceAll(s, "$(workspaces."+w.Name+".path)", workspacePaths[w.Name])
+		}
+		return strings.ReplaceAll(s, "/tekton/results", "/results")
+	}
+	step := task.Spec.Steps[0]
+	var c taskCommand
+	for _, a := range step.Args {
+		if strings.HasPrefix(a, "$(params.") && strings.HasSuffix(a, "[*])") {
+			c.args = append(c.args, values[strings.TrimSuffix(strings.TrimPrefix(a, "$(params."), "[*])")]...)
+			continue
+		}
+		c.args = append(c.args, subst(a))
+	}
+	for _, e := range step.Env {
+		c.env = append(c.env, e.Name+"="+subst(e.Value))
+	}
+	c.dir = subst(step.WorkingDir)
+	return c
 }
 
 // world is a run's shared volumes on the host: the repository, the
