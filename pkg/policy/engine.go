@@ -59,6 +59,7 @@ type Engine struct {
 	printMu    sync.Mutex
 	namespaces []string            // every package, sorted
 	rules      map[string][]string // namespace -> deny/violation/warn rule names, sorted
+	paths      map[string]ast.Ref  // namespace -> its package path (data.…)
 	exception  map[string]bool     // namespace defines exception rules
 	usesFile   bool                // some policy reads data.conftest
 	help       map[string]string   // rule id -> METADATA title/description
@@ -102,7 +103,7 @@ func Load(opts Options) (*Engine, error) {
 	}
 	e := &Engine{
 		compiler: compiler, modules: modules, data: docs.Documents, print: opts.Print,
-		rules: map[string][]string{}, exception: map[string]bool{}, help: map[string]string{},
+		rules: map[string][]string{}, paths: map[string]ast.Ref{}, exception: map[string]bool{}, help: map[string]string{},
 		runtime: runtimeTerm(),
 	}
 	var bad []error
@@ -110,6 +111,7 @@ func Load(opts Options) (*Engine, error) {
 		ns := strings.TrimPrefix(m.Package.Path.String(), "data.")
 		if _, ok := e.rules[ns]; !ok {
 			e.rules[ns] = nil
+			e.paths[ns] = m.Package.Path
 			e.namespaces = append(e.namespaces, ns)
 		}
 		for _, r := range m.Rules {

@@ -47,7 +47,7 @@ func (e *Engine) newWorker(ctx context.Context, namespaces []string) (*worker, e
 	w := &worker{e: e, store: inmem.NewFromObject(maps.Clone(e.data)),
 		queries: map[string]map[string]rego.PreparedEvalQuery{}, except: map[string]rego.PreparedEvalQuery{}}
 	prepare := func(ns, rule string) (rego.PreparedEvalQuery, error) {
-		ref := ast.MustParseRef("data." + quoteNamespace(ns)).Append(ast.StringTerm(rule))
+		ref := e.paths[ns].Copy().Append(ast.StringTerm(rule))
 		return rego.New(
 			rego.Query(ref.String()), rego.Compiler(e.compiler), rego.Store(w.store), rego.Runtime(e.runtime),
 			rego.EnablePrintStatements(true), rego.PrintHook(e.printHook()),
@@ -71,16 +71,6 @@ func (e *Engine) newWorker(ctx context.Context, namespaces []string) (*worker, e
 		}
 	}
 	return w, nil
-}
-
-// quoteNamespace writes a package path as a ref: parts that are not plain
-// identifiers (a-b) need brackets.
-func quoteNamespace(ns string) string {
-	ref, err := ast.ParseRef("data." + ns)
-	if err != nil {
-		return fmt.Sprintf("[%q]", ns)
-	}
-	return ref.String()[len("data."):]
 }
 
 // setFile makes data.conftest.file name the input file, as conftest does.
