@@ -12,43 +12,34 @@ import (
 // params, workspaces and results from the YAML, then the hand-written
 // usage section.
 func README(it Item, text []byte, version, usage string) (string, error) {
-	var (
-		meta        pipelinev1.Task // ObjectMeta only
-		description string
-		params      pipelinev1.ParamSpecs
-		workspaces  [][3]string
-		results     [][2]string
-	)
-	if err := yaml.Unmarshal(text, &meta); err != nil {
+	// Tasks and Pipelines name these fields alike, so one shape reads both.
+	var obj struct {
+		Metadata struct {
+			Annotations map[string]string `json:"annotations"`
+		} `json:"metadata"`
+		Spec struct {
+			Description string                `json:"description"`
+			Params      pipelinev1.ParamSpecs `json:"params"`
+			Workspaces  []struct {
+				Name, Description string
+				Optional          bool
+			} `json:"workspaces"`
+			Results []struct{ Name, Description string } `json:"results"`
+		} `json:"spec"`
+	}
+	if err := yaml.Unmarshal(text, &obj); err != nil {
 		return "", fmt.Errorf("%s: %w", it.Source, err)
 	}
-	switch it.Kind {
-	case "task":
-		var t pipelinev1.Task
-		if err := yaml.Unmarshal(text, &t); err != nil {
-			return "", fmt.Errorf("%s: %w", it.Source, err)
-		}
-		description, params = t.Spec.Description, t.Spec.Params
-		for _, w := range t.Spec.Workspaces {
-			workspaces = append(workspaces, [3]string{w.Name, yesNo(w.Optional), w.Description})
-		}
-		for _, r := range t.Spec.Results {
-			results = append(results, [2]string{r.Name, r.Description})
-		}
-	case "pipeline":
-		var p pipelinev1.Pipeline
-		if err := yaml.Unmarshal(text, &p); err != nil {
-			return "", fmt.Errorf("%s: %w", it.Source, err)
-		}
-		description, params = p.Spec.Description, p.Spec.Params
-		for _, w := range p.Spec.Workspaces {
-			workspaces = append(workspaces, [3]string{w.Name, yesNo(w.Optional), w.Description})
-		}
-		for _, r := range p.Spec.Results {
-			results = append(results, [2]string{r.Name, r.Description})
-		}
+	description, params := obj.Spec.Description, obj.Spec.Params
+	var workspaces [][3]string
+	for _, w := range obj.Spec.Workspaces {
+		workspaces = append(workspaces, [3]string{w.Name, yesNo(w.Optional), w.Description})
 	}
-	a := meta.Annotations
+	var results [][2]string
+	for _, r := range obj.Spec.Results {
+		results = append(results, [2]string{r.Name, r.Description})
+	}
+	a := obj.Metadata.Annotations
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n%s\n\n", a["tekton.dev/displayName"], strings.TrimSpace(description))
 	fmt.Fprintf(&b, "| | |\n|---|---|\n| %s | `%s` version %s |\n| Tekton Pipelines | %s or newer |\n| platforms | %s |\n| categories | %s |\n| tags | %s |\n\n",

@@ -265,8 +265,10 @@ func discover(paths []string, ignore *regexp.Regexp, waivers string) ([]string, 
 			if ignore != nil && ignore.MatchString(path) {
 				return nil
 			}
-			if abs, _ := filepath.Abs(path); abs == skipFile {
-				return nil
+			if d.Name() == filepath.Base(skipFile) {
+				if abs, _ := filepath.Abs(path); abs == skipFile {
+					return nil
+				}
 			}
 			if _, ok := parser.ForPath(path); ok {
 				files = append(files, path)

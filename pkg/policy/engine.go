@@ -25,6 +25,9 @@ var (
 	warningRule = regexp.MustCompile(`^warn(_[a-zA-Z0-9]+)*$`)
 )
 
+// conftestRef is where conftest puts the input file's name and directory.
+var conftestRef = ast.MustParseRef("data.conftest")
+
 // RegoError is a problem in a policy or data file, at a line.
 type RegoError struct {
 	File string
@@ -131,9 +134,12 @@ func Load(opts Options) (*Engine, error) {
 				}
 			}
 		}
-		if strings.Contains(string(m.String()), "data.conftest") {
-			e.usesFile = true
-		}
+		ast.WalkRefs(m, func(r ast.Ref) bool {
+			if r.HasPrefix(conftestRef) {
+				e.usesFile = true
+			}
+			return e.usesFile
+		})
 	}
 	if len(bad) > 0 {
 		return nil, errors.Join(bad...)
