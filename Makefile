@@ -43,12 +43,14 @@ demo: build
 	./hack/demo.sh
 
 ## images: ko builds and pushes every image to KO_DOCKER_REPO (REPO/<name>); their refs go to IMAGE_REFS
+# Every image runs as 65532 whatever its base says (hashicorp/terraform says
+# root): the Tasks only ask for runAsNonRoot, so a platform may assign a UID.
 images: $(KO)
 	@test -n "$(KO_DOCKER_REPO)" || { echo "images: set KO_DOCKER_REPO, e.g. ghcr.io/you/plumbline"; exit 2; }
 	@mkdir -p $(dir $(IMAGE_REFS))
-	cd $(CURDIR) && VERSION=$(VERSION) KO_CONFIG_PATH=$(KO_CONFIG_PATH) $(KO) build -B --sbom=spdx \
+	cd $(CURDIR) && VERSION=$(VERSION) KO_CONFIG_PATH=$(KO_CONFIG_PATH) $(KO) build -B --sbom=spdx --image-user=65532 \
 		--platform=$(PLATFORMS) --image-refs=$(IMAGE_REFS).static $(STATIC_IMAGES:%=./images/%)
-	cd $(CURDIR) && VERSION=$(VERSION) KO_CONFIG_PATH=$(KO_CONFIG_PATH) $(KO) build -B --sbom=spdx \
+	cd $(CURDIR) && VERSION=$(VERSION) KO_CONFIG_PATH=$(KO_CONFIG_PATH) $(KO) build -B --sbom=spdx --image-user=65532 \
 		--platform=$(TOOL_PLATFORMS) --image-refs=$(IMAGE_REFS).tools $(TOOL_IMAGES:%=./images/%)
 	cat $(IMAGE_REFS).static $(IMAGE_REFS).tools > $(IMAGE_REFS) && rm $(IMAGE_REFS).static $(IMAGE_REFS).tools
 

@@ -62,7 +62,7 @@ func TestEachRuleFires(t *testing.T) {
 		},
 		"image":       {`step shell: image "alpine:3.20" is neither ko:// nor a param defaulting to ko://`},
 		"script-vars": {"step shell: script uses $(params.…); pass it through env or args", "step shell: script uses $(workspaces.…); pass it through env or args"},
-		"non-root":    {"step check: securityContext.runAsUser is 0", "step shell: securityContext.runAsNonRoot is not true"},
+		"non-root":    {"step check: securityContext pins a UID or GID; leave it to the image (65532) so a platform can assign one", "step shell: securityContext.runAsNonRoot is not true"},
 		"params":      {"param unused is declared but never used"},
 		"wiring": {
 			"task check: good has no param nope",

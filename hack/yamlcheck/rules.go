@@ -196,8 +196,10 @@ func nonRoot(t *pipelinev1.Task) []Problem {
 		switch {
 		case sc == nil || sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot:
 			ps = append(ps, rule(RuleNonRoot, "step %s: securityContext.runAsNonRoot is not true", s.Name))
-		case sc.RunAsUser != nil && *sc.RunAsUser == 0:
-			ps = append(ps, rule(RuleNonRoot, "step %s: securityContext.runAsUser is 0", s.Name))
+		case sc.RunAsUser != nil || sc.RunAsGroup != nil:
+			// A pinned UID beats the pod's, so a platform that assigns
+			// UIDs (OpenShift's restricted SCC) would refuse the pod.
+			ps = append(ps, rule(RuleNonRoot, "step %s: securityContext pins a UID or GID; leave it to the image (65532) so a platform can assign one", s.Name))
 		}
 	}
 	return ps

@@ -1,4 +1,5 @@
-// Package bindtest starts a real BIND (named) on 127.0.0.1 for tests, with
+// Package bindtest starts a real BIND (named) on 127.0.0.1 (or another local
+// address) for tests, with
 // generated zones and transfer rules, and stops it when the test ends.
 package bindtest
 
@@ -26,7 +27,7 @@ type Zone struct {
 
 // Server is a running named.
 type Server struct {
-	Addr string // 127.0.0.1:PORT
+	Addr string // IP:PORT
 	// Key is the TSIG key zones with Transfer "tsig" accept, in BIND syntax.
 	Key                   string
 	KeyName, KeyAlgorithm string
@@ -40,6 +41,13 @@ const Secret = "cGx1bWJsaW5lLXRlc3Qta2V5LWZvci1heGZyLTEyMzQ="
 // not installed: tests against a real server never skip silently.
 func Start(t testing.TB, zones ...Zone) *Server {
 	t.Helper()
+	return StartOn(t, "127.0.0.1", zones...)
+}
+
+// StartOn is Start listening on ip, a local address (e2e pods reach the
+// host on its bridge address); Transfer "any" then allows ip.
+func StartOn(t testing.TB, ip string, zones ...Zone) *Server {
+	t.Helper()
 	bin, err := exec.LookPath("named")
 	if err != nil {
 		bin, err = exec.LookPath("/usr/sbin/named") // root's PATH may lack sbin
@@ -48,21 +56,21 @@ func Start(t testing.TB, zones ...Zone) *Server {
 		t.Fatalf("named (Debian package bind9) is needed: %v", err)
 	}
 	dir := t.TempDir()
-	port := freePort(t)
-	s := &Server{Addr: fmt.Sprintf("127.0.0.1:%d", port), KeyName: "xfr-key.", KeyAlgorithm: "hmac-sha256.", KeySecret: Secret}
+	port := freePort(t, ip)
+	s := &Server{Addr: net.JoinHostPort(ip, fmt.Sprint(port)), KeyName: "xfr-key.", KeyAlgorithm: "hmac-sha256.", KeySecret: Secret}
 	s.Key = fmt.Sprintf("key \"xfr-key\" {\n\talgorithm hmac-sha256;\n\tsecret \"%s\";\n};\n", Secret)
 	var conf strings.Builder
-	fmt.Fprintf(&conf, "options {\n directory %q;\n listen-on port %d { 127.0.0.1; };\n listen-on-v6 { none; };\n pid-file %q;\n recursion no;\n dnssec-validation no;\n allow-transfer { none; };\n notify no;\n};\n",
-		dir, port, filepath.Join(dir, "named.pid"))
+	fmt.Fprintf(&conf, "options {\n directory %q;\n listen-on port %d { %s; };\n listen-on-v6 { none; };\n pid-file %q;\n recursion no;\n dnssec-validation no;\n allow-transfer { none; };\n notify no;\n};\n",
+		dir, port, ip, filepath.Join(dir, "named.pid"))
 	conf.WriteString(s.Key)
 	for _, z := range zones {
 		file := filepath.Join(dir, z.Name+".zone")
 		if err := os.WriteFile(file, []byte(z.Text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		rule := map[string]string{"any": "127.0.0.1;", "tsig": "key xfr-key;", "none": "none;"}[z.Transfer]
+		rule := map[string]string{"any": ip + ";", "tsig": "key xfr-key;", "none": "none;"}[z.Transfer]
 		if rule == "" {
-			rule = "127.0.0.1;"
+			rule = ip + ";"
 		}
 		fmt.Fprintf(&conf, "zone %q {\n type primary;\n file %q;\n allow-transfer { %s };\n};\n", z.Name, file, rule)
 	}
@@ -103,17 +111,17 @@ func Start(t testing.TB, zones ...Zone) *Server {
 	}
 }
 
-func freePort(t testing.TB) int {
+func freePort(t testing.TB, ip string) int {
 	t.Helper()
-	l, err := net.ListenPacket("udp", "127.0.0.1:0")
+	l, err := net.ListenPacket("udp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
 	port := l.LocalAddr().(*net.UDPAddr).Port
-	tl, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	tl, err := net.Listen("tcp", net.JoinHostPort(ip, fmt.Sprint(port)))
 	if err != nil {
-		return freePort(t)
+		return freePort(t, ip)
 	}
 	tl.Close()
 	return port

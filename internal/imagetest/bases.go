@@ -172,3 +172,41 @@ func Bases(t testing.TB, reg, root string) (static, terraform, ansible string) {
 	ansible = push(t, reg, "bases/ansible-lint", image(t, "amd64", al))
 	return static, terraform, ansible
 }
+
+// File is one entry of the layer Derive adds; a nil Data is a directory.
+type File struct {
+	Name string
+	Mode int64
+	Data []byte
+}
+
+// Derive pushes ref: the image baseRef with one more layer holding files
+// (owned by root), and returns it by digest.
+func Derive(t testing.TB, baseRef, ref string, files ...File) string {
+	t.Helper()
+	base, err := name.ParseReference(baseRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := remote.Image(base)
+	if err != nil {
+		t.Fatalf("derive from %s: %v", baseRef, err)
+	}
+	entries := make([]entry, len(files))
+	for i, f := range files {
+		entries[i] = entry{name: f.Name, mode: f.Mode, data: f.Data}
+	}
+	img, err = mutate.AppendLayers(img, layer(t, entries))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(to, img); err != nil {
+		t.Fatalf("push %s: %v", ref, err)
+	}
+	d, _ := img.Digest()
+	return to.Context().Digest(d.String()).String()
+}

@@ -14,6 +14,9 @@ mk() { # name subject [subjectAltName]
 mk apiserver "/CN=kube-apiserver" "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:127.0.0.1,IP:10.0.0.1"
 mk admin "/O=system:masters/CN=admin"
 mk kubelet "/CN=localhost" "DNS:localhost,IP:127.0.0.1"
+# Triggers' core interceptors serve TLS; the sink trusts the CA they copy into the ClusterInterceptors.
+s=tekton-triggers-core-interceptors.tekton-pipelines
+mk interceptors "/CN=tekton-triggers-core-interceptors" "IP:127.0.0.1,DNS:localhost,DNS:$s,DNS:$s.svc,DNS:$s.svc.cluster.local"
 openssl genrsa -out sa.key 2048 2>/dev/null
 openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
 k=$state/kubeconfig

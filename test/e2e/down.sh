@@ -23,14 +23,16 @@ if [[ -f $run/apiserver.pid ]] && kill -0 "$(cat "$run/apiserver.pid")" 2>/dev/n
 	kubectl delete pods --all -A --grace-period=0 --force >/dev/null 2>&1
 	for _ in $(seq 1 30); do [[ -z $(kubectl get pods -A -o name 2>/dev/null) ]] && break; sleep 1; done
 fi
-for s in tekton-controller scheduler kcm kubelet; do stop $s; done
+# The EventListener sinks ignore SIGTERM.
+for f in "$run"/el-sink-*.pid; do [[ -f $f ]] && stop "$(basename "$f" .pid)" KILL; done
+for s in triggers-controller triggers-interceptors resolvers tekton-controller scheduler kcm kubelet; do stop $s; done
 sock=$run/containerd.sock
 if [[ -S $sock ]]; then
 	for t in $(ctr -a "$sock" -n k8s.io tasks ls -q 2>/dev/null); do ctr -a "$sock" -n k8s.io tasks kill -s SIGKILL "$t" >/dev/null 2>&1; done
 	sleep 1
 	for t in $(ctr -a "$sock" -n k8s.io tasks ls -q 2>/dev/null); do ctr -a "$sock" -n k8s.io tasks delete -f "$t" >/dev/null 2>&1; done
 fi
-for s in containerd apiserver etcd registry; do stop $s; done
+for s in containerd apiserver etcd registry hub git-daemon; do stop $s; done
 for f in "$state"/containerd/state/io.containerd.runtime.v2.task/*/*/shim.pid; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null; done
 sleep 1
 grep " $state" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m"; done

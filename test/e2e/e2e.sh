@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 export E2E_STATE=${E2E_STATE:-$root/build/e2e}
 export E2E_REGISTRY=${E2E_REGISTRY:-127.0.0.1:5000}
+export E2E_HUB=${E2E_HUB:-127.0.0.1:18090}
+export E2E_BRIDGE=plbr0 E2E_HOST_IP=10.244.0.1 E2E_PVS=${E2E_PVS:-8}
 export KUBECONFIG=$E2E_STATE/kubeconfig
 state=$E2E_STATE
 bin=$state/bin
@@ -21,7 +23,7 @@ phase() { local s=$(date +%s); echo "== $1"; shift; "$@"; local rc=$?; echo "== 
 wait_for() { local n=$1; shift; for _ in $(seq 1 "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done; echo "e2e: timed out waiting for: $*" >&2; return 1; }
 
 [[ $(id -u) == 0 ]] || { echo "e2e: needs root (containerd, kubelet, mounts)" >&2; exit 2; }
-for c in etcd containerd runc iptables openssl kubectl busybox python3; do
+for c in etcd containerd runc iptables openssl kubectl busybox python3 git ip; do
 	command -v "$c" >/dev/null || { echo "e2e: $c is missing (docs/e2e.md lists the Debian packages)" >&2; exit 2; }
 done
 [[ -x /usr/lib/cni/bridge ]] || { echo "e2e: CNI plugins missing (containernetworking-plugins)" >&2; exit 2; }
@@ -30,7 +32,7 @@ done
 build() {
 	mkdir -p "$bin"
 	local stamp=$bin/.built
-	local sum; sum=$(cat "$here"/kbuild/go.sum "$here"/tbuild/go.sum "$here"/tools/go.sum "$here"/tools/*/main.go | sha256sum | cut -c1-16)
+	local sum; sum=$(cat "$here"/{kbuild,tbuild,trbuild,clibuild,gitbuild,tools}/go.sum "$here"/tools/*/main.go "$here"/clibuild/main.go | sha256sum | cut -c1-16)
 	if [[ -f $stamp && $(cat "$stamp") == "$sum" ]]; then echo "cluster binaries cached in $bin"; return; fi
 	local min=${K8S_VERSION#v1.}; min=${min%%.*}
 	local ld="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$min -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$min"
@@ -40,22 +42,32 @@ build() {
 	(cd "$here/tbuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" \
 		github.com/tektoncd/pipeline/cmd/controller github.com/tektoncd/pipeline/cmd/entrypoint \
 		github.com/tektoncd/pipeline/cmd/nop github.com/tektoncd/pipeline/cmd/workingdirinit \
-		github.com/tektoncd/pipeline/cmd/sidecarlogresults)
-	(cd "$here/tools" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" ./registry ./mkimg ./pause)
+		github.com/tektoncd/pipeline/cmd/sidecarlogresults github.com/tektoncd/pipeline/cmd/resolvers)
+	(cd "$here/trbuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/triggers/" \
+		github.com/tektoncd/triggers/cmd/controller github.com/tektoncd/triggers/cmd/eventlistenersink \
+		github.com/tektoncd/triggers/cmd/interceptors)
+	(cd "$here/clibuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
+		-ldflags "-s -w -X github.com/tektoncd/cli/pkg/cmd/version.clientVersion=v0.44.0" -o "$bin/tkn" .)
+	(cd "$here/gitbuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" github.com/tektoncd/pipeline/cmd/git-init)
+	(cd "$here/tools" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" ./registry ./mkimg ./pause ./hub)
 	echo "$sum" >"$stamp"
 }
 
 render() {
-	local bridge=plbr0
-	mkdir -p "$state"/{conf,run,logs,pki,kubelet,podlogs,cni/net.d,containerd/certs.d/$E2E_REGISTRY}
+	local bridge=$E2E_BRIDGE
+	mkdir -p "$state"/{conf,run,logs,pki,kubelet,podlogs,cni/net.d,containerd/certs.d/$E2E_REGISTRY,containerd/certs.d/gcr.io}
 	sub() { sed -e "s#@STATE@#$state#g" -e "s#@REG@#$E2E_REGISTRY#g" -e "s#@BRIDGE@#$bridge#g" "$1" >"$2"; }
 	sub "$here/conf/kubelet-config.yaml" "$state/conf/kubelet-config.yaml"
 	sub "$here/conf/containerd/config.toml" "$state/conf/containerd.toml"
 	sub "$here/conf/containerd/hosts.toml" "$state/containerd/certs.d/$E2E_REGISTRY/hosts.toml"
+	sub "$here/conf/containerd/mirror.toml" "$state/containerd/certs.d/gcr.io/hosts.toml"
 	sub "$here/conf/cni/10-e2e.conflist" "$state/cni/net.d/10-e2e.conflist"
 	[[ -f $state/pki/ca.crt ]] || "$here/certs.sh" "$state"
-	local tekton; tekton=$(cd "$here/tbuild" && go list -m -f '{{.Dir}}' github.com/tektoncd/pipeline)
-	python3 "$here/tekton-manifests.py" "$tekton" >"$state/conf/tekton.yaml"
+	[[ -f $state/pki/interceptors.crt ]] || "$here/certs.sh" "$state"
+	local tekton triggers
+	tekton=$(cd "$here/tbuild" && go list -m -f '{{.Dir}}' github.com/tektoncd/pipeline)
+	triggers=$(cd "$here/trbuild" && go list -m -f '{{.Dir}}' github.com/tektoncd/triggers)
+	python3 "$here/manifests.py" "$tekton" "$triggers" https://127.0.0.1:8443 >"$state/conf/tekton.yaml"
 }
 
 start() { # name command...
@@ -67,6 +79,14 @@ start() { # name command...
 up() {
 	rm -rf "$state"/{etcd-data,containerd/root,containerd/state,kubelet,podlogs,cni/ipam,registry-blobs,pv}
 	mkdir -p "$state"/{kubelet,podlogs}
+	# The pods' bridge, made before CNI would, so that host services can
+	# listen on its address (E2E_HOST_IP) and pods reach them without
+	# hostNetwork; nothing outside this machine can.
+	ip link show "$E2E_BRIDGE" >/dev/null 2>&1 && ip link delete "$E2E_BRIDGE"
+	ip link add "$E2E_BRIDGE" type bridge && ip addr add "$E2E_HOST_IP/24" dev "$E2E_BRIDGE" && ip link set "$E2E_BRIDGE" up
+	rm -rf "$state/git" && mkdir -p "$state/git"
+	start git-daemon git daemon --reuseaddr --export-all --base-path="$state/git" --listen="$E2E_HOST_IP" --port=9418 "$state/git"
+	start hub "$bin/hub" "$E2E_HUB" "$here/hub"
 	start registry "$bin/registry" "$E2E_REGISTRY" "$state/registry-blobs"
 	wait_for 20 curl -sf "http://$E2E_REGISTRY/v2/"
 	"$bin/mkimg" "$E2E_REGISTRY/pause:1" /pause "$bin/pause:/pause" >/dev/null
@@ -105,6 +125,9 @@ up() {
 		--authorization-kubeconfig="$KUBECONFIG" --bind-address=127.0.0.1 --leader-elect=false
 	wait_for 90 kubectl wait --for=condition=Ready node/localhost --timeout=1s
 	wait_for 60 kubectl get sa default -n default
+	# ClusterInterceptors are refused until their CRD is established.
+	kubectl apply -f "$state/conf/tekton.yaml" >/dev/null 2>&1 || true
+	kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
 	kubectl apply -f "$state/conf/tekton.yaml" >/dev/null
 	wait_for 30 kubectl get crd taskruns.tekton.dev -o jsonpath='{.status.acceptedNames.kind}'
 	img() { grep "/$1@" "$state/images.txt"; }
@@ -118,6 +141,77 @@ up() {
 		-sidecarlogresults-image "$(img tekton/sidecarlogresults)" -workingdirinit-image "$(img tekton/workingdirinit)" \
 		-shell-image "$(img busybox)" -shell-image-win "$(img busybox)"
 	wait_for 30 curl -sf http://127.0.0.1:18080/readiness
+	# Tekton's resolvers (hub, git, bundles, cluster, http), the hub one
+	# pointed at the fake Artifact Hub.
+	SYSTEM_NAMESPACE=tekton-pipelines-resolvers KUBERNETES_MIN_VERSION=v1.28.0 \
+		CONFIG_LOGGING_NAME=config-logging CONFIG_OBSERVABILITY_NAME=config-observability \
+		CONFIG_FEATURE_FLAGS_NAME=feature-flags CONFIG_LEADERELECTION_NAME=config-leader-election-resolvers \
+		METRICS_DOMAIN=tekton.dev/resolution PROBES_PORT=18081 PROFILING_PORT=18010 METRICS_PROMETHEUS_PORT=19091 \
+		TEKTON_HUB_API= ARTIFACT_HUB_API="http://$E2E_HUB" \
+		start resolvers "$bin/resolvers" --kubeconfig="$KUBECONFIG" -disable-ha
+	wait_for 30 curl -sf http://127.0.0.1:18081/readiness
+	triggers
+	storage
+}
+
+# A default StorageClass without a provisioner and hostPath PersistentVolumes
+# for it, made world-writable as a provisioner's would be for pods running
+# under any UID: each PipelineRun's volumeClaimTemplate binds one.
+storage() {
+	{
+		echo "apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: e2e-hostpath
+  annotations: {storageclass.kubernetes.io/is-default-class: \"true\"}
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+reclaimPolicy: Retain"
+		local i
+		for i in $(seq 1 "$E2E_PVS"); do
+			mkdir -p "$state/pv/pv-$i" && chmod 0777 "$state/pv/pv-$i"
+			echo "---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: e2e-pv-$i}
+spec:
+  storageClassName: e2e-hostpath
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: {path: $state/pv/pv-$i, type: Directory}"
+		done
+	} | kubectl apply -f - >/dev/null
+}
+
+# Tekton Triggers: the core interceptors (TLS on :8443, their hard-coded
+# port) and the controller. The controller creates each EventListener's
+# Deployment; its pod could not reach the apiserver from the pod network,
+# so the tests run the sink as a host process with the Deployment's own
+# args (el-sink.sh).
+triggers() {
+	local p=$state/pki
+	kubectl -n tekton-pipelines create secret generic tekton-triggers-core-interceptors-certs \
+		--from-file=server-key.pem="$p/interceptors.key" --from-file=server-cert.pem="$p/interceptors.crt" \
+		--from-file=ca-cert.pem="$p/ca.crt" >/dev/null
+	local tenv=(SYSTEM_NAMESPACE=tekton-pipelines CONFIG_LOGGING_NAME=config-logging-triggers
+		CONFIG_OBSERVABILITY_NAME=config-observability-triggers METRICS_DOMAIN=tekton.dev/triggers KUBERNETES_MIN_VERSION=v1.28.0)
+	env "${tenv[@]}" INTERCEPTOR_TLS_SVC_NAME=tekton-triggers-core-interceptors \
+		INTERCEPTOR_TLS_SECRET_NAME=tekton-triggers-core-interceptors-certs METRICS_PROMETHEUS_PORT=19093 PROFILING_PORT=18011 \
+		start triggers-interceptors "$bin/triggers/interceptors" --kubeconfig="$KUBECONFIG"
+	"$bin/mkimg" "$E2E_REGISTRY/tekton/eventlistenersink:v0.35.0" /ko-app/eventlistenersink \
+		"$bin/triggers/eventlistenersink:/ko-app/eventlistenersink" >>"$state/images.txt"
+	env "${tenv[@]}" CONFIG_DEFAULTS_NAME=config-defaults-triggers \
+		CONFIG_LEADERELECTION_NAME=config-leader-election-triggers-controllers \
+		METRICS_PROMETHEUS_PORT=19094 PROFILING_PORT=18012 \
+		start triggers-controller "$bin/triggers/controller" --kubeconfig="$KUBECONFIG" \
+		-el-image "$(img tekton/eventlistenersink)" -el-port 8080 -el-security-context=true \
+		-el-read-only-root-filesystem=true -el-events disable -el-readtimeout 5 -el-writetimeout 40 \
+		-el-idletimeout 120 -el-timeouthandler 30 -el-httpclient-readtimeout 30 -el-httpclient-keep-alive 30 \
+		-el-httpclient-tlshandshaketimeout 10 -el-httpclient-responseheadertimeout 10 \
+		-el-httpclient-expectcontinuetimeout 1 -period-seconds 10 -failure-threshold 3
+	wait_for 60 curl -sf --cacert "$p/ca.crt" https://127.0.0.1:8443/ready
+	wait_for 60 test -n "$(kubectl get clusterinterceptor github -o jsonpath='{.spec.clientConfig.caBundle}')"
 }
 
 phase "build cluster binaries (Kubernetes $K8S_VERSION, Tekton Pipelines v1.9.0)" build

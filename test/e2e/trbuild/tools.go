@@ -1,0 +1,9 @@
+//go:build tools
+
+package trbuild
+
+import (
+	_ "github.com/tektoncd/triggers/cmd/controller"
+	_ "github.com/tektoncd/triggers/cmd/eventlistenersink"
+	_ "github.com/tektoncd/triggers/cmd/interceptors"
+)
