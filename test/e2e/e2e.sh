@@ -146,10 +146,12 @@ up() {
 	SYSTEM_NAMESPACE=tekton-pipelines-resolvers KUBERNETES_MIN_VERSION=v1.28.0 \
 		CONFIG_LOGGING_NAME=config-logging CONFIG_OBSERVABILITY_NAME=config-observability \
 		CONFIG_FEATURE_FLAGS_NAME=feature-flags CONFIG_LEADERELECTION_NAME=config-leader-election-resolvers \
-		METRICS_DOMAIN=tekton.dev/resolution PROBES_PORT=18081 PROFILING_PORT=18010 METRICS_PROMETHEUS_PORT=19091 \
+		METRICS_DOMAIN=tekton.dev/resolution PROFILING_PORT=18010 METRICS_PROMETHEUS_PORT=19091 \
 		TEKTON_HUB_API= ARTIFACT_HUB_API="http://$E2E_HUB" \
-		start resolvers "$bin/resolvers" --kubeconfig="$KUBECONFIG" -disable-ha
-	wait_for 30 curl -sf http://127.0.0.1:18081/readiness
+		start resolvers "$bin/resolvers" --kubeconfig="$KUBECONFIG"
+	# Ready when each of its five resolvers holds its lease (its knative
+	# probe server insists on :8080).
+	wait_for 60 resolvers_ready
 	triggers
 	storage
 }
@@ -184,6 +186,8 @@ spec:
 	} | kubectl apply -f - >/dev/null
 }
 
+resolvers_ready() { [[ $(kubectl get lease -n tekton-pipelines-resolvers -o name | grep -c tektonresolverframework) -ge 5 ]]; }
+
 # Tekton Triggers: the core interceptors (TLS on :8443, their hard-coded
 # port) and the controller. The controller creates each EventListener's
 # Deployment; its pod could not reach the apiserver from the pod network,
@@ -194,22 +198,25 @@ triggers() {
 	kubectl -n tekton-pipelines create secret generic tekton-triggers-core-interceptors-certs \
 		--from-file=server-key.pem="$p/interceptors.key" --from-file=server-cert.pem="$p/interceptors.crt" \
 		--from-file=ca-cert.pem="$p/ca.crt" >/dev/null
-	local tenv=(SYSTEM_NAMESPACE=tekton-pipelines CONFIG_LOGGING_NAME=config-logging-triggers
-		CONFIG_OBSERVABILITY_NAME=config-observability-triggers METRICS_DOMAIN=tekton.dev/triggers KUBERNETES_MIN_VERSION=v1.28.0)
-	env "${tenv[@]}" INTERCEPTOR_TLS_SVC_NAME=tekton-triggers-core-interceptors \
-		INTERCEPTOR_TLS_SECRET_NAME=tekton-triggers-core-interceptors-certs METRICS_PROMETHEUS_PORT=19093 PROFILING_PORT=18011 \
-		start triggers-interceptors "$bin/triggers/interceptors" --kubeconfig="$KUBECONFIG"
 	"$bin/mkimg" "$E2E_REGISTRY/tekton/eventlistenersink:v0.35.0" /ko-app/eventlistenersink \
 		"$bin/triggers/eventlistenersink:/ko-app/eventlistenersink" >>"$state/images.txt"
-	env "${tenv[@]}" CONFIG_DEFAULTS_NAME=config-defaults-triggers \
-		CONFIG_LEADERELECTION_NAME=config-leader-election-triggers-controllers \
-		METRICS_PROMETHEUS_PORT=19094 PROFILING_PORT=18012 \
-		start triggers-controller "$bin/triggers/controller" --kubeconfig="$KUBECONFIG" \
-		-el-image "$(img tekton/eventlistenersink)" -el-port 8080 -el-security-context=true \
-		-el-read-only-root-filesystem=true -el-events disable -el-readtimeout 5 -el-writetimeout 40 \
-		-el-idletimeout 120 -el-timeouthandler 30 -el-httpclient-readtimeout 30 -el-httpclient-keep-alive 30 \
-		-el-httpclient-tlshandshaketimeout 10 -el-httpclient-responseheadertimeout 10 \
-		-el-httpclient-expectcontinuetimeout 1 -period-seconds 10 -failure-threshold 3
+	(
+		export SYSTEM_NAMESPACE=tekton-pipelines CONFIG_LOGGING_NAME=config-logging-triggers \
+			CONFIG_OBSERVABILITY_NAME=config-observability-triggers METRICS_DOMAIN=tekton.dev/triggers \
+			KUBERNETES_MIN_VERSION=v1.28.0
+		INTERCEPTOR_TLS_SVC_NAME=tekton-triggers-core-interceptors \
+			INTERCEPTOR_TLS_SECRET_NAME=tekton-triggers-core-interceptors-certs \
+			METRICS_PROMETHEUS_PORT=19093 PROFILING_PORT=18011 \
+			start triggers-interceptors "$bin/triggers/interceptors" --kubeconfig="$KUBECONFIG"
+		CONFIG_DEFAULTS_NAME=config-defaults-triggers CONFIG_LEADERELECTION_NAME=config-leader-election-triggers-controllers \
+			METRICS_PROMETHEUS_PORT=19094 PROFILING_PORT=18012 \
+			start triggers-controller "$bin/triggers/controller" --kubeconfig="$KUBECONFIG" \
+			-el-image "$(img tekton/eventlistenersink)" -el-port 8080 -el-security-context=true \
+			-el-read-only-root-filesystem=true -el-events disable -el-readtimeout 5 -el-writetimeout 40 \
+			-el-idletimeout 120 -el-timeouthandler 30 -el-httpclient-readtimeout 30 -el-httpclient-keep-alive 30 \
+			-el-httpclient-tlshandshaketimeout 10 -el-httpclient-responseheadertimeout 10 \
+			-el-httpclient-expectcontinuetimeout 1 -period-seconds 10 -failure-threshold 3
+	)
 	wait_for 60 curl -sf --cacert "$p/ca.crt" https://127.0.0.1:8443/ready
 	wait_for 60 test -n "$(kubectl get clusterinterceptor github -o jsonpath='{.spec.clientConfig.caBundle}')"
 }

@@ -8,30 +8,76 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/tektoncd/pipeline/pkg/apis/pipeline/pod"
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	"github.com/tektoncd/pipeline/pkg/client/clientset/versioned"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
-	"knative.dev/pkg/apis"
 
-	"github.com/plumbline/plumbline/internal/bindtest"
 	"github.com/plumbline/plumbline/internal/imagetest"
-	"github.com/plumbline/plumbline/pkg/report"
 )
 
 const (
-	namespace = "plumbline-e2e"
-	version   = "e2e"
+	// tasksNS holds tasks/ as shipped (ko:// defaults, image params set);
+	// ns is the quickstart's namespace, with a release installed.
+	tasksNS = "plumbline-e2e"
+	ns      = "plumbline"
+	// version is stamped into the binaries; release is the catalog's.
+	version = "e2e"
+	release = "9.9"
 )
 
-// env is what e2e.sh exported: where the state is and the registry.
+// world is what every test shares: the cluster, the registry and the
+// images make images built into it.
+type world struct {
+	root, state, reg string
+	// hostIP is the host's address on the pods' bridge: services the
+	// tests start there (git, BIND) are reachable from pods.
+	hostIP string
+	tekton versioned.Interface
+	kube   kubernetes.Interface
+	refs   map[string]string // image name -> reference by digest
+	// ansible is the Debian base with git, which the git-init image extends.
+	ansible string
+}
+
+var (
+	worldOnce sync.Once
+	theWorld  *world
+)
+
+// setup builds the world once; a test after a failed setup fails too.
+func setup(t *testing.T) *world {
+	t.Helper()
+	worldOnce.Do(func() {
+		root, _ := filepath.Abs("../..")
+		w := &world{root: root, state: env(t, "E2E_STATE"), reg: env(t, "E2E_REGISTRY"), hostIP: env(t, "E2E_HOST_IP")}
+		cfg, err := clientcmd.BuildConfigFromFlags("", env(t, "KUBECONFIG"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.tekton = versioned.NewForConfigOrDie(cfg)
+		w.kube = kubernetes.NewForConfigOrDie(cfg)
+		start := time.Now()
+		static, terraform, ansible := imagetest.Bases(t, w.reg, root)
+		w.ansible = ansible
+		w.refs = imagetest.MakeImages(t, root, w.reg, imagetest.KoConfig(t, root, static, terraform, ansible),
+			filepath.Join(w.state, "plumbline-images.txt"), version)
+		t.Logf("images built and pushed in %s", time.Since(start).Round(time.Second))
+		theWorld = w
+	})
+	if theWorld == nil {
+		t.Fatal("the shared setup failed in an earlier test")
+	}
+	return theWorld
+}
+
+// env is what e2e.sh exported.
 func env(t *testing.T, name string) string {
 	t.Helper()
 	v := os.Getenv(name)
@@ -54,37 +100,30 @@ func kubectl(t *testing.T, stdin string, args ...string) string {
 	return string(out)
 }
 
-// TestTasks runs every shipped Task as a TaskRun against a checkout of
-// examples/homelab on a PersistentVolume, with the images make images built;
-// the planted mistakes fail each check (its step exits 1), the results say
-// so, and each report lands in the workspace.
-func TestTasks(t *testing.T) {
-	root, _ := filepath.Abs("../..")
-	state, reg := env(t, "E2E_STATE"), env(t, "E2E_REGISTRY")
-	cfg, err := clientcmd.BuildConfigFromFlags("", env(t, "KUBECONFIG"))
+func run(t *testing.T, dir string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
-	tekton := versioned.NewForConfigOrDie(cfg)
+	return strings.TrimSpace(string(out))
+}
 
-	start := time.Now()
-	static, terraform, ansible := imagetest.Bases(t, reg, root)
-	refs := imagetest.MakeImages(t, root, reg, imagetest.KoConfig(t, root, static, terraform, ansible),
-		filepath.Join(state, "plumbline-images.txt"), version)
-	t.Logf("images built and pushed in %s", time.Since(start).Round(time.Second))
-
-	// The repository on a volume, as git-clone would leave it.
-	repo := filepath.Join(state, "pv", "homelab")
-	os.RemoveAll(repo)
-	os.MkdirAll(filepath.Dir(repo), 0o755)
-	if out, err := exec.Command("cp", "-a", filepath.Join(root, "examples", "homelab"), repo).CombinedOutput(); err != nil {
-		t.Fatalf("%v %s", err, out)
-	}
-	exec.Command("chmod", "-R", "a+rwX", repo).Run()
-	kubectl(t, "", "create", "namespace", namespace)
+// homelab binds a claim "homelab" in namespace to a fresh copy of
+// examples/homelab, as git-clone would leave it, and returns its path.
+func (w *world) homelab(t *testing.T, namespace string) string {
+	t.Helper()
+	dir := filepath.Join(w.state, "pv", "homelab-"+namespace)
+	os.RemoveAll(dir)
+	os.MkdirAll(filepath.Dir(dir), 0o755)
+	run(t, w.root, "cp", "-a", filepath.Join(w.root, "examples", "homelab"), dir)
+	// Writable by any UID, as a provisioner's volume would be.
+	run(t, w.root, "chmod", "-R", "a+rwX", dir)
 	kubectl(t, fmt.Sprintf(`apiVersion: v1
 kind: PersistentVolume
-metadata: {name: plumbline-e2e-homelab}
+metadata: {name: homelab-%s}
 spec:
   capacity: {storage: 1Gi}
   accessModes: [ReadWriteOnce]
@@ -99,128 +138,27 @@ metadata: {name: homelab, namespace: %s}
 spec:
   accessModes: [ReadWriteOnce]
   storageClassName: manual
-  volumeName: plumbline-e2e-homelab
+  volumeName: homelab-%s
   resources: {requests: {storage: 1Gi}}
-`, repo, namespace, namespace), "apply", "-f", "-")
-	// The Tasks exactly as shipped; only the image param is ours.
-	kubectl(t, "", "apply", "-n", namespace, "-f", filepath.Join(root, "tasks"))
-
-	runs := []struct {
-		image  string
-		params map[string]string
-	}{
-		{"terraform-validate", map[string]string{"path": "terraform", "offline": "true"}},
-		{"ansible-lint-check", map[string]string{"path": "ansible"}},
-		{"policy-check", nil},
-		{"dns-zone-diff", map[string]string{"live": "dns-live"}},
-		{"report", nil},
-	}
-	for _, r := range runs {
-		t.Run(r.image, func(t *testing.T) {
-			runTask(t, tekton, root, repo, r.image, refs[r.image], r.params, ".plumbline/reports", nil)
-		})
-	}
-
-	// dns-zone-diff against a real BIND on the host's loopback, by zone
-	// transfer with a TSIG key from a Secret workspace; the pod uses the
-	// host's network to reach it.
-	t.Run("dns-zone-diff against BIND", func(t *testing.T) {
-		live, err := os.ReadFile(filepath.Join(root, "examples", "homelab", "dns-live", "home.arpa.zone"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := bindtest.Start(t, bindtest.Zone{Name: "home.arpa", Text: string(live), Transfer: "tsig"})
-		kubectl(t, "", "create", "secret", "generic", "dns-credentials", "-n", namespace, "--from-literal=tsig.key="+srv.Key)
-		rep := runTask(t, tekton, root, repo, "dns-zone-diff", refs["dns-zone-diff"], map[string]string{
-			"live": "axfr://" + srv.Addr + "/home.arpa", "zones": "home.arpa", "tsig-key-file": "tsig.key"},
-			".plumbline/reports-bind", func(tr *pipelinev1.TaskRun) {
-				tr.Spec.PodTemplate = &pod.Template{HostNetwork: true}
-				tr.Spec.Workspaces = append(tr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: "dns-credentials",
-					Secret: &corev1.SecretVolumeSource{SecretName: "dns-credentials"}})
-			})
-		if rep != nil && !slices.ContainsFunc(rep.Findings, func(f report.Finding) bool { return f.Rule == "dns/create" }) {
-			t.Errorf("no planned creates from the zone transfer: %+v", rep.Findings)
-		}
-	})
+`, namespace, dir, namespace, namespace, namespace), "apply", "-f", "-")
+	return dir
 }
 
-// runTask runs one shipped Task as a TaskRun with its image param (and
-// params) set, the repository volume as source and reportsDir of it as
-// reports; the example's planted mistakes must fail it with exit 1 (never
-// 2: broken), with results and a report. It returns the report.
-func runTask(t *testing.T, tekton versioned.Interface, root, repo, image, ref string, params map[string]string, reportsDir string, edit func(*pipelinev1.TaskRun)) *report.Report {
+func namespace(t *testing.T, name string) {
 	t.Helper()
-	ctx := context.Background()
-	task := imagetest.TaskFor(t, root, image)
-	tr := &pipelinev1.TaskRun{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: image + "-", Namespace: namespace},
-		Spec: pipelinev1.TaskRunSpec{
-			TaskRef: &pipelinev1.TaskRef{Name: task.Name},
-			Params:  pipelinev1.Params{{Name: "image", Value: *pipelinev1.NewStructuredValues(ref)}},
-		},
+	if out, err := exec.Command("kubectl", "get", "namespace", name).CombinedOutput(); err == nil {
+		return
+	} else if !strings.Contains(string(out), "NotFound") {
+		t.Fatalf("kubectl get namespace %s: %s", name, out)
 	}
-	for k, v := range params {
-		tr.Spec.Params = append(tr.Spec.Params, pipelinev1.Param{Name: k, Value: *pipelinev1.NewStructuredValues(v)})
-	}
-	for _, w := range task.Spec.Workspaces {
-		switch w.Name {
-		case "source":
-			tr.Spec.Workspaces = append(tr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: w.Name,
-				PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "homelab"}})
-		case "reports":
-			tr.Spec.Workspaces = append(tr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: w.Name, SubPath: reportsDir,
-				PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "homelab"}})
-		}
-	}
-	if edit != nil {
-		edit(tr)
-	}
-	created, err := tekton.TektonV1().TaskRuns(namespace).Create(ctx, tr, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := waitTaskRun(t, tekton, created.Name, 5*time.Minute)
-	cond := done.Status.GetCondition(apis.ConditionSucceeded)
-	results := map[string]string{}
-	for _, res := range done.Status.Results {
-		results[res.Name] = res.Value.StringVal
-	}
-	t.Logf("%s: %s %s; results %v", done.Name, cond.Status, cond.Reason, results)
-	exit := int32(-1)
-	if len(done.Status.Steps) > 0 && done.Status.Steps[0].Terminated != nil {
-		exit = done.Status.Steps[0].Terminated.ExitCode
-	}
-	if cond.Status != corev1.ConditionFalse || cond.Reason != "Failed" || exit != 1 {
-		logs, _ := exec.Command("kubectl", "logs", "-n", namespace, done.Status.PodName, "--all-containers", "--tail=30").CombinedOutput()
-		t.Fatalf("%s: %s/%s, step exit %d; want Failed with exit 1 (findings on the example's planted mistakes), not 2 (broken).\n%s\nlogs:\n%s",
-			done.Name, cond.Status, cond.Reason, exit, cond.Message, logs)
-	}
-	if results["status"] != "fail" || results["errors"] == "" || results["errors"] == "0" {
-		t.Errorf("results %v", results)
-	}
-	file := filepath.Join(repo, reportsDir, image+".json")
-	if image == "report" {
-		file = filepath.Join(repo, reportsDir, "merged", "report.json")
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("no report in the workspace: %v", err)
-	}
-	rep, err := report.Decode(file, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Version != version || rep.Summary.Errors == 0 {
-		t.Errorf("report: version %q, %d errors", rep.Version, rep.Summary.Errors)
-	}
-	return rep
+	kubectl(t, "", "create", "namespace", name)
 }
 
-func waitTaskRun(t *testing.T, c versioned.Interface, name string, timeout time.Duration) *pipelinev1.TaskRun {
+func waitTaskRun(t *testing.T, w *world, namespace, name string, timeout time.Duration) *pipelinev1.TaskRun {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		tr, err := c.TektonV1().TaskRuns(namespace).Get(context.Background(), name, metav1.GetOptions{})
+		tr, err := w.tekton.TektonV1().TaskRuns(namespace).Get(context.Background(), name, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,4 +169,63 @@ func waitTaskRun(t *testing.T, c versioned.Interface, name string, timeout time.
 	}
 	t.Fatalf("TaskRun %s did not finish in %s", name, timeout)
 	return nil
+}
+
+func waitPipelineRun(t *testing.T, w *world, name string, timeout time.Duration) *pipelinev1.PipelineRun {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		pr, err := w.tekton.TektonV1().PipelineRuns(ns).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pr.IsDone() {
+			return pr
+		}
+		time.Sleep(3 * time.Second)
+	}
+	t.Fatalf("PipelineRun %s did not finish in %s", name, timeout)
+	return nil
+}
+
+// results maps a TaskRun's results by name.
+func results(tr *pipelinev1.TaskRun) map[string]string {
+	m := map[string]string{}
+	for _, r := range tr.Status.Results {
+		m[r.Name] = r.Value.StringVal
+	}
+	return m
+}
+
+// exitCode is the first step's exit code, -1 if it did not terminate.
+func exitCode(tr *pipelinev1.TaskRun) int32 {
+	if len(tr.Status.Steps) > 0 && tr.Status.Steps[0].Terminated != nil {
+		return tr.Status.Steps[0].Terminated.ExitCode
+	}
+	return -1
+}
+
+// logs is the tail of a TaskRun pod's logs, for failure messages.
+func logs(namespace string, tr *pipelinev1.TaskRun) string {
+	out, _ := exec.Command("kubectl", "logs", "-n", namespace, tr.Status.PodName, "--all-containers", "--tail=30").CombinedOutput()
+	return string(out)
+}
+
+// claimPath is where the hostPath PersistentVolume behind a claim keeps
+// its files.
+func (w *world) claimPath(t *testing.T, namespace, claim string) string {
+	t.Helper()
+	ctx := context.Background()
+	pvc, err := w.kube.CoreV1().PersistentVolumeClaims(namespace).Get(ctx, claim, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv, err := w.kube.CoreV1().PersistentVolumes().Get(ctx, pvc.Spec.VolumeName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.Spec.HostPath == nil {
+		t.Fatalf("%s is not a hostPath volume", pv.Name)
+	}
+	return pv.Spec.HostPath.Path
 }

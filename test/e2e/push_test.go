@@ -1,0 +1,186 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/plumbline/plumbline/internal/shlex"
+)
+
+// sinkPort is where the EventListener's sink listens on loopback.
+const sinkPort = "18095"
+
+// TestPush is "git push": a new commit lands on the git server's main and
+// GitHub's push webhook for it, signed with the EventListener's secret, is
+// POSTed to the EventListener (the shipped triggers/, through the real
+// GitHub and CEL interceptors); a PipelineRun for exactly that commit
+// appears and completes. An unsigned or wrongly signed POST, a push to
+// another branch, and a push touching only docs create nothing.
+func TestPush(t *testing.T) {
+	w := setup(t)
+	in := install(t, w)
+	secret := make([]byte, 16)
+	rand.Read(secret)
+	key := hex.EncodeToString(secret)
+	kubectl(t, "", "create", "secret", "generic", "github-webhook", "-n", ns, "--from-literal=secret="+key)
+	el := exec.Command(filepath.Join(w.root, "test", "e2e", "el-sink.sh"), ns, "plumbline-github", sinkPort)
+	if out, err := el.CombinedOutput(); err != nil {
+		t.Fatalf("el-sink.sh: %v\n%s", err, out)
+	}
+
+	work := t.TempDir()
+	run(t, work, "git", "clone", "-q", in.repoDir, ".")
+	push := func(branch, file, msg string) (string, []string) {
+		run(t, work, "git", "checkout", "-q", "-B", branch, "origin/main")
+		os.MkdirAll(filepath.Dir(filepath.Join(work, file)), 0o755)
+		f, err := os.OpenFile(filepath.Join(work, file), os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(f, "\n# %s\n", msg)
+		f.Close()
+		run(t, work, "git", "add", file)
+		sha := commit(t, work, msg)
+		run(t, work, "git", "push", "-q", "origin", "HEAD:refs/heads/"+branch)
+		return sha, []string{file}
+	}
+
+	// Rejected first, so that any PipelineRun they made would be seen.
+	before := w.pipelineRuns(t)
+	sha, files := push("feature", "terraform/envs/lab/main.tf", "feature work")
+	w.post(t, pushEvent("refs/heads/feature", sha, in.repoURL, files), key, "")
+	sha, files = push("main", "docs/notes.md", "notes only")
+	w.post(t, pushEvent("refs/heads/main", sha, in.repoURL, files), key, "")
+	body := pushEvent("refs/heads/main", sha, in.repoURL, []string{"terraform/envs/lab/main.tf"})
+	w.post(t, body, "", "")                                 // unsigned
+	w.post(t, body, "not-the-secret", "")                   // wrongly signed
+	w.post(t, body, key, "sha256="+strings.Repeat("0", 64)) // forged header
+	time.Sleep(10 * time.Second)
+	if after := w.pipelineRuns(t); len(after) != len(before) {
+		t.Fatalf("rejected pushes created PipelineRuns: %v (before %v)", after, before)
+	}
+
+	sha, files = push("main", "terraform/envs/lab/main.tf", "resize the VM")
+	w.post(t, pushEvent("refs/heads/main", sha, in.repoURL, files), key, "")
+	var name string
+	for deadline := time.Now().Add(time.Minute); name == "" && time.Now().Before(deadline); time.Sleep(2 * time.Second) {
+		for _, pr := range w.pipelineRuns(t) {
+			if !contains(before, pr.Name) && paramOf(pr, "revision") == sha {
+				name = pr.Name
+			}
+		}
+	}
+	if name == "" {
+		out, _ := os.ReadFile(filepath.Join(w.state, "logs", "el-sink-plumbline-github.log"))
+		t.Fatalf("no PipelineRun for %s; sink log:\n%s", sha, tail(string(out), 30))
+	}
+	if got := len(w.pipelineRuns(t)) - len(before); got != 1 {
+		t.Errorf("%d PipelineRuns for one push", got)
+	}
+	w.checkInfraRun(t, name, sha, false)
+}
+
+// pushEvent is GitHub's push event payload, with the fields the
+// TriggerBinding and the GitHub interceptor's addChangedFiles read.
+func pushEvent(ref, sha, cloneURL string, modified []string) []byte {
+	ev := map[string]any{
+		"ref": ref, "before": strings.Repeat("0", 40), "after": sha, "created": false, "deleted": false,
+		"repository": map[string]any{"name": "homelab", "full_name": "homelab/infra", "clone_url": cloneURL,
+			"default_branch": "main"},
+		"head_commit": map[string]any{"id": sha, "message": "e2e"},
+		"commits":     []any{map[string]any{"id": sha, "added": []string{}, "removed": []string{}, "modified": modified}},
+		"pusher":      map[string]any{"name": "e2e"},
+	}
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+// post sends a push event to the EventListener as GitHub would, signed
+// with key (none if empty) unless sig forces the header.
+func (w *world) post(t *testing.T, body []byte, key, sig string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:"+sinkPort, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", "push")
+	req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("e2e-%d", time.Now().UnixNano()))
+	if key != "" && sig == "" {
+		mac := hmac.New(sha256.New, []byte(key))
+		mac.Write(body)
+		sig = "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	}
+	if sig != "" {
+		req.Header.Set("X-Hub-Signature-256", sig)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	t.Logf("POST (key %q, sig %q): %s %s", key, sig, resp.Status, bytes.TrimSpace(b))
+}
+
+func (w *world) pipelineRuns(t *testing.T) []pipelinev1.PipelineRun {
+	t.Helper()
+	l, err := w.tekton.TektonV1().PipelineRuns(ns).List(context.Background(), metav1.ListOptions{
+		LabelSelector: "triggers.tekton.dev/eventlistener=plumbline-github"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Items
+}
+
+func contains(prs []pipelinev1.PipelineRun, name string) bool {
+	for _, pr := range prs {
+		if pr.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func paramOf(pr pipelinev1.PipelineRun, name string) string {
+	for _, p := range pr.Spec.Params {
+		if p.Name == name {
+			return p.Value.StringVal
+		}
+	}
+	return ""
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// shellWords splits a shell command written over several lines.
+func shellWords(t *testing.T, cmd string) []string {
+	t.Helper()
+	words, err := shlex.Split(strings.ReplaceAll(cmd, "\\\n", " "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return words
+}
