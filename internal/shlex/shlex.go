@@ -9,7 +9,8 @@ import (
 
 // Split splits a line into words the way Python's shlex does for
 // ansible's INI inventories: white space separates, quotes group, a
-// backslash escapes outside single quotes, and # starts a comment.
+// backslash escapes outside single quotes, and # starts a comment that
+// ends with the line.
 func Split(line string) ([]string, error) {
 	var words []string
 	var cur strings.Builder
@@ -37,8 +38,10 @@ func Split(line string) ([]string, error) {
 			}
 			inWord = true
 		case r == '#' && !inWord:
-			i = len(runes)
-		case r == ' ' || r == '\t':
+			for i < len(runes) && runes[i] != '\n' {
+				i++
+			}
+		case r == ' ' || r == '\t' || r == '\r' || r == '\n':
 			if inWord {
 				words = append(words, cur.String())
 				cur.Reset()

@@ -8,6 +8,7 @@ import (
 // Rule ids the merge itself reports.
 const (
 	RuleCheckMissing  = "report/check-missing"
+	RuleNothingRan    = "report/nothing-ran"
 	RuleReportInvalid = "report/report-invalid"
 )
 
@@ -66,8 +67,18 @@ func Merge(inputs []Input, o MergeOptions) *Report {
 			out.Findings = append(out.Findings, r.Findings...)
 		}
 	}
+	ran := false
 	for _, c := range out.Checks {
 		out.Summary.Files += c.Summary.Files
+		ran = ran || c.Status != Missing
+	}
+	// A pipeline whose source never arrived skips every check: that must
+	// not read as a pass, however lenient Missing is for one skipped check.
+	if !ran && len(out.Checks) > 0 {
+		out.Findings = append(out.Findings, Finding{
+			Rule: RuleNothingRan, Severity: Error, Tool: o.Tool,
+			Message: "no check ran: none of the reports exists",
+		})
 	}
 	out.Finalize(o.FailOn)
 	return out

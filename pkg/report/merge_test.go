@@ -36,12 +36,30 @@ func TestMerge(t *testing.T) {
 		},
 		{
 			name:   "a missing report is a check that did not run",
-			inputs: []report.Input{{Source: "r/dns-zone-diff.json"}},
+			inputs: []report.Input{{Source: "r/dns-zone-diff.json"}, {Source: "r/p.json", Report: &report.Report{Tool: "policy-check"}}},
 			opts:   report.MergeOptions{Tool: "report", Missing: report.Error, FailOn: report.Threshold(report.Error)},
 			want: &report.Report{Tool: "report",
 				Summary:  report.Summary{Errors: 1},
 				Findings: []report.Finding{{Rule: report.RuleCheckMissing, Severity: report.Error, Tool: "report", Message: "dns-zone-diff did not run: no report at r/dns-zone-diff.json"}},
-				Checks:   []report.Check{{Tool: "dns-zone-diff", Source: "r/dns-zone-diff.json", Status: report.Missing}},
+				Checks: []report.Check{{Tool: "dns-zone-diff", Source: "r/dns-zone-diff.json", Status: report.Missing},
+					{Tool: "policy-check", Source: "r/p.json", Status: report.Ran, Summary: report.Summary{Passed: true}}},
+			},
+		},
+		{
+			// A clone that failed skips every check; lenient Missing must
+			// not turn that into a pass.
+			name:   "no report at all is an error",
+			inputs: []report.Input{{Source: "r/terraform-validate.json"}, {Source: "r/policy-check.json"}},
+			opts:   report.MergeOptions{Tool: "report", Missing: report.Warning, FailOn: report.Threshold(report.Error)},
+			want: &report.Report{Tool: "report",
+				Summary: report.Summary{Errors: 1, Warnings: 2},
+				Findings: []report.Finding{
+					{Rule: report.RuleCheckMissing, Severity: report.Warning, Tool: "report", Message: "policy-check did not run: no report at r/policy-check.json"},
+					{Rule: report.RuleCheckMissing, Severity: report.Warning, Tool: "report", Message: "terraform-validate did not run: no report at r/terraform-validate.json"},
+					{Rule: report.RuleNothingRan, Severity: report.Error, Tool: "report", Message: "no check ran: none of the reports exists"},
+				},
+				Checks: []report.Check{{Tool: "terraform-validate", Source: "r/terraform-validate.json", Status: report.Missing},
+					{Tool: "policy-check", Source: "r/policy-check.json", Status: report.Missing}},
 			},
 		},
 		{
