@@ -80,6 +80,7 @@ lint:
 
 ## e2e: a real Kubernetes and Tekton on loopback, every Task run on it, then torn down (root; docs/e2e.md)
 e2e: $(KO) $(TOOLS_BIN)/crane
+	@./hack/deps.sh e2e
 	./test/e2e/e2e.sh
 
 ## bench: benchmarks in bench/

@@ -13,6 +13,14 @@ APT_PACKAGES=(
 	qemu-aarch64-static:qemu-user-static # the image tests run each arm64 image's binary
 	debootstrap:debootstrap # the image tests' ansible-lint base (hack/bases.sh)
 )
+# `hack/deps.sh e2e` (make e2e): what the loopback cluster runs on.
+if [[ ${1:-} == e2e ]]; then
+	APT_PACKAGES+=(
+		etcd:etcd-server containerd:containerd runc:runc iptables:iptables
+		/usr/lib/cni/bridge:containernetworking-plugins busybox:busybox-static
+		git:git ip:iproute2 openssl:openssl curl:curl
+	)
+fi
 
 need_go=1.26
 have_go=$(go env GOVERSION 2>/dev/null | sed 's/^go//')
@@ -41,4 +49,9 @@ if ((${#missing[@]})); then
 	echo "deps: installing ${missing[*]}"
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# make e2e renders Tekton's manifests with PyYAML.
+if [[ ${1:-} == e2e ]] && ! python3 -c 'import yaml' 2>/dev/null; then
+	[[ $(id -u) == 0 ]] || { echo "deps: python3 cannot import yaml; install python3-yaml" >&2; exit 2; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-yaml
 fi

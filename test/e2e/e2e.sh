@@ -23,7 +23,7 @@ phase() { local s=$(date +%s); echo "== $1"; shift; "$@"; local rc=$?; echo "== 
 wait_for() { local n=$1; shift; for _ in $(seq 1 "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done; echo "e2e: timed out waiting for: $*" >&2; return 1; }
 
 [[ $(id -u) == 0 ]] || { echo "e2e: needs root (containerd, kubelet, mounts)" >&2; exit 2; }
-for c in etcd containerd runc iptables openssl kubectl busybox python3 git ip; do
+for c in etcd containerd runc iptables openssl busybox python3 git ip; do
 	command -v "$c" >/dev/null || { echo "e2e: $c is missing (docs/e2e.md lists the Debian packages)" >&2; exit 2; }
 done
 [[ -x /usr/lib/cni/bridge ]] || { echo "e2e: CNI plugins missing (containernetworking-plugins)" >&2; exit 2; }
@@ -38,7 +38,7 @@ build() {
 	local ld="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$min -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$min"
 	(cd "$here/kbuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "$ld" -o "$bin/" \
 		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubelet \
-		k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler)
+		k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
 	(cd "$here/tbuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" \
 		github.com/tektoncd/pipeline/cmd/controller github.com/tektoncd/pipeline/cmd/entrypoint \
 		github.com/tektoncd/pipeline/cmd/nop github.com/tektoncd/pipeline/cmd/workingdirinit \

@@ -33,7 +33,6 @@ type installed struct {
 	repoURL    string // git:// URL of the homelab repository, from pods
 	repoDir    string // its bare repository on the host
 	catalogURL string
-	dnsLive    string // axfr:// URL of the live zone, from pods
 	catalog    string // the generated catalog directory
 }
 
@@ -71,13 +70,6 @@ func install(t *testing.T, w *world) *installed {
 		gitRepo(t, in.catalog, filepath.Join(git, "catalog.git"))
 		in.catalogURL = "git://" + w.hostIP + "/catalog.git"
 
-		live, err := os.ReadFile(filepath.Join(w.root, "examples", "homelab", "dns-live", "home.arpa.zone"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := bindtest.StartOn(t, w.hostIP, bindtest.Zone{Name: "home.arpa", Text: string(live), Transfer: "tsig"})
-		in.dnsLive = "axfr://" + srv.Addr + "/home.arpa"
-
 		namespace(t, ns)
 		tasks, _ := filepath.Glob(filepath.Join(in.catalog, "task", "*", release, "*.yaml"))
 		if len(tasks) != 5 {
@@ -87,13 +79,28 @@ func install(t *testing.T, w *world) *installed {
 			kubectl(t, "", "apply", "-n", ns, "-f", f)
 		}
 		kubectl(t, "", "apply", "-n", ns, "-f", filepath.Join(w.root, "pipelines"), "-f", filepath.Join(w.root, "triggers"))
-		kubectl(t, "", "create", "secret", "generic", "dns-credentials", "-n", ns, "--from-literal=tsig.key="+srv.Key)
 		theInstall = in
 	})
 	if theInstall == nil {
 		t.Fatal("the release install failed in an earlier test")
 	}
 	return theInstall
+}
+
+// liveDNS starts BIND on the bridge with examples/homelab's live zone for
+// the rest of t, puts its TSIG key in the Secret dns-credentials, and
+// returns the zone's axfr:// URL.
+func (w *world) liveDNS(t *testing.T) string {
+	t.Helper()
+	live, err := os.ReadFile(filepath.Join(w.root, "examples", "homelab", "dns-live", "home.arpa.zone"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := bindtest.StartOn(t, w.hostIP, bindtest.Zone{Name: "home.arpa", Text: string(live), Transfer: "tsig"})
+	secret := kubectl(t, "", "create", "secret", "generic", "dns-credentials", "-n", ns,
+		"--from-literal=tsig.key="+srv.Key, "--dry-run=client", "-o", "yaml")
+	kubectl(t, secret, "apply", "-f", "-")
+	return "axfr://" + srv.Addr + "/home.arpa"
 }
 
 // gitRepo makes a bare repository at bare whose main holds one commit of
@@ -134,7 +141,7 @@ func TestPipeline(t *testing.T) {
 	pr.Namespace = ns
 	// The sample's addresses are a homelab's; ours are on the bridge. No
 	// Terraform registry is reachable, so init is skipped.
-	set := map[string]string{"repo-url": in.repoURL, "dns-live": in.dnsLive, "terraform-offline": "true"}
+	set := map[string]string{"repo-url": in.repoURL, "dns-live": w.liveDNS(t), "terraform-offline": "true"}
 	for i, p := range pr.Spec.Params {
 		if v, ok := set[p.Name]; ok {
 			pr.Spec.Params[i].Value = *pipelinev1.NewStructuredValues(v)
@@ -149,12 +156,24 @@ func TestPipeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := run(t, in.repoDir, "git", "rev-parse", "main")
-	w.checkInfraRun(t, created.Name, head, true)
+	w.checkInfraRun(t, created.Name, head, infraWant(true))
+}
+
+// infraWant is each infra-validation task's step exit code on
+// examples/homelab: the clone succeeds, every check finds the planted
+// mistakes, and so does report (which succeeds with on-error continue).
+func infraWant(dns bool) map[string]int32 {
+	want := map[string]int32{"fetch-source": 0, "terraform-validate": 1, "ansible-lint": 1, "policy-check": 1, "report": 1}
+	if dns {
+		want["dns-zone-diff"] = 1
+	}
+	return want
 }
 
 // checkInfraRun waits for an infra-validation PipelineRun and checks each
-// task's outcome on examples/homelab and the merged report.
-func (w *world) checkInfraRun(t *testing.T, name, commit string, dns bool) {
+// task's step exit code, the PipelineRun's results and the merged report,
+// which it returns.
+func (w *world) checkInfraRun(t *testing.T, name, commit string, want map[string]int32) *report.Report {
 	t.Helper()
 	pr := waitPipelineRun(t, w, name, 10*time.Minute)
 	cond := pr.Status.GetCondition(apis.ConditionSucceeded)
@@ -166,10 +185,6 @@ func (w *world) checkInfraRun(t *testing.T, name, commit string, dns bool) {
 	runs := map[string]*pipelinev1.TaskRun{}
 	for i := range trs.Items {
 		runs[trs.Items[i].Labels["tekton.dev/pipelineTask"]] = &trs.Items[i]
-	}
-	want := map[string]int32{"fetch-source": 0, "terraform-validate": 1, "ansible-lint": 1, "policy-check": 1, "report": 1}
-	if dns {
-		want["dns-zone-diff"] = 1
 	}
 	for task, code := range want {
 		tr := runs[task]
@@ -192,10 +207,20 @@ func (w *world) checkInfraRun(t *testing.T, name, commit string, dns bool) {
 	}
 	rep := runs["report"]
 	if rep == nil {
-		return
+		return nil
+	}
+	if c := rep.Status.GetCondition(apis.ConditionSucceeded); c == nil || c.Status != corev1.ConditionTrue {
+		t.Errorf("report TaskRun %v: with on-error continue it succeeds, its exit code recorded", c)
 	}
 	if r := results(rep); r["status"] != "fail" || r["errors"] == "0" || r["errors"] == "" {
 		t.Errorf("report results %v", r)
+	}
+	prResults := map[string]string{}
+	for _, r := range pr.Status.Results {
+		prResults[r.Name] = r.Value.StringVal
+	}
+	if prResults["status"] != "fail" || prResults["errors"] != results(rep)["errors"] || prResults["warnings"] != results(rep)["warnings"] {
+		t.Errorf("PipelineRun results %v, report's %v", prResults, results(rep))
 	}
 	// The reports are files on the run's volume.
 	var claim string
@@ -222,6 +247,7 @@ func (w *world) checkInfraRun(t *testing.T, name, commit string, dns bool) {
 			t.Error(err)
 		}
 	}
+	return merged
 }
 
 func keys[V any](m map[string]V) []string {
@@ -264,7 +290,7 @@ func TestTkn(t *testing.T) {
 			t.Fatalf("docs/quickstart.md has no %s block the command can use", f)
 		}
 	}
-	set := map[string]string{"repo-url": in.repoURL, "dns-live": in.dnsLive, "terraform-offline": "true"}
+	set := map[string]string{"repo-url": in.repoURL, "dns-live": w.liveDNS(t), "terraform-offline": "true"}
 	for i := 1; i < len(args); i++ {
 		if args[i-1] != "-p" {
 			continue
@@ -296,7 +322,7 @@ func TestTkn(t *testing.T) {
 		t.Fatalf("tkn did not say which PipelineRun it started:\n%s", out)
 	}
 	head := run(t, in.repoDir, "git", "rev-parse", "main")
-	w.checkInfraRun(t, name, head, true)
+	w.checkInfraRun(t, name, head, infraWant(true))
 }
 
 // codeBlocks returns the fenced code blocks of a Markdown text.

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/plumbline/plumbline/internal/shlex"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // sinkPort is where the EventListener's sink listens on loopback.
@@ -96,7 +98,17 @@ func TestPush(t *testing.T) {
 	if got := len(w.pipelineRuns(t)) - len(before); got != 1 {
 		t.Errorf("%d PipelineRuns for one push", got)
 	}
-	w.checkInfraRun(t, name, sha, false)
+	// The template runs terraform init online, and this machine reaches
+	// no registry: terraform-validate says so as a broken check (exit 2),
+	// never as findings.
+	want := infraWant(false)
+	want["terraform-validate"] = 2
+	merged := w.checkInfraRun(t, name, sha, want)
+	if merged != nil && !slices.ContainsFunc(merged.Findings, func(f report.Finding) bool {
+		return f.Rule == "terraform/init" && strings.Contains(f.Message, "registry.terraform.io")
+	}) {
+		t.Error("terraform-validate exited 2 without a terraform/init finding naming the registry")
+	}
 }
 
 // pushEvent is GitHub's push event payload, with the fields the
