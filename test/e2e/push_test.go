@@ -68,6 +68,8 @@ func TestPush(t *testing.T) {
 
 	// Rejected first, so that any PipelineRun they made would be seen.
 	before := w.pipelineRuns(t)
+	interceptors := filepath.Join(w.state, "logs", "triggers-interceptors.log")
+	logStart := fileSize(interceptors)
 	sha, files := push("feature", "terraform/envs/lab/main.tf", "feature work")
 	w.post(t, pushEvent("refs/heads/feature", sha, in.repoURL, files), key, "")
 	sha, files = push("main", "docs/notes.md", "notes only")
@@ -76,7 +78,31 @@ func TestPush(t *testing.T) {
 	w.post(t, body, "", "")                                 // unsigned
 	w.post(t, body, "not-the-secret", "")                   // wrongly signed
 	w.post(t, body, key, "sha256="+strings.Repeat("0", 64)) // forged header
-	time.Sleep(10 * time.Second)
+	// Each was stopped by the interceptor meant to stop it (the log line
+	// the interceptors server writes for each refusal), and nothing ran.
+	reasons := map[string]int{
+		"no X-Hub-Signature-256 header set":          1,
+		"payload signature check failed":             2,
+		"expression body.ref == 'refs/heads/main' &&": 2, // feature branch, docs only
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := readFrom(interceptors, logStart)
+		missing := []string{}
+		for reason, n := range reasons {
+			if c := strings.Count(got, "Continue:false Status:{Code:FailedPrecondition Message:"+reason); c < n {
+				missing = append(missing, fmt.Sprintf("%q %d/%d", reason, c, n))
+			}
+		}
+		if len(missing) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the interceptors did not refuse: %v\n%s", missing, tail(got, 20))
+		}
+		time.Sleep(time.Second)
+	}
+	time.Sleep(3 * time.Second)
 	if after := w.pipelineRuns(t); len(after) != len(before) {
 		t.Fatalf("rejected pushes created PipelineRuns: %v (before %v)", after, before)
 	}
@@ -177,6 +203,23 @@ func paramOf(pr pipelinev1.PipelineRun, name string) string {
 		}
 	}
 	return ""
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// readFrom is a file's content from offset on.
+func readFrom(path string, offset int64) string {
+	data, _ := os.ReadFile(path)
+	if int64(len(data)) < offset {
+		return ""
+	}
+	return string(data[offset:])
 }
 
 func tail(s string, n int) string {
