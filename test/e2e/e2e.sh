@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# make e2e: a real single-node Kubernetes and Tekton Pipelines on loopback,
+# make e2e: a real single-node Kubernetes, Tekton Pipelines and Triggers on loopback,
 # our images built by ko into a registry on 127.0.0.1, then the e2e tests
 # (test/e2e/*_test.go, build tag e2e) against it, then everything down,
 # also when a test fails or the run is interrupted. Needs root and the
 # Debian packages listed in docs/e2e.md. State lives in $E2E_STATE
-# (default build/e2e); logs in $E2E_STATE/logs.
+# (default build/e2e); logs in $E2E_STATE/logs. E2E_RUN=regexp runs only
+# the matching tests.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -221,9 +222,10 @@ triggers() {
 	wait_for 60 test -n "$(kubectl get clusterinterceptor github -o jsonpath='{.spec.clientConfig.caBundle}')"
 }
 
-phase "build cluster binaries (Kubernetes $K8S_VERSION, Tekton Pipelines v1.9.0)" build
+phase "build (Kubernetes $K8S_VERSION, Tekton Pipelines v1.9.0, Triggers v0.35.0, tkn v0.44.0, git-init v0.40.2)" build
 phase "configure" render
 trap '"$here/down.sh" "$state"' EXIT
 trap 'exit 130' INT TERM
 phase "cluster up" up
-phase "tests" go test -tags e2e -count=1 -timeout 30m -v "$root/test/e2e/"
+# E2E_RUN=regexp runs only the matching tests (go test -run).
+phase "tests" go test -tags e2e -count=1 -timeout 30m -v ${E2E_RUN:+-run "$E2E_RUN"} "$root/test/e2e/"
