@@ -33,7 +33,7 @@ done
 build() {
 	mkdir -p "$bin"
 	local stamp=$bin/.built
-	local sum; sum=$(cat "$here"/{kbuild,tbuild,trbuild,clibuild,gitbuild,tools}/go.sum "$here"/tools/*/main.go "$here"/clibuild/main.go | sha256sum | cut -c1-16)
+	local sum; sum=$(cat "$here"/{kbuild,tbuild,trbuild,clibuild,gitbuild,tools}/go.{mod,sum} "$here"/tools/*/main.go "$here"/clibuild/main.go | sha256sum | cut -c1-16)
 	if [[ -f $stamp && $(cat "$stamp") == "$sum" ]]; then echo "cluster binaries cached in $bin"; return; fi
 	local min=${K8S_VERSION#v1.}; min=${min%%.*}
 	local ld="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$min -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$min"

@@ -2,4 +2,6 @@
 
 package gitbuild
 
-import _ "github.com/tektoncd/pipeline/cmd/git-init"
+import (
+	_ "github.com/tektoncd/pipeline/cmd/git-init"
+)
