@@ -63,7 +63,6 @@ render() {
 	sub "$here/conf/containerd/hosts.toml" "$state/containerd/certs.d/$E2E_REGISTRY/hosts.toml"
 	sub "$here/conf/containerd/mirror.toml" "$state/containerd/certs.d/gcr.io/hosts.toml"
 	sub "$here/conf/cni/10-e2e.conflist" "$state/cni/net.d/10-e2e.conflist"
-	[[ -f $state/pki/ca.crt ]] || "$here/certs.sh" "$state"
 	[[ -f $state/pki/interceptors.crt ]] || "$here/certs.sh" "$state"
 	local tekton triggers
 	tekton=$(cd "$here/tbuild" && go list -m -f '{{.Dir}}' github.com/tektoncd/pipeline)
