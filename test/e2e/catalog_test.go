@@ -3,14 +3,11 @@
 package e2e
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"knative.dev/pkg/apis"
 )
 
 // TestCatalog reuses one Task from the released catalog without
@@ -50,14 +47,7 @@ func TestCatalog(t *testing.T) {
 					},
 				},
 			}
-			created, err := w.tekton.TektonV1().TaskRuns(ns).Create(context.Background(), tr, metav1.CreateOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			done := waitTaskRun(t, w, ns, created.Name, 5*time.Minute)
-			cond := done.Status.GetCondition(apis.ConditionSucceeded)
-			res := results(done)
-			t.Logf("%s: %s %s; results %v", done.Name, cond.Status, cond.Reason, res)
+			done, cond, res := w.runTaskRun(t, tr)
 			if cond.Status != corev1.ConditionTrue {
 				t.Fatalf("%s: %s/%s: %s\n%s", done.Name, cond.Status, cond.Reason, cond.Message, logs(ns, done))
 			}

@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+	"knative.dev/pkg/apis"
 
 	"github.com/plumbline/plumbline/internal/imagetest"
 )
@@ -152,6 +153,21 @@ func namespace(t *testing.T, name string) {
 		t.Fatalf("kubectl get namespace %s: %s", name, out)
 	}
 	kubectl(t, "", "create", "namespace", name)
+}
+
+// runTaskRun creates tr, waits for it to finish and logs how it went; it
+// returns the finished run, its Succeeded condition and its results.
+func (w *world) runTaskRun(t *testing.T, tr *pipelinev1.TaskRun) (*pipelinev1.TaskRun, *apis.Condition, map[string]string) {
+	t.Helper()
+	created, err := w.tekton.TektonV1().TaskRuns(tr.Namespace).Create(context.Background(), tr, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := waitTaskRun(t, w, tr.Namespace, created.Name, 5*time.Minute)
+	cond := done.Status.GetCondition(apis.ConditionSucceeded)
+	res := results(done)
+	t.Logf("%s: %s %s; results %v", done.Name, cond.Status, cond.Reason, res)
+	return done, cond, res
 }
 
 func waitTaskRun(t *testing.T, w *world, namespace, name string, timeout time.Duration) *pipelinev1.TaskRun {

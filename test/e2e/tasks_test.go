@@ -8,14 +8,12 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline/pod"
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
-	"knative.dev/pkg/apis"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
 	"github.com/plumbline/plumbline/internal/imagetest"
@@ -136,14 +134,7 @@ func (w *world) runTask(t *testing.T, repo, image string, params map[string]stri
 	if edit != nil {
 		edit(tr)
 	}
-	created, err := w.tekton.TektonV1().TaskRuns(tasksNS).Create(context.Background(), tr, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := waitTaskRun(t, w, tasksNS, created.Name, 5*time.Minute)
-	cond := done.Status.GetCondition(apis.ConditionSucceeded)
-	res := results(done)
-	t.Logf("%s: %s %s; results %v", done.Name, cond.Status, cond.Reason, res)
+	done, cond, res := w.runTaskRun(t, tr)
 	if code := exitCode(done); cond.Status != corev1.ConditionFalse || cond.Reason != "Failed" || code != 1 {
 		t.Fatalf("%s: %s/%s, step exit %d; want Failed with exit 1 (findings on the example's planted mistakes), not 2 (broken).\n%s\nlogs:\n%s",
 			done.Name, cond.Status, cond.Reason, code, cond.Message, logs(tasksNS, done))
