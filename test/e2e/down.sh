@@ -18,14 +18,14 @@ stop() { # name [signal]
 	fi
 	rm -f "$f"
 }
+# The controllers first, so that nothing recreates the pods deleted next.
+for f in "$run"/el-sink-*.pid; do [[ -f $f ]] && stop "$(basename "$f" .pid)" KILL; done # they ignore SIGTERM
+for s in triggers-controller triggers-interceptors resolvers tekton-controller kcm scheduler; do stop $s; done
 if [[ -f $run/apiserver.pid ]] && kill -0 "$(cat "$run/apiserver.pid")" 2>/dev/null; then
-	kubectl delete pipelineruns,taskruns --all -A --wait=false >/dev/null 2>&1
 	kubectl delete pods --all -A --grace-period=0 --force >/dev/null 2>&1
 	for _ in $(seq 1 30); do [[ -z $(kubectl get pods -A -o name 2>/dev/null) ]] && break; sleep 1; done
 fi
-# The EventListener sinks ignore SIGTERM.
-for f in "$run"/el-sink-*.pid; do [[ -f $f ]] && stop "$(basename "$f" .pid)" KILL; done
-for s in triggers-controller triggers-interceptors resolvers tekton-controller scheduler kcm kubelet; do stop $s; done
+stop kubelet
 sock=$run/containerd.sock
 if [[ -S $sock ]]; then
 	for t in $(ctr -a "$sock" -n k8s.io tasks ls -q 2>/dev/null); do ctr -a "$sock" -n k8s.io tasks kill -s SIGKILL "$t" >/dev/null 2>&1; done

@@ -223,7 +223,7 @@ triggers() {
 
 phase "build (Kubernetes $K8S_VERSION, Tekton Pipelines v1.9.0, Triggers v0.35.0, tkn v0.44.0, git-init v0.40.2)" build
 phase "configure" render
-trap '"$here/down.sh" "$state"' EXIT
+trap 'phase down "$here/down.sh" "$state"' EXIT
 trap 'exit 130' INT TERM
 phase "cluster up" up
 # E2E_RUN=regexp runs only the matching tests (go test -run).
