@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops what e2e.sh started (by its PID files only) and undoes its host
+# Stops what e2e.sh started (by its PID files, then anything whose command
+# line names the state directory) and undoes its host
 # state: mounts under STATE, the pods' network namespaces and bridge, the
 # kubepods cgroups, and the host directories kubelet and containerd
 # hard-code. Safe to run twice.
@@ -18,6 +19,26 @@ stop() { # name [signal]
 	fi
 	rm -f "$f"
 }
+# reap [SIGNAL]: every process whose command line names the state
+# directory was started by this run (a containerd shim, a child that
+# outlived the PID we knew); signal them, or list them on stderr, and
+# print how many there were. pgrep writes to a file: a $(…) subshell
+# would carry this script's command line and match itself.
+reap() {
+	pgrep -f -- "$state" >"$run/reap" || true
+	local p n=0
+	while read -r p; do
+		[[ $p == "$$" || $p == "$BASHPID" ]] && continue
+		n=$((n + 1))
+		if [[ -n ${1:-} ]]; then
+			kill -"$1" "$p" 2>/dev/null
+		else
+			echo "down: still running: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-200)" >&2
+		fi
+	done <"$run/reap"
+	rm -f "$run/reap"
+	echo "$n"
+}
 # The controllers first, so that nothing recreates the pods deleted next.
 for f in "$run"/el-sink-*.pid; do [[ -f $f ]] && stop "$(basename "$f" .pid)" KILL; done # they ignore SIGTERM
 for s in triggers-controller triggers-interceptors resolvers tekton-controller kcm scheduler; do stop $s; done
@@ -34,6 +55,7 @@ if [[ -S $sock ]]; then
 fi
 for s in containerd apiserver etcd registry hub git-daemon; do stop $s; done
 for f in "$state"/containerd/state/io.containerd.runtime.v2.task/*/*/shim.pid; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null; done
+[[ $(reap TERM) == 0 ]] || { sleep 2; reap KILL >/dev/null; }
 sleep 1
 grep " $state" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m"; done
 for n in /var/run/netns/cni-*; do [[ -e $n ]] && ip netns delete "$(basename "$n")" 2>/dev/null; done
@@ -43,6 +65,7 @@ rm -f "$run"/containerd.sock*
 # Host paths kubelet and containerd hard-code; nothing else on a CI machine uses them.
 rm -rf /var/lib/kubelet /var/log/containers /run/containerd /opt/containerd /var/lib/cni /usr/libexec/kubernetes
 rmdir /var/run/netns 2>/dev/null || true
-left=$(ls "$run"/*.pid 2>/dev/null | wc -l)
+left=$(reap)
+left=$((left + $(ls "$run"/*.pid 2>/dev/null | wc -l)))
 mounts=$(grep -c " $state" /proc/mounts)
 echo "down: $left processes, $mounts mounts left; bridge $(ip link show plbr0 >/dev/null 2>&1 && echo present || echo gone)"

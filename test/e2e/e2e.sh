@@ -85,7 +85,10 @@ up() {
 	ip link show "$E2E_BRIDGE" >/dev/null 2>&1 && ip link delete "$E2E_BRIDGE"
 	ip link add "$E2E_BRIDGE" type bridge && ip addr add "$E2E_HOST_IP/24" dev "$E2E_BRIDGE" && ip link set "$E2E_BRIDGE" up
 	rm -rf "$state/git" && mkdir -p "$state/git"
-	start git-daemon git daemon --reuseaddr --export-all --base-path="$state/git" --listen="$E2E_HOST_IP" --port=9418 "$state/git"
+	# git-daemon itself, not `git daemon`: the wrapper would be what the PID
+	# file names, and its child can outlive it.
+	start git-daemon "$(git --exec-path)/git-daemon" --reuseaddr --export-all --base-path="$state/git" \
+		--listen="$E2E_HOST_IP" --port=9418 "$state/git"
 	start hub "$bin/hub" "$E2E_HUB" "$here/hub"
 	start registry "$bin/registry" "$E2E_REGISTRY" "$state/registry-blobs"
 	wait_for 20 curl -sf "http://$E2E_REGISTRY/v2/"
@@ -227,4 +230,7 @@ trap 'phase down "$here/down.sh" "$state"' EXIT
 trap 'exit 130' INT TERM
 phase "cluster up" up
 # E2E_RUN=regexp runs only the matching tests (go test -run).
-phase "tests" go test -tags e2e -count=1 -timeout 30m -v ${E2E_RUN:+-run "$E2E_RUN"} "$root/test/e2e/"
+# Test temp dirs (BIND's among them) under the state, so that down.sh
+# reaps whatever a killed test left running.
+rm -rf "$state/tmp" && mkdir -p "$state/tmp"
+phase "tests" env TMPDIR="$state/tmp" go test -tags e2e -count=1 -timeout 30m -v ${E2E_RUN:+-run "$E2E_RUN"} "$root/test/e2e/"
