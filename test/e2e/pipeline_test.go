@@ -27,8 +27,8 @@ import (
 
 // installed is a release as a user installs it: the catalog's
 // digest-pinned Tasks, pipelines/ and triggers/ as shipped, in the
-// quickstart's namespace; a git server holding the infra repository and
-// the catalog; BIND serving the live zone.
+// quickstart's namespace; and the git server holding the infra repository
+// and the catalog. (BIND is per test: liveDNS.)
 type installed struct {
 	repoURL    string // git:// URL of the homelab repository, from pods
 	repoDir    string // its bare repository on the host
