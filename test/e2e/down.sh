@@ -43,8 +43,8 @@ reap() {
 for f in "$run"/el-sink-*.pid; do [[ -f $f ]] && stop "$(basename "$f" .pid)" KILL; done # they ignore SIGTERM
 for s in triggers-controller triggers-interceptors resolvers tekton-controller kcm scheduler; do stop $s; done
 if [[ -f $run/apiserver.pid ]] && kill -0 "$(cat "$run/apiserver.pid")" 2>/dev/null; then
-	kubectl delete pods --all -A --grace-period=0 --force >/dev/null 2>&1
-	for _ in $(seq 1 30); do [[ -z $(kubectl get pods -A -o name 2>/dev/null) ]] && break; sleep 1; done
+	kubectl delete pods --all -A --grace-period=0 --force --request-timeout=10s >/dev/null 2>&1
+	for _ in $(seq 1 30); do [[ -z $(kubectl get pods -A -o name --request-timeout=3s 2>/dev/null) ]] && break; sleep 1; done
 fi
 stop kubelet
 sock=$run/containerd.sock
