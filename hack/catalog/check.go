@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"knative.dev/pkg/apis"
 	"sigs.k8s.io/yaml"
 )
@@ -234,40 +235,42 @@ func checkRun(file, kind, name string, add func(string, string, ...any)) {
 	if err != nil {
 		return // reported as missing
 	}
-	ctx := apis.WithinCreate(context.Background())
-	var ref string
-	var verr *apis.FieldError
-	switch kind {
-	case "task":
-		var tr pipelinev1.TaskRun
-		if err := yaml.UnmarshalStrict(data, &tr); err != nil {
-			add(file, "%v", err)
-			return
-		}
-		if tr.Name == "" {
-			tr.Name = tr.GenerateName + "x0000"
-		}
-		if tr.Spec.TaskRef != nil {
-			ref = tr.Spec.TaskRef.Name
-		}
-		tr.SetDefaults(ctx)
-		verr = tr.Validate(ctx)
-	default:
-		var pr pipelinev1.PipelineRun
-		if err := yaml.UnmarshalStrict(data, &pr); err != nil {
-			add(file, "%v", err)
-			return
-		}
-		if pr.Name == "" {
-			pr.Name = pr.GenerateName + "x0000"
-		}
-		if pr.Spec.PipelineRef != nil {
-			ref = pr.Spec.PipelineRef.Name
-		}
-		pr.SetDefaults(ctx)
-		verr = pr.Validate(ctx)
+	// Both kinds decode, default and validate alike; only where the run
+	// names its item differs.
+	var run interface {
+		metav1.Object
+		apis.Defaultable
+		apis.Validatable
 	}
-	if ref != name {
+	var ref func() string
+	if kind == "task" {
+		tr := &pipelinev1.TaskRun{}
+		run, ref = tr, func() string {
+			if tr.Spec.TaskRef == nil {
+				return ""
+			}
+			return tr.Spec.TaskRef.Name
+		}
+	} else {
+		pr := &pipelinev1.PipelineRun{}
+		run, ref = pr, func() string {
+			if pr.Spec.PipelineRef == nil {
+				return ""
+			}
+			return pr.Spec.PipelineRef.Name
+		}
+	}
+	if err := yaml.UnmarshalStrict(data, run); err != nil {
+		add(file, "%v", err)
+		return
+	}
+	if run.GetName() == "" {
+		run.SetName(run.GetGenerateName() + "x0000")
+	}
+	ctx := apis.WithinCreate(context.Background())
+	run.SetDefaults(ctx)
+	verr := run.Validate(ctx)
+	if ref := ref(); ref != name {
 		add(file, "runs %q, not %s", ref, name)
 	}
 	if verr != nil {
