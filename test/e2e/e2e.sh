@@ -70,6 +70,9 @@ render() {
 	python3 "$here/manifests.py" "$tekton" "$triggers" https://127.0.0.1:8443 >"$state/conf/tekton.yaml"
 }
 
+# img NAME: the reference by digest up() pushed for one of Tekton's images.
+img() { grep "/$1@" "$state/images.txt"; }
+
 start() { # name command...
 	local name=$1; shift
 	nohup "$@" >"$state/logs/$name.log" 2>&1 &
@@ -132,8 +135,6 @@ up() {
 	kubectl apply -f "$state/conf/tekton.yaml" >/dev/null 2>&1 || true
 	kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
 	kubectl apply -f "$state/conf/tekton.yaml" >/dev/null
-	wait_for 30 kubectl get crd taskruns.tekton.dev -o jsonpath='{.status.acceptedNames.kind}'
-	img() { grep "/$1@" "$state/images.txt"; }
 	SYSTEM_NAMESPACE=tekton-pipelines KUBERNETES_MIN_VERSION=v1.28.0 \
 		CONFIG_DEFAULTS_NAME=config-defaults CONFIG_LOGGING_NAME=config-logging \
 		CONFIG_OBSERVABILITY_NAME=config-observability CONFIG_FEATURE_FLAGS_NAME=feature-flags \

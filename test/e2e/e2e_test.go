@@ -163,45 +163,28 @@ func (w *world) runTaskRun(t *testing.T, tr *pipelinev1.TaskRun) (*pipelinev1.Ta
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := waitTaskRun(t, w, tr.Namespace, created.Name, 5*time.Minute)
+	done := waitDone(t, "TaskRun", 5*time.Minute, w.tekton.TektonV1().TaskRuns(tr.Namespace).Get, created.Name)
 	cond := done.Status.GetCondition(apis.ConditionSucceeded)
 	res := results(done)
 	t.Logf("%s: %s %s; results %v", done.Name, cond.Status, cond.Reason, res)
 	return done, cond, res
 }
 
-func waitTaskRun(t *testing.T, w *world, namespace, name string, timeout time.Duration) *pipelinev1.TaskRun {
+// waitDone polls get until the run it returns is done.
+func waitDone[R interface{ IsDone() bool }](t *testing.T, what string, timeout time.Duration,
+	get func(context.Context, string, metav1.GetOptions) (R, error), name string) R {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		tr, err := w.tekton.TektonV1().TaskRuns(namespace).Get(context.Background(), name, metav1.GetOptions{})
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(2 * time.Second) {
+		r, err := get(context.Background(), name, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tr.IsDone() {
-			return tr
+		if r.IsDone() {
+			return r
 		}
-		time.Sleep(2 * time.Second)
 	}
-	t.Fatalf("TaskRun %s did not finish in %s", name, timeout)
-	return nil
-}
-
-func waitPipelineRun(t *testing.T, w *world, name string, timeout time.Duration) *pipelinev1.PipelineRun {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		pr, err := w.tekton.TektonV1().PipelineRuns(ns).Get(context.Background(), name, metav1.GetOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if pr.IsDone() {
-			return pr
-		}
-		time.Sleep(3 * time.Second)
-	}
-	t.Fatalf("PipelineRun %s did not finish in %s", name, timeout)
-	return nil
+	t.Fatalf("%s %s did not finish in %s", what, name, timeout)
+	panic("unreachable")
 }
 
 // results maps a TaskRun's results by name.

@@ -22,6 +22,7 @@ import (
 
 	"github.com/plumbline/plumbline/internal/bindtest"
 	"github.com/plumbline/plumbline/internal/imagetest"
+	"github.com/plumbline/plumbline/internal/shlex"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -175,7 +176,7 @@ func infraWant(dns bool) map[string]int32 {
 // which it returns.
 func (w *world) checkInfraRun(t *testing.T, name, commit string, want map[string]int32) *report.Report {
 	t.Helper()
-	pr := waitPipelineRun(t, w, name, 10*time.Minute)
+	pr := waitDone(t, "PipelineRun", 10*time.Minute, w.tekton.TektonV1().PipelineRuns(ns).Get, name)
 	cond := pr.Status.GetCondition(apis.ConditionSucceeded)
 	t.Logf("%s: %s %s (%s); results %v", pr.Name, cond.Status, cond.Reason, cond.Message, pr.Status.Results)
 	trs, err := w.tekton.TektonV1().TaskRuns(ns).List(context.Background(), metav1.ListOptions{LabelSelector: "tekton.dev/pipelineRun=" + pr.Name})
@@ -344,4 +345,14 @@ func codeBlocks(md string) []string {
 		}
 	}
 	return blocks
+}
+
+// shellWords splits a shell command written over several lines.
+func shellWords(t *testing.T, cmd string) []string {
+	t.Helper()
+	words, err := shlex.Split(strings.ReplaceAll(cmd, "\\\n", " "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return words
 }

@@ -24,7 +24,6 @@ import (
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/plumbline/plumbline/internal/shlex"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -228,14 +227,4 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// shellWords splits a shell command written over several lines.
-func shellWords(t *testing.T, cmd string) []string {
-	t.Helper()
-	words, err := shlex.Split(strings.ReplaceAll(cmd, "\\\n", " "))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return words
 }
