@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -79,6 +81,7 @@ type options struct {
 	failOn     string
 	resultsDir string
 	reportDir  string
+	runID      string
 	version    bool
 }
 
@@ -101,6 +104,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above `LEVEL`: error, warning or never")
 	fs.StringVar(&o.reportDir, "report-dir", "", "also write the JSON report to `DIR`/<tool>.json; empty means none (for optional Tekton workspaces)")
 	fs.StringVar(&o.resultsDir, "results-dir", "", "write Tekton results (errors, warnings, status, summary) into `DIR`")
+	fs.StringVar(&o.runID, "run-id", "", "stamp the report with this run `ID`; report --expect-run-id refuses reports without it (pipelines pass the PipelineRun's uid)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	cmd.Check.Flags(fs)
 
@@ -148,6 +152,13 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	if r.Version == "" {
 		r.Version = version.String()
 	}
+	r.Run = o.runID
+	// A check that could not finish never says PASS: each reason it gave
+	// becomes an error finding, so the report a pipeline reads fails too.
+	for _, err := range Flatten(runErr) {
+		r.Findings = append(r.Findings, IncompleteFinding(r.Tool, err))
+	}
+	BudgetFindings(r)
 	r.Finalize(failOn)
 
 	code := ExitPass
@@ -176,9 +187,45 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	return code
 }
 
+// RuleIncomplete is the rule id, under each tool's prefix, of a run that
+// could not do all its work (a timeout, a budget, a broken tool).
+const RuleIncomplete = "incomplete"
+
+// IncompleteFinding is the error finding that says why a check could not
+// finish; a *report.ParseError keeps its file and line.
+func IncompleteFinding(tool string, err error) report.Finding {
+	f := report.Finding{Rule: tool + "/" + RuleIncomplete, Severity: report.Error,
+		Message: "the check could not finish: " + report.Truncate(err.Error(), 2000)}
+	var pe *report.ParseError
+	if errors.As(err, &pe) {
+		if rel, ok := report.RelPath(pe.File); ok {
+			f.File, f.Line, f.Column = rel, pe.Line, pe.Column
+		}
+	}
+	return f
+}
+
+// BudgetFindings keeps at most report.MaxFindings findings, the most
+// severe first, and says with an error finding how many it dropped: a
+// report nobody can read (or that exhausts report's memory) is no report.
+func BudgetFindings(r *report.Report) {
+	if len(r.Findings) <= report.MaxFindings {
+		return
+	}
+	slices.SortStableFunc(r.Findings, func(a, b report.Finding) int { return cmp.Compare(b.Severity, a.Severity) })
+	dropped := len(r.Findings) - (report.MaxFindings - 1)
+	r.Findings = append(r.Findings[:report.MaxFindings-1], report.Finding{
+		Rule: r.Tool + "/" + RuleIncomplete, Severity: report.Error,
+		Message: fmt.Sprintf("%d more findings not listed: a report holds at most %d (docs/security.md)", dropped, report.MaxFindings),
+	})
+}
+
 // Flatten splits joined errors (errors.Join, at any depth) so each
 // problem gets its own line, or its own finding.
 func Flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []error
 		for _, e := range j.Unwrap() {

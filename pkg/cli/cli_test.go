@@ -116,12 +116,80 @@ func TestPartialReportIsWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := report.Decode("r.json", data)
-	if err != nil || len(r.Findings) != 1 {
+	if err != nil || len(r.Findings) != 3 || r.Summary.Passed {
 		t.Fatalf("report not written intact: %v %+v", err, r)
+	}
+	// What stopped the check is in the report, as errors: never a PASS.
+	want := []report.Finding{
+		{Rule: "r", Severity: report.Error, Message: "m"},
+		{Rule: "t/incomplete", Severity: report.Error, Message: "the check could not finish: module a: crashed"},
+		{Rule: "t/incomplete", Severity: report.Error, Message: "the check could not finish: module b: crashed"},
+	}
+	if diff := cmp.Diff(want, r.Findings); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 	status, _ := os.ReadFile(filepath.Join(dir, "res", "status"))
 	if string(status) != "fail" {
 		t.Errorf("status result %q, want fail", status)
+	}
+}
+
+// A check that gave up with no finding at all still fails its report; the
+// run id is stamped on it; a positioned error keeps its place.
+func TestIncompleteNeverPasses(t *testing.T) {
+	dir := t.TempDir()
+	c := &check{err: &report.ParseError{File: "main.tf", Line: 3, Column: 1, Msg: "nesting deeper than 64"}}
+	code, _, _ := run(t, c, "--report-dir", dir, "--run-id", "uid-1")
+	if code != ExitBroken {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "t.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Decode("t.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []report.Finding{{Rule: "t/incomplete", Severity: report.Error, File: "main.tf", Line: 3, Column: 1,
+		Message: "the check could not finish: main.tf:3:1: nesting deeper than 64"}}
+	if diff := cmp.Diff(want, r.Findings); diff != "" || r.Summary.Passed || r.Run != "uid-1" {
+		t.Errorf("passed %v, run %q (-want +got):\n%s", r.Summary.Passed, r.Run, diff)
+	}
+}
+
+// More findings than a report holds: the most severe are kept, and an
+// error says how many were left out.
+func TestFindingsBudget(t *testing.T) {
+	var fs []report.Finding
+	for i := range report.MaxFindings + 5 {
+		sev := report.Note
+		if i == report.MaxFindings+4 {
+			sev = report.Error
+		}
+		fs = append(fs, report.Finding{Rule: "r", Severity: sev, Message: "m"})
+	}
+	dir := t.TempDir()
+	code, _, _ := run(t, &check{findings: fs}, "--report-dir", dir)
+	data, err := os.ReadFile(filepath.Join(dir, "t.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Decode("t.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != ExitFindings || len(r.Findings) != report.MaxFindings || r.Summary.Errors != 2 {
+		t.Fatalf("exit %d, %d findings, %d errors", code, len(r.Findings), r.Summary.Errors)
+	}
+	var last report.Finding
+	for _, f := range r.Findings {
+		if f.Rule == "t/incomplete" {
+			last = f
+		}
+	}
+	if last.Message != "6 more findings not listed: a report holds at most 10000 (docs/security.md)" {
+		t.Errorf("budget finding %+v", last)
 	}
 }
 

@@ -5,12 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/notify"
@@ -20,8 +21,10 @@ import (
 // Tool is the name the merged report carries.
 const Tool = "report"
 
-// maxReportSize guards against reading something that is not a report.
-const maxReportSize = 256 << 20
+// maxReportSize bounds one report file: 64 MiB holds far more findings
+// than the decoder accepts (report.MaxFindings), and fits the report
+// Task's memory limit with the decoded form beside it.
+const maxReportSize = 64 << 20
 
 // RuleNotifyFailed is a warning: telling GitHub or a chat did not work.
 const RuleNotifyFailed = "report/notify-failed"
@@ -29,6 +32,8 @@ const RuleNotifyFailed = "report/notify-failed"
 // Check merges reports; it implements cli.Check.
 type Check struct {
 	missing string
+	runID   string
+	when    whenList
 
 	credentials                      string
 	githubRepo, githubSHA, githubAPI string
@@ -39,6 +44,8 @@ type Check struct {
 var _ cli.Check = (*Check)(nil)
 
 func (c *Check) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.runID, "expect-run-id", "", "refuse any report whose run id is not `ID` (the checks' --run-id; pipelines pass the PipelineRun's uid)")
+	fs.Var(&c.when, "when", "`CHECK=VALUE`: expect CHECK's report only when VALUE is not empty, mirroring a Pipeline's when expression (repeatable)")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
 	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token and/or webhook-url files; each present is used (empty: notify nobody)")
 	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")
@@ -57,7 +64,17 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, fmt.Errorf("usage: %w", err)
 	}
-	inputs := Inputs(req.Paths)
+	want := Want{Run: c.runID, Skip: map[string]string{}}
+	for _, w := range c.when {
+		name, value, ok := strings.Cut(w, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("usage: --when %q: want CHECK=VALUE", w)
+		}
+		if strings.TrimSpace(value) == "" {
+			want.Skip[name] = "the pipeline skips it (--when " + name + "= is empty)"
+		}
+	}
+	inputs := Inputs(req.Paths, want)
 	r := report.Merge(inputs, report.MergeOptions{Tool: Tool, Missing: missing, FailOn: req.FailOn})
 	c.notify(ctx, r, notifiers)
 	var bad []error
@@ -67,6 +84,20 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 	}
 	return r, errors.Join(bad...)
+}
+
+// whenList is the repeatable --when flag. Unlike cli.List it never splits
+// on commas: VALUE is a pipeline parameter, whatever it holds. An empty
+// flag (a Tekton param left at "") is no condition.
+type whenList []string
+
+func (l *whenList) String() string { return strings.Join(*l, " ") }
+
+func (l *whenList) Set(v string) error {
+	if v != "" {
+		*l = append(*l, v)
+	}
+	return nil
 }
 
 // notifiers reads the credentials directory: a github-token file (with
@@ -132,73 +163,101 @@ func (c *Check) notify(ctx context.Context, r *report.Report, ns []notify.Notifi
 	}
 }
 
-// Inputs expands each argument into the reports it names: a file, a glob,
-// or a directory (its *.json files, not recursive). An argument that names
-// nothing becomes a missing input, never a silent skip.
-func Inputs(args []string) []report.Input {
+// Inputs reads the report file each argument names, and nothing else: no
+// directory listing, no glob, so a file nobody asked for is never merged.
+// A file that does not exist is a missing input (the check did not run),
+// never a silent skip. want says which reports are accepted.
+func Inputs(args []string, want Want) []report.Input {
 	var inputs []report.Input
 	seen := map[string]bool{}
-	add := func(file string) {
-		if clean := filepath.Clean(file); !seen[clean] {
-			seen[clean] = true
-			inputs = append(inputs, read(file))
-		}
-	}
 	for _, arg := range args {
-		files, err := expand(arg)
-		switch {
-		case err != nil:
-			inputs = append(inputs, report.Input{Source: arg, Err: err})
-		case len(files) == 0:
-			inputs = append(inputs, report.Input{Source: arg})
-		}
-		for _, f := range files {
-			add(f)
+		if clean := filepath.Clean(arg); !seen[clean] {
+			seen[clean] = true
+			if reason, skip := want.Skip[toolOf(arg)]; skip {
+				inputs = append(inputs, report.Input{Source: filepath.ToSlash(arg), Skipped: reason})
+				continue
+			}
+			inputs = append(inputs, read(arg, want))
 		}
 	}
 	return inputs
 }
 
-func expand(arg string) ([]string, error) {
-	if strings.ContainsAny(arg, "*?[") {
-		files, err := filepath.Glob(arg)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", arg, err)
-		}
-		slices.Sort(files)
-		return files, nil
-	}
-	fi, err := os.Stat(arg)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil
-	case err != nil:
-		return nil, err
-	case fi.IsDir():
-		files, err := filepath.Glob(filepath.Join(arg, "*.json"))
-		if err != nil {
-			return nil, err
-		}
-		slices.Sort(files)
-		return files, nil
-	}
-	return []string{arg}, nil
+// Want is what makes a report acceptable besides being well formed.
+type Want struct {
+	// Run, when set, is the run id every report must carry.
+	Run string
+	// Skip maps a check the pipeline did not ask for to the reason.
+	Skip map[string]string
 }
 
-func read(file string) report.Input {
+// toolOf names the check whose report file is file: the base name without
+// .json ("reports/terraform-validate/terraform-validate.json").
+func toolOf(file string) string {
+	base := filepath.Base(file)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+func read(file string, want Want) report.Input {
 	in := report.Input{Source: filepath.ToSlash(file)}
-	fi, err := os.Stat(file)
-	if err == nil && fi.Size() > maxReportSize {
-		err = fmt.Errorf("%s: %d bytes is larger than any report (limit %d)", file, fi.Size(), maxReportSize)
+	data, err := readRegular(file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return in // missing: the check did not run
+	case err != nil:
+		in.Err = err
+		return in
 	}
-	var data []byte
-	if err == nil {
-		data, err = os.ReadFile(file)
-	}
+	r, err := report.Decode(in.Source, data)
 	if err != nil {
 		in.Err = err
 		return in
 	}
-	in.Report, in.Err = report.Decode(in.Source, data)
+	// A report must come from the check it is named after (a merged report
+	// from report itself) and from this run.
+	switch {
+	case len(r.Checks) > 0 && r.Tool != Tool:
+		in.Err = fmt.Errorf("%s: refused: a merged report from %q, not from report", in.Source, report.Truncate(r.Tool, 64))
+	case len(r.Checks) == 0 && r.Tool != toolOf(file):
+		in.Err = fmt.Errorf("%s: refused: written by %q, not by %s", in.Source, report.Truncate(r.Tool, 64), toolOf(file))
+	case want.Run != "" && r.Run != want.Run:
+		in.Err = fmt.Errorf("%s: refused: not written by this run (its run id is %q, this run's is %q)", in.Source, report.Truncate(r.Run, 64), want.Run)
+	default:
+		in.Report = r
+	}
 	return in
+}
+
+// readRegular reads a regular file and nothing else: a symlink, a
+// directory, a FIFO or a device (/dev/zero) is refused before it is read,
+// and no more than maxReportSize bytes are ever read.
+func readRegular(file string) ([]byte, error) {
+	f, err := os.OpenFile(file, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		if errors.Is(err, syscall.ELOOP) {
+			return nil, fmt.Errorf("%s: refused: a symlink, not a report file", file)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case fi.IsDir():
+		return nil, fmt.Errorf("%s: refused: a directory (name each check's report file)", file)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s: refused: not a regular file (%s)", file, fi.Mode().Type())
+	case fi.Size() > maxReportSize:
+		return nil, fmt.Errorf("%s: %d bytes is larger than any report (limit %d)", file, fi.Size(), maxReportSize)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxReportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if len(data) > maxReportSize {
+		return nil, fmt.Errorf("%s: larger than any report (limit %d bytes)", file, maxReportSize)
+	}
+	return data, nil
 }

@@ -1,20 +1,21 @@
 package merge
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/plumbline/plumbline/pkg/clitest"
-	"github.com/plumbline/plumbline/pkg/report"
 )
 
+// Inputs reads exactly the files it is given and refuses every report
+// that is not the named check's, from this run, as a regular file.
 func TestInputs(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) {
@@ -27,48 +28,78 @@ func TestInputs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("r/a.json", `{"tool":"a","findings":[]}`)
-	write("r/b.json", `{"tool":"b","findings":[]}`)
-	write("r/notes.txt", `x`)
-	write("bad.json", `{"tool":"c"}`)
-	write("empty/.keep", ``)
-	in := func(p string) string { return filepath.ToSlash(filepath.Join(dir, p)) }
+	write("r/a.json", `{"tool":"a","run":"run-1","findings":[]}`)
+	write("r/b.json", `{"tool":"b","run":"run-1","findings":[]}`)
+	write("r/stale.json", `{"tool":"stale","run":"run-0","findings":[]}`)
+	write("r/norun.json", `{"tool":"norun","findings":[]}`)
+	write("r/forged.json", `{"tool":"policy-check","run":"run-1","findings":[]}`)
+	write("r/merged.json", `{"tool":"report","run":"run-1","checks":[{"tool":"a","source":"a.json","status":"ran","summary":{"passed":true}}],"findings":[]}`)
+	write("r/fakemerge.json", `{"tool":"x","run":"run-1","checks":[{"tool":"a","source":"a.json","status":"ran","summary":{"passed":true}}],"findings":[]}`)
+	write("bad.json", `{"tool":"bad","run":"run-1"}`)
+	write("r/dir.json/ok.json", `{"tool":"ok","run":"run-1","findings":[]}`)
+	write("skipped.json", `{"tool":"skipped","run":"run-1","findings":[]}`)
+	if err := os.Symlink(filepath.Join(dir, "r", "a.json"), filepath.Join(dir, "link.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "zero.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := func(name string) string { return filepath.Join(dir, name) }
 
 	inputs := Inputs([]string{
-		filepath.Join(dir, "r"),             // a directory: a.json, b.json
-		filepath.Join(dir, "r", "a.json"),   // named again: not read twice
-		filepath.Join(dir, "r", "*.json"),   // a glob matching both again
-		filepath.Join(dir, "missing.json"),  // not there
-		filepath.Join(dir, "empty"),         // a directory without reports
-		filepath.Join(dir, "nothing*.json"), // a glob matching nothing
-		filepath.Join(dir, "bad.json"),      // not a report
-	})
+		p("r/a.json"), p("r/b.json"),
+		p("r/a.json"),        // named again: not read twice
+		p("r"),               // a directory: refused, its files are not read
+		p("r/*.json"),        // no globs: a file of that name does not exist
+		p("missing.json"),    // not there: did not run
+		p("bad.json"),        // not a report
+		p("r/stale.json"),    // an earlier run's
+		p("r/norun.json"),    // no run id at all (a committed file)
+		p("r/forged.json"),   // policy-check's content under another name
+		p("r/merged.json"),   // report's own merged output of this run
+		p("r/fakemerge.json"),
+		p("r/dir.json"), // the planted directory of issue 14
+		p("link.json"), p("zero.json"), p("fifo.json"),
+		p("skipped.json"),
+	}, Want{Run: "run-1", Skip: map[string]string{"skipped": "dns-live is empty"}})
 	type row struct {
-		Source, Tool string
-		Err          bool
+		Source, Tool, Skipped string
+		Err                   string
 	}
 	var got []row
 	for _, i := range inputs {
-		r := row{Source: i.Source, Err: i.Err != nil}
+		r := row{Source: strings.TrimPrefix(i.Source, filepath.ToSlash(dir)+"/"), Skipped: i.Skipped}
+		if i.Err != nil {
+			r.Err = strings.ReplaceAll(i.Err.Error(), dir+"/", "")
+		}
 		if i.Report != nil {
 			r.Tool = i.Report.Tool
 		}
 		got = append(got, r)
 	}
 	want := []row{
-		{Source: in("r/a.json"), Tool: "a"},
-		{Source: in("r/b.json"), Tool: "b"},
-		{Source: filepath.Join(dir, "missing.json")},
-		{Source: filepath.Join(dir, "empty")},
-		{Source: filepath.Join(dir, "nothing*.json")},
-		{Source: in("bad.json"), Err: true},
+		{Source: "r/a.json", Tool: "a"},
+		{Source: "r/b.json", Tool: "b"},
+		{Source: "r", Err: "r: refused: a directory (name each check's report file)"},
+		{Source: "r/*.json"},
+		{Source: "missing.json"},
+		{Source: "bad.json", Err: `bad.json:1:1: missing "findings": not a Plumbline report`},
+		{Source: "r/stale.json", Err: `r/stale.json: refused: not written by this run (its run id is "run-0", this run's is "run-1")`},
+		{Source: "r/norun.json", Err: `r/norun.json: refused: not written by this run (its run id is "", this run's is "run-1")`},
+		{Source: "r/forged.json", Err: `r/forged.json: refused: written by "policy-check", not by forged`},
+		{Source: "r/merged.json", Tool: "report"},
+		{Source: "r/fakemerge.json", Err: `r/fakemerge.json: refused: a merged report from "x", not from report`},
+		{Source: "r/dir.json", Err: "r/dir.json: refused: a directory (name each check's report file)"},
+		{Source: "link.json", Err: "link.json: refused: a symlink, not a report file"},
+		{Source: "zero.json", Err: "zero.json: refused: a symlink, not a report file"},
+		{Source: "fifo.json", Err: "fifo.json: refused: not a regular file (p---------)"},
+		{Source: "skipped.json", Skipped: "dns-live is empty"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
-	}
-	var pe *report.ParseError
-	if err := inputs[5].Err; !errors.As(err, &pe) || pe.Msg != `missing "findings": not a Plumbline report` {
-		t.Errorf("bad.json error = %v", err)
 	}
 }
 

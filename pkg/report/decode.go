@@ -68,6 +68,8 @@ func (d *decoder) report() (*Report, error) {
 			err = d.value(start, &r.Tool)
 		case "version":
 			err = d.value(start, &r.Version)
+		case "run":
+			err = d.value(start, &r.Run)
 		case "summary":
 			err = d.value(start, &r.Summary)
 		case "checks":
@@ -114,6 +116,9 @@ func (d *decoder) findings() ([]Finding, error) {
 	fs := []Finding{}
 	for i := 0; d.dec.More(); i++ {
 		start := d.next()
+		if i == MaxFindings {
+			return nil, d.errAt(start, "more than %d findings: over the budget of one report", MaxFindings)
+		}
 		var f Finding
 		if err := d.value(start, &f); err != nil {
 			return nil, err

@@ -47,6 +47,8 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 				mdCell(c.Tool), mdCell(c.Version), status, s.Errors, s.Warnings, s.Notes, s.Files)
 		case Missing:
 			fmt.Fprintf(&b, "| %s | | ⚠️ did not run | | | | |\n", mdCell(c.Tool))
+		case Skipped:
+			fmt.Fprintf(&b, "| %s | | ⏭️ not asked for | | | | |\n", mdCell(c.Tool))
 		default:
 			fmt.Fprintf(&b, "| %s | | ❌ unreadable report | | | | |\n", mdCell(c.Tool))
 		}

@@ -10,6 +10,7 @@ const (
 	RuleCheckMissing  = "report/check-missing"
 	RuleNothingRan    = "report/nothing-ran"
 	RuleReportInvalid = "report/report-invalid"
+	RuleCheckSkipped  = "report/check-skipped"
 )
 
 // Input is one report to merge: a decoded report, or why there is none.
@@ -17,8 +18,12 @@ type Input struct {
 	// Source is the file (or pattern) the report was expected at.
 	Source string
 	Report *Report
-	// Err is set when the file exists but cannot be read as a report.
+	// Err is set when the file exists but cannot be read as a report, or
+	// was refused (not a regular file, another tool's, another run's).
 	Err error
+	// Skipped names why the pipeline did not ask for this check; the file is
+	// then not read at all.
+	Skipped string
 }
 
 // MergeOptions says who merges and how absent reports count.
@@ -36,6 +41,12 @@ func Merge(inputs []Input, o MergeOptions) *Report {
 	out := &Report{Tool: o.Tool, Version: o.Version, Findings: []Finding{}, Checks: []Check{}}
 	for _, in := range inputs {
 		switch {
+		case in.Skipped != "":
+			out.Checks = append(out.Checks, Check{Tool: toolFromSource(in.Source), Source: in.Source, Status: Skipped})
+			out.Findings = append(out.Findings, Finding{
+				Rule: RuleCheckSkipped, Severity: Note, Tool: o.Tool,
+				Message: toolFromSource(in.Source) + " was not asked for: " + in.Skipped,
+			})
 		case in.Err != nil:
 			out.Checks = append(out.Checks, Check{Tool: toolFromSource(in.Source), Source: in.Source, Status: Invalid})
 			out.Findings = append(out.Findings, Finding{
@@ -70,7 +81,7 @@ func Merge(inputs []Input, o MergeOptions) *Report {
 	ran := false
 	for _, c := range out.Checks {
 		out.Summary.Files += c.Summary.Files
-		ran = ran || c.Status != Missing
+		ran = ran || (c.Status != Missing && c.Status != Skipped)
 	}
 	// A pipeline whose source never arrived skips every check: that must
 	// not read as a pass, however lenient Missing is for one skipped check.

@@ -84,7 +84,8 @@ type Status string
 const (
 	Ran     Status = "ran"
 	Missing Status = "missing" // no report file: the check did not run
-	Invalid Status = "invalid" // a report file that could not be read
+	Invalid Status = "invalid" // a report file that could not be read or was refused
+	Skipped Status = "skipped" // left out by the pipeline's own configuration (report --when)
 )
 
 // Check is one input of a merged report.
@@ -98,8 +99,13 @@ type Check struct {
 
 // Report is what every check produces and what writers render.
 type Report struct {
-	Tool     string    `json:"tool"`
-	Version  string    `json:"version"`
+	Tool    string `json:"tool"`
+	Version string `json:"version"`
+	// Run is the run id the producing binary was given (--run-id): report
+	// refuses a report whose run id is not the one it was told, so a file
+	// committed to the repository or left by an earlier run never counts
+	// (docs/security.md).
+	Run      string    `json:"run,omitempty"`
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
 	// Checks lists the merged inputs; empty for a single check's report.
@@ -111,6 +117,12 @@ type Report struct {
 	// (dns-zone-diff: creates, deletes, updates). Keep them few.
 	Counts map[string]int `json:"counts,omitempty"`
 }
+
+// MaxFindings is the most findings one report holds: a check lists the
+// most severe and says how many it left out; report refuses more. Ten
+// thousand findings is far past what anyone reads, and bounds the memory
+// of every writer (docs/security.md).
+const MaxFindings = 10000
 
 // DetailSkipped names what a check did not do; every format shows it, so
 // nothing is skipped silently.

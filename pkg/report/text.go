@@ -84,6 +84,8 @@ func checkDetail(c Check) string {
 	switch c.Status {
 	case Missing:
 		return "did not run (no report at " + c.Source + ")"
+	case Skipped:
+		return "not asked for by the pipeline"
 	case Invalid:
 		return "report unreadable: " + c.Source
 	}
