@@ -13,8 +13,8 @@ import (
 func main() {
 	os.Exit(cli.Execute(cli.Command{
 		Name:     "report",
-		Synopsis: "[REPORT|GLOB|DIR ...]",
-		Summary:  "Merge the JSON reports of Plumbline checks; a report that is missing is a check that did not run.",
+		Synopsis: "REPORT ...",
+		Summary:  "Merge the JSON reports of Plumbline checks, read from exactly the files named; a report that is missing is a check that did not run.",
 		Check:    &merge.Check{},
 	}))
 }

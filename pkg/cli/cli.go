@@ -156,7 +156,9 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	// A check that could not finish never says PASS: each reason it gave
 	// becomes an error finding, so the report a pipeline reads fails too.
 	for _, err := range Flatten(runErr) {
-		r.Findings = append(r.Findings, IncompleteFinding(r.Tool, err))
+		if !errors.As(err, new(reportedError)) {
+			r.Findings = append(r.Findings, IncompleteFinding(r.Tool, err))
+		}
 	}
 	BudgetFindings(r)
 	r.Finalize(failOn)
@@ -204,6 +206,15 @@ func IncompleteFinding(tool string, err error) report.Finding {
 	}
 	return f
 }
+
+// Reported marks an error the check has already put in its report as a
+// finding of its own: Main still prints it and exits 2, but adds no
+// incomplete finding for it.
+func Reported(err error) error { return reportedError{err} }
+
+type reportedError struct{ error }
+
+func (e reportedError) Unwrap() error { return e.error }
 
 // BudgetFindings keeps at most report.MaxFindings findings, the most
 // severe first, and says with an error finding how many it dropped: a

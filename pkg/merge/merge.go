@@ -45,7 +45,7 @@ var _ cli.Check = (*Check)(nil)
 
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.runID, "expect-run-id", "", "refuse any report whose run id is not `ID` (the checks' --run-id; pipelines pass the PipelineRun's uid)")
-	fs.Var(&c.when, "when", "`CHECK=VALUE`: expect CHECK's report only when VALUE is not empty, mirroring a Pipeline's when expression (repeatable)")
+	fs.Var(&c.when, "when", "expect `CHECK`'s report only when the VALUE after = is not empty, mirroring a Pipeline's when expression (repeatable)")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
 	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token and/or webhook-url files; each present is used (empty: notify nobody)")
 	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")
@@ -80,7 +80,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	var bad []error
 	for _, in := range inputs {
 		if in.Err != nil {
-			bad = append(bad, fmt.Errorf("unreadable report: %w", in.Err))
+			bad = append(bad, cli.Reported(fmt.Errorf("unreadable report: %w", in.Err)))
 		}
 	}
 	return r, errors.Join(bad...)

@@ -233,7 +233,7 @@ func (w *world) checkInfraRun(t *testing.T, name, commit string, want map[string
 	if claim == "" {
 		t.Fatalf("report's workspaces: %+v", rep.Spec.Workspaces)
 	}
-	dir := filepath.Join(w.claimPath(t, ns, claim), ".plumbline", "reports", "merged")
+	dir := filepath.Join(w.claimPath(t, ns, claim), "reports", "merged")
 	merged := readReport(t, filepath.Join(dir, "report.json"))
 	ran := map[string]bool{}
 	for _, c := range merged.Checks {
