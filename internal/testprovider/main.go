@@ -8,6 +8,8 @@ package main
 import (
 	"context"
 	"log"
+	"os"
+	"os/exec"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -17,6 +19,9 @@ import (
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
+
+// HangEnv, when set in its environment, makes the provider hang.
+const HangEnv = "PLUMBLINE_TESTPROVIDER_HANG"
 
 // Address is where the provider lives in a mirror.
 const Address = "plumbline.test/testlab/lab"
@@ -29,6 +34,12 @@ func (*labProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp
 }
 
 func (*labProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	// A hostile or broken provider: it never answers, and a helper it
+	// started keeps terraform's output pipes open (the timeout tests).
+	if os.Getenv(HangEnv) != "" {
+		_ = exec.Command("sleep", "3600").Start()
+		select {}
+	}
 	resp.Schema = pschema.Schema{Attributes: map[string]pschema.Attribute{
 		"endpoint": pschema.StringAttribute{Optional: true, Description: "Where the lab would be."},
 	}}

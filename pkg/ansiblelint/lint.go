@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/plumbline/plumbline/pkg/proc"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -69,17 +70,25 @@ func (e *Exec) Versions(ctx context.Context) (string, string, error) {
 	const query = `import importlib.metadata as m; print(m.version("ansible-lint"), m.version("ansible-core"))`
 	if interp := shebang(e.Bin); len(interp) > 0 {
 		args := append(append([]string{}, interp[1:]...), "-I", "-c", query)
-		out, err := exec.CommandContext(ctx, interp[0], args...).Output()
+		res, err := proc.Run(ctx, proc.Command(ctx, interp[0], args...))
+		out := res.Stdout
+		if err == nil && res.Code != 0 {
+			err = fmt.Errorf("exit %d", res.Code)
+		}
 		if f := strings.Fields(string(out)); err == nil && len(f) == 2 {
 			return f[0], f[1], nil
 		}
 	}
-	cmd := exec.CommandContext(ctx, e.Bin, "--version", "--nocolor")
+	cmd := proc.Command(ctx, e.Bin, "--version", "--nocolor")
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	out, err := cmd.Output()
+	res, err := proc.Run(ctx, cmd)
+	if err == nil && res.Code != 0 {
+		err = fmt.Errorf("exit %d", res.Code)
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("ansible-lint --version: %w", err)
 	}
+	out := res.Stdout
 	m := versionLine.FindStringSubmatch(string(out))
 	if m == nil {
 		return "", "", fmt.Errorf("ansible-lint --version: unexpected output %q", firstLine(string(out)))
@@ -104,20 +113,10 @@ func shebang(bin string) []string {
 }
 
 func (e *Exec) Lint(ctx context.Context, dir string, args, env []string) (Result, error) {
-	cmd := exec.CommandContext(ctx, e.Bin, args...)
+	cmd := proc.Command(ctx, e.Bin, args...)
 	cmd.Dir, cmd.Env = dir, env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee) && ee.Exited():
-		res.Code = ee.ExitCode()
-	case err != nil:
-		return res, err
-	}
-	return res, nil
+	res, err := proc.Run(ctx, cmd)
+	return Result{Stdout: res.Stdout, Stderr: res.Stderr, Code: res.Code}, err
 }
 
 // issue is one entry of ansible-lint's codeclimate output.

@@ -153,15 +153,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		r.Version = version.String()
 	}
 	r.Run = o.runID
-	// A check that could not finish never says PASS: each reason it gave
-	// becomes an error finding, so the report a pipeline reads fails too.
-	for _, err := range Flatten(runErr) {
-		if !errors.As(err, new(reportedError)) {
-			r.Findings = append(r.Findings, IncompleteFinding(r.Tool, err))
-		}
-	}
-	BudgetFindings(r)
-	r.Finalize(failOn)
+	Finish(r, runErr, failOn)
 
 	code := ExitPass
 	if !r.Summary.Passed {
@@ -187,6 +179,20 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		}
 	}
 	return code
+}
+
+// Finish makes r the report of a run that ended with runErr: a check that
+// could not finish never says PASS, since each reason it gave becomes an
+// error finding (so the report a pipeline reads fails too); the findings
+// are kept within budget, then counted.
+func Finish(r *report.Report, runErr error, failOn report.Threshold) {
+	for _, err := range Flatten(runErr) {
+		if !errors.As(err, new(reportedError)) {
+			r.Findings = append(r.Findings, IncompleteFinding(r.Tool, err))
+		}
+	}
+	BudgetFindings(r)
+	r.Finalize(failOn)
 }
 
 // RuleIncomplete is the rule id, under each tool's prefix, of a run that

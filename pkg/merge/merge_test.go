@@ -51,15 +51,15 @@ func TestInputs(t *testing.T) {
 
 	inputs := Inputs([]string{
 		p("r/a.json"), p("r/b.json"),
-		p("r/a.json"),        // named again: not read twice
-		p("r"),               // a directory: refused, its files are not read
-		p("r/*.json"),        // no globs: a file of that name does not exist
-		p("missing.json"),    // not there: did not run
-		p("bad.json"),        // not a report
-		p("r/stale.json"),    // an earlier run's
-		p("r/norun.json"),    // no run id at all (a committed file)
-		p("r/forged.json"),   // policy-check's content under another name
-		p("r/merged.json"),   // report's own merged output of this run
+		p("r/a.json"),      // named again: not read twice
+		p("r"),             // a directory: refused, its files are not read
+		p("r/*.json"),      // no globs: a file of that name does not exist
+		p("missing.json"),  // not there: did not run
+		p("bad.json"),      // not a report
+		p("r/stale.json"),  // an earlier run's
+		p("r/norun.json"),  // no run id at all (a committed file)
+		p("r/forged.json"), // policy-check's content under another name
+		p("r/merged.json"), // report's own merged output of this run
 		p("r/fakemerge.json"),
 		p("r/dir.json"), // the planted directory of issue 14
 		p("link.json"), p("zero.json"), p("fifo.json"),

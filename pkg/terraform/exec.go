@@ -3,16 +3,19 @@ package terraform
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
 
-	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/plumbline/plumbline/pkg/proc"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -48,135 +51,126 @@ func FindBinary(explicit string) (string, error) {
 	return "", errors.New("neither terraform nor tofu is on PATH (set --terraform-bin, or --offline to skip init and validate)")
 }
 
-// Exec runs a real binary through terraform-exec.
+// Exec runs a real binary. Every run is a process group of its own (pkg/proc):
+// a timeout ends terraform and the provider plugins it started, at once.
 type Exec struct {
 	Bin string
 	// Env is the base environment of every run (see BaseEnv).
 	Env map[string]string
-
-	// terraform-exec runs `terraform version` before most commands and
-	// caches the answer per instance; one instance per directory saves
-	// that run for every command after the first.
-	mu        sync.Mutex
-	instances map[string]*tfexec.Terraform
 }
 
 var _ Terraform = (*Exec)(nil)
 
-// BaseEnv is the process environment without what terraform-exec manages
-// itself and without the caller's Terraform settings, which the check
-// replaces with its own.
+// BaseEnv is the process environment without the caller's Terraform
+// settings, which the check replaces with its own, and without logging,
+// which would pollute the output the check reads.
 func BaseEnv() map[string]string {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
 		switch {
 		case k == "TF_CLI_CONFIG_FILE", k == "TF_DATA_DIR", k == "TF_PLUGIN_CACHE_DIR",
-			k == "TERRAFORM_CONFIG", strings.HasPrefix(k, "TF_CLI_ARGS"):
+			k == "TERRAFORM_CONFIG", k == "TF_WORKSPACE", k == "TF_INPUT", k == "TF_IN_AUTOMATION",
+			strings.HasPrefix(k, "TF_CLI_ARGS"), strings.HasPrefix(k, "TF_LOG"), strings.HasPrefix(k, "TF_REATTACH_PROVIDERS"):
 			continue
 		}
 		env[k] = v
 	}
 	env["CHECKPOINT_DISABLE"] = "1" // no update checks: offline by design
-	return tfexec.CleanEnv(env)
+	env["TF_IN_AUTOMATION"] = "1"
+	return env
 }
 
-// tf returns the instance for dir. Callers use one directory from one
-// goroutine at a time, so setting its env and stderr per call is safe.
-func (e *Exec) tf(dir string, env map[string]string) (*tfexec.Terraform, *bytes.Buffer, error) {
-	e.mu.Lock()
-	tf, ok := e.instances[dir]
-	if !ok {
-		var err error
-		if tf, err = tfexec.NewTerraform(dir, e.Bin); err != nil {
-			e.mu.Unlock()
-			return nil, nil, err
-		}
-		if e.instances == nil {
-			e.instances = map[string]*tfexec.Terraform{}
-		}
-		e.instances[dir] = tf
+// run runs terraform with args in dir, with e.Env and env on top.
+func (e *Exec) run(ctx context.Context, dir string, env map[string]string, stdin []byte, args ...string) (proc.Result, error) {
+	cmd := proc.Command(ctx, e.Bin, args...)
+	cmd.Dir = dir
+	merged := maps.Clone(e.Env)
+	if merged == nil {
+		merged = map[string]string{}
 	}
-	e.mu.Unlock()
-	merged := map[string]string{}
-	for k, v := range e.Env {
-		merged[k] = v
+	maps.Copy(merged, env)
+	for _, k := range slices.Sorted(maps.Keys(merged)) {
+		cmd.Env = append(cmd.Env, k+"="+merged[k])
 	}
-	for k, v := range env {
-		merged[k] = v
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
 	}
-	if err := tf.SetEnv(merged); err != nil {
-		return nil, nil, err
+	res, err := proc.Run(ctx, cmd)
+	if err != nil {
+		return res, fmt.Errorf("%s %s: %w", filepath.Base(e.Bin), args[0], err)
 	}
-	var stderr bytes.Buffer
-	tf.SetStderr(&stderr)
-	return tf, &stderr, nil
+	return res, nil
 }
 
 func (e *Exec) Version(ctx context.Context) (string, error) {
-	tf, _, err := e.tf(os.TempDir(), nil)
+	res, err := e.run(ctx, os.TempDir(), nil, nil, "version", "-json")
 	if err != nil {
 		return "", err
 	}
-	v, _, err := tf.Version(ctx, true)
-	if err != nil {
-		return "", fmt.Errorf("%s version: %w", filepath.Base(e.Bin), err)
+	var v struct {
+		Terraform string `json:"terraform_version"`
 	}
-	return v.String(), nil
+	if jerr := json.Unmarshal(res.Stdout, &v); jerr != nil || res.Code != 0 || v.Terraform == "" {
+		return "", fmt.Errorf("%s version: exit %d%s", filepath.Base(e.Bin), res.Code, tail(res.Stderr))
+	}
+	return v.Terraform, nil
 }
 
 func (e *Exec) FormatCheck(ctx context.Context, dir string) ([]string, error) {
-	tf, stderr, err := e.tf(dir, nil)
+	res, err := e.run(ctx, dir, nil, nil, "fmt", "-no-color", "-check=true", "-write=false", "-list=true")
 	if err != nil {
 		return nil, err
 	}
-	_, files, err := tf.FormatCheck(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("fmt -check in %s: %w%s", dir, err, tail(stderr))
+	// 0: all formatted; 3: some are not (and are listed); else it failed.
+	if res.Code != 0 && res.Code != 3 {
+		return nil, fmt.Errorf("fmt -check in %s: exit %d%s", dir, res.Code, tail(res.Stderr))
 	}
-	for i, f := range files {
-		files[i] = filepath.Base(f)
+	var files []string
+	for _, f := range strings.Fields(string(res.Stdout)) {
+		files = append(files, filepath.Base(f))
 	}
 	return files, nil
 }
 
 func (e *Exec) Format(ctx context.Context, content []byte) ([]byte, error) {
-	tf, stderr, err := e.tf(os.TempDir(), nil)
+	res, err := e.run(ctx, os.TempDir(), nil, content, "fmt", "-no-color", "-")
 	if err != nil {
 		return nil, err
 	}
-	var out bytes.Buffer
-	if err := tf.Format(ctx, bytes.NewReader(content), &out); err != nil {
-		return nil, fmt.Errorf("fmt: %w%s", err, tail(stderr))
+	if res.Code != 0 {
+		return nil, fmt.Errorf("fmt: exit %d%s", res.Code, tail(res.Stderr))
 	}
-	return out.Bytes(), nil
+	return res.Stdout, nil
 }
 
 func (e *Exec) Init(ctx context.Context, dir string, env map[string]string, pluginDir string) error {
-	tf, stderr, err := e.tf(dir, env)
+	args := []string{"init", "-no-color", "-input=false", "-backend=false", "-get=true", "-upgrade=false"}
+	if pluginDir != "" {
+		args = append(args, "-plugin-dir="+pluginDir)
+	}
+	res, err := e.run(ctx, dir, env, nil, args...)
 	if err != nil {
 		return err
 	}
-	opts := []tfexec.InitOption{tfexec.Backend(false), tfexec.Upgrade(false)}
-	if pluginDir != "" {
-		opts = append(opts, tfexec.PluginDir(pluginDir))
-	}
-	if err := tf.Init(ctx, opts...); err != nil {
-		return &InitError{Output: stderr.String(), Err: err}
+	if res.Code != 0 {
+		return &InitError{Output: string(res.Stderr), Err: fmt.Errorf("exit status %d", res.Code)}
 	}
 	return nil
 }
 
 func (e *Exec) Validate(ctx context.Context, dir string, env map[string]string) (*tfjson.ValidateOutput, error) {
-	tf, stderr, err := e.tf(dir, env)
+	res, err := e.run(ctx, dir, env, nil, "validate", "-no-color", "-json")
 	if err != nil {
 		return nil, err
 	}
-	out, err := tf.Validate(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("validate: %w%s", err, tail(stderr))
+	// validate -json exits 1 when the configuration is invalid, and still
+	// writes its JSON: only output that does not parse is a failure.
+	var out tfjson.ValidateOutput
+	if jerr := json.Unmarshal(res.Stdout, &out); jerr != nil || (res.Code != 0 && res.Code != 1) {
+		return nil, fmt.Errorf("validate: exit %d%s", res.Code, tail(res.Stderr))
 	}
-	return out, nil
+	return &out, nil
 }
 
 // InitError carries terraform init's output so the check can say which
@@ -189,8 +183,8 @@ type InitError struct {
 func (e *InitError) Error() string { return fmt.Sprintf("init: %v", e.Err) }
 func (e *InitError) Unwrap() error { return e.Err }
 
-func tail(b *bytes.Buffer) string {
-	s := strings.TrimSpace(b.String())
+func tail(b []byte) string {
+	s := strings.TrimSpace(string(b))
 	if s == "" {
 		return ""
 	}

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -301,6 +303,31 @@ func TestTimeoutPerModule(t *testing.T) {
 	}
 	if !strings.Contains(progress, "good: failed") {
 		t.Errorf("progress %q does not show the failure", progress)
+	}
+}
+
+// A provider that hangs (and leaves a helper holding terraform's output)
+// is ended with its whole process group when the module's time is up:
+// the run takes the timeout, not the helper's hour, and says it failed.
+func TestTimeoutEndsProviders(t *testing.T) {
+	m := mirror(t)
+	dir := t.TempDir()
+	write(t, dir, "root/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
+	t.Setenv("PLUMBLINE_TESTPROVIDER_HANG", "1")
+	start := time.Now()
+	r, _, err := run(t, dir, "--provider-mirror", m, "--fmt=false", "--timeout", "3s")
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("took %s with --timeout 3s", took)
+	}
+	if err == nil || !strings.Contains(err.Error(), "root: timed out after 3s (--timeout)") {
+		t.Fatalf("error = %v, want the module's timeout", err)
+	}
+	if r.Summary.Passed {
+		t.Errorf("a run that timed out passed: %+v", r.Findings)
+	}
+	if out, _ := exec.Command("pgrep", "-f", "^sleep 3600$").Output(); len(out) > 0 {
+		exec.Command("pkill", "-f", "^sleep 3600$").Run()
+		t.Errorf("the provider's helper survived the timeout: pids %s", out)
 	}
 }
 
