@@ -51,6 +51,7 @@ type Check struct {
 	credentials         string
 	plan, planDir       string
 	timeout             time.Duration
+	allowHTTP           bool
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -74,6 +75,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.plan, "plan", "", "write the plan as JSON to `FILE` (docs/dns-zone-diff.md)")
 	fs.StringVar(&c.planDir, "plan-dir", "", "write the plan as JSON to `DIR`/dns-plan.json; empty means none (for optional Tekton workspaces)")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit for reading the live source")
+	fs.BoolVar(&c.allowHTTP, "allow-http", false, "allow technitium+http://, which sends the API token unencrypted")
 }
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
@@ -91,7 +93,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, fmt.Errorf("usage: %w", err)
 	}
-	cfg := Config{Root: req.Paths[0], Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token}
+	cfg := Config{Root: req.Paths[0], Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token, AllowHTTP: c.allowHTTP}
 	desiredSrc, err := NewSource(c.desired, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("usage: --desired: %w", err)

@@ -233,7 +233,19 @@ func TestHostileZones(t *testing.T) {
 		return p
 	}
 	outside := write("outside/secret.zone", "x A 192.0.2.1\n")
+	// The mounted DNS credentials, outside the repository: a zone file that
+	// links there must not be read, and nothing of it may be printed.
+	key := write("credentials/tsig.key", "tK3n-0123456789secret\n")
+	linked := filepath.Join(dir, "repo", "key.arpa.zone")
+	os.MkdirAll(filepath.Dir(linked), 0o755)
+	if err := os.Symlink(key, linked); err != nil {
+		t.Fatal(err)
+	}
 	tests := map[string]struct{ file, want string }{
+		"symlink to the TSIG key": {linked, "key.arpa.zone: refused: a symlink that leads out of the scanned tree"},
+		// A line longer than the $INCLUDE guard's scanner holds used to
+		// end its search silently; the parser then opened /etc/passwd.
+		"long line hiding an include": {write("repo/long.arpa.zone", "$ORIGIN long.arpa.\n; "+strings.Repeat("x", 5<<20)+"\n$INCLUDE /etc/passwd\n"), "long.arpa.zone: a line longer than 4194304 bytes"},
 		"include escaping the root": {write("repo/escape.arpa.zone", "$ORIGIN escape.arpa.\n$INCLUDE "+outside+"\n"), "is outside"},
 		"include loop":              {write("repo/loop.arpa.zone", "$ORIGIN loop.arpa.\n$INCLUDE loop.arpa.zone\n"), "$INCLUDE loop"},
 		"invalid UTF-8":             {write("repo/utf.arpa.zone", "$ORIGIN utf.arpa.\n$TTL 60\nx TXT \"\xff\xfe\"\n@ A \xff\n"), "utf.arpa.zone:4: bad A A"},
@@ -244,7 +256,10 @@ func TestHostileZones(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, err := run(t, "--desired", tt.file, "--live", tt.file, filepath.Join(dir, "repo"))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want %q", err, tt.want)
+				t.Errorf("error = %v, want %q", report.Truncate(fmt.Sprint(err), 300), tt.want)
+			}
+			if err != nil && (strings.Contains(err.Error(), "tK3n") || strings.Contains(err.Error(), "root:x:0")) {
+				t.Errorf("error leaks a secret: %v", err)
 			}
 		})
 	}

@@ -21,6 +21,8 @@ type Config struct {
 	Options Options
 	TSIG    *TSIG  // for axfr://
 	Token   string // for technitium+https://
+	// AllowHTTP lets technitium+http:// send the token in the clear.
+	AllowHTTP bool
 }
 
 // NewSource returns the source for spec: axfr://host[:port]/zone,

@@ -12,6 +12,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // Technitium reads a zone from a Technitium DNS Server through its HTTP
@@ -36,6 +38,10 @@ func newTechnitium(u *url.URL, cfg Config) (*Technitium, error) {
 	scheme := strings.TrimPrefix(u.Scheme, "technitium+")
 	if cfg.Token == "" {
 		return nil, fmt.Errorf("source %s: no API token (--token-file or --token-env)", u.Redacted())
+	}
+	// The token would cross the network in the clear: only on request.
+	if scheme == "http" && !cfg.AllowHTTP {
+		return nil, fmt.Errorf("source %s: plain http would send the API token unencrypted; use technitium+https://, or --allow-http on a network you trust", u.Redacted())
 	}
 	return &Technitium{
 		BaseURL: scheme + "://" + u.Host, Zone: zone, Token: cfg.Token,
@@ -83,8 +89,15 @@ func (t *Technitium) Zones(ctx context.Context) (map[string]*Zone, error) {
 	if !t.TokenInQuery {
 		req.Header.Set("Authorization", "Bearer "+t.Token)
 	}
+	// What the server says is quoted short, escaped, and without the token
+	// (a server that echoes the request URL would print ?token=).
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("technitium %s at %s: %s", t.Zone, t.BaseURL, fmt.Sprintf(format, args...))
+		msg := fmt.Sprintf(format, args...)
+		if t.Token != "" {
+			msg = strings.ReplaceAll(msg, t.Token, "[token]")
+			msg = strings.ReplaceAll(msg, url.QueryEscape(t.Token), "[token]")
+		}
+		return fmt.Errorf("technitium %s at %s: %s", t.Zone, t.BaseURL, report.Excerpt(msg, 300))
 	}
 	resp, err := t.Client.Do(req)
 	if err != nil {

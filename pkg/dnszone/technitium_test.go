@@ -1,6 +1,7 @@
 package dnszone
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // Technitium DNS Server cannot run here. These tests replay answers in the
@@ -58,6 +61,14 @@ func TestTechnitiumPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	liveURL := "technitium+" + srv.URL + "/home.arpa"
+	// httptest serves plain http: the token in the clear only on request.
+	_, err := run(t, "--desired", "testdata/desired/home.arpa.zone", "--live", liveURL, "--token-file", tokenFile)
+	if err == nil || !strings.Contains(err.Error(), "plain http would send the API token unencrypted") {
+		t.Errorf("plain http without --allow-http: %v", err)
+	}
+	run := func(t *testing.T, args ...string) (*report.Report, error) {
+		return run(t, append(args, "--allow-http")...)
+	}
 	for _, u := range []string{liveURL, liveURL + "?auth=query"} {
 		r, err := run(t, "--desired", "testdata/desired/home.arpa.zone", "--live", u, "--token-file", tokenFile)
 		if err != nil {
@@ -68,7 +79,7 @@ func TestTechnitiumPlan(t *testing.T) {
 		}
 	}
 	t.Setenv("WRONG_TOKEN", "nope")
-	_, err := run(t, "--desired", "testdata/desired/home.arpa.zone", "--live", liveURL, "--token-env", "WRONG_TOKEN")
+	_, err = run(t, "--desired", "testdata/desired/home.arpa.zone", "--live", liveURL, "--token-env", "WRONG_TOKEN")
 	if err == nil || !strings.Contains(err.Error(), "the API token is invalid or expired (invalid-token)") || strings.Contains(err.Error(), "nope") {
 		t.Errorf("invalid token: %v", err)
 	}
@@ -79,5 +90,22 @@ func TestTechnitiumPlan(t *testing.T) {
 	_, err = run(t, "--desired", "testdata/desired/home.arpa.zone", "--live", liveURL)
 	if err == nil || !strings.Contains(err.Error(), "no API token") {
 		t.Errorf("no token: %v", err)
+	}
+}
+
+// A server (or a proxy in front of it) that echoes the request URL, with
+// control characters, in its error: the token is not printed, nor are
+// escapes that would rewrite the log.
+func TestTechnitiumErrorLeaksNothing(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"status": "error", "errorMessage": "bad request %s\u001b[2K\nreport: PASS"}`, r.URL.String())
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("TOKEN", "tK3n-0123456789")
+	_, err := run(t, "--desired", "testdata/desired/home.arpa.zone", "--live", "technitium+"+srv.URL+"/home.arpa?auth=query",
+		"--token-env", "TOKEN", "--allow-http")
+	if err == nil || strings.Contains(err.Error(), "tK3n") || strings.ContainsAny(err.Error(), "\x1b\n") ||
+		!strings.Contains(err.Error(), "token=[token]") {
+		t.Errorf("error = %q", err)
 	}
 }

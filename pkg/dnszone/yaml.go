@@ -27,7 +27,7 @@ import (
 // dot. Each value is parsed as the rdata of a zone file record, so every
 // type miekg/dns knows is accepted and normalised like a zone file's.
 func ReadYAML(file string, opts Options) (*Zone, error) {
-	data, err := readLimited(file)
+	data, err := readLimited(".", file)
 	if err != nil {
 		return nil, err
 	}

@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
 )
 
 // MaxFileSize bounds what a zone or YAML file may be.
@@ -33,7 +35,7 @@ func (e *InputError) Error() string {
 // sets no $ORIGIN; root bounds $INCLUDE: an include must stay inside it and
 // must not loop.
 func ReadZoneFile(file, origin, root string, opts Options) (*Zone, error) {
-	data, err := readLimited(file)
+	data, err := readLimited(root, file)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +83,7 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 func ownerLines(data []byte, origin string) map[string]int {
 	lines := map[string]int{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
 	for n := 1; sc.Scan(); n++ {
 		text := sc.Text()
 		if text == "" || text[0] == ' ' || text[0] == '\t' || text[0] == ';' || text[0] == '$' {
@@ -118,9 +120,10 @@ func zoneError(file string, err error) error {
 		if i := strings.LastIndex(msg, " at line: "); i >= 0 {
 			msg = msg[:i]
 		}
-		return &InputError{File: file, Line: parseErrorLine(pe), Msg: msg}
+		// The parser quotes the token it choked on: a short, escaped excerpt.
+		return &InputError{File: file, Line: parseErrorLine(pe), Msg: report.Excerpt(msg, 200)}
 	}
-	return &InputError{File: file, Msg: err.Error()}
+	return &InputError{File: file, Msg: report.Excerpt(err.Error(), 200)}
 }
 
 func parseErrorLine(pe *dns.ParseError) int {
@@ -135,24 +138,25 @@ func parseErrorLine(pe *dns.ParseError) int {
 	return line
 }
 
-func readLimited(file string) ([]byte, error) {
-	fi, err := os.Stat(file)
-	if err != nil {
-		return nil, err
+// readLimited reads a regular file inside root, within MaxFileSize: a zone
+// file that is a symlink to the mounted TSIG key or token, or to
+// /dev/zero, is refused before it is opened (pkg/tree).
+func readLimited(root, file string) ([]byte, error) {
+	if root == "" {
+		root = "."
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, &InputError{File: file, Msg: "not a regular file"}
+	data, err := tree.ReadFile(tree.RootFor(root, file), file, MaxFileSize)
+	var te *tree.Error
+	if errors.As(err, &te) {
+		return nil, &InputError{File: file, Msg: te.Msg}
 	}
-	if fi.Size() > MaxFileSize {
-		return nil, &InputError{File: file, Msg: fmt.Sprintf("%d bytes, over the %d-byte limit", fi.Size(), MaxFileSize)}
-	}
-	return os.ReadFile(file)
+	return data, err
 }
 
 // fileOrigin returns the first $ORIGIN of a zone file.
 func fileOrigin(data []byte) string {
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") {
@@ -185,7 +189,7 @@ func checkIncludes(file string, data []byte, root string, seen map[string]bool) 
 		rootAbs = real
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
 	for n := 1; sc.Scan(); n++ {
 		f := strings.Fields(sc.Text())
 		if len(f) < 2 || !strings.EqualFold(f[0], "$INCLUDE") {
@@ -205,7 +209,7 @@ func checkIncludes(file string, data []byte, root string, seen map[string]bool) 
 		if rel, err := filepath.Rel(rootAbs, t); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return &InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s is outside %s", f[1], root)}
 		}
-		inc, err := readLimited(target)
+		inc, err := readLimited(root, target)
 		if err != nil {
 			return &InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s: %v", f[1], err)}
 		}
@@ -213,5 +217,15 @@ func checkIncludes(file string, data []byte, root string, seen map[string]bool) 
 			return err
 		}
 	}
+	// A line the scanner cannot hold must not end the search silently:
+	// the zone parser, which has no such limit, would then follow an
+	// $INCLUDE nobody checked.
+	if err := sc.Err(); err != nil {
+		return &InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
+	}
 	return nil
 }
+
+// maxLine is the longest zone file line read; BIND's own tokens are far
+// shorter.
+const maxLine = 4 << 20

@@ -1,0 +1,187 @@
+package tree
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// Error is a file refused before it was read. It says why, never what the
+// file holds.
+type Error struct {
+	Path string // as the caller named it
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Path + ": " + e.Msg }
+
+// Root returns the root that paths are scanned under: the working
+// directory when path is inside it (in a Task, the source workspace), else
+// path itself, or its directory when path is a file.
+func Root(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if cwd, err := os.Getwd(); err == nil && within(cwd, abs) {
+		return cwd
+	}
+	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
+		return filepath.Dir(abs)
+	}
+	return abs
+}
+
+// RootFor is the root to read name under: Root(root) when name is inside
+// it, else name's own directory. A path found by walking the tree is always
+// inside it, so its symlinks are held to the tree; only a path the caller
+// named outside the tree (a flag from the pipeline, not the repository)
+// is read from where it is, and still no symlink leads it further.
+func RootFor(root, name string) string {
+	r := Root(root)
+	abs, err := filepath.Abs(name)
+	if err != nil || within(r, abs) {
+		return r
+	}
+	return filepath.Dir(abs)
+}
+
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// ReadFile reads name (absolute, or relative to the working directory),
+// which must resolve inside root without leaving it through a symlink, be
+// a regular file and hold at most limit bytes.
+func ReadFile(root, name string, limit int64) ([]byte, error) {
+	f, err := Open(root, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > limit {
+		return nil, &Error{Path: name, Msg: fmt.Sprintf("%d bytes, over the %d-byte limit", fi.Size(), limit)}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, &Error{Path: name, Msg: fmt.Sprintf("over the %d-byte limit", limit)}
+	}
+	return data, nil
+}
+
+// Open opens name for reading under the same rules as ReadFile, without
+// the size limit: a regular file inside root.
+func Open(root, name string) (*os.File, error) {
+	rel, err := relative(root, name)
+	if err != nil {
+		return nil, err
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", root, err)
+	}
+	defer r.Close()
+	// O_NONBLOCK: opening a FIFO must not wait for a writer that never comes.
+	f, err := r.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		if strings.Contains(err.Error(), "escapes") {
+			return nil, &Error{Path: name, Msg: "refused: a symlink that leads out of the scanned tree"}
+		}
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, &Error{Path: name, Msg: fmt.Sprintf("refused: not a regular file (%s)", kind(fi.Mode()))}
+	}
+	return f, nil
+}
+
+// relative makes name relative to root, refusing a name outside it.
+func relative(root, name string) (string, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(absRoot, abs)
+	if err != nil || !within(absRoot, abs) {
+		return "", &Error{Path: name, Msg: "refused: outside the scanned tree"}
+	}
+	return rel, nil
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return m.Type().String()
+}
+
+// Escapes walks dir (inside root) and returns an *Error for every symlink
+// that leads out of root, dangles, or ends at something that is neither a
+// regular file nor a directory: what a tool that follows symlinks itself
+// must never be given. It does not follow symlinked directories.
+func Escapes(root, dir string) ([]*Error, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	realRoot, err := filepath.EvalSymlinks(absRoot)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Error
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.Type()&fs.ModeSymlink == 0 {
+			if err == nil && !d.IsDir() && !d.Type().IsRegular() {
+				out = append(out, &Error{Path: p, Msg: fmt.Sprintf("refused: not a regular file (%s)", d.Type())})
+			}
+			return nil
+		}
+		target, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			out = append(out, &Error{Path: p, Msg: "refused: a symlink that leads nowhere or out of the scanned tree"})
+			return nil
+		}
+		if !within(realRoot, target) {
+			out = append(out, &Error{Path: p, Msg: "refused: a symlink that leads out of the scanned tree"})
+			return nil
+		}
+		if fi, err := os.Stat(target); err != nil || !(fi.Mode().IsRegular() || fi.IsDir()) {
+			out = append(out, &Error{Path: p, Msg: "refused: a symlink to something that is not a regular file"})
+		}
+		return nil
+	})
+	return out, err
+}
