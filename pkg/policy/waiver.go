@@ -10,8 +10,13 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/plumbline/plumbline/pkg/glob"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
 )
+
+// maxWaiverFile bounds the waiver file; a long list is a few KiB.
+const maxWaiverFile = 1 << 20
 
 // RuleWaiverInvalid is a waiver file that cannot be used.
 const RuleWaiverInvalid = "policy/waiver-invalid"
@@ -36,6 +41,7 @@ type Waiver struct {
 	line    int
 	expires time.Time
 	used    int
+	files   []*glob.Glob
 }
 
 type waivers struct {
@@ -50,7 +56,8 @@ func (c *Check) loadWaivers() (*waivers, error) {
 	if c.waivers == "" {
 		return ws, nil
 	}
-	data, err := os.ReadFile(c.waivers)
+	// The waiver file is in the repository: a regular file, inside it.
+	data, err := tree.ReadFile(tree.RootFor(".", c.waivers), c.waivers, maxWaiverFile)
 	if errors.Is(err, os.ErrNotExist) && c.waivers == DefaultWaivers {
 		return ws, nil
 	}
@@ -94,10 +101,15 @@ func (c *Check) loadWaivers() (*waivers, error) {
 				err = bad(n.Line, "waiver for %s: expires %q is not a date (YYYY-MM-DD)", w.Rule, w.Expires)
 			}
 		}
-		for _, g := range append([]string{w.Rule}, w.Files...) {
-			if _, perr := path.Match(g, ""); perr != nil && err == nil {
-				err = bad(n.Line, "waiver for %s: bad pattern %q", w.Rule, g)
+		if _, perr := path.Match(w.Rule, ""); perr != nil && err == nil {
+			err = bad(n.Line, "waiver for %s: bad pattern %q", w.Rule, w.Rule)
+		}
+		for _, f := range w.Files {
+			g, gerr := glob.Compile(f, false)
+			if gerr != nil && err == nil {
+				err = bad(n.Line, "waiver for %s: bad pattern %q", w.Rule, f)
 			}
+			w.files = append(w.files, g)
 		}
 		if err != nil {
 			problems = append(problems, err)
@@ -115,39 +127,12 @@ func (w *Waiver) matches(f report.Finding) bool {
 	if len(w.Files) == 0 {
 		return true
 	}
-	for _, g := range w.Files {
-		if globMatch(g, f.File) {
+	for _, g := range w.files {
+		if g.Match(f.File) {
 			return true
 		}
 	}
 	return false
-}
-
-// globMatch is path.Match where ** also spans directories.
-func globMatch(pattern, name string) bool {
-	if !strings.Contains(pattern, "**") {
-		ok, _ := path.Match(pattern, name)
-		return ok
-	}
-	prefix, rest, _ := strings.Cut(pattern, "**")
-	if !strings.HasPrefix(name, prefix) {
-		return false
-	}
-	name = name[len(prefix):]
-	rest = strings.TrimPrefix(rest, "/")
-	if rest == "" {
-		return true // a trailing ** is everything below
-	}
-	for {
-		if globMatch(rest, name) {
-			return true
-		}
-		i := strings.IndexByte(name, '/')
-		if i < 0 {
-			return false
-		}
-		name = name[i+1:]
-	}
 }
 
 // apply turns waived failures and warnings into notes and reports expired

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/glob"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -134,10 +134,10 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	return r, errors.Join(append(errs, verr)...)
 }
 
-func globs(flag string, patterns []string) ([]*regexp.Regexp, error) {
-	var out []*regexp.Regexp
+func globs(flag string, patterns []string) ([]*glob.Glob, error) {
+	var out []*glob.Glob
 	for _, g := range patterns {
-		r, err := globRegexp(g)
+		r, err := glob.Compile(strings.TrimSuffix(path.Clean(filepath.ToSlash(g)), "/"), true)
 		if err != nil {
 			return nil, fmt.Errorf("usage: %s %q: %w", flag, g, err)
 		}

@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/plumbline/plumbline/pkg/glob"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -24,7 +23,7 @@ type dir struct {
 
 // walker finds directories with Terraform files under the given paths.
 type walker struct {
-	include, exclude []*regexp.Regexp
+	include, exclude []*glob.Glob
 	dirs             []*dir
 	byOS             map[string]*dir
 	findings         []report.Finding
@@ -91,39 +90,8 @@ func (w *walker) walk(arg string) error {
 }
 
 func (w *walker) selected(rel string) bool {
-	if len(w.include) > 0 && !slices.ContainsFunc(w.include, func(r *regexp.Regexp) bool { return r.MatchString(rel) }) {
+	if len(w.include) > 0 && !slices.ContainsFunc(w.include, func(g *glob.Glob) bool { return g.Match(rel) }) {
 		return false
 	}
-	return !slices.ContainsFunc(w.exclude, func(r *regexp.Regexp) bool { return r.MatchString(rel) })
-}
-
-// globRegexp compiles a glob over slash paths: * and ? stay within one
-// segment, ** spans any number of them, and a glob also matches everything
-// below what it names.
-func globRegexp(glob string) (*regexp.Regexp, error) {
-	glob = strings.TrimSuffix(path.Clean(filepath.ToSlash(glob)), "/")
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(glob); i++ {
-		switch c := glob[i]; c {
-		case '*':
-			if i+1 < len(glob) && glob[i+1] == '*' {
-				i++
-				if i+1 < len(glob) && glob[i+1] == '/' {
-					i++
-					b.WriteString("(?:.*/)?")
-				} else {
-					b.WriteString(".*")
-				}
-			} else {
-				b.WriteString("[^/]*")
-			}
-		case '?':
-			b.WriteString("[^/]")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	b.WriteString("(?:/.*)?$")
-	return regexp.Compile(b.String())
+	return !slices.ContainsFunc(w.exclude, func(g *glob.Glob) bool { return g.Match(rel) })
 }

@@ -259,7 +259,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestGlobRegexp(t *testing.T) {
+func TestGlobs(t *testing.T) {
 	tests := []struct {
 		glob, path string
 		match      bool
@@ -274,11 +274,11 @@ func TestGlobRegexp(t *testing.T) {
 		{"env?", "env/s", false},
 	}
 	for _, tt := range tests {
-		re, err := globRegexp(tt.glob)
+		gs, err := globs("--include", []string{tt.glob})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := re.MatchString(tt.path); got != tt.match {
+		if got := gs[0].Match(tt.path); got != tt.match {
 			t.Errorf("%q ~ %q = %v, want %v", tt.glob, tt.path, got, tt.match)
 		}
 	}
