@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/plumbline/plumbline/pkg/nesting"
 )
 
 // FuzzStaticRules feeds arbitrary text through the parser and every static
@@ -28,7 +30,7 @@ func FuzzStaticRules(f *testing.F) {
 		if vars {
 			name = "x.tfvars"
 		}
-		if _, deep := tooDeep([]byte(text)); deep {
+		if _, deep := nesting.Deeper([]byte(text), MaxNesting); deep {
 			return
 		}
 		file, diags := hclsyntax.ParseConfig([]byte(text), name, hcl.InitialPos)

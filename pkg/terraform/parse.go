@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
 
+	"github.com/plumbline/plumbline/pkg/nesting"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -62,7 +63,7 @@ func parseFile(osPath, rel string) (*source, []report.Finding) {
 	if err != nil {
 		return nil, bad(RuleRead, "cannot read: %v", err)
 	}
-	if line, ok := tooDeep(text); ok {
+	if line, ok := nesting.Deeper(text, MaxNesting); ok {
 		f := bad(RuleSyntax, "brackets nested deeper than %d levels", MaxNesting)
 		f[0].Line = line
 		return nil, f
@@ -79,27 +80,6 @@ func parseFile(osPath, rel string) (*source, []report.Finding) {
 		return nil, findings
 	}
 	return &source{path: rel, file: file, text: text, vars: isVarsFile(rel)}, findings
-}
-
-// tooDeep reports the line where bracket nesting first exceeds MaxNesting.
-// It ignores quoting, so it can only over-count; real configurations come
-// nowhere near the limit.
-func tooDeep(text []byte) (int, bool) {
-	depth, line := 0, 1
-	for _, b := range text {
-		switch b {
-		case '\n':
-			line++
-		case '{', '[', '(':
-			depth++
-			if depth > MaxNesting {
-				return line, true
-			}
-		case '}', ']', ')':
-			depth = max(0, depth-1)
-		}
-	}
-	return 0, false
 }
 
 // diagFindings maps HCL diagnostics to findings; prefix is prepended to

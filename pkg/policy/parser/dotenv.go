@@ -22,7 +22,7 @@ var (
 
 func (dotenvParser) Parse(name string, data []byte) (*Input, error) {
 	out := map[string]any{}
-	lines := map[string]int{}
+	lines := lineMap{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	n := 0
@@ -53,7 +53,7 @@ func (dotenvParser) Parse(name string, data []byte) (*Input, error) {
 			val = expand(stripComment(val), out)
 		}
 		out[key] = val
-		lines[child("", key)] = n
+		lines.set(child("", key), n)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, &Error{File: name, Line: n + 1, Msg: err.Error()}

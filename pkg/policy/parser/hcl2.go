@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	ctyconvert "github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/plumbline/plumbline/pkg/nesting"
 )
 
 // hcl2Parser gives Terraform files the shape conftest's hcl2 parser (the
@@ -24,7 +26,7 @@ func (hcl2Parser) Parse(name string, data []byte) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &hclConv{src: data, file: name, lines: map[string]int{}, names: map[string]int{}}
+	c := &hclConv{src: data, file: name, lines: lineMap{}, names: map[string]int{}}
 	v, err := c.body(body, "")
 	if err != nil {
 		return nil, err
@@ -35,7 +37,14 @@ func (hcl2Parser) Parse(name string, data []byte) (*Input, error) {
 	return &Input{Value: v, lines: c.lines, names: c.names}, nil
 }
 
+// maxNesting is the deepest bracket nesting given to HCL's recursive
+// parser, as terraform-validate allows (200 KB of "[" overflowed its stack).
+const maxNesting = 256
+
 func parseHCL(name string, data []byte) (*hclsyntax.Body, error) {
+	if line, deep := nesting.Deeper(data, maxNesting); deep {
+		return nil, &Error{File: name, Line: line, Msg: fmt.Sprintf("brackets nested deeper than %d levels", maxNesting)}
+	}
 	f, diags := hclsyntax.ParseConfig(data, name, hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
 		for _, d := range diags {
@@ -58,7 +67,7 @@ func parseHCL(name string, data []byte) (*hclsyntax.Body, error) {
 type hclConv struct {
 	src   []byte
 	file  string
-	lines map[string]int
+	lines lineMap
 	names map[string]int
 }
 
@@ -75,7 +84,7 @@ func (c *hclConv) body(b *hclsyntax.Body, path string) (map[string]any, error) {
 	}
 	for name, attr := range b.Attributes {
 		p := child(path, name)
-		c.lines[p] = attr.SrcRange.Start.Line
+		c.lines.set(p, attr.SrcRange.Start.Line)
 		v, err := c.expr(attr.Expr, p)
 		if err != nil {
 			return nil, err
@@ -90,8 +99,8 @@ func (c *hclConv) block(blk *hclsyntax.Block, out map[string]any, path string) e
 	key := blk.Type
 	for _, label := range blk.Labels {
 		path = child(path, key)
-		if _, ok := c.lines[path]; !ok {
-			c.lines[path] = line
+		if !c.lines.has(path) {
+			c.lines.set(path, line)
 		}
 		next, exists := out[key]
 		if !exists {
@@ -105,8 +114,8 @@ func (c *hclConv) block(blk *hclsyntax.Block, out map[string]any, path string) e
 		out, key = m, label
 	}
 	path = child(path, key)
-	if _, ok := c.lines[path]; !ok {
-		c.lines[path] = line
+	if !c.lines.has(path) {
+		c.lines.set(path, line)
 	}
 	var list []any
 	if cur, exists := out[key]; exists {
@@ -117,7 +126,7 @@ func (c *hclConv) block(blk *hclsyntax.Block, out map[string]any, path string) e
 		list = l
 	}
 	elem := child(path, len(list))
-	c.lines[elem] = line
+	c.lines.set(elem, line)
 	v, err := c.body(blk.Body, elem)
 	if err != nil {
 		return err
@@ -160,7 +169,7 @@ func (c *hclConv) expr(e hclsyntax.Expression, path string) (any, error) {
 		list := make([]any, 0, len(v.Exprs))
 		for i, x := range v.Exprs {
 			p := child(path, i)
-			c.lines[p] = x.Range().Start.Line
+			c.lines.set(p, x.Range().Start.Line)
 			el, err := c.expr(x, p)
 			if err != nil {
 				return nil, err
@@ -176,7 +185,7 @@ func (c *hclConv) expr(e hclsyntax.Expression, path string) (any, error) {
 				return nil, err
 			}
 			p := child(path, k)
-			c.lines[p] = item.KeyExpr.Range().Start.Line
+			c.lines.set(p, item.KeyExpr.Range().Start.Line)
 			if m[k], err = c.expr(item.ValueExpr, p); err != nil {
 				return nil, err
 			}

@@ -24,7 +24,7 @@ var _ Parser = iniParser{}
 
 func (iniParser) Parse(name string, data []byte) (*Input, error) {
 	out := map[string]any{}
-	lines := map[string]int{}
+	lines := lineMap{}
 	var section map[string]any
 	path := ""
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -55,7 +55,7 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 			}
 			if _, ok := out[sec]; !ok {
 				out[sec] = map[string]any{}
-				lines[path] = n
+				lines.set(path, n)
 			}
 			section = out[sec].(map[string]any)
 			continue
@@ -71,7 +71,7 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 		if isKV && !strings.ContainsAny(key, " \t") && key != "" {
 			section[key] = iniValue(unquote(stripComment(strings.TrimSpace(val))))
 			if path != "" {
-				lines[child(path, key)] = n
+				lines.set(child(path, key), n)
 			}
 			continue
 		}
@@ -81,7 +81,7 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 		}
 		section[host] = vars
 		if path != "" {
-			lines[child(path, host)] = n
+			lines.set(child(path, host), n)
 		}
 	}
 	if err := sc.Err(); err != nil {

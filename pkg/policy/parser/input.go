@@ -14,8 +14,8 @@ type Input struct {
 	Value any
 
 	once  sync.Once
-	lines map[string]int
-	build func() map[string]int // when lines are costly, made on first use
+	lines lineMap
+	build func() lineMap // when lines are costly, made on first use
 	// names are words a message may use for an object (HCL's
 	// "aws_instance.web"), with the object's line.
 	names map[string]int
@@ -31,7 +31,7 @@ func (in *Input) Line(path []any) int {
 		}
 	})
 	for n := len(path); n >= 0; n-- {
-		if l, ok := in.lines[pathKey(path[:n])]; ok && l > 0 {
+		if l, ok := in.lines.get(pathKey(path[:n])); ok && l > 0 {
 			return l
 		}
 	}
@@ -75,8 +75,50 @@ func pathKey(path []any) string {
 	return b.String()
 }
 
+// child is the path key of k below key. Keys longer than maxPathKey stop
+// growing: what is nested deeper shares its ancestor's key (and line), so
+// a deep input with long keys cannot make the map quadratic in size.
 func child(key string, k any) string {
+	if len(key) > maxPathKey {
+		return key
+	}
 	return key + pathKey([]any{k})
+}
+
+// Budgets of the line map: the longest path key, and the bytes of keys
+// one input may hold; past them, lines are found at an ancestor.
+const (
+	maxPathKey   = 4 << 10
+	maxLineBytes = 32 << 20
+)
+
+// lineMap maps path keys to lines within maxLineBytes of keys.
+type lineMap struct {
+	m     map[string]int
+	bytes int
+}
+
+func (l *lineMap) has(key string) bool {
+	_, ok := l.m[key]
+	return ok
+}
+
+func (l *lineMap) set(key string, line int) {
+	if l.m == nil {
+		l.m = map[string]int{}
+	}
+	if _, ok := l.m[key]; !ok {
+		if l.bytes+len(key) > maxLineBytes {
+			return
+		}
+		l.bytes += len(key)
+	}
+	l.m[key] = line
+}
+
+func (l *lineMap) get(key string) (int, bool) {
+	v, ok := l.m[key]
+	return v, ok
 }
 
 // lineCount counts lines as YAML does: \n, \r\n and a lone \r each end one.

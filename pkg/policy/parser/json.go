@@ -19,7 +19,7 @@ func (jsonParser) Parse(name string, data []byte) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Input{Value: v, build: func() map[string]int { return jsonLines(data) }}, nil
+	return &Input{Value: v, build: func() lineMap { return jsonLines(data) }}, nil
 }
 
 func decodeJSON(name string, data []byte) (any, error) {
@@ -68,8 +68,8 @@ func lineCol(data []byte, off int64) (int, int) {
 
 // jsonLines maps every path of a valid JSON document to the line its value
 // starts on, by walking the tokens once.
-func jsonLines(data []byte) map[string]int {
-	lines := map[string]int{}
+func jsonLines(data []byte) lineMap {
+	lines := lineMap{}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	nl := newlines(data)
@@ -113,13 +113,13 @@ func jsonLines(data []byte) map[string]int {
 		if len(stack) > 0 && !stack[len(stack)-1].array && !stack[len(stack)-1].keyed {
 			if k, ok := tok.(string); ok {
 				stack[len(stack)-1].key, stack[len(stack)-1].keyed = k, true
-				lines[child(stack[len(stack)-1].path, k)] = lineAt(off)
+				lines.set(child(stack[len(stack)-1].path, k), lineAt(off))
 				continue
 			}
 		}
 		p := next()
-		if _, seen := lines[p]; !seen || len(stack) > 0 && stack[len(stack)-1].array {
-			lines[p] = lineAt(off)
+		if !lines.has(p) || len(stack) > 0 && stack[len(stack)-1].array {
+			lines.set(p, lineAt(off))
 		}
 		if d, ok := tok.(json.Delim); ok {
 			stack = append(stack, frame{path: p, array: d == '['})

@@ -40,7 +40,7 @@ func (yamlParser) Parse(name string, data []byte) (*Input, error) {
 		}
 		docs = append(docs, &n)
 	}
-	c := &yamlConv{file: name, budget: maxYAMLNodes, lines: map[string]int{}, active: map[*yaml.Node]bool{},
+	c := &yamlConv{file: name, budget: maxYAMLNodes, lines: lineMap{}, active: map[*yaml.Node]bool{},
 		last: lineCount(data)}
 	if len(docs) == 1 {
 		v, err := c.value(docs[0], "", 0, true)
@@ -74,7 +74,7 @@ func yamlError(file string, err error, last int) error {
 type yamlConv struct {
 	file   string
 	budget int
-	lines  map[string]int
+	lines  lineMap
 	active map[*yaml.Node]bool // anchors being expanded, to refuse cycles
 	last   int                 // the file's last line: an empty last document claims the next
 }
@@ -93,8 +93,8 @@ func (c *yamlConv) value(n *yaml.Node, path string, depth int, record bool) (any
 		return nil, c.fail(n, "nested deeper than %d levels", maxDepth)
 	}
 	if record && n.Kind != yaml.DocumentNode {
-		if _, seen := c.lines[path]; !seen {
-			c.lines[path] = min(n.Line, c.last)
+		if !c.lines.has(path) {
+			c.lines.set(path, min(n.Line, c.last))
 		}
 	}
 	switch n.Kind {
@@ -160,7 +160,7 @@ func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (a
 		}
 		explicit[key] = true
 		if record {
-			c.lines[child(path, key)] = k.Line
+			c.lines.set(child(path, key), k.Line)
 		}
 		val, err := c.value(v, child(path, key), depth+1, record)
 		if err != nil {

@@ -25,7 +25,7 @@ func (zoneParser) Parse(name string, data []byte) (*Input, error) {
 		return nil, &Error{File: name, Msg: err.Error()}
 	}
 	list := make([]any, len(recs))
-	lines, names := map[string]int{}, map[string]int{}
+	lines, names := lineMap{}, map[string]int{}
 	for i, r := range recs {
 		if _, ok := names[r.Name]; !ok {
 			names[r.Name] = r.Line
@@ -34,7 +34,7 @@ func (zoneParser) Parse(name string, data []byte) (*Input, error) {
 			"name": r.Name, "type": r.Type, "class": r.Class,
 			"ttl": json.Number(itoa(r.TTL)), "value": r.Value,
 		}
-		lines[child(child("", "records"), i)] = r.Line
+		lines.set(child(child("", "records"), i), r.Line)
 	}
 	return &Input{Value: map[string]any{"origin": origin, "records": list}, lines: lines, names: names}, nil
 }
