@@ -246,11 +246,11 @@ func TestHostileZones(t *testing.T) {
 		// A line longer than the $INCLUDE guard's scanner holds used to
 		// end its search silently; the parser then opened /etc/passwd.
 		"long line hiding an include": {write("repo/long.arpa.zone", "$ORIGIN long.arpa.\n; "+strings.Repeat("x", 5<<20)+"\n$INCLUDE /etc/passwd\n"), "long.arpa.zone: a line longer than 4194304 bytes"},
-		"include escaping the root": {write("repo/escape.arpa.zone", "$ORIGIN escape.arpa.\n$INCLUDE "+outside+"\n"), "is outside"},
-		"include loop":              {write("repo/loop.arpa.zone", "$ORIGIN loop.arpa.\n$INCLUDE loop.arpa.zone\n"), "$INCLUDE loop"},
-		"invalid UTF-8":             {write("repo/utf.arpa.zone", "$ORIGIN utf.arpa.\n$TTL 60\nx TXT \"\xff\xfe\"\n@ A \xff\n"), "utf.arpa.zone:4: bad A A"},
-		"1 MB TXT":                  {write("repo/big.arpa.zone", "$ORIGIN big.arpa.\nx TXT \""+strings.Repeat("a", 1<<20)+"\"\n"), "big.arpa.zone:2:"},
-		"no records":                {write("repo/empty.arpa.zone", "; nothing\n"), "no records for zone empty.arpa."},
+		"include escaping the root":   {write("repo/escape.arpa.zone", "$ORIGIN escape.arpa.\n$INCLUDE "+outside+"\n"), "is outside"},
+		"include loop":                {write("repo/loop.arpa.zone", "$ORIGIN loop.arpa.\n$INCLUDE loop.arpa.zone\n"), "$INCLUDE loop"},
+		"invalid UTF-8":               {write("repo/utf.arpa.zone", "$ORIGIN utf.arpa.\n$TTL 60\nx TXT \"\xff\xfe\"\n@ A \xff\n"), "utf.arpa.zone:4: bad A A"},
+		"1 MB TXT":                    {write("repo/big.arpa.zone", "$ORIGIN big.arpa.\nx TXT \""+strings.Repeat("a", 1<<20)+"\"\n"), "big.arpa.zone:2:"},
+		"no records":                  {write("repo/empty.arpa.zone", "; nothing\n"), "no records for zone empty.arpa."},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

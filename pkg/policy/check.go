@@ -20,6 +20,7 @@ import (
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
 )
 
 // Tool is the check's name in reports.
@@ -48,6 +49,8 @@ type Check struct {
 	all, combine, strict       bool
 	parserName, ignore         string
 	regoVersion, waivers       string
+	capabilities               string
+	memory                     int
 	jobs                       int
 	timeout                    time.Duration
 
@@ -75,6 +78,8 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.strict, "strict", false, "compile policies in OPA's strict mode (unused variables, imports)")
 	fs.StringVar(&c.waivers, "waivers", DefaultWaivers, "waiver `FILE` (rule, files, reason, expires); used when it exists")
 	fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "inputs parsed and evaluated in parallel")
+	fs.StringVar(&c.capabilities, "capabilities", "", "OPA capabilities JSON `FILE`: the built-ins policies may call (default: all but "+strings.Join(Denied, ", ")+")")
+	fs.IntVar(&c.memory, "max-memory", 384, "stop evaluating when the heap passes this many `MiB` (the Task's limit is 1 GiB)")
 	fs.DurationVar(&c.timeout, "timeout", time.Minute, "time limit for evaluating one input file")
 }
 
@@ -104,7 +109,8 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Details: map[string]string{
 		"policies": strings.Join(relAll(policies), ", ")}, Counts: map[string]int{"exceptions": 0, "waived": 0}}
-	e, err := Load(Options{Policies: policies, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict, Print: req.Progress})
+	e, err := Load(Options{Policies: policies, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict,
+		Capabilities: c.capabilities, Print: req.Progress})
 	if err != nil {
 		return regoReport(r, err), err
 	}
@@ -139,6 +145,10 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Summary.Files = len(files)
 
+	// Policies may come from the pull request: an evaluation that grows
+	// the heap past the budget is stopped, as --timeout stops a slow one.
+	ctx, stopWatch := watchMemory(ctx, uint64(c.memory)<<20)
+	defer stopWatch()
 	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files))}
 	if err := run.start(ctx); err != nil {
 		return nil, err
@@ -350,14 +360,13 @@ func (r *run) parse(file string) (*parser.Input, error) {
 		}
 		p, _ = parser.New(name)
 	}
-	fi, err := os.Stat(file)
-	if err != nil {
-		return nil, err
+	// A regular file inside the tree, within the parsers' budget: never a
+	// symlink to a secret or to /dev/zero.
+	data, err := tree.ReadFile(tree.RootFor(".", file), file, parser.MaxFileSize)
+	var te *tree.Error
+	if errors.As(err, &te) {
+		return nil, &parser.Error{File: file, Msg: te.Msg}
 	}
-	if fi.Size() > parser.MaxFileSize {
-		return nil, &parser.Error{File: file, Msg: fmt.Sprintf("larger than %d MiB", parser.MaxFileSize>>20)}
-	}
-	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
@@ -397,7 +406,10 @@ func (r *run) one(ctx context.Context, w *worker, i int) fileResult {
 				fr.outcomes = append(fr.outcomes, located{Outcome: o, file: i, doc: paths[k], input: in})
 			}
 			if err != nil {
-				if ctx.Err() != nil {
+				switch cause := context.Cause(ctx); {
+				case errors.Is(cause, errMemory):
+					err = fmt.Errorf("evaluation stopped: %w", cause)
+				case ctx.Err() != nil:
 					err = fmt.Errorf("evaluation stopped after --timeout %s: %w", r.c.timeout, err)
 				}
 				fr.err = fmt.Errorf("%s: %w", r.files[i], err)

@@ -48,8 +48,37 @@ type Options struct {
 	Data        []string // files or directories of .json/.yaml data
 	RegoVersion string   // "v1" (default) or "v0"
 	Strict      bool
+	// Capabilities is an OPA capabilities JSON file naming the built-ins
+	// policies may call; empty means Restricted.
+	Capabilities string
 	// Print receives the output of print() in policies.
 	Print io.Writer
+}
+
+// Denied are the built-ins policies may not call unless a capabilities
+// file allows them: a policy may come from the pull request being checked,
+// and these reach the network (http.send, net.lookup_ip_addr) or read the
+// process environment (opa.runtime), where the pod's secrets are.
+var Denied = []string{"http.send", "net.lookup_ip_addr", "opa.runtime"}
+
+// Restricted is OPA's capabilities without the Denied built-ins, and with
+// no host allowed for the network.
+func Restricted() *ast.Capabilities {
+	c := ast.CapabilitiesForThisVersion()
+	c.Builtins = slices.DeleteFunc(c.Builtins, func(b *ast.Builtin) bool { return slices.Contains(Denied, b.Name) })
+	c.AllowNet = []string{}
+	return c
+}
+
+func capabilities(file string) (*ast.Capabilities, error) {
+	if file == "" {
+		return Restricted(), nil
+	}
+	c, err := ast.LoadCapabilitiesFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("usage: --capabilities: %w", err)
+	}
+	return c, nil
 }
 
 // Engine holds compiled policies and their data; it is shared by workers.
@@ -90,8 +119,12 @@ func Load(opts Options) (*Engine, error) {
 	if len(modules) == 0 {
 		return nil, fmt.Errorf("no policies (.rego files) found in %s", strings.Join(opts.Policies, ", "))
 	}
+	caps, err := capabilities(opts.Capabilities)
+	if err != nil {
+		return nil, err
+	}
 	compiler := ast.NewCompiler().WithEnablePrintStatements(true).WithStrict(opts.Strict).
-		WithCapabilities(ast.CapabilitiesForThisVersion())
+		WithCapabilities(caps)
 	if compiler.Compile(modules); compiler.Failed() {
 		return nil, regoErrors(compiler.Errors)
 	}
@@ -107,7 +140,7 @@ func Load(opts Options) (*Engine, error) {
 	e := &Engine{
 		compiler: compiler, modules: modules, data: docs.Documents, print: opts.Print,
 		rules: map[string][]string{}, paths: map[string]ast.Ref{}, exception: map[string]bool{}, help: map[string]string{},
-		runtime: runtimeTerm(),
+		runtime: runtimeTerm(slices.ContainsFunc(caps.Builtins, func(b *ast.Builtin) bool { return b.Name == "opa.runtime" })),
 	}
 	var bad []error
 	for file, m := range modules {
@@ -205,10 +238,14 @@ func regoErrors(err error) error {
 	return errors.Join(out...)
 }
 
-// runtimeTerm is what opa.runtime() returns, as in conftest.
-func runtimeTerm() *ast.Term {
+// runtimeTerm is what opa.runtime() returns, as in conftest; the
+// environment only when a capabilities file allows opa.runtime.
+func runtimeTerm(withEnv bool) *ast.Term {
 	env := ast.NewObject()
 	for _, kv := range os.Environ() {
+		if !withEnv {
+			break
+		}
 		k, v, _ := strings.Cut(kv, "=")
 		env.Insert(ast.StringTerm(k), ast.StringTerm(v))
 	}

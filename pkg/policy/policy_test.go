@@ -1,13 +1,18 @@
 package policy
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/plumbline/plumbline/pkg/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -105,5 +110,62 @@ func TestBundledLibrary(t *testing.T) {
 	}
 	if !slices.ContainsFunc(r.Findings, func(f report.Finding) bool { return f.Rule == "homelab.kubernetes/deny_latest" && f.Line == 6 }) {
 		t.Errorf("findings %+v", r.Findings)
+	}
+}
+
+// TestHostilePolicies: Rego a pull request wrote (the repository's policy/)
+// reaches no network and no environment, and cannot exhaust memory; each
+// is an error at its file and line, and the run ends in bounded time.
+func TestHostilePolicies(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a policy reached the network: %s", r.URL)
+	}))
+	defer srv.Close()
+	t.Setenv("PLUMBLINE_TEST_SECRET", "tK3n-secret")
+	tests := []struct{ name, rego, want string }{
+		{"http.send", `deny contains msg if { r := http.send({"method": "get", "url": "` + srv.URL + `"}); msg := r.raw_body }`,
+			"policy/p.rego:3: rego_type_error: undefined function http.send"},
+		{"opa.runtime", `deny contains msg if { msg := opa.runtime().env.PLUMBLINE_TEST_SECRET }`,
+			"policy/p.rego:3: rego_type_error: undefined function opa.runtime"},
+		{"net.lookup_ip_addr", `deny contains msg if { ips := net.lookup_ip_addr("example.com"); msg := sprintf("%v", [ips]) }`,
+			"policy/p.rego:3: rego_type_error: undefined function net.lookup_ip_addr"},
+		{"numbers.range bomb", `deny contains msg if { n := count(numbers.range(1, 200000000)); msg := sprintf("%d", [n]) }`,
+			"evaluation stopped: over the memory budget of 64 MiB (--max-memory)"},
+		{"string doubling", `deny contains msg if { s := concat("", [x | some i in numbers.range(1, 30000000); x := "aaaaaaaaaaaaaaaa"]); msg := s }`,
+			"evaluation stopped: over the memory budget of 64 MiB (--max-memory)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, "policy/p.rego", "package main\nimport rego.v1\n"+tt.rego+"\n")
+			write(t, dir, "in.yaml", "x: true\n")
+			start := time.Now()
+			r, _, err := clitest.RunCheck(t, &Check{}, dir, "--max-memory", "64", "in.yaml")
+			if took := time.Since(start); took > 30*time.Second {
+				t.Errorf("took %s", took)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want %q", err, tt.want)
+			}
+			if r != nil && r.Summary.Passed {
+				t.Error("the report passed")
+			}
+			if err != nil && strings.Contains(err.Error(), "tK3n") {
+				t.Error("the secret leaked")
+			}
+		})
+	}
+	// What a capabilities file allows, runs (conftest's --capabilities).
+	dir := t.TempDir()
+	write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := opa.runtime().env.PLUMBLINE_TEST_SECRET }\n")
+	write(t, dir, "in.yaml", "x: true\n")
+	caps, err := json.Marshal(ast.CapabilitiesForThisVersion())
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "caps.json", string(caps))
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--capabilities", "caps.json", "in.yaml")
+	if err != nil || len(r.Findings) != 1 || r.Findings[0].Message != "tK3n-secret" {
+		t.Errorf("with a capabilities file: %v %+v", err, r)
 	}
 }
