@@ -9,9 +9,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -275,4 +277,95 @@ func TestUnwritableHome(t *testing.T) {
 	if n := len(locs(r, "ansible-lint/")); n != 6 {
 		t.Errorf("%d ansible-lint findings as UID 65532, want 6", n)
 	}
+}
+
+// TestHostileProjects: what a pull request can put in an Ansible project to
+// leak, hang or run code through ansible-lint, each met by the real one.
+func TestHostileProjects(t *testing.T) {
+	mk := func(t *testing.T, files map[string]string) string {
+		dir := t.TempDir()
+		for name, text := range files {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	play := "---\n- name: Site\n  hosts: all\n  tasks:\n    - name: Hello\n      ansible.builtin.debug:\n        msg: hi\n"
+
+	t.Run("symlink to a secret", func(t *testing.T) {
+		secret := filepath.Join(t.TempDir(), "token")
+		os.WriteFile(secret, []byte("tK3n-secret\n"), 0o600)
+		dir := mk(t, map[string]string{"site.yml": play})
+		if err := os.Symlink(secret, filepath.Join(dir, "vars.yml")); err != nil {
+			t.Fatal(err)
+		}
+		r, err := run(t, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []loc{{RuleUnreadable, "vars.yml", 0}}
+		if diff := cmp.Diff(want, locs(r, "ansible/")); diff != "" || r.Summary.Passed || r.Details["ansible-lint"] == "" {
+			t.Errorf("passed %v (-want +got):\n%s", r.Summary.Passed, diff)
+		}
+		for _, f := range r.Findings {
+			if strings.Contains(f.Message+f.Snippet, "tK3n") {
+				t.Errorf("secret in %+v", f)
+			}
+		}
+	})
+
+	t.Run("alias bomb", func(t *testing.T) {
+		bomb := "---\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+		for i := 'b'; i <= 'j'; i++ {
+			bomb += fmt.Sprintf("%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+		}
+		dir := mk(t, map[string]string{"site.yml": play, "group_vars/all.yml": bomb})
+		start := time.Now()
+		r, err := run(t, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took > 60*time.Second {
+			t.Errorf("took %s", took)
+		}
+		got := locs(r, "ansible/yaml-syntax")
+		if len(got) != 1 || got[0].File != "group_vars/all.yml" || got[0].Line == 0 || r.Summary.Passed {
+			t.Errorf("%+v", r.Findings)
+		}
+	})
+
+	t.Run("rulesdir", func(t *testing.T) {
+		marker := filepath.Join(t.TempDir(), "ran")
+		dir := mk(t, map[string]string{
+			"site.yml":          play,
+			".ansible-lint":     "rulesdir:\n  - ./rules\nexclude_paths:\n  - excluded/\n",
+			"rules/__init__.py": "",
+			"rules/EvilRule.py": "open(" + strconv.Quote(marker) + ", 'w').write('ran')\nfrom ansiblelint.rules import AnsibleLintRule\n" +
+				"class EvilRule(AnsibleLintRule):\n    id = 'evil'\n    shortdesc = 'evil'\n    description = 'evil'\n    tags = ['evil']\n",
+			"excluded/bad.yml": "---\n- name: x\n  hosts: all\n  tasks:\n    - command: echo\n",
+		})
+		r, err := run(t, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Error("the repository's rule ran")
+		}
+		// exclude_paths of the same config still applies.
+		want := []loc{{RuleRulesdirIgnored, ".ansible-lint", 0}}
+		if diff := cmp.Diff(want, locs(r, "ansible")); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+		if _, err := run(t, dir, "--trust-rulesdir"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(marker); err != nil {
+			t.Error("--trust-rulesdir did not load the rules")
+		}
+	})
 }

@@ -31,6 +31,7 @@ type Check struct {
 	config     string
 	skip, warn cli.List
 	timeout    time.Duration
+	trustRules bool
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -43,6 +44,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.Var(&c.skip, "skip", "rule `IDS` to skip (comma-separated, repeatable)")
 	fs.Var(&c.warn, "warn", "rule `IDS` to report as warnings (comma-separated, repeatable)")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "time limit for ansible-lint on one path")
+	fs.BoolVar(&c.trustRules, "trust-rulesdir", false, "load the custom rules (Python) the ansible-lint config's rulesdir names; off by default, as the repository being checked wrote them")
 }
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
@@ -101,6 +103,22 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	var errs []error
 	for _, pr := range projects {
+		if pr.refused {
+			continue // the preflight's findings say why
+		}
+		file := c.config
+		if file == "" {
+			file = lintConfigFile(pr.root)
+		}
+		var dropped []string
+		if pr.config, dropped, err = safeLintConfig(file, tmp, c.trustRules); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(dropped) > 0 {
+			r.Findings = append(r.Findings, report.Finding{Rule: RuleRulesdirIgnored, Severity: report.Note, File: relPath(file),
+				Help: helpBase + "hostile-input", Message: fmt.Sprintf("custom rules in %s not loaded: they are Python from the repository being checked (--trust-rulesdir loads them)", strings.Join(dropped, ", "))})
+		}
 		start := time.Now()
 		fs, err := c.lint(ctx, linter, pr, env)
 		r.Findings = append(r.Findings, fs...)
@@ -130,8 +148,8 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 	if c.profile != "" {
 		args = append(args, "--profile", c.profile)
 	}
-	if c.config != "" {
-		cfg, err := filepath.Abs(c.config)
+	if pr.config != "" {
+		cfg, err := filepath.Abs(pr.config)
 		if err != nil {
 			return nil, err
 		}
@@ -174,6 +192,16 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 	return replaceUnresolved(fs, pr.missing), nil
 }
 
+// passed says which of the caller's variables ansible-lint sees.
+func passed(k string) bool {
+	switch k {
+	case "PATH", "HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TERM",
+		"PYTHONPATH", "VIRTUAL_ENV", "SSL_CERT_FILE", "SSL_CERT_DIR":
+		return true
+	}
+	return strings.HasPrefix(k, "ANSIBLE_") || strings.HasPrefix(k, "XDG_")
+}
+
 // replaceUnresolved drops ansible-lint's "couldn't resolve module/action"
 // for modules of collections the preflight already reported missing: the
 // preflight's finding says which collection and how to vendor it.
@@ -189,14 +217,19 @@ func replaceUnresolved(fs []report.Finding, missing []string) []report.Finding {
 	})
 }
 
-// environment is ansible-lint's whole environment: the caller's, without
-// colour, and with HOME, ANSIBLE_HOME, ANSIBLE_LOCAL_TEMP and the cache
-// moved under tmp when they are not writable (an arbitrary UID in a pod).
+// environment is ansible-lint's whole environment: of the caller's, only
+// what Python and Ansible need (ansible-lint loads plugins from the
+// repository, so nothing else of the pod's environment is there to be
+// read), without colour, and with HOME, ANSIBLE_HOME, ANSIBLE_LOCAL_TEMP
+// and the cache moved under tmp when they are not writable (an arbitrary
+// UID in a pod).
 func (c *Check) environment(tmp string) ([]string, error) {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
+		if passed(k) {
+			env[k] = v
+		}
 	}
 	env["NO_COLOR"], env["ANSIBLE_NOCOLOR"], env["PY_COLORS"] = "1", "1", "0"
 	place := func(key, sub string) error {

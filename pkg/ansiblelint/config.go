@@ -3,9 +3,14 @@ package ansiblelint
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/plumbline/plumbline/pkg/tree"
 )
 
 // ansibleCfg is what the preflight reads from ansible.cfg.
@@ -137,4 +142,85 @@ func dedupe(paths []string) []string {
 		}
 	}
 	return out
+}
+
+// RuleRulesdirIgnored notes custom rules the repository asked for and the
+// check did not load: they are Python, and would run with the check.
+const RuleRulesdirIgnored = "ansible/rulesdir-ignored"
+
+// maxLintConfig bounds an ansible-lint config file.
+const maxLintConfig = 1 << 20
+
+// lintConfigFile finds the config ansible-lint would use for a project in
+// dir, as ansible-lint does: .ansible-lint or .config/ansible-lint.yml in
+// dir or above, stopping at a .git directory.
+func lintConfigFile(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for {
+		for _, name := range []string{".ansible-lint", filepath.Join(".config", "ansible-lint.yml")} {
+			if f := filepath.Join(abs, name); fileExists(f) {
+				return f
+			}
+		}
+		if _, err := os.Stat(filepath.Join(abs, ".git")); err == nil {
+			return ""
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return ""
+		}
+		abs = parent
+	}
+}
+
+// safeLintConfig returns the config file to give ansible-lint: file
+// itself, or, when it names a rulesdir and trust is false, a copy under
+// tmp without it (its other paths made absolute, as ansible-lint makes
+// them relative to the config's directory). dropped lists what was left out.
+func safeLintConfig(file, tmp string, trust bool) (use string, dropped []string, err error) {
+	if file == "" || trust {
+		return file, nil, nil
+	}
+	data, err := tree.ReadFile(tree.RootFor(".", file), file, maxLintConfig)
+	if err != nil {
+		return "", nil, fmt.Errorf("ansible-lint config: %w", err)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal(data, &cfg); err != nil || cfg == nil {
+		return file, nil, nil // ansible-lint reports its own config errors
+	}
+	dirs, ok := cfg["rulesdir"]
+	if !ok {
+		return file, nil, nil
+	}
+	if list, ok := dirs.([]any); ok {
+		for _, d := range list {
+			dropped = append(dropped, fmt.Sprint(d))
+		}
+	}
+	delete(cfg, "rulesdir")
+	if ex, ok := cfg["exclude_paths"].([]any); ok {
+		base := filepath.Dir(file)
+		for i, p := range ex {
+			if s, ok := p.(string); ok && !filepath.IsAbs(s) {
+				ex[i] = filepath.Join(base, s)
+			}
+		}
+	}
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.CreateTemp(tmp, "ansible-lint-*.yml")
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	if _, err := f.Write(out); err != nil {
+		return "", nil, err
+	}
+	return f.Name(), dropped, nil
 }

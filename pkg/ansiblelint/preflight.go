@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
 )
 
 // Rule ids of the preflight.
@@ -45,6 +46,10 @@ type project struct {
 	findings  []report.Finding
 	missing   []string // collections not installed, namespace.name
 	broken    []string // YAML files that do not parse, OS paths
+	// refused is set when the tree holds a symlink out of it (or to a
+	// device): ansible-lint follows symlinks, so it is not run at all.
+	refused bool
+	config  string // the ansible-lint config to pass, if any
 }
 
 // relPath is where reports say osPath is.
@@ -93,6 +98,19 @@ func preflight(root string, env func(string) string) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
+	escapes, err := tree.Escapes(tree.RootFor(".", root), root)
+	if err != nil {
+		return nil, err
+	}
+	refused := map[string]bool{}
+	for _, e := range escapes {
+		p.refused, refused[e.Path] = true, true
+		p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: relPath(e.Path), Help: helpBase + "hostile-input",
+			Message: e.Msg + "; ansible-lint, which would follow it, is not run on " + relPath(root)})
+	}
+	isRefused := func(f string) bool { return refused[f] }
+	p.yamlFiles = slices.DeleteFunc(p.yamlFiles, isRefused)
+	p.inventory = slices.DeleteFunc(p.inventory, isRefused)
 	for _, f := range p.yamlFiles {
 		p.checkYAML(f)
 	}
@@ -144,6 +162,15 @@ func (p *project) checkYAML(osPath string) {
 		var n yaml.Node
 		err := dec.Decode(&n)
 		if err == nil {
+			// Aliases are not expanded in a node tree; ansible-lint expands
+			// them, and a "billion laughs" file of a few hundred bytes then
+			// holds it for minutes at gigabytes.
+			if line, over := expandsPast(&n, maxYAMLNodes); over {
+				p.add(report.Finding{Rule: RuleYAML, Severity: report.Error, File: relPath(osPath), Line: line, Help: helpBase + "hostile-input",
+					Message: fmt.Sprintf("YAML aliases expand to more than %d nodes (an alias bomb?); ansible-lint is not run on this file", maxYAMLNodes)})
+				p.broken = append(p.broken, osPath)
+				return
+			}
 			continue
 		}
 		if errors.Is(err, io.EOF) {
@@ -164,22 +191,54 @@ func (p *project) checkYAML(osPath string) {
 }
 
 func (p *project) read(osPath string) ([]byte, bool) {
-	bad := func(msg string) ([]byte, bool) {
-		p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: relPath(osPath), Message: msg})
+	data, err := tree.ReadFile(tree.RootFor(".", osPath), osPath, maxYAMLSize)
+	var te *tree.Error
+	switch {
+	case errors.As(err, &te):
+		p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: relPath(osPath), Message: te.Msg})
+		return nil, false
+	case err != nil:
+		p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: relPath(osPath), Message: "cannot read: " + err.Error()})
 		return nil, false
 	}
-	fi, err := os.Stat(osPath)
-	if err != nil {
-		return bad("cannot read: " + err.Error())
-	}
-	if fi.Size() > maxYAMLSize {
-		return bad(fmt.Sprintf("file is %d bytes, over the %d-byte limit", fi.Size(), maxYAMLSize))
-	}
-	data, err := os.ReadFile(osPath)
-	if err != nil {
-		return bad("cannot read: " + err.Error())
-	}
 	return data, true
+}
+
+// maxYAMLNodes bounds what one YAML document may expand to, aliases
+// included; real playbooks hold thousands.
+const maxYAMLNodes = 1_000_000
+
+// expandsPast reports whether n, with its aliases expanded, holds more
+// than limit nodes, and the line of the alias that crosses it. Sizes are
+// memoised per node, so the walk itself stays linear in the file.
+func expandsPast(n *yaml.Node, limit int) (line int, over bool) {
+	memo := map[*yaml.Node]int{}
+	var size func(n *yaml.Node, depth int) int
+	size = func(n *yaml.Node, depth int) int {
+		if v, ok := memo[n]; ok {
+			return v
+		}
+		if depth > 10000 {
+			return limit + 1 // deeper than any parser should follow
+		}
+		memo[n] = limit + 1 // an alias cycle counts as too much
+		total := 1
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			total += size(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			total += size(c, depth+1)
+			if total > limit {
+				break
+			}
+		}
+		if total > limit && line == 0 {
+			line = n.Line
+		}
+		memo[n] = min(total, limit+1)
+		return memo[n]
+	}
+	return line, size(n, 0) > limit
 }
 
 func lineAt(data []byte, n int) string {

@@ -61,20 +61,22 @@ type Exec struct {
 
 var _ Terraform = (*Exec)(nil)
 
-// BaseEnv is the process environment without the caller's Terraform
-// settings, which the check replaces with its own, and without logging,
-// which would pollute the output the check reads.
+// BaseEnv is what terraform and the provider plugins it starts see of the
+// process environment: what a binary needs to run and to reach a registry,
+// nothing else. The providers are the repository's choice; the pod's other
+// variables (and TF_TOKEN_* registry credentials, TF_VAR_* values) are not
+// theirs to read. The caller's Terraform settings are replaced by the
+// check's own, and logging is off, as it would pollute what the check reads.
 func BaseEnv() map[string]string {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
-		switch {
-		case k == "TF_CLI_CONFIG_FILE", k == "TF_DATA_DIR", k == "TF_PLUGIN_CACHE_DIR",
-			k == "TERRAFORM_CONFIG", k == "TF_WORKSPACE", k == "TF_INPUT", k == "TF_IN_AUTOMATION",
-			strings.HasPrefix(k, "TF_CLI_ARGS"), strings.HasPrefix(k, "TF_LOG"), strings.HasPrefix(k, "TF_REATTACH_PROVIDERS"):
-			continue
+		switch strings.ToUpper(k) {
+		case "PATH", "HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
+			"SSL_CERT_FILE", "SSL_CERT_DIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+			"TF_REGISTRY_DISCOVERY_RETRY", "TF_REGISTRY_CLIENT_TIMEOUT":
+			env[k] = v
 		}
-		env[k] = v
 	}
 	env["CHECKPOINT_DISABLE"] = "1" // no update checks: offline by design
 	env["TF_IN_AUTOMATION"] = "1"

@@ -313,9 +313,18 @@ func TestTimeoutEndsProviders(t *testing.T) {
 	m := mirror(t)
 	dir := t.TempDir()
 	write(t, dir, "root/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
-	t.Setenv("PLUMBLINE_TESTPROVIDER_HANG", "1")
+	// Only what BaseEnv passes reaches terraform: the switch goes in there.
+	hang := &Check{NewTerraform: func(bin string) Terraform {
+		env := BaseEnv()
+		env["PLUMBLINE_TESTPROVIDER_HANG"] = "1"
+		return &Exec{Bin: bin, Env: env}
+	}}
+	args := []string{"--provider-mirror", m, "--fmt=false", "--timeout", "3s"}
+	if bin := os.Getenv("PLUMBLINE_TERRAFORM"); bin != "" {
+		args = append(args, "--terraform-bin", bin)
+	}
 	start := time.Now()
-	r, _, err := run(t, dir, "--provider-mirror", m, "--fmt=false", "--timeout", "3s")
+	r, _, err := clitest.RunCheck(t, hang, dir, args...)
 	if took := time.Since(start); took > 20*time.Second {
 		t.Errorf("took %s with --timeout 3s", took)
 	}
@@ -328,6 +337,24 @@ func TestTimeoutEndsProviders(t *testing.T) {
 	if out, _ := exec.Command("pgrep", "-f", "^sleep 3600$").Output(); len(out) > 0 {
 		exec.Command("pkill", "-f", "^sleep 3600$").Run()
 		t.Errorf("the provider's helper survived the timeout: pids %s", out)
+	}
+}
+
+// Providers are the repository's choice: they see no variable of the
+// pod's beyond what a binary needs.
+func TestBaseEnvPassesNoSecrets(t *testing.T) {
+	t.Setenv("GITHUB_TOKEN", "tK3n")
+	t.Setenv("TF_TOKEN_app_terraform_io", "tK3n")
+	t.Setenv("TF_VAR_password", "tK3n")
+	t.Setenv("TF_LOG", "TRACE")
+	env := BaseEnv()
+	for k, v := range env {
+		if v == "tK3n" || k == "TF_LOG" {
+			t.Errorf("%s passed to terraform", k)
+		}
+	}
+	if env["PATH"] == "" || env["CHECKPOINT_DISABLE"] != "1" {
+		t.Errorf("env %v", env)
 	}
 }
 
