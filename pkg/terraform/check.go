@@ -20,6 +20,7 @@ import (
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/glob"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
 )
 
 // Tool is the check's name in reports.
@@ -86,14 +87,32 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if w.exclude, err = globs("--exclude", c.exclude); err != nil {
 		return nil, err
 	}
+	var escapes []*tree.Error
 	for _, p := range req.Paths {
 		if err := w.walk(p); err != nil {
 			return nil, err
 		}
+		esc, err := tree.Escapes(tree.RootFor(".", p), p)
+		if err != nil {
+			return nil, err
+		}
+		escapes = append(escapes, esc...)
 	}
 	r := &report.Report{Tool: Tool, Details: map[string]string{}}
 	r.Findings = append(r.Findings, w.findings...)
 	sources := c.scan(w, r)
+	// terraform follows symlinks (a module source, a .tf file): with one
+	// leading out of the tree, it is not run at all, and each is an error.
+	for _, e := range escapes {
+		rel, _ := report.RelPath(e.Path)
+		r.Findings = append(r.Findings, report.Finding{Rule: RuleRead, Severity: report.Error, File: rel,
+			Message: e.Msg + "; terraform, which would follow it, is not run", Help: helpBase + "unreadable"})
+	}
+	if len(escapes) > 0 {
+		c.fmt, c.offline = false, true
+		r.Details[report.DetailSkipped] = "fmt, init and validate (a symlink leads out of the scanned tree)"
+		return r, nil
+	}
 
 	var skipped []string
 	if !c.fmt {

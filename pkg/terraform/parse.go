@@ -1,8 +1,8 @@
 package terraform
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/nesting"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
 )
 
 // Limits that keep hostile input from taking the process down: a file
@@ -33,6 +34,8 @@ type source struct {
 	file *hcl.File
 	text []byte
 	vars bool // a .tfvars file: values, not configuration
+	// starts are the byte offsets of the lines, made on first use.
+	starts []int
 }
 
 func isTerraformFile(name string) bool {
@@ -49,18 +52,14 @@ func parseFile(osPath, rel string) (*source, []report.Finding) {
 	bad := func(rule, format string, args ...any) []report.Finding {
 		return []report.Finding{{Rule: rule, Severity: report.Error, File: rel, Message: fmt.Sprintf(format, args...)}}
 	}
-	fi, err := os.Stat(osPath)
-	if err != nil {
-		return nil, bad(RuleRead, "cannot read: %v", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, bad(RuleRead, "not a regular file")
-	}
-	if fi.Size() > MaxFileSize {
-		return nil, bad(RuleRead, "file is %d bytes, over the %d-byte limit for a Terraform file", fi.Size(), MaxFileSize)
-	}
-	text, err := os.ReadFile(osPath)
-	if err != nil {
+	// A regular file inside the tree: never a symlink to a secret, which
+	// a syntax error would quote.
+	text, err := tree.ReadFile(tree.RootFor(".", osPath), osPath, MaxFileSize)
+	var te *tree.Error
+	switch {
+	case errors.As(err, &te):
+		return nil, bad(RuleRead, "%s", te.Msg)
+	case err != nil:
 		return nil, bad(RuleRead, "cannot read: %v", err)
 	}
 	if line, ok := nesting.Deeper(text, MaxNesting); ok {

@@ -97,19 +97,32 @@ func staticRules(sources []*source) []report.Finding {
 func newHit(rule string, sev report.Severity, s *source, r hcl.Range, block int, format string, args ...any) hit {
 	f := report.Finding{Rule: rule, Severity: sev, File: s.path, Message: fmt.Sprintf(format, args...), Help: helpBase + strings.TrimPrefix(rule, "terraform/")}
 	setRange(&f, r)
-	f.Snippet = snippet(s.text, r)
+	f.Snippet = s.snippet(r)
 	return hit{Finding: f, block: block}
 }
 
-// snippet returns the source lines a range covers, at most five.
-func snippet(text []byte, r hcl.Range) string {
-	lines := strings.Split(string(text), "\n")
+// snippet returns the source lines a range covers, at most five. The
+// line starts are found once per file: a file with 50,000 findings used to
+// be split 50,000 times.
+func (s *source) snippet(r hcl.Range) string {
+	if s.starts == nil {
+		s.starts = []int{0}
+		for i, b := range s.text {
+			if b == '\n' {
+				s.starts = append(s.starts, i+1)
+			}
+		}
+	}
 	start, end := r.Start.Line, min(r.End.Line, r.Start.Line+4)
-	if start < 1 || start > len(lines) {
+	if start < 1 || start > len(s.starts) {
 		return ""
 	}
-	end = min(max(end, start), len(lines))
-	return strings.TrimRight(strings.Join(lines[start-1:end], "\n"), " \t\r")
+	end = min(max(end, start), len(s.starts))
+	stop := len(s.text)
+	if end < len(s.starts) {
+		stop = s.starts[end] - 1
+	}
+	return strings.TrimRight(string(s.text[s.starts[start-1]:stop]), " \t\r")
 }
 
 // literal evaluates an expression that references nothing; ok is false for

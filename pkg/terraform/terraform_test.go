@@ -140,7 +140,17 @@ func TestHostileInput(t *testing.T) {
 	if err := os.Symlink("..", filepath.Join(dir, "loop", "up")); err != nil {
 		t.Fatal(err)
 	}
-	r, _, err := run(t, dir, "--offline")
+	// The mounted credentials, outside the repository: never read, never
+	// quoted in a syntax error; and terraform is not run on such a tree.
+	secret := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(secret, []byte("tK3n = {{{\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "leak/ok.tf", "")
+	if err := os.Symlink(secret, filepath.Join(dir, "leak", "main.tf")); err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := run(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,13 +162,17 @@ func TestHostileInput(t *testing.T) {
 		"garbage": RuleSyntax,
 		"utf8":    RuleSyntax + ": Invalid character encoding: All input files must be UTF-8 encoded.",
 		"deep":    RuleSyntax + ": brackets nested deeper than 256 levels",
-		"big":     RuleRead + ": file is 52428800 bytes, over the 10485760-byte limit for a Terraform file",
+		"big":     RuleRead + ": 52428800 bytes, over the 10485760-byte limit",
 		"loop":    RuleRead + ": ",
+		"leak":    RuleRead + ": refused: a symlink that leads out of the scanned tree\n" + RuleRead + ": refused: a symlink that leads out of the scanned tree; terraform, which would follow it, is not run",
 	}
 	for d, prefix := range want {
 		if !strings.Contains(got[d], prefix) {
 			t.Errorf("%s: got %q, want %q…", d, got[d], prefix)
 		}
+	}
+	if strings.Contains(fmt.Sprint(got), "tK3n") || r.Details["terraform"] != "" || r.Summary.Passed {
+		t.Errorf("secret quoted, or terraform run (%q), or passed: %v", r.Details["terraform"], got)
 	}
 }
 
