@@ -95,12 +95,16 @@ func (a *AXFR) Zones(ctx context.Context) (map[string]*Zone, error) {
 		return nil, a.fail(err)
 	}
 	z := newZone(a.Zone, "axfr://"+a.Addr+"/"+strings.TrimSuffix(a.Zone, "."))
+	n := 0
 	for env := range ch {
 		if env.Error != nil {
 			return nil, a.fail(env.Error)
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if n += len(env.RR); n > MaxRecords {
+			return nil, fmt.Errorf("axfr %s from %s: more than %d records: over the budget of one zone", a.Zone, a.Addr, MaxRecords)
 		}
 		for _, rr := range env.RR {
 			z.add(rr, a.Options, "", 0)

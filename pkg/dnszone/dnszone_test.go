@@ -250,6 +250,7 @@ func TestHostileZones(t *testing.T) {
 		"include loop":                {write("repo/loop.arpa.zone", "$ORIGIN loop.arpa.\n$INCLUDE loop.arpa.zone\n"), "$INCLUDE loop"},
 		"invalid UTF-8":               {write("repo/utf.arpa.zone", "$ORIGIN utf.arpa.\n$TTL 60\nx TXT \"\xff\xfe\"\n@ A \xff\n"), "utf.arpa.zone:4: bad A A"},
 		"1 MB TXT":                    {write("repo/big.arpa.zone", "$ORIGIN big.arpa.\nx TXT \""+strings.Repeat("a", 1<<20)+"\"\n"), "big.arpa.zone:2:"},
+		"$GENERATE bomb":              {write("repo/gen.arpa.zone", "$ORIGIN gen.arpa.\n$TTL 60\n"+strings.Repeat("$GENERATE 0-65535 h$ A 10.0.0.1\n", 40)), "more than 500000 records"},
 		"no records":                  {write("repo/empty.arpa.zone", "; nothing\n"), "no records for zone empty.arpa."},
 	}
 	for name, tt := range tests {

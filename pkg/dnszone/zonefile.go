@@ -14,8 +14,13 @@ import (
 	"github.com/plumbline/plumbline/pkg/tree"
 )
 
-// MaxFileSize bounds what a zone or YAML file may be.
-const MaxFileSize = 256 << 20
+// Budgets of one zone: the bytes of a file, and the records it expands to
+// (40 lines of "$GENERATE 0-65535" are 2.6 million records). Both keep a
+// zone well inside the Task's memory limit (docs/security.md).
+const (
+	MaxFileSize = 64 << 20
+	MaxRecords  = 500_000
+)
 
 // InputError is bad desired or live data, at a place in a file.
 type InputError struct {
@@ -64,7 +69,11 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	z := newZoneSized(origin, file, len(data)/40)
 	zp := dns.NewZoneParser(bytes.NewReader(data), dns.Fqdn(origin), file)
 	zp.SetIncludeAllowed(root != "")
+	n := 0
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		if n++; n > MaxRecords {
+			return nil, &InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
+		}
 		z.add(rr, opts, file, 0)
 	}
 	if err := zp.Err(); err != nil {
