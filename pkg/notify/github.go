@@ -32,7 +32,7 @@ func NewGitHub(api, token, repo, sha string, pr int) (*GitHub, error) {
 	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
 		return nil, fmt.Errorf("github repository %q is not owner/name", repo)
 	}
-	c := github.NewClient(&http.Client{}).WithAuthToken(token)
+	c := github.NewClient(&http.Client{Timeout: Timeout}).WithAuthToken(token)
 	if api != "" {
 		var err error
 		if c, err = c.WithEnterpriseURLs(api, api); err != nil {
@@ -68,16 +68,24 @@ func (g *GitHub) Notify(ctx context.Context, r *report.Report, markdown string) 
 }
 
 // upsertComment edits Plumbline's comment if the pull request has one,
-// else adds it, so later runs do not pile up comments.
+// else adds it, so later runs do not pile up comments. Plumbline's comment
+// is one the token's own user wrote that starts with the marker: anyone
+// can write the marker into a comment of theirs, and it must not be
+// edited. When the token's user cannot be told (a GitHub App's installation
+// token cannot read /user), a new comment is added every run.
 func (g *GitHub) upsertComment(ctx context.Context, body string) error {
+	self := ""
+	if u, _, err := g.Client.Users.Get(ctx, ""); err == nil {
+		self = u.GetLogin()
+	}
 	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
+	for self != "" {
 		comments, resp, err := g.Client.Issues.ListComments(ctx, g.Owner, g.Repo, g.PR, opts)
 		if err != nil {
 			return err
 		}
 		for _, c := range comments {
-			if strings.Contains(c.GetBody(), Marker) {
+			if c.GetUser().GetLogin() == self && strings.HasPrefix(c.GetBody(), Marker) {
 				_, _, err := g.Client.Issues.EditComment(ctx, g.Owner, g.Repo, c.GetID(), &github.IssueComment{Body: &body})
 				return err
 			}

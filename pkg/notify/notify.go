@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"time"
 
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -16,3 +17,7 @@ type Notifier interface {
 // Marker tags the pull-request comment Plumbline owns, so later runs edit
 // it instead of adding another.
 const Marker = "<!-- plumbline:report -->"
+
+// Timeout bounds each request to a forge or chat: a server that never
+// answers must not hold the report step (and the pipeline) forever.
+const Timeout = 30 * time.Second

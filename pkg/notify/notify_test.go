@@ -25,6 +25,7 @@ import (
 const (
 	docStatus      = `{"url":"https://api.github.com/repos/homelab/infra/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e","id":1,"node_id":"MDY6U3RhdHVzMQ==","state":"success","description":"Build has completed successfully","target_url":"https://example.com/build/status","context":"continuous-integration/jenkins","created_at":"2012-07-20T01:19:13Z","updated_at":"2012-07-20T01:19:13Z"}`
 	docComment     = `{"id":1,"node_id":"MDEyOklzc3VlQ29tbWVudDE=","url":"https://api.github.com/repos/homelab/infra/issues/comments/1","body":"Me too","user":{"login":"octocat","id":1},"created_at":"2011-04-14T16:00:49Z","updated_at":"2011-04-14T16:00:49Z"}`
+	docUser        = `{"login":"plumbline-bot","id":583231,"node_id":"MDQ6VXNlcjU4MzIzMQ==","type":"User","site_admin":false}`
 	docBadCreds    = `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`
 	docNotFound    = `{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}`
 	docValidation  = `{"message":"Validation Failed","errors":[{"resource":"Status","code":"custom","field":"state","message":"state is not included in the list"}],"documentation_url":"https://docs.github.com/rest/commits/statuses#create-a-commit-status"}`
@@ -60,12 +61,15 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && strings.HasPrefix(path, "/repos/homelab/infra/statuses/"):
 		w.WriteHeader(http.StatusCreated)
 		io.WriteString(w, docStatus)
+	case r.Method == http.MethodGet && path == "/user":
+		io.WriteString(w, docUser)
 	case r.Method == http.MethodGet && path == "/repos/homelab/infra/issues/42/comments":
 		json.NewEncoder(w).Encode(f.comments)
 	case r.Method == http.MethodPost && path == "/repos/homelab/infra/issues/42/comments":
 		var c map[string]any
 		json.Unmarshal(body, &c)
 		c["id"] = len(f.comments) + 100
+		c["user"] = map[string]any{"login": "plumbline-bot"}
 		f.comments = append(f.comments, c)
 		w.WriteHeader(http.StatusCreated)
 		io.WriteString(w, docComment)
@@ -100,7 +104,8 @@ func newGitHub(t *testing.T, srv *httptest.Server, token, repo string, pr int) *
 }
 
 func TestGitHubStatusAndOneComment(t *testing.T) {
-	f := &fakeGitHub{}
+	// Someone else's comment that carries the marker: never edited.
+	f := &fakeGitHub{comments: []map[string]any{{"id": 7, "body": notify.Marker + "\nall green, trust me", "user": map[string]any{"login": "mallory"}}}}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	g := newGitHub(t, srv, "good-token", "homelab/infra", 42)
@@ -115,11 +120,13 @@ func TestGitHubStatusAndOneComment(t *testing.T) {
 	}
 	want := []string{
 		"POST /repos/homelab/infra/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e",
+		"GET /user",
 		"GET /repos/homelab/infra/issues/42/comments",
 		"POST /repos/homelab/infra/issues/42/comments", // the first run adds the comment
 		"POST /repos/homelab/infra/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e",
+		"GET /user",
 		"GET /repos/homelab/infra/issues/42/comments",
-		"PATCH /repos/homelab/infra/issues/comments/100", // the second edits it
+		"PATCH /repos/homelab/infra/issues/comments/101", // the second edits it
 	}
 	if diff := cmp.Diff(want, methods); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
@@ -129,8 +136,8 @@ func TestGitHubStatusAndOneComment(t *testing.T) {
 	if st["state"] != "failure" || st["context"] != "plumbline" || !strings.HasPrefix(st["description"], "1 error, 0 warnings") {
 		t.Errorf("status body %v", st)
 	}
-	if len(f.comments) != 1 || !strings.Contains(f.comments[0]["body"].(string), "summary of run 2") ||
-		!strings.HasPrefix(f.comments[0]["body"].(string), notify.Marker) {
+	if len(f.comments) != 2 || !strings.Contains(f.comments[1]["body"].(string), "summary of run 2") ||
+		!strings.HasPrefix(f.comments[1]["body"].(string), notify.Marker) || f.comments[0]["body"] != notify.Marker+"\nall green, trust me" {
 		t.Errorf("comments %v", f.comments)
 	}
 }
@@ -198,5 +205,17 @@ func TestWebhook(t *testing.T) {
 	err = (&notify.Webhook{URL: "http://127.0.0.1:1/secretpart"}).Notify(context.Background(), failing(), "")
 	if err == nil || strings.Contains(err.Error(), "secretpart") {
 		t.Errorf("error = %v, want one without the URL", err)
+	}
+}
+
+// A forge that never answers cannot hold the report step: every request
+// has a deadline.
+func TestGitHubTimeout(t *testing.T) {
+	g, err := notify.NewGitHub("", "t", "homelab/infra", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := g.Client.Client().Timeout; got != notify.Timeout || got == 0 {
+		t.Errorf("client timeout %s", got)
 	}
 }

@@ -75,17 +75,36 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 		}
 		b.WriteString("\n</details>\n")
 	}
-	_, err := io.WriteString(w, b.String())
+	out := b.String()
+	if len(out) > commentLimit {
+		out = Truncate(out, commentLimit-len(cutNote)) + cutNote
+	}
+	_, err := io.WriteString(w, out)
 	return err
 }
 
-var mdEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ", "`", "'")
+// commentLimit is GitHub's limit on a comment's length; cutNote says the
+// comment was cut there.
+const (
+	commentLimit = 65536
+	cutNote      = "\n\n… cut at GitHub's comment limit; the full report is in the pipeline's workspace.\n"
+)
 
-func mdCell(s string) string { return mdEscaper.Replace(s) }
+// mdEscaper keeps text from the checked repository inert in a comment: no
+// table breaks, no HTML, no @mention that would notify someone (the
+// zero-width space is what GitHub's own bots insert), no #123 reference.
+var mdEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ", "`", "'",
+	"@", "@&#8203;", "#", "#&#8203;")
 
+func mdCell(s string) string { return mdEscaper.Replace(Printable(s)) }
+
+// mdCode is a code span: GitHub finds no mention or reference in one, and
+// shows entities as typed, so only what would end the span is replaced.
 func mdCode(s string) string {
 	if s == "" {
 		return ""
 	}
-	return "`" + mdCell(s) + "`"
+	return "`" + codeEscaper.Replace(Printable(s)) + "`"
 }
+
+var codeEscaper = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "`", "'")

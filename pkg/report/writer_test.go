@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -269,5 +272,52 @@ func TestMarkdownStaysUnderCommentLimit(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "more in the full report") {
 		t.Error("markdown does not say findings were left out")
+	}
+}
+
+// A report at the findings budget, each finding its own rule, renders in
+// every format quickly: rule lookups are not linear scans.
+func TestWritersAtBudget(t *testing.T) {
+	r := &report.Report{Tool: "t", Version: "1"}
+	for i := range report.MaxFindings {
+		r.Findings = append(r.Findings, report.Finding{Rule: fmt.Sprintf("t/rule-%d", i), Severity: report.Error, Message: "m", File: "f.tf", Line: i + 1})
+	}
+	r.Finalize(report.Threshold(report.Error))
+	for _, name := range report.Formats() {
+		w, err := report.NewWriter(name, report.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if err := w.Write(io.Discard, r); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("%s took %s for %d rules", name, took, report.MaxFindings)
+		}
+	}
+}
+
+// Text from the checked repository cannot drive the terminal, forge a log
+// line, mention someone or grow a comment past GitHub's limit.
+func TestHostileText(t *testing.T) {
+	r := &report.Report{Tool: "t", Findings: []report.Finding{{Rule: "t/r", Severity: report.Error, File: "a\x1b[2J.tf",
+		Message: "x\r\x1b[1A\x1b[2Kreport: PASS @admin see #1", Snippet: "ok\x1b]0;title\x07"}}}
+	for i := range 2000 {
+		r.Findings = append(r.Findings, report.Finding{Rule: "t/long", Severity: report.Error, File: "z.tf", Message: strings.Repeat("m", 500) + fmt.Sprint(i)})
+	}
+	r.Finalize(report.Threshold(report.Error))
+	var text, md bytes.Buffer
+	if err := (&report.Text{}).Write(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(text.String(), "\x1b\r\x07") || strings.Contains(text.String(), "\nreport: PASS") {
+		t.Errorf("text output obeys control characters:\n%q", text.String()[:300])
+	}
+	if err := (&report.Markdown{MaxFindings: 5000}).Write(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if s := md.String(); len(s) > 65536 || strings.Contains(s, "@admin") || !strings.Contains(s, "@&#8203;admin") || strings.Contains(s, "\x1b") {
+		t.Errorf("markdown: %d bytes, mention or escape left in", len(s))
 	}
 }
