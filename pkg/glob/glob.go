@@ -7,9 +7,11 @@
 package glob
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Glob is a compiled pattern.
@@ -18,58 +20,51 @@ type Glob struct{ re *regexp.Regexp }
 // Compile compiles pattern. With below, the glob also matches everything
 // below a path it matches ("modules" matches "modules/vm/main.tf").
 func Compile(pattern string, below bool) (*Glob, error) {
+	bad := func(why string) error { return fmt.Errorf("glob %q: %s", pattern, why) }
+	if !utf8.ValidString(pattern) {
+		return nil, bad("not UTF-8")
+	}
 	var b strings.Builder
 	b.WriteString("^")
-	for i := 0; i < len(pattern); i++ {
-		switch c := pattern[i]; c {
+	for i := 0; i < len(pattern); {
+		r, n := utf8.DecodeRuneInString(pattern[i:])
+		switch r {
 		case '*':
-			if i+1 < len(pattern) && pattern[i+1] == '*' {
-				for i+1 < len(pattern) && pattern[i+1] == '*' {
-					i++
-				}
-				if i+1 < len(pattern) && pattern[i+1] == '/' {
-					i++
-					b.WriteString("(?:.*/)?")
-				} else {
-					b.WriteString(".*")
-				}
-			} else {
-				b.WriteString("[^/]*")
+			j := i
+			for j < len(pattern) && pattern[j] == '*' {
+				j++
 			}
+			switch {
+			case j-i == 1:
+				b.WriteString("[^/]*")
+			case j < len(pattern) && pattern[j] == '/':
+				j++
+				b.WriteString("(?:.*/)?")
+			default:
+				b.WriteString(".*")
+			}
+			i = j
+			continue
 		case '?':
 			b.WriteString("[^/]")
 		case '\\':
 			if i+1 == len(pattern) {
-				return nil, fmt.Errorf("glob %q: trailing \\", pattern)
+				return nil, bad("trailing \\")
 			}
-			i++
-			b.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
+			e, m := utf8.DecodeRuneInString(pattern[i+1:])
+			b.WriteString(regexp.QuoteMeta(string(e)))
+			n += m
 		case '[':
-			end := strings.IndexByte(pattern[i+1:], ']')
-			if end < 0 {
-				return nil, fmt.Errorf("glob %q: unclosed [", pattern)
+			class, m, err := classRegexp(pattern[i+1:])
+			if err != nil {
+				return nil, bad(err.Error())
 			}
-			class := pattern[i+1 : i+1+end]
-			if end == 0 || class == "^" || class == "!" {
-				return nil, fmt.Errorf("glob %q: empty [] class", pattern)
-			}
-			b.WriteString("[")
-			if class[0] == '^' || class[0] == '!' {
-				b.WriteString("^/")
-				class = class[1:]
-			}
-			for _, r := range class {
-				switch r {
-				case '\\', '[', ']', '^':
-					b.WriteString(`\`)
-				}
-				b.WriteRune(r)
-			}
-			b.WriteString("]")
-			i += end + 1
+			b.WriteString(class)
+			n += m
 		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
+			b.WriteString(regexp.QuoteMeta(string(r)))
 		}
+		i += n
 	}
 	if below {
 		b.WriteString("(?:/.*)?")
@@ -77,10 +72,63 @@ func Compile(pattern string, below bool) (*Glob, error) {
 	b.WriteString("$")
 	re, err := regexp.Compile(b.String())
 	if err != nil {
-		return nil, fmt.Errorf("glob %q: %w", pattern, err)
+		return nil, bad(err.Error())
 	}
 	return &Glob{re: re}, nil
 }
 
-// Match reports whether the slash path name matches.
+// classRegexp translates the [...] class that s starts just inside of, as
+// path.Match reads it (^ negates; \\ escapes; a-z ranges; never empty),
+// and returns how many bytes of s it used, the closing ] included.
+func classRegexp(s string) (string, int, error) {
+	var b strings.Builder
+	b.WriteString("[")
+	i := 0
+	if strings.HasPrefix(s, "^") {
+		b.WriteString("^")
+		i++
+	}
+	esc := func() (rune, error) {
+		if i == len(s) {
+			return 0, errors.New("unclosed [")
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch r {
+		case '-', ']':
+			return 0, errors.New("bad range in []")
+		case '\\':
+			i += n
+			if i == len(s) {
+				return 0, errors.New("unclosed [")
+			}
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		i += n
+		return r, nil
+	}
+	for ranges := 0; ; ranges++ {
+		if i < len(s) && s[i] == ']' && ranges > 0 {
+			b.WriteString("]")
+			return b.String(), i + 1, nil
+		}
+		lo, err := esc()
+		if err != nil {
+			return "", 0, err
+		}
+		hi := lo
+		if i < len(s) && s[i] == '-' {
+			i++
+			if hi, err = esc(); err != nil {
+				return "", 0, err
+			}
+		}
+		if hi < lo {
+			return "", 0, errors.New("bad range in []")
+		}
+		fmt.Fprintf(&b, `\x{%x}-\x{%x}`, lo, hi)
+	}
+}
+
+// Match reports whether the slash path name matches. Names that are not
+// UTF-8 match as if each bad byte were U+FFFD (what reports hold anyway).
 func (g *Glob) Match(name string) bool { return g.re.MatchString(name) }

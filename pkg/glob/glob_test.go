@@ -23,8 +23,9 @@ func TestMatch(t *testing.T) {
 		{"k8s/?.yaml", "k8s/a.yaml", false, true},
 		{"k8s/?.yaml", "k8s/ab.yaml", false, false},
 		{"[ab].tf", "a.tf", false, true},
-		{"[!ab].tf", "c.tf", false, true},
-		{"[!ab].tf", "a.tf", false, false},
+		{"[^ab].tf", "c.tf", false, true},
+		{"[^ab].tf", "a.tf", false, false},
+		{"[!ab].tf", "!.tf", false, true}, // as path.Match: ! is no negation
 		{`\*.tf`, "*.tf", false, true},
 		{`\*.tf`, "a.tf", false, false},
 		{"modules", "modules/vm/main.tf", true, true},
@@ -40,7 +41,7 @@ func TestMatch(t *testing.T) {
 			t.Errorf("%q ~ %q (below %v) = %v, want %v", tt.glob, tt.name, tt.below, got, tt.want)
 		}
 	}
-	for _, bad := range []string{"[", "a[]", `x\`} {
+	for _, bad := range []string{"[", "a[]", `x\`, "[z-a]", "[a"} {
 		if _, err := Compile(bad, false); err == nil {
 			t.Errorf("%q compiled", bad)
 		}

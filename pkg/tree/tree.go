@@ -97,11 +97,13 @@ func Open(root, name string) (*os.File, error) {
 	// O_NONBLOCK: opening a FIFO must not wait for a writer that never comes.
 	f, err := r.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
 		if strings.Contains(err.Error(), "escapes") {
 			return nil, &Error{Path: name, Msg: "refused: a symlink that leads out of the scanned tree"}
+		}
+		// Name the file as the caller did, not as openat saw it.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: pe.Err}
 		}
 		return nil, err
 	}
