@@ -66,6 +66,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 
 	r := &report.Report{Tool: Tool, Details: map[string]string{}}
 	var projects []*project
+	var budgetErrs []error
 	for _, p := range req.Paths {
 		pr, err := preflight(p, os.Getenv)
 		if err != nil {
@@ -76,6 +77,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 		projects = append(projects, pr)
 		r.Findings = append(r.Findings, pr.findings...)
+		for _, err := range pr.overBudget {
+			budgetErrs = append(budgetErrs, cli.Reported(err))
+		}
 		r.Summary.Files += pr.files
 	}
 
@@ -101,7 +105,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return r, err
 	}
-	var errs []error
+	errs := budgetErrs
 	for _, pr := range projects {
 		if pr.refused {
 			continue // the preflight's findings say why

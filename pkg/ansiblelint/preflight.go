@@ -50,6 +50,8 @@ type project struct {
 	// device): ansible-lint follows symlinks, so it is not run at all.
 	refused bool
 	config  string // the ansible-lint config to pass, if any
+	// overBudget says which inputs were not checked for a budget (exit 2).
+	overBudget []error
 }
 
 // relPath is where reports say osPath is.
@@ -169,6 +171,7 @@ func (p *project) checkYAML(osPath string) {
 				p.add(report.Finding{Rule: RuleYAML, Severity: report.Error, File: relPath(osPath), Line: line, Help: helpBase + "hostile-input",
 					Message: fmt.Sprintf("YAML aliases expand to more than %d nodes (an alias bomb?); ansible-lint is not run on this file", maxYAMLNodes)})
 				p.broken = append(p.broken, osPath)
+				p.overBudget = append(p.overBudget, fmt.Errorf("%s: YAML aliases expand past the budget of %d nodes", relPath(osPath), maxYAMLNodes))
 				return
 			}
 			continue

@@ -153,7 +153,9 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		r.Version = version.String()
 	}
 	r.Run = o.runID
-	Finish(r, runErr, failOn)
+	if !Finish(r, runErr, failOn) && runErr == nil {
+		runErr = fmt.Errorf("more than %d findings: over the budget of one report", report.MaxFindings)
+	}
 
 	code := ExitPass
 	if !r.Summary.Passed {
@@ -184,30 +186,40 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 // Finish makes r the report of a run that ended with runErr: a check that
 // could not finish never says PASS, since each reason it gave becomes an
 // error finding (so the report a pipeline reads fails too); the findings
-// are kept within budget, then counted.
-func Finish(r *report.Report, runErr error, failOn report.Threshold) {
+// are kept within budget, then counted. It returns false when findings
+// were left out for the budget: the run did not say all it found.
+func Finish(r *report.Report, runErr error, failOn report.Threshold) bool {
 	for _, err := range Flatten(runErr) {
 		if !errors.As(err, new(reportedError)) {
 			r.Findings = append(r.Findings, IncompleteFinding(r.Tool, err))
 		}
 	}
-	BudgetFindings(r)
+	complete := BudgetFindings(r)
 	r.Finalize(failOn)
+	return complete
 }
 
 // RuleIncomplete is the rule id, under each tool's prefix, of a run that
 // could not do all its work (a timeout, a budget, a broken tool).
 const RuleIncomplete = "incomplete"
 
+// Positioned is an error at a place in an input file; the checks' input
+// errors (report.ParseError, dnszone.InputError, …) are.
+type Positioned interface {
+	error
+	Position() (file string, line, column int)
+}
+
 // IncompleteFinding is the error finding that says why a check could not
-// finish; a *report.ParseError keeps its file and line.
+// finish; a Positioned error keeps its file and line.
 func IncompleteFinding(tool string, err error) report.Finding {
 	f := report.Finding{Rule: tool + "/" + RuleIncomplete, Severity: report.Error,
 		Message: "the check could not finish: " + report.Truncate(err.Error(), 2000)}
-	var pe *report.ParseError
+	var pe Positioned
 	if errors.As(err, &pe) {
-		if rel, ok := report.RelPath(pe.File); ok {
-			f.File, f.Line, f.Column = rel, pe.Line, pe.Column
+		file, line, col := pe.Position()
+		if rel, ok := report.RelPath(file); ok {
+			f.File, f.Line, f.Column = rel, line, col
 		}
 	}
 	return f
@@ -225,9 +237,11 @@ func (e reportedError) Unwrap() error { return e.error }
 // BudgetFindings keeps at most report.MaxFindings findings, the most
 // severe first, and says with an error finding how many it dropped: a
 // report nobody can read (or that exhausts report's memory) is no report.
-func BudgetFindings(r *report.Report) {
-	if len(r.Findings) <= report.MaxFindings {
-		return
+// It returns false when it dropped any.
+func BudgetFindings(r *report.Report) bool {
+	// A merged report holds each check's findings, each within budget.
+	if len(r.Findings) <= report.MaxFindings || len(r.Checks) > 0 {
+		return true
 	}
 	slices.SortStableFunc(r.Findings, func(a, b report.Finding) int { return cmp.Compare(b.Severity, a.Severity) })
 	dropped := len(r.Findings) - (report.MaxFindings - 1)
@@ -235,6 +249,7 @@ func BudgetFindings(r *report.Report) {
 		Rule: r.Tool + "/" + RuleIncomplete, Severity: report.Error,
 		Message: fmt.Sprintf("%d more findings not listed: a report holds at most %d (docs/security.md)", dropped, report.MaxFindings),
 	})
+	return false
 }
 
 // Flatten splits joined errors (errors.Join, at any depth) so each
@@ -329,6 +344,7 @@ func writeFile(spec reportSpec, r *report.Report) error {
 // Execute runs cmd with the process's arguments and environment, cancelling
 // on SIGINT and SIGTERM, and returns the exit code for main to os.Exit with.
 func Execute(cmd Command) int {
+	softMemoryLimit(os.Getenv, os.ReadFile)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Main(ctx, cmd, os.Args[1:], OSEnv())

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -179,7 +180,7 @@ func TestFindingsBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code != ExitFindings || len(r.Findings) != report.MaxFindings || r.Summary.Errors != 2 {
+	if code != ExitBroken || len(r.Findings) != report.MaxFindings || r.Summary.Errors != 2 {
 		t.Fatalf("exit %d, %d findings, %d errors", code, len(r.Findings), r.Summary.Errors)
 	}
 	var last report.Finding
@@ -244,5 +245,35 @@ func TestSubcommands(t *testing.T) {
 	Main(context.Background(), cmd, []string{"--help"}, Env{Stdout: &out, Stderr: &errOut})
 	if !strings.Contains(out.String(), "commands:\n  t sub [DIR]\n      does sub\n") {
 		t.Errorf("help does not list the subcommand:\n%s", out.String())
+	}
+}
+
+func TestSoftMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	files := func(m map[string]string) func(string) ([]byte, error) {
+		return func(f string) ([]byte, error) {
+			if v, ok := m[f]; ok {
+				return []byte(v), nil
+			}
+			return nil, os.ErrNotExist
+		}
+	}
+	noenv := func(string) string { return "" }
+	for _, tt := range []struct {
+		name  string
+		env   func(string) string
+		files map[string]string
+		want  int64
+	}{
+		{"cgroup v2", noenv, map[string]string{"/sys/fs/cgroup/memory.max": "268435456\n"}, 201326592},
+		{"cgroup v2 unlimited", noenv, map[string]string{"/sys/fs/cgroup/memory.max": "max\n"}, 0},
+		{"cgroup v1", noenv, map[string]string{"/sys/fs/cgroup/memory/memory.limit_in_bytes": "1073741824\n"}, 805306368},
+		{"cgroup v1 unlimited", noenv, map[string]string{"/sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712\n"}, 0},
+		{"GOMEMLIMIT wins", func(string) string { return "100MiB" }, map[string]string{"/sys/fs/cgroup/memory.max": "268435456"}, 0},
+		{"no cgroup", noenv, nil, 0},
+	} {
+		if got := softMemoryLimit(tt.env, files(tt.files)); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
 	}
 }

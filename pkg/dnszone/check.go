@@ -119,14 +119,18 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}()
 	desired, err := desiredSrc.Zones(ctx)
 	lerr := <-liveErr
+	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Counts: map[string]int{"creates": 0, "deletes": 0, "updates": 0}}
+	// Unreadable records are a report too (its error finding says where),
+	// so a pipeline sees why the diff did not happen.
 	switch {
+	case err != nil && lerr != nil:
+		return r, errors.Join(fmt.Errorf("desired: %w", err), fmt.Errorf("live: %w", lerr))
 	case err != nil:
-		return nil, fmt.Errorf("desired: %w", err)
+		return r, fmt.Errorf("desired: %w", err)
 	case lerr != nil:
-		return nil, fmt.Errorf("live: %w", lerr)
+		return r, fmt.Errorf("live: %w", lerr)
 	}
 
-	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Counts: map[string]int{"creates": 0, "deletes": 0, "updates": 0}}
 	var plans []ZonePlan
 	for _, origin := range slices.Sorted(maps.Keys(desired)) {
 		d := desired[origin]

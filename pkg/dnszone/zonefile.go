@@ -29,6 +29,9 @@ type InputError struct {
 	Msg  string
 }
 
+// Position is where in which file the problem is (cli.Positioned).
+func (e *InputError) Position() (file string, line, column int) { return e.File, e.Line, 0 }
+
 func (e *InputError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)

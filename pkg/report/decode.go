@@ -19,6 +19,9 @@ type ParseError struct {
 	Msg    string
 }
 
+// Position is where in which file the problem is.
+func (e *ParseError) Position() (file string, line, column int) { return e.File, e.Line, e.Column }
+
 func (e *ParseError) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
@@ -46,6 +49,8 @@ type decoder struct {
 	name string
 	data []byte
 	dec  *json.Decoder
+	// overBudget is where the finding past MaxFindings starts, if any.
+	overBudget int64
 }
 
 func (d *decoder) report() (*Report, error) {
@@ -106,6 +111,9 @@ func (d *decoder) report() (*Report, error) {
 			return nil, d.errAt(0, "checks[%d]: missing tool", i)
 		}
 	}
+	if d.overBudget > 0 && len(r.Checks) == 0 {
+		return nil, d.errAt(d.overBudget, "more than %d findings: over the budget of one report", MaxFindings)
+	}
 	return r, nil
 }
 
@@ -116,8 +124,11 @@ func (d *decoder) findings() ([]Finding, error) {
 	fs := []Finding{}
 	for i := 0; d.dec.More(); i++ {
 		start := d.next()
-		if i == MaxFindings {
-			return nil, d.errAt(start, "more than %d findings: over the budget of one report", MaxFindings)
+		switch i {
+		case MaxFindings:
+			d.overBudget = start
+		case MaxMergedFindings:
+			return nil, d.errAt(start, "more than %d findings: over the budget of a merged report", MaxMergedFindings)
 		}
 		var f Finding
 		if err := d.value(start, &f); err != nil {

@@ -124,6 +124,10 @@ type Report struct {
 // of every writer (docs/security.md).
 const MaxFindings = 10000
 
+// MaxMergedFindings bounds a merged report (report's own output, read
+// again): the findings of ten checks at their budget.
+const MaxMergedFindings = 10 * MaxFindings
+
 // DetailSkipped names what a check did not do; every format shows it, so
 // nothing is skipped silently.
 const DetailSkipped = "skipped"

@@ -1,7 +1,10 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -25,12 +28,38 @@ type SARIF struct{}
 
 var _ Writer = (*SARIF)(nil)
 
+// Write streams one run at a time, as json.MarshalIndent would lay out the
+// whole log: only one tool's run is in memory, built and encoded, at once
+// (five checks at the findings budget took over 300 MiB as one document).
 func (*SARIF) Write(w io.Writer, r *Report) error {
-	if err := BuildSARIF(r).PrettyWrite(w); err != nil {
+	// The log's own fields around one placeholder run, as MarshalIndent
+	// lays them out; the runs are encoded in its place one by one.
+	shell := sarif.NewReport()
+	shell.Runs = []*sarif.Run{nil}
+	head, err := json.MarshalIndent(shell, "", "  ")
+	if err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	before, after, ok := bytes.Cut(head, []byte("    null"))
+	if !ok {
+		return fmt.Errorf("sarif: unexpected layout of the log")
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(before)
+	for i, group := range byTool(r) {
+		run, err := json.MarshalIndent(sarifRun(group), "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteString(",\n")
+		}
+		bw.WriteString("    ")
+		bw.Write(run)
+	}
+	bw.Write(after)
+	bw.WriteString("\n")
+	return bw.Flush()
 }
 
 // BuildSARIF converts a report into a go-sarif log (exported for validation in tests).

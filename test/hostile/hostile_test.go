@@ -1,0 +1,267 @@
+package hostile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/plumbline/plumbline/internal/gotool"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "plumbline-hostile-")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range []string{"terraform-validate", "ansible-lint-check", "policy-check", "dns-zone-diff", "report"} {
+		if err := gotool.Build(filepath.Join(dir, name), "github.com/plumbline/plumbline/images/"+name); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	bin = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// The memory limits of the shipped Tasks (tasks/*.yaml).
+const (
+	mi          = int64(1) << 20
+	limitReport = 256 * mi
+	limitCheck  = 1024 * mi // policy-check, ansible-lint-check, dns-zone-diff
+	limitTF     = 2048 * mi
+)
+
+// The secret a hostile input tries to reach: the mounted DNS credentials.
+const secret = "tK3n-4f9c2d-not-for-logs"
+
+type attack struct {
+	name  string
+	tool  string
+	setup func(t *testing.T, repo, outside string) // writes the repository
+	args  []string
+	code  int    // the documented exit code
+	want  string // in some finding's message
+	limit int64  // the Task's memory limit
+	time  time.Duration
+}
+
+func write(t *testing.T, dir, name, text string) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const denyPolicy = "package main\nimport rego.v1\ndeny contains \"no\" if input.deny\n"
+
+const play = "---\n- name: Site\n  hosts: all\n  tasks:\n    - name: Hello\n      ansible.builtin.debug:\n        msg: hi\n"
+
+func TestAttacks(t *testing.T) {
+	attacks := []attack{
+		{name: "policy input symlinked to /dev/zero", tool: "policy-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "policy/p.rego", denyPolicy)
+				write(t, repo, "ok.yaml", "a: 1\n")
+				symlink(t, "/dev/zero", filepath.Join(repo, "zero.yaml"))
+			}, args: []string{"."}, code: 2, want: "refused: a symlink that leads out of the scanned tree"},
+		{name: "ansible file symlinked to /dev/zero", tool: "ansible-lint-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "site.yml", play)
+				symlink(t, "/dev/zero", filepath.Join(repo, "zero.yml"))
+			}, args: []string{"."}, code: 1, want: "ansible-lint, which would follow it, is not run"},
+		{name: "report symlinked to /dev/zero", tool: "report", limit: limitReport,
+			setup: func(t *testing.T, repo, _ string) { symlink(t, "/dev/zero", filepath.Join(repo, "policy-check.json")) },
+			args:  []string{"policy-check.json"}, code: 2, want: "refused: a symlink"},
+		{name: "200 KB of nested [ in a .tf given to policy-check", tool: "policy-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "policy/p.rego", denyPolicy)
+				write(t, repo, "main.tf", "locals {\n  x = "+strings.Repeat("[", 200000)+"\n}\n")
+			}, args: []string{"."}, code: 2, want: "brackets nested deeper than 256 levels"},
+		{name: "200 KB of nested ( and {a= in a .tf given to policy-check", tool: "policy-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "policy/p.rego", denyPolicy)
+				write(t, repo, "a.tf", "locals {\n  x = "+strings.Repeat("(", 200000)+"\n}\n")
+				write(t, repo, "b.tf", "locals {\n  x = "+strings.Repeat("{a=", 70000)+"\n}\n")
+			}, args: []string{"."}, code: 2, want: "brackets nested deeper than 256 levels"},
+		{name: "deep YAML with long keys (line maps)", tool: "policy-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "policy/p.rego", denyPolicy)
+				key := strings.Repeat("k", 250)
+				write(t, repo, "deep.yaml", "deny: true\nx: "+strings.Repeat("{"+key+": ", 4000)+"1"+strings.Repeat("}", 4000)+"\n")
+			}, args: []string{"."}, code: 1, want: "no"},
+		{name: "Rego from the repository allocating without end", tool: "policy-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { n := count(numbers.range(1, 200000000)); msg := sprintf(\"%d\", [n]) }\n")
+				write(t, repo, "in.yaml", "a: 1\n")
+			}, args: []string{"."}, code: 2, want: "over the memory budget"},
+		{name: "Rego from the repository reading the environment", tool: "policy-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := opa.runtime().env.DNS_TOKEN }\n")
+				write(t, repo, "in.yaml", "a: 1\n")
+			}, args: []string{"."}, code: 2, want: "undefined function opa.runtime"},
+		{name: "waiver glob with ten **", tool: "policy-check", limit: limitCheck, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "policy/p.rego", denyPolicy)
+				deep := strings.Repeat("a/", 60) + "in.yaml"
+				write(t, repo, deep, "deny: true\n")
+				write(t, repo, ".plumbline-waivers.yaml", "waivers:\n  - rule: main/deny\n    files: ['"+strings.Repeat("**/a", 10)+"/nomatch']\n    reason: r\n    expires: 2999-01-01\n")
+			}, args: []string{"."}, code: 1, want: "no"},
+		{name: "YAML alias bomb in an Ansible project", tool: "ansible-lint-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "site.yml", play)
+				bomb := "---\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+				for c := 'b'; c <= 'j'; c++ {
+					bomb += fmt.Sprintf("%c: &%c [%s]\n", c, c, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*%c, ", c-1), 10), ", "))
+				}
+				write(t, repo, "group_vars/all.yml", bomb)
+			}, args: []string{"."}, code: 2, want: "YAML aliases expand to more than"},
+		{name: "40 lines of $GENERATE 0-65535", tool: "dns-zone-diff", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "dns/gen.arpa.zone", "$ORIGIN gen.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n"+strings.Repeat("$GENERATE 0-65535 h$ A 10.0.0.1\n", 40))
+				write(t, repo, "live/gen.arpa.zone", "$ORIGIN gen.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
+			}, args: []string{"--desired", "dns", "--live", "live", "."}, code: 2, want: "more than 500000 records"},
+		{name: "zone file symlinked to the TSIG key", tool: "dns-zone-diff", limit: limitCheck,
+			setup: func(t *testing.T, repo, outside string) {
+				write(t, outside, "tsig.key", "not a TTL "+secret+"\n")
+				symlink(t, filepath.Join(outside, "tsig.key"), filepath.Join(repo, "dns", "home.arpa.zone"))
+				write(t, repo, "live/home.arpa.zone", "$ORIGIN home.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
+			}, args: []string{"--desired", "dns", "--live", "live", "."}, code: 2, want: "refused: a symlink that leads out of the scanned tree"},
+		{name: "a 5 MiB line hiding $INCLUDE /etc/passwd", tool: "dns-zone-diff", limit: limitCheck,
+			setup: func(t *testing.T, repo, _ string) {
+				write(t, repo, "dns/home.arpa.zone", "$ORIGIN home.arpa.\n; "+strings.Repeat("x", 5<<20)+"\n$INCLUDE /etc/passwd\n")
+				write(t, repo, "live/home.arpa.zone", "$ORIGIN home.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
+			}, args: []string{"--desired", "dns", "--live", "live", "."}, code: 2, want: "a line longer than"},
+		{name: "50,000 undeclared variable references", tool: "terraform-validate", limit: limitTF,
+			setup: func(t *testing.T, repo, _ string) {
+				var b strings.Builder
+				b.WriteString("locals {\n")
+				for i := range 50000 {
+					fmt.Fprintf(&b, "  v%d = var.missing%d\n", i, i)
+				}
+				b.WriteString("}\n")
+				write(t, repo, "main.tf", b.String())
+			}, args: []string{"--offline", "--fmt=false", "."}, code: 2, want: "more findings not listed"},
+		{name: "a report past the findings budget", tool: "report", limit: limitReport,
+			setup: func(t *testing.T, repo, _ string) {
+				var b strings.Builder
+				b.WriteString(`{"tool": "policy-check", "findings": [`)
+				for i := range 100000 {
+					if i > 0 {
+						b.WriteString(",")
+					}
+					fmt.Fprintf(&b, `{"rule": "r/%d", "severity": "error", "message": "m"}`, i)
+				}
+				b.WriteString("]}")
+				write(t, repo, "policy-check.json", b.String())
+			}, args: []string{"policy-check.json", "--report", "sarif=merged.sarif"}, code: 2, want: "more than 10000 findings"},
+		{name: "five reports at the findings budget", tool: "report", limit: limitReport,
+			setup: func(t *testing.T, repo, _ string) {
+				for _, tool := range []string{"terraform-validate", "ansible-lint-check", "policy-check", "dns-zone-diff", "other"} {
+					var b strings.Builder
+					fmt.Fprintf(&b, `{"tool": %q, "findings": [`, tool)
+					for i := range report.MaxFindings {
+						if i > 0 {
+							b.WriteString(",")
+						}
+						fmt.Fprintf(&b, `{"rule": "%s/rule-%d", "severity": "error", "message": "a message of a realistic length, naming a resource and saying what is wrong with it", "file": "modules/vm/main.tf", "line": %d, "snippet": "resource \"proxmox_vm_qemu\" \"vm\" {"}`, tool, i, i+1)
+					}
+					b.WriteString("]}")
+					write(t, repo, tool+".json", b.String())
+				}
+			}, args: []string{"terraform-validate.json", "ansible-lint-check.json", "policy-check.json", "dns-zone-diff.json", "other.json",
+				"--report", "sarif=merged/plumbline.sarif", "--report", "junit=merged/junit.xml", "--report", "markdown=merged/summary.md", "--report", "json=merged/report.json"},
+			code: 1, want: "a message of a realistic length"},
+	}
+	for _, a := range attacks {
+		t.Run(a.name, func(t *testing.T) {
+			repo, outside, out := t.TempDir(), t.TempDir(), t.TempDir()
+			a.setup(t, repo, outside)
+			args := append([]string{"--report-dir", out, "--run-id", "hostile-run"}, a.args...)
+			cmd := exec.Command(filepath.Join(bin, a.tool), args...)
+			cmd.Dir = repo
+			// In its Task, a binary sets its soft memory limit to 3/4 of the
+			// container's (pkg/cli); here there is no cgroup limit to read.
+			cmd.Env = append(os.Environ(), "DNS_TOKEN="+secret, fmt.Sprintf("GOMEMLIMIT=%d", a.limit/4*3))
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			start := time.Now()
+			err := cmd.Run()
+			took := time.Since(start)
+			code := 0
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
+			t.Logf("exit %d in %s, peak RSS %d MiB (Task limit %d MiB)", code, took.Round(time.Millisecond), rss>>20, a.limit>>20)
+			if s := stderr.String(); strings.Contains(s, "fatal error") || strings.Contains(s, "panic:") || strings.Contains(s, "goroutine ") {
+				t.Fatalf("the Go runtime crashed:\n%s", report.Truncate(s, 2000))
+			}
+			if code != a.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, a.code, report.Truncate(stderr.String(), 2000))
+			}
+			if limit := a.time; took > max(limit, 60*time.Second) {
+				t.Errorf("took %s", took)
+			}
+			if rss > a.limit*3/4 {
+				t.Errorf("peak RSS %d MiB, over three quarters of the Task's %d MiB", rss>>20, a.limit>>20)
+			}
+			for _, s := range []string{stdout.String(), stderr.String()} {
+				if strings.Contains(s, secret) || strings.Contains(s, "root:x:0:0") {
+					t.Errorf("a secret reached the output:\n%s", report.Truncate(s, 2000))
+				}
+			}
+			// A report exists, fails, says why, and carries the run id.
+			file := filepath.Join(out, a.tool+".json")
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("no report: %v", err)
+			}
+			if bytes.Contains(data, []byte(secret)) || bytes.Contains(data, []byte("root:x:0:0")) {
+				t.Error("a secret reached the report")
+			}
+			r, err := report.Decode(file, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Summary.Passed || r.Run != "hostile-run" {
+				t.Errorf("report passed %v, run %q", r.Summary.Passed, r.Run)
+			}
+			found := false
+			for _, f := range r.Findings {
+				found = found || strings.Contains(f.Message, a.want)
+			}
+			if !found {
+				t.Errorf("no finding says %q: %s", a.want, report.Truncate(fmt.Sprint(r.Findings), 2000))
+			}
+		})
+	}
+}
