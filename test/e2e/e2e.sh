@@ -12,7 +12,7 @@ root=$(cd "$here/../.." && pwd)
 export E2E_STATE=${E2E_STATE:-$root/build/e2e}
 export E2E_REGISTRY=${E2E_REGISTRY:-127.0.0.1:5000}
 export E2E_HUB=${E2E_HUB:-127.0.0.1:18090}
-export E2E_BRIDGE=plbr0 E2E_HOST_IP=10.244.0.1 E2E_PVS=${E2E_PVS:-8}
+export E2E_BRIDGE=plbr0 E2E_HOST_IP=10.244.0.1 E2E_PVS=${E2E_PVS:-10}
 export KUBECONFIG=$E2E_STATE/kubeconfig
 state=$E2E_STATE
 bin=$state/bin

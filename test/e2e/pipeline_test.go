@@ -164,7 +164,7 @@ func TestPipeline(t *testing.T) {
 // examples/homelab: the clone succeeds, every check finds the planted
 // mistakes, and so does report (which succeeds with on-error continue).
 func infraWant(dns bool) map[string]int32 {
-	want := map[string]int32{"fetch-source": 0, "terraform-validate": 1, "ansible-lint": 1, "policy-check": 1, "report": 1}
+	want := map[string]int32{"fetch-source": 0, "fetch-source-terraform": 0, "terraform-validate": 1, "ansible-lint": 1, "policy-check": 1, "report": 1}
 	if dns {
 		want["dns-zone-diff"] = 1
 	}
@@ -203,8 +203,11 @@ func (w *world) checkInfraRun(t *testing.T, name, commit string, want map[string
 	if cond.Status != corev1.ConditionFalse || cond.Reason != "Failed" {
 		t.Errorf("PipelineRun %s/%s, want Failed: the checks fail on the planted mistakes", cond.Status, cond.Reason)
 	}
-	if fetch := runs["fetch-source"]; fetch != nil && results(fetch)["commit"] != commit {
-		t.Errorf("fetched %q, want commit %s", results(fetch)["commit"], commit)
+	// terraform-validate's own clone is of the very commit the others check.
+	for _, task := range []string{"fetch-source", "fetch-source-terraform"} {
+		if fetch := runs[task]; fetch != nil && results(fetch)["commit"] != commit {
+			t.Errorf("%s fetched %q, want commit %s", task, results(fetch)["commit"], commit)
+		}
 	}
 	rep := runs["report"]
 	if rep == nil {
