@@ -27,9 +27,9 @@ func readAnsibleCfg(root string, env func(string) string) ansibleCfg {
 	if file == "" {
 		file = filepath.Join(root, "ansible.cfg")
 	}
-	data, err := os.ReadFile(file)
+	data, err := tree.ReadFile(tree.RootFor(root, file), file, maxLintConfig)
 	if err != nil {
-		return ansibleCfg{}
+		return ansibleCfg{} // the walk reports a file it cannot read
 	}
 	base := filepath.Dir(file)
 	var cfg ansibleCfg

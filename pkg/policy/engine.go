@@ -16,6 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/topdown/print"
 
+	"github.com/plumbline/plumbline/pkg/tree"
 	"github.com/plumbline/plumbline/pkg/version"
 )
 
@@ -108,6 +109,11 @@ func Load(opts Options) (*Engine, error) {
 	default:
 		return nil, fmt.Errorf("usage: --rego-version %q: want v1 or v0", opts.RegoVersion)
 	}
+	// OPA's loader follows symlinks, and its parse errors quote the line: a
+	// policy or data file linked to a mounted secret would print it.
+	if err := refuseEscapes(append(slices.Clone(opts.Policies), opts.Data...)); err != nil {
+		return nil, err
+	}
 	pol, err := loader.NewFileLoader().WithProcessAnnotation(true).WithRegoVersion(ver).
 		Filtered(opts.Policies, func(_ string, info os.FileInfo, _ int) bool {
 			return !info.IsDir() && !strings.HasSuffix(info.Name(), ".rego")
@@ -196,6 +202,39 @@ func Load(opts Options) (*Engine, error) {
 		}
 	}
 	return e, nil
+}
+
+// refuseEscapes checks policy and data paths as pkg/tree reads inputs:
+// nothing below them may be a symlink out of their tree, or a device.
+func refuseEscapes(paths []string) error {
+	var bad []error
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue // the loader says what is missing
+		}
+		root := tree.RootFor(".", p)
+		if !fi.IsDir() {
+			f, err := tree.Open(root, p)
+			if err != nil {
+				bad = append(bad, &RegoError{File: p, Msg: err.Error()})
+				continue
+			}
+			f.Close()
+			continue
+		}
+		esc, err := tree.Escapes(root, p)
+		if err != nil {
+			return err
+		}
+		for _, e := range esc {
+			bad = append(bad, &RegoError{File: e.Path, Msg: e.Msg})
+		}
+	}
+	return errors.Join(bad...)
 }
 
 func ruleName(r *ast.Rule) string {

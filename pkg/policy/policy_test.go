@@ -169,3 +169,23 @@ func TestHostilePolicies(t *testing.T) {
 		t.Errorf("with a capabilities file: %v %+v", err, r)
 	}
 }
+
+// A policy file that links to a mounted secret is refused before OPA's
+// loader, whose parse errors quote the line, reads it.
+func TestPolicySymlinkRefused(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(secret, []byte("tK3n-secret is not rego\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write(t, dir, "policy/p.rego", "package main\nimport rego.v1\n")
+	write(t, dir, "in.yaml", "x: true\n")
+	if err := os.Symlink(secret, filepath.Join(dir, "policy", "leak.rego")); err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "in.yaml")
+	if err == nil || !strings.Contains(err.Error(), "leak.rego: refused: a symlink that leads out of the scanned tree") ||
+		strings.Contains(err.Error(), "tK3n") || r == nil || r.Summary.Passed {
+		t.Errorf("error = %v", err)
+	}
+}
