@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
 )
 
 func TestParseINI(t *testing.T) {
@@ -107,4 +108,25 @@ func FuzzRequirements(f *testing.F) {
 			check(r.line)
 		}
 	})
+}
+
+// expandsPast at its edge, with shared anchors counted each time they are
+// used, as ansible-lint expands them.
+func TestExpandsPast(t *testing.T) {
+	doc := func(s string) *yaml.Node {
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(s), &n); err != nil {
+			t.Fatal(err)
+		}
+		return &n
+	}
+	// document, mapping, key a, sequence a + 3 scalars, key b, sequence b
+	// + 3 aliases each expanding to 4: 1+1+1+4+1+1+3*(1+4) = 24 nodes.
+	n := doc("a: &a [x, y, z]\nb: [*a, *a, *a]\n")
+	if _, over := expandsPast(n, 24); over {
+		t.Error("24 nodes refused with a budget of 24")
+	}
+	if line, over := expandsPast(n, 23); !over || line == 0 {
+		t.Errorf("24 nodes with a budget of 23: over %v at line %d", over, line)
+	}
 }

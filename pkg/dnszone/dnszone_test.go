@@ -302,3 +302,35 @@ func TestReverseName(t *testing.T) {
 		}
 	}
 }
+
+// The records budget at its edge: MaxRecords records (with $GENERATE
+// expanded) are a zone, one more is not.
+func TestRecordsBudget(t *testing.T) {
+	dir := t.TempDir()
+	zone := func(extra string) string {
+		var b strings.Builder
+		b.WriteString("$ORIGIN edge.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
+		left := MaxRecords - 1
+		for start := 0; left > 0; start += 50000 {
+			n := min(left, 50000)
+			fmt.Fprintf(&b, "$GENERATE %d-%d h$ A 10.0.0.1\n", start, start+n-1)
+			left -= n
+		}
+		return b.String() + extra
+	}
+	at := filepath.Join(dir, "at", "edge.arpa.zone")
+	over := filepath.Join(dir, "over", "edge.arpa.zone")
+	for f, text := range map[string]string{at: zone(""), over: zone("one-more A 10.0.0.2\n")} {
+		os.MkdirAll(filepath.Dir(f), 0o755)
+		if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	z, err := ReadZoneFile(at, "", filepath.Dir(at), Options{})
+	if err != nil || z.Records() != MaxRecords {
+		t.Fatalf("at the budget: %v", err)
+	}
+	if _, err := ReadZoneFile(over, "", filepath.Dir(over), Options{}); err == nil || !strings.Contains(err.Error(), "more than 500000 records") {
+		t.Errorf("over the budget: %v", err)
+	}
+}

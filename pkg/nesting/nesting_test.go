@@ -22,3 +22,12 @@ func TestDeeper(t *testing.T) {
 		}
 	}
 }
+
+func TestDeeperAtTheEdge(t *testing.T) {
+	if _, deep := Deeper([]byte(strings.Repeat("[", 256)), 256); deep {
+		t.Error("256 levels refused with a limit of 256")
+	}
+	if line, deep := Deeper([]byte("\n"+strings.Repeat("[", 257)), 256); !deep || line != 2 {
+		t.Errorf("257 levels: line %d deep %v", line, deep)
+	}
+}

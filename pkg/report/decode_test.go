@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -99,4 +100,38 @@ func FuzzDecode(f *testing.F) {
 			t.Errorf("round trip (-first +second):\n%s", diff)
 		}
 	})
+}
+
+// The findings budget at its edge: exactly MaxFindings is a report, one
+// more is not (a merged report may hold MaxMergedFindings).
+func TestDecodeFindingsBudget(t *testing.T) {
+	doc := func(n int, merged bool) []byte {
+		var b strings.Builder
+		b.WriteString(`{"tool": "t", "findings": [`)
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(`{"rule": "r", "severity": "note", "message": "m"}`)
+		}
+		b.WriteString("]")
+		if merged {
+			b.WriteString(`, "checks": [{"tool": "t", "source": "t.json", "status": "ran"}]`)
+		}
+		b.WriteString("}")
+		return []byte(b.String())
+	}
+	if _, err := report.Decode("r.json", doc(report.MaxFindings, false)); err != nil {
+		t.Errorf("at the budget: %v", err)
+	}
+	_, err := report.Decode("r.json", doc(report.MaxFindings+1, false))
+	if err == nil || !strings.Contains(err.Error(), "more than 10000 findings: over the budget of one report") {
+		t.Errorf("over the budget: %v", err)
+	}
+	if _, err := report.Decode("r.json", doc(report.MaxFindings+1, true)); err != nil {
+		t.Errorf("a merged report over one check's budget: %v", err)
+	}
+	if _, err := report.Decode("r.json", doc(report.MaxMergedFindings+1, true)); err == nil {
+		t.Error("a merged report over its budget was read")
+	}
 }

@@ -27,6 +27,8 @@ func TestReadFile(t *testing.T) {
 	}
 	must(os.WriteFile(filepath.Join(root, "a.zone"), []byte("ok"), 0o644))
 	must(os.WriteFile(filepath.Join(root, "big.zone"), make([]byte, 100), 0o644))
+	must(os.WriteFile(filepath.Join(root, "edge.zone"), []byte("0123456789"), 0o644))
+	must(os.WriteFile(filepath.Join(root, "over.zone"), []byte("0123456789!"), 0o644))
 	must(os.Mkdir(filepath.Join(root, "sub"), 0o755))
 	must(os.Symlink("../a.zone", filepath.Join(root, "sub", "inside.zone")))
 	must(os.Symlink(secret, filepath.Join(root, "key.zone")))
@@ -42,6 +44,8 @@ func TestReadFile(t *testing.T) {
 		{name: "fifo.zone", err: "fifo.zone: refused: not a regular file (a FIFO)"},
 		{name: "sub", err: "sub: refused: not a regular file (a directory)"},
 		{name: "big.zone", err: "big.zone: 100 bytes, over the 10-byte limit"},
+		{name: "edge.zone", want: "0123456789"},
+		{name: "over.zone", err: "over.zone: 11 bytes, over the 10-byte limit"},
 		{name: "../x", err: "../x: refused: outside the scanned tree"},
 	}
 	t.Chdir(root)
