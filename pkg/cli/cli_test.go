@@ -144,19 +144,25 @@ func TestIncompleteNeverPasses(t *testing.T) {
 	if code != ExitBroken {
 		t.Fatalf("exit %d, want 2", code)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "t.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := report.Decode("t.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := readReport(t, filepath.Join(dir, "t.json"))
 	want := []report.Finding{{Rule: "t/incomplete", Severity: report.Error, File: "main.tf", Line: 3, Column: 1,
 		Message: "the check could not finish: main.tf:3:1: nesting deeper than 64"}}
 	if diff := cmp.Diff(want, r.Findings); diff != "" || r.Summary.Passed || r.Run != "uid-1" {
 		t.Errorf("passed %v, run %q (-want +got):\n%s", r.Summary.Passed, r.Run, diff)
 	}
+}
+
+func readReport(t *testing.T, file string) *report.Report {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Decode(file, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // More findings than a report holds: the most severe are kept, and an
@@ -172,14 +178,7 @@ func TestFindingsBudget(t *testing.T) {
 	}
 	dir := t.TempDir()
 	code, _, _ := run(t, &check{findings: fs}, "--report-dir", dir)
-	data, err := os.ReadFile(filepath.Join(dir, "t.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := report.Decode("t.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := readReport(t, filepath.Join(dir, "t.json"))
 	if code != ExitBroken || len(r.Findings) != report.MaxFindings || r.Summary.Errors != 2 {
 		t.Fatalf("exit %d, %d findings, %d errors", code, len(r.Findings), r.Summary.Errors)
 	}

@@ -9,9 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -61,29 +59,7 @@ func TestForgedReports(t *testing.T) {
 	os.RemoveAll(bare)
 	run(t, work, "git", "clone", "-q", "--bare", work, bare)
 
-	data, err := os.ReadFile(filepath.Join(w.root, "pipelines", "samples", "infra-validation-run.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pr pipelinev1.PipelineRun
-	if err := yaml.UnmarshalStrict(data, &pr); err != nil {
-		t.Fatal(err)
-	}
-	pr.Namespace = ns
-	set := map[string]string{"repo-url": "git://" + w.hostIP + "/forged.git", "dns-live": live, "terraform-offline": "true"}
-	for i, p := range pr.Spec.Params {
-		if v, ok := set[p.Name]; ok {
-			pr.Spec.Params[i].Value = *pipelinev1.NewStructuredValues(v)
-			delete(set, p.Name)
-		}
-	}
-	for k, v := range set {
-		pr.Spec.Params = append(pr.Spec.Params, pipelinev1.Param{Name: k, Value: *pipelinev1.NewStructuredValues(v)})
-	}
-	created, err := w.tekton.TektonV1().PipelineRuns(ns).Create(context.Background(), &pr, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	created := w.startSample(t, map[string]string{"repo-url": "git://" + w.hostIP + "/forged.git", "dns-live": live, "terraform-offline": "true"})
 	// dns-zone-diff refuses the symlink: it could not do its work (2).
 	want := infraWant(true)
 	want["dns-zone-diff"] = 2

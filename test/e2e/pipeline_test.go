@@ -131,6 +131,17 @@ func commit(t *testing.T, work, msg string) string {
 func TestPipeline(t *testing.T) {
 	w := setup(t)
 	in := install(t, w)
+	// The sample's addresses are a homelab's; ours are on the bridge. No
+	// Terraform registry is reachable, so init is skipped.
+	created := w.startSample(t, map[string]string{"repo-url": in.repoURL, "dns-live": w.liveDNS(t), "terraform-offline": "true"})
+	head := run(t, in.repoDir, "git", "rev-parse", "main")
+	w.checkInfraRun(t, created.Name, head, infraWant(true))
+}
+
+// startSample creates pipelines/samples/infra-validation-run.yaml with the
+// params in set changed (or added).
+func (w *world) startSample(t *testing.T, set map[string]string) *pipelinev1.PipelineRun {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(w.root, "pipelines", "samples", "infra-validation-run.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -140,9 +151,6 @@ func TestPipeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	pr.Namespace = ns
-	// The sample's addresses are a homelab's; ours are on the bridge. No
-	// Terraform registry is reachable, so init is skipped.
-	set := map[string]string{"repo-url": in.repoURL, "dns-live": w.liveDNS(t), "terraform-offline": "true"}
 	for i, p := range pr.Spec.Params {
 		if v, ok := set[p.Name]; ok {
 			pr.Spec.Params[i].Value = *pipelinev1.NewStructuredValues(v)
@@ -156,8 +164,7 @@ func TestPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head := run(t, in.repoDir, "git", "rev-parse", "main")
-	w.checkInfraRun(t, created.Name, head, infraWant(true))
+	return created
 }
 
 // infraWant is each infra-validation task's step exit code on
