@@ -109,7 +109,9 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	cmd.Check.Flags(fs)
 
 	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, fmt.Sprintf(format, a...))
+		// Errors quote names from the checked repository: escapes and
+		// newlines in them are shown, never obeyed by the log.
+		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, report.Printable(fmt.Sprintf(format, a...)))
 		return ExitBroken
 	}
 	paths, err := parse(fs, args)
@@ -139,7 +141,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		o.reports = append(o.reports, reportSpec{format: "json", file: filepath.Join(o.reportDir, cmd.FileName()+".json")})
 	}
 
-	r, runErr := cmd.Check.Run(ctx, Request{Paths: paths, FailOn: failOn, Progress: env.Stderr})
+	r, runErr := cmd.Check.Run(ctx, Request{Paths: paths, FailOn: failOn, Progress: printableLines{env.Stderr}})
 	if r == nil {
 		if runErr == nil {
 			runErr = errors.New("no report produced")
@@ -250,6 +252,25 @@ func BudgetFindings(r *report.Report) bool {
 		Message: fmt.Sprintf("%d more findings not listed: a report holds at most %d (docs/security.md)", dropped, report.MaxFindings),
 	})
 	return false
+}
+
+// printableLines passes progress lines on with the control characters of
+// each line (directory names from the repository among them) escaped.
+type printableLines struct{ w io.Writer }
+
+func (p printableLines) Write(b []byte) (int, error) {
+	lines := strings.SplitAfter(string(b), "\n")
+	for i, l := range lines {
+		body, nl := strings.CutSuffix(l, "\n")
+		lines[i] = report.Printable(body)
+		if nl {
+			lines[i] += "\n"
+		}
+	}
+	if _, err := io.WriteString(p.w, strings.Join(lines, "")); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // Flatten splits joined errors (errors.Join, at any depth) so each

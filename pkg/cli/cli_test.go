@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -275,4 +276,24 @@ func TestSoftMemoryLimit(t *testing.T) {
 			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
 		}
 	}
+}
+
+// Names from the checked repository reach stderr escaped, one line each.
+func TestStderrEscaped(t *testing.T) {
+	c := &progressCheck{}
+	var out, errOut bytes.Buffer
+	Main(context.Background(), Command{Name: "t", Check: c}, nil, Env{Stdout: &out, Stderr: &errOut})
+	want := "t: envs/\\x1b[2Jprod: 1 finding\nt: module \\x1b]0;x\\a\\nfake: broke\n"
+	if errOut.String() != want {
+		t.Errorf("stderr %q, want %q", errOut.String(), want)
+	}
+}
+
+type progressCheck struct{}
+
+func (*progressCheck) Flags(*flag.FlagSet) {}
+
+func (*progressCheck) Run(_ context.Context, req Request) (*report.Report, error) {
+	fmt.Fprintf(req.Progress, "t: envs/\x1b[2Jprod: 1 finding\n")
+	return &report.Report{Tool: "t"}, errors.New("module \x1b]0;x\a\nfake: broke")
 }
