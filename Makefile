@@ -70,10 +70,14 @@ $(KO):
 $(TOOLS_BIN)/crane:
 	GOBIN=$(TOOLS_BIN) $(GO) install github.com/google/go-containerregistry/cmd/crane@$(CRANE_VERSION)
 
-## lint: gofmt, go vet, our YAML checks (Tekton's own validation), the catalog check
+## lint: gofmt, go vet, no large files in git, our YAML checks (Tekton's own validation), the catalog check
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@# Every clone downloads every tracked file: over 1 MiB is a build output
+	@# committed by mistake, unless it is test data.
+	@big=$$(git ls-files -z 2>/dev/null | xargs -0 -r stat -c '%s %n' | awk '$$1 > 1048576 && $$2 !~ /(^|\/)testdata\// {print $$2}'); \
+		if [ -n "$$big" ]; then echo "tracked files over 1 MiB (build outputs? test data belongs under testdata/):"; echo "$$big"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run ./hack/yamlcheck .
 	$(GO) run ./hack/catalog check
