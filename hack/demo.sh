@@ -39,6 +39,10 @@ check_args() {
 	esac
 }
 
+# As in the pipeline, every report carries this run's id and report refuses
+# any other: a stale or planted report never counts.
+run_id="demo-$$-$(date +%s)"
+
 broken=0
 for c in "${checks[@]}"; do
 	if [[ ! -x $bin/$c ]] || ! args=$(check_args "$c"); then
@@ -47,7 +51,7 @@ for c in "${checks[@]}"; do
 	fi
 	echo "== $c"
 	# shellcheck disable=SC2086 # args are words by design
-	(cd "$example" && "$bin/$c" $args --report-dir "$reports" --results-dir "$out/results/$c")
+	(cd "$example" && "$bin/$c" $args --report-dir "$reports" --run-id "$run_id" --results-dir "$out/results/$c")
 	code=$?
 	echo "== $c exited $code"
 	((code >= 2)) && broken=1
@@ -55,7 +59,7 @@ done
 
 echo
 echo "== report"
-(cd "$reports" && "$bin/report" --report sarif=merged/plumbline.sarif --report junit=merged/junit.xml \
+(cd "$reports" && "$bin/report" --expect-run-id "$run_id" --missing error --report sarif=merged/plumbline.sarif --report junit=merged/junit.xml \
 	--report markdown=merged/summary.md --report json=merged/report.json \
 	--results-dir "$out/results/report" \
 	"${checks[@]/%/.json}")
