@@ -5,10 +5,13 @@ package e2e
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
@@ -88,8 +91,53 @@ func TestForgedReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range trs.Items {
-		if l := logs(ns, &trs.Items[i]); strings.Contains(l, bindtest.Secret) {
+		if l := allLogs(ns, &trs.Items[i]); strings.Contains(l, bindtest.Secret) {
 			t.Errorf("%s: the TSIG secret is in the log", trs.Items[i].Name)
 		}
+	}
+}
+
+// allLogs is every line a TaskRun's containers wrote.
+func allLogs(namespace string, tr *pipelinev1.TaskRun) string {
+	out, _ := exec.Command("kubectl", "logs", "-n", namespace, tr.Status.PodName, "--all-containers").CombinedOutput()
+	return string(out)
+}
+
+// TestOnePodReports proves the design docs/security.md gives the one-pod
+// form (issue 18): when checks are steps of one pod, each writes its report
+// into an emptyDir only its own step (and the report step) mounts, so a
+// later step running the repository's code cannot rewrite, delete or
+// plant another check's report, whatever UID it runs as.
+func TestOnePodReports(t *testing.T) {
+	w := setup(t)
+	namespace(t, tasksNS)
+	mount := func(name string, ro bool) corev1.VolumeMount {
+		return corev1.VolumeMount{Name: name, MountPath: "/reports/" + name, ReadOnly: ro}
+	}
+	empty := corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}
+	tr := &pipelinev1.TaskRun{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "one-pod-reports-", Namespace: tasksNS},
+		Spec: pipelinev1.TaskRunSpec{TaskSpec: &pipelinev1.TaskSpec{
+			Volumes: []corev1.Volume{{Name: "a", VolumeSource: empty}, {Name: "b", VolumeSource: empty}},
+			Steps: []pipelinev1.Step{
+				{Name: "check-a", Image: w.ansible, VolumeMounts: []corev1.VolumeMount{mount("a", false)},
+					Script: "#!/bin/sh\nset -e\necho '{\"tool\": \"a\", \"findings\": [{\"rule\": \"a/r\", \"severity\": \"error\", \"message\": \"m\"}]}' > /reports/a/a.json\n"},
+				// The repository's code, in the next check's step: it looks
+				// for a's report everywhere it can reach and overwrites what
+				// it finds; it can also write its own directory only.
+				{Name: "check-b", Image: w.ansible, VolumeMounts: []corev1.VolumeMount{mount("b", false)},
+					Script: "#!/bin/sh\nfor f in $(find / -xdev -name a.json 2>/dev/null); do echo '{\"tool\": \"a\", \"findings\": []}' > \"$f\" && echo \"overwrote $f\"; done\n" +
+						"mkdir -p /reports/a && echo '{\"tool\": \"a\", \"findings\": []}' > /reports/a/a.json\necho planted\n"},
+				{Name: "report", Image: w.ansible, VolumeMounts: []corev1.VolumeMount{mount("a", true), mount("b", true)},
+					Script: "#!/bin/sh\nset -e\ngrep -q '\"severity\": \"error\"' /reports/a/a.json\ntest ! -e /reports/b/a.json\necho 'a.json is a'\"'\"'s own'\n"},
+			},
+		}},
+	}
+	done, cond, _ := w.runTaskRun(t, tr)
+	if cond.Status != corev1.ConditionTrue {
+		t.Fatalf("%s %s: %s\n%s", cond.Status, cond.Reason, cond.Message, allLogs(tasksNS, done))
+	}
+	if l := allLogs(tasksNS, done); strings.Contains(l, "overwrote /reports/a") || !strings.Contains(l, "a.json is a's own") {
+		t.Errorf("check-b reached a's report:\n%s", l)
 	}
 }
