@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check that exists so far over examples/homelab the way the
+# Runs every check over examples/homelab the way the
 # infra-validation pipeline does (each check writes its JSON report into a
 # shared reports directory), then merges them with `report`.
 #
@@ -20,8 +20,7 @@ mkdir -p "$reports"
 # reported as not run, and the demo goes on (it needs no network otherwise).
 "$root/hack/deps.sh" || echo "== could not install every tool; checks whose tool is missing will not run"
 
-# The checks of the pipeline, in order. A check joins here when it lands:
-# add its arguments to check_args.
+# The checks of the pipeline, in order; check_args gives each its arguments.
 checks=(terraform-validate ansible-lint-check policy-check dns-zone-diff)
 
 # terraform-validate runs --offline: the example's Proxmox provider cannot be
@@ -35,7 +34,7 @@ check_args() {
 	policy-check) echo "--all-namespaces ." ;;
 	# dns-live is a snapshot of the servers' zones: the demo needs no DNS server.
 	dns-zone-diff) echo "--desired dns --live dns-live --plan-dir $reports ." ;;
-	*) return 1 ;; # not built yet
+	*) return 1 ;; # a check without arguments here is not run
 	esac
 }
 
@@ -46,7 +45,7 @@ run_id="demo-$$-$(date +%s)"
 broken=0
 for c in "${checks[@]}"; do
 	if [[ ! -x $bin/$c ]] || ! args=$(check_args "$c"); then
-		echo "== $c: not built yet (or its tool is not installed), its report will be missing"
+		echo "== $c: not built, or its tool is not installed: its report will be missing (an error)"
 		continue
 	fi
 	echo "== $c"
