@@ -297,3 +297,20 @@ func (*progressCheck) Run(_ context.Context, req Request) (*report.Report, error
 	fmt.Fprintf(req.Progress, "t: envs/\x1b[2Jprod: 1 finding\n")
 	return &report.Report{Tool: "t"}, errors.New("module \x1b]0;x\a\nfake: broke")
 }
+
+// A check that stopped before it had a report still leaves one, and the
+// Tekton results, saying why.
+func TestNoReportStillReports(t *testing.T) {
+	dir := t.TempDir()
+	code, _, _ := run(t, &check{noReport: true, err: errors.New("usage: --desired and --live are both required")},
+		"--report-dir", dir, "--results-dir", filepath.Join(dir, "res"))
+	r := readReport(t, filepath.Join(dir, "t.json"))
+	want := []report.Finding{{Rule: "t/incomplete", Severity: report.Error,
+		Message: "the check could not finish: usage: --desired and --live are both required"}}
+	if diff := cmp.Diff(want, r.Findings); diff != "" || code != ExitBroken || r.Summary.Passed {
+		t.Errorf("exit %d (-want +got):\n%s", code, diff)
+	}
+	if status, _ := os.ReadFile(filepath.Join(dir, "res", "status")); string(status) != "fail" {
+		t.Errorf("status result %q", status)
+	}
+}
