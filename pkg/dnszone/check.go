@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/plumbline/plumbline/pkg/cli"
@@ -94,6 +95,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		return nil, fmt.Errorf("usage: %w", err)
 	}
 	cfg := Config{Root: req.Paths[0], Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token, AllowHTTP: c.allowHTTP}
+	if len(c.zones) == 1 {
+		cfg.Zone = c.zones[0] // the zone a single zone file holds
+	}
 	desiredSrc, err := NewSource(c.desired, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("usage: --desired: %w", err)
@@ -131,6 +135,14 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		return r, fmt.Errorf("live: %w", lerr)
 	}
 
+	// A zone asked for by name that the desired records do not hold is a
+	// mistake, never a pass over nothing.
+	for _, zone := range c.zones {
+		if _, ok := desired[canonicalName(zone)]; !ok {
+			return r, fmt.Errorf("usage: --zone %s: not in the desired records %s (zones there: %s)", zone, c.desired,
+				strings.Join(slices.Sorted(maps.Keys(desired)), ", "))
+		}
+	}
 	var plans []ZonePlan
 	for _, origin := range slices.Sorted(maps.Keys(desired)) {
 		d := desired[origin]
@@ -166,6 +178,12 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			r.Findings = append(r.Findings, report.Finding{Rule: RuleUnsafe, Severity: report.Error, File: rel(d.File),
 				Message: fmt.Sprintf("zone %s: %s", origin, problem)})
 		}
+	}
+	// A run that compared no zone found no drift because it looked at
+	// nothing: that is no pass.
+	if len(plans) == 0 {
+		return r, fmt.Errorf("nothing compared: no zone of the desired records (%s) is in the live source %s",
+			strings.Join(slices.Sorted(maps.Keys(desired)), ", "), c.live)
 	}
 	for _, file := range []string{c.plan, c.planDirFile()} {
 		if file != "" {

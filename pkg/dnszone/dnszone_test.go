@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -332,5 +333,59 @@ func TestRecordsBudget(t *testing.T) {
 	}
 	if _, err := ReadZoneFile(over, "", filepath.Dir(over), Options{}); err == nil || !strings.Contains(err.Error(), "more than 500000 records") {
 		t.Errorf("over the budget: %v", err)
+	}
+}
+
+// TestNoSilentPassOnDrift: zone files whose zone name an $ORIGIN in the
+// middle (or a BIND dump's leading "$ORIGIN .") used to hide are compared
+// as the zone they are, against a real BIND by AXFR: a changed record is
+// drift, and --expect-no-changes fails on it.
+func TestNoSilentPassOnDrift(t *testing.T) {
+	dir := t.TempDir()
+	mid, err := os.ReadFile("testdata/bind/mid-origin.home.arpa.zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dumped, err := os.ReadFile("testdata/bind/dumped.home.arpa.zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	liveMid := strings.Replace(string(mid), "10.0.30.1", "10.0.30.99", 1)
+	liveDumped := strings.Replace(string(dumped), "10.0.10.20", "10.0.10.21", 1)
+	srv := bindtest.Start(t, bindtest.Zone{Name: "home.arpa", Text: liveMid, Transfer: "any"},
+		bindtest.Zone{Name: "dumped.arpa", Text: strings.ReplaceAll(liveDumped, "home.arpa", "dumped.arpa"), Transfer: "any"})
+	for _, tt := range []struct{ name, file, text, zone, live, change string }{
+		{"mid-file $ORIGIN", "home.arpa.zone", string(mid), "", "home.arpa", "~ update gw.lab.home.arpa. A 10.0.30.99 → 10.0.30.1"},
+		{"$ORIGIN . dump", "dumped.arpa.zone", strings.ReplaceAll(string(dumped), "home.arpa", "dumped.arpa"), "", "dumped.arpa", "~ update nas.dumped.arpa. A 10.0.10.21 → 10.0.10.20"},
+		// A file not named after its zone, named by --zone.
+		{"--zone", "desired.txt.zone", string(mid), "home.arpa", "home.arpa", "~ update gw.lab.home.arpa. A 10.0.30.99 → 10.0.30.1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(dir, tt.file)
+			if err := os.WriteFile(f, []byte(tt.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"--desired", f, "--live", "axfr://" + srv.Addr + "/" + tt.live, "--expect-no-changes"}
+			if tt.zone != "" {
+				args = append(args, "--zone", tt.zone)
+			}
+			r, err := run(t, append(args, dir)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Summary.Passed || !slices.Contains(plan(r), tt.change) {
+				t.Errorf("passed %v, plan %v, want %q", r.Summary.Passed, plan(r), tt.change)
+			}
+		})
+	}
+	// A --zone the desired records do not hold is a mistake, and a run
+	// that compared nothing is not a pass.
+	_, err = run(t, "--desired", dir, "--live", "axfr://"+srv.Addr+"/home.arpa", "--zone", "example.com", dir)
+	if err == nil || !strings.Contains(err.Error(), "--zone example.com: not in the desired records") {
+		t.Errorf("unknown --zone: %v", err)
+	}
+	r, err := run(t, "--desired", filepath.Join(dir, "home.arpa.zone"), "--live", "axfr://"+srv.Addr+"/home.arpa", "--zone", "example.com", dir)
+	if err == nil || !strings.Contains(err.Error(), "nothing compared: no zone of the desired records (example.com.) is in the live source") || r.Summary.Passed {
+		t.Errorf("a file named by --zone as a zone the live side does not have: %v", err)
 	}
 }

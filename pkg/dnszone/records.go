@@ -19,23 +19,23 @@ type Record struct {
 	Line  int
 }
 
-// ParseRecords reads the records of a zone file in file order. The origin
-// is $ORIGIN, else the file's name (home.arpa.zone); $INCLUDE is refused,
-// as a policy input is one file.
+// ParseRecords reads the records of a zone file in file order, as BIND
+// reads them; ZoneName decides the zone. $INCLUDE is refused, as a policy
+// input is one file.
 func ParseRecords(file string, data []byte) (origin string, recs []Record, err error) {
 	if bytes.Contains(bytes.ToUpper(data), []byte("$INCLUDE")) {
 		return "", nil, &InputError{File: file, Msg: "$INCLUDE is not allowed in a policy input"}
 	}
-	origin = fileOrigin(data)
-	if origin == "" {
-		origin = zoneFromFileName(file)
+	origin, err = ZoneName(file, data, "")
+	if err != nil {
+		return "", nil, err
 	}
-	if _, ok := dns.IsDomainName(origin); origin == "" || !ok {
-		return "", nil, &InputError{File: file, Msg: "no $ORIGIN and no zone name to use (name the file after the zone, e.g. home.arpa.zone)"}
+	text, shift, err := preprocess(file, data, origin)
+	if err != nil {
+		return "", nil, err
 	}
-	origin = canonicalName(origin)
 	lines := ownerLines(data, origin)
-	zp := dns.NewZoneParser(bytes.NewReader(data), origin, file)
+	zp := dns.NewZoneParser(bytes.NewReader(text), origin, file)
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
 		h := rr.Header()
 		name := canonicalName(h.Name)
@@ -45,7 +45,7 @@ func ParseRecords(file string, data []byte) (origin string, recs []Record, err e
 		})
 	}
 	if err := zp.Err(); err != nil {
-		return "", nil, zoneError(file, err)
+		return "", nil, zoneError(file, err, shift)
 	}
 	return origin, recs, nil
 }

@@ -23,6 +23,8 @@ type Config struct {
 	Token   string // for technitium+https://
 	// AllowHTTP lets technitium+http:// send the token in the clear.
 	AllowHTTP bool
+	// Zone names the zone a single zone file holds (--zone with one zone).
+	Zone string
 }
 
 // NewSource returns the source for spec: axfr://host[:port]/zone,
@@ -42,7 +44,7 @@ func NewSource(spec string, cfg Config) (Source, error) {
 		}
 		return nil, fmt.Errorf("source %q: unknown scheme %q (want axfr://, or a file or directory)", spec, u.Scheme)
 	}
-	return &Files{Path: spec, Root: cfg.Root, Options: cfg.Options}, nil
+	return &Files{Path: spec, Root: cfg.Root, Options: cfg.Options, Zone: cfg.Zone}, nil
 }
 
 // Files reads zones from a file or a directory of files: *.zone, *.db and
@@ -51,6 +53,9 @@ type Files struct {
 	Path    string
 	Root    string
 	Options Options
+	// Zone is the zone Path holds when it is one zone file; else each
+	// file's zone is decided by ZoneName.
+	Zone string
 }
 
 func (f *Files) Zones(context.Context) (map[string]*Zone, error) {
@@ -58,8 +63,9 @@ func (f *Files) Zones(context.Context) (map[string]*Zone, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", f.Path, err)
 	}
-	files := []string{f.Path}
+	files, zone := []string{f.Path}, f.Zone
 	if fi.IsDir() {
+		zone = ""
 		entries, err := os.ReadDir(f.Path)
 		if err != nil {
 			return nil, err
@@ -85,7 +91,7 @@ func (f *Files) Zones(context.Context) (map[string]*Zone, error) {
 		case ".md", ".txt", ".json":
 			continue
 		default:
-			z, err = ReadZoneFile(file, zoneFromFileName(file), root, f.Options)
+			z, err = ReadZoneFile(file, zone, root, f.Options)
 		}
 		if err != nil {
 			return nil, err
@@ -99,13 +105,4 @@ func (f *Files) Zones(context.Context) (map[string]*Zone, error) {
 		return nil, fmt.Errorf("source %s: no zone files", f.Path)
 	}
 	return zones, nil
-}
-
-// zoneFromFileName: home.arpa.zone, home.arpa.db and home.arpa name home.arpa.
-func zoneFromFileName(file string) string {
-	base := filepath.Base(file)
-	for _, ext := range []string{".zone", ".db"} {
-		base = strings.TrimSuffix(base, ext)
-	}
-	return base
 }

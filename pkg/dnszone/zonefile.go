@@ -39,18 +39,23 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-// ReadZoneFile parses an RFC 1035 zone file. origin is used when the file
-// sets no $ORIGIN; root bounds $INCLUDE: an include must stay inside it and
-// must not loop.
-func ReadZoneFile(file, origin, root string, opts Options) (*Zone, error) {
+// ReadZoneFile parses an RFC 1035 zone file of zone (empty: ZoneName
+// decides) as BIND reads it. root bounds $INCLUDE: an include must stay
+// inside it and must not loop.
+func ReadZoneFile(file, zone, root string, opts Options) (*Zone, error) {
 	data, err := readLimited(root, file)
 	if err != nil {
 		return nil, err
 	}
-	return parseZone(file, data, origin, root, opts)
+	if zone == "" {
+		if zone, err = ZoneName(file, data, ""); err != nil {
+			return nil, err
+		}
+	}
+	return parseZone(file, data, zone, root, opts)
 }
 
-// parseZone is ReadZoneFile on data already read.
+// parseZone is ReadZoneFile on data already read, of the zone origin.
 // An empty root forbids $INCLUDE (data from a server).
 func parseZone(file string, data []byte, origin, root string, opts Options) (*Zone, error) {
 	if root == "" {
@@ -60,17 +65,15 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	} else if err := checkIncludes(file, data, root, map[string]bool{}); err != nil {
 		return nil, err
 	}
-	if o := fileOrigin(data); o != "" {
-		origin = o
-	}
-	if origin == "" {
-		return nil, &InputError{File: file, Msg: "no $ORIGIN and no zone name to use (name the file after the zone, e.g. home.arpa.zone)"}
-	}
-	if _, ok := dns.IsDomainName(origin); !ok {
+	if _, ok := dns.IsDomainName(origin); origin == "" || !ok {
 		return nil, &InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
 	}
+	text, shift, err := preprocess(file, data, origin)
+	if err != nil {
+		return nil, err
+	}
 	z := newZoneSized(origin, file, len(data)/40)
-	zp := dns.NewZoneParser(bytes.NewReader(data), dns.Fqdn(origin), file)
+	zp := dns.NewZoneParser(bytes.NewReader(text), dns.Fqdn(origin), file)
 	zp.SetIncludeAllowed(root != "")
 	n := 0
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
@@ -80,7 +83,7 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 		z.add(rr, opts, file, 0)
 	}
 	if err := zp.Err(); err != nil {
-		return nil, zoneError(file, err)
+		return nil, zoneError(file, err, shift)
 	}
 	if z.Records() == 0 {
 		return nil, &InputError{File: file, Msg: "no records for zone " + z.Origin}
@@ -100,7 +103,7 @@ func ownerLines(data []byte, origin string) map[string]int {
 		text := sc.Text()
 		if text == "" || text[0] == ' ' || text[0] == '\t' || text[0] == ';' || text[0] == '$' {
 			if f := strings.Fields(text); len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") {
-				origin = canonicalName(f[1])
+				origin = canonicalName(absolute(f[1], origin))
 			}
 			continue
 		}
@@ -123,17 +126,24 @@ func ownerLines(data []byte, origin string) map[string]int {
 }
 
 // zoneError turns the zone parser's error into an InputError with the line
-// as a field, not as text.
-func zoneError(file string, err error) error {
+// as a field, not as text. shift is how many lines preprocess added at the
+// top of file.
+func zoneError(file string, err error, shift int) error {
 	var pe *dns.ParseError
 	if errors.As(err, &pe) {
 		msg := strings.TrimPrefix(pe.Error(), "dns: ")
-		msg = strings.TrimPrefix(strings.TrimPrefix(msg, file+": "), "dns: ")
+		line := parseErrorLine(pe)
+		if rest, ours := strings.CutPrefix(msg, file+": "); ours {
+			msg, line = rest, max(line-shift, 0)
+		} else {
+			shift = 0 // an included file's line
+		}
+		msg = strings.TrimPrefix(msg, "dns: ")
 		if i := strings.LastIndex(msg, " at line: "); i >= 0 {
 			msg = msg[:i]
 		}
 		// The parser quotes the token it choked on: a short, escaped excerpt.
-		return &InputError{File: file, Line: parseErrorLine(pe), Msg: report.Excerpt(msg, 200)}
+		return &InputError{File: file, Line: line, Msg: report.Excerpt(msg, 200)}
 	}
 	return &InputError{File: file, Msg: report.Excerpt(err.Error(), 200)}
 }
@@ -163,19 +173,6 @@ func readLimited(root, file string) ([]byte, error) {
 		return nil, &InputError{File: file, Msg: te.Msg}
 	}
 	return data, err
-}
-
-// fileOrigin returns the first $ORIGIN of a zone file.
-func fileOrigin(data []byte) string {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), maxLine)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") {
-			return f[1]
-		}
-	}
-	return ""
 }
 
 // checkIncludes refuses $INCLUDE outside root and include loops before the

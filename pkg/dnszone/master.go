@@ -1,0 +1,197 @@
+package dnszone
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/miekg/dns"
+)
+
+// ZoneName decides which zone a zone file holds, as docs/dns-format.md
+// says: given (--zone), else the file's name (home.arpa.zone,
+// home.arpa.db, db.home.arpa, home.arpa), else the owner of its SOA
+// record. Never from an $ORIGIN in the middle of the file: BIND takes the
+// zone's name from its configuration, and $ORIGIN only changes how the
+// names after it are read.
+func ZoneName(file string, data []byte, given string) (string, error) {
+	if given != "" {
+		return canonicalName(given), nil
+	}
+	if name := zoneFromFileName(file); strings.Contains(strings.TrimSuffix(name, "."), ".") {
+		if _, ok := dns.IsDomainName(name); ok {
+			return canonicalName(name), nil
+		}
+	}
+	zp := dns.NewZoneParser(bytes.NewReader(data), ".", file)
+	zp.SetDefaultTTL(0)
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		if soa, isSOA := rr.(*dns.SOA); isSOA && soa.Hdr.Name != "." {
+			return canonicalName(soa.Hdr.Name), nil
+		}
+	}
+	return "", &InputError{File: file, Msg: "cannot tell which zone this is: name the file after the zone (home.arpa.zone), write the SOA owner out, or pass --zone"}
+}
+
+// zoneFromFileName: home.arpa.zone, home.arpa.db, db.home.arpa and
+// home.arpa name home.arpa.
+func zoneFromFileName(file string) string {
+	base := filepath.Base(file)
+	for _, ext := range []string{".zone", ".db"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return strings.TrimPrefix(base, "db.")
+}
+
+// ttlSentinel marks a record the parser gave no TTL of its own: no zone
+// uses a TTL this large (BIND refuses TTLs over 2^31-1).
+const ttlSentinel = 1<<31 + 1009
+
+// preprocess rewrites data where miekg/dns reads a zone file otherwise than
+// BIND does, keeping every line where it is (but for one added at the top,
+// counted in shift):
+//   - no $TTL before the first record and an SOA without a TTL: BIND uses
+//     the SOA's minimum as the default TTL of every record without one;
+//   - $GENERATE without a TTL: BIND gives the records the default TTL, not
+//     3600;
+//   - $INCLUDE FILE ORIGIN with a relative ORIGIN: made absolute, as a
+//     label spelled like a type or class ("a", "mx") is lost otherwise.
+func preprocess(file string, data []byte, zone string) (out []byte, shift int, err error) {
+	ttl, haveTTL := uint32(0), false
+	if !ttlBeforeRecords(data) {
+		// The SOA says what BIND does: without a TTL of its own, its
+		// minimum is the default; with one, RFC 1035's last-TTL rule.
+		zp := dns.NewZoneParser(bytes.NewReader(data), dns.Fqdn(zone), file)
+		zp.SetDefaultTTL(ttlSentinel)
+		for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+			if soa, isSOA := rr.(*dns.SOA); isSOA {
+				if soa.Hdr.Ttl == ttlSentinel {
+					ttl, haveTTL = soa.Minttl, true
+					data = append([]byte(fmt.Sprintf("$TTL %d\n", ttl)), data...)
+					shift = 1
+				} else {
+					ttl, haveTTL = soa.Hdr.Ttl, true
+				}
+				break
+			}
+		}
+	}
+	origin := dns.Fqdn(zone)
+	var b bytes.Buffer
+	b.Grow(len(data))
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	for sc.Scan() {
+		line := sc.Text()
+		f := strings.Fields(directive(line))
+		if len(f) >= 2 && line[0] == '$' {
+			switch strings.ToUpper(f[0]) {
+			case "$TTL":
+				if v, ok := parseTTL(f[1]); ok {
+					ttl, haveTTL = v, true
+				}
+			case "$ORIGIN":
+				origin = absolute(f[1], origin)
+			case "$INCLUDE":
+				if len(f) >= 3 && !strings.HasSuffix(f[2], ".") {
+					f[2] = absolute(f[2], origin)
+					line = strings.Join(f, " ")
+				}
+			case "$GENERATE":
+				if len(f) >= 5 && haveTTL && !generateHasTTL(f[3:]) {
+					f = append(f[:3], append([]string{strconv.FormatUint(uint64(ttl), 10)}, f[3:]...)...)
+					line = strings.Join(f, " ")
+				}
+			}
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		return nil, 0, &InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
+	}
+	return b.Bytes(), shift, nil
+}
+
+// ttlBeforeRecords reports whether a $TTL directive comes before the
+// first record.
+func ttlBeforeRecords(data []byte) bool {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	for sc.Scan() {
+		line := sc.Text()
+		f := strings.Fields(directive(line))
+		switch {
+		case len(f) == 0:
+		case line[0] == '$' && strings.EqualFold(f[0], "$TTL"):
+			return true
+		case line[0] != '$':
+			return false
+		}
+	}
+	return false
+}
+
+// directive is a line without its comment; directives hold no quotes.
+func directive(line string) string {
+	if i := strings.IndexByte(line, ';'); i >= 0 {
+		return line[:i]
+	}
+	return line
+}
+
+// generateHasTTL: the fields after $GENERATE's range and owner are an
+// optional TTL and class, in either order, then the type.
+func generateHasTTL(f []string) bool {
+	for _, tok := range f {
+		if _, ok := parseTTL(tok); ok {
+			return true
+		}
+		if _, isClass := dns.StringToClass[strings.ToUpper(tok)]; !isClass && !strings.HasPrefix(strings.ToUpper(tok), "CLASS") {
+			return false // the type: no TTL came before it
+		}
+	}
+	return false
+}
+
+// parseTTL reads a TTL as BIND writes them: seconds, or with units
+// (1h30m, 1W).
+func parseTTL(s string) (uint32, bool) {
+	if s == "" || !unicode.IsDigit(rune(s[0])) {
+		return 0, false
+	}
+	var total, num uint64
+	digits := false
+	for _, c := range strings.ToLower(s) {
+		switch {
+		case c >= '0' && c <= '9':
+			num, digits = num*10+uint64(c-'0'), true
+		case strings.ContainsRune("smhdw", c) && digits:
+			total += num * map[rune]uint64{'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}[c]
+			num, digits = 0, false
+		default:
+			return 0, false
+		}
+		if total+num > 1<<32-1 {
+			return 0, false
+		}
+	}
+	return uint32(total + num), true
+}
+
+// absolute is name read with origin as BIND reads it.
+func absolute(name, origin string) string {
+	switch {
+	case name == "@":
+		return origin
+	case strings.HasSuffix(name, "."):
+		return name
+	case origin == ".":
+		return name + "."
+	}
+	return name + "." + origin
+}
