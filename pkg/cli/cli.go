@@ -158,6 +158,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		r.Version = version.String()
 	}
 	r.Run = o.runID
+	relativize(r.Findings, paths)
 	if !Finish(r, runErr, failOn) && runErr == nil {
 		runErr = fmt.Errorf("more than %d findings: over the budget of one report", report.MaxFindings)
 	}
@@ -202,6 +203,40 @@ func Finish(r *report.Report, runErr error, failOn report.Threshold) bool {
 	complete := BudgetFindings(r)
 	r.Finalize(failOn)
 	return complete
+}
+
+// relativize makes a finding's absolute file relative to the scanned root
+// it is under (a PATH argument outside the working directory), else to the
+// working directory: a report holds relative paths only, and report would
+// refuse one that does not.
+func relativize(fs []report.Finding, paths []string) {
+	cwd, _ := os.Getwd()
+	for i := range fs {
+		f := filepath.FromSlash(fs[i].File)
+		if !filepath.IsAbs(f) {
+			continue
+		}
+		rel := ""
+		for _, p := range paths {
+			root, err := filepath.Abs(p)
+			if err != nil {
+				continue
+			}
+			if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
+				root = filepath.Dir(root)
+			}
+			if r, err := filepath.Rel(root, f); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+				rel = r
+				break
+			}
+		}
+		if rel == "" && cwd != "" {
+			rel, _ = filepath.Rel(cwd, f)
+		}
+		if rel != "" {
+			fs[i].File = filepath.ToSlash(rel)
+		}
+	}
 }
 
 // RuleIncomplete is the rule id, under each tool's prefix, of a run that

@@ -314,3 +314,28 @@ func TestNoReportStillReports(t *testing.T) {
 		t.Errorf("status result %q", status)
 	}
 }
+
+// A check run on a path outside the working directory still writes paths
+// relative to that path: report refuses none of its findings.
+func TestRelativePaths(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "dns"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := &check{findings: []report.Finding{
+		{Rule: "r", Severity: report.Note, Message: "m", File: filepath.Join(root, "dns", "home.arpa.zone"), Line: 3},
+		{Rule: "r", Severity: report.Note, Message: "m", File: "already/relative.tf"},
+	}}
+	out := t.TempDir()
+	if code, _, stderr := run(t, c, "--report-dir", out, root); code != ExitPass {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	r := readReport(t, filepath.Join(out, "t.json"))
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.File)
+	}
+	if diff := cmp.Diff([]string{"already/relative.tf", "dns/home.arpa.zone"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -51,6 +51,8 @@ type decoder struct {
 	dec  *json.Decoder
 	// overBudget is where the finding past MaxFindings starts, if any.
 	overBudget int64
+	// absolute counts findings whose file was an absolute path.
+	absolute int
 }
 
 func (d *decoder) report() (*Report, error) {
@@ -114,6 +116,10 @@ func (d *decoder) report() (*Report, error) {
 	if d.overBudget > 0 && len(r.Checks) == 0 {
 		return nil, d.errAt(d.overBudget, "more than %d findings: over the budget of one report", MaxFindings)
 	}
+	if d.absolute > 0 {
+		r.Findings = append(r.Findings, Finding{Rule: RulePathAbsolute, Severity: Warning, Tool: r.Tool,
+			Message: fmt.Sprintf("%s: %d findings name an absolute path, not one relative to the scanned root; their file is in the message", d.name, d.absolute)})
+	}
 	return r, nil
 }
 
@@ -133,6 +139,13 @@ func (d *decoder) findings() ([]Finding, error) {
 		var f Finding
 		if err := d.value(start, &f); err != nil {
 			return nil, err
+		}
+		// A path report cannot use costs the finding its place, not the
+		// report its findings: the file moves into the message.
+		if path.IsAbs(f.File) || strings.HasPrefix(f.File, `\`) {
+			f.Message += " (in " + f.File + ")"
+			f.File, f.Line, f.Column, f.EndLine, f.EndColumn = "", 0, 0, 0, 0
+			d.absolute++
 		}
 		if msg := validate(f); msg != "" {
 			return nil, d.errAt(start, "finding %d: %s", i, msg)
@@ -154,8 +167,6 @@ func validate(f Finding) string {
 		return "negative line or column"
 	case f.EndLine != 0 && f.EndLine < f.Line:
 		return fmt.Sprintf("endLine %d before line %d", f.EndLine, f.Line)
-	case path.IsAbs(f.File) || strings.HasPrefix(f.File, `\`):
-		return fmt.Sprintf("file %q is absolute; reports hold paths relative to the scanned root", f.File)
 	}
 	return ""
 }

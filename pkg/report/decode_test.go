@@ -27,7 +27,6 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad severity", "{\"tool\": \"x\", \"findings\": [\n  {\"rule\": \"r\", \"severity\": \"fatal\", \"message\": \"m\"}]}", report.ParseError{Line: 2, Column: 3, Msg: `unknown severity "fatal" (want error, warning or note)`}},
 		{"no rule", "{\"tool\": \"x\", \"findings\": [{\"rule\": \"r\", \"severity\": \"note\", \"message\": \"m\"},\n {\"severity\": \"note\", \"message\": \"m\"}]}", report.ParseError{Line: 2, Column: 2, Msg: "finding 1: missing rule"}},
 		{"line type", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "line": "3"}]}`, report.ParseError{Line: 1, Column: 28, Msg: "line: want int, got string"}},
-		{"absolute file", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "file": "/etc/passwd"}]}`, report.ParseError{Line: 1, Column: 28, Msg: `finding 0: file "/etc/passwd" is absolute; reports hold paths relative to the scanned root`}},
 		{"end before start", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "line": 5, "endLine": 2}]}`, report.ParseError{Line: 1, Column: 28, Msg: "finding 0: endLine 2 before line 5"}},
 		{"trailing", `{"tool": "x", "findings": []} {}`, report.ParseError{Line: 1, Column: 31, Msg: "unexpected data after the report object"}},
 		{"truncated", `{"tool": "x", "findings": [{"rule": "r"`, report.ParseError{Line: 1, Column: 40, Msg: "unexpected end of file"}},
@@ -133,5 +132,21 @@ func TestDecodeFindingsBudget(t *testing.T) {
 	}
 	if _, err := report.Decode("r.json", doc(report.MaxMergedFindings+1, true)); err == nil {
 		t.Error("a merged report over its budget was read")
+	}
+}
+
+// A finding with an absolute path keeps its place in the merge: the path
+// moves into its message, and a warning says so (issue 15 §3).
+func TestDecodeAbsolutePath(t *testing.T) {
+	r, err := report.Decode("r.json", []byte(`{"tool": "x", "findings": [{"rule": "r", "severity": "error", "message": "m", "file": "/src/a.tf", "line": 3}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []report.Finding{
+		{Rule: "r", Severity: report.Error, Message: "m (in /src/a.tf)"},
+		{Rule: report.RulePathAbsolute, Severity: report.Warning, Tool: "x", Message: "r.json: 1 findings name an absolute path, not one relative to the scanned root; their file is in the message"},
+	}
+	if diff := cmp.Diff(want, r.Findings); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

@@ -11,6 +11,7 @@ const (
 	RuleNothingRan    = "report/nothing-ran"
 	RuleReportInvalid = "report/report-invalid"
 	RuleCheckSkipped  = "report/check-skipped"
+	RulePathAbsolute  = "report/path-absolute"
 )
 
 // Input is one report to merge: a decoded report, or why there is none.
