@@ -148,7 +148,14 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if c.offline {
 		return r, errors.Join(errs...)
 	}
-	vf, verr := c.validateAll(ctx, tf, w, sources, progress)
+	vf, broken, verr := c.validateAll(ctx, tf, w, sources, progress)
+	if len(broken) > 0 {
+		skip := "init and validate of " + strings.Join(broken, ", ") + " (syntax errors)"
+		if prev := r.Details[report.DetailSkipped]; prev != "" {
+			skip = prev + ", " + skip
+		}
+		r.Details[report.DetailSkipped] = skip
+	}
 	r.Findings = dedupe(append(r.Findings, vf...))
 	return r, errors.Join(append(errs, verr)...)
 }

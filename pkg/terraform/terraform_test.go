@@ -389,3 +389,24 @@ func TestLockFileRestored(t *testing.T) {
 		t.Errorf("lock file now %q (%v)", got, err)
 	}
 }
+
+// A module with a syntax error is not given to terraform init, which would
+// stop at the same error and say it as a failed install (exit 2): the
+// syntax finding is the result (exit 1), and the report says what it left
+// out.
+func TestSyntaxErrorSkipsInit(t *testing.T) {
+	m := mirror(t)
+	dir := t.TempDir()
+	write(t, dir, "broken/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \n}\n")
+	write(t, dir, "good/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
+	r, _, err := run(t, dir, "--provider-mirror", m, "--fmt=false")
+	if err != nil {
+		t.Fatalf("a syntax error broke the run: %v", err)
+	}
+	if got := locs(r, RuleSyntax); len(got) != 1 || got[0].File != "broken/main.tf" {
+		t.Errorf("syntax findings %v", got)
+	}
+	if s := r.Details[report.DetailSkipped]; s != "fmt (--fmt=false), init and validate of broken (syntax errors)" {
+		t.Errorf("skipped %q", s)
+	}
+}

@@ -24,24 +24,32 @@ import (
 // time. terraform's plugin cache is not safe for concurrent writers: an
 // init that may put a package into the cache runs alone, while inits whose
 // providers are all cached already, and every validate, run side by side.
-func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, sources map[*dir][]*source, progress io.Writer) ([]report.Finding, error) {
+func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, sources map[*dir][]*source, progress io.Writer) ([]report.Finding, []string, error) {
 	var roots []*dir
+	var broken []string
 	for _, d := range w.dirs {
-		if d.root {
+		switch {
+		case !d.root:
+		case len(sources[d]) < len(d.files):
+			// terraform init would stop at the same syntax error the HCL
+			// pass reported, and say it as a failed install: the finding
+			// is already there, and that is exit 1, not a broken run.
+			broken = append(broken, d.rel)
+		default:
 			roots = append(roots, d)
 		}
 	}
 	if len(roots) == 0 {
-		return nil, nil
+		return nil, broken, nil
 	}
 	tmp, err := os.MkdirTemp("", "terraform-validate-")
 	if err != nil {
-		return nil, err
+		return nil, broken, err
 	}
 	defer os.RemoveAll(tmp)
 	env, pluginDir, err := c.environment(tmp)
 	if err != nil {
-		return nil, err
+		return nil, broken, err
 	}
 	cache := env["TF_PLUGIN_CACHE_DIR"]
 
@@ -97,7 +105,7 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 	for _, fs := range findings {
 		out = append(out, fs...)
 	}
-	return out, errors.Join(errs...)
+	return out, broken, errors.Join(errs...)
 }
 
 // environment writes the CLI config and picks writable places for what
