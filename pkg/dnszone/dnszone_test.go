@@ -269,7 +269,9 @@ func TestHostileZones(t *testing.T) {
 
 func TestLint(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "home.arpa.zone")
-	text := "$ORIGIN home.arpa.\n$TTL 60\n@ NS ns1\nns1 A 192.0.2.1\nfiles CNAME nas.home.arpa\nprinter A 192.0.2.4\nprinter CNAME nas\nnas A 192.0.2.2\n"
+	// A KEY beside a CNAME is allowed (RFC 4034), as BIND allows it.
+	text := "$ORIGIN home.arpa.\n$TTL 60\n@ NS ns1\nns1 A 192.0.2.1\nfiles CNAME nas.home.arpa\nprinter A 192.0.2.4\nprinter CNAME nas\nnas A 192.0.2.2\n" +
+		"alias CNAME nas\nalias KEY 256 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==\n"
 	if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}

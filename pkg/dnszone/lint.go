@@ -19,20 +19,28 @@ type Problem struct {
 	Line      int
 }
 
+// cnameCompanions are the types allowed beside a CNAME.
+var cnameCompanions = map[string]bool{"KEY": true, "NSEC": true, "RRSIG": true}
+
 // Lint checks desired records for mistakes a server would accept or a
 // resolver would punish: a CNAME beside other data at one name (RFC 1034
 // 3.6.2), and a name-valued field ending in the zone twice, the mark of a
 // relative name that needed a trailing dot.
 func Lint(z *Zone) []Problem {
 	var out []Problem
-	types := map[string][]string{}
+	types, others := map[string][]string{}, map[string]int{}
 	for _, k := range z.Keys() {
 		types[k.Name] = append(types[k.Name], k.Type)
+		// RFC 4034 and 2535: KEY, NSEC and RRSIG may stand beside a CNAME,
+		// and BIND accepts them there.
+		if k.Type != "CNAME" && !cnameCompanions[k.Type] {
+			others[k.Name]++
+		}
 	}
 	doubled := "." + strings.TrimSuffix(z.Origin, ".") + "." + z.Origin
 	for _, k := range z.Keys() {
 		s := z.Sets[k]
-		if k.Type == "CNAME" && len(types[k.Name]) > 1 {
+		if k.Type == "CNAME" && others[k.Name] > 0 {
 			out = append(out, Problem{Rule: RuleCNAMEConflict, Error: true, File: s.File, Line: z.LineOf(s),
 				Msg: fmt.Sprintf("%s has a CNAME and other records (%s); a CNAME must stand alone", k.Name, strings.Join(types[k.Name], ", "))})
 		}
