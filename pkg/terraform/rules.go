@@ -49,6 +49,7 @@ var (
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "module", LabelNames: []string{"name"}},
 		{Type: "terraform"},
+		{Type: "provider", LabelNames: []string{"name"}},
 	}}
 	variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "default"}, {Name: "type"}, {Name: "description"}, {Name: "sensitive"},
@@ -76,6 +77,8 @@ func staticRules(sources []*source) []report.Finding {
 				hits = append(hits, moduleRules(s, b)...)
 			case "terraform":
 				hits = append(hits, providerRules(s, b)...)
+			case "provider":
+				hits = append(hits, providerSecrets(s, b)...)
 			}
 		}
 	}
@@ -98,7 +101,20 @@ func newHit(rule string, sev report.Severity, s *source, r hcl.Range, block int,
 	f := report.Finding{Rule: rule, Severity: sev, File: s.path, Message: fmt.Sprintf(format, args...), Help: helpBase + strings.TrimPrefix(rule, "terraform/")}
 	setRange(&f, r)
 	f.Snippet = s.snippet(r)
+	if rule == RuleSecretLiteral {
+		f.Snippet = maskValue(f.Snippet)
+	}
 	return hit{Finding: f, block: block}
+}
+
+// quotedValue is the value of an assignment on a snippet's line.
+var quotedValue = regexp.MustCompile(`(=\s*)("(?:[^"\\]|\\.)*"|[0-9][0-9.eE+-]*)`)
+
+// maskValue hides the secret a secret-literal finding points at: the
+// report, the step log and a pull-request comment would spread it
+// further than the file it was committed in.
+func maskValue(snippet string) string {
+	return quotedValue.ReplaceAllString(snippet, `$1"****"`)
 }
 
 // snippet returns the source lines a range covers, at most five. The
@@ -179,6 +195,35 @@ func variableRules(s *source, b *hcl.Block) []hit {
 	if _, ok := c.Attributes["description"]; !ok {
 		hits = append(hits, newHit(RuleVariableNoDescription, report.Note, s, b.DefRange, line, "variable %q has no description", name))
 	}
+	return hits
+}
+
+// providerSecrets: a provider block setting a secret-looking argument to a
+// literal (pm_password = "…" in provider "proxmox") is a credential
+// committed to Git, the commonest homelab leak. Nested blocks are looked
+// into too (a provider's ssh { password = … }).
+func providerSecrets(s *source, b *hcl.Block) []hit {
+	body, ok := b.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil // JSON syntax: its attributes are not told from blocks
+	}
+	var hits []hit
+	var walk func(body *hclsyntax.Body)
+	walk = func(body *hclsyntax.Body) {
+		for name, a := range body.Attributes {
+			if !secretName.MatchString(name) {
+				continue
+			}
+			if v, ok := literal(a.Expr); ok && isSecretLiteral(v) {
+				hits = append(hits, newHit(RuleSecretLiteral, report.Error, s, a.Range(), b.DefRange.Start.Line,
+					"provider %q sets %s in plain text; take it from a variable marked sensitive or the provider's environment variable instead", b.Labels[0], name))
+			}
+		}
+		for _, nested := range body.Blocks {
+			walk(nested.Body)
+		}
+	}
+	walk(body)
 	return hits
 }
 

@@ -73,6 +73,10 @@ func TestStaticRules(t *testing.T) {
 		{RuleSuppression, "rules/modules.tf", 21}, // no reason: suppresses nothing
 		{RuleUndeclaredVariable, "rules/modules.tf", 22},
 		{RuleSuppression, "rules/modules.tf", 23}, // unknown rule
+		{RuleSecretLiteral, "rules/providers.tf", 4}, // pm_password = "…"
+		{RuleUndeclaredVariable, "rules/providers.tf", 5},
+		{RuleSecretLiteral, "rules/providers.tf", 7}, // in a nested block
+		{RuleUndeclaredVariable, "rules/providers.tf", 13},
 		{RuleSecretLiteral, "rules/secrets.tfvars", 2},
 		{RuleSecretNotSensitive, "rules/variables.tf", 1},
 		{RuleSecretLiteral, "rules/variables.tf", 4},
@@ -88,12 +92,16 @@ func TestStaticRules(t *testing.T) {
 	if got := r.Details[report.DetailSkipped]; got != "init and validate (--offline)" {
 		t.Errorf("skipped = %q: --offline must say so", got)
 	}
-	if r.Summary.Files != 5 {
-		t.Errorf("files = %d, want 5", r.Summary.Files)
+	if r.Summary.Files != 6 {
+		t.Errorf("files = %d, want 6", r.Summary.Files)
 	}
 	for _, f := range r.Findings {
 		if f.Snippet == "" || !strings.HasPrefix(f.Help, helpBase) {
 			t.Errorf("%s at %s:%d: no snippet or help", f.Rule, f.File, f.Line)
+		}
+		// A secret the rule found is not repeated in the report.
+		if f.Rule == RuleSecretLiteral && (strings.Contains(f.Snippet, "hunter2") || !strings.Contains(f.Snippet, `"****"`)) {
+			t.Errorf("%s:%d: snippet %q shows the secret", f.File, f.Line, f.Snippet)
 		}
 	}
 }
