@@ -72,7 +72,7 @@ func TestStaticRules(t *testing.T) {
 		{RuleUndeclaredVariable, "rules/modules.tf", 20},
 		{RuleSuppression, "rules/modules.tf", 21}, // no reason: suppresses nothing
 		{RuleUndeclaredVariable, "rules/modules.tf", 22},
-		{RuleSuppression, "rules/modules.tf", 23}, // unknown rule
+		{RuleSuppression, "rules/modules.tf", 23},    // unknown rule
 		{RuleSecretLiteral, "rules/providers.tf", 4}, // pm_password = "…"
 		{RuleUndeclaredVariable, "rules/providers.tf", 5},
 		{RuleSecretLiteral, "rules/providers.tf", 7}, // in a nested block
