@@ -70,7 +70,7 @@ func (w *walker) walk(arg string) error {
 			return nil
 		}
 		name := d.Name()
-		if !isTerraformFile(name) && !isVarsFile(name) {
+		if !isTerraformFile(name) && !isVarsFile(name) && !isTestFile(name) {
 			return nil
 		}
 		dp := filepath.Dir(p)

@@ -34,6 +34,7 @@ type source struct {
 	file *hcl.File
 	text []byte
 	vars bool // a .tfvars file: values, not configuration
+	test bool // a .tftest.hcl or .tfmock.hcl file: terraform test's, not configuration
 	// starts are the byte offsets of the lines, made on first use.
 	starts []int
 }
@@ -44,6 +45,12 @@ func isTerraformFile(name string) bool {
 
 func isVarsFile(name string) bool {
 	return strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json")
+}
+
+// isTestFile: terraform test's files, which terraform fmt formats too.
+func isTestFile(name string) bool {
+	return strings.HasSuffix(name, ".tftest.hcl") || strings.HasSuffix(name, ".tfmock.hcl") ||
+		strings.HasSuffix(name, ".tftest.json") || strings.HasSuffix(name, ".tfmock.json")
 }
 
 // parseFile reads and parses one file. Problems are findings, never errors:
@@ -78,7 +85,7 @@ func parseFile(osPath, rel string) (*source, []report.Finding) {
 	if diags.HasErrors() {
 		return nil, findings
 	}
-	return &source{path: rel, file: file, text: text, vars: isVarsFile(rel)}, findings
+	return &source{path: rel, file: file, text: text, vars: isVarsFile(rel), test: isTestFile(rel)}, findings
 }
 
 // diagFindings maps HCL diagnostics to findings; prefix is prepended to

@@ -63,6 +63,9 @@ func staticRules(sources []*source) []report.Finding {
 	var hits []hit
 	declared := map[string]bool{}
 	for _, s := range sources {
+		if s.test {
+			continue // terraform test's own schema: syntax and fmt only
+		}
 		if s.vars {
 			hits = append(hits, varsRules(s)...)
 			continue
@@ -83,7 +86,7 @@ func staticRules(sources []*source) []report.Finding {
 		}
 	}
 	for _, s := range sources {
-		if !s.vars {
+		if !s.vars && !s.test {
 			hits = append(hits, undeclared(s, declared)...)
 		}
 	}

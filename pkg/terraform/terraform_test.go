@@ -418,3 +418,25 @@ func TestSyntaxErrorSkipsInit(t *testing.T) {
 		t.Errorf("skipped %q", s)
 	}
 }
+
+// terraform test's files (.tftest.hcl, .tfmock.hcl) are syntax- and
+// fmt-checked as terraform fmt -recursive checks them, and are no module:
+// the variable rules and init leave them alone.
+func TestTestFiles(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", "variable \"x\" {\n  type        = string\n  description = \"x\"\n}\n")
+	write(t, dir, "tests/a.tftest.hcl", "run \"a\" {\ncommand = plan\n  variables {\n    x =   \"y\"\n  }\n}\n")
+	write(t, dir, "tests/m.tfmock.hcl", "mock_resource \"lab_vm\" {\n  defaults = {\n    id = \"x\"\n  }\n}\n")
+	write(t, dir, "tests/broken.tftest.hcl", "run \"b\" {\n  command = \n}\n")
+	r, _, err := run(t, dir, "--offline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{
+		{RuleFormat, "tests/a.tftest.hcl", 2},
+		{RuleSyntax, "tests/broken.tftest.hcl", 2},
+	}
+	if diff := cmp.Diff(want, locs(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
