@@ -215,3 +215,29 @@ func TestConftestParse(t *testing.T) {
 		})
 	}
 }
+
+// TestConftestBuiltins: a policy library that calls conftest's own
+// built-ins (parse_config, parse_config_file, parse_combined_config_files),
+// in its rules and in its unit tests, gets conftest's decisions and test
+// results from policy-check.
+func TestConftestBuiltins(t *testing.T) {
+	bin := conftest(t)
+	dir, _ := filepath.Abs("testdata/builtins")
+	want, wantFailed := runConftest(t, bin, dir, "-p", "policy", "inputs")
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "-p", "policy", "inputs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, tallyReport(r)); d != "" || (r.Summary.Errors > 0) != wantFailed {
+		t.Errorf("decisions differ (-conftest +policy-check):\n%s", d)
+	}
+	// conftest verify passes every test; so must verify.
+	out, err := exec.Command(bin, "verify", "--no-color", "-p", filepath.Join(dir, "policy")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "5 tests, 5 passed") {
+		t.Fatalf("conftest verify: %v\n%s", err, out)
+	}
+	v, _, err := clitest.RunCheck(t, &Verify{}, dir, "-p", "policy")
+	if err != nil || v.Counts["tests"] != 5 || v.Counts["passed"] != 5 {
+		t.Errorf("verify: %v, counts %v, findings %v", err, v.Counts, v.Findings)
+	}
+}

@@ -130,7 +130,7 @@ func Load(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	compiler := ast.NewCompiler().WithEnablePrintStatements(true).WithStrict(opts.Strict).
-		WithCapabilities(caps)
+		WithCapabilities(caps).WithBuiltins(conftestBuiltins())
 	if compiler.Compile(modules); compiler.Failed() {
 		return nil, regoErrors(compiler.Errors)
 	}

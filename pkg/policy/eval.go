@@ -48,10 +48,11 @@ func (e *Engine) newWorker(ctx context.Context, namespaces []string) (*worker, e
 		queries: map[string]map[string]rego.PreparedEvalQuery{}, except: map[string]rego.PreparedEvalQuery{}}
 	prepare := func(ns, rule string) (rego.PreparedEvalQuery, error) {
 		ref := e.paths[ns].Copy().Append(ast.StringTerm(rule))
-		return rego.New(
+		opts := append([]func(*rego.Rego){
 			rego.Query(ref.String()), rego.Compiler(e.compiler), rego.Store(w.store), rego.Runtime(e.runtime),
 			rego.EnablePrintStatements(true), rego.PrintHook(e.printHook()),
-		).PrepareForEval(ctx)
+		}, conftestFunctions()...)
+		return rego.New(opts...).PrepareForEval(ctx)
 	}
 	for _, ns := range namespaces {
 		w.queries[ns] = map[string]rego.PreparedEvalQuery{}

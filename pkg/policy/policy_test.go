@@ -189,3 +189,32 @@ func TestPolicySymlinkRefused(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// parse_config_file reads only inside the calling policy's tree: a policy
+// from the pull request cannot read a mounted secret through it.
+func TestParseConfigFileStaysInside(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "token.json"), []byte(`{"token": "tK3n-secret"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rel, err := filepath.Rel(filepath.Join(dir, "policy"), filepath.Join(outside, "token.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := parse_config_file(\""+rel+"\").token }\n")
+	if err := os.Symlink(filepath.Join(outside, "token.json"), filepath.Join(dir, "link.json")); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "policy/q.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := parse_config_file(\"../link.json\").token }\n")
+	write(t, dir, "in.yaml", "x: true\n")
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "in.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Findings {
+		if strings.Contains(f.Message, "tK3n") {
+			t.Errorf("the secret was read: %+v", f)
+		}
+	}
+}

@@ -64,7 +64,8 @@ func (v *Verify) Run(ctx context.Context, req cli.Request) (*report.Report, erro
 	}
 	r.Summary.Files = len(e.modules)
 	runner := tester.NewRunner().SetCompiler(e.compiler).SetStore(inmem.NewFromObject(e.data)).
-		SetModules(e.modules).SetRuntime(e.runtime).SetTimeout(v.check.timeout).CapturePrintOutput(true)
+		SetModules(e.modules).SetRuntime(e.runtime).SetTimeout(v.check.timeout).CapturePrintOutput(true).
+		AddCustomBuiltins(conftestTestBuiltins())
 	if v.run != "" {
 		runner = runner.Filter(v.run)
 	}
