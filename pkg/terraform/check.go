@@ -247,7 +247,9 @@ func (c *Check) format(ctx context.Context, tf Terraform, w *walker, sources map
 			if err != nil {
 				return out, fmt.Errorf("fmt %s: %w", s.path, err)
 			}
-			if bytes.Equal(formatted, s.text) {
+			// Through stdin terraform fmt ends the text with a newline; on
+			// the file itself, fmt -check does not ask for one.
+			if bytes.Equal(formatted, s.text) || bytes.Equal(formatted, append(bytes.Clone(s.text), '\n')) {
 				continue
 			}
 			d := diff.Diff(s.path, s.text, s.path+" (terraform fmt)", formatted)

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -75,7 +76,7 @@ func staticRules(sources []*source) []report.Finding {
 			switch b.Type {
 			case "variable":
 				declared[b.Labels[0]] = true
-				hits = append(hits, variableRules(s, b)...)
+				hits = append(hits, variableRules(s, b, isOverride(s.path))...)
 			case "module":
 				hits = append(hits, moduleRules(s, b)...)
 			case "terraform":
@@ -170,7 +171,16 @@ func isSecretLiteral(v cty.Value) bool {
 	return false
 }
 
-func variableRules(s *source, b *hcl.Block) []hit {
+// isOverride: override.tf and *_override.tf (and their .tf.json) change
+// blocks declared elsewhere, as terraform merges them.
+func isOverride(path string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".tf")
+	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
+// variableRules checks a variable block; in an override file only what
+// it sets is checked (its type and description are the primary file's).
+func variableRules(s *source, b *hcl.Block, override bool) []hit {
 	name := b.Labels[0]
 	line := b.DefRange.Start.Line
 	c, _, _ := b.Body.PartialContent(variableSchema)
@@ -187,10 +197,13 @@ func variableRules(s *source, b *hcl.Block) []hit {
 			v, ok := literal(a.Expr)
 			sensitive = ok && v.Type() == cty.Bool && v.True()
 		}
-		if !sensitive {
+		if !sensitive && !override {
 			hits = append(hits, newHit(RuleSecretNotSensitive, report.Warning, s, b.DefRange, line,
 				"variable %q looks like a secret but is not marked sensitive = true, so plans and logs show it", name))
 		}
+	}
+	if override {
+		return hits
 	}
 	if _, ok := c.Attributes["type"]; !ok {
 		hits = append(hits, newHit(RuleVariableNoType, report.Note, s, b.DefRange, line, "variable %q has no type", name))

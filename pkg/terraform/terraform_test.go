@@ -440,3 +440,25 @@ func TestTestFiles(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// An override file changes blocks declared elsewhere, as terraform merges
+// them: its variable blocks lack type and description by design. A literal
+// secret it sets is still one. A file without a final newline is formatted
+// as terraform fmt -check sees it, also when a sibling does not parse.
+func TestOverridesAndFinalNewline(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.tf", "variable \"db_password\" {\n  type        = string\n  description = \"x\"\n  sensitive   = true\n}\n\nvariable \"size\" {\n  type        = number\n  description = \"x\"\n}")
+	write(t, dir, "main_override.tf", "variable \"size\" {\n  default = 3\n}\n\nvariable \"db_password\" {\n  default = \"hunter2\"\n}\n")
+	write(t, dir, "broken.tf", "locals {\n  x = \n}\n")
+	r, _, err := run(t, dir, "--offline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{
+		{RuleSyntax, "broken.tf", 2},
+		{RuleSecretLiteral, "main_override.tf", 6},
+	}
+	if diff := cmp.Diff(want, locs(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
