@@ -183,6 +183,7 @@ func TestPreflight(t *testing.T) {
 		{RuleInventory, "inventory/hosts.ini", 3},
 		{RuleCollectionMissing, "requirements.yml", 4},
 		{RuleRoleMissing, "requirements.yml", 7},
+		{RuleCollectionMissing, "site.yml", 4}, // the task that uses it
 	}
 	if diff := cmp.Diff(want, sortLocs(locs(r, "ansible/"))); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -200,11 +201,14 @@ func TestPreflight(t *testing.T) {
 			t.Errorf("%s: %q lacks %q", rule, msgs[rule], want)
 		}
 	}
-	// ansible-lint's cryptic failure for the missing collection's module is
-	// replaced by the preflight's finding.
+	// ansible-lint's cryptic failure for the missing collection's module
+	// says which collection it is, at the task that uses it.
 	for _, f := range r.Findings {
 		if strings.Contains(f.Message, "couldn't resolve module/action 'plumbline.missing") {
 			t.Errorf("kept ansible-lint's %s: %s", f.Rule, f.Message)
+		}
+		if f.File == "site.yml" && f.Message != "plumbline.missing.thing is a module of collection plumbline.missing, which is not installed (see requirements.yml)" {
+			t.Errorf("site.yml: %s", f.Message)
 		}
 	}
 }

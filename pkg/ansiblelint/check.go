@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -206,20 +207,34 @@ func passed(k string) bool {
 	return strings.HasPrefix(k, "ANSIBLE_") || strings.HasPrefix(k, "XDG_")
 }
 
-// replaceUnresolved drops ansible-lint's "couldn't resolve module/action"
-// for modules of collections the preflight already reported missing: the
-// preflight's finding says which collection and how to vendor it.
+// replaceUnresolved rewrites ansible-lint's "couldn't resolve
+// module/action" for a module of a collection the preflight found missing:
+// it keeps ansible-lint's place in the playbook, and says which collection
+// is missing, as the preflight's finding at requirements.yml does.
 func replaceUnresolved(fs []report.Finding, missing []string) []report.Finding {
 	if len(missing) == 0 {
 		return fs
 	}
-	return slices.DeleteFunc(fs, func(f report.Finding) bool {
-		if !strings.HasPrefix(f.Rule, "ansible-lint/syntax-check") || !strings.Contains(f.Message, "couldn't resolve module/action") {
-			return false
+	for i, f := range fs {
+		if !strings.HasPrefix(f.Rule, "ansible-lint/syntax-check") {
+			continue
 		}
-		return slices.ContainsFunc(missing, func(c string) bool { return strings.Contains(f.Message, "'"+c+".") })
-	})
+		m := unresolved.FindStringSubmatch(f.Message)
+		if m == nil {
+			continue
+		}
+		for _, c := range missing {
+			if strings.HasPrefix(m[1], c+".") {
+				fs[i].Rule, fs[i].Help = RuleCollectionMissing, helpBase+"collection-missing"
+				fs[i].Message = fmt.Sprintf("%s is a module of collection %s, which is not installed (see requirements.yml)", m[1], c)
+				break
+			}
+		}
+	}
+	return fs
 }
+
+var unresolved = regexp.MustCompile(`couldn't resolve module/action '([^']+)'`)
 
 // environment is ansible-lint's whole environment: of the caller's, only
 // what Python and Ansible need (ansible-lint loads plugins from the
