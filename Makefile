@@ -98,6 +98,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzStaticRules$$' -fuzztime $(FUZZTIME) ./pkg/terraform
 	$(GO) test -run '^$$' -fuzz '^FuzzParseINI$$' -fuzztime $(FUZZTIME) ./pkg/ansiblelint
 	$(GO) test -run '^$$' -fuzz '^FuzzRequirements$$' -fuzztime $(FUZZTIME) ./pkg/ansiblelint
+	$(GO) test -run '^$$' -fuzz '^FuzzProblemAt$$' -fuzztime $(FUZZTIME) ./pkg/ansiblelint
 	$(GO) test -run '^$$' -fuzz '^FuzzZoneFile$$' -fuzztime $(FUZZTIME) ./pkg/dnszone
 	$(GO) test -run '^$$' -fuzz '^FuzzYAML$$' -fuzztime $(FUZZTIME) ./pkg/dnszone
 	for f in FuzzYAML FuzzJSON FuzzHCL2 FuzzINI FuzzDotenv FuzzTOML FuzzZone; do \

@@ -173,6 +173,9 @@ func TestPreflight(t *testing.T) {
 	write(t, dir, "requirements.yml", "---\ncollections:\n  - community.general\n  - name: plumbline.missing\n    version: \">=1.0.0\"\nroles:\n  - geerlingguy.docker\n")
 	write(t, dir, "site.yml", "- name: Use a missing collection\n  hosts: all\n  tasks:\n    - name: Do it\n      plumbline.missing.thing:\n        a: 1\n")
 	write(t, dir, "broken.yml", "- name: ok\n  hosts: all\n  tasks: [\n")
+	// PyYAML and yamllint point at line 8, where the indentation breaks;
+	// yaml.v3 alone says line 4.
+	write(t, dir, "indent.yml", "---\n- name: Site\n  hosts: all\n  tasks:\n    - name: a\n      ansible.builtin.debug:\n        msg: hi\n       bad: indent\n")
 	write(t, dir, "inventory/hosts.ini", "[dns]\ndns1 ansible_host=10.0.0.1\ndns2 ansible_host\n")
 	r, err := run(t, dir)
 	if err != nil {
@@ -180,6 +183,7 @@ func TestPreflight(t *testing.T) {
 	}
 	want := []loc{
 		{RuleYAML, "broken.yml", 3},
+		{RuleYAML, "indent.yml", 8},
 		{RuleInventory, "inventory/hosts.ini", 3},
 		{RuleCollectionMissing, "requirements.yml", 4},
 		{RuleRoleMissing, "requirements.yml", 7},

@@ -130,3 +130,17 @@ func TestExpandsPast(t *testing.T) {
 		t.Errorf("24 nodes with a budget of 23: over %v at line %d", over, line)
 	}
 }
+
+// FuzzProblemAt: the second parser that locates YAML errors never crashes
+// the check, never hangs, and gives a position inside the text.
+func FuzzProblemAt(f *testing.F) {
+	for _, seed := range []string{"a: [1, 2\nc: 3\n", "- name: x\n  tasks: [\n", "a: &a [*a]\n", "k: |\n  x\n y\n", "\t- a\n"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		line, col := problemAt([]byte(text))
+		if line < 0 || col < 0 || line > strings.Count(text, "\n")+strings.Count(text, "\r")+2 { // YAML also breaks lines at a lone \r
+			t.Errorf("position %d:%d outside %q", line, col, text)
+		}
+	})
+}

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 
+	goccyyaml "github.com/goccy/go-yaml"
+	goccyparser "github.com/goccy/go-yaml/parser"
 	"gopkg.in/yaml.v3"
 
 	"github.com/plumbline/plumbline/pkg/report"
@@ -185,12 +187,34 @@ func (p *project) checkYAML(osPath string) {
 			f.Line, _ = strconv.Atoi(m[1])
 			msg = m[2]
 		}
+		// yaml.v3 names the line its context starts on (4 for a bad
+		// indentation on 8); people, yamllint and PyYAML point at the
+		// problem itself, where a second parser's error is.
+		if line, col := problemAt(data); line > 0 {
+			f.Line, f.Column = line, col
+		}
 		f.Message = "YAML does not parse: " + strings.TrimPrefix(msg, "yaml: ")
 		f.Snippet = lineAt(data, f.Line)
 		p.add(f)
 		p.broken = append(p.broken, osPath)
 		return
 	}
+}
+
+// problemAt is where goccy/go-yaml, whose errors carry the problem's own
+// position, finds a YAML error in data; 0 when it finds none (or data is
+// too large to parse twice).
+func problemAt(data []byte) (line, col int) {
+	if len(data) > 1<<20 {
+		return 0, 0
+	}
+	defer func() { _ = recover() }() // a second opinion must not crash the check
+	_, err := goccyparser.ParseBytes(data, 0)
+	var se *goccyyaml.SyntaxError
+	if errors.As(err, &se) && se.Token != nil && se.Token.Position != nil {
+		return se.Token.Position.Line, se.Token.Position.Column
+	}
+	return 0, 0
 }
 
 func (p *project) read(osPath string) ([]byte, bool) {
