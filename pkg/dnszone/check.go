@@ -30,6 +30,7 @@ const (
 	RuleUnsafe     = "dns/unsafe-plan"
 	RuleNotInLive  = "dns/zone-not-live"
 	RuleNotDesired = "dns/zone-not-desired"
+	RuleUncompared = "dns/not-compared"
 )
 
 var actionRules = map[Action]struct {
@@ -173,6 +174,11 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			ar := actionRules[ch.Action]
 			f := report.Finding{Rule: ar.rule, Severity: ar.sev, Message: ch.String(), File: rel(ch.File), Line: ch.Line}
 			r.Findings = append(r.Findings, f)
+		}
+		for _, k := range p.Uncompared {
+			s := d.Sets[k]
+			r.Findings = append(r.Findings, report.Finding{Rule: RuleUncompared, Severity: report.Warning, File: rel(s.File), Line: d.LineOf(s),
+				Message: fmt.Sprintf("%s %s not compared: this record type is kept as written here and parsed on the live side", k.Name, k.Type)})
 		}
 		for _, problem := range p.Problems {
 			r.Findings = append(r.Findings, report.Finding{Rule: RuleUnsafe, Severity: report.Error, File: rel(d.File),

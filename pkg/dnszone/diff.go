@@ -42,6 +42,9 @@ type ZonePlan struct {
 	TTLChanges  int      `json:"ttlChanges"`
 	Unmanaged   int      `json:"unmanaged"`
 	Problems    []string `json:"problems"`
+	// Uncompared are RRsets one side holds as written (a type miekg/dns
+	// does not parse) and the other parsed: they cannot be told equal.
+	Uncompared []Key `json:"uncompared,omitempty"`
 }
 
 // Diff plans the changes that make live look like desired. Live RRsets of
@@ -57,6 +60,8 @@ func Diff(desired, live *Zone, prune bool) ZonePlan {
 		d := desired.Sets[k]
 		l, ok := live.Sets[k]
 		switch {
+		case ok && d.Opaque != l.Opaque:
+			p.Uncompared = append(p.Uncompared, k)
 		case !ok:
 			p.add(Change{Action: Create, Name: k.Name, Type: k.Type, NewTTL: d.TTL, New: d.Values, File: d.File, Line: desired.LineOf(d)})
 		case !slices.Equal(d.Values, l.Values):

@@ -60,7 +60,10 @@ const ttlSentinel = 1<<31 + 1009
 //     3600;
 //   - $INCLUDE FILE ORIGIN with a relative ORIGIN: made absolute, as a
 //     label spelled like a type or class ("a", "mx") is lost otherwise.
-func preprocess(file string, data []byte, zone string) (out []byte, shift int, err error) {
+//   - a record of a type miekg/dns cannot parse (WKS, NSAP, A6, …; see
+//     opaque.go) is taken out of the text, its line left blank, and
+//     returned in opaque to be kept as written.
+func preprocess(file string, data []byte, zone string) (out []byte, shift int, opaque []opaqueRR, err error) {
 	ttl, haveTTL := uint32(0), false
 	if !ttlBeforeRecords(data) {
 		// The SOA says what BIND does: without a TTL of its own, its
@@ -81,14 +84,43 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, e
 		}
 	}
 	origin := dns.Fqdn(zone)
+	owner, lastTTL, depth := origin, ttl, 0
+	hidden := false // the last record line naming owner was taken out
 	var b bytes.Buffer
 	b.Grow(len(data))
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), maxLine)
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		f := strings.Fields(directive(line))
-		if len(f) >= 2 && line[0] == '$' {
+		startDepth := depth
+		depth = max(0, depth+parens(directive(line)))
+		if len(f) > 0 && line[0] != '$' && startDepth == 0 {
+			rest := f
+			if line[0] != ' ' && line[0] != '\t' {
+				owner, rest, hidden = absolute(f[0], origin), f[1:], false
+			} else if hidden {
+				// The record above, taken out, named the owner this line
+				// inherits: name it here, or the parser takes the one before.
+				line = owner + line
+			}
+			def := lastTTL
+			if haveTTL {
+				def = ttl
+			}
+			if typ, t, explicit, value, ok := opaqueLine(rest, origin, def); ok {
+				if !explicit {
+					t = def
+				}
+				opaque = append(opaque, opaqueRR{name: owner, typ: typ, ttl: t, value: value, line: n - shift})
+				line, hidden = "", true
+			} else if len(rest) > 0 {
+				if v, isTTL := parseTTL(rest[0]); isTTL {
+					lastTTL = v
+				}
+			}
+		}
+		if len(f) >= 2 && line != "" && line[0] == '$' {
 			switch strings.ToUpper(f[0]) {
 			case "$TTL":
 				if v, ok := parseTTL(f[1]); ok {
@@ -112,9 +144,32 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, e
 		b.WriteByte('\n')
 	}
 	if err := sc.Err(); err != nil {
-		return nil, 0, &InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
+		return nil, 0, nil, &InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
 	}
-	return b.Bytes(), shift, nil
+	return b.Bytes(), shift, opaque, nil
+}
+
+// parens is how much a line (without its comment) opens parentheses,
+// outside quoted strings.
+func parens(s string) int {
+	d, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			quoted = !quoted
+		case '(':
+			if !quoted {
+				d++
+			}
+		case ')':
+			if !quoted {
+				d--
+			}
+		}
+	}
+	return d
 }
 
 // ttlBeforeRecords reports whether a $TTL directive comes before the

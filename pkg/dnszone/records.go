@@ -30,7 +30,7 @@ func ParseRecords(file string, data []byte) (origin string, recs []Record, err e
 	if err != nil {
 		return "", nil, err
 	}
-	text, shift, err := preprocess(file, data, origin)
+	text, shift, opaque, err := preprocess(file, data, origin)
 	if err != nil {
 		return "", nil, err
 	}
@@ -46,6 +46,9 @@ func ParseRecords(file string, data []byte) (origin string, recs []Record, err e
 	}
 	if err := zp.Err(); err != nil {
 		return "", nil, zoneError(file, err, shift)
+	}
+	for _, o := range opaque {
+		recs = append(recs, Record{Name: canonicalName(o.name), Type: typeKey(o.typ), Class: "IN", TTL: o.ttl, Value: o.value, Line: o.line})
 	}
 	return origin, recs, nil
 }

@@ -21,6 +21,9 @@ type RRset struct {
 	Values []string // normalised rdata, sorted, unique
 	File   string   // where the desired side declares it
 	Line   int
+	// Opaque RRsets hold data as written, of a type miekg/dns cannot
+	// parse: comparable only with another opaque RRset.
+	Opaque bool
 }
 
 // Zone is one zone's records.

@@ -68,7 +68,7 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	if _, ok := dns.IsDomainName(origin); origin == "" || !ok {
 		return nil, &InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
 	}
-	text, shift, err := preprocess(file, data, origin)
+	text, shift, opaque, err := preprocess(file, data, origin)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +84,12 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	}
 	if err := zp.Err(); err != nil {
 		return nil, zoneError(file, err, shift)
+	}
+	if n+len(opaque) > MaxRecords {
+		return nil, &InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
+	}
+	for _, o := range opaque {
+		z.addOpaque(o, file)
 	}
 	if z.Records() == 0 {
 		return nil, &InputError{File: file, Msg: "no records for zone " + z.Origin}
