@@ -377,3 +377,46 @@ func TestHostileProjects(t *testing.T) {
 		}
 	})
 }
+
+// TestYAMLErrorLineLikePyYAML: a YAML syntax error is reported at the line
+// PyYAML (ansible's own YAML library, run here by ansible-lint's Python)
+// gives as the problem's, for the mistakes people make. Where PyYAML
+// points past the end of the file (an unclosed quote or bracket), we point
+// at the construct left open instead.
+func TestYAMLErrorLineLikePyYAML(t *testing.T) {
+	bin, err := FindBinary("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	interp := shebang(bin)
+	if len(interp) == 0 {
+		t.Skip("ansible-lint is not a Python script here")
+	}
+	for name, text := range map[string]string{
+		"indentation":   "---\n- name: Site\n  hosts: all\n  tasks:\n    - name: a\n      ansible.builtin.debug:\n        msg: hi\n       bad: indent\n",
+		"two colons":    "a: 1\nb: c: d\n",
+		"tab":           "a:\n\t- x\n",
+		"misaligned":    "- name: x\n  hosts: all\n   tasks: []\n",
+		"flow sequence": "a: 1\nb: [1, 2\nc: 3\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, "site.yml", "---\n- name: ok\n  hosts: all\n  tasks: []\n")
+			write(t, dir, "bad.yml", text)
+			script := "import sys, yaml\ntry:\n  yaml.safe_load(open(sys.argv[1]))\nexcept yaml.MarkedYAMLError as e:\n  print((e.problem_mark or e.context_mark).line + 1)\n"
+			out, err := exec.Command(interp[0], append(interp[1:], "-c", script, filepath.Join(dir, "bad.yml"))...).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+			r, err := run(t, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := locs(r, RuleYAML)
+			if len(got) != 1 || got[0].Line != want {
+				t.Errorf("ours %v, PyYAML line %d", got, want)
+			}
+		})
+	}
+}

@@ -187,10 +187,11 @@ func (p *project) checkYAML(osPath string) {
 			f.Line, _ = strconv.Atoi(m[1])
 			msg = m[2]
 		}
-		// yaml.v3 names the line its context starts on (4 for a bad
+		// yaml.v3 often names the line its context starts on (4 for a bad
 		// indentation on 8); people, yamllint and PyYAML point at the
-		// problem itself, where a second parser's error is.
-		if line, col := problemAt(data); line > 0 {
+		// problem itself. A second parser's position is taken when it is
+		// later: the problem never comes before its context.
+		if line, col := problemAt(data); line > f.Line {
 			f.Line, f.Column = line, col
 		}
 		f.Message = "YAML does not parse: " + strings.TrimPrefix(msg, "yaml: ")

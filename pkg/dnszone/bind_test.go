@@ -2,9 +2,12 @@ package dnszone
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -71,4 +74,36 @@ func records(z *Zone) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestRejectedLikeBIND: where named refuses a zone file, so do we, at the
+// line named names (exit 2 with file:line in the check).
+func TestRejectedLikeBIND(t *testing.T) {
+	named, err := exec.LookPath("named-compilezone")
+	if err != nil {
+		t.Fatalf("named-compilezone (BIND's bind9-utils) is needed: %v", err)
+	}
+	lineOf := regexp.MustCompile(`bad\.home\.arpa\.zone:(\d+):`)
+	for _, rec := range []string{"x 99999999999 A 10.0.0.1", "x A 10.0.0.256", "x MX mail", "x BOGUS 1", "x TXT \"unterminated", "x AAAA 10.0.0.1"} {
+		t.Run(rec, func(t *testing.T) {
+			dir := t.TempDir()
+			f := filepath.Join(dir, "bad.home.arpa.zone")
+			text := "$TTL 60\n@ SOA ns1 hm 1 2 3 4 5\n@ NS ns1\nns1 A 10.0.0.1\n" + rec + "\nafter A 10.0.0.2\n"
+			if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(named, "-i", "none", "-o", "/dev/null", "home.arpa", filepath.Base(f))
+			cmd.Dir = dir
+			out, nerr := cmd.CombinedOutput()
+			m := lineOf.FindSubmatch(out)
+			if nerr == nil || m == nil {
+				t.Fatalf("named accepted it, or named no line: %v\n%s", nerr, out)
+			}
+			_, err := ReadZoneFile(f, "home.arpa", dir, Options{})
+			var ie *InputError
+			if !errors.As(err, &ie) || fmt.Sprint(ie.Line) != string(m[1]) {
+				t.Errorf("ours: %v; named: %s", err, bytes.TrimSpace(out))
+			}
+		})
+	}
 }
