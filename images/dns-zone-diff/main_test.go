@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/plumbline/plumbline/pkg/clitest"
+	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 

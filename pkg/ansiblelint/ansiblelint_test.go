@@ -17,9 +17,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/internal/gotool"
 	"github.com/plumbline/plumbline/pkg/cli"
-	"github.com/plumbline/plumbline/pkg/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/plumbline/plumbline/internal/scratch"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
-	"github.com/plumbline/plumbline/pkg/scratch"
 )
 
 // Tool is the check's name in reports.

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
-	"github.com/plumbline/plumbline/pkg/clitest"
+	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/plumbline/plumbline/pkg/clitest"
+	"github.com/plumbline/plumbline/internal/clitest"
 )
 
 // Inputs reads exactly the files it is given and refuses every report

@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/plumbline/plumbline/pkg/clitest"
+	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
 )

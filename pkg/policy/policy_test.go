@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/open-policy-agent/opa/v1/ast"
 
-	"github.com/plumbline/plumbline/pkg/clitest"
+	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 

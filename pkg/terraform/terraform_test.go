@@ -14,8 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/internal/tftest"
-	"github.com/plumbline/plumbline/pkg/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 

@@ -16,8 +16,8 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/plumbline/plumbline/internal/scratch"
 	"github.com/plumbline/plumbline/pkg/report"
-	"github.com/plumbline/plumbline/pkg/scratch"
 )
 
 // validateAll runs init and validate on every root module, c.jobs at a
