@@ -36,7 +36,7 @@ build:
 
 ## test: lint, then every Go test (unit, golden, txtar CLI scripts, Tekton validation)
 test: deps lint $(TOOLS_BIN)/conftest $(KO) $(TOOLS_BIN)/crane
-	$(GO) test -count=1 ./...
+	PLUMBLINE_NEED_ALL=1 $(GO) test -count=1 ./...
 
 ## demo: build, run every check on examples/homelab, merge with report
 demo: build

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/plumbline/plumbline/internal/need"
 )
 
 // Zone is one zone the server serves.
@@ -53,7 +55,7 @@ func StartOn(t testing.TB, ip string, zones ...Zone) *Server {
 		bin, err = exec.LookPath("/usr/sbin/named") // root's PATH may lack sbin
 	}
 	if err != nil {
-		t.Fatalf("named (Debian package bind9) is needed: %v", err)
+		need.Missing(t, "needs named (Debian package bind9): %v", err)
 	}
 	dir := t.TempDir()
 	port := freePort(t, ip)

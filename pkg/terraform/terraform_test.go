@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/plumbline/plumbline/internal/clitest"
+	"github.com/plumbline/plumbline/internal/need"
 	"github.com/plumbline/plumbline/internal/tftest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -27,16 +28,22 @@ var pkgDir string
 
 func TestMain(m *testing.M) {
 	pkgDir, _ = os.Getwd()
-	if _, err := FindBinary(os.Getenv("PLUMBLINE_TERRAFORM")); err != nil {
-		fmt.Fprintf(os.Stderr, "terraform tests need the real binary: %v\n", err)
-		os.Exit(1)
-	}
 	os.Exit(m.Run())
+}
+
+// needTerraform skips (or, under make test, fails) a test without the
+// real terraform or tofu.
+func needTerraform(t *testing.T) {
+	t.Helper()
+	if _, err := FindBinary(os.Getenv("PLUMBLINE_TERRAFORM")); err != nil {
+		need.Missing(t, "needs the real terraform or tofu: %v", err)
+	}
 }
 
 // run runs the check in dir (relative to this package) like the CLI would.
 func run(t *testing.T, dir string, args ...string) (*report.Report, string, error) {
 	t.Helper()
+	needTerraform(t)
 	if bin := os.Getenv("PLUMBLINE_TERRAFORM"); bin != "" {
 		args = append([]string{"--terraform-bin", bin}, args...)
 	}
@@ -332,6 +339,7 @@ func TestTimeoutPerModule(t *testing.T) {
 // is ended with its whole process group when the module's time is up:
 // the run takes the timeout, not the helper's hour, and says it failed.
 func TestTimeoutEndsProviders(t *testing.T) {
+	needTerraform(t)
 	m := mirror(t)
 	dir := t.TempDir()
 	write(t, dir, "root/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")

@@ -24,6 +24,7 @@ import (
 	tektonbundle "github.com/tektoncd/pipeline/pkg/resolution/resolver/bundle"
 
 	"github.com/plumbline/plumbline/internal/imagetest"
+	"github.com/plumbline/plumbline/internal/need"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -92,9 +93,7 @@ func platforms(t *testing.T, ref string) map[string]v1.Image {
 }
 
 func TestImages(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Fatal("the image tests run images under chroot and namespaces and build a Debian base: run them as root (CI does)")
-	}
+	need.Root(t, "the image tests run images under chroot and namespaces and build a Debian base (CI runs them as root)")
 	for _, tool := range []string{"unshare", "mount", "qemu-aarch64-static", "debootstrap", "make"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is needed (hack/deps.sh installs it): %v", tool, err)
