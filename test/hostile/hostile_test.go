@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/plumbline/plumbline/internal/gotool"
+	"github.com/plumbline/plumbline/internal/need"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -200,6 +201,11 @@ func TestAttacks(t *testing.T) {
 	}
 	for _, a := range attacks {
 		t.Run(a.name, func(t *testing.T) {
+			if a.tool == "ansible-lint-check" {
+				if _, err := exec.LookPath("ansible-lint"); err != nil {
+					need.Missing(t, "needs ansible-lint: %v", err)
+				}
+			}
 			repo, outside, out := t.TempDir(), t.TempDir(), t.TempDir()
 			a.setup(t, repo, outside)
 			args := append([]string{"--report-dir", out, "--run-id", "hostile-run"}, a.args...)
