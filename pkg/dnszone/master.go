@@ -47,6 +47,37 @@ func zoneFromFileName(file string) string {
 	return strings.TrimPrefix(base, "db.")
 }
 
+// readRecords reads data, a zone file of zone origin, as BIND reads it
+// (preprocess, then miekg/dns): rr gets each parsed record and opaque each
+// kept as written, within MaxRecords, $GENERATE and $INCLUDE expanded. Both
+// dns-zone-diff and policy-check's zone parser read through it.
+func readRecords(file string, data []byte, origin string, includes bool, rr func(dns.RR), opaque func(opaqueRR)) error {
+	text, shift, kept, err := preprocess(file, data, origin)
+	if err != nil {
+		return err
+	}
+	tooMany := &InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
+	n := len(kept)
+	if n > MaxRecords {
+		return tooMany
+	}
+	zp := dns.NewZoneParser(bytes.NewReader(text), dns.Fqdn(origin), file)
+	zp.SetIncludeAllowed(includes)
+	for r, ok := zp.Next(); ok; r, ok = zp.Next() {
+		if n++; n > MaxRecords {
+			return tooMany
+		}
+		rr(r)
+	}
+	if err := zp.Err(); err != nil {
+		return zoneError(file, err, shift)
+	}
+	for _, o := range kept {
+		opaque(o)
+	}
+	return nil
+}
+
 // ttlSentinel marks a record the parser gave no TTL of its own: no zone
 // uses a TTL this large (BIND refuses TTLs over 2^31-1).
 const ttlSentinel = 1<<31 + 1009

@@ -30,25 +30,19 @@ func ParseRecords(file string, data []byte) (origin string, recs []Record, err e
 	if err != nil {
 		return "", nil, err
 	}
-	text, shift, opaque, err := preprocess(file, data, origin)
-	if err != nil {
-		return "", nil, err
-	}
 	lines := ownerLines(data, origin)
-	zp := dns.NewZoneParser(bytes.NewReader(text), origin, file)
-	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+	err = readRecords(file, data, origin, false, func(rr dns.RR) {
 		h := rr.Header()
 		name := canonicalName(h.Name)
 		recs = append(recs, Record{
 			Name: name, Type: dns.TypeToString[h.Rrtype], Class: dns.ClassToString[h.Class], TTL: h.Ttl,
 			Value: strings.TrimPrefix(rr.String(), h.String()), Line: lines[name],
 		})
-	}
-	if err := zp.Err(); err != nil {
-		return "", nil, zoneError(file, err, shift)
-	}
-	for _, o := range opaque {
+	}, func(o opaqueRR) {
 		recs = append(recs, Record{Name: canonicalName(o.name), Type: typeKey(o.typ), Class: "IN", TTL: o.ttl, Value: o.value, Line: o.line})
+	})
+	if err != nil {
+		return "", nil, err
 	}
 	return origin, recs, nil
 }

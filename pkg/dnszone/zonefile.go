@@ -68,28 +68,12 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	if _, ok := dns.IsDomainName(origin); origin == "" || !ok {
 		return nil, &InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
 	}
-	text, shift, opaque, err := preprocess(file, data, origin)
+	z := newZoneSized(origin, file, len(data)/40)
+	err := readRecords(file, data, origin, root != "",
+		func(rr dns.RR) { z.add(rr, opts, file, 0) },
+		func(o opaqueRR) { z.addOpaque(o, file) })
 	if err != nil {
 		return nil, err
-	}
-	z := newZoneSized(origin, file, len(data)/40)
-	zp := dns.NewZoneParser(bytes.NewReader(text), dns.Fqdn(origin), file)
-	zp.SetIncludeAllowed(root != "")
-	n := 0
-	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		if n++; n > MaxRecords {
-			return nil, &InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
-		}
-		z.add(rr, opts, file, 0)
-	}
-	if err := zp.Err(); err != nil {
-		return nil, zoneError(file, err, shift)
-	}
-	if n+len(opaque) > MaxRecords {
-		return nil, &InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
-	}
-	for _, o := range opaque {
-		z.addOpaque(o, file)
 	}
 	if z.Records() == 0 {
 		return nil, &InputError{File: file, Msg: "no records for zone " + z.Origin}
@@ -139,10 +123,9 @@ func zoneError(file string, err error, shift int) error {
 	if errors.As(err, &pe) {
 		msg := strings.TrimPrefix(pe.Error(), "dns: ")
 		line := parseErrorLine(pe)
+		// Only a line of file itself moved; an included file's did not.
 		if rest, ours := strings.CutPrefix(msg, file+": "); ours {
 			msg, line = rest, max(line-shift, 0)
-		} else {
-			shift = 0 // an included file's line
 		}
 		msg = strings.TrimPrefix(msg, "dns: ")
 		if i := strings.LastIndex(msg, " at line: "); i >= 0 {

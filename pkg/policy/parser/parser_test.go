@@ -228,3 +228,16 @@ func TestNew(t *testing.T) {
 		}
 	}
 }
+
+// A zone file given to policy-check has dns-zone-diff's record budget: 40
+// lines of $GENERATE 0-65535 are an error, not 2.6 million records.
+func TestZoneRecordsBudget(t *testing.T) {
+	p, err := New("zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := "$ORIGIN gen.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n" + strings.Repeat("$GENERATE 0-65535 h$ A 10.0.0.1\n", 40)
+	if _, err := p.Parse("gen.arpa.zone", []byte(data)); err == nil || !strings.Contains(err.Error(), "more than 500000 records") {
+		t.Errorf("error = %v", err)
+	}
+}
