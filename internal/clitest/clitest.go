@@ -86,7 +86,7 @@ func RunCheck(t *testing.T, c cli.Check, dir string, args ...string) (*report.Re
 	var progress bytes.Buffer
 	r, err := c.Run(context.Background(), cli.Request{Paths: paths, FailOn: report.Threshold(report.Error), Progress: &progress})
 	if r != nil {
-		cli.Finish(r, err, report.Threshold(report.Error))
+		cli.Finish(r, err, report.Threshold(report.Error), paths)
 	}
 	return r, progress.String(), err
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/results"
+	"github.com/plumbline/plumbline/pkg/tree"
 	"github.com/plumbline/plumbline/pkg/version"
 )
 
@@ -158,8 +159,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		r.Version = version.String()
 	}
 	r.Run = o.runID
-	relativize(r.Findings, paths)
-	if !Finish(r, runErr, failOn) && runErr == nil {
+	if !Finish(r, runErr, failOn, paths) && runErr == nil {
 		runErr = fmt.Errorf("more than %d findings: over the budget of one report", report.MaxFindings)
 	}
 
@@ -192,15 +192,17 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 // Finish makes r the report of a run that ended with runErr: a check that
 // could not finish never says PASS, since each reason it gave becomes an
 // error finding (so the report a pipeline reads fails too); the findings
-// are kept within budget, then counted. It returns false when findings
-// were left out for the budget: the run did not say all it found.
-func Finish(r *report.Report, runErr error, failOn report.Threshold) bool {
+// are made relative to the scanned roots (paths), kept within budget,
+// then counted. It returns false when findings were left out for the
+// budget: the run did not say all it found.
+func Finish(r *report.Report, runErr error, failOn report.Threshold, paths []string) bool {
 	for _, err := range Flatten(runErr) {
 		if !errors.As(err, new(reportedError)) {
-			r.Findings = append(r.Findings, IncompleteFinding(r.Tool, err))
+			r.Findings = append(r.Findings, incompleteFinding(r.Tool, err))
 		}
 	}
-	complete := BudgetFindings(r)
+	relativize(r.Findings, paths)
+	complete := budgetFindings(r)
 	r.Finalize(failOn)
 	return complete
 }
@@ -225,8 +227,8 @@ func relativize(fs []report.Finding, paths []string) {
 			if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
 				root = filepath.Dir(root)
 			}
-			if r, err := filepath.Rel(root, f); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-				rel = r
+			if tree.Within(root, f) {
+				rel, _ = filepath.Rel(root, f)
 				break
 			}
 		}
@@ -250,17 +252,16 @@ type Positioned interface {
 	Position() (file string, line, column int)
 }
 
-// IncompleteFinding is the error finding that says why a check could not
-// finish; a Positioned error keeps its file and line.
-func IncompleteFinding(tool string, err error) report.Finding {
+// incompleteFinding is the error finding that says why a check could not
+// finish; a Positioned error keeps its file (made relative by relativize)
+// and line.
+func incompleteFinding(tool string, err error) report.Finding {
 	f := report.Finding{Rule: tool + "/" + RuleIncomplete, Severity: report.Error,
 		Message: "the check could not finish: " + report.Truncate(err.Error(), 2000)}
 	var pe Positioned
 	if errors.As(err, &pe) {
 		file, line, col := pe.Position()
-		if rel, ok := report.RelPath(file); ok {
-			f.File, f.Line, f.Column = rel, line, col
-		}
+		f.File, f.Line, f.Column = filepath.ToSlash(file), line, col
 	}
 	return f
 }
@@ -274,11 +275,11 @@ type reportedError struct{ error }
 
 func (e reportedError) Unwrap() error { return e.error }
 
-// BudgetFindings keeps at most report.MaxFindings findings, the most
+// budgetFindings keeps at most report.MaxFindings findings, the most
 // severe first, and says with an error finding how many it dropped: a
 // report nobody can read (or that exhausts report's memory) is no report.
 // It returns false when it dropped any.
-func BudgetFindings(r *report.Report) bool {
+func budgetFindings(r *report.Report) bool {
 	// A merged report holds each check's findings, each within budget.
 	if len(r.Findings) <= report.MaxFindings || len(r.Checks) > 0 {
 		return true

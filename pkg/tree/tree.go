@@ -28,7 +28,7 @@ func Root(path string) string {
 	if err != nil {
 		return path
 	}
-	if cwd, err := os.Getwd(); err == nil && within(cwd, abs) {
+	if cwd, err := os.Getwd(); err == nil && Within(cwd, abs) {
 		return cwd
 	}
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
@@ -45,13 +45,15 @@ func Root(path string) string {
 func RootFor(root, name string) string {
 	r := Root(root)
 	abs, err := filepath.Abs(name)
-	if err != nil || within(r, abs) {
+	if err != nil || Within(r, abs) {
 		return r
 	}
 	return filepath.Dir(abs)
 }
 
-func within(root, p string) bool {
+// Within reports whether the path p is root or below it (both absolute or
+// both relative), lexically.
+func Within(root, p string) bool {
 	rel, err := filepath.Rel(root, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
@@ -130,7 +132,7 @@ func relative(root, name string) (string, error) {
 		return "", err
 	}
 	rel, err := filepath.Rel(absRoot, abs)
-	if err != nil || !within(absRoot, abs) {
+	if err != nil || !Within(absRoot, abs) {
 		return "", &Error{Path: name, Msg: "refused: outside the scanned tree"}
 	}
 	return rel, nil
@@ -176,7 +178,7 @@ func Escapes(root, dir string) ([]*Error, error) {
 			out = append(out, &Error{Path: p, Msg: "refused: a symlink that leads nowhere or out of the scanned tree"})
 			return nil
 		}
-		if !within(realRoot, target) {
+		if !Within(realRoot, target) {
 			out = append(out, &Error{Path: p, Msg: "refused: a symlink that leads out of the scanned tree"})
 			return nil
 		}
