@@ -33,33 +33,42 @@ var (
 		Decl: types.NewFunction(types.Args(types.NewArray(nil, types.S)), configObject)}
 )
 
+// conftestFuncs pairs each declaration with its implementation; the
+// compiler, rego.New and OPA's test runner take them from here.
+var conftestFuncs = []struct {
+	decl *rego.Function
+	impl func(*rego.Rego)
+}{
+	{parseConfigDecl, rego.Function2(parseConfigDecl, parseConfig)},
+	{parseConfigFileDecl, rego.Function1(parseConfigFileDecl, parseConfigFile)},
+	{parseCombinedDecl, rego.Function1(parseCombinedDecl, parseCombinedConfigFiles)},
+}
+
 // conftestBuiltins are the declarations the compiler needs.
 func conftestBuiltins() map[string]*ast.Builtin {
 	out := map[string]*ast.Builtin{}
-	for _, f := range []*rego.Function{parseConfigDecl, parseConfigFileDecl, parseCombinedDecl} {
-		out[f.Name] = &ast.Builtin{Name: f.Name, Decl: f.Decl}
+	for _, f := range conftestFuncs {
+		out[f.decl.Name] = &ast.Builtin{Name: f.decl.Name, Decl: f.decl.Decl}
 	}
 	return out
 }
 
 // conftestFunctions are their implementations, for rego.New.
 func conftestFunctions() []func(*rego.Rego) {
-	return []func(*rego.Rego){
-		rego.Function2(parseConfigDecl, parseConfig),
-		rego.Function1(parseConfigFileDecl, parseConfigFile),
-		rego.Function1(parseCombinedDecl, parseCombinedConfigFiles),
+	var out []func(*rego.Rego)
+	for _, f := range conftestFuncs {
+		out = append(out, f.impl)
 	}
+	return out
 }
 
 // conftestTestBuiltins are the same for OPA's test runner (verify).
 func conftestTestBuiltins() []*tester.Builtin {
-	b := conftestBuiltins()
-	fs := conftestFunctions()
-	return []*tester.Builtin{
-		{Decl: b[parseConfigDecl.Name], Func: fs[0]},
-		{Decl: b[parseConfigFileDecl.Name], Func: fs[1]},
-		{Decl: b[parseCombinedDecl.Name], Func: fs[2]},
+	var out []*tester.Builtin
+	for _, f := range conftestFuncs {
+		out = append(out, &tester.Builtin{Decl: &ast.Builtin{Name: f.decl.Name, Decl: f.decl.Decl}, Func: f.impl})
 	}
+	return out
 }
 
 func parseConfig(_ rego.BuiltinContext, name, content *ast.Term) (*ast.Term, error) {

@@ -37,7 +37,7 @@ type Result struct {
 // error is ctx's when the run was cut short, so callers can say "timed
 // out" rather than "killed".
 func Run(ctx context.Context, cmd *exec.Cmd) (Result, error) {
-	stdout, stderr := &Buffer{Max: MaxOutput}, &Buffer{Max: MaxOutput}
+	stdout, stderr := &buffer{max: MaxOutput}, &buffer{max: MaxOutput}
 	if cmd.Stdout == nil {
 		cmd.Stdout = stdout
 	}
@@ -59,7 +59,7 @@ func Run(ctx context.Context, cmd *exec.Cmd) (Result, error) {
 	if errors.As(err, &ee) && ee.Exited() {
 		err = nil
 	}
-	if err == nil && (stdout.Overflow || stderr.Overflow) {
+	if err == nil && (stdout.overflow || stderr.overflow) {
 		err = fmt.Errorf("%s wrote more than %d bytes of output (budget)", cmd.Path, MaxOutput)
 	}
 	if errors.Is(err, exec.ErrWaitDelay) {
@@ -68,17 +68,17 @@ func Run(ctx context.Context, cmd *exec.Cmd) (Result, error) {
 	return res, err
 }
 
-// Buffer keeps the first Max bytes written to it and drops the rest,
+// buffer keeps the first max bytes written to it and drops the rest,
 // noting that it did: a tool's output never grows without bound.
-type Buffer struct {
-	Max      int
-	Overflow bool
+type buffer struct {
+	max      int
+	overflow bool
 	buf      bytes.Buffer
 }
 
-func (b *Buffer) Write(p []byte) (int, error) {
-	if room := b.Max - b.buf.Len(); len(p) > room {
-		b.Overflow = true
+func (b *buffer) Write(p []byte) (int, error) {
+	if room := b.max - b.buf.Len(); len(p) > room {
+		b.overflow = true
 		b.buf.Write(p[:max(room, 0)])
 		return len(p), nil
 	}
@@ -86,4 +86,4 @@ func (b *Buffer) Write(p []byte) (int, error) {
 }
 
 // Bytes returns what was kept.
-func (b *Buffer) Bytes() []byte { return b.buf.Bytes() }
+func (b *buffer) Bytes() []byte { return b.buf.Bytes() }
