@@ -80,7 +80,8 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-// TestCheckFindsProblems: each rule catlin and the Hub enforce, broken on
+// TestCheckFindsProblems: each rule catlin and the Hub enforce, and the
+// rules every Tekton file we ship obeys (hack/tektoncheck), broken on
 // purpose in a generated catalog.
 func TestCheckFindsProblems(t *testing.T) {
 	for _, tc := range []struct {
@@ -90,8 +91,10 @@ func TestCheckFindsProblems(t *testing.T) {
 		{"label", "plumbline-report.yaml", `app.kubernetes.io/version: "0.1"`, `app.kubernetes.io/version: "0.2"`, `label app.kubernetes.io/version is "0.2", the directory "0.1"`},
 		{"category", "plumbline-report.yaml", "tekton.dev/categories: Code Quality", "tekton.dev/categories: Homelab", `category "Homelab" is not one of Tekton Hub's`},
 		{"display name", "plumbline-report.yaml", "tekton.dev/displayName:", "x-displayName:", "annotation tekton.dev/displayName is missing"},
-		{"script params", "plumbline-report.yaml", "      args:\n", "      script: echo $(params.format)\n      args:\n", "$(params…) inside a script"},
-		{"sample", "samples/plumbline-report-run.yaml", "name: plumbline-report", "name: other", `runs "other", not plumbline-report`},
+		{"script params", "plumbline-report.yaml", "      args:\n", "      script: echo $(params.format)\n      args:\n", "script uses $(params.…)"},
+		{"non-root", "plumbline-report.yaml", "runAsNonRoot: true", "runAsNonRoot: false", "non-root: step report: securityContext.runAsNonRoot is not true"},
+		{"ko left", "plumbline-report.yaml", "registry.example/plumbline/report@sha256:" + strings.Repeat("ab", 32), "ko://github.com/plumbline/plumbline/images/report", "an unresolved ko:// reference"},
+		{"sample", "samples/plumbline-report-run.yaml", "name: plumbline-report", "name: other", `runs "other", not task plumbline-report`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()
@@ -146,7 +149,7 @@ func TestImmutable(t *testing.T) {
 	os.WriteFile(f, append(data, "one more line\n"...), 0o644)
 	git("commit", "-q", "-am", "edit a released file")
 	ps := problems(t, out)
-	if len(ps) != 1 || !strings.Contains(ps[0], "task/plumbline-report/0.1/README.md: a released file changed") {
+	if len(ps) != 1 || !strings.Contains(ps[0], "task/plumbline-report/0.1/README.md:1: immutable: a released file changed") {
 		t.Errorf("problems %v", ps)
 	}
 }

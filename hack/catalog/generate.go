@@ -12,15 +12,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/plumbline/plumbline/hack/tektoncheck"
 	"sigs.k8s.io/yaml"
 )
 
-// Module is where ko:// references point.
-const Module = "github.com/plumbline/plumbline"
-
 var (
 	versionRE  = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
-	koRef      = regexp.MustCompile(`ko://` + regexp.QuoteMeta(Module) + `/images/([a-z0-9-]+)`)
+	koRef      = regexp.MustCompile(`ko://` + regexp.QuoteMeta(tektoncheck.Module) + `/images/([a-z0-9-]+)`)
 	versionTag = regexp.MustCompile(`(?m)^(\s*app\.kubernetes\.io/version:\s*)"?[^"\n]*"?\s*$`)
 	yamlBlock  = regexp.MustCompile("(?s)```yaml\n(.*?)```")
 )

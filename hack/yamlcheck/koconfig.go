@@ -9,8 +9,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/plumbline/plumbline/hack/tektoncheck"
 	"gopkg.in/yaml.v3"
 )
+
+// RuleKoConfig: .ko.yaml builds every image the same way.
+const RuleKoConfig = "ko-config"
 
 type koConfig struct {
 	DefaultBaseImage string   `yaml:"defaultBaseImage"`
@@ -26,25 +30,25 @@ type koConfig struct {
 
 // checkKoConfig wants .ko.yaml to build every image under images/ the same
 // way: static, trimmed, stripped, version stamped, for both platforms.
-func checkKoConfig(root string) ([]Problem, error) {
+func checkKoConfig(root string) ([]tektoncheck.Problem, error) {
 	const name = ".ko.yaml"
 	data, err := os.ReadFile(filepath.Join(root, name))
 	if errors.Is(err, fs.ErrNotExist) {
-		return []Problem{{File: name, Line: 1, Rule: RuleKoConfig, Msg: "missing"}}, nil
+		return []tektoncheck.Problem{{File: name, Line: 1, Rule: RuleKoConfig, Msg: "missing"}}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	var cfg koConfig
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
-		return []Problem{{File: name, Line: 1, Rule: RuleKoConfig, Msg: err.Error()}}, nil
+		return []tektoncheck.Problem{{File: name, Line: 1, Rule: RuleKoConfig, Msg: err.Error()}}, nil
 	}
-	var ps []Problem
+	var ps []tektoncheck.Problem
 	add := func(format string, args ...any) {
-		ps = append(ps, Problem{File: name, Line: 1, Rule: RuleKoConfig, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, tektoncheck.Problem{File: name, Line: 1, Rule: RuleKoConfig, Msg: fmt.Sprintf(format, args...)})
 	}
-	if strings.Join(cfg.DefaultPlatforms, ",") != Platforms {
-		add("defaultPlatforms is %v, want %s", cfg.DefaultPlatforms, Platforms)
+	if strings.Join(cfg.DefaultPlatforms, ",") != tektoncheck.Platforms {
+		add("defaultPlatforms is %v, want %s", cfg.DefaultPlatforms, tektoncheck.Platforms)
 	}
 	if cfg.DefaultBaseImage == "" {
 		add("defaultBaseImage is missing")
@@ -53,7 +57,7 @@ func checkKoConfig(root string) ([]Problem, error) {
 	for _, b := range cfg.Builds {
 		main := strings.TrimPrefix(b.Main, "./")
 		built[main] = true
-		if !isMainPackage(filepath.Join(root, main)) {
+		if !tektoncheck.MainPackage(filepath.Join(root, main)) {
 			add("build %s: main %s is not a main package", b.ID, b.Main)
 		}
 		if !slices.Contains(b.Env, "CGO_ENABLED=0") {
@@ -63,7 +67,7 @@ func checkKoConfig(root string) ([]Problem, error) {
 			add("build %s: flags lack -trimpath", b.ID)
 		}
 		ld := strings.Join(b.Ldflags, " ")
-		for _, want := range []string{"-s", "-w", "-X " + Module + "/pkg/version.Version="} {
+		for _, want := range []string{"-s", "-w", "-X " + tektoncheck.Module + "/pkg/version.Version="} {
 			if !strings.Contains(ld, want) {
 				add("build %s: ldflags lack %s", b.ID, strings.TrimSpace(want))
 			}
@@ -74,7 +78,7 @@ func checkKoConfig(root string) ([]Problem, error) {
 		return nil, err
 	}
 	for _, e := range entries {
-		if e.IsDir() && !built["images/"+e.Name()] && isMainPackage(filepath.Join(root, "images", e.Name())) {
+		if e.IsDir() && !built["images/"+e.Name()] && tektoncheck.MainPackage(filepath.Join(root, "images", e.Name())) {
 			add("no build for images/%s", e.Name())
 		}
 	}

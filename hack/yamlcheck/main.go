@@ -1,8 +1,10 @@
-// Command yamlcheck validates every Tekton and Triggers object we ship with
-// Tekton's own code (SetDefaults and Validate, as the admission webhooks
-// would) and enforces Plumbline's rules on Tasks; it also checks that
-// .ko.yaml builds every image. It lives under hack/ because it imports
-// tektoncd/*, which must stay out of the image binaries.
+// Command yamlcheck checks every Tekton and Triggers object we ship
+// (tasks/, pipelines/, triggers/, stepactions/) with hack/tektoncheck:
+// Tekton's own SetDefaults and Validate, as the admission webhooks would,
+// and Plumbline's rules, with images built by ko. It also checks that
+// .ko.yaml builds every image. hack/catalog applies the same checks to a
+// release. It lives under hack/ because Tekton must stay out of the image
+// binaries.
 //
 //	go run ./hack/yamlcheck [ROOT]
 //

@@ -1,9 +1,10 @@
-package main
+package tektoncheck
 
 import (
 	"slices"
 
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	pipelinev1beta1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 	triggersv1alpha1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1alpha1"
 	triggersv1beta1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1beta1"
 	corev1 "k8s.io/api/core/v1"
@@ -18,6 +19,7 @@ var kinds = map[string]func() any{
 	"tekton.dev/v1/Pipeline":                            func() any { return &pipelinev1.Pipeline{} },
 	"tekton.dev/v1/PipelineRun":                         func() any { return &pipelinev1.PipelineRun{} },
 	"tekton.dev/v1/TaskRun":                             func() any { return &pipelinev1.TaskRun{} },
+	"tekton.dev/v1beta1/StepAction":                     func() any { return &pipelinev1beta1.StepAction{} },
 	"triggers.tekton.dev/v1beta1/EventListener":         func() any { return &triggersv1beta1.EventListener{} },
 	"triggers.tekton.dev/v1beta1/TriggerBinding":        func() any { return &triggersv1beta1.TriggerBinding{} },
 	"triggers.tekton.dev/v1beta1/ClusterTriggerBinding": func() any { return &triggersv1beta1.ClusterTriggerBinding{} },

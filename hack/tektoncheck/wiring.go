@@ -1,43 +1,30 @@
-package main
+package tektoncheck
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
-	"gopkg.in/yaml.v3"
 )
 
-// RuleWiring: a Pipeline's tasks must fit the Tasks they name.
-const RuleWiring = "wiring"
-
-// loadTasks indexes the Tasks under root/tasks by metadata.name, so
-// Pipelines can be checked against them.
-func loadTasks(root string) (map[string]*pipelinev1.Task, error) {
-	files, err := filepath.Glob(filepath.Join(root, "tasks", "*.yaml"))
-	if err != nil {
-		return nil, err
-	}
+// LoadTasks indexes the Tasks in files by metadata.name, so Pipelines can
+// be checked against them. A file that does not decode is left to File to
+// report.
+func LoadTasks(files []string) map[string]*pipelinev1.Task {
 	tasks := map[string]*pipelinev1.Task{}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		objs, err := Objects(f)
 		if err != nil {
-			return nil, err
+			continue
 		}
-		var v any
-		if err := yaml.Unmarshal(data, &v); err != nil {
-			continue // reported by the YAML check
-		}
-		j, _ := json.Marshal(v)
-		var t pipelinev1.Task
-		if json.Unmarshal(j, &t) == nil && t.Kind == "Task" {
-			tasks[t.Name] = &t
+		for _, o := range objs {
+			if t, ok := o.(*pipelinev1.Task); ok {
+				tasks[t.Name] = t
+			}
 		}
 	}
-	return tasks, nil
+	return tasks
 }
 
 var resultRef = regexp.MustCompile(`\$\((tasks|finally)\.([a-z0-9-]+)\.results\.([A-Za-z0-9_-]+)\)`)

@@ -1,0 +1,294 @@
+package tektoncheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	pipelinev1beta1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Module is our Go module; ko:// references must point into its images/.
+const Module = "github.com/plumbline/plumbline"
+
+// Platforms is what every Task promises and .ko.yaml builds.
+const Platforms = "linux/amd64,linux/arm64"
+
+// rules are Plumbline's own, on top of Tekton's validation. A rule written
+// here applies to tasks/, pipelines/, triggers/ and every released catalog
+// file alike.
+func (c *Checker) rules(obj any) []Problem {
+	var ps []Problem
+	switch o := obj.(type) {
+	case *pipelinev1.Task:
+		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
+		ps = append(ps, c.images(obj, taskContainers(o))...)
+		ps = append(ps, scriptVars(taskContainers(o))...)
+		ps = append(ps, nonRoot(taskContainers(o))...)
+		ps = append(ps, params(declared(o.Spec.Params), o.Spec)...)
+	case *pipelinev1beta1.StepAction:
+		ctrs := []container{{where: "stepaction " + o.Name, image: o.Spec.Image, script: o.Spec.Script, sc: o.Spec.SecurityContext, params: o.Spec.Params}}
+		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
+		ps = append(ps, c.images(obj, ctrs)...)
+		ps = append(ps, scriptVars(ctrs)...)
+		ps = append(ps, nonRoot(ctrs)...)
+		ps = append(ps, params(declared(o.Spec.Params), o.Spec)...)
+	case *pipelinev1.Pipeline:
+		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
+		ps = append(ps, c.images(obj, nil)...)
+		ps = append(ps, params(declared(o.Spec.Params), o.Spec)...)
+		ps = append(ps, wiring(o, c.Tasks)...)
+	}
+	return ps
+}
+
+// container is what the rules look at in a step, a sidecar or a
+// StepAction: what it runs, and as whom.
+type container struct {
+	where   string
+	image   string
+	script  string
+	sc      *corev1.SecurityContext
+	ref     bool // a step that runs a StepAction: the StepAction has the image
+	sidecar bool // left to its author: none ship, and they need not be ours
+	params  pipelinev1.ParamSpecs
+}
+
+func taskContainers(t *pipelinev1.Task) []container {
+	var tmpl *corev1.SecurityContext
+	if t.Spec.StepTemplate != nil {
+		tmpl = t.Spec.StepTemplate.SecurityContext
+	}
+	var cs []container
+	for _, s := range t.Spec.Steps {
+		sc := s.SecurityContext
+		if sc == nil {
+			sc = tmpl
+		}
+		cs = append(cs, container{where: "step " + s.Name, image: s.Image, script: s.Script, sc: sc, ref: s.Ref != nil, params: t.Spec.Params})
+	}
+	for _, s := range t.Spec.Sidecars {
+		cs = append(cs, container{where: "sidecar " + s.Name, image: s.Image, script: s.Script, sc: s.SecurityContext, sidecar: true})
+	}
+	return cs
+}
+
+func rule(id, format string, args ...any) Problem {
+	return Problem{Rule: id, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Categories are Tekton Hub's (tektoncd/hub config.yaml).
+var Categories = []string{
+	"Automation", "Build Tools", "CLI", "Cloud", "Code Quality", "Continuous Integration", "Deployment",
+	"Developer Tools", "Image Build", "Integration & Delivery", "Git", "Kubernetes", "Messaging",
+	"Monitoring", "Networking", "Openshift", "Publishing", "Security", "Storage", "Testing",
+}
+
+// metadata wants what Tekton Hub and Artifact Hub show users, on every
+// Task, Pipeline and StepAction.
+func metadata(m metav1.ObjectMeta, description string) []Problem {
+	var ps []Problem
+	if m.Labels["app.kubernetes.io/version"] == "" {
+		ps = append(ps, rule(RuleMetadata, "label app.kubernetes.io/version is missing"))
+	}
+	for _, a := range []string{"tekton.dev/pipelines.minVersion", "tekton.dev/categories", "tekton.dev/tags", "tekton.dev/displayName", "tekton.dev/platforms"} {
+		if strings.TrimSpace(m.Annotations[a]) == "" {
+			ps = append(ps, rule(RuleMetadata, "annotation %s is missing", a))
+		}
+	}
+	if p := m.Annotations["tekton.dev/platforms"]; p != "" && p != Platforms {
+		ps = append(ps, rule(RuleMetadata, "annotation tekton.dev/platforms is %q, want %q", p, Platforms))
+	}
+	for _, c := range strings.Split(m.Annotations["tekton.dev/categories"], ",") {
+		if c = strings.TrimSpace(c); c != "" && !slices.Contains(Categories, c) {
+			ps = append(ps, rule(RuleMetadata, "category %q is not one of Tekton Hub's", c))
+		}
+	}
+	if strings.TrimSpace(description) == "" {
+		ps = append(ps, rule(RuleMetadata, "spec.description is missing"))
+	}
+	return ps
+}
+
+// images: with KoBuilt, every ko:// reference anywhere in the object (ko
+// resolve rewrites them all) names a main package under images/, and each
+// step image is one, or an image param (so users can point at a mirror)
+// defaulting to one. With Pinned, each step image (or its param's default)
+// is pinned by digest and no ko:// is left.
+func (c *Checker) images(obj any, ctrs []container) []Problem {
+	var ps []Problem
+	for _, ref := range koRefs(obj) {
+		if c.Images == Pinned {
+			ps = append(ps, rule(RuleImage, "%s: an unresolved ko:// reference", ref))
+			continue
+		}
+		rel, ok := strings.CutPrefix(ref, "ko://"+Module+"/")
+		if !ok || !strings.HasPrefix(rel, "images/") || strings.Count(rel, "/") != 1 {
+			ps = append(ps, rule(RuleKoPath, "%s is not ko://%s/images/<name>", ref, Module))
+			continue
+		}
+		if !MainPackage(filepath.Join(c.Root, rel)) {
+			ps = append(ps, rule(RuleKoPath, "%s: no main package in %s", ref, rel))
+		}
+	}
+	for _, ct := range ctrs {
+		if ct.ref || ct.sidecar {
+			continue
+		}
+		img := ct.image
+		if m := paramRef.FindStringSubmatch(img); m != nil {
+			img = ""
+			for _, p := range ct.params {
+				if p.Name == m[1] && p.Default != nil {
+					img = p.Default.StringVal
+				}
+			}
+		}
+		switch {
+		case c.Images == KoBuilt && !strings.HasPrefix(img, "ko://"):
+			ps = append(ps, rule(RuleImage, "%s: image %q is neither ko:// nor a param defaulting to ko://", ct.where, ct.image))
+		case c.Images == Pinned && !strings.Contains(img, "@sha256:"):
+			ps = append(ps, rule(RuleImage, "%s: image %q is not pinned by digest", ct.where, ct.image))
+		}
+	}
+	return ps
+}
+
+func koRefs(obj any) []string {
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil
+	}
+	var refs []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			if strings.HasPrefix(v, "ko://") {
+				refs = append(refs, v)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	slices.Sort(refs)
+	return refs
+}
+
+// MainPackage reports whether dir holds a Go main package.
+func MainPackage(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, e.Name()), nil, parser.PackageClauseOnly)
+		if err == nil && f.Name.Name == "main" {
+			return true
+		}
+	}
+	return false
+}
+
+var paramRef = regexp.MustCompile(`^\$\(params\.([A-Za-z0-9_-]+)\)$`)
+
+// scriptVars: a $(params.x) inside a script is pasted into shell source,
+// an injection waiting to happen; pass values through env or args.
+func scriptVars(ctrs []container) []Problem {
+	var ps []Problem
+	for _, c := range ctrs {
+		for _, v := range []string{"$(params.", "$(params[", "$(workspaces."} {
+			if strings.Contains(c.script, v) {
+				ps = append(ps, rule(RuleScriptVars, "%s: script uses %s…); pass it through env or args", c.where, v))
+			}
+		}
+	}
+	return ps
+}
+
+// nonRoot wants every step to run as a non-root user, from its own
+// securityContext or the stepTemplate's.
+func nonRoot(ctrs []container) []Problem {
+	var ps []Problem
+	for _, c := range ctrs {
+		if c.sidecar {
+			continue
+		}
+		switch sc := c.sc; {
+		case sc == nil || sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot:
+			ps = append(ps, rule(RuleNonRoot, "%s: securityContext.runAsNonRoot is not true", c.where))
+		case sc.RunAsUser != nil || sc.RunAsGroup != nil:
+			// A pinned UID beats the pod's, so a platform that assigns
+			// UIDs (OpenShift's restricted SCC) would refuse the pod.
+			ps = append(ps, rule(RuleNonRoot, "%s: securityContext pins a UID or GID; leave it to the image (65532) so a platform can assign one", c.where))
+		}
+	}
+	return ps
+}
+
+func declared(specs pipelinev1.ParamSpecs) []string {
+	var names []string
+	for _, p := range specs {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+// $(params.name), $(params.name[*]), $(params.obj.key), $(params["name"]), $(params['name'])
+var paramUse = regexp.MustCompile(`\$\(params(?:\.([A-Za-z0-9_-]+)|\[["']([^"']+)["']\])`)
+
+// params wants every declared param used and every used param declared.
+// Declarations themselves are left out of the search.
+func params(names []string, spec any) []Problem {
+	b, err := json.Marshal(spec)
+	if err != nil {
+		return []Problem{rule(RuleParams, "cannot encode spec: %v", err)}
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	delete(m, "params")
+	b, _ = json.Marshal(m)
+	used := map[string]bool{}
+	for _, match := range paramUse.FindAllStringSubmatch(string(b), -1) {
+		used[match[1]+match[2]] = true
+	}
+	var ps []Problem
+	for _, n := range names {
+		if !used[n] {
+			ps = append(ps, rule(RuleParams, "param %s is declared but never used", n))
+		}
+		delete(used, n)
+	}
+	var undeclared []string
+	for n := range used {
+		undeclared = append(undeclared, n)
+	}
+	slices.Sort(undeclared)
+	for _, n := range undeclared {
+		ps = append(ps, rule(RuleParams, "param %s is used but not declared", n))
+	}
+	return ps
+}
