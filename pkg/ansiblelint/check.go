@@ -54,7 +54,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		progress = io.Discard
 	}
 	if c.config != "" && !fileExists(c.config) {
-		return nil, fmt.Errorf("usage: --config %s: no such file", c.config)
+		return nil, cli.Usagef("--config %s: no such file", c.config)
 	}
 	bin, err := FindBinary(c.bin)
 	if err != nil {

@@ -7,15 +7,8 @@ import (
 	"strings"
 
 	"github.com/plumbline/plumbline/internal/shlex"
+	"github.com/plumbline/plumbline/pkg/report"
 )
-
-// InventoryError is a problem in an INI inventory, at a line.
-type InventoryError struct {
-	Line int
-	Msg  string
-}
-
-func (e *InventoryError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
 // Inventory is what an INI inventory declares; enough to validate it.
 type Inventory struct {
@@ -24,8 +17,9 @@ type Inventory struct {
 
 // ParseINI reads an inventory in the INI format of ansible's ini inventory
 // plugin: [group], [group:vars] and [group:children] sections, host lines
-// with key=value variables (shell-quoted), comments with # or ;.
-func ParseINI(data []byte) (*Inventory, error) {
+// with key=value variables (shell-quoted), comments with # or ;. A problem
+// is a *report.InputError at its line of file.
+func ParseINI(file string, data []byte) (*Inventory, error) {
 	inv := &Inventory{Groups: map[string][]string{"ungrouped": nil}}
 	group, kind := "ungrouped", "hosts"
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -36,7 +30,7 @@ func ParseINI(data []byte) (*Inventory, error) {
 			continue
 		}
 		bad := func(format string, args ...any) error {
-			return &InventoryError{Line: n, Msg: fmt.Sprintf(format, args...)}
+			return &report.InputError{File: file, Line: n, Msg: fmt.Sprintf(format, args...)}
 		}
 		if line[0] == '[' {
 			end := strings.IndexByte(line, ']')

@@ -2,6 +2,7 @@ package ansiblelint
 
 import (
 	"errors"
+	"github.com/plumbline/plumbline/pkg/report"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestParseINI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			inv, err := ParseINI([]byte(tt.in))
+			inv, err := ParseINI("hosts.ini", []byte(tt.in))
 			if tt.errMsg == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -42,9 +43,9 @@ func TestParseINI(t *testing.T) {
 				}
 				return
 			}
-			var ie *InventoryError
+			var ie *report.InputError
 			if !errors.As(err, &ie) {
-				t.Fatalf("error = %v, want an InventoryError", err)
+				t.Fatalf("error = %v, want a *report.InputError", err)
 			}
 			if ie.Line != tt.errLine || ie.Msg != tt.errMsg {
 				t.Errorf("got line %d %q, want line %d %q", ie.Line, ie.Msg, tt.errLine, tt.errMsg)
@@ -62,9 +63,9 @@ func FuzzParseINI(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		inv, err := ParseINI([]byte(in))
+		inv, err := ParseINI("hosts.ini", []byte(in))
 		if err != nil {
-			var ie *InventoryError
+			var ie *report.InputError
 			if errors.As(err, &ie) {
 				if lines := strings.Count(in, "\n") + 1; ie.Line < 1 || ie.Line > lines {
 					t.Fatalf("error at line %d of a %d-line input", ie.Line, lines)

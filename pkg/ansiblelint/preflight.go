@@ -289,10 +289,10 @@ func (p *project) checkINI(osPath string) {
 	if !ok {
 		return
 	}
-	if _, err := ParseINI(data); err != nil {
+	if _, err := ParseINI(osPath, data); err != nil {
 		f := report.Finding{Rule: RuleInventory, Severity: report.Error, File: relPath(osPath), Help: helpBase + "inventory-invalid",
 			Message: "inventory does not parse: " + err.Error()}
-		var ie *InventoryError
+		var ie *report.InputError
 		if errors.As(err, &ie) {
 			f.Line, f.Message = ie.Line, "inventory does not parse: "+ie.Msg
 			f.Snippet = lineAt(data, ie.Line)

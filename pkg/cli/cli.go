@@ -121,7 +121,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		return ExitPass
 	}
 	if err != nil {
-		return fail("usage: %v (see %s --help)", err, cmd.Name)
+		return fail("%v (see %s --help)", &UsageError{err}, cmd.Name)
 	}
 	if o.version {
 		fmt.Fprintf(env.Stdout, "%s %s\n", cmd.Name, version.String())
@@ -129,11 +129,11 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	}
 	failOn, err := report.ParseThreshold(o.failOn)
 	if err != nil {
-		return fail("usage: --fail-on: %v", err)
+		return fail("%v", Usagef("--fail-on: %w", err))
 	}
 	stdout, err := report.NewWriter(o.format, report.Options{Color: env.Color})
 	if err != nil {
-		return fail("usage: --format: %v", err)
+		return fail("%v", Usagef("--format: %w", err))
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}
@@ -245,25 +245,30 @@ func relativize(fs []report.Finding, paths []string) {
 // could not do all its work (a timeout, a budget, a broken tool).
 const RuleIncomplete = "incomplete"
 
-// Positioned is an error at a place in an input file; the checks' input
-// errors (report.ParseError, dnszone.InputError, …) are.
-type Positioned interface {
-	error
-	Position() (file string, line, column int)
-}
-
 // incompleteFinding is the error finding that says why a check could not
-// finish; a Positioned error keeps its file (made relative by relativize)
-// and line.
+// finish; an input error keeps its file (made relative by relativize),
+// line and column.
 func incompleteFinding(tool string, err error) report.Finding {
 	f := report.Finding{Rule: tool + "/" + RuleIncomplete, Severity: report.Error,
 		Message: "the check could not finish: " + report.Truncate(err.Error(), 2000)}
-	var pe Positioned
-	if errors.As(err, &pe) {
-		file, line, col := pe.Position()
-		f.File, f.Line, f.Column = filepath.ToSlash(file), line, col
+	var ie *report.InputError
+	if errors.As(err, &ie) {
+		f.File, f.Line, f.Column = filepath.ToSlash(ie.File), ie.Line, ie.Column
 	}
 	return f
+}
+
+// UsageError is a flag, argument or configuration the check cannot run
+// with: the user's to fix, not the input's. Main exits 2 with it, as with
+// any error that stops a check.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return "usage: " + e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usagef returns a *UsageError; %w wraps as in fmt.Errorf.
+func Usagef(format string, args ...any) error {
+	return &UsageError{fmt.Errorf(format, args...)}
 }
 
 // Reported marks an error the check has already put in its report as a

@@ -140,7 +140,7 @@ func TestPartialReportIsWritten(t *testing.T) {
 // run id is stamped on it; a positioned error keeps its place.
 func TestIncompleteNeverPasses(t *testing.T) {
 	dir := t.TempDir()
-	c := &check{err: &report.ParseError{File: "main.tf", Line: 3, Column: 1, Msg: "nesting deeper than 64"}}
+	c := &check{err: &report.InputError{File: "main.tf", Line: 3, Column: 1, Msg: "nesting deeper than 64"}}
 	code, _, _ := run(t, c, "--report-dir", dir, "--run-id", "uid-1")
 	if code != ExitBroken {
 		t.Fatalf("exit %d, want 2", code)
@@ -302,7 +302,7 @@ func (*progressCheck) Run(_ context.Context, req Request) (*report.Report, error
 // Tekton results, saying why.
 func TestNoReportStillReports(t *testing.T) {
 	dir := t.TempDir()
-	code, _, _ := run(t, &check{noReport: true, err: errors.New("usage: --desired and --live are both required")},
+	code, _, _ := run(t, &check{noReport: true, err: Usagef("--desired and --live are both required")},
 		"--report-dir", dir, "--results-dir", filepath.Join(dir, "res"))
 	r := readReport(t, filepath.Join(dir, "t.json"))
 	want := []report.Finding{{Rule: "t/incomplete", Severity: report.Error,
@@ -337,5 +337,16 @@ func TestRelativePaths(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"already/relative.tf", "dns/home.arpa.zone"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestUsagef: a usage error says so once, keeps what it wraps, and is one
+// type a caller can ask for.
+func TestUsagef(t *testing.T) {
+	inner := os.ErrNotExist
+	err := fmt.Errorf("load: %w", Usagef("--waivers: %w", inner))
+	var ue *UsageError
+	if !errors.As(err, &ue) || !errors.Is(err, inner) || err.Error() != "load: usage: --waivers: file does not exist" {
+		t.Errorf("%v: As %v, Is %v", err, errors.As(err, &ue), errors.Is(err, inner))
 	}
 }

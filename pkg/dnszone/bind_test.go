@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/report"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,7 +103,7 @@ func TestRejectedLikeBIND(t *testing.T) {
 				t.Fatalf("named accepted it, or named no line: %v\n%s", nerr, out)
 			}
 			_, err := ReadZoneFile(f, "home.arpa", dir, Options{})
-			var ie *InputError
+			var ie *report.InputError
 			if !errors.As(err, &ie) || fmt.Sprint(ie.Line) != string(m[1]) {
 				t.Errorf("ours: %v; named: %s", err, bytes.TrimSpace(out))
 			}

@@ -82,18 +82,18 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
 	if c.desired == "" || c.live == "" {
-		return nil, errors.New("usage: --desired and --live are both required")
+		return nil, cli.Usagef("--desired and --live are both required")
 	}
 	if len(req.Paths) != 1 {
-		return nil, errors.New("usage: one PATH: the repository root that $INCLUDE may not leave")
+		return nil, cli.Usagef("one PATH: the repository root that $INCLUDE may not leave")
 	}
 	tsig, err := ReadTSIG(c.inCredentials(c.tsigFile), c.tsigEnv)
 	if err != nil {
-		return nil, fmt.Errorf("usage: %w", err)
+		return nil, cli.Usagef("%w", err)
 	}
 	token, err := ReadToken(c.inCredentials(c.tokenFile), c.tokenEnv)
 	if err != nil {
-		return nil, fmt.Errorf("usage: %w", err)
+		return nil, cli.Usagef("%w", err)
 	}
 	cfg := Config{Root: req.Paths[0], Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token, AllowHTTP: c.allowHTTP}
 	if len(c.zones) == 1 {
@@ -101,11 +101,11 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	desiredSrc, err := NewSource(c.desired, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("usage: --desired: %w", err)
+		return nil, cli.Usagef("--desired: %w", err)
 	}
 	liveSrc, err := NewSource(c.live, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("usage: --live: %w", err)
+		return nil, cli.Usagef("--live: %w", err)
 	}
 	switch s := liveSrc.(type) {
 	case *AXFR:
@@ -140,7 +140,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	// mistake, never a pass over nothing.
 	for _, zone := range c.zones {
 		if _, ok := desired[canonicalName(zone)]; !ok {
-			return r, fmt.Errorf("usage: --zone %s: not in the desired records %s (zones there: %s)", zone, c.desired,
+			return r, cli.Usagef("--zone %s: not in the desired records %s (zones there: %s)", zone, c.desired,
 				strings.Join(slices.Sorted(maps.Keys(desired)), ", "))
 		}
 	}

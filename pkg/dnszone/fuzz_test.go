@@ -1,6 +1,7 @@
 package dnszone
 
 import (
+	"github.com/plumbline/plumbline/pkg/report"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,7 +52,7 @@ func FuzzYAML(f *testing.F) {
 		}
 		z, err := ReadYAML(file, Options{})
 		if err != nil {
-			if ie, ok := err.(*InputError); ok {
+			if ie, ok := err.(*report.InputError); ok {
 				lines := strings.Count(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(text), "\n") + 2
 				if ie.Line < 0 || ie.Line > lines {
 					t.Fatalf("error at line %d of %d: %v", ie.Line, lines, err)

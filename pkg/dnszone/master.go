@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/report"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -34,7 +35,7 @@ func ZoneName(file string, data []byte, given string) (string, error) {
 			return canonicalName(soa.Hdr.Name), nil
 		}
 	}
-	return "", &InputError{File: file, Msg: "cannot tell which zone this is: name the file after the zone (home.arpa.zone), write the SOA owner out, or pass --zone"}
+	return "", &report.InputError{File: file, Msg: "cannot tell which zone this is: name the file after the zone (home.arpa.zone), write the SOA owner out, or pass --zone"}
 }
 
 // zoneFromFileName: home.arpa.zone, home.arpa.db, db.home.arpa and
@@ -56,7 +57,7 @@ func readRecords(file string, data []byte, origin string, includes bool, rr func
 	if err != nil {
 		return err
 	}
-	tooMany := &InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
+	tooMany := &report.InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
 	n := len(kept)
 	if n > MaxRecords {
 		return tooMany
@@ -175,7 +176,7 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 		b.WriteByte('\n')
 	}
 	if err := sc.Err(); err != nil {
-		return nil, 0, nil, &InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
+		return nil, 0, nil, &report.InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
 	}
 	return b.Bytes(), shift, opaque, nil
 }

@@ -2,6 +2,7 @@ package dnszone
 
 import (
 	"bytes"
+	"github.com/plumbline/plumbline/pkg/report"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -24,7 +25,7 @@ type Record struct {
 // input is one file.
 func ParseRecords(file string, data []byte) (origin string, recs []Record, err error) {
 	if bytes.Contains(bytes.ToUpper(data), []byte("$INCLUDE")) {
-		return "", nil, &InputError{File: file, Msg: "$INCLUDE is not allowed in a policy input"}
+		return "", nil, &report.InputError{File: file, Msg: "$INCLUDE is not allowed in a policy input"}
 	}
 	origin, err = ZoneName(file, data, "")
 	if err != nil {

@@ -3,6 +3,7 @@ package dnszone
 import (
 	"context"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/report"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -97,7 +98,7 @@ func (f *Files) Zones(context.Context) (map[string]*Zone, error) {
 			return nil, err
 		}
 		if prev, ok := zones[z.Origin]; ok {
-			return nil, &InputError{File: file, Msg: fmt.Sprintf("zone %s is already defined in %s", z.Origin, prev.File)}
+			return nil, &report.InputError{File: file, Msg: fmt.Sprintf("zone %s is already defined in %s", z.Origin, prev.File)}
 		}
 		zones[z.Origin] = z
 	}

@@ -3,6 +3,7 @@ package dnszone
 import (
 	"bytes"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/report"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,11 +37,11 @@ func ReadYAML(file string, opts Options) (*Zone, error) {
 		if n != nil {
 			line = n.Line
 		}
-		return &InputError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+		return &report.InputError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		return nil, &InputError{File: file, Line: yamlErrorLine(err), Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, &report.InputError{File: file, Line: yamlErrorLine(err), Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, bad(&doc, "want a mapping with zone, ttl and records")

@@ -22,23 +22,6 @@ const (
 	MaxRecords  = 500_000
 )
 
-// InputError is bad desired or live data, at a place in a file.
-type InputError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-// Position is where in which file the problem is (cli.Positioned).
-func (e *InputError) Position() (file string, line, column int) { return e.File, e.Line, 0 }
-
-func (e *InputError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
 // ReadZoneFile parses an RFC 1035 zone file of zone (empty: ZoneName
 // decides) as BIND reads it. root bounds $INCLUDE: an include must stay
 // inside it and must not loop.
@@ -60,13 +43,13 @@ func ReadZoneFile(file, zone, root string, opts Options) (*Zone, error) {
 func parseZone(file string, data []byte, origin, root string, opts Options) (*Zone, error) {
 	if root == "" {
 		if bytes.Contains(bytes.ToUpper(data), []byte("$INCLUDE")) {
-			return nil, &InputError{File: file, Msg: "$INCLUDE is not allowed here"}
+			return nil, &report.InputError{File: file, Msg: "$INCLUDE is not allowed here"}
 		}
 	} else if err := checkIncludes(file, data, root, map[string]bool{}); err != nil {
 		return nil, err
 	}
 	if _, ok := dns.IsDomainName(origin); origin == "" || !ok {
-		return nil, &InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
+		return nil, &report.InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
 	}
 	z := newZoneSized(origin, file, len(data)/40)
 	err := readRecords(file, data, origin, root != "",
@@ -76,7 +59,7 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 		return nil, err
 	}
 	if z.Records() == 0 {
-		return nil, &InputError{File: file, Msg: "no records for zone " + z.Origin}
+		return nil, &report.InputError{File: file, Msg: "no records for zone " + z.Origin}
 	}
 	z.text = data
 	return z, nil
@@ -115,7 +98,7 @@ func ownerLines(data []byte, origin string) map[string]int {
 	return lines
 }
 
-// zoneError turns the zone parser's error into an InputError with the line
+// zoneError turns the zone parser's error into an report.InputError with the line
 // as a field, not as text. shift is how many lines preprocess added at the
 // top of file.
 func zoneError(file string, err error, shift int) error {
@@ -132,9 +115,9 @@ func zoneError(file string, err error, shift int) error {
 			msg = msg[:i]
 		}
 		// The parser quotes the token it choked on: a short, escaped excerpt.
-		return &InputError{File: file, Line: line, Msg: report.Excerpt(msg, 200)}
+		return &report.InputError{File: file, Line: line, Msg: report.Excerpt(msg, 200)}
 	}
-	return &InputError{File: file, Msg: report.Excerpt(err.Error(), 200)}
+	return &report.InputError{File: file, Msg: report.Excerpt(err.Error(), 200)}
 }
 
 func parseErrorLine(pe *dns.ParseError) int {
@@ -159,7 +142,7 @@ func readLimited(root, file string) ([]byte, error) {
 	data, err := tree.ReadFile(tree.RootFor(root, file), file, MaxFileSize)
 	var te *tree.Error
 	if errors.As(err, &te) {
-		return nil, &InputError{File: file, Msg: te.Msg}
+		return nil, &report.InputError{File: file, Msg: te.Msg}
 	}
 	return data, err
 }
@@ -175,7 +158,7 @@ func checkIncludes(file string, data []byte, root string, seen map[string]bool) 
 		abs = real
 	}
 	if seen[abs] {
-		return &InputError{File: file, Msg: "$INCLUDE loop"}
+		return &report.InputError{File: file, Msg: "$INCLUDE loop"}
 	}
 	seen[abs] = true
 	defer delete(seen, abs)
@@ -205,11 +188,11 @@ func checkIncludes(file string, data []byte, root string, seen map[string]bool) 
 			t = real
 		}
 		if rel, err := filepath.Rel(rootAbs, t); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return &InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s is outside %s", f[1], root)}
+			return &report.InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s is outside %s", f[1], root)}
 		}
 		inc, err := readLimited(root, target)
 		if err != nil {
-			return &InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s: %v", f[1], err)}
+			return &report.InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s: %v", f[1], err)}
 		}
 		if err := checkIncludes(target, inc, root, seen); err != nil {
 			return err
@@ -219,7 +202,7 @@ func checkIncludes(file string, data []byte, root string, seen map[string]bool) 
 	// the zone parser, which has no such limit, would then follow an
 	// $INCLUDE nobody checked.
 	if err := sc.Err(); err != nil {
-		return &InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
+		return &report.InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
 	}
 	return nil
 }

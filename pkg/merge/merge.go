@@ -58,17 +58,17 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
 	missing, err := report.ParseSeverity(c.missing)
 	if err != nil {
-		return nil, fmt.Errorf("usage: --missing: %w", err)
+		return nil, cli.Usagef("--missing: %w", err)
 	}
 	notifiers, err := c.notifiers()
 	if err != nil {
-		return nil, fmt.Errorf("usage: %w", err)
+		return nil, cli.Usagef("%w", err)
 	}
 	want := Want{Run: c.runID, Skip: map[string]string{}}
 	for _, w := range c.when {
 		name, value, ok := strings.Cut(w, "=")
 		if !ok || name == "" {
-			return nil, fmt.Errorf("usage: --when %q: want CHECK=VALUE", w)
+			return nil, cli.Usagef("--when %q: want CHECK=VALUE", w)
 		}
 		if strings.TrimSpace(value) == "" {
 			want.Skip[name] = "the pipeline skips it (--when " + name + "= is empty)"

@@ -85,13 +85,13 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
 	if c.jobs < 1 {
-		return nil, errors.New("usage: --jobs must be at least 1")
+		return nil, cli.Usagef("--jobs must be at least 1")
 	}
 	var fixed parser.Parser
 	if c.parserName != "" {
 		p, err := parser.New(c.parserName)
 		if err != nil {
-			return nil, fmt.Errorf("usage: --parser: %w", err)
+			return nil, cli.Usagef("--parser: %w", err)
 		}
 		fixed = p
 	}
@@ -99,7 +99,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if c.ignore != "" {
 		re, err := regexp.Compile(c.ignore)
 		if err != nil {
-			return nil, fmt.Errorf("usage: --ignore: %w", err)
+			return nil, cli.Usagef("--ignore: %w", err)
 		}
 		ignore = re
 	}
@@ -112,7 +112,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	e, err := Load(Options{Policies: policies, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict,
 		Capabilities: c.capabilities, Print: req.Progress})
 	if err != nil {
-		return regoReport(r, err), err
+		return inputFindings(r, err, RuleRego), err
 	}
 	namespaces, err := e.Select(c.namespaces, c.all)
 	if err != nil {
@@ -136,12 +136,12 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	var problems []error
 	if waiverErr != nil {
-		regoReport(r, waiverErr)
+		inputFindings(r, waiverErr, RuleWaiverInvalid)
 		problems = append(problems, waiverErr)
 	}
 	files, err := discover(req.Paths, ignore, c.waivers)
 	if err != nil {
-		return nil, fmt.Errorf("usage: %w", err)
+		return nil, cli.Usagef("%w", err)
 	}
 	r.Summary.Files = len(files)
 
@@ -202,7 +202,7 @@ func (c *Check) policyPaths() ([]string, error) {
 			return []string{bundled}, nil
 		}
 	}
-	return nil, errors.New("usage: no policies: pass --policy DIR (default ./policy, which does not exist here)")
+	return nil, cli.Usagef("no policies: pass --policy DIR (default ./policy, which does not exist here)")
 }
 
 func relAll(paths []string) []string {
@@ -213,20 +213,14 @@ func relAll(paths []string) []string {
 	return out
 }
 
-// regoReport turns policy or waiver problems into findings, so the report
-// shows each at its file and line.
-func regoReport(r *report.Report, err error) *report.Report {
+// inputFindings turns policy or waiver problems into findings of rule, so
+// the report shows each at its file and line.
+func inputFindings(r *report.Report, err error, rule string) *report.Report {
 	for _, e := range cli.Flatten(err) {
-		f := report.Finding{Rule: RuleRego, Severity: report.Error, Message: e.Error()}
-		var re *RegoError
-		var we *WaiverError
-		switch {
-		case errors.As(e, &re):
-			f.Message, f.Line = re.Msg, re.Line
-			f.File, _ = report.RelPath(re.File)
-		case errors.As(e, &we):
-			f.Rule, f.Message, f.Line = RuleWaiverInvalid, we.Msg, we.Line
-			f.File, _ = report.RelPath(we.File)
+		f := report.Finding{Rule: rule, Severity: report.Error, Message: e.Error()}
+		var ie *report.InputError
+		if errors.As(e, &ie) {
+			f = ie.Finding(rule, report.Error)
 		}
 		r.Findings = append(r.Findings, f)
 	}
@@ -235,12 +229,12 @@ func regoReport(r *report.Report, err error) *report.Report {
 
 // errorFinding reports an input that could not be parsed or evaluated.
 func errorFinding(err error, file string) report.Finding {
+	var ie *report.InputError
+	if errors.As(err, &ie) {
+		return ie.Finding(RuleParse, report.Error)
+	}
 	f := report.Finding{Rule: RuleEval, Severity: report.Error, Message: err.Error()}
 	f.File, _ = report.RelPath(file)
-	var pe *parser.Error
-	if errors.As(err, &pe) {
-		f.Rule, f.Message, f.Line, f.Column = RuleParse, pe.Msg, pe.Line, pe.Column
-	}
 	return f
 }
 
@@ -356,7 +350,7 @@ func (r *run) parse(file string) (*parser.Input, error) {
 	if p == nil {
 		name, ok := parser.ForPath(file)
 		if !ok {
-			return nil, &parser.Error{File: file, Msg: "no parser for this file name; choose one with --parser (" + strings.Join(parser.Names(), ", ") + ")"}
+			return nil, &report.InputError{File: file, Msg: "no parser for this file name; choose one with --parser (" + strings.Join(parser.Names(), ", ") + ")"}
 		}
 		p, _ = parser.New(name)
 	}
@@ -365,7 +359,7 @@ func (r *run) parse(file string) (*parser.Input, error) {
 	data, err := tree.ReadFile(tree.RootFor(".", file), file, parser.MaxFileSize)
 	var te *tree.Error
 	if errors.As(err, &te) {
-		return nil, &parser.Error{File: file, Msg: te.Msg}
+		return nil, &report.InputError{File: file, Msg: te.Msg}
 	}
 	if err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/report"
 	"io"
 	"os"
 	"path"
@@ -28,20 +30,6 @@ var (
 
 // conftestRef is where conftest puts the input file's name and directory.
 var conftestRef = ast.MustParseRef("data.conftest")
-
-// RegoError is a problem in a policy or data file, at a line.
-type RegoError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *RegoError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
 
 // Options say what to load and how.
 type Options struct {
@@ -77,7 +65,7 @@ func capabilities(file string) (*ast.Capabilities, error) {
 	}
 	c, err := ast.LoadCapabilitiesFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("usage: --capabilities: %w", err)
+		return nil, cli.Usagef("--capabilities: %w", err)
 	}
 	return c, nil
 }
@@ -99,7 +87,7 @@ type Engine struct {
 }
 
 // Load parses, compiles and checks the policies, and loads the data. Rego
-// problems come back as errors.Join of *RegoError, one per problem.
+// problems come back as errors.Join of *report.InputError, one per problem.
 func Load(opts Options) (*Engine, error) {
 	ver := ast.RegoV1
 	switch opts.RegoVersion {
@@ -107,7 +95,7 @@ func Load(opts Options) (*Engine, error) {
 	case "v0", "V0":
 		ver = ast.RegoV0
 	default:
-		return nil, fmt.Errorf("usage: --rego-version %q: want v1 or v0", opts.RegoVersion)
+		return nil, cli.Usagef("--rego-version %q: want v1 or v0", opts.RegoVersion)
 	}
 	// OPA's loader follows symlinks, and its parse errors quote the line: a
 	// policy or data file linked to a mounted secret would print it.
@@ -165,7 +153,7 @@ func Load(opts Options) (*Engine, error) {
 				// conftest refuses "deny if" without "contains": it is a
 				// boolean, not a set of messages, and would never fail.
 				if r.Head.Value != nil && r.Head.Value.String() == "true" && r.Head.Key == nil {
-					bad = append(bad, &RegoError{File: file, Line: r.Location.Row,
+					bad = append(bad, &report.InputError{File: file, Line: r.Location.Row,
 						Msg: fmt.Sprintf("rule %s is a boolean: write \"%s contains msg if\" so it can report", name, name)})
 				}
 				if !slices.Contains(e.rules[ns], name) {
@@ -220,7 +208,7 @@ func refuseEscapes(paths []string) error {
 		if !fi.IsDir() {
 			f, err := tree.Open(root, p)
 			if err != nil {
-				bad = append(bad, &RegoError{File: p, Msg: err.Error()})
+				bad = append(bad, &report.InputError{File: p, Msg: err.Error()})
 				continue
 			}
 			f.Close()
@@ -231,7 +219,7 @@ func refuseEscapes(paths []string) error {
 			return err
 		}
 		for _, e := range esc {
-			bad = append(bad, &RegoError{File: e.Path, Msg: e.Msg})
+			bad = append(bad, &report.InputError{File: e.Path, Msg: e.Msg})
 		}
 	}
 	return errors.Join(bad...)
@@ -249,7 +237,7 @@ func ruleName(r *ast.Rule) string {
 	return ""
 }
 
-// regoErrors flattens the loader's and compiler's errors into RegoErrors.
+// regoErrors flattens the loader's and compiler's errors into report.InputErrors.
 func regoErrors(err error) error {
 	var out []error
 	var walk func(error)
@@ -264,13 +252,13 @@ func regoErrors(err error) error {
 				walk(x)
 			}
 		case *ast.Error:
-			re := &RegoError{Msg: e.Code + ": " + e.Message}
+			re := &report.InputError{Msg: e.Code + ": " + e.Message}
 			if e.Location != nil {
 				re.File, re.Line = e.Location.File, e.Location.Row
 			}
 			out = append(out, re)
 		default:
-			out = append(out, &RegoError{Msg: err.Error()})
+			out = append(out, &report.InputError{Msg: err.Error()})
 		}
 	}
 	walk(err)
@@ -322,7 +310,7 @@ func (e *Engine) Select(patterns []string, all bool) ([]string, error) {
 			continue
 		}
 		if _, err := path.Match(p, ""); err != nil {
-			return nil, fmt.Errorf("usage: --namespace %q: %w", p, err)
+			return nil, cli.Usagef("--namespace %q: %w", p, err)
 		}
 		for _, ns := range e.evaluable(e.namespaces) {
 			if ok, _ := path.Match(p, ns); ok && !slices.Contains(out, ns) {

@@ -60,7 +60,7 @@ func (v *Verify) Run(ctx context.Context, req cli.Request) (*report.Report, erro
 		Counts:  map[string]int{"tests": 0, "passed": 0, "failed": 0, "skipped": 0}}
 	e, err := Load(Options{Policies: policies, Data: v.check.data, RegoVersion: v.check.regoVersion, Print: req.Progress})
 	if err != nil {
-		return regoReport(r, err), err
+		return inputFindings(r, err, RuleRego), err
 	}
 	r.Summary.Files = len(e.modules)
 	runner := tester.NewRunner().SetCompiler(e.compiler).SetStore(inmem.NewFromObject(e.data)).

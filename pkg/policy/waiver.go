@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/cli"
 	"os"
 	"path"
 	"strings"
@@ -20,15 +21,6 @@ const maxWaiverFile = 1 << 20
 
 // RuleWaiverInvalid is a waiver file that cannot be used.
 const RuleWaiverInvalid = "policy/waiver-invalid"
-
-// WaiverError is a problem in the waiver file, at a line.
-type WaiverError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *WaiverError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
 // Waiver excuses one rule's failures in some files, for a reason, until a
 // date. Unlike conftest's exception rules it says why and for how long.
@@ -62,14 +54,14 @@ func (c *Check) loadWaivers() (*waivers, error) {
 		return ws, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("usage: --waivers: %w", err)
+		return nil, cli.Usagef("--waivers: %w", err)
 	}
 	// From here on, problems come with the usable waivers.
 	var doc struct {
 		Waivers yaml.Node `yaml:"waivers"`
 	}
 	bad := func(line int, format string, args ...any) error {
-		return &WaiverError{File: c.waivers, Line: line, Msg: fmt.Sprintf(format, args...)}
+		return &report.InputError{File: c.waivers, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return ws, bad(1, "%v", strings.TrimPrefix(err.Error(), "yaml: "))

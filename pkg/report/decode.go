@@ -11,32 +11,14 @@ import (
 	"unicode/utf8"
 )
 
-// ParseError points at the place in a report file that could not be read.
-type ParseError struct {
-	File   string
-	Line   int
-	Column int
-	Msg    string
-}
-
-// Position is where in which file the problem is.
-func (e *ParseError) Position() (file string, line, column int) { return e.File, e.Line, e.Column }
-
-func (e *ParseError) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-}
-
 // Decode reads a report in the JSON form documented in docs/report-format.md.
 // Unknown fields are ignored so newer producers stay readable; missing or
-// malformed required fields are a *ParseError naming the line.
+// malformed required fields are a *InputError naming the line.
 func Decode(name string, data []byte) (*Report, error) {
 	d := &decoder{name: name, data: data, dec: json.NewDecoder(bytes.NewReader(data))}
 	r, err := d.report()
 	if err != nil {
-		var pe *ParseError
+		var pe *InputError
 		if errors.As(err, &pe) {
 			return nil, pe
 		}
@@ -229,9 +211,9 @@ func (d *decoder) next() int64 {
 	return off
 }
 
-func (d *decoder) errAt(off int64, format string, args ...any) *ParseError {
+func (d *decoder) errAt(off int64, format string, args ...any) *InputError {
 	line, col := position(d.data, off)
-	return &ParseError{File: d.name, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+	return &InputError{File: d.name, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
 }
 
 // position turns a byte offset into a 1-based line and a column in runes.

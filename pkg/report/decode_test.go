@@ -15,29 +15,29 @@ import (
 func TestDecodeErrors(t *testing.T) {
 	tests := []struct {
 		name, in string
-		want     report.ParseError
+		want     report.InputError
 	}{
-		{"empty", ``, report.ParseError{Line: 1, Column: 1, Msg: "unexpected end of file"}},
-		{"not an object", `[1]`, report.ParseError{Line: 1, Column: 1, Msg: "want a JSON object"}},
-		{"syntax", "{\n  \"tool\": \"x\",\n  \"findings\": [}\n", report.ParseError{Line: 3, Column: 16, Msg: "invalid character '}' looking for beginning of value"}},
-		{"no tool", `{"findings": []}`, report.ParseError{Line: 1, Column: 1, Msg: `missing "tool": not a Plumbline report`}},
-		{"no findings", `{"tool": "x"}`, report.ParseError{Line: 1, Column: 1, Msg: `missing "findings": not a Plumbline report`}},
-		{"findings not array", `{"tool": "x", "findings": {}}`, report.ParseError{Line: 1, Column: 27, Msg: `want "findings" as an array`}},
-		{"tool not string", "{\n\"tool\": 7, \"findings\": []}", report.ParseError{Line: 2, Column: 9, Msg: "value: want string, got number"}},
-		{"bad severity", "{\"tool\": \"x\", \"findings\": [\n  {\"rule\": \"r\", \"severity\": \"fatal\", \"message\": \"m\"}]}", report.ParseError{Line: 2, Column: 3, Msg: `unknown severity "fatal" (want error, warning or note)`}},
-		{"no rule", "{\"tool\": \"x\", \"findings\": [{\"rule\": \"r\", \"severity\": \"note\", \"message\": \"m\"},\n {\"severity\": \"note\", \"message\": \"m\"}]}", report.ParseError{Line: 2, Column: 2, Msg: "finding 1: missing rule"}},
-		{"line type", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "line": "3"}]}`, report.ParseError{Line: 1, Column: 28, Msg: "line: want int, got string"}},
-		{"end before start", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "line": 5, "endLine": 2}]}`, report.ParseError{Line: 1, Column: 28, Msg: "finding 0: endLine 2 before line 5"}},
-		{"trailing", `{"tool": "x", "findings": []} {}`, report.ParseError{Line: 1, Column: 31, Msg: "unexpected data after the report object"}},
-		{"truncated", `{"tool": "x", "findings": [{"rule": "r"`, report.ParseError{Line: 1, Column: 40, Msg: "unexpected end of file"}},
-		{"unicode column", "{\"tool\": \"é\", \"findings\": [}", report.ParseError{Line: 1, Column: 28, Msg: "invalid character '}' looking for beginning of value"}},
+		{"empty", ``, report.InputError{Line: 1, Column: 1, Msg: "unexpected end of file"}},
+		{"not an object", `[1]`, report.InputError{Line: 1, Column: 1, Msg: "want a JSON object"}},
+		{"syntax", "{\n  \"tool\": \"x\",\n  \"findings\": [}\n", report.InputError{Line: 3, Column: 16, Msg: "invalid character '}' looking for beginning of value"}},
+		{"no tool", `{"findings": []}`, report.InputError{Line: 1, Column: 1, Msg: `missing "tool": not a Plumbline report`}},
+		{"no findings", `{"tool": "x"}`, report.InputError{Line: 1, Column: 1, Msg: `missing "findings": not a Plumbline report`}},
+		{"findings not array", `{"tool": "x", "findings": {}}`, report.InputError{Line: 1, Column: 27, Msg: `want "findings" as an array`}},
+		{"tool not string", "{\n\"tool\": 7, \"findings\": []}", report.InputError{Line: 2, Column: 9, Msg: "value: want string, got number"}},
+		{"bad severity", "{\"tool\": \"x\", \"findings\": [\n  {\"rule\": \"r\", \"severity\": \"fatal\", \"message\": \"m\"}]}", report.InputError{Line: 2, Column: 3, Msg: `unknown severity "fatal" (want error, warning or note)`}},
+		{"no rule", "{\"tool\": \"x\", \"findings\": [{\"rule\": \"r\", \"severity\": \"note\", \"message\": \"m\"},\n {\"severity\": \"note\", \"message\": \"m\"}]}", report.InputError{Line: 2, Column: 2, Msg: "finding 1: missing rule"}},
+		{"line type", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "line": "3"}]}`, report.InputError{Line: 1, Column: 28, Msg: "line: want int, got string"}},
+		{"end before start", `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m", "line": 5, "endLine": 2}]}`, report.InputError{Line: 1, Column: 28, Msg: "finding 0: endLine 2 before line 5"}},
+		{"trailing", `{"tool": "x", "findings": []} {}`, report.InputError{Line: 1, Column: 31, Msg: "unexpected data after the report object"}},
+		{"truncated", `{"tool": "x", "findings": [{"rule": "r"`, report.InputError{Line: 1, Column: 40, Msg: "unexpected end of file"}},
+		{"unicode column", "{\"tool\": \"é\", \"findings\": [}", report.InputError{Line: 1, Column: 28, Msg: "invalid character '}' looking for beginning of value"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := report.Decode("r.json", []byte(tt.in))
-			var pe *report.ParseError
+			var pe *report.InputError
 			if !errors.As(err, &pe) {
-				t.Fatalf("Decode error = %v, want a *ParseError", err)
+				t.Fatalf("Decode error = %v, want a *InputError", err)
 			}
 			tt.want.File = "r.json"
 			if diff := cmp.Diff(&tt.want, pe); diff != "" {
@@ -74,7 +74,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := report.Decode("fuzz.json", data)
 		if err != nil {
-			var pe *report.ParseError
+			var pe *report.InputError
 			if !errors.As(err, &pe) || pe.Line < 1 || pe.Column < 1 {
 				t.Fatalf("error without a position: %v", err)
 			}

@@ -69,14 +69,14 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		progress = io.Discard
 	}
 	if c.jobs < 1 {
-		return nil, fmt.Errorf("usage: --jobs must be at least 1")
+		return nil, cli.Usagef("--jobs must be at least 1")
 	}
 	for _, d := range []struct{ flag, dir string }{{"--provider-mirror", c.mirror}, {"--plugin-dir", c.pluginDir}} {
 		if d.dir == "" {
 			continue
 		}
 		if fi, err := os.Stat(d.dir); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("usage: %s %s: not a directory", d.flag, d.dir)
+			return nil, cli.Usagef("%s %s: not a directory", d.flag, d.dir)
 		}
 	}
 	w := &walker{byOS: map[string]*dir{}}
@@ -165,7 +165,7 @@ func globs(flag string, patterns []string) ([]*glob.Glob, error) {
 	for _, g := range patterns {
 		r, err := glob.Compile(strings.TrimSuffix(path.Clean(filepath.ToSlash(g)), "/"), true)
 		if err != nil {
-			return nil, fmt.Errorf("usage: %s %q: %w", flag, g, err)
+			return nil, cli.Usagef("%s %q: %w", flag, g, err)
 		}
 		out = append(out, r)
 	}

@@ -3,6 +3,7 @@ package parser
 import (
 	"bufio"
 	"bytes"
+	"github.com/plumbline/plumbline/pkg/report"
 	"regexp"
 	"strings"
 )
@@ -39,7 +40,7 @@ func (dotenvParser) Parse(name string, data []byte) (*Input, error) {
 		}
 		key = strings.TrimSpace(key)
 		if !ok || !envKey.MatchString(key) {
-			return nil, &Error{File: name, Line: n, Msg: "want KEY=value"}
+			return nil, &report.InputError{File: name, Line: n, Msg: "want KEY=value"}
 		}
 		val = strings.TrimSpace(val)
 		switch {
@@ -48,7 +49,7 @@ func (dotenvParser) Parse(name string, data []byte) (*Input, error) {
 		case len(val) >= 2 && val[0] == '"' && strings.HasSuffix(val, `"`):
 			val = expand(strings.NewReplacer(`\n`, "\n", `\r`, "\r", `\"`, `"`, `\\`, `\`).Replace(val[1:len(val)-1]), out)
 		case len(val) > 0 && (val[0] == '"' || val[0] == '\''):
-			return nil, &Error{File: name, Line: n, Msg: "unclosed quote"}
+			return nil, &report.InputError{File: name, Line: n, Msg: "unclosed quote"}
 		default:
 			val = expand(stripComment(val), out)
 		}
@@ -56,7 +57,7 @@ func (dotenvParser) Parse(name string, data []byte) (*Input, error) {
 		lines.set(child("", key), n)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &Error{File: name, Line: n + 1, Msg: err.Error()}
+		return nil, &report.InputError{File: name, Line: n + 1, Msg: err.Error()}
 	}
 	return &Input{Value: out, lines: lines}, nil
 }

@@ -3,13 +3,14 @@ package parser
 import (
 	"encoding/json"
 	"errors"
+	"github.com/plumbline/plumbline/pkg/report"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // fuzzParser checks what every parser promises on any bytes: no panic; an
-// error is an *Error naming the file, with a line inside it (or none); a
+// error is an *report.InputError naming the file, with a line inside it (or none); a
 // value is one OPA accepts as input and that encodes as JSON, and line
 // lookups stay inside the file.
 func fuzzParser(f *testing.F, name string, seeds ...string) {
@@ -24,9 +25,9 @@ func fuzzParser(f *testing.F, name string, seeds ...string) {
 		in, err := p.Parse("fuzz", []byte(text))
 		lines := lineCount([]byte(text))
 		if err != nil {
-			var pe *Error
+			var pe *report.InputError
 			if !errors.As(err, &pe) {
-				t.Fatalf("error %v (%T) is not a *parser.Error", err, err)
+				t.Fatalf("error %v (%T) is not a *report.InputError", err, err)
 			}
 			if pe.File != "fuzz" || pe.Line < 0 || pe.Line > lines+1 {
 				t.Fatalf("error %v points outside the file (%d lines)", err, lines)

@@ -3,6 +3,7 @@ package parser
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/report"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -32,7 +33,7 @@ func (hcl2Parser) Parse(name string, data []byte) (*Input, error) {
 		return nil, err
 	}
 	if err := checkNumbers(v); err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
+		return nil, &report.InputError{File: name, Msg: err.Error()}
 	}
 	return &Input{Value: v, lines: c.lines, names: c.names}, nil
 }
@@ -43,7 +44,7 @@ const maxNesting = 256
 
 func parseHCL(name string, data []byte) (*hclsyntax.Body, error) {
 	if line, deep := nesting.Deeper(data, maxNesting); deep {
-		return nil, &Error{File: name, Line: line, Msg: fmt.Sprintf("brackets nested deeper than %d levels", maxNesting)}
+		return nil, &report.InputError{File: name, Line: line, Msg: fmt.Sprintf("brackets nested deeper than %d levels", maxNesting)}
 	}
 	f, diags := hclsyntax.ParseConfig(data, name, hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
@@ -51,7 +52,7 @@ func parseHCL(name string, data []byte) (*hclsyntax.Body, error) {
 			if d.Severity != hcl.DiagError {
 				continue
 			}
-			e := &Error{File: name, Msg: d.Summary}
+			e := &report.InputError{File: name, Msg: d.Summary}
 			if d.Detail != "" {
 				e.Msg += ": " + d.Detail
 			}
@@ -72,7 +73,7 @@ type hclConv struct {
 }
 
 func (c *hclConv) fail(r hcl.Range, format string, args ...any) error {
-	return &Error{File: c.file, Line: r.Start.Line, Column: r.Start.Column, Msg: fmt.Sprintf(format, args...)}
+	return &report.InputError{File: c.file, Line: r.Start.Line, Column: r.Start.Column, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (c *hclConv) body(b *hclsyntax.Body, path string) (map[string]any, error) {

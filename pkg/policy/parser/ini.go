@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/report"
 	"math"
 	"strconv"
 	"strings"
@@ -42,11 +43,11 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 		if line[0] == '[' {
 			end := strings.IndexByte(line, ']')
 			if end < 0 {
-				return nil, &Error{File: name, Line: n, Msg: "section header has no closing ]"}
+				return nil, &report.InputError{File: name, Line: n, Msg: "section header has no closing ]"}
 			}
 			sec := strings.TrimSpace(line[1:end])
 			if sec == "" {
-				return nil, &Error{File: name, Line: n, Msg: "empty section name"}
+				return nil, &report.InputError{File: name, Line: n, Msg: "empty section name"}
 			}
 			path = child("", sec)
 			if sec == "DEFAULT" {
@@ -77,7 +78,7 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 		}
 		host, vars, err := hostLine(line)
 		if err != nil {
-			return nil, &Error{File: name, Line: n, Msg: err.Error()}
+			return nil, &report.InputError{File: name, Line: n, Msg: err.Error()}
 		}
 		section[host] = vars
 		if path != "" {
@@ -85,7 +86,7 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &Error{File: name, Line: n + 1, Msg: err.Error()}
+		return nil, &report.InputError{File: name, Line: n + 1, Msg: err.Error()}
 	}
 	return &Input{Value: out, lines: lines}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/plumbline/plumbline/pkg/report"
 	"io"
 )
 
@@ -33,7 +34,7 @@ func decodeJSON(name string, data []byte) (any, error) {
 		return nil, jsonError(name, data, dec.InputOffset(), errors.New("unexpected data after the JSON value"))
 	}
 	if err := checkNumbers(v); err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
+		return nil, &report.InputError{File: name, Msg: err.Error()}
 	}
 	return v, nil
 }
@@ -47,13 +48,13 @@ func jsonError(name string, data []byte, off int64, err error) error {
 	case errors.As(err, &te):
 		off = te.Offset
 	case errors.Is(err, io.EOF):
-		return &Error{File: name, Msg: "empty file: no JSON value"}
+		return &report.InputError{File: name, Msg: "empty file: no JSON value"}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		off = int64(len(data))
 		err = errors.New("unexpected end of JSON input")
 	}
 	line, col := lineCol(data, off)
-	return &Error{File: name, Line: line, Column: col, Msg: err.Error()}
+	return &report.InputError{File: name, Line: line, Column: col, Msg: err.Error()}
 }
 
 func lineCol(data []byte, off int64) (int, int) {

@@ -12,23 +12,6 @@ type Parser interface {
 	Parse(name string, data []byte) (*Input, error)
 }
 
-// Error is a problem in an input file, with its position when known.
-type Error struct {
-	File         string
-	Line, Column int
-	Msg          string
-}
-
-func (e *Error) Error() string {
-	switch {
-	case e.Line > 0 && e.Column > 0:
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
 // MaxFileSize bounds what a parser is given: a policy input larger than
 // this is a mistake (a binary, a dump), not configuration.
 const MaxFileSize = 64 << 20

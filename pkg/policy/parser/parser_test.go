@@ -3,6 +3,7 @@ package parser
 import (
 	"encoding/json"
 	"errors"
+	"github.com/plumbline/plumbline/pkg/report"
 	"strings"
 	"testing"
 	"time"
@@ -156,7 +157,7 @@ func TestShapes(t *testing.T) {
 	}
 }
 
-// TestErrors: every malformed input is an *Error naming the file and,
+// TestErrors: every malformed input is an *report.InputError naming the file and,
 // where the format allows, the line.
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct {
@@ -184,9 +185,9 @@ func TestErrors(t *testing.T) {
 	} {
 		p, _ := New(tc.parser)
 		_, err := p.Parse("f", []byte(tc.text))
-		var pe *Error
+		var pe *report.InputError
 		if !errors.As(err, &pe) {
-			t.Errorf("%s %q: error %v is not a *parser.Error", tc.parser, tc.text, err)
+			t.Errorf("%s %q: error %v is not a *report.InputError", tc.parser, tc.text, err)
 			continue
 		}
 		if pe.File != "f" || pe.Line != tc.line || !strings.Contains(pe.Msg, tc.msg) {

@@ -1,6 +1,9 @@
 package parser
 
-import "fmt"
+import (
+	"fmt"
+	"github.com/plumbline/plumbline/pkg/report"
+)
 
 // tfplanParser reads `terraform show -json` output. The document keeps its
 // shape (policies written for conftest's json parser work unchanged); the
@@ -17,11 +20,11 @@ func (tfplanParser) Parse(name string, data []byte) (*Input, error) {
 	}
 	m, ok := in.Value.(map[string]any)
 	if !ok {
-		return nil, &Error{File: name, Line: 1, Msg: "a Terraform plan is a JSON object (terraform show -json PLANFILE)"}
+		return nil, &report.InputError{File: name, Line: 1, Msg: "a Terraform plan is a JSON object (terraform show -json PLANFILE)"}
 	}
 	for _, k := range []string{"format_version", "terraform_version"} {
 		if _, ok := m[k]; !ok {
-			return nil, &Error{File: name, Line: 1, Msg: fmt.Sprintf("not a Terraform JSON plan: no %q (terraform show -json PLANFILE)", k)}
+			return nil, &report.InputError{File: name, Line: 1, Msg: fmt.Sprintf("not a Terraform JSON plan: no %q (terraform show -json PLANFILE)", k)}
 		}
 	}
 	return in, nil

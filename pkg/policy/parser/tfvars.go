@@ -1,5 +1,7 @@
 package parser
 
+import "github.com/plumbline/plumbline/pkg/report"
+
 // tfvarsParser reads Terraform variable files: HCL with attributes only, in
 // the same shape as hcl2 (which is what conftest uses for .tfvars).
 type tfvarsParser struct{}
@@ -13,7 +15,7 @@ func (tfvarsParser) Parse(name string, data []byte) (*Input, error) {
 	}
 	if len(body.Blocks) > 0 {
 		b := body.Blocks[0]
-		return nil, &Error{File: name, Line: b.DefRange().Start.Line, Msg: "a .tfvars file holds variable assignments only, not a " + b.Type + " block"}
+		return nil, &report.InputError{File: name, Line: b.DefRange().Start.Line, Msg: "a .tfvars file holds variable assignments only, not a " + b.Type + " block"}
 	}
 	return hcl2Parser{}.Parse(name, data)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/plumbline/plumbline/pkg/report"
 
 	"github.com/BurntSushi/toml"
 )
@@ -19,13 +20,13 @@ func (tomlParser) Parse(name string, data []byte) (*Input, error) {
 	if err := toml.Unmarshal(data, &v); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &Error{File: name, Line: pe.Position.Line, Column: pe.Position.Col, Msg: pe.Message}
+			return nil, &report.InputError{File: name, Line: pe.Position.Line, Column: pe.Position.Col, Msg: pe.Message}
 		}
-		return nil, &Error{File: name, Msg: err.Error()}
+		return nil, &report.InputError{File: name, Msg: err.Error()}
 	}
 	out, err := jsonRoundTrip(v)
 	if err != nil {
-		return nil, &Error{File: name, Msg: "a value policies cannot see (inf or nan?): " + err.Error()}
+		return nil, &report.InputError{File: name, Msg: "a value policies cannot see (inf or nan?): " + err.Error()}
 	}
 	return &Input{Value: out}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/report"
 	"io"
 	"regexp"
 	"strconv"
@@ -66,9 +67,9 @@ func yamlError(file string, err error, last int) error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: min(line, last), Msg: msg[len(m[0]):]}
+		return &report.InputError{File: file, Line: min(line, last), Msg: msg[len(m[0]):]}
 	}
-	return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+	return &report.InputError{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
 }
 
 type yamlConv struct {
@@ -80,7 +81,7 @@ type yamlConv struct {
 }
 
 func (c *yamlConv) fail(n *yaml.Node, format string, args ...any) error {
-	return &Error{File: c.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)}
+	return &report.InputError{File: c.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)}
 }
 
 // value converts n; record is false inside an alias, whose nodes belong to

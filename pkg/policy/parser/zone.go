@@ -3,6 +3,7 @@ package parser
 import (
 	"encoding/json"
 	"errors"
+	"github.com/plumbline/plumbline/pkg/report"
 	"strconv"
 
 	"github.com/plumbline/plumbline/pkg/dnszone"
@@ -18,11 +19,11 @@ var _ Parser = zoneParser{}
 func (zoneParser) Parse(name string, data []byte) (*Input, error) {
 	origin, recs, err := dnszone.ParseRecords(name, data)
 	if err != nil {
-		var ie *dnszone.InputError
+		var ie *report.InputError
 		if errors.As(err, &ie) {
-			return nil, &Error{File: name, Line: ie.Line, Msg: ie.Msg}
+			return nil, err
 		}
-		return nil, &Error{File: name, Msg: err.Error()}
+		return nil, &report.InputError{File: name, Msg: err.Error()}
 	}
 	list := make([]any, len(recs))
 	lines, names := lineMap{}, map[string]int{}
