@@ -2,11 +2,11 @@ package ansiblelint
 
 import (
 	"errors"
-	"github.com/plumbline/plumbline/pkg/report"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/plumbline/plumbline/pkg/report"
 	"gopkg.in/yaml.v3"
 )
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
 // TSIG is a transaction signature key.
@@ -103,8 +104,8 @@ func (a *AXFR) Zones(ctx context.Context) (map[string]*Zone, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if n += len(env.RR); n > MaxRecords {
-			return nil, fmt.Errorf("axfr %s from %s: more than %d records: over the budget of one zone", a.Zone, a.Addr, MaxRecords)
+		if n += len(env.RR); n > zonefile.MaxRecords {
+			return nil, fmt.Errorf("axfr %s from %s: more than %d records: over the budget of one zone", a.Zone, a.Addr, zonefile.MaxRecords)
 		}
 		for _, rr := range env.RR {
 			z.add(rr, a.Options, "", 0)

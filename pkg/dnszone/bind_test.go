@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/plumbline/plumbline/pkg/report"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/plumbline/plumbline/internal/need"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // TestAgainstBIND reads every zone file of testdata/bind as BIND does: the

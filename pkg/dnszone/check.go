@@ -15,6 +15,7 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
 // Tool is the check's name in reports.
@@ -139,7 +140,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	// A zone asked for by name that the desired records do not hold is a
 	// mistake, never a pass over nothing.
 	for _, zone := range c.zones {
-		if _, ok := desired[canonicalName(zone)]; !ok {
+		if _, ok := desired[zonefile.Canonical(zone)]; !ok {
 			return r, cli.Usagef("--zone %s: not in the desired records %s (zones there: %s)", zone, c.desired,
 				strings.Join(slices.Sorted(maps.Keys(desired)), ", "))
 		}
@@ -147,7 +148,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	var plans []ZonePlan
 	for _, origin := range slices.Sorted(maps.Keys(desired)) {
 		d := desired[origin]
-		if len(c.zones) > 0 && !slices.ContainsFunc(c.zones, func(z string) bool { return canonicalName(z) == origin }) {
+		if len(c.zones) > 0 && !slices.ContainsFunc(c.zones, func(z string) bool { return zonefile.Canonical(z) == origin }) {
 			continue
 		}
 		r.Summary.Files++

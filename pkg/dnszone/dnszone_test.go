@@ -13,6 +13,7 @@ import (
 	"github.com/plumbline/plumbline/internal/bindtest"
 	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
 var pkgDir, _ = os.Getwd()
@@ -306,14 +307,14 @@ func TestReverseName(t *testing.T) {
 	}
 }
 
-// The records budget at its edge: MaxRecords records (with $GENERATE
+// The records budget at its edge: zonefile.MaxRecords records (with $GENERATE
 // expanded) are a zone, one more is not.
 func TestRecordsBudget(t *testing.T) {
 	dir := t.TempDir()
 	zone := func(extra string) string {
 		var b strings.Builder
 		b.WriteString("$ORIGIN edge.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
-		left := MaxRecords - 1
+		left := zonefile.MaxRecords - 1
 		for start := 0; left > 0; start += 50000 {
 			n := min(left, 50000)
 			fmt.Fprintf(&b, "$GENERATE %d-%d h$ A 10.0.0.1\n", start, start+n-1)
@@ -330,7 +331,7 @@ func TestRecordsBudget(t *testing.T) {
 		}
 	}
 	z, err := ReadZoneFile(at, "", filepath.Dir(at), Options{})
-	if err != nil || z.Records() != MaxRecords {
+	if err != nil || z.Records() != zonefile.MaxRecords {
 		t.Fatalf("at the budget: %v", err)
 	}
 	if _, err := ReadZoneFile(over, "", filepath.Dir(over), Options{}); err == nil || !strings.Contains(err.Error(), "more than 500000 records") {

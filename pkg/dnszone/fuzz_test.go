@@ -1,11 +1,12 @@
 package dnszone
 
 import (
-	"github.com/plumbline/plumbline/pkg/report"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // FuzzZoneFile: no zone file text panics the reader; what it accepts

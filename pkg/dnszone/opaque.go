@@ -1,98 +1,26 @@
 package dnszone
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
-	"github.com/miekg/dns"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
-// Record types BIND loads that miekg/dns does not parse (it reads their
-// mnemonic as a bad TTL), by code point (IANA's registry). A zone holding
-// one is still read: the record is kept opaque, its data as written.
-var opaqueTypes = map[string]uint16{
-	"WKS": 11, "NSAP": 22, "A6": 38, "SINK": 40, "DSYNC": 66, "HHIT": 67, "BRID": 68,
-	"DOA": 259, "WALLET": 262,
-}
-
-// fragileTypes are types miekg knows but whose less common forms it
-// refuses (a quoted X25 or GPOS, a short NID or L64, a quoted SVCB key):
-// a line of one is tried on its own, and kept opaque when miekg refuses it.
-var fragileTypes = map[string]bool{"X25": true, "GPOS": true, "NID": true, "L64": true, "SVCB": true, "HTTPS": true}
-
-// opaqueRR is a record kept as written: compared as text with another
-// written the same way, and never against a parsed one (see Diff).
-type opaqueRR struct {
-	name, typ string
-	ttl       uint32
-	value     string
-	line      int
-}
-
-// typeKey is the RRset type name a record of type mnemonic gets, the same
-// as a transfer's record of that code point gets.
-func typeKey(mnemonic string) string {
-	up := strings.ToUpper(mnemonic)
-	code, ok := opaqueTypes[up]
-	if !ok {
-		code = dns.StringToType[up]
-	}
-	if s, ok := dns.TypeToString[code]; ok && code != 0 {
-		return s
-	}
-	if code != 0 {
-		return fmt.Sprintf("TYPE%d", code)
-	}
-	return up
-}
-
-// opaqueLine reports whether a record line (owner already read) must be
-// kept opaque, and its type, TTL (or 0, with hasTTL false) and data.
-func opaqueLine(fields []string, origin string, defTTL uint32) (typ string, ttl uint32, hasTTL bool, value string, ok bool) {
-	i := 0
-	for ; i < len(fields); i++ {
-		if v, isTTL := parseTTL(fields[i]); isTTL && !hasTTL {
-			ttl, hasTTL = v, true
-			continue
-		}
-		if _, isClass := dns.StringToClass[strings.ToUpper(fields[i])]; isClass {
-			continue
-		}
-		break
-	}
-	if i >= len(fields) {
-		return "", 0, false, "", false
-	}
-	typ = strings.ToUpper(fields[i])
-	value = strings.Join(fields[i+1:], " ")
-	if _, unknown := opaqueTypes[typ]; unknown {
-		return typ, ttl, hasTTL, value, true
-	}
-	if fragileTypes[typ] {
-		text := fmt.Sprintf("$ORIGIN %s\n$TTL %d\n@ %s %s", origin, defTTL, typ, value)
-		if _, err := dns.NewRR(text); err != nil {
-			return typ, ttl, hasTTL, value, true
-		}
-	}
-	return "", 0, false, "", false
-}
-
 // addOpaque adds a record kept as written.
-func (z *Zone) addOpaque(o opaqueRR, file string) {
-	name := canonicalName(o.name)
+func (z *Zone) addOpaque(o zonefile.Opaque, file string) {
+	name := zonefile.Canonical(o.Name)
 	if !inZone(name, z.Origin) {
 		return
 	}
-	k := Key{Name: name, Type: typeKey(o.typ)}
+	k := Key{Name: name, Type: zonefile.TypeKey(o.Type)}
 	s := z.Sets[k]
 	if s == nil {
-		s = &RRset{Key: k, TTL: o.ttl, File: file, Line: o.line, Opaque: true}
+		s = &RRset{Key: k, TTL: o.TTL, File: file, Line: o.Line, Opaque: true}
 		z.Sets[k] = s
 		z.keys = nil
 	}
-	if i, found := slices.BinarySearch(s.Values, o.value); !found {
-		s.Values = slices.Insert(s.Values, i, o.value)
+	if i, found := slices.BinarySearch(s.Values, o.Value); !found {
+		s.Values = slices.Insert(s.Values, i, o.Value)
 	}
-	s.TTL = min(s.TTL, o.ttl)
+	s.TTL = min(s.TTL, o.TTL)
 }

@@ -3,12 +3,13 @@ package dnszone
 import (
 	"context"
 	"fmt"
-	"github.com/plumbline/plumbline/pkg/report"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // Source yields zones, keyed by origin.
@@ -55,7 +56,7 @@ type Files struct {
 	Root    string
 	Options Options
 	// Zone is the zone Path holds when it is one zone file; else each
-	// file's zone is decided by ZoneName.
+	// file's zone is decided by zonefile.Name.
 	Zone string
 }
 

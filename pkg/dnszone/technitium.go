@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
 // Technitium reads a zone from a Technitium DNS Server through its HTTP
@@ -108,7 +109,7 @@ func (t *Technitium) Zones(ctx context.Context) (map[string]*Zone, error) {
 		return nil, fail("%v", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxFileSize+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, zonefile.MaxFileSize+1))
 	if err != nil {
 		return nil, fail("read: %v", err)
 	}

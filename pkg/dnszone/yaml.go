@@ -3,12 +3,13 @@ package dnszone
 import (
 	"bytes"
 	"fmt"
-	"github.com/plumbline/plumbline/pkg/report"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/miekg/dns"
+	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 	"gopkg.in/yaml.v3"
 )
 
@@ -28,7 +29,7 @@ import (
 // dot. Each value is parsed as the rdata of a zone file record, so every
 // type miekg/dns knows is accepted and normalised like a zone file's.
 func ReadYAML(file string, opts Options) (*Zone, error) {
-	data, err := readLimited(".", file)
+	data, err := zonefile.ReadFile(".", file)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,7 @@ func ReadYAML(file string, opts Options) (*Zone, error) {
 					}
 					return nil, bad(spec, "%s %s %q: %s", owner, rtype, v, msg)
 				}
-				if !dns.IsSubDomain(z.Origin, canonicalName(rr.Header().Name)) {
+				if !dns.IsSubDomain(z.Origin, zonefile.Canonical(rr.Header().Name)) {
 					return nil, bad(nameNode, "%s is outside zone %s", rr.Header().Name, z.Origin)
 				}
 				z.add(rr, opts, file, nameNode.Line)

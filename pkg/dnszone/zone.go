@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
 // Key names an RRset.
@@ -45,7 +46,7 @@ func (z *Zone) LineOf(s *RRset) int {
 		return s.Line
 	}
 	if z.lineIndex == nil {
-		z.lineIndex = ownerLines(z.text, z.Origin)
+		z.lineIndex = zonefile.OwnerLines(z.text, z.Origin)
 	}
 	return z.lineIndex[s.Name]
 }
@@ -57,7 +58,7 @@ func newZone(origin, file string) *Zone {
 // newZoneSized pre-sizes for about n RRsets: growing a map of 100,000
 // entries step by step costs more than parsing them.
 func newZoneSized(origin, file string, n int) *Zone {
-	return &Zone{Origin: canonicalName(origin), File: file, Sets: make(map[Key]*RRset, n)}
+	return &Zone{Origin: zonefile.Canonical(origin), File: file, Sets: make(map[Key]*RRset, n)}
 }
 
 // Records counts the records (values) in the zone.
@@ -130,8 +131,6 @@ func inZone(name, origin string) bool {
 	return name == origin || strings.HasSuffix(name, "."+origin) || origin == "."
 }
 
-func canonicalName(n string) string { return strings.ToLower(dns.Fqdn(n)) }
-
 // dnssecTypes are left out unless asked for: signatures change on every
 // re-sign and are not what a Git repository manages.
 var dnssecTypes = map[uint16]bool{
@@ -150,7 +149,7 @@ func (z *Zone) add(rr dns.RR, opts Options, file string, line int) bool {
 	if h.Rrtype == dns.TypeOPT || (!opts.DNSSEC && dnssecTypes[h.Rrtype]) {
 		return false
 	}
-	name := canonicalName(h.Name)
+	name := zonefile.Canonical(h.Name)
 	if !inZone(name, z.Origin) {
 		return false
 	}

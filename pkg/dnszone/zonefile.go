@@ -1,37 +1,25 @@
 package dnszone
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/miekg/dns"
 
 	"github.com/plumbline/plumbline/pkg/report"
-	"github.com/plumbline/plumbline/pkg/tree"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
-// Budgets of one zone: the bytes of a file, and the records it expands to
-// (40 lines of "$GENERATE 0-65535" are 2.6 million records). Both keep a
-// zone well inside the Task's memory limit (docs/security.md).
-const (
-	MaxFileSize = 64 << 20
-	MaxRecords  = 500_000
-)
-
-// ReadZoneFile parses an RFC 1035 zone file of zone (empty: ZoneName
+// ReadZoneFile parses an RFC 1035 zone file of zone (empty: zonefile.Name
 // decides) as BIND reads it. root bounds $INCLUDE: an include must stay
 // inside it and must not loop.
 func ReadZoneFile(file, zone, root string, opts Options) (*Zone, error) {
-	data, err := readLimited(root, file)
+	data, err := zonefile.ReadFile(root, file)
 	if err != nil {
 		return nil, err
 	}
 	if zone == "" {
-		if zone, err = ZoneName(file, data, ""); err != nil {
+		if zone, err = zonefile.Name(file, data, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -45,16 +33,16 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 		if bytes.Contains(bytes.ToUpper(data), []byte("$INCLUDE")) {
 			return nil, &report.InputError{File: file, Msg: "$INCLUDE is not allowed here"}
 		}
-	} else if err := checkIncludes(file, data, root, map[string]bool{}); err != nil {
+	} else if err := zonefile.CheckIncludes(file, data, root); err != nil {
 		return nil, err
 	}
 	if _, ok := dns.IsDomainName(origin); origin == "" || !ok {
 		return nil, &report.InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
 	}
 	z := newZoneSized(origin, file, len(data)/40)
-	err := readRecords(file, data, origin, root != "",
+	err := zonefile.Read(file, data, origin, root != "",
 		func(rr dns.RR) { z.add(rr, opts, file, 0) },
-		func(o opaqueRR) { z.addOpaque(o, file) })
+		func(o zonefile.Opaque) { z.addOpaque(o, file) })
 	if err != nil {
 		return nil, err
 	}
@@ -64,149 +52,3 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	z.text = data
 	return z, nil
 }
-
-// ownerLines finds the first line each owner name appears on, so findings
-// can point into the file (the parser does not say where a record was).
-// Lines that start with white space continue the previous owner.
-func ownerLines(data []byte, origin string) map[string]int {
-	lines := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), maxLine)
-	for n := 1; sc.Scan(); n++ {
-		text := sc.Text()
-		if text == "" || text[0] == ' ' || text[0] == '\t' || text[0] == ';' || text[0] == '$' {
-			if f := strings.Fields(text); len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") {
-				origin = canonicalName(absolute(f[1], origin))
-			}
-			continue
-		}
-		f := strings.Fields(text)
-		if len(f) == 0 { // other white space (\f, \v) only
-			continue
-		}
-		owner := f[0]
-		name := canonicalName(owner)
-		if owner == "@" {
-			name = origin
-		} else if !strings.HasSuffix(owner, ".") {
-			name = canonicalName(owner + "." + origin)
-		}
-		if _, ok := lines[name]; !ok {
-			lines[name] = n
-		}
-	}
-	return lines
-}
-
-// zoneError turns the zone parser's error into an report.InputError with the line
-// as a field, not as text. shift is how many lines preprocess added at the
-// top of file.
-func zoneError(file string, err error, shift int) error {
-	var pe *dns.ParseError
-	if errors.As(err, &pe) {
-		msg := strings.TrimPrefix(pe.Error(), "dns: ")
-		line := parseErrorLine(pe)
-		// Only a line of file itself moved; an included file's did not.
-		if rest, ours := strings.CutPrefix(msg, file+": "); ours {
-			msg, line = rest, max(line-shift, 0)
-		}
-		msg = strings.TrimPrefix(msg, "dns: ")
-		if i := strings.LastIndex(msg, " at line: "); i >= 0 {
-			msg = msg[:i]
-		}
-		// The parser quotes the token it choked on: a short, escaped excerpt.
-		return &report.InputError{File: file, Line: line, Msg: report.Excerpt(msg, 200)}
-	}
-	return &report.InputError{File: file, Msg: report.Excerpt(err.Error(), 200)}
-}
-
-func parseErrorLine(pe *dns.ParseError) int {
-	// ParseError prints "… at line: L:C"; it keeps the position unexported.
-	s := pe.Error()
-	i := strings.LastIndex(s, "at line: ")
-	if i < 0 {
-		return 0
-	}
-	var line, col int
-	fmt.Sscanf(s[i+len("at line: "):], "%d:%d", &line, &col)
-	return line
-}
-
-// readLimited reads a regular file inside root, within MaxFileSize: a zone
-// file that is a symlink to the mounted TSIG key or token, or to
-// /dev/zero, is refused before it is opened (pkg/tree).
-func readLimited(root, file string) ([]byte, error) {
-	if root == "" {
-		root = "."
-	}
-	data, err := tree.ReadFile(tree.RootFor(root, file), file, MaxFileSize)
-	var te *tree.Error
-	if errors.As(err, &te) {
-		return nil, &report.InputError{File: file, Msg: te.Msg}
-	}
-	return data, err
-}
-
-// checkIncludes refuses $INCLUDE outside root and include loops before the
-// parser, which would follow any path, sees them.
-func checkIncludes(file string, data []byte, root string, seen map[string]bool) error {
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return err
-	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
-	}
-	if seen[abs] {
-		return &report.InputError{File: file, Msg: "$INCLUDE loop"}
-	}
-	seen[abs] = true
-	defer delete(seen, abs)
-	rootAbs, err := filepath.Abs(root)
-	if err != nil {
-		return err
-	}
-	if real, err := filepath.EvalSymlinks(rootAbs); err == nil {
-		rootAbs = real
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), maxLine)
-	for n := 1; sc.Scan(); n++ {
-		f := strings.Fields(sc.Text())
-		if len(f) < 2 || !strings.EqualFold(f[0], "$INCLUDE") {
-			continue
-		}
-		target := f[1]
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(file), target)
-		}
-		t, err := filepath.Abs(target)
-		if err != nil {
-			return err
-		}
-		if real, err := filepath.EvalSymlinks(t); err == nil {
-			t = real
-		}
-		if rel, err := filepath.Rel(rootAbs, t); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return &report.InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s is outside %s", f[1], root)}
-		}
-		inc, err := readLimited(root, target)
-		if err != nil {
-			return &report.InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s: %v", f[1], err)}
-		}
-		if err := checkIncludes(target, inc, root, seen); err != nil {
-			return err
-		}
-	}
-	// A line the scanner cannot hold must not end the search silently:
-	// the zone parser, which has no such limit, would then follow an
-	// $INCLUDE nobody checked.
-	if err := sc.Err(); err != nil {
-		return &report.InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
-	}
-	return nil
-}
-
-// maxLine is the longest zone file line read; BIND's own tokens are far
-// shorter.
-const maxLine = 4 << 20

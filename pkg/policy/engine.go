@@ -3,8 +3,6 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"github.com/plumbline/plumbline/pkg/cli"
-	"github.com/plumbline/plumbline/pkg/report"
 	"io"
 	"os"
 	"path"
@@ -18,6 +16,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/topdown/print"
 
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
 	"github.com/plumbline/plumbline/pkg/version"
 )

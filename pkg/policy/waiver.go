@@ -3,7 +3,6 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"github.com/plumbline/plumbline/pkg/cli"
 	"os"
 	"path"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/glob"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"

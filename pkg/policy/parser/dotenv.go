@@ -3,9 +3,10 @@ package parser
 import (
 	"bufio"
 	"bytes"
-	"github.com/plumbline/plumbline/pkg/report"
 	"regexp"
 	"strings"
+
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // dotenvParser reads .env files (KEY=value, optional "export", quotes,

@@ -3,10 +3,10 @@ package parser
 import (
 	"encoding/json"
 	"errors"
-	"github.com/plumbline/plumbline/pkg/report"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // fuzzParser checks what every parser promises on any bytes: no panic; an

@@ -3,7 +3,6 @@ package parser
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/plumbline/plumbline/pkg/report"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -12,6 +11,7 @@ import (
 	ctyconvert "github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/plumbline/plumbline/pkg/nesting"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // hcl2Parser gives Terraform files the shape conftest's hcl2 parser (the

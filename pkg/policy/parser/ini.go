@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/plumbline/plumbline/pkg/report"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/plumbline/plumbline/internal/shlex"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // iniParser reads INI files in conftest's shape (section -> key -> value,

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/plumbline/plumbline/pkg/report"
 	"io"
+
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // jsonParser reads one JSON value. Numbers keep their text (json.Number),

@@ -3,12 +3,12 @@ package parser
 import (
 	"encoding/json"
 	"errors"
-	"github.com/plumbline/plumbline/pkg/report"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 func parse(t *testing.T, name, file, text string) *Input {

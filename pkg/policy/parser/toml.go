@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/plumbline/plumbline/pkg/report"
 
 	"github.com/BurntSushi/toml"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // tomlParser reads TOML with the library conftest uses; dates become

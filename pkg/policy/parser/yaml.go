@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/plumbline/plumbline/pkg/report"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/plumbline/plumbline/pkg/report"
 	"gopkg.in/yaml.v3"
 )
 

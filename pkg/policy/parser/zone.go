@@ -3,10 +3,10 @@ package parser
 import (
 	"encoding/json"
 	"errors"
-	"github.com/plumbline/plumbline/pkg/report"
 	"strconv"
 
-	"github.com/plumbline/plumbline/pkg/dnszone"
+	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
 // zoneParser reads an RFC 1035 zone file into
@@ -17,7 +17,7 @@ type zoneParser struct{}
 var _ Parser = zoneParser{}
 
 func (zoneParser) Parse(name string, data []byte) (*Input, error) {
-	origin, recs, err := dnszone.ParseRecords(name, data)
+	origin, recs, err := zonefile.Records(name, data)
 	if err != nil {
 		var ie *report.InputError
 		if errors.As(err, &ie) {

@@ -1,11 +1,11 @@
-package dnszone
+package zonefile
 
 import (
 	"bytes"
-	"github.com/plumbline/plumbline/pkg/report"
 	"strings"
 
 	"github.com/miekg/dns"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // Record is one resource record as policies see it (policy-check's zone
@@ -20,27 +20,27 @@ type Record struct {
 	Line  int
 }
 
-// ParseRecords reads the records of a zone file in file order, as BIND
-// reads them; ZoneName decides the zone. $INCLUDE is refused, as a policy
+// Records reads the records of a zone file in file order, as BIND
+// reads them; Name decides the zone. $INCLUDE is refused, as a policy
 // input is one file.
-func ParseRecords(file string, data []byte) (origin string, recs []Record, err error) {
+func Records(file string, data []byte) (origin string, recs []Record, err error) {
 	if bytes.Contains(bytes.ToUpper(data), []byte("$INCLUDE")) {
 		return "", nil, &report.InputError{File: file, Msg: "$INCLUDE is not allowed in a policy input"}
 	}
-	origin, err = ZoneName(file, data, "")
+	origin, err = Name(file, data, "")
 	if err != nil {
 		return "", nil, err
 	}
-	lines := ownerLines(data, origin)
-	err = readRecords(file, data, origin, false, func(rr dns.RR) {
+	lines := OwnerLines(data, origin)
+	err = Read(file, data, origin, false, func(rr dns.RR) {
 		h := rr.Header()
-		name := canonicalName(h.Name)
+		name := Canonical(h.Name)
 		recs = append(recs, Record{
 			Name: name, Type: dns.TypeToString[h.Rrtype], Class: dns.ClassToString[h.Class], TTL: h.Ttl,
 			Value: strings.TrimPrefix(rr.String(), h.String()), Line: lines[name],
 		})
-	}, func(o opaqueRR) {
-		recs = append(recs, Record{Name: canonicalName(o.name), Type: typeKey(o.typ), Class: "IN", TTL: o.ttl, Value: o.value, Line: o.line})
+	}, func(o Opaque) {
+		recs = append(recs, Record{Name: Canonical(o.Name), Type: TypeKey(o.Type), Class: "IN", TTL: o.TTL, Value: o.Value, Line: o.Line})
 	})
 	if err != nil {
 		return "", nil, err

@@ -1,38 +1,38 @@
-package dnszone
+package zonefile
 
 import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"github.com/plumbline/plumbline/pkg/report"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/miekg/dns"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
-// ZoneName decides which zone a zone file holds, as docs/dns-format.md
+// Name decides which zone a zone file holds, as docs/dns-format.md
 // says: given (--zone), else the file's name (home.arpa.zone,
 // home.arpa.db, db.home.arpa, home.arpa), else the owner of its SOA
 // record. Never from an $ORIGIN in the middle of the file: BIND takes the
 // zone's name from its configuration, and $ORIGIN only changes how the
 // names after it are read.
-func ZoneName(file string, data []byte, given string) (string, error) {
+func Name(file string, data []byte, given string) (string, error) {
 	if given != "" {
-		return canonicalName(given), nil
+		return Canonical(given), nil
 	}
 	if name := zoneFromFileName(file); strings.Contains(strings.TrimSuffix(name, "."), ".") {
 		if _, ok := dns.IsDomainName(name); ok {
-			return canonicalName(name), nil
+			return Canonical(name), nil
 		}
 	}
 	zp := dns.NewZoneParser(bytes.NewReader(data), ".", file)
 	zp.SetDefaultTTL(0)
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
 		if soa, isSOA := rr.(*dns.SOA); isSOA && soa.Hdr.Name != "." {
-			return canonicalName(soa.Hdr.Name), nil
+			return Canonical(soa.Hdr.Name), nil
 		}
 	}
 	return "", &report.InputError{File: file, Msg: "cannot tell which zone this is: name the file after the zone (home.arpa.zone), write the SOA owner out, or pass --zone"}
@@ -48,11 +48,11 @@ func zoneFromFileName(file string) string {
 	return strings.TrimPrefix(base, "db.")
 }
 
-// readRecords reads data, a zone file of zone origin, as BIND reads it
+// Read reads data, a zone file of zone origin, as BIND reads it
 // (preprocess, then miekg/dns): rr gets each parsed record and opaque each
 // kept as written, within MaxRecords, $GENERATE and $INCLUDE expanded. Both
 // dns-zone-diff and policy-check's zone parser read through it.
-func readRecords(file string, data []byte, origin string, includes bool, rr func(dns.RR), opaque func(opaqueRR)) error {
+func Read(file string, data []byte, origin string, includes bool, rr func(dns.RR), opaque func(Opaque)) error {
 	text, shift, kept, err := preprocess(file, data, origin)
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ const ttlSentinel = 1<<31 + 1009
 //   - a record of a type miekg/dns cannot parse (WKS, NSAP, A6, …; see
 //     opaque.go) is taken out of the text, its line left blank, and
 //     returned in opaque to be kept as written.
-func preprocess(file string, data []byte, zone string) (out []byte, shift int, opaque []opaqueRR, err error) {
+func preprocess(file string, data []byte, zone string) (out []byte, shift int, opaque []Opaque, err error) {
 	ttl, haveTTL := uint32(0), false
 	if !ttlBeforeRecords(data) {
 		// The SOA says what BIND does: without a TTL of its own, its
@@ -144,7 +144,7 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 				if !explicit {
 					t = def
 				}
-				opaque = append(opaque, opaqueRR{name: owner, typ: typ, ttl: t, value: value, line: n - shift})
+				opaque = append(opaque, Opaque{Name: owner, Type: typ, TTL: t, Value: value, Line: n - shift})
 				line, hidden = "", true
 			} else if len(rest) > 0 {
 				if v, isTTL := parseTTL(rest[0]); isTTL {
@@ -282,3 +282,6 @@ func absolute(name, origin string) string {
 	}
 	return name + "." + origin
 }
+
+// Canonical is a name as zones are compared: fully qualified, lower-case.
+func Canonical(n string) string { return strings.ToLower(dns.Fqdn(n)) }
