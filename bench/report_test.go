@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plumbline/plumbline/pkg/merge"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -62,8 +63,8 @@ func BenchmarkWriters(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	merged := report.Merge([]report.Input{{Source: "a.json", Report: r}, {Source: "b.json"}},
-		report.MergeOptions{Tool: "report", Missing: report.Warning, FailOn: report.Threshold(report.Error)})
+	merged := merge.Merge([]merge.Input{{Source: "a.json", Report: r}, {Source: "b.json"}},
+		merge.Options{Tool: "report", Missing: report.Warning, FailOn: report.Threshold(report.Error)})
 	for _, format := range report.Formats() {
 		b.Run(format, func(b *testing.B) {
 			w, err := report.NewWriter(format, report.Options{})

@@ -75,7 +75,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 	}
 	inputs := Inputs(req.Paths, want)
-	r := report.Merge(inputs, report.MergeOptions{Tool: Tool, Missing: missing, FailOn: req.FailOn})
+	r := Merge(inputs, Options{Tool: Tool, Missing: missing, FailOn: req.FailOn})
 	c.notify(ctx, r, notifiers)
 	var bad []error
 	for _, in := range inputs {
@@ -167,14 +167,14 @@ func (c *Check) notify(ctx context.Context, r *report.Report, ns []notify.Notifi
 // directory listing, no glob, so a file nobody asked for is never merged.
 // A file that does not exist is a missing input (the check did not run),
 // never a silent skip. want says which reports are accepted.
-func Inputs(args []string, want Want) []report.Input {
-	var inputs []report.Input
+func Inputs(args []string, want Want) []Input {
+	var inputs []Input
 	seen := map[string]bool{}
 	for _, arg := range args {
 		if clean := filepath.Clean(arg); !seen[clean] {
 			seen[clean] = true
 			if reason, skip := want.Skip[toolOf(arg)]; skip {
-				inputs = append(inputs, report.Input{Source: filepath.ToSlash(arg), Skipped: reason})
+				inputs = append(inputs, Input{Source: filepath.ToSlash(arg), Skipped: reason})
 				continue
 			}
 			inputs = append(inputs, read(arg, want))
@@ -192,14 +192,19 @@ type Want struct {
 }
 
 // toolOf names the check whose report file is file: the base name without
-// .json ("reports/terraform-validate/terraform-validate.json").
+// .json ("reports/terraform-validate/terraform-validate.json"). A pattern
+// (a report names files, never globs) names no one check: it is shown as
+// given.
 func toolOf(file string) string {
+	if strings.ContainsAny(file, "*?[") {
+		return file
+	}
 	base := filepath.Base(file)
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-func read(file string, want Want) report.Input {
-	in := report.Input{Source: filepath.ToSlash(file)}
+func read(file string, want Want) Input {
+	in := Input{Source: filepath.ToSlash(file)}
 	data, err := readRegular(file)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -11,6 +11,11 @@ import (
 	"unicode/utf8"
 )
 
+// RulePathAbsolute: Decode keeps a finding whose file is an absolute path
+// (a report must name files relative to the scanned root), with the path
+// in its message, and adds this warning.
+const RulePathAbsolute = "report/path-absolute"
+
 // Decode reads a report in the JSON form documented in docs/report-format.md.
 // Unknown fields are ignored so newer producers stay readable; missing or
 // malformed required fields are a *InputError naming the line.

@@ -33,7 +33,7 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 	b.WriteString("|---|---|---|---:|---:|---:|---:|\n")
 	checks := r.Checks
 	if len(checks) == 0 {
-		checks = []Check{{Tool: r.Tool, Version: r.Version, Status: Ran, Summary: r.Summary}}
+		checks = []Part{{Tool: r.Tool, Version: r.Version, Status: Ran, Summary: r.Summary}}
 	}
 	for _, c := range checks {
 		s := c.Summary

@@ -88,8 +88,9 @@ const (
 	Skipped Status = "skipped" // left out by the pipeline's own configuration (report --when)
 )
 
-// Check is one input of a merged report.
-type Check struct {
+// Part is one check's part of a merged report: which check, from which
+// file, and whether it ran. (A check is one tool's run: cli.Check.)
+type Part struct {
 	Tool    string  `json:"tool"`
 	Version string  `json:"version,omitempty"`
 	Source  string  `json:"source"`
@@ -109,7 +110,7 @@ type Report struct {
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
 	// Checks lists the merged inputs; empty for a single check's report.
-	Checks []Check `json:"checks,omitempty"`
+	Checks []Part `json:"checks,omitempty"`
 	// Details are facts about the run people need to trust it: the version
 	// of the tool the check drove, what was skipped and why ("skipped").
 	Details map[string]string `json:"details,omitempty"`

@@ -82,7 +82,7 @@ func (t *Text) Write(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
-func checkDetail(c Check) string {
+func checkDetail(c Part) string {
 	switch c.Status {
 	case Missing:
 		return "did not run (no report at " + c.Source + ")"

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/plumbline/plumbline/pkg/merge"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -37,11 +38,11 @@ func load(t *testing.T, name string) *report.Report {
 func fixtures(t *testing.T) map[string]*report.Report {
 	single := load(t, "terraform.json")
 	single.Finalize(report.Threshold(report.Error))
-	merged := report.Merge([]report.Input{
+	merged := merge.Merge([]merge.Input{
 		{Source: "reports/terraform-validate.json", Report: load(t, "terraform.json")},
 		{Source: "reports/ansible-lint-check.json", Report: load(t, "ansible.json")},
 		{Source: "reports/dns-zone-diff.json"},
-	}, report.MergeOptions{Tool: "report", Version: "0.1.0", Missing: report.Warning, FailOn: report.Threshold(report.Error)})
+	}, merge.Options{Tool: "report", Version: "0.1.0", Missing: report.Warning, FailOn: report.Threshold(report.Error)})
 	return map[string]*report.Report{"single": single, "merged": merged}
 }
 

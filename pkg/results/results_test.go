@@ -63,7 +63,7 @@ func TestSizeCap(t *testing.T) {
 		})
 	}
 	for i := range 40 {
-		r.Checks = append(r.Checks, report.Check{Tool: fmt.Sprintf("check-%d", i), Status: report.Ran})
+		r.Checks = append(r.Checks, report.Part{Tool: fmt.Sprintf("check-%d", i), Status: report.Ran})
 	}
 	r.Finalize(report.Threshold(report.Warning))
 	dir := t.TempDir()

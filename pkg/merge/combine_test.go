@@ -1,4 +1,4 @@
-package report_test
+package merge_test
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/plumbline/plumbline/pkg/merge"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -14,16 +15,16 @@ func TestMerge(t *testing.T) {
 		{Rule: "terraform/a", Severity: report.Warning, Message: "w", File: "b.tf", Line: 2},
 		{Rule: "terraform/b", Severity: report.Error, Message: "e", File: "a.tf", Line: 1},
 	}}
-	opts := report.MergeOptions{Tool: "report", Version: "0.1", Missing: report.Warning, FailOn: report.Threshold(report.Error)}
+	opts := merge.Options{Tool: "report", Version: "0.1", Missing: report.Warning, FailOn: report.Threshold(report.Error)}
 	tests := []struct {
 		name   string
-		inputs []report.Input
-		opts   report.MergeOptions
+		inputs []merge.Input
+		opts   merge.Options
 		want   *report.Report
 	}{
 		{
 			name:   "counts come from findings, not from the input summary",
-			inputs: []report.Input{{Source: "r/tf.json", Report: tf}},
+			inputs: []merge.Input{{Source: "r/tf.json", Report: tf}},
 			opts:   opts,
 			want: &report.Report{Tool: "report", Version: "0.1",
 				Summary: report.Summary{Errors: 1, Warnings: 1, Files: 3},
@@ -31,17 +32,17 @@ func TestMerge(t *testing.T) {
 					{Rule: "terraform/b", Severity: report.Error, Message: "e", File: "a.tf", Line: 1, Tool: "terraform-validate"},
 					{Rule: "terraform/a", Severity: report.Warning, Message: "w", File: "b.tf", Line: 2, Tool: "terraform-validate"},
 				},
-				Checks: []report.Check{{Tool: "terraform-validate", Version: "1.0", Source: "r/tf.json", Status: report.Ran, Summary: report.Summary{Errors: 1, Warnings: 1, Files: 3}}},
+				Checks: []report.Part{{Tool: "terraform-validate", Version: "1.0", Source: "r/tf.json", Status: report.Ran, Summary: report.Summary{Errors: 1, Warnings: 1, Files: 3}}},
 			},
 		},
 		{
 			name:   "a missing report is a check that did not run",
-			inputs: []report.Input{{Source: "r/dns-zone-diff.json"}, {Source: "r/p.json", Report: &report.Report{Tool: "policy-check"}}},
-			opts:   report.MergeOptions{Tool: "report", Missing: report.Error, FailOn: report.Threshold(report.Error)},
+			inputs: []merge.Input{{Source: "r/dns-zone-diff.json"}, {Source: "r/p.json", Report: &report.Report{Tool: "policy-check"}}},
+			opts:   merge.Options{Tool: "report", Missing: report.Error, FailOn: report.Threshold(report.Error)},
 			want: &report.Report{Tool: "report",
 				Summary:  report.Summary{Errors: 1},
-				Findings: []report.Finding{{Rule: report.RuleCheckMissing, Severity: report.Error, Tool: "report", Message: "dns-zone-diff did not run: no report at r/dns-zone-diff.json"}},
-				Checks: []report.Check{{Tool: "dns-zone-diff", Source: "r/dns-zone-diff.json", Status: report.Missing},
+				Findings: []report.Finding{{Rule: merge.RuleCheckMissing, Severity: report.Error, Tool: "report", Message: "dns-zone-diff did not run: no report at r/dns-zone-diff.json"}},
+				Checks: []report.Part{{Tool: "dns-zone-diff", Source: "r/dns-zone-diff.json", Status: report.Missing},
 					{Tool: "policy-check", Source: "r/p.json", Status: report.Ran, Summary: report.Summary{Passed: true}}},
 			},
 		},
@@ -49,46 +50,46 @@ func TestMerge(t *testing.T) {
 			// A clone that failed skips every check; lenient Missing must
 			// not turn that into a pass.
 			name:   "no report at all is an error",
-			inputs: []report.Input{{Source: "r/terraform-validate.json"}, {Source: "r/policy-check.json"}},
-			opts:   report.MergeOptions{Tool: "report", Missing: report.Warning, FailOn: report.Threshold(report.Error)},
+			inputs: []merge.Input{{Source: "r/terraform-validate.json"}, {Source: "r/policy-check.json"}},
+			opts:   merge.Options{Tool: "report", Missing: report.Warning, FailOn: report.Threshold(report.Error)},
 			want: &report.Report{Tool: "report",
 				Summary: report.Summary{Errors: 1, Warnings: 2},
 				Findings: []report.Finding{
-					{Rule: report.RuleCheckMissing, Severity: report.Warning, Tool: "report", Message: "policy-check did not run: no report at r/policy-check.json"},
-					{Rule: report.RuleCheckMissing, Severity: report.Warning, Tool: "report", Message: "terraform-validate did not run: no report at r/terraform-validate.json"},
-					{Rule: report.RuleNothingRan, Severity: report.Error, Tool: "report", Message: "no check ran: none of the reports exists"},
+					{Rule: merge.RuleCheckMissing, Severity: report.Warning, Tool: "report", Message: "policy-check did not run: no report at r/policy-check.json"},
+					{Rule: merge.RuleCheckMissing, Severity: report.Warning, Tool: "report", Message: "terraform-validate did not run: no report at r/terraform-validate.json"},
+					{Rule: merge.RuleNothingRan, Severity: report.Error, Tool: "report", Message: "no check ran: none of the reports exists"},
 				},
-				Checks: []report.Check{{Tool: "terraform-validate", Source: "r/terraform-validate.json", Status: report.Missing},
+				Checks: []report.Part{{Tool: "terraform-validate", Source: "r/terraform-validate.json", Status: report.Missing},
 					{Tool: "policy-check", Source: "r/policy-check.json", Status: report.Missing}},
 			},
 		},
 		{
 			name:   "an unreadable report is an error with its reason",
-			inputs: []report.Input{{Source: "r/x.json", Err: errors.New("r/x.json:1:1: want a JSON object")}},
-			opts:   report.MergeOptions{Tool: "report", Missing: report.Note, FailOn: report.Never},
+			inputs: []merge.Input{{Source: "r/x.json", Err: errors.New("r/x.json:1:1: want a JSON object")}},
+			opts:   merge.Options{Tool: "report", Missing: report.Note, FailOn: report.Never},
 			want: &report.Report{Tool: "report",
 				Summary:  report.Summary{Errors: 1, Passed: true},
-				Findings: []report.Finding{{Rule: report.RuleReportInvalid, Severity: report.Error, Tool: "report", Message: "cannot read report: r/x.json:1:1: want a JSON object"}},
-				Checks:   []report.Check{{Tool: "x", Source: "r/x.json", Status: report.Invalid}},
+				Findings: []report.Finding{{Rule: merge.RuleReportInvalid, Severity: report.Error, Tool: "report", Message: "cannot read report: r/x.json:1:1: want a JSON object"}},
+				Checks:   []report.Part{{Tool: "x", Source: "r/x.json", Status: report.Invalid}},
 			},
 		},
 		{
 			name: "a merged report merges again without losing origins",
-			inputs: []report.Input{{Source: "merged.json", Report: &report.Report{Tool: "report",
+			inputs: []merge.Input{{Source: "merged.json", Report: &report.Report{Tool: "report",
 				Findings: []report.Finding{{Rule: "r", Severity: report.Note, Message: "n", Tool: "policy-check"}},
-				Checks:   []report.Check{{Tool: "policy-check", Source: "p.json", Status: report.Ran, Summary: report.Summary{Notes: 1, Files: 2, Passed: true}}},
+				Checks:   []report.Part{{Tool: "policy-check", Source: "p.json", Status: report.Ran, Summary: report.Summary{Notes: 1, Files: 2, Passed: true}}},
 			}}},
 			opts: opts,
 			want: &report.Report{Tool: "report", Version: "0.1",
 				Summary:  report.Summary{Notes: 1, Files: 2, Passed: true},
 				Findings: []report.Finding{{Rule: "r", Severity: report.Note, Message: "n", Tool: "policy-check"}},
-				Checks:   []report.Check{{Tool: "policy-check", Source: "p.json", Status: report.Ran, Summary: report.Summary{Notes: 1, Files: 2, Passed: true}}},
+				Checks:   []report.Part{{Tool: "policy-check", Source: "p.json", Status: report.Ran, Summary: report.Summary{Notes: 1, Files: 2, Passed: true}}},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := report.Merge(tt.inputs, tt.opts)
+			got := merge.Merge(tt.inputs, tt.opts)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

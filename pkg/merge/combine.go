@@ -1,8 +1,7 @@
-package report
+package merge
 
 import (
-	"path"
-	"strings"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // Rule ids the merge itself reports.
@@ -11,14 +10,13 @@ const (
 	RuleNothingRan    = "report/nothing-ran"
 	RuleReportInvalid = "report/report-invalid"
 	RuleCheckSkipped  = "report/check-skipped"
-	RulePathAbsolute  = "report/path-absolute"
 )
 
 // Input is one report to merge: a decoded report, or why there is none.
 type Input struct {
 	// Source is the file (or pattern) the report was expected at.
 	Source string
-	Report *Report
+	Report *report.Report
 	// Err is set when the file exists but cannot be read as a report, or
 	// was refused (not a regular file, another tool's, another run's).
 	Err error
@@ -27,37 +25,37 @@ type Input struct {
 	Skipped string
 }
 
-// MergeOptions says who merges and how absent reports count.
-type MergeOptions struct {
+// Options says who merges and how absent reports count.
+type Options struct {
 	Tool, Version string
 	// Missing is the severity of a report that does not exist: a check that
 	// did not run is never silently skipped.
-	Missing Severity
-	FailOn  Threshold
+	Missing report.Severity
+	FailOn  report.Threshold
 }
 
 // Merge combines reports into one whose Checks list every input, so a
 // missing or unreadable report is visible in every output format.
-func Merge(inputs []Input, o MergeOptions) *Report {
-	out := &Report{Tool: o.Tool, Version: o.Version, Findings: []Finding{}, Checks: []Check{}}
+func Merge(inputs []Input, o Options) *report.Report {
+	out := &report.Report{Tool: o.Tool, Version: o.Version, Findings: []report.Finding{}, Checks: []report.Part{}}
 	for _, in := range inputs {
 		switch {
 		case in.Skipped != "":
-			out.Checks = append(out.Checks, Check{Tool: toolFromSource(in.Source), Source: in.Source, Status: Skipped})
-			out.Findings = append(out.Findings, Finding{
-				Rule: RuleCheckSkipped, Severity: Note, Tool: o.Tool,
-				Message: toolFromSource(in.Source) + " was not asked for: " + in.Skipped,
+			out.Checks = append(out.Checks, report.Part{Tool: toolOf(in.Source), Source: in.Source, Status: report.Skipped})
+			out.Findings = append(out.Findings, report.Finding{
+				Rule: RuleCheckSkipped, Severity: report.Note, Tool: o.Tool,
+				Message: toolOf(in.Source) + " was not asked for: " + in.Skipped,
 			})
 		case in.Err != nil:
-			out.Checks = append(out.Checks, Check{Tool: toolFromSource(in.Source), Source: in.Source, Status: Invalid})
-			out.Findings = append(out.Findings, Finding{
-				Rule: RuleReportInvalid, Severity: Error, Tool: o.Tool,
+			out.Checks = append(out.Checks, report.Part{Tool: toolOf(in.Source), Source: in.Source, Status: report.Invalid})
+			out.Findings = append(out.Findings, report.Finding{
+				Rule: RuleReportInvalid, Severity: report.Error, Tool: o.Tool,
 				Message: "cannot read report: " + in.Err.Error(),
 			})
 		case in.Report == nil:
-			tool := toolFromSource(in.Source)
-			out.Checks = append(out.Checks, Check{Tool: tool, Source: in.Source, Status: Missing})
-			out.Findings = append(out.Findings, Finding{
+			tool := toolOf(in.Source)
+			out.Checks = append(out.Checks, report.Part{Tool: tool, Source: in.Source, Status: report.Missing})
+			out.Findings = append(out.Findings, report.Finding{
 				Rule: RuleCheckMissing, Severity: o.Missing, Tool: o.Tool,
 				Message: tool + " did not run: no report at " + in.Source,
 			})
@@ -70,38 +68,28 @@ func Merge(inputs []Input, o MergeOptions) *Report {
 			}
 		default:
 			r := *in.Report
-			r.Findings = append([]Finding(nil), r.Findings...)
+			r.Findings = append([]report.Finding(nil), r.Findings...)
 			for i := range r.Findings {
 				r.Findings[i].Tool = r.ToolOf(r.Findings[i])
 			}
 			r.Finalize(o.FailOn)
-			out.Checks = append(out.Checks, Check{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: Ran, Summary: r.Summary})
+			out.Checks = append(out.Checks, report.Part{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: report.Ran, Summary: r.Summary})
 			out.Findings = append(out.Findings, r.Findings...)
 		}
 	}
 	ran := false
 	for _, c := range out.Checks {
 		out.Summary.Files += c.Summary.Files
-		ran = ran || (c.Status != Missing && c.Status != Skipped)
+		ran = ran || (c.Status != report.Missing && c.Status != report.Skipped)
 	}
 	// A pipeline whose source never arrived skips every check: that must
 	// not read as a pass, however lenient Missing is for one skipped check.
 	if !ran && len(out.Checks) > 0 {
-		out.Findings = append(out.Findings, Finding{
-			Rule: RuleNothingRan, Severity: Error, Tool: o.Tool,
+		out.Findings = append(out.Findings, report.Finding{
+			Rule: RuleNothingRan, Severity: report.Error, Tool: o.Tool,
 			Message: "no check ran: none of the reports exists",
 		})
 	}
 	out.Finalize(o.FailOn)
 	return out
-}
-
-// toolFromSource names a check after its report file: reports/terraform-validate.json
-// is terraform-validate's.
-func toolFromSource(src string) string {
-	if strings.ContainsAny(src, "*?[") {
-		return src // a pattern names no one check
-	}
-	base := path.Base(strings.ReplaceAll(src, `\`, "/"))
-	return strings.TrimSuffix(base, path.Ext(base))
 }
