@@ -8,6 +8,8 @@
 //  4. terraform init -backend=false and terraform validate -json per root
 //     module, in parallel, offline from a provider mirror or plugin dir.
 //
-// The terraform binary sits behind the Terraform interface; the real one is
-// driven through terraform-exec.
+// The terraform binary sits behind the Terraform interface (Check's
+// NewTerraform, which a test uses to make a provider hang); the real one,
+// Exec, runs it through pkg/proc, in its own process group with a
+// environment of its own (BaseEnv), so a timeout ends providers too.
 package terraform
