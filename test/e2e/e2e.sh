@@ -33,23 +33,23 @@ done
 build() {
 	mkdir -p "$bin"
 	local stamp=$bin/.built
-	local sum; sum=$(cat "$here"/{kbuild,tbuild,trbuild,clibuild,gitbuild,tools}/go.{mod,sum} "$here"/tools/*/main.go "$here"/clibuild/main.go | sha256sum | cut -c1-16)
+	local sum; sum=$(cat "$here"/upstream/{kubernetes,pipeline,triggers,tkn,git-init}/go.{mod,sum} "$here"/tools/go.{mod,sum} "$here"/tools/*/main.go "$here"/upstream/tkn/main.go | sha256sum | cut -c1-16)
 	if [[ -f $stamp && $(cat "$stamp") == "$sum" ]]; then echo "cluster binaries cached in $bin"; return; fi
 	local min=${K8S_VERSION#v1.}; min=${min%%.*}
 	local ld="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$min -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$min"
-	(cd "$here/kbuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "$ld" -o "$bin/" \
+	(cd "$here/upstream/kubernetes" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "$ld" -o "$bin/" \
 		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubelet \
 		k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
-	(cd "$here/tbuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" \
+	(cd "$here/upstream/pipeline" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" \
 		github.com/tektoncd/pipeline/cmd/controller github.com/tektoncd/pipeline/cmd/entrypoint \
 		github.com/tektoncd/pipeline/cmd/nop github.com/tektoncd/pipeline/cmd/workingdirinit \
 		github.com/tektoncd/pipeline/cmd/sidecarlogresults github.com/tektoncd/pipeline/cmd/resolvers)
-	(cd "$here/trbuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/triggers/" \
+	(cd "$here/upstream/triggers" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/triggers/" \
 		github.com/tektoncd/triggers/cmd/controller github.com/tektoncd/triggers/cmd/eventlistenersink \
 		github.com/tektoncd/triggers/cmd/interceptors)
-	(cd "$here/clibuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
+	(cd "$here/upstream/tkn" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
 		-ldflags "-s -w -X github.com/tektoncd/cli/pkg/cmd/version.clientVersion=v0.44.0" -o "$bin/tkn" .)
-	(cd "$here/gitbuild" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" github.com/tektoncd/pipeline/cmd/git-init)
+	(cd "$here/upstream/git-init" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" github.com/tektoncd/pipeline/cmd/git-init)
 	(cd "$here/tools" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" ./registry ./mkimg ./pause ./hub)
 	echo "$sum" >"$stamp"
 }
@@ -65,8 +65,8 @@ render() {
 	sub "$here/conf/cni/10-e2e.conflist" "$state/cni/net.d/10-e2e.conflist"
 	[[ -f $state/pki/interceptors.crt ]] || "$here/certs.sh" "$state"
 	local tekton triggers
-	tekton=$(cd "$here/tbuild" && go list -m -f '{{.Dir}}' github.com/tektoncd/pipeline)
-	triggers=$(cd "$here/trbuild" && go list -m -f '{{.Dir}}' github.com/tektoncd/triggers)
+	tekton=$(cd "$here/upstream/pipeline" && go list -m -f '{{.Dir}}' github.com/tektoncd/pipeline)
+	triggers=$(cd "$here/upstream/triggers" && go list -m -f '{{.Dir}}' github.com/tektoncd/triggers)
 	python3 "$here/manifests.py" "$tekton" "$triggers" https://127.0.0.1:8443 >"$state/conf/tekton.yaml"
 }
 

@@ -1,4 +1,4 @@
-module clibuild
+module plumbline-e2e/upstream/tkn
 
 go 1.25.6
 

@@ -1,6 +1,6 @@
 //go:build tools
 
-package trbuild
+package triggers
 
 import (
 	_ "github.com/tektoncd/triggers/cmd/controller"

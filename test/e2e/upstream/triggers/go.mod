@@ -1,4 +1,4 @@
-module trbuild
+module plumbline-e2e/upstream/triggers
 
 go 1.24.0
 

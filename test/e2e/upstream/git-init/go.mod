@@ -1,4 +1,4 @@
-module gitbuild
+module plumbline-e2e/upstream/git-init
 
 go 1.19
 

@@ -1,6 +1,6 @@
 //go:build tools
 
-package gitbuild
+package gitinit
 
 import (
 	_ "github.com/tektoncd/pipeline/cmd/git-init"
