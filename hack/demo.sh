@@ -18,7 +18,7 @@ mkdir -p "$reports"
 
 # Install the checks' tools where we can; without them those checks are
 # reported as not run, and the demo goes on (it needs no network otherwise).
-"$root/hack/deps.sh" || echo "== could not install every tool; checks whose tool is missing will not run"
+"$root/hack/deps.sh" || echo "== not everything is installed (see above); a check whose tool is missing says so in its report"
 
 # The checks of the pipeline, in order; check_args gives each its arguments.
 checks=(terraform-validate ansible-lint-check policy-check dns-zone-diff)

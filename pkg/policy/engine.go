@@ -89,38 +89,9 @@ type Engine struct {
 // Load parses, compiles and checks the policies, and loads the data. Rego
 // problems come back as errors.Join of *report.InputError, one per problem.
 func Load(opts Options) (*Engine, error) {
-	ver := ast.RegoV1
-	switch opts.RegoVersion {
-	case "", "v1", "V1":
-	case "v0", "V0":
-		ver = ast.RegoV0
-	default:
-		return nil, cli.Usagef("--rego-version %q: want v1 or v0", opts.RegoVersion)
-	}
-	// OPA's loader follows symlinks, and its parse errors quote the line: a
-	// policy or data file linked to a mounted secret would print it.
-	if err := refuseEscapes(append(slices.Clone(opts.Policies), opts.Data...)); err != nil {
-		return nil, err
-	}
-	pol, err := loader.NewFileLoader().WithProcessAnnotation(true).WithRegoVersion(ver).
-		Filtered(opts.Policies, func(_ string, info os.FileInfo, _ int) bool {
-			return !info.IsDir() && !strings.HasSuffix(info.Name(), ".rego")
-		})
-	if err != nil {
-		return nil, regoErrors(err)
-	}
-	modules := pol.ParsedModules()
-	if len(modules) == 0 {
-		return nil, fmt.Errorf("no policies (.rego files) found in %s", strings.Join(opts.Policies, ", "))
-	}
-	caps, err := capabilities(opts.Capabilities)
+	compiler, modules, caps, err := compile(opts)
 	if err != nil {
 		return nil, err
-	}
-	compiler := ast.NewCompiler().WithEnablePrintStatements(true).WithStrict(opts.Strict).
-		WithCapabilities(caps).WithBuiltins(conftestBuiltins())
-	if compiler.Compile(modules); compiler.Failed() {
-		return nil, regoErrors(compiler.Errors)
 	}
 	docs, err := loader.NewFileLoader().Filtered(opts.Data, func(_ string, info os.FileInfo, _ int) bool {
 		if info.IsDir() {
@@ -136,8 +107,59 @@ func Load(opts Options) (*Engine, error) {
 		rules: map[string][]string{}, paths: map[string]ast.Ref{}, exception: map[string]bool{}, help: map[string]string{},
 		runtime: runtimeTerm(slices.ContainsFunc(caps.Builtins, func(b *ast.Builtin) bool { return b.Name == "opa.runtime" })),
 	}
+	if err := e.index(); err != nil {
+		return nil, err
+	}
+	e.annotations()
+	return e, nil
+}
+
+// compile parses the .rego files under opts.Policies (never following a
+// link out of their tree) and compiles them with the capabilities allowed.
+func compile(opts Options) (*ast.Compiler, map[string]*ast.Module, *ast.Capabilities, error) {
+	ver := ast.RegoV1
+	switch opts.RegoVersion {
+	case "", "v1", "V1":
+	case "v0", "V0":
+		ver = ast.RegoV0
+	default:
+		return nil, nil, nil, cli.Usagef("--rego-version %q: want v1 or v0", opts.RegoVersion)
+	}
+	// OPA's loader follows symlinks, and its parse errors quote the line: a
+	// policy or data file linked to a mounted secret would print it.
+	if err := refuseEscapes(append(slices.Clone(opts.Policies), opts.Data...)); err != nil {
+		return nil, nil, nil, err
+	}
+	pol, err := loader.NewFileLoader().WithProcessAnnotation(true).WithRegoVersion(ver).
+		Filtered(opts.Policies, func(_ string, info os.FileInfo, _ int) bool {
+			return !info.IsDir() && !strings.HasSuffix(info.Name(), ".rego")
+		})
+	if err != nil {
+		return nil, nil, nil, regoErrors(err)
+	}
+	modules := pol.ParsedModules()
+	if len(modules) == 0 {
+		return nil, nil, nil, fmt.Errorf("no policies (.rego files) found in %s", strings.Join(opts.Policies, ", "))
+	}
+	caps, err := capabilities(opts.Capabilities)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	compiler := ast.NewCompiler().WithEnablePrintStatements(true).WithStrict(opts.Strict).
+		WithCapabilities(caps).WithBuiltins(conftestBuiltins())
+	if compiler.Compile(modules); compiler.Failed() {
+		return nil, nil, nil, regoErrors(compiler.Errors)
+	}
+	return compiler, modules, caps, nil
+}
+
+// index finds, per namespace, the rules conftest evaluates (deny,
+// violation, warn and their _suffixed forms), whether it has exceptions,
+// and whether any policy reads data.conftest; a deny that can never
+// report is refused as conftest refuses it.
+func (e *Engine) index() error {
 	var bad []error
-	for file, m := range modules {
+	for file, m := range e.modules {
 		ns := strings.TrimPrefix(m.Package.Path.String(), "data.")
 		if _, ok := e.rules[ns]; !ok {
 			e.rules[ns] = nil
@@ -169,13 +191,19 @@ func Load(opts Options) (*Engine, error) {
 		})
 	}
 	if len(bad) > 0 {
-		return nil, errors.Join(bad...)
+		return errors.Join(bad...)
 	}
 	slices.Sort(e.namespaces)
 	for ns := range e.rules {
 		slices.Sort(e.rules[ns])
 	}
-	for _, a := range compiler.GetAnnotationSet().Flatten() {
+	return nil
+}
+
+// annotations keeps each rule's METADATA title and description as the
+// help its findings carry.
+func (e *Engine) annotations() {
+	for _, a := range e.compiler.GetAnnotationSet().Flatten() {
 		if a.Annotations == nil || len(a.Path) < 2 {
 			continue
 		}
@@ -189,7 +217,6 @@ func Load(opts Options) (*Engine, error) {
 			e.help[ns+"/"+strings.Trim(a.Path[len(a.Path)-1].String(), `"`)] = text
 		}
 	}
-	return e, nil
 }
 
 // refuseEscapes checks policy and data paths as pkg/tree reads inputs:

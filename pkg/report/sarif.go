@@ -62,8 +62,8 @@ func (*SARIF) Write(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
-// BuildSARIF converts a report into a go-sarif log (exported for validation in tests).
-func BuildSARIF(r *Report) *sarif.Report {
+// buildSARIF converts a report into a go-sarif log.
+func buildSARIF(r *Report) *sarif.Report {
 	log := sarif.NewReport()
 	for _, group := range byTool(r) {
 		log.AddRun(sarifRun(group))

@@ -17,8 +17,6 @@ type Options struct {
 	// Color enables ANSI colour in the text format; callers set it only when
 	// the output is a terminal.
 	Color bool
-	// MaxFindings caps the findings listed by the markdown format (0 = 50).
-	MaxFindings int
 }
 
 var writers = map[string]func(Options) Writer{
@@ -26,7 +24,7 @@ var writers = map[string]func(Options) Writer{
 	"json":     func(Options) Writer { return &JSON{} },
 	"sarif":    func(Options) Writer { return &SARIF{} },
 	"junit":    func(Options) Writer { return &JUnit{} },
-	"markdown": func(o Options) Writer { return &Markdown{MaxFindings: o.MaxFindings} },
+	"markdown": func(Options) Writer { return &Markdown{} },
 	"github":   func(Options) Writer { return &GitHub{} },
 }
 
