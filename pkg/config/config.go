@@ -1,0 +1,286 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
+)
+
+// FileName is where every binary looks for the config when --config is not
+// given: the working directory, which in a pipeline is the repository.
+const FileName = ".plumbline.yaml"
+
+// MaxFileSize bounds the config; a real one is a few KiB.
+const MaxFileSize = 1 << 20
+
+// Config is a repository's .plumbline.yaml (docs/config.md). A field left
+// out is nil or empty: the check's built-in default applies.
+type Config struct {
+	Version   int        `yaml:"version"`
+	FailOn    string     `yaml:"failOn" flag:"fail-on"`
+	Terraform *Terraform `yaml:"terraform" tool:"terraform-validate"`
+	Ansible   *Ansible   `yaml:"ansible" tool:"ansible-lint-check"`
+	Policy    *Policy    `yaml:"policy" tool:"policy-check"`
+	DNS       *DNS       `yaml:"dns" tool:"dns-zone-diff"`
+	Report    *Report    `yaml:"report" tool:"report"`
+
+	// File is where the config was read; its paths are relative to Dir.
+	File string `yaml:"-"`
+	Dir  string `yaml:"-"`
+	pos  map[string]pos
+}
+
+// Terraform configures terraform-validate.
+type Terraform struct {
+	Enabled *bool    `yaml:"enabled"`
+	Paths   []string `yaml:"paths" args:"true" path:"true"`
+	Include []string `yaml:"include" flag:"include"`
+	Exclude []string `yaml:"exclude" flag:"exclude"`
+	Offline *bool    `yaml:"offline" flag:"offline"`
+	Jobs    *int     `yaml:"jobs" flag:"jobs"`
+	AllDirs *bool    `yaml:"allDirs" flag:"all-dirs"`
+	Fmt     *bool    `yaml:"fmt" flag:"fmt"`
+	Timeout string   `yaml:"timeout" flag:"timeout"`
+}
+
+// Ansible configures ansible-lint-check.
+type Ansible struct {
+	Enabled *bool    `yaml:"enabled"`
+	Paths   []string `yaml:"paths" args:"true" path:"true"`
+	Profile string   `yaml:"profile" flag:"profile"`
+	Skip    []string `yaml:"skip" flag:"skip"`
+	Warn    []string `yaml:"warn" flag:"warn"`
+	Config  string   `yaml:"config" flag:"ansible-lint-config" path:"true"`
+	Offline *bool    `yaml:"offline" flag:"offline"`
+	Timeout string   `yaml:"timeout" flag:"timeout"`
+}
+
+// Policy configures policy-check.
+type Policy struct {
+	Enabled       *bool    `yaml:"enabled"`
+	Paths         []string `yaml:"paths" args:"true" path:"true"`
+	Policies      []string `yaml:"policies" flag:"policy" path:"true"`
+	Namespaces    []string `yaml:"namespaces" flag:"namespace"`
+	AllNamespaces *bool    `yaml:"allNamespaces" flag:"all-namespaces"`
+	Data          []string `yaml:"data" flag:"data" path:"true"`
+	Waivers       string   `yaml:"waivers" flag:"waivers" path:"true"`
+	Ignore        string   `yaml:"ignore" flag:"ignore"`
+	Combine       *bool    `yaml:"combine" flag:"combine"`
+	Parser        string   `yaml:"parser" flag:"parser"`
+	Jobs          *int     `yaml:"jobs" flag:"jobs"`
+	Timeout       string   `yaml:"timeout" flag:"timeout"`
+}
+
+// DNS configures dns-zone-diff: every zone it diffs, each against every
+// one of its live sources.
+type DNS struct {
+	Enabled          *bool    `yaml:"enabled"`
+	Zones            []Zone   `yaml:"zones"`
+	MaxDeletePercent *float64 `yaml:"maxDeletePercent" flag:"max-delete-percent"`
+	MaxUpdatePercent *float64 `yaml:"maxUpdatePercent" flag:"max-update-percent"`
+	MinRRsets        *int     `yaml:"minRRsets" flag:"min-rrsets"`
+	AllowRootNS      *bool    `yaml:"allowRootNS" flag:"allow-root-ns"`
+	ExpectNoChanges  *bool    `yaml:"expectNoChanges" flag:"expect-no-changes"`
+	Prune            *bool    `yaml:"prune" flag:"prune"`
+	DNSSEC           *bool    `yaml:"dnssec" flag:"dnssec"`
+	Timeout          string   `yaml:"timeout" flag:"timeout"`
+}
+
+// Zone is one zone: where its records are kept in the repository, and
+// the servers (or snapshots) that serve it.
+type Zone struct {
+	Zone        string   `yaml:"zone"`
+	Desired     string   `yaml:"desired" path:"true"`
+	Live        []string `yaml:"live" source:"true"`
+	TSIGKeyFile string   `yaml:"tsigKeyFile"`
+	TokenFile   string   `yaml:"tokenFile"`
+}
+
+// Report configures report.
+type Report struct {
+	Enabled *bool  `yaml:"enabled"`
+	Missing string `yaml:"missing" flag:"missing"`
+}
+
+// Setting is a flag value the config gives a check: Values are passed to
+// the flag's Set one by one, or are the PATH arguments when Flag is "".
+type Setting struct {
+	Flag   string
+	Values []string
+	// Where is "FILE:LINE:COL" of the value, for errors.
+	Where string
+}
+
+// Find returns the config file to read: file when given (it must exist),
+// else FileName in dir when it exists, else "".
+func Find(file, dir string) (string, error) {
+	if file != "" {
+		if _, err := os.Stat(file); err != nil {
+			return "", err
+		}
+		return file, nil
+	}
+	p := filepath.Join(dir, FileName)
+	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	return p, nil
+}
+
+// Load reads and checks a config file. Every problem is a
+// *report.InputError at its line and column, joined.
+func Load(file string) (*Config, error) {
+	data, err := tree.ReadFile(tree.RootFor(".", file), file, MaxFileSize)
+	var te *tree.Error
+	if errors.As(err, &te) {
+		return nil, &report.InputError{File: file, Msg: te.Msg}
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := Parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	c.File, c.Dir = file, filepath.Dir(file)
+	return c, nil
+}
+
+// Enabled reports whether the config leaves tool on (the default).
+func (c *Config) Enabled(tool string) bool {
+	v, ok := c.section(tool)
+	if !ok {
+		return true
+	}
+	e := v.FieldByName("Enabled")
+	return !e.IsValid() || e.IsNil() || e.Elem().Bool()
+}
+
+// section is tool's part of c; ok is false when c has none.
+func (c *Config) section(tool string) (reflect.Value, bool) {
+	v := reflect.ValueOf(c).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("tool") == tool {
+			f := v.Field(i)
+			if f.IsNil() {
+				return reflect.Value{}, false
+			}
+			return f.Elem(), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// Settings are the flag values c gives tool, in the order of its fields:
+// failOn, then the tool's section. Paths are made relative to the
+// working directory (they are written relative to the config's).
+func (c *Config) Settings(tool string) []Setting {
+	var out []Setting
+	add := func(key string, sf reflect.StructField, f reflect.Value) {
+		name, args := sf.Tag.Get("flag"), sf.Tag.Get("args") == "true"
+		if name == "" && !args {
+			return
+		}
+		var values []string
+		switch f.Kind() {
+		case reflect.Pointer:
+			if f.IsNil() {
+				return
+			}
+			values = []string{scalar(f.Elem())}
+		case reflect.Slice:
+			if f.Len() == 0 {
+				return
+			}
+			for i := range f.Len() {
+				values = append(values, f.Index(i).String())
+			}
+		case reflect.String:
+			if f.String() == "" {
+				return
+			}
+			values = []string{f.String()}
+		default:
+			return
+		}
+		if sf.Tag.Get("path") == "true" {
+			for i, p := range values {
+				values[i] = filepath.Join(c.Dir, filepath.FromSlash(p))
+			}
+		}
+		s := Setting{Flag: name, Values: values, Where: c.where(key)}
+		if args {
+			s.Flag = ""
+		}
+		out = append(out, s)
+	}
+	v := reflect.ValueOf(c).Elem()
+	sf, _ := v.Type().FieldByName("FailOn")
+	add("failOn", sf, v.FieldByName("FailOn"))
+	sec, ok := c.section(tool)
+	if !ok {
+		return out
+	}
+	prefix := c.sectionKey(tool)
+	for i := range sec.NumField() {
+		sf := sec.Type().Field(i)
+		add(prefix+"."+yamlName(sf), sf, sec.Field(i))
+	}
+	return out
+}
+
+func (c *Config) sectionKey(tool string) string {
+	t := reflect.TypeOf(*c)
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("tool") == tool {
+			return yamlName(t.Field(i))
+		}
+	}
+	return tool
+}
+
+// Where is "FILE:LINE:COL" of the value at key ("dns.zones.1.live"),
+// or the file alone when it is not in the file.
+func (c *Config) Where(key string) string { return c.where(key) }
+
+func (c *Config) where(key string) string {
+	if p, ok := c.pos[key]; ok {
+		return fmt.Sprintf("%s:%d:%d", c.File, p.line, p.col)
+	}
+	return c.File
+}
+
+// Path makes p, written relative to the config's directory, a path
+// relative to the working directory.
+func (c *Config) Path(p string) string {
+	if p == "" {
+		return ""
+	}
+	return filepath.Join(c.Dir, filepath.FromSlash(p))
+}
+
+func scalar(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int:
+		return strconv.Itoa(int(v.Int()))
+	case reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+	}
+	return v.String()
+}
+
+func yamlName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return name
+}
