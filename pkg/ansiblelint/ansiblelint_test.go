@@ -237,7 +237,7 @@ func TestInvalidConfigIsExit2(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "site.yml", "- name: x\n  hosts: all\n  tasks: []\n")
 	write(t, dir, "lint.yml", "profile: nonsense\n")
-	_, err := run(t, dir, "--config", "lint.yml")
+	_, err := run(t, dir, "--ansible-lint-config", "lint.yml")
 	if err == nil || !strings.Contains(err.Error(), "ansible-lint rejected its configuration (exit 3)") || !strings.Contains(err.Error(), "'nonsense' is not one of") {
 		t.Fatalf("error = %v", err)
 	}

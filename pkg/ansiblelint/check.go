@@ -41,12 +41,15 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.bin, "ansible-lint-bin", "", "ansible-lint `BINARY` (default: ansible-lint on PATH)")
 	fs.BoolVar(&c.offline, "offline", true, "pass --offline: never install requirements or reach Galaxy")
 	fs.StringVar(&c.profile, "profile", "", "ansible-lint `PROFILE` (min, basic, moderate, safety, shared, production)")
-	fs.StringVar(&c.config, "config", "", "ansible-lint config `FILE` (default: .ansible-lint in the project)")
+	fs.StringVar(&c.config, "ansible-lint-config", "", "ansible-lint config `FILE` (default: .ansible-lint in the project)")
 	fs.Var(&c.skip, "skip", "rule `IDS` to skip (comma-separated, repeatable)")
 	fs.Var(&c.warn, "warn", "rule `IDS` to report as warnings (comma-separated, repeatable)")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "time limit for ansible-lint on one path")
 	fs.BoolVar(&c.trustRules, "trust-rulesdir", false, "load the custom rules (Python) the ansible-lint config's rulesdir names; off by default, as the repository being checked wrote them")
 }
+
+// DefaultPaths is the repository's layout: ansible/ (cli.Defaulter).
+func (c *Check) DefaultPaths() []string { return []string{"ansible"} }
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
 	progress := req.Progress
@@ -54,7 +57,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		progress = io.Discard
 	}
 	if c.config != "" && !fileExists(c.config) {
-		return nil, cli.Usagef("--config %s: no such file", c.config)
+		return nil, cli.Usagef("--ansible-lint-config %s: no such file", c.config)
 	}
 	bin, err := FindBinary(c.bin)
 	if err != nil {
@@ -74,6 +77,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			return nil, err
 		}
 		if len(pr.yamlFiles) == 0 && len(pr.inventory) == 0 {
+			if req.Defaulted {
+				return nil, cli.Skipf("no Ansible files (playbooks, roles, inventories) under %s", p)
+			}
 			return nil, fmt.Errorf("no Ansible files (playbooks, roles, inventories) under %s; check the path", p)
 		}
 		projects = append(projects, pr)

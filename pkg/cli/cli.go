@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/results"
 	"github.com/plumbline/plumbline/pkg/tree"
@@ -29,7 +30,10 @@ const (
 
 // Request is what a check is asked to do once flags are parsed.
 type Request struct {
-	Paths  []string // never empty: "." when none were given
+	Paths []string // never empty: "." (or the check's DefaultPaths) when none were given
+	// Defaulted is true when Paths came from no argument and no config:
+	// a check that finds nothing there returns Skipf, not an error.
+	Defaulted bool
 	FailOn report.Threshold
 	// Progress receives progress lines for people (stderr), never results.
 	Progress io.Writer
@@ -83,6 +87,7 @@ type options struct {
 	resultsDir string
 	reportDir  string
 	runID      string
+	config     string
 	version    bool
 }
 
@@ -106,6 +111,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	fs.StringVar(&o.reportDir, "report-dir", "", "also write the JSON report to `DIR`/<tool>.json; empty means none (for optional Tekton workspaces)")
 	fs.StringVar(&o.resultsDir, "results-dir", "", "write Tekton results (errors, warnings, status, summary) into `DIR`")
 	fs.StringVar(&o.runID, "run-id", "", "stamp the report with this run `ID`; report --expect-run-id refuses reports without it (pipelines pass the PipelineRun's uid)")
+	fs.StringVar(&o.config, "config", "", "read settings from `FILE` (default: "+config.FileName+" in the working directory, when there is one); a flag given wins, and an empty flag value counts as not given")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	cmd.Check.Flags(fs)
 
@@ -115,7 +121,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, report.Printable(fmt.Sprintf(format, a...)))
 		return ExitBroken
 	}
-	paths, err := parse(fs, args)
+	paths, err := parse(fs, dropEmpty(fs, args))
 	if errors.Is(err, flag.ErrHelp) {
 		usage(env.Stdout, cmd, fs)
 		return ExitPass
@@ -127,6 +133,16 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		fmt.Fprintf(env.Stdout, "%s %s\n", cmd.Name, version.String())
 		return ExitPass
 	}
+	// A bad config is the run's error, and still a report (at the line
+	// that is wrong); the flags that say where reports go are read already.
+	cfg, runErr := loadConfig(o.config)
+	skip := ""
+	if cfg != nil && runErr == nil {
+		paths, runErr = applyConfig(fs, cmd.FileName(), cfg, paths)
+		if !cfg.Enabled(cmd.FileName()) {
+			skip = "disabled in " + cfg.File
+		}
+	}
 	failOn, err := report.ParseThreshold(o.failOn)
 	if err != nil {
 		return fail("%v", Usagef("--fail-on: %w", err))
@@ -135,14 +151,39 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	if err != nil {
 		return fail("%v", Usagef("--format: %w", err))
 	}
-	if len(paths) == 0 {
+	defaulted := len(paths) == 0
+	if defaulted {
 		paths = []string{"."}
+		if d, ok := cmd.Check.(Defaulter); ok {
+			paths = d.DefaultPaths()
+			if skip == "" && absent(paths) {
+				skip = fmt.Sprintf("no %s here (the default; name a PATH, or paths in %s)", strings.Join(paths, ", "), config.FileName)
+			}
+		}
 	}
 	if o.reportDir != "" {
 		o.reports = append(o.reports, reportSpec{format: "json", file: filepath.Join(o.reportDir, cmd.FileName()+".json")})
 	}
 
-	r, runErr := cmd.Check.Run(ctx, Request{Paths: paths, FailOn: failOn, Progress: printableLines{env.Stderr}})
+	var r *report.Report
+	switch {
+	case runErr != nil:
+	case skip != "":
+		r = &report.Report{Skipped: skip}
+	default:
+		if c, ok := cmd.Check.(Configurable); ok && cfg != nil {
+			runErr = c.Configure(cfg)
+		}
+		if runErr == nil {
+			r, runErr = cmd.Check.Run(ctx, Request{Paths: paths, Defaulted: defaulted, FailOn: failOn, Progress: printableLines{env.Stderr}})
+		}
+	}
+	if se := (*SkipError)(nil); errors.As(runErr, &se) {
+		if r == nil {
+			r = &report.Report{}
+		}
+		r.Skipped, runErr = se.Reason, nil
+	}
 	if r == nil {
 		// A check that stopped before it had a report (a bad flag value, a
 		// tool that is missing) still leaves one, whose error finding says

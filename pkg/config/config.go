@@ -115,8 +115,10 @@ type Report struct {
 type Setting struct {
 	Flag   string
 	Values []string
-	// Where is "FILE:LINE:COL" of the value, for errors.
-	Where string
+	// Key is the setting's place in the config ("terraform.jobs"), At its
+	// position, for errors.
+	Key string
+	At  report.InputError
 }
 
 // Find returns the config file to read: file when given (it must exist),
@@ -217,7 +219,7 @@ func (c *Config) Settings(tool string) []Setting {
 				values[i] = filepath.Join(c.Dir, filepath.FromSlash(p))
 			}
 		}
-		s := Setting{Flag: name, Values: values, Where: c.where(key)}
+		s := Setting{Flag: name, Values: values, Key: key, At: c.at(key)}
 		if args {
 			s.Flag = ""
 		}
@@ -248,15 +250,17 @@ func (c *Config) sectionKey(tool string) string {
 	return tool
 }
 
-// Where is "FILE:LINE:COL" of the value at key ("dns.zones.1.live"),
-// or the file alone when it is not in the file.
-func (c *Config) Where(key string) string { return c.where(key) }
+// Errorf is a problem with the value at key ("dns.zones.1.live"), at its
+// line and column.
+func (c *Config) Errorf(key, format string, args ...any) error {
+	e := c.at(key)
+	e.Msg = key + ": " + fmt.Sprintf(format, args...)
+	return &e
+}
 
-func (c *Config) where(key string) string {
-	if p, ok := c.pos[key]; ok {
-		return fmt.Sprintf("%s:%d:%d", c.File, p.line, p.col)
-	}
-	return c.File
+func (c *Config) at(key string) report.InputError {
+	p := c.pos[key]
+	return report.InputError{File: c.File, Line: p.line, Column: p.col}
 }
 
 // Path makes p, written relative to the config's directory, a path

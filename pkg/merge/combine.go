@@ -59,6 +59,15 @@ func Merge(inputs []Input, o Options) *report.Report {
 				Rule: RuleCheckMissing, Severity: o.Missing, Tool: o.Tool,
 				Message: tool + " did not run: no report at " + in.Source,
 			})
+		case in.Report.Skipped != "":
+			// The check ran and found its part of the repository absent
+			// or disabled: shown, never counted as a pass of anything.
+			r := in.Report
+			out.Checks = append(out.Checks, report.Part{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: report.Skipped, Reason: r.Skipped})
+			out.Findings = append(out.Findings, report.Finding{
+				Rule: RuleCheckSkipped, Severity: report.Note, Tool: o.Tool,
+				Message: r.Tool + " skipped: " + r.Skipped,
+			})
 		case len(in.Report.Checks) > 0:
 			// An already merged report: keep its checks and their origins.
 			out.Checks = append(out.Checks, in.Report.Checks...)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/policies"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -99,18 +101,29 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 		ignore = re
 	}
-	policies, err := c.policyPaths()
+	paths, err := c.policyPaths()
 	if err != nil {
 		return nil, err
 	}
+	shown, all := strings.Join(relAll(paths), ", "), c.all
+	if paths == nil {
+		dir, remove, err := bundled()
+		if err != nil {
+			return nil, err
+		}
+		defer remove()
+		paths, shown = []string{dir}, "the bundled homelab library (docs/policies.md)"
+		// Its packages are homelab.*: all of them, unless some are named.
+		all = all || len(c.namespaces) == 0
+	}
 	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Details: map[string]string{
-		"policies": strings.Join(relAll(policies), ", ")}, Counts: map[string]int{"exceptions": 0, "waived": 0}}
-	e, err := Load(Options{Policies: policies, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict,
+		"policies": shown}, Counts: map[string]int{"exceptions": 0, "waived": 0}}
+	e, err := Load(Options{Policies: paths, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict,
 		Capabilities: c.capabilities, Print: req.Progress})
 	if err != nil {
 		return inputFindings(r, err, RuleRego), err
 	}
-	namespaces, err := e.Select(c.namespaces, c.all)
+	namespaces, err := e.Select(c.namespaces, all)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +188,8 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	return r, errors.Join(problems...)
 }
 
-// policyPaths applies the defaults: ./policy, else the bundled library.
+// policyPaths applies the defaults: ./policy, else nil: the bundled
+// library.
 // Empty values are ignored, so a Task can pass an unbound optional
 // workspace's path.
 func (c *Check) policyPaths() ([]string, error) {
@@ -191,14 +205,32 @@ func (c *Check) policyPaths() ([]string, error) {
 	if fi, err := os.Stat("policy"); err == nil && fi.IsDir() {
 		return []string{"policy"}, nil
 	}
-	// ko puts the image's kodata (the homelab library) at $KO_DATA_PATH.
-	if kodata := os.Getenv("KO_DATA_PATH"); kodata != "" {
-		bundled := filepath.Join(kodata, "policies", "homelab")
-		if fi, err := os.Stat(bundled); err == nil && fi.IsDir() {
-			return []string{bundled}, nil
-		}
+	return nil, nil // the bundled library
+}
+
+// bundled writes the homelab library compiled into the binary to a
+// temporary directory for OPA's loader; remove it when done.
+func bundled() (dir string, remove func(), err error) {
+	dir, err = os.MkdirTemp("", "plumbline-policies-")
+	if err != nil {
+		return "", nil, err
 	}
-	return nil, cli.Usagef("no policies: pass --policy DIR (default ./policy, which does not exist here)")
+	remove = func() { os.RemoveAll(dir) }
+	err = fs.WalkDir(policies.Library, policies.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := policies.Library.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, path.Base(p)), data, 0o644)
+	})
+	if err != nil {
+		remove()
+		return "", nil, fmt.Errorf("bundled policies: %w", err)
+	}
+	return dir, remove, nil
 }
 
 func relAll(paths []string) []string {

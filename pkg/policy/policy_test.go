@@ -94,22 +94,23 @@ func write(t *testing.T, dir, name, text string) {
 	}
 }
 
-// TestBundledLibrary: without --policy and without ./policy, the library
-// ko ships in the image's kodata (a symlink to policies/) is used.
+// TestBundledLibrary: without --policy and without ./policy, the homelab
+// library compiled into the binary is used, every one of its packages.
 func TestBundledLibrary(t *testing.T) {
-	kodata, _ := filepath.Abs("../../images/policy-check/kodata")
-	t.Setenv("KO_DATA_PATH", kodata)
 	dir := t.TempDir()
 	write(t, dir, "pod.yaml", "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: busybox\n")
-	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--namespace", "homelab.kubernetes", "pod.yaml")
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "pod.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Details["policies"] != filepath.Join(kodata, "policies", "homelab") {
-		t.Errorf("policies = %q", r.Details["policies"])
+	if r.Details["policies"] != "the bundled homelab library (docs/policies.md)" || !strings.Contains(r.Details["namespaces"], "homelab.kubernetes") {
+		t.Errorf("policies = %q, namespaces = %q", r.Details["policies"], r.Details["namespaces"])
 	}
 	if !slices.ContainsFunc(r.Findings, func(f report.Finding) bool { return f.Rule == "homelab.kubernetes/deny_latest" && f.Line == 6 }) {
 		t.Errorf("findings %+v", r.Findings)
+	}
+	if left, _ := filepath.Glob(filepath.Join(os.TempDir(), "plumbline-policies-*")); len(left) > 0 {
+		t.Errorf("the library's temporary copy was left behind: %v", left)
 	}
 }
 

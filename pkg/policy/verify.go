@@ -55,8 +55,17 @@ func (v *Verify) Run(ctx context.Context, req cli.Request) (*report.Report, erro
 	if err != nil {
 		return nil, err
 	}
+	shown := strings.Join(relAll(policies), ", ")
+	if policies == nil {
+		dir, remove, err := bundled()
+		if err != nil {
+			return nil, err
+		}
+		defer remove()
+		policies, shown = []string{dir}, "the bundled homelab library (docs/policies.md)"
+	}
 	r := &report.Report{Tool: Tool + "-verify", Findings: []report.Finding{},
-		Details: map[string]string{"policies": strings.Join(relAll(policies), ", ")},
+		Details: map[string]string{"policies": shown},
 		Counts:  map[string]int{"tests": 0, "passed": 0, "failed": 0, "skipped": 0}}
 	e, err := Load(Options{Policies: policies, Data: v.check.data, RegoVersion: v.check.regoVersion, Print: req.Progress})
 	if err != nil {

@@ -64,6 +64,8 @@ func (d *decoder) report() (*Report, error) {
 			err = d.value(start, &r.Version)
 		case "run":
 			err = d.value(start, &r.Run)
+		case "skipped":
+			err = d.value(start, &r.Skipped)
 		case "summary":
 			err = d.value(start, &r.Summary)
 		case "checks":

@@ -22,10 +22,16 @@ const (
 func (m *Markdown) Write(w io.Writer, r *Report) error {
 	var b strings.Builder
 	icon := "✅"
-	if !r.Summary.Passed {
+	switch {
+	case !r.Summary.Passed:
 		icon = "❌"
+	case r.Skipped != "":
+		icon = "⏭️"
 	}
 	fmt.Fprintf(&b, "### %s %s: %s\n\n", icon, mdCell(r.Tool), Counts(r.Summary, len(r.Checks)))
+	if r.Skipped != "" {
+		fmt.Fprintf(&b, "Skipped: %s\n\n", mdCell(r.Skipped))
+	}
 	if skipped := r.Details[DetailSkipped]; skipped != "" {
 		fmt.Fprintf(&b, "Skipped: %s\n\n", mdCell(skipped))
 	}
@@ -34,6 +40,9 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 	checks := r.Checks
 	if len(checks) == 0 {
 		checks = []Part{{Tool: r.Tool, Version: r.Version, Status: Ran, Summary: r.Summary}}
+		if r.Skipped != "" {
+			checks[0].Status, checks[0].Reason = Skipped, r.Skipped
+		}
 	}
 	for _, c := range checks {
 		s := c.Summary
@@ -48,7 +57,11 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 		case Missing:
 			fmt.Fprintf(&b, "| %s | | ⚠️ did not run | | | | |\n", mdCell(c.Tool))
 		case Skipped:
-			fmt.Fprintf(&b, "| %s | | ⏭️ not asked for | | | | |\n", mdCell(c.Tool))
+			why := "not asked for"
+			if c.Reason != "" {
+				why = "skipped: " + mdCell(c.Reason)
+			}
+			fmt.Fprintf(&b, "| %s | %s | ⏭️ %s | | | | |\n", mdCell(c.Tool), mdCell(c.Version), why)
 		default:
 			fmt.Fprintf(&b, "| %s | | ❌ unreadable report | | | | |\n", mdCell(c.Tool))
 		}

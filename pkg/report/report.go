@@ -85,16 +85,18 @@ const (
 	Ran     Status = "ran"
 	Missing Status = "missing" // no report file: the check did not run
 	Invalid Status = "invalid" // a report file that could not be read or was refused
-	Skipped Status = "skipped" // left out by the pipeline's own configuration (report --when)
+	Skipped Status = "skipped" // left out by the pipeline (report --when), disabled, or nothing to check (Reason says which)
 )
 
 // Part is one check's part of a merged report: which check, from which
 // file, and whether it ran. (A check is one tool's run: cli.Check.)
 type Part struct {
-	Tool    string  `json:"tool"`
-	Version string  `json:"version,omitempty"`
-	Source  string  `json:"source"`
-	Status  Status  `json:"status"`
+	Tool    string `json:"tool"`
+	Version string `json:"version,omitempty"`
+	Source  string `json:"source"`
+	Status  Status `json:"status"`
+	// Reason says why a check was skipped.
+	Reason  string  `json:"reason,omitempty"`
 	Summary Summary `json:"summary"`
 }
 
@@ -106,7 +108,11 @@ type Report struct {
 	// refuses a report whose run id is not the one it was told, so a file
 	// committed to the repository or left by an earlier run never counts
 	// (docs/security.md).
-	Run      string    `json:"run,omitempty"`
+	Run string `json:"run,omitempty"`
+	// Skipped, when set, says why the whole check did not run: it is
+	// disabled in .plumbline.yaml, or the part of the repository it checks
+	// is not there. A skipped report passes, and every format says so.
+	Skipped  string    `json:"skipped,omitempty"`
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
 	// Checks lists the merged inputs; empty for a single check's report.

@@ -42,11 +42,17 @@ func (t *Text) severity(s Severity) string {
 func (t *Text) Write(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	verdict := t.paint(ansiBold+ansiGreen, "PASS")
-	if !r.Summary.Passed {
+	switch {
+	case !r.Summary.Passed:
 		verdict = t.paint(ansiBold+ansiRed, "FAIL")
+	case r.Skipped != "":
+		verdict = t.paint(ansiBold, "SKIPPED")
 	}
 	name := Printable(strings.TrimSpace(r.Tool + " " + r.Version))
 	fmt.Fprintf(bw, "%s: %s: %s\n", name, verdict, Counts(r.Summary, len(r.Checks)))
+	if r.Skipped != "" {
+		fmt.Fprintf(bw, "  skipped: %s\n", Printable(r.Skipped))
+	}
 	for _, k := range slices.Sorted(maps.Keys(r.Details)) {
 		fmt.Fprintf(bw, "  %s: %s\n", Printable(k), Printable(r.Details[k]))
 	}
@@ -87,6 +93,9 @@ func checkDetail(c Part) string {
 	case Missing:
 		return "did not run (no report at " + c.Source + ")"
 	case Skipped:
+		if c.Reason != "" {
+			return "skipped: " + c.Reason
+		}
 		return "not asked for by the pipeline"
 	case Invalid:
 		return "report unreadable: " + c.Source

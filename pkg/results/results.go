@@ -27,10 +27,16 @@ const MaxSummary = 512
 // Values are the results of a report: short, fixed in number, bounded in size.
 func Values(r *report.Report) map[string]string {
 	status := "pass"
-	if !r.Summary.Passed {
+	switch {
+	case !r.Summary.Passed:
 		status = "fail"
+	case r.Skipped != "":
+		status = "skipped"
 	}
 	summary := fmt.Sprintf("%s %s: %s", r.Tool, status, report.Counts(r.Summary, len(r.Checks)))
+	if r.Skipped != "" {
+		summary = fmt.Sprintf("%s skipped: %s", r.Tool, r.Skipped)
+	}
 	if skipped := r.Details[report.DetailSkipped]; skipped != "" {
 		summary += "; skipped " + skipped
 	}

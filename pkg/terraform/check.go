@@ -63,6 +63,9 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.allDirs, "all-dirs", false, "validate every module directory, also those only used as local module sources")
 }
 
+// DefaultPaths is the repository's layout: terraform/ (cli.Defaulter).
+func (c *Check) DefaultPaths() []string { return []string{"terraform"} }
+
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
 	progress := req.Progress
 	if progress == nil {
@@ -97,6 +100,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			return nil, err
 		}
 		escapes = append(escapes, esc...)
+	}
+	if len(w.dirs) == 0 && len(w.findings) == 0 && len(escapes) == 0 && req.Defaulted {
+		return nil, cli.Skipf("no Terraform files under %s", strings.Join(req.Paths, ", "))
 	}
 	r := &report.Report{Tool: Tool, Details: map[string]string{}}
 	r.Findings = append(r.Findings, w.findings...)
