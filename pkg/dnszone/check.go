@@ -1,19 +1,23 @@
 package dnszone
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/zonefile"
 )
@@ -32,6 +36,8 @@ const (
 	RuleNotInLive  = "dns/zone-not-live"
 	RuleNotDesired = "dns/zone-not-desired"
 	RuleUncompared = "dns/not-compared"
+	// RuleServerDrift: two live sources of one zone disagree.
+	RuleServerDrift = "dns/server-drift"
 )
 
 var actionRules = map[Action]struct {
@@ -45,7 +51,8 @@ var actionRules = map[Action]struct {
 // Check is dns-zone-diff; it implements cli.Check. The PATH argument is the
 // repository root that $INCLUDE may not leave.
 type Check struct {
-	desired, live       string
+	desired             string
+	live                sources
 	zones               cli.List
 	safety              Safety
 	prune, dnssec       bool
@@ -55,13 +62,28 @@ type Check struct {
 	plan, planDir       string
 	timeout             time.Duration
 	allowHTTP           bool
+	// configured are the zones of .plumbline.yaml, used when neither
+	// --desired nor --live is given.
+	configured []config.Zone
 }
 
-var _ cli.Check = (*Check)(nil)
+var (
+	_ cli.Check        = (*Check)(nil)
+	_ cli.Configurable = (*Check)(nil)
+)
+
+// sources is the repeatable --live flag: one source each, never split.
+type sources []string
+
+func (s *sources) String() string { return strings.Join(*s, " ") }
+func (s *sources) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
 
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.desired, "desired", "", "desired records: a zone file, a YAML file or a directory of them (`SRC`)")
-	fs.StringVar(&c.live, "live", "", "live records: axfr://host[:port]/zone, or a file or directory (`SRC`)")
+	fs.Var(&c.live, "live", "live records: axfr://host[:port]/zone, technitium+https://host/zone, or a file or directory (`SRC`; repeatable: every server of the zone, compared with Git and with each other)")
 	fs.Var(&c.zones, "zone", "only these `ZONES` (comma-separated, repeatable)")
 	fs.Float64Var(&c.safety.MaxDeletePercent, "max-delete-percent", 30, "a plan deleting more than this share of a zone's RRsets is unsafe")
 	fs.Float64Var(&c.safety.MaxUpdatePercent, "max-update-percent", 30, "a plan updating more than this share of a zone's RRsets is unsafe")
@@ -77,78 +99,193 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.credentials, "credentials-dir", "", "resolve relative --tsig-key-file and --token-file in `DIR` (a Secret workspace); empty means the working directory")
 	fs.StringVar(&c.plan, "plan", "", "write the plan as JSON to `FILE` (docs/dns-zone-diff.md)")
 	fs.StringVar(&c.planDir, "plan-dir", "", "write the plan as JSON to `DIR`/dns-plan.json; empty means none (for optional Tekton workspaces)")
-	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit for reading the live source")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit for reading each live source")
 	fs.BoolVar(&c.allowHTTP, "allow-http", false, "allow technitium+http://, which sends the API token unencrypted")
 }
 
-func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
-	if c.desired == "" || c.live == "" {
-		return nil, cli.Usagef("--desired and --live are both required")
+// Configure takes the zones of .plumbline.yaml (cli.Configurable), with
+// their paths made relative to the working directory.
+func (c *Check) Configure(cfg *config.Config) error {
+	if cfg.DNS == nil {
+		return nil
 	}
+	for _, z := range cfg.DNS.Zones {
+		z.Desired = cfg.Path(z.Desired)
+		live := make([]string, len(z.Live))
+		for i, l := range z.Live {
+			if strings.Contains(l, "://") {
+				live[i] = l
+			} else {
+				live[i] = cfg.Path(l)
+			}
+		}
+		z.Live = live
+		c.configured = append(c.configured, z)
+	}
+	return nil
+}
+
+// job is one desired source and the live sources to diff it against.
+type job struct {
+	zones               []string // only these zones of desired; empty: all
+	desired             string
+	live                []string
+	tsigFile, tokenFile string
+	names               string // the desired zones read, for "nothing compared"
+}
+
+func (c *Check) jobs() ([]job, error) {
+	switch {
+	case c.desired != "" || len(c.live) > 0:
+		if c.desired == "" || len(c.live) == 0 {
+			return nil, cli.Usagef("--desired and --live are both required")
+		}
+		return []job{{zones: c.zones, desired: c.desired, live: c.live, tsigFile: c.tsigFile, tokenFile: c.tokenFile}}, nil
+	case len(c.configured) > 0:
+		var jobs []job
+		for _, z := range c.configured {
+			if len(c.zones) > 0 && !slices.ContainsFunc(c.zones, func(n string) bool { return zonefile.Canonical(n) == zonefile.Canonical(z.Zone) }) {
+				continue
+			}
+			j := job{desired: z.Desired, live: z.Live, tsigFile: cmp.Or(z.TSIGKeyFile, c.tsigFile), tokenFile: cmp.Or(z.TokenFile, c.tokenFile)}
+			if z.Zone != "" {
+				j.zones = []string{z.Zone}
+			}
+			if len(j.live) > 0 {
+				jobs = append(jobs, j)
+			}
+		}
+		if len(jobs) == 0 {
+			return nil, cli.Skipf("no zone in %s has a live source: nothing to compare with", config.FileName)
+		}
+		return jobs, nil
+	}
+	return nil, cli.Skipf("no DNS configured: no --desired and --live, and no dns.zones in %s", config.FileName)
+}
+
+// side is one source's zones, or why they could not be read.
+type side struct {
+	spec  string
+	zones map[string]*Zone
+	err   error
+}
+
+func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
 	if len(req.Paths) != 1 {
 		return nil, cli.Usagef("one PATH: the repository root that $INCLUDE may not leave")
 	}
-	tsig, err := ReadTSIG(c.inCredentials(c.tsigFile), c.tsigEnv)
+	jobs, err := c.jobs()
 	if err != nil {
-		return nil, cli.Usagef("%w", err)
+		return nil, err
 	}
-	token, err := ReadToken(c.inCredentials(c.tokenFile), c.tokenEnv)
-	if err != nil {
-		return nil, cli.Usagef("%w", err)
-	}
-	cfg := Config{Root: req.Paths[0], Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token, AllowHTTP: c.allowHTTP}
-	if len(c.zones) == 1 {
-		cfg.Zone = c.zones[0] // the zone a single zone file holds
-	}
-	desiredSrc, err := NewSource(c.desired, cfg)
-	if err != nil {
-		return nil, cli.Usagef("--desired: %w", err)
-	}
-	liveSrc, err := NewSource(c.live, cfg)
-	if err != nil {
-		return nil, cli.Usagef("--live: %w", err)
-	}
-	switch s := liveSrc.(type) {
-	case *AXFR:
-		s.Timeout = c.timeout
-	case *Technitium:
-		s.Client.Timeout = c.timeout
-	}
-	// Both sides are read at once: parsing is most of a large diff's time,
-	// and a zone transfer waits on the network.
-	var live map[string]*Zone
-	liveErr := make(chan error, 1)
-	go func() {
-		var err error
-		live, err = liveSrc.Zones(ctx)
-		liveErr <- err
-	}()
-	desired, err := desiredSrc.Zones(ctx)
-	lerr := <-liveErr
 	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Counts: map[string]int{"creates": 0, "deletes": 0, "updates": 0}}
+	var plans []ZonePlan
+	var problems []error
+	var missed []string
+	compared := false
+	for i := range jobs {
+		j := &jobs[i]
+		ps, done, err := c.run(ctx, req.Paths[0], j, r)
+		plans = append(plans, ps...)
+		compared = compared || done
+		if !done && err == nil {
+			missed = append(missed, fmt.Sprintf("no zone of the desired records (%s) is in the live source %s", j.names, strings.Join(j.live, ", ")))
+		}
+		if err != nil {
+			problems = append(problems, err)
+		}
+	}
+	if len(problems) > 0 {
+		return r, errors.Join(problems...)
+	}
+	// A run that compared no zone found no drift because it looked at
+	// nothing: that is no pass.
+	if !compared {
+		return r, fmt.Errorf("nothing compared: %s", strings.Join(missed, "; "))
+	}
+	for _, file := range []string{c.plan, c.planDirFile()} {
+		if file != "" {
+			if err := writePlan(file, plans); err != nil {
+				return r, fmt.Errorf("write plan: %w", err)
+			}
+		}
+	}
+	return r, nil
+}
+
+// run diffs one desired source against each of its live sources, read at
+// once (a transfer waits on the network), and the live sources with each
+// other; findings go into r.
+func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report) ([]ZonePlan, bool, error) {
+	tsig, err := ReadTSIG(c.inCredentials(j.tsigFile), c.tsigEnv)
+	if err != nil {
+		return nil, false, cli.Usagef("%w", err)
+	}
+	token, err := ReadToken(c.inCredentials(j.tokenFile), c.tokenEnv)
+	if err != nil {
+		return nil, false, cli.Usagef("%w", err)
+	}
+	cfg := Config{Root: root, Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token, AllowHTTP: c.allowHTTP}
+	if len(j.zones) == 1 {
+		cfg.Zone = j.zones[0] // the zone a single zone file holds
+	}
+	desiredSrc, err := NewSource(j.desired, cfg)
+	if err != nil {
+		return nil, false, cli.Usagef("--desired: %w", err)
+	}
+	lives := make([]side, len(j.live))
+	var srcs []Source
+	for i, spec := range j.live {
+		src, err := NewSource(spec, cfg)
+		if err != nil {
+			return nil, false, cli.Usagef("--live: %w", err)
+		}
+		switch s := src.(type) {
+		case *AXFR:
+			s.Timeout = c.timeout
+		case *Technitium:
+			s.Client.Timeout = c.timeout
+		}
+		srcs = append(srcs, src)
+		lives[i].spec = spec
+	}
+	var wg sync.WaitGroup
+	for i := range srcs {
+		wg.Go(func() { lives[i].zones, lives[i].err = srcs[i].Zones(ctx) })
+	}
+	desired, derr := desiredSrc.Zones(ctx)
+	wg.Wait()
 	// Unreadable records are a report too (its error finding says where),
 	// so a pipeline sees why the diff did not happen.
-	switch {
-	case err != nil && lerr != nil:
-		return r, errors.Join(fmt.Errorf("desired: %w", err), fmt.Errorf("live: %w", lerr))
-	case err != nil:
-		return r, fmt.Errorf("desired: %w", err)
-	case lerr != nil:
-		return r, fmt.Errorf("live: %w", lerr)
+	var errs []error
+	if derr != nil {
+		errs = append(errs, fmt.Errorf("desired: %w", derr))
 	}
-
+	for _, l := range lives {
+		switch {
+		case l.err != nil && len(lives) > 1:
+			errs = append(errs, fmt.Errorf("live %s: %w", label(l.spec), l.err))
+		case l.err != nil:
+			errs = append(errs, fmt.Errorf("live: %w", l.err))
+		}
+	}
+	if derr != nil {
+		return nil, false, errors.Join(errs...)
+	}
 	// A zone asked for by name that the desired records do not hold is a
 	// mistake, never a pass over nothing.
-	for _, zone := range c.zones {
+	for _, zone := range j.zones {
 		if _, ok := desired[zonefile.Canonical(zone)]; !ok {
-			return r, cli.Usagef("--zone %s: not in the desired records %s (zones there: %s)", zone, c.desired,
+			return nil, false, cli.Usagef("--zone %s: not in the desired records %s (zones there: %s)", zone, j.desired,
 				strings.Join(slices.Sorted(maps.Keys(desired)), ", "))
 		}
 	}
+	j.names = strings.Join(slices.Sorted(maps.Keys(desired)), ", ")
 	var plans []ZonePlan
+	compared := false
 	for _, origin := range slices.Sorted(maps.Keys(desired)) {
 		d := desired[origin]
-		if len(c.zones) > 0 && !slices.ContainsFunc(c.zones, func(z string) bool { return zonefile.Canonical(z) == origin }) {
+		if len(j.zones) > 0 && !slices.ContainsFunc(j.zones, func(z string) bool { return zonefile.Canonical(z) == origin }) {
 			continue
 		}
 		r.Summary.Files++
@@ -159,47 +296,96 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			}
 			r.Findings = append(r.Findings, report.Finding{Rule: pr.Rule, Severity: sev, File: rel(pr.File), Line: pr.Line, Message: pr.Msg})
 		}
-		l, ok := live[origin]
-		if !ok {
-			r.Findings = append(r.Findings, report.Finding{Rule: RuleNotInLive, Severity: report.Note, File: rel(d.File),
-				Message: fmt.Sprintf("zone %s is not in the live source %s; not compared", origin, c.live)})
-			continue
-		}
-		p := Diff(d, l, c.prune)
-		c.safety.Check(&p)
-		plans = append(plans, p)
-		r.Counts["creates"] += p.Creates
-		r.Counts["deletes"] += p.Deletes
-		r.Counts["updates"] += p.Updates + p.TTLChanges
-		for _, ch := range p.Changes {
-			ar := actionRules[ch.Action]
-			f := report.Finding{Rule: ar.rule, Severity: ar.sev, Message: ch.String(), File: rel(ch.File), Line: ch.Line}
-			r.Findings = append(r.Findings, f)
-		}
-		for _, k := range p.Uncompared {
-			s := d.Sets[k]
-			r.Findings = append(r.Findings, report.Finding{Rule: RuleUncompared, Severity: report.Warning, File: rel(s.File), Line: d.LineOf(s),
-				Message: fmt.Sprintf("%s %s not compared: this record type is kept as written here and parsed on the live side", k.Name, k.Type)})
-		}
-		for _, problem := range p.Problems {
-			r.Findings = append(r.Findings, report.Finding{Rule: RuleUnsafe, Severity: report.Error, File: rel(d.File),
-				Message: fmt.Sprintf("zone %s: %s", origin, problem)})
-		}
-	}
-	// A run that compared no zone found no drift because it looked at
-	// nothing: that is no pass.
-	if len(plans) == 0 {
-		return r, fmt.Errorf("nothing compared: no zone of the desired records (%s) is in the live source %s",
-			strings.Join(slices.Sorted(maps.Keys(desired)), ", "), c.live)
-	}
-	for _, file := range []string{c.plan, c.planDirFile()} {
-		if file != "" {
-			if err := writePlan(file, plans); err != nil {
-				return r, fmt.Errorf("write plan: %w", err)
+		var served []side // the live sources holding this zone, for drift
+		for _, l := range lives {
+			if l.err != nil {
+				continue
+			}
+			lz, ok := l.zones[origin]
+			if !ok {
+				r.Findings = append(r.Findings, report.Finding{Rule: RuleNotInLive, Severity: report.Note, File: rel(d.File),
+					Message: fmt.Sprintf("zone %s is not in the live source %s; not compared", origin, l.spec)})
+				continue
+			}
+			served = append(served, side{spec: l.spec, zones: map[string]*Zone{origin: lz}})
+			compared = true
+			p := Diff(d, lz, c.prune)
+			p.Live = l.spec
+			c.safety.Check(&p)
+			plans = append(plans, p)
+			r.Counts["creates"] += p.Creates
+			r.Counts["deletes"] += p.Deletes
+			r.Counts["updates"] += p.Updates + p.TTLChanges
+			on := ""
+			if len(lives) > 1 {
+				on = " on " + label(l.spec)
+			}
+			for _, ch := range p.Changes {
+				ar := actionRules[ch.Action]
+				r.Findings = append(r.Findings, report.Finding{Rule: ar.rule, Severity: ar.sev, Message: ch.String() + on, File: rel(ch.File), Line: ch.Line})
+			}
+			for _, k := range p.Uncompared {
+				s := d.Sets[k]
+				r.Findings = append(r.Findings, report.Finding{Rule: RuleUncompared, Severity: report.Warning, File: rel(s.File), Line: d.LineOf(s),
+					Message: fmt.Sprintf("%s %s not compared%s: this record type is kept as written here and parsed on the live side", k.Name, k.Type, on)})
+			}
+			for _, problem := range p.Problems {
+				r.Findings = append(r.Findings, report.Finding{Rule: RuleUnsafe, Severity: report.Error, File: rel(d.File),
+					Message: fmt.Sprintf("zone %s%s: %s", origin, on, problem)})
 			}
 		}
+		if n := drift(r, d, served); n > 0 {
+			r.Counts["drift"] += n
+		}
 	}
-	return r, nil
+	return plans, compared, errors.Join(errs...)
+}
+
+// drift compares every live source of one zone with the first: redundant
+// servers that disagree (a zone transfer that broke) are wrong whatever
+// Git says. Each difference is a dns/server-drift finding at the name's
+// line in the desired records, when they hold it.
+func drift(r *report.Report, d *Zone, served []side) int {
+	n := 0
+	for i := 1; i < len(served); i++ {
+		a, b := served[0], served[i]
+		za, zb := a.zones[d.Origin], b.zones[d.Origin]
+		p := Diff(za, zb, true)
+		for _, ch := range p.Changes {
+			var msg string
+			an, bn := label(a.spec), label(b.spec)
+			switch ch.Action {
+			case Create: // a has it, b does not
+				msg = fmt.Sprintf("%s lacks %s %s %s that %s has", bn, ch.Name, ch.Type, strings.Join(ch.New, " | "), an)
+			case Delete:
+				msg = fmt.Sprintf("%s has %s %s %s that %s lacks", bn, ch.Name, ch.Type, strings.Join(ch.Old, " | "), an)
+			case Update:
+				msg = fmt.Sprintf("%s %s is %s on %s but %s on %s", ch.Name, ch.Type, strings.Join(ch.New, " | "), an, strings.Join(ch.Old, " | "), bn)
+			case TTLOnly:
+				msg = fmt.Sprintf("%s %s has TTL %d on %s but %d on %s", ch.Name, ch.Type, ch.NewTTL, an, ch.OldTTL, bn)
+			default:
+				continue
+			}
+			f := report.Finding{Rule: RuleServerDrift, Severity: report.Warning, File: rel(d.File), Message: "zone " + d.Origin + ": " + msg}
+			if s, ok := d.Sets[Key{Name: ch.Name, Type: ch.Type}]; ok {
+				f.File, f.Line = rel(s.File), d.LineOf(s)
+			} else if line := d.NameLine(ch.Name); line > 0 {
+				f.Line = line
+			}
+			r.Findings = append(r.Findings, f)
+			n++
+		}
+	}
+	return n
+}
+
+// label names a live source in messages: its host (and port), or its
+// file.
+func label(spec string) string {
+	if u, err := url.Parse(spec); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return filepath.Base(spec)
 }
 
 func (c *Check) planDirFile() string {

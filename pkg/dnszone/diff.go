@@ -32,16 +32,19 @@ type Change struct {
 
 // ZonePlan is the plan for one zone.
 type ZonePlan struct {
-	Zone        string   `json:"zone"`
-	DesiredFile string   `json:"desiredFile"`
-	LiveRRsets  int      `json:"liveRrsets"`
-	Changes     []Change `json:"changes"`
-	Creates     int      `json:"creates"`
-	Deletes     int      `json:"deletes"`
-	Updates     int      `json:"updates"`
-	TTLChanges  int      `json:"ttlChanges"`
-	Unmanaged   int      `json:"unmanaged"`
-	Problems    []string `json:"problems"`
+	Zone        string `json:"zone"`
+	DesiredFile string `json:"desiredFile"`
+	// Live is the live source the plan is against (one plan per zone and
+	// server).
+	Live       string   `json:"live,omitempty"`
+	LiveRRsets int      `json:"liveRrsets"`
+	Changes    []Change `json:"changes"`
+	Creates    int      `json:"creates"`
+	Deletes    int      `json:"deletes"`
+	Updates    int      `json:"updates"`
+	TTLChanges int      `json:"ttlChanges"`
+	Unmanaged  int      `json:"unmanaged"`
+	Problems   []string `json:"problems"`
 	// Uncompared are RRsets one side holds as written (a type miekg/dns
 	// does not parse) and the other parsed: they cannot be told equal.
 	Uncompared []Key `json:"uncompared,omitempty"`

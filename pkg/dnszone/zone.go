@@ -51,6 +51,12 @@ func (z *Zone) LineOf(s *RRset) int {
 	return z.lineIndex[s.Name]
 }
 
+// NameLine returns the first line name is an owner on in the desired
+// file, or 0.
+func (z *Zone) NameLine(name string) int {
+	return z.LineOf(&RRset{Key: Key{Name: name}})
+}
+
 func newZone(origin, file string) *Zone {
 	return newZoneSized(origin, file, 0)
 }
