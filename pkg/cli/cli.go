@@ -34,7 +34,12 @@ type Request struct {
 	// Defaulted is true when Paths came from no argument and no config:
 	// a check that finds nothing there returns Skipf, not an error.
 	Defaulted bool
-	FailOn report.Threshold
+	// Config is the repository's .plumbline.yaml (or --config), nil when
+	// there is none; its settings are already the flags' values.
+	Config *config.Config
+	// Terminal: a person watches stderr (live progress is welcome).
+	Terminal bool
+	FailOn   report.Threshold
 	// Progress receives progress lines for people (stderr), never results.
 	Progress io.Writer
 }
@@ -58,6 +63,9 @@ type Command struct {
 	// Subcommands are reached by name as the first argument
 	// ("policy-check verify"); each follows the same contract.
 	Subcommands []Command
+	// InDir: the one PATH is the repository, and Main runs the check in
+	// it, config and all (plumbline check DIR).
+	InDir bool
 }
 
 // FileName is the command's name as a report file name: subcommands
@@ -69,6 +77,8 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	// Color allows ANSI colour on stdout (a terminal, and NO_COLOR unset).
 	Color bool
+	// Terminal: stderr is a terminal.
+	Terminal bool
 }
 
 // OSEnv is the real process environment.
@@ -77,7 +87,9 @@ func OSEnv() Env {
 	if fi, err := os.Stdout.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		color = os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 	}
-	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Color: color}
+	fi, err := os.Stderr.Stat()
+	terminal := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Color: color, Terminal: terminal}
 }
 
 type options struct {
@@ -133,14 +145,33 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		fmt.Fprintf(env.Stdout, "%s %s\n", cmd.Name, version.String())
 		return ExitPass
 	}
+	if cmd.InDir && len(paths) == 1 {
+		// The repository is the working directory of every check, as in a
+		// pipeline, so findings name the same files; what the user named
+		// relative to where they are stays where they meant.
+		for _, p := range []*string{&o.config, &o.reportDir, &o.resultsDir} {
+			*p = absolute(*p)
+		}
+		for i := range o.reports {
+			o.reports[i].file = absolute(o.reports[i].file)
+		}
+		back, err := os.Getwd()
+		if err == nil {
+			err = os.Chdir(paths[0])
+		}
+		if err != nil {
+			return fail("%v", Usagef("%w", err))
+		}
+		defer os.Chdir(back)
+		paths = []string{"."}
+	}
 	// A bad config is the run's error, and still a report (at the line
 	// that is wrong); the flags that say where reports go are read already.
 	cfg, runErr := loadConfig(o.config)
-	skip := ""
-	if cfg != nil && runErr == nil {
-		paths, runErr = applyConfig(fs, cmd.FileName(), cfg, paths)
-		if !cfg.Enabled(cmd.FileName()) {
-			skip = "disabled in " + cfg.File
+	var st *setup
+	if runErr == nil {
+		if st, runErr = prepare(fs, cmd, cfg, paths); runErr == nil {
+			paths = st.paths
 		}
 	}
 	failOn, err := report.ParseThreshold(o.failOn)
@@ -151,38 +182,13 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	if err != nil {
 		return fail("%v", Usagef("--format: %w", err))
 	}
-	defaulted := len(paths) == 0
-	if defaulted {
-		paths = []string{"."}
-		if d, ok := cmd.Check.(Defaulter); ok {
-			paths = d.DefaultPaths()
-			if skip == "" && absent(paths) {
-				skip = fmt.Sprintf("no %s here (the default; name a PATH, or paths in %s)", strings.Join(paths, ", "), config.FileName)
-			}
-		}
-	}
 	if o.reportDir != "" {
 		o.reports = append(o.reports, reportSpec{format: "json", file: filepath.Join(o.reportDir, cmd.FileName()+".json")})
 	}
 
 	var r *report.Report
-	switch {
-	case runErr != nil:
-	case skip != "":
-		r = &report.Report{Skipped: skip}
-	default:
-		if c, ok := cmd.Check.(Configurable); ok && cfg != nil {
-			runErr = c.Configure(cfg)
-		}
-		if runErr == nil {
-			r, runErr = cmd.Check.Run(ctx, Request{Paths: paths, Defaulted: defaulted, FailOn: failOn, Progress: printableLines{env.Stderr}})
-		}
-	}
-	if se := (*SkipError)(nil); errors.As(runErr, &se) {
-		if r == nil {
-			r = &report.Report{}
-		}
-		r.Skipped, runErr = se.Reason, nil
+	if runErr == nil {
+		r, runErr = st.run(ctx, cmd, Request{FailOn: failOn, Progress: printableLines{env.Stderr}, Terminal: env.Terminal})
 	}
 	if r == nil {
 		// A check that stopped before it had a report (a bad flag value, a

@@ -1,13 +1,18 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/plumbline/plumbline/pkg/config"
+	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/version"
 )
 
 // Configurable is a check with settings a flag cannot carry (dns-zone-diff's
@@ -121,4 +126,108 @@ func absent(paths []string) bool {
 		}
 	}
 	return true
+}
+
+// setup is a check made ready to run: its flags hold the config's
+// values, its paths are decided, or it is skipped and why.
+type setup struct {
+	cfg       *config.Config
+	paths     []string
+	defaulted bool
+	skip      string
+}
+
+// prepare applies the config and the defaults to cmd's parsed flags.
+func prepare(fs *flag.FlagSet, cmd Command, cfg *config.Config, paths []string) (*setup, error) {
+	st := &setup{cfg: cfg}
+	if cfg != nil {
+		var err error
+		if paths, err = applyConfig(fs, cmd.FileName(), cfg, paths); err != nil {
+			return nil, err
+		}
+		if !cfg.Enabled(cmd.FileName()) {
+			st.skip = "disabled in " + cfg.File
+		}
+	}
+	st.defaulted = len(paths) == 0
+	if st.defaulted {
+		paths = []string{"."}
+		if d, ok := cmd.Check.(Defaulter); ok {
+			paths = d.DefaultPaths()
+			if st.skip == "" && absent(paths) {
+				st.skip = fmt.Sprintf("no %s here (the default; name a PATH, or paths in %s)", strings.Join(paths, ", "), config.FileName)
+			}
+		}
+	}
+	st.paths = paths
+	return st, nil
+}
+
+// run runs the check (req gets the paths and the config), or returns the
+// report of a skipped one; a check that returns Skipf is skipped too.
+func (st *setup) run(ctx context.Context, cmd Command, req Request) (*report.Report, error) {
+	if st.skip != "" {
+		return &report.Report{Skipped: st.skip}, nil
+	}
+	if c, ok := cmd.Check.(Configurable); ok && st.cfg != nil {
+		if err := c.Configure(st.cfg); err != nil {
+			return nil, err
+		}
+	}
+	req.Paths, req.Defaulted, req.Config = st.paths, st.defaulted, st.cfg
+	r, err := cmd.Check.Run(ctx, req)
+	if se := (*SkipError)(nil); errors.As(err, &se) {
+		if r == nil {
+			r = &report.Report{}
+		}
+		r.Skipped, err = se.Reason, nil
+	}
+	return r, err
+}
+
+// Embedded runs cmd's check in this process as Main would in the working
+// directory, with cfg's settings and nothing of the contract (no output,
+// no results): plumbline check runs every check this way, at once. The
+// report comes back finished, at failOn.
+func Embedded(ctx context.Context, cmd Command, cfg *config.Config, args []string, req Request) (*report.Report, error) {
+	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cmd.Check.Flags(fs)
+	paths, err := parse(fs, dropEmpty(fs, args))
+	var r *report.Report
+	if err != nil {
+		err = &UsageError{err}
+	} else {
+		var st *setup
+		if st, err = prepare(fs, cmd, cfg, paths); err == nil {
+			r, err = st.run(ctx, cmd, req)
+			paths = st.paths
+		}
+	}
+	if r == nil {
+		if err == nil {
+			err = errors.New("no report produced")
+		}
+		r = &report.Report{}
+	}
+	if r.Tool == "" {
+		r.Tool = cmd.FileName()
+	}
+	if r.Version == "" {
+		r.Version = version.String()
+	}
+	if !Finish(r, err, req.FailOn, paths) && err == nil {
+		err = fmt.Errorf("more than %d findings: over the budget of one report", report.MaxFindings)
+	}
+	return r, err
+}
+
+func absolute(p string) string {
+	if p == "" {
+		return ""
+	}
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

@@ -22,7 +22,7 @@ type layout struct {
 	jobs int
 }
 
-func (l *layout) Flags(fs *flag.FlagSet)  { fs.IntVar(&l.jobs, "jobs", 1, "") }
+func (l *layout) Flags(fs *flag.FlagSet) { fs.IntVar(&l.jobs, "jobs", 1, "") }
 func (l *layout) DefaultPaths() []string { return []string{"terraform"} }
 
 func runIn(t *testing.T, dir string, c Check, args ...string) (int, *report.Report, string) {
@@ -136,4 +136,3 @@ func TestBadConfig(t *testing.T) {
 		t.Errorf("missing --config: exit %d %s", code, stderr)
 	}
 }
-
