@@ -11,10 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Execute(cli.Command{
-		Name:     ansiblelint.Tool,
-		Synopsis: "[PATH ...]",
-		Summary:  "Lint the Ansible project at each PATH with ansible-lint, after a preflight of YAML, requirements and inventories.",
-		Check:    &ansiblelint.Check{},
-	}))
+	os.Exit(cli.Execute(ansiblelint.Command()))
 }

@@ -11,10 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Execute(cli.Command{
-		Name:     dnszone.Tool,
-		Synopsis: "--desired SRC --live SRC [ROOT]",
-		Summary:  "Plan the changes that make the live DNS records match the desired ones, and flag unsafe plans.",
-		Check:    &dnszone.Check{},
-	}))
+	os.Exit(cli.Execute(dnszone.Command()))
 }

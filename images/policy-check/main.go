@@ -10,16 +10,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Execute(cli.Command{
-		Name:     "policy-check",
-		Synopsis: "[PATH ...]",
-		Summary:  "Evaluate Rego policies (conftest's deny/violation/warn/exception rules) against configuration files.",
-		Check:    &policy.Check{},
-		Subcommands: []cli.Command{{
-			Name:     "verify",
-			Synopsis: "[POLICY-DIR ...]",
-			Summary:  "Run the policies' Rego unit tests (test_ rules), like conftest verify.",
-			Check:    &policy.Verify{},
-		}},
-	}))
+	os.Exit(cli.Execute(policy.Command()))
 }

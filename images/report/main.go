@@ -11,10 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Execute(cli.Command{
-		Name:     "report",
-		Synopsis: "REPORT ...",
-		Summary:  "Merge the JSON reports of Plumbline checks, read from exactly the files named; a report that is missing is a check that did not run.",
-		Check:    &merge.Check{},
-	}))
+	os.Exit(cli.Execute(merge.Command()))
 }

@@ -11,10 +11,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Execute(cli.Command{
-		Name:     terraform.Tool,
-		Synopsis: "[PATH ...]",
-		Summary:  "Check every Terraform root module under PATH: syntax, rules, fmt, init and validate.",
-		Check:    &terraform.Check{},
-	}))
+	os.Exit(cli.Execute(terraform.Command()))
 }

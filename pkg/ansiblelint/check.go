@@ -295,3 +295,8 @@ func (c *Check) environment(tmp string) ([]string, error) {
 	slices.Sort(out)
 	return out, nil
 }
+
+// Command is the ansible-lint-check binary: its image's main, and plumbline check.
+func Command() cli.Command {
+	return cli.Command{Name: Tool, Synopsis: "[PATH ...]", Summary: "Lint the Ansible project at each PATH (default ansible/) with ansible-lint, after a preflight of YAML, requirements and inventories.", Check: &Check{}}
+}

@@ -423,3 +423,8 @@ func writePlan(file string, plans []ZonePlan) error {
 	}
 	return os.WriteFile(file, append(b, '\n'), 0o644)
 }
+
+// Command is the dns-zone-diff binary: its image's main, and plumbline check.
+func Command() cli.Command {
+	return cli.Command{Name: Tool, Synopsis: "[--desired SRC --live SRC ...] [ROOT]", Summary: "Plan the changes that make every live server of each zone match the desired records, flag unsafe plans, and servers that disagree.", Check: &Check{}}
+}

@@ -266,3 +266,8 @@ func readRegular(file string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// Command is the report binary: its image's main, and plumbline check.
+func Command() cli.Command {
+	return cli.Command{Name: Tool, Synopsis: "REPORT ...", Summary: "Merge the JSON reports of Plumbline checks, read from exactly the files named; a report that is missing is a check that did not run.", Check: &Check{}}
+}

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/plumbline/plumbline/pkg/cli"
-	"github.com/plumbline/plumbline/policies"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/policies"
 )
 
 // Tool is the check's name in reports.
@@ -315,4 +315,21 @@ func discover(paths []string, ignore *regexp.Regexp, waivers string) ([]string, 
 		return nil, fmt.Errorf("no input files in %s", strings.Join(paths, ", "))
 	}
 	return files, nil
+}
+
+// Command is the policy-check binary, with verify: its image's main, and
+// plumbline check.
+func Command() cli.Command {
+	return cli.Command{
+		Name:     Tool,
+		Synopsis: "[PATH ...]",
+		Summary:  "Evaluate Rego policies (conftest's deny/violation/warn/exception rules) against configuration files.",
+		Check:    &Check{},
+		Subcommands: []cli.Command{{
+			Name:     "verify",
+			Synopsis: "[POLICY-DIR ...]",
+			Summary:  "Run the policies' Rego unit tests (test_ rules), like conftest verify.",
+			Check:    &Verify{},
+		}},
+	}
 }

@@ -290,3 +290,8 @@ func dedupe(fs []report.Finding) []report.Finding {
 		return f.Rule == RuleUndeclaredVariable && validated[fmt.Sprintf("%s:%d", f.File, f.Line)]
 	})
 }
+
+// Command is the terraform-validate binary: its image's main, and plumbline check.
+func Command() cli.Command {
+	return cli.Command{Name: Tool, Synopsis: "[PATH ...]", Summary: "Check every Terraform root module under PATH (default terraform/): syntax, rules, fmt, init and validate.", Check: &Check{}}
+}
