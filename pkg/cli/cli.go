@@ -37,8 +37,10 @@ type Request struct {
 	// Config is the repository's .plumbline.yaml (or --config), nil when
 	// there is none; its settings are already the flags' values.
 	Config *config.Config
-	// Terminal: a person watches stderr (live progress is welcome).
-	Terminal bool
+	// Terminal is stderr itself when a person watches it, for a status
+	// line redrawn in place (what is written there must be escaped by the
+	// writer); nil otherwise.
+	Terminal io.Writer
 	FailOn   report.Threshold
 	// Progress receives progress lines for people (stderr), never results.
 	Progress io.Writer
@@ -188,7 +190,11 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 
 	var r *report.Report
 	if runErr == nil {
-		r, runErr = st.run(ctx, cmd, Request{FailOn: failOn, Progress: printableLines{env.Stderr}, Terminal: env.Terminal})
+		req := Request{FailOn: failOn, Progress: printableLines{env.Stderr}}
+		if env.Terminal {
+			req.Terminal = env.Stderr
+		}
+		r, runErr = st.run(ctx, cmd, req)
 	}
 	if r == nil {
 		// A check that stopped before it had a report (a bad flag value, a

@@ -34,7 +34,6 @@ const (
 	RuleUnmanaged  = "dns/unmanaged"
 	RuleUnsafe     = "dns/unsafe-plan"
 	RuleNotInLive  = "dns/zone-not-live"
-	RuleNotDesired = "dns/zone-not-desired"
 	RuleUncompared = "dns/not-compared"
 	// RuleServerDrift: two live sources of one zone disagree.
 	RuleServerDrift = "dns/server-drift"
@@ -380,12 +379,12 @@ func drift(r *report.Report, d *Zone, served []side) int {
 }
 
 // label names a live source in messages: its host (and port), or its
-// file.
+// path.
 func label(spec string) string {
 	if u, err := url.Parse(spec); err == nil && u.Host != "" {
 		return u.Host
 	}
-	return filepath.Base(spec)
+	return rel(spec)
 }
 
 func (c *Check) planDirFile() string {

@@ -333,3 +333,35 @@ func Command() cli.Command {
 		}},
 	}
 }
+
+// LibraryRule is one rule of the bundled homelab library.
+type LibraryRule struct {
+	ID       string // namespace/rule, as its findings carry it
+	Severity report.Severity
+	Help     string // its METADATA title and description
+}
+
+// LibraryRules lists the bundled library's rules (plumbline rules).
+func LibraryRules() ([]LibraryRule, error) {
+	dir, remove, err := bundled()
+	if err != nil {
+		return nil, err
+	}
+	defer remove()
+	e, err := Load(Options{Policies: []string{dir}})
+	if err != nil {
+		return nil, err
+	}
+	var out []LibraryRule
+	for _, ns := range e.Namespaces() {
+		for _, name := range e.Rules(ns) {
+			sev := report.Error
+			if warningRule.MatchString(name) {
+				sev = report.Warning
+			}
+			id := ns + "/" + name
+			out = append(out, LibraryRule{ID: id, Severity: sev, Help: e.Help(id)})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,255 @@
+package plumbline
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/plumbline/plumbline/pkg/ansiblelint"
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/config"
+	"github.com/plumbline/plumbline/pkg/dnszone"
+	"github.com/plumbline/plumbline/pkg/merge"
+	"github.com/plumbline/plumbline/pkg/policy"
+	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/terraform"
+	"github.com/plumbline/plumbline/pkg/version"
+)
+
+// Tool is the merged report's name.
+const Tool = "plumbline"
+
+// RuleToolMissing: a check's tool is not installed on this machine, so the
+// check ran without it or not at all.
+const RuleToolMissing = "plumbline/tool-missing"
+
+// Checks are the checks plumbline check runs, by their short names.
+func Checks() []Named {
+	return []Named{
+		{"terraform", terraform.Command()},
+		{"ansible", ansiblelint.Command()},
+		{"policy", policy.Command()},
+		{"dns", dnszone.Command()},
+	}
+}
+
+// Named is a check and the short name --only and the config use.
+type Named struct {
+	Short   string
+	Command cli.Command
+}
+
+// Check is plumbline check: every enabled check of the repository, in
+// this process and at once, merged as report merges them.
+type Check struct {
+	only         cli.List
+	changedSince string
+	quiet        bool
+	// LookPath finds a tool on PATH (exec.LookPath when nil).
+	LookPath func(string) (string, error)
+	// Changed lists the files changed since a git ref (git when nil).
+	Changed func(ctx context.Context, ref string) ([]string, error)
+}
+
+var _ cli.Check = (*Check)(nil)
+
+func (c *Check) Flags(fs *flag.FlagSet) {
+	fs.Var(&c.only, "only", "run only these `CHECKS` (terraform, ansible, policy, dns; comma-separated)")
+	fs.StringVar(&c.changedSince, "changed-since", "", "run only the checks whose paths changed since git `REF` (a fast pre-push)")
+	fs.BoolVar(&c.quiet, "quiet", false, "no live progress on the terminal")
+}
+
+// outcome is one check's run.
+type outcome struct {
+	named Named
+	r     *report.Report
+	err   error
+	took  time.Duration
+}
+
+func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
+	checks, err := c.selected()
+	if err != nil {
+		return nil, err
+	}
+	var changed []string
+	if c.changedSince != "" {
+		list := c.Changed
+		if list == nil {
+			list = gitChanged
+		}
+		if changed, err = list(ctx, c.changedSince); err != nil {
+			return nil, cli.Usagef("--changed-since %s: %w", c.changedSince, err)
+		}
+	}
+	look := c.LookPath
+	if look == nil {
+		look = exec.LookPath
+	}
+	var term io.Writer
+	if !c.quiet {
+		term = req.Terminal
+	}
+	progress := newProgress(term)
+	outs := make([]outcome, len(checks))
+	var wg sync.WaitGroup
+	for i, n := range checks {
+		outs[i].named = n
+		var args []string
+		var notes []report.Finding
+		reason := ""
+		if c.changedSince != "" {
+			if p := pathsOf(n, req.Config); !touched(changed, p) {
+				reason = fmt.Sprintf("nothing changed under %s since %s", strings.Join(p, ", "), c.changedSince)
+			}
+		}
+		if reason == "" {
+			args, notes, reason = tools(n, look)
+		}
+		if reason != "" {
+			outs[i].r = &report.Report{Tool: n.Command.FileName(), Version: version.String(), Skipped: reason, Findings: notes}
+			outs[i].r.Finalize(req.FailOn)
+			continue
+		}
+		wg.Go(func() {
+			start := time.Now()
+			done := progress.start(n.Command.FileName())
+			r, err := cli.Embedded(ctx, n.Command, req.Config, args, cli.Request{FailOn: req.FailOn, Progress: io.Discard})
+			r.Findings = append(r.Findings, notes...)
+			r.Finalize(req.FailOn)
+			outs[i].r, outs[i].err, outs[i].took = r, err, time.Since(start)
+			done(r, err)
+		})
+	}
+	wg.Wait()
+	progress.stop()
+
+	var inputs []merge.Input
+	var errs []error
+	for _, o := range outs {
+		inputs = append(inputs, merge.Input{Source: o.named.Command.FileName(), Report: o.r})
+		if o.err != nil {
+			// Its report already holds the incomplete finding saying why.
+			errs = append(errs, cli.Reported(fmt.Errorf("%s: %w", o.named.Command.FileName(), o.err)))
+		}
+	}
+	merged := merge.Merge(inputs, merge.Options{Tool: Tool, Version: version.String(), Missing: report.Error, FailOn: req.FailOn})
+	return merged, errors.Join(errs...)
+}
+
+// selected are the checks --only names, all by default.
+func (c *Check) selected() ([]Named, error) {
+	all := Checks()
+	if len(c.only) == 0 {
+		return all, nil
+	}
+	var out []Named
+	for _, name := range c.only {
+		i := slices.IndexFunc(all, func(n Named) bool { return n.Short == name || n.Command.Name == name })
+		if i < 0 {
+			var known []string
+			for _, n := range all {
+				known = append(known, n.Short)
+			}
+			return nil, cli.Usagef("--only %s: no such check (%s)", name, strings.Join(known, ", "))
+		}
+		if !slices.ContainsFunc(out, func(n Named) bool { return n.Short == all[i].Short }) {
+			out = append(out, all[i])
+		}
+	}
+	return out, nil
+}
+
+// tools: a check whose tool is not on this machine still runs what it
+// can without it (terraform's syntax and rules), or is skipped, with a
+// note on how to install it.
+func tools(n Named, look func(string) (string, error)) (args []string, notes []report.Finding, skip string) {
+	has := func(bins ...string) bool {
+		return slices.ContainsFunc(bins, func(b string) bool { _, err := look(b); return err == nil })
+	}
+	switch n.Short {
+	case "terraform":
+		if !has("terraform", "tofu") {
+			return []string{"--offline", "--fmt=false"}, []report.Finding{{Rule: RuleToolMissing, Severity: report.Note,
+				Message: "terraform (or tofu) is not installed here: syntax and rules checked, fmt, init and validate skipped; install it (https://developer.hashicorp.com/terraform/install) to run them"}}, ""
+		}
+	case "ansible":
+		if !has("ansible-lint") {
+			return nil, nil, "ansible-lint is not installed here: pipx install ansible-lint (or apt-get install ansible-lint)"
+		}
+	}
+	return nil, nil, ""
+}
+
+// pathsOf are the paths a check looks at: the config's, else its
+// defaults; for DNS the desired sources of its zones, else dns/.
+func pathsOf(n Named, cfg *config.Config) []string {
+	if n.Short == "dns" {
+		if cfg != nil && cfg.DNS != nil && len(cfg.DNS.Zones) > 0 {
+			var out []string
+			for _, z := range cfg.DNS.Zones {
+				out = append(out, cfg.Path(z.Desired))
+			}
+			return out
+		}
+		return []string{"dns"}
+	}
+	if cfg != nil {
+		for _, s := range cfg.Settings(n.Command.FileName()) {
+			if s.Flag == "" {
+				return s.Values
+			}
+		}
+	}
+	if d, ok := n.Command.Check.(cli.Defaulter); ok {
+		return d.DefaultPaths()
+	}
+	return []string{"."}
+}
+
+// touched reports whether a changed file is under one of paths.
+func touched(changed, paths []string) bool {
+	for _, f := range changed {
+		for _, p := range paths {
+			p = filepath.Clean(p)
+			if p == "." || f == p || strings.HasPrefix(f, p+string(filepath.Separator)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// gitChanged lists the files that differ from ref: committed, staged,
+// modified or new (untracked and not ignored), relative to the working
+// directory.
+func gitChanged(ctx context.Context, ref string) ([]string, error) {
+	var files []string
+	for _, args := range [][]string{
+		{"diff", "--name-only", "--relative", ref, "--"},
+		{"ls-files", "--others", "--exclude-standard"},
+	} {
+		out, err := exec.CommandContext(ctx, "git", args...).Output()
+		if err != nil {
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				return nil, fmt.Errorf("git %s: %s", args[0], strings.TrimSpace(string(ee.Stderr)))
+			}
+			return nil, err
+		}
+		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if l != "" {
+				files = append(files, filepath.FromSlash(l))
+			}
+		}
+	}
+	return files, nil
+}
