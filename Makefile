@@ -27,12 +27,12 @@ BENCHTIME ?= 3x
 
 .PHONY: build test demo lint bench tools deps fuzz clean images catalog bundles e2e
 
-## build: every image binary into bin/, static and version-stamped like ko builds them
+## build: every image binary and the plumbline command into bin/, static and version-stamped like ko builds them
 build:
 	@mkdir -p bin
-	@for img in $(IMAGES); do \
-		echo "build bin/$$img"; \
-		CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/$$img ./images/$$img || exit 1; \
+	@for main in $(IMAGES:%=images/%) cmd/plumbline; do \
+		echo "build bin/$$(basename $$main)"; \
+		CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/$$(basename $$main) ./$$main || exit 1; \
 	done
 
 ## test: lint, then every Go test (unit, golden, txtar CLI scripts, Tekton validation)
@@ -44,7 +44,7 @@ test: lint tools
 		echo "PLUMBLINE_NEED_ALL=$$all $(GO) test -count=1 ./..."; \
 		PLUMBLINE_NEED_ALL=$$all $(GO) test -count=1 ./...
 
-## demo: build, run every check on examples/homelab, merge with report
+## demo: build, then plumbline check on examples/homelab (its .plumbline.yaml), and the same checks as the pipeline runs them
 demo: build
 	./hack/demo.sh
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check over examples/homelab the way the
-# infra-validation pipeline does (each check writes its JSON report into a
-# shared reports directory), then merges them with `report`.
+# Runs every check over examples/homelab twice: with plumbline check, as a
+# person does before pushing, and the way the infra-validation pipeline does
+# (each check writes its JSON report into a shared reports directory, then
+# report merges them).
 #
 # Findings are the point: the example has planted mistakes. The demo fails
 # only when a tool broke (exit 2), never because it found something.
@@ -20,6 +21,17 @@ mkdir -p "$reports"
 # reported as not run, and the demo goes on (it needs no network otherwise).
 "$root/hack/deps.sh" || echo "== not everything is installed (see above); a check whose tool is missing says so in its report"
 
+# The laptop's way: one command, driven by examples/homelab/.plumbline.yaml
+# (both DNS zones, each against two servers' snapshots, one drifted).
+echo "== plumbline check examples/homelab"
+"$bin/plumbline" check "$example" --report-dir "$out/plumbline" --report markdown="$out/plumbline/summary.md"
+code=$?
+echo "== plumbline check exited $code (1: the planted mistakes were found); reports in ${out#"$root"/}/plumbline"
+((code >= 2)) && exit 1
+
+# The pipeline's way: each check its own binary, each writing its JSON
+# report, merged by report, refusing any report not of this run.
+echo
 # The checks of the pipeline, in order; check_args gives each its arguments.
 checks=(terraform-validate ansible-lint-check policy-check dns-zone-diff)
 
@@ -28,12 +40,13 @@ checks=(terraform-validate ansible-lint-check policy-check dns-zone-diff)
 # validate for real from a provider mirror.
 check_args() {
 	case $1 in
-	terraform-validate) echo "--offline terraform" ;;
+	terraform-validate) echo "terraform" ;; # --offline comes from .plumbline.yaml
 	ansible-lint-check) command -v ansible-lint >/dev/null && echo "ansible" || return 1 ;;
 	# The repository's own policy/ directory, every package, as the Task does.
 	policy-check) echo "--all-namespaces ." ;;
-	# dns-live is a snapshot of the servers' zones: the demo needs no DNS server.
-	dns-zone-diff) echo "--desired dns --live dns-live --plan-dir $reports ." ;;
+	# The zones and their live sources (snapshots: the demo needs no DNS
+	# server) come from .plumbline.yaml, as in a webhook run.
+	dns-zone-diff) echo "--plan-dir $reports ." ;;
 	*) return 1 ;; # a check without arguments here is not run
 	esac
 }

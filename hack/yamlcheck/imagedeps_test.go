@@ -8,10 +8,10 @@ import (
 	"github.com/plumbline/plumbline/internal/gotool"
 )
 
-// TestImagesStayLean: image binaries must not pull in Tekton, Kubernetes or
+// TestImagesStayLean: image binaries and plumbline must not pull in Tekton, Kubernetes or
 // knative (binary size and start-up); those belong in hack/ and tests.
 func TestImagesStayLean(t *testing.T) {
-	cmd := gotool.Command("list", "-deps", "./images/...")
+	cmd := gotool.Command("list", "-deps", "./images/...", "./cmd/...")
 	cmd.Dir = filepath.Join("..", "..")
 	out, err := cmd.Output()
 	if err != nil {
