@@ -64,7 +64,7 @@ func TestGenerate(t *testing.T) {
 		t.Errorf("task not pinned or not versioned:\n%s", task)
 	}
 	readme, _ := os.ReadFile(filepath.Join(out, "task/plumbline-policy-check/0.1/README.md"))
-	for _, want := range []string{"# Plumbline policy-check", "| `namespaces` | string | `*` |", "| `policy` | yes |", "| `waived` |", "## Usage", "kubectl apply -f https://raw.githubusercontent.com/plumbline/plumbline/v0.1/catalog/task/plumbline-policy-check/0.1/plumbline-policy-check.yaml"} {
+	for _, want := range []string{"# Plumbline policy-check", "| `namespaces` | string | empty |", "| `policy` | yes |", "| `waived` |", "## Usage", "kubectl apply -f https://raw.githubusercontent.com/plumbline/plumbline/v0.1/catalog/task/plumbline-policy-check/0.1/plumbline-policy-check.yaml"} {
 		if !strings.Contains(string(readme), want) {
 			t.Errorf("README lacks %q", want)
 		}

@@ -52,6 +52,9 @@ func README(it Item, text []byte, version, usage string) (string, error) {
 			def := "(required)"
 			if p.Default != nil {
 				def = "`" + cell(defaultString(p.Default)) + "`"
+				if def == "``" {
+					def = "empty" // not set here: the repository's .plumbline.yaml or the check's default
+				}
 			}
 			typ := string(p.Type)
 			if typ == "" {
