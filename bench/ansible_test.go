@@ -80,7 +80,7 @@ func BenchmarkAnsibleLintOverhead(b *testing.B) {
 		mid := time.Now()
 		var log bytes.Buffer
 		code := cli.Main(context.Background(), cli.Command{Name: ansiblelint.Tool, Check: &ansiblelint.Check{}},
-			[]string{"--format", "json"}, cli.Env{Stdout: &log, Stderr: &log})
+			[]string{"--format", "json", "."}, cli.Env{Stdout: &log, Stderr: &log})
 		if code != cli.ExitFindings {
 			b.Fatalf("ansible-lint-check exited %d:\n%s", code, log.String())
 		}

@@ -81,7 +81,7 @@ func (s *sources) Set(v string) error {
 }
 
 func (c *Check) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.desired, "desired", "", "desired records: a zone file, a YAML file or a directory of them (`SRC`)")
+	fs.StringVar(&c.desired, "desired", "", "desired records: a zone file, a YAML file or a directory of them (`SRC`; with --live, default dns)")
 	fs.Var(&c.live, "live", "live records: axfr://host[:port]/zone, technitium+https://host/zone, or a file or directory (`SRC`; repeatable: every server of the zone, compared with Git and with each other)")
 	fs.Var(&c.zones, "zone", "only these `ZONES` (comma-separated, repeatable)")
 	fs.Float64Var(&c.safety.MaxDeletePercent, "max-delete-percent", 30, "a plan deleting more than this share of a zone's RRsets is unsafe")
@@ -136,8 +136,11 @@ type job struct {
 func (c *Check) jobs() ([]job, error) {
 	switch {
 	case c.desired != "" || len(c.live) > 0:
-		if c.desired == "" || len(c.live) == 0 {
+		if len(c.live) == 0 {
 			return nil, cli.Usagef("--desired and --live are both required")
+		}
+		if c.desired == "" {
+			c.desired = "dns" // the repository layout's
 		}
 		return []job{{zones: c.zones, desired: c.desired, live: c.live, tsigFile: c.tsigFile, tokenFile: c.tokenFile}}, nil
 	case len(c.configured) > 0:

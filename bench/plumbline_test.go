@@ -1,0 +1,54 @@
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/plumbline/plumbline/internal/gotool"
+)
+
+// BenchmarkPlumblineCheckHomelab: plumbline check on examples/homelab (its
+// .plumbline.yaml: terraform offline, ansible-lint, the repository's
+// policies, two zones against two snapshots each) against the four check
+// binaries run one after another and report merging them, the way
+// hack/demo.sh ran them before plumbline existed, with the same work (both
+// live sources in dns-zone-diff's one run). Interleaved in one loop on the
+// same machine; goal: sequential/plumbline >= 1.5 in wall time.
+func BenchmarkPlumblineCheckHomelab(b *testing.B) {
+	bin := b.TempDir()
+	for _, pkg := range []string{"cmd/plumbline", "images/terraform-validate", "images/ansible-lint-check", "images/policy-check", "images/dns-zone-diff", "images/report"} {
+		if err := gotool.Build(filepath.Join(bin, filepath.Base(pkg)), "../"+pkg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	example, err := filepath.Abs("../examples/homelab")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Chdir(example)
+	out := b.TempDir()
+	run := func(name string, args ...string) time.Duration {
+		d, _ := timed(b, []int{1}, filepath.Join(bin, name), args...)
+		return d
+	}
+	var one, seq time.Duration
+	for b.Loop() {
+		one += run("plumbline", "check", "--quiet", "--format", "json", ".")
+		reports := filepath.Join(out, "reports")
+		os.RemoveAll(reports)
+		var d time.Duration
+		d += run("terraform-validate", "--format", "json", "--offline", "--report-dir", reports, "terraform")
+		d += run("ansible-lint-check", "--format", "json", "--report-dir", reports, "ansible")
+		d += run("policy-check", "--format", "json", "--all-namespaces", "--report-dir", reports, ".")
+		d += run("dns-zone-diff", "--format", "json", "--desired", "dns", "--live", "dns-live", "--live", "dns-live/dns2", "--report-dir", reports, ".")
+		d += run("report", "--format", "json", "--missing", "error",
+			filepath.Join(reports, "terraform-validate.json"), filepath.Join(reports, "ansible-lint-check.json"),
+			filepath.Join(reports, "policy-check.json"), filepath.Join(reports, "dns-zone-diff.json"))
+		seq += d
+	}
+	b.ReportMetric(seq.Seconds()/one.Seconds(), "ratio-sequential/plumbline")
+	b.ReportMetric(one.Seconds()/float64(b.N), "plumbline-s/op")
+	b.ReportMetric(seq.Seconds()/float64(b.N), "sequential-s/op")
+}
