@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -123,16 +124,50 @@ func TestPush(t *testing.T) {
 	if got := len(w.pipelineRuns(t)) - len(before); got != 1 {
 		t.Errorf("%d PipelineRuns for one push", got)
 	}
-	// The template runs terraform init online, and this machine reaches
-	// no registry: terraform-validate says so as a broken check (exit 2),
-	// never as findings.
-	want := infraWant(false)
-	want["terraform-validate"] = 2
-	merged := w.checkInfraRun(t, name, sha, want)
-	if merged != nil && !slices.ContainsFunc(merged.Findings, func(f report.Finding) bool {
-		return f.Rule == "terraform/init" && strings.Contains(f.Message, "registry.terraform.io")
-	}) {
-		t.Error("terraform-validate exited 2 without a terraform/init finding naming the registry")
+	// The template passes no layout: the repository's .plumbline.yaml
+	// does (terraform offline, and both DNS zones against two snapshots,
+	// one drifted), so a webhook run checks what the repository says,
+	// DNS included.
+	merged := w.checkInfraRun(t, name, sha, infraWant(true))
+	if merged != nil && !slices.ContainsFunc(merged.Findings, func(f report.Finding) bool { return f.Rule == "dns/server-drift" }) {
+		t.Error("a webhook run did not diff the zones of .plumbline.yaml: no dns/server-drift")
+	}
+
+	// A repository that has only terraform/ and a config: pushed, it runs
+	// green, Ansible skipped (not there), policies disabled, DNS not
+	// configured; each says so in the summary.
+	git := filepath.Join(w.state, "git")
+	only := t.TempDir()
+	os.MkdirAll(filepath.Join(only, "terraform"), 0o755)
+	os.WriteFile(filepath.Join(only, "terraform", "main.tf"), []byte("variable \"name\" {\n  type        = string\n  description = \"The VM's name.\"\n}\n"), 0o644)
+	os.WriteFile(filepath.Join(only, ".plumbline.yaml"), []byte("version: 1\nterraform:\n  offline: true\npolicy:\n  enabled: false\n"), 0o644)
+	bare := gitRepo(t, only, filepath.Join(git, "tfonly.git"))
+	onlySHA := run(t, bare, "git", "rev-parse", "main")
+	before = w.pipelineRuns(t)
+	w.post(t, pushEvent("refs/heads/main", onlySHA, "git://"+w.hostIP+"/tfonly.git", []string{"terraform/main.tf"}), key, "")
+	name = ""
+	for deadline := time.Now().Add(time.Minute); name == "" && time.Now().Before(deadline); time.Sleep(2 * time.Second) {
+		for _, pr := range w.pipelineRuns(t) {
+			if !contains(before, pr.Name) && paramOf(pr, "revision") == onlySHA {
+				name = pr.Name
+			}
+		}
+	}
+	if name == "" {
+		t.Fatalf("no PipelineRun for the terraform-only push %s", onlySHA)
+	}
+	green := map[string]int32{"fetch-source": 0, "fetch-source-terraform": 0, "terraform-validate": 0, "ansible-lint": 0,
+		"policy-check": 0, "dns-zone-diff": 0, "report": 0}
+	merged = w.checkInfraRun(t, name, onlySHA, green)
+	if merged != nil {
+		got := map[string]string{}
+		for _, c := range merged.Checks {
+			got[c.Tool] = string(c.Status)
+		}
+		want := map[string]string{"terraform-validate": "ran", "ansible-lint-check": "skipped", "policy-check": "skipped", "dns-zone-diff": "skipped"}
+		if !maps.Equal(got, want) {
+			t.Errorf("checks %v, want %v", got, want)
+		}
 	}
 }
 
