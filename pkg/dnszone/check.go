@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"maps"
 	"net/url"
 	"os"
@@ -131,6 +132,9 @@ type job struct {
 	live                []string
 	tsigFile, tokenFile string
 	names               string // the desired zones read, for "nothing compared"
+	// configured: the repository's config named the live sources, so a
+	// pull request did: credentials go only to hosts the operator allows.
+	configured bool
 }
 
 func (c *Check) jobs() ([]job, error) {
@@ -149,7 +153,7 @@ func (c *Check) jobs() ([]job, error) {
 			if len(c.zones) > 0 && !slices.ContainsFunc(c.zones, func(n string) bool { return zonefile.Canonical(n) == zonefile.Canonical(z.Zone) }) {
 				continue
 			}
-			j := job{desired: z.Desired, live: z.Live, tsigFile: cmp.Or(z.TSIGKeyFile, c.tsigFile), tokenFile: cmp.Or(z.TokenFile, c.tokenFile)}
+			j := job{desired: z.Desired, live: z.Live, tsigFile: cmp.Or(z.TSIGKeyFile, c.tsigFile), tokenFile: cmp.Or(z.TokenFile, c.tokenFile), configured: true}
 			if z.Zone != "" {
 				j.zones = []string{z.Zone}
 			}
@@ -219,6 +223,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 // once (a transfer waits on the network), and the live sources with each
 // other; findings go into r.
 func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report) ([]ZonePlan, bool, error) {
+	if err := c.allowed(j); err != nil {
+		return nil, false, err
+	}
 	tsig, err := ReadTSIG(c.inCredentials(j.tsigFile), c.tsigEnv)
 	if err != nil {
 		return nil, false, cli.Usagef("%w", err)
@@ -341,6 +348,43 @@ func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report) 
 		}
 	}
 	return plans, compared, errors.Join(errs...)
+}
+
+// AllowedHosts is the file in the credentials directory that lists, one a
+// line, the hosts (or host:port) a TSIG key or token may be sent to when
+// the live source comes from the repository's .plumbline.yaml.
+const AllowedHosts = "allowed-hosts"
+
+// allowed refuses to send credentials to a host the repository chose: a
+// pull request that names technitium+https://its-own-host/… in
+// .plumbline.yaml would otherwise receive the mounted token. In a
+// pipeline (a credentials directory), such a host must be listed in its
+// allowed-hosts file; flags and params are the operator's own.
+func (c *Check) allowed(j *job) error {
+	if !j.configured || c.credentials == "" || (j.tsigFile == "" && j.tokenFile == "" && c.tsigEnv == "" && c.tokenEnv == "") {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(c.credentials, AllowedHosts))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return cli.Usagef("%s: %w", AllowedHosts, err)
+	}
+	hosts := map[string]bool{}
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			hosts[strings.ToLower(l)] = true
+		}
+	}
+	for _, spec := range j.live {
+		u, err := url.Parse(spec)
+		if err != nil || u.Host == "" {
+			continue // a file: no credentials are sent anywhere
+		}
+		if !hosts[strings.ToLower(u.Host)] && !hosts[strings.ToLower(u.Hostname())] {
+			return cli.Usagef("live source %s comes from %s with credentials, and %s is not in the credentials directory's %s: "+
+				"a repository may not choose where the TSIG key or token is sent", spec, config.FileName, u.Host, AllowedHosts)
+		}
+	}
+	return nil
 }
 
 // drift compares every live source of one zone with the first: redundant

@@ -115,3 +115,37 @@ func TestNothingConfigured(t *testing.T) {
 		t.Errorf("exit %d, skipped %q, %v %s", code, r.Skipped, err, errOut.String())
 	}
 }
+
+// TestCredentialsOnlyToAllowedHosts: a live source named in the
+// repository's config gets the mounted TSIG key (or token) only when the
+// credentials directory lists its host in allowed-hosts; a pull request
+// cannot point a credential at a host of its choosing.
+func TestCredentialsOnlyToAllowedHosts(t *testing.T) {
+	srv := bindtest.Start(t, bindtest.Zone{Name: "home.arpa", Text: live, Transfer: "tsig"})
+	dir := t.TempDir()
+	desired, err := os.ReadFile(filepath.Join("testdata", "desired", "home.arpa.zone"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := filepath.Join(dir, "creds")
+	os.MkdirAll(creds, 0o755)
+	os.WriteFile(filepath.Join(creds, "tsig.key"), []byte(srv.Key), 0o600)
+	os.WriteFile(filepath.Join(dir, "home.arpa.zone"), desired, 0o644)
+	os.WriteFile(filepath.Join(dir, ".plumbline.yaml"), []byte("version: 1\ndns:\n  zones:\n    - zone: home.arpa\n      desired: home.arpa.zone\n"+
+		"      tsigKeyFile: tsig.key\n      live: [axfr://"+srv.Addr+"/home.arpa]\n"), 0o644)
+	t.Chdir(dir)
+	runIt := func() (int, string) {
+		var out, errOut bytes.Buffer
+		code := cli.Main(context.Background(), cli.Command{Name: Tool, Check: &Check{}},
+			[]string{"--format", "json", "--fail-on", "never", "--credentials-dir", creds, "."}, cli.Env{Stdout: &out, Stderr: &errOut})
+		return code, errOut.String()
+	}
+	code, stderr := runIt()
+	if code != cli.ExitBroken || !strings.Contains(stderr, "is not in the credentials directory's allowed-hosts") {
+		t.Errorf("not allowed: exit %d %s", code, stderr)
+	}
+	os.WriteFile(filepath.Join(creds, AllowedHosts), []byte("# the lab's servers\n127.0.0.1\n"), 0o644)
+	if code, stderr := runIt(); code != cli.ExitPass {
+		t.Errorf("allowed: exit %d %s", code, stderr)
+	}
+}

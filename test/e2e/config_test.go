@@ -37,8 +37,10 @@ func TestConfiguredDNS(t *testing.T) {
 	dns2 := bindtest.StartOn(t, w.hostIP,
 		bindtest.Zone{Name: "home.arpa", Text: read("dns-live/dns2/home.arpa.zone"), Transfer: "tsig"},
 		bindtest.Zone{Name: "20.0.10.in-addr.arpa", Text: read("dns-live/dns2/20.0.10.in-addr.arpa.zone"), Transfer: "tsig"})
+	// The servers the repository's config may send the key to are the
+	// operator's to list (allowed-hosts), never the repository's.
 	secret := kubectl(t, "", "create", "secret", "generic", "dns-credentials", "-n", ns,
-		"--from-literal=tsig.key="+dns1.Key, "--dry-run=client", "-o", "yaml")
+		"--from-literal=tsig.key="+dns1.Key, "--from-literal=allowed-hosts="+w.hostIP, "--dry-run=client", "-o", "yaml")
 	kubectl(t, secret, "apply", "-f", "-")
 
 	repo := t.TempDir()
