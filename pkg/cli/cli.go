@@ -196,25 +196,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		}
 		r, runErr = st.run(ctx, cmd, req)
 	}
-	if r == nil {
-		// A check that stopped before it had a report (a bad flag value, a
-		// tool that is missing) still leaves one, whose error finding says
-		// why: a pipeline shows "broken, because", never "did not run".
-		if runErr == nil {
-			runErr = errors.New("no report produced")
-		}
-		r = &report.Report{}
-	}
-	if r.Tool == "" {
-		r.Tool = cmd.FileName()
-	}
-	if r.Version == "" {
-		r.Version = version.String()
-	}
-	r.Run = o.runID
-	if !Finish(r, runErr, failOn, paths) && runErr == nil {
-		runErr = fmt.Errorf("more than %d findings: over the budget of one report", report.MaxFindings)
-	}
+	r, runErr = finished(r, runErr, cmd, o.runID, failOn, paths)
 
 	code := ExitPass
 	if !r.Summary.Passed {
@@ -240,6 +222,31 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		}
 	}
 	return code
+}
+
+// finished is the report of cmd's run, whatever happened: a check that
+// stopped before it had a report (a bad flag value, a tool that is
+// missing) still leaves one, whose error finding says why, so a pipeline
+// shows "broken, because", never "did not run". It is stamped and
+// Finished at failOn.
+func finished(r *report.Report, err error, cmd Command, runID string, failOn report.Threshold, paths []string) (*report.Report, error) {
+	if r == nil {
+		if err == nil {
+			err = errors.New("no report produced")
+		}
+		r = &report.Report{}
+	}
+	if r.Tool == "" {
+		r.Tool = cmd.FileName()
+	}
+	if r.Version == "" {
+		r.Version = version.String()
+	}
+	r.Run = runID
+	if !Finish(r, err, failOn, paths) && err == nil {
+		err = fmt.Errorf("more than %d findings: over the budget of one report", report.MaxFindings)
+	}
+	return r, err
 }
 
 // Finish makes r the report of a run that ended with runErr: a check that

@@ -12,7 +12,6 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/report"
-	"github.com/plumbline/plumbline/pkg/version"
 )
 
 // Configurable is a check with settings a flag cannot carry (dns-zone-diff's
@@ -204,22 +203,7 @@ func Embedded(ctx context.Context, cmd Command, cfg *config.Config, args []strin
 			paths = st.paths
 		}
 	}
-	if r == nil {
-		if err == nil {
-			err = errors.New("no report produced")
-		}
-		r = &report.Report{}
-	}
-	if r.Tool == "" {
-		r.Tool = cmd.FileName()
-	}
-	if r.Version == "" {
-		r.Version = version.String()
-	}
-	if !Finish(r, err, req.FailOn, paths) && err == nil {
-		err = fmt.Errorf("more than %d findings: over the budget of one report", report.MaxFindings)
-	}
-	return r, err
+	return finished(r, err, cmd, "", req.FailOn, paths)
 }
 
 func absolute(p string) string {
