@@ -101,21 +101,14 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 		ignore = re
 	}
-	paths, err := c.policyPaths()
+	paths, shown, remove, err := c.policyDirs()
 	if err != nil {
 		return nil, err
 	}
-	shown, all := strings.Join(relAll(paths), ", "), c.all
-	if paths == nil {
-		dir, remove, err := bundled()
-		if err != nil {
-			return nil, err
-		}
-		defer remove()
-		paths, shown = []string{dir}, "the bundled homelab library (docs/policies.md)"
-		// Its packages are homelab.*: all of them, unless some are named.
-		all = all || len(c.namespaces) == 0
-	}
+	defer remove()
+	// The bundled library's packages are homelab.*: all of them, unless
+	// some are named.
+	all := c.all || shown == bundledName && len(c.namespaces) == 0
 	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Details: map[string]string{
 		"policies": shown}, Counts: map[string]int{"exceptions": 0, "waived": 0}}
 	e, err := Load(Options{Policies: paths, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict,
@@ -186,6 +179,26 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Counts["waived"] = waivers.apply(r, now())
 	return r, errors.Join(problems...)
+}
+
+// bundledName is how reports name the bundled library.
+const bundledName = "the bundled homelab library (docs/policies.md)"
+
+// policyDirs are the policy directories to load and how the report names
+// them: --policy, else ./policy, else the bundled library written to a
+// temporary directory, which remove removes.
+func (c *Check) policyDirs() (paths []string, shown string, remove func(), err error) {
+	if paths, err = c.policyPaths(); err != nil {
+		return nil, "", nil, err
+	}
+	if paths != nil {
+		return paths, strings.Join(relAll(paths), ", "), func() {}, nil
+	}
+	dir, remove, err := bundled()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return []string{dir}, bundledName, remove, nil
 }
 
 // policyPaths applies the defaults: ./policy, else nil: the bundled

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"path"
-	"strings"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
@@ -51,19 +50,11 @@ func (v *Verify) Run(ctx context.Context, req cli.Request) (*report.Report, erro
 	if !(len(req.Paths) == 1 && req.Paths[0] == ".") {
 		v.check.policies = append(v.check.policies, req.Paths...)
 	}
-	policies, err := v.check.policyPaths()
+	policies, shown, remove, err := v.check.policyDirs()
 	if err != nil {
 		return nil, err
 	}
-	shown := strings.Join(relAll(policies), ", ")
-	if policies == nil {
-		dir, remove, err := bundled()
-		if err != nil {
-			return nil, err
-		}
-		defer remove()
-		policies, shown = []string{dir}, "the bundled homelab library (docs/policies.md)"
-	}
+	defer remove()
 	r := &report.Report{Tool: Tool + "-verify", Findings: []report.Finding{},
 		Details: map[string]string{"policies": shown},
 		Counts:  map[string]int{"tests": 0, "passed": 0, "failed": 0, "skipped": 0}}
