@@ -15,6 +15,7 @@ import (
 )
 
 func main() {
+	cli.LimitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := plumbline.Main(ctx, os.Args[1:], cli.OSEnv())
 	stop()

@@ -469,7 +469,7 @@ func writeFile(spec reportSpec, r *report.Report) error {
 // Execute runs cmd with the process's arguments and environment, cancelling
 // on SIGINT and SIGTERM, and returns the exit code for main to os.Exit with.
 func Execute(cmd Command) int {
-	softMemoryLimit(os.Getenv, os.ReadFile)
+	LimitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Main(ctx, cmd, os.Args[1:], OSEnv())

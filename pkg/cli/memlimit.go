@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -9,6 +10,10 @@ import (
 // cgroupLimitFiles are where a container's memory limit is read: cgroup v2,
 // then v1.
 var cgroupLimitFiles = []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}
+
+// LimitMemory sets the soft memory limit of a process that runs checks
+// (Execute does; so does plumbline, which runs them all in one process).
+func LimitMemory() { softMemoryLimit(os.Getenv, os.ReadFile) }
 
 // softMemoryLimit sets the Go runtime's soft memory limit to three
 // quarters of the container's, so the collector works harder before the
