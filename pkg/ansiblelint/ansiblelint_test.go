@@ -20,6 +20,7 @@ import (
 	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/internal/gotool"
 	"github.com/plumbline/plumbline/internal/need"
+	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -162,28 +163,17 @@ func TestWarnListBecomesWarnings(t *testing.T) {
 	}
 }
 
-func write(t *testing.T, dir, name, content string) {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestPreflight(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("ANSIBLE_COLLECTIONS_PATH", filepath.Join(dir, "vendored"))
-	write(t, dir, "vendored/ansible_collections/community/general/galaxy.yml", "namespace: community\n")
-	write(t, dir, "requirements.yml", "---\ncollections:\n  - community.general\n  - name: plumbline.missing\n    version: \">=1.0.0\"\nroles:\n  - geerlingguy.docker\n")
-	write(t, dir, "site.yml", "- name: Use a missing collection\n  hosts: all\n  tasks:\n    - name: Do it\n      plumbline.missing.thing:\n        a: 1\n")
-	write(t, dir, "broken.yml", "- name: ok\n  hosts: all\n  tasks: [\n")
+	testfs.Write(t, dir, "vendored/ansible_collections/community/general/galaxy.yml", "namespace: community\n")
+	testfs.Write(t, dir, "requirements.yml", "---\ncollections:\n  - community.general\n  - name: plumbline.missing\n    version: \">=1.0.0\"\nroles:\n  - geerlingguy.docker\n")
+	testfs.Write(t, dir, "site.yml", "- name: Use a missing collection\n  hosts: all\n  tasks:\n    - name: Do it\n      plumbline.missing.thing:\n        a: 1\n")
+	testfs.Write(t, dir, "broken.yml", "- name: ok\n  hosts: all\n  tasks: [\n")
 	// PyYAML and yamllint point at line 8, where the indentation breaks;
 	// yaml.v3 alone says line 4.
-	write(t, dir, "indent.yml", "---\n- name: Site\n  hosts: all\n  tasks:\n    - name: a\n      ansible.builtin.debug:\n        msg: hi\n       bad: indent\n")
-	write(t, dir, "inventory/hosts.ini", "[dns]\ndns1 ansible_host=10.0.0.1\ndns2 ansible_host\n")
+	testfs.Write(t, dir, "indent.yml", "---\n- name: Site\n  hosts: all\n  tasks:\n    - name: a\n      ansible.builtin.debug:\n        msg: hi\n       bad: indent\n")
+	testfs.Write(t, dir, "inventory/hosts.ini", "[dns]\ndns1 ansible_host=10.0.0.1\ndns2 ansible_host\n")
 	r, err := run(t, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -226,7 +216,7 @@ func TestPreflight(t *testing.T) {
 
 func TestNoAnsibleFiles(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "README.md", "nothing here\n")
+	testfs.Write(t, dir, "README.md", "nothing here\n")
 	_, err := run(t, dir)
 	if err == nil || !strings.Contains(err.Error(), "no Ansible files (playbooks, roles, inventories) under .; check the path") {
 		t.Fatalf("error = %v", err)
@@ -235,8 +225,8 @@ func TestNoAnsibleFiles(t *testing.T) {
 
 func TestInvalidConfigIsExit2(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "site.yml", "- name: x\n  hosts: all\n  tasks: []\n")
-	write(t, dir, "lint.yml", "profile: nonsense\n")
+	testfs.Write(t, dir, "site.yml", "- name: x\n  hosts: all\n  tasks: []\n")
+	testfs.Write(t, dir, "lint.yml", "profile: nonsense\n")
 	_, err := run(t, dir, "--ansible-lint-config", "lint.yml")
 	if err == nil || !strings.Contains(err.Error(), "ansible-lint rejected its configuration (exit 3)") || !strings.Contains(err.Error(), "'nonsense' is not one of") {
 		t.Fatalf("error = %v", err)
@@ -408,8 +398,8 @@ func TestYAMLErrorLineLikePyYAML(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			write(t, dir, "site.yml", "---\n- name: ok\n  hosts: all\n  tasks: []\n")
-			write(t, dir, "bad.yml", text)
+			testfs.Write(t, dir, "site.yml", "---\n- name: ok\n  hosts: all\n  tasks: []\n")
+			testfs.Write(t, dir, "bad.yml", text)
 			script := "import sys, yaml\ntry:\n  yaml.safe_load(open(sys.argv[1]))\nexcept yaml.MarkedYAMLError as e:\n  print((e.problem_mark or e.context_mark).line + 1)\n"
 			out, err := exec.Command(interp[0], append(interp[1:], "-c", script, filepath.Join(dir, "bad.yml"))...).Output()
 			if err != nil {

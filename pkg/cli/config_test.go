@@ -5,13 +5,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -41,13 +40,7 @@ func runIn(t *testing.T, dir string, c Check, args ...string) (int, *report.Repo
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfs.WriteAll(t, dir, files)
 	return dir
 }
 

@@ -4,26 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
 )
-
-func write(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func check(t *testing.T, c *Check, dir string, args ...string) (int, *report.Report, string) {
 	t.Helper()
@@ -51,7 +39,7 @@ func status(r *report.Report) map[string]string {
 // why. Real git.
 func TestChangedSince(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testfs.WriteAll(t, dir, map[string]string{
 		".plumbline.yaml":   "version: 1\nterraform: {offline: true}\npolicy: {enabled: false}\n",
 		"terraform/main.tf": "variable \"a\" {\n  type = string\n}\n",
 		"ansible/site.yml":  "- hosts: all\n  tasks: []\n",
@@ -66,7 +54,7 @@ func TestChangedSince(t *testing.T) {
 	git("init", "-q", "-b", "main")
 	git("add", ".")
 	git("commit", "-qm", "base")
-	write(t, dir, map[string]string{"terraform/new.tf": "variable \"b\" {\n  type = string\n}\n"})
+	testfs.WriteAll(t, dir, map[string]string{"terraform/new.tf": "variable \"b\" {\n  type = string\n}\n"})
 
 	code, r, stderr := check(t, &Check{}, dir, "--changed-since", "main")
 	st := status(r)
@@ -84,7 +72,7 @@ func TestChangedSince(t *testing.T) {
 // skipped with how to install it. The rest runs.
 func TestToolMissing(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testfs.WriteAll(t, dir, map[string]string{
 		"terraform/main.tf": "variable \"password\" {\n  default = \"x\"\n}\n",
 		"ansible/site.yml":  "- hosts: all\n  tasks: []\n",
 		".plumbline.yaml":   "version: 1\npolicy: {enabled: false}\n",

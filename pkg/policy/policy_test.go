@@ -15,6 +15,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/plumbline/plumbline/internal/clitest"
+	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -59,9 +60,9 @@ func TestHomelabLibrary(t *testing.T) {
 // the day after.
 func TestWaiverExpiry(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains \"no\" if input.x\n")
-	write(t, dir, "in.yaml", "x: true\n")
-	write(t, dir, "w.yaml", "waivers:\n  - rule: main/deny\n    files: [in.yaml]\n    reason: r\n    expires: 2026-11-25\n")
+	testfs.Write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains \"no\" if input.x\n")
+	testfs.Write(t, dir, "in.yaml", "x: true\n")
+	testfs.Write(t, dir, "w.yaml", "waivers:\n  - rule: main/deny\n    files: [in.yaml]\n    reason: r\n    expires: 2026-11-25\n")
 	for _, tc := range []struct {
 		now      string
 		expired  bool
@@ -83,22 +84,11 @@ func TestWaiverExpiry(t *testing.T) {
 	}
 }
 
-func write(t *testing.T, dir, name, text string) {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestBundledLibrary: without --policy and without ./policy, the homelab
 // library compiled into the binary is used, every one of its packages.
 func TestBundledLibrary(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "pod.yaml", "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: busybox\n")
+	testfs.Write(t, dir, "pod.yaml", "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: busybox\n")
 	r, _, err := clitest.RunCheck(t, &Check{}, dir, "pod.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -138,8 +128,8 @@ func TestHostilePolicies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			write(t, dir, "policy/p.rego", "package main\nimport rego.v1\n"+tt.rego+"\n")
-			write(t, dir, "in.yaml", "x: true\n")
+			testfs.Write(t, dir, "policy/p.rego", "package main\nimport rego.v1\n"+tt.rego+"\n")
+			testfs.Write(t, dir, "in.yaml", "x: true\n")
 			start := time.Now()
 			r, _, err := clitest.RunCheck(t, &Check{}, dir, "--max-memory", "64", "in.yaml")
 			if took := time.Since(start); took > 30*time.Second {
@@ -158,13 +148,13 @@ func TestHostilePolicies(t *testing.T) {
 	}
 	// What a capabilities file allows, runs (conftest's --capabilities).
 	dir := t.TempDir()
-	write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := opa.runtime().env.PLUMBLINE_TEST_SECRET }\n")
-	write(t, dir, "in.yaml", "x: true\n")
+	testfs.Write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := opa.runtime().env.PLUMBLINE_TEST_SECRET }\n")
+	testfs.Write(t, dir, "in.yaml", "x: true\n")
 	caps, err := json.Marshal(ast.CapabilitiesForThisVersion())
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, "caps.json", string(caps))
+	testfs.Write(t, dir, "caps.json", string(caps))
 	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--capabilities", "caps.json", "in.yaml")
 	if err != nil || len(r.Findings) != 1 || r.Findings[0].Message != "tK3n-secret" {
 		t.Errorf("with a capabilities file: %v %+v", err, r)
@@ -179,8 +169,8 @@ func TestPolicySymlinkRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	write(t, dir, "policy/p.rego", "package main\nimport rego.v1\n")
-	write(t, dir, "in.yaml", "x: true\n")
+	testfs.Write(t, dir, "policy/p.rego", "package main\nimport rego.v1\n")
+	testfs.Write(t, dir, "in.yaml", "x: true\n")
 	if err := os.Symlink(secret, filepath.Join(dir, "policy", "leak.rego")); err != nil {
 		t.Fatal(err)
 	}
@@ -203,12 +193,12 @@ func TestParseConfigFileStaysInside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := parse_config_file(\""+rel+"\").token }\n")
+	testfs.Write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := parse_config_file(\""+rel+"\").token }\n")
 	if err := os.Symlink(filepath.Join(outside, "token.json"), filepath.Join(dir, "link.json")); err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, "policy/q.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := parse_config_file(\"../link.json\").token }\n")
-	write(t, dir, "in.yaml", "x: true\n")
+	testfs.Write(t, dir, "policy/q.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := parse_config_file(\"../link.json\").token }\n")
+	testfs.Write(t, dir, "in.yaml", "x: true\n")
 	r, _, err := clitest.RunCheck(t, &Check{}, dir, "in.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/internal/need"
+	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/internal/tftest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -115,9 +116,9 @@ func TestStaticRules(t *testing.T) {
 
 func TestSyntaxErrors(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "a/main.tf", "resource \"x\" \"y\" {\n  name = \n}\n")
-	write(t, dir, "b/main.tf.json", "{\"variable\": {\"v\": {\"type\": \"string\"}}, }")
-	write(t, dir, "c/prod.tfvars", "a = \"unterminated\n")
+	testfs.Write(t, dir, "a/main.tf", "resource \"x\" \"y\" {\n  name = \n}\n")
+	testfs.Write(t, dir, "b/main.tf.json", "{\"variable\": {\"v\": {\"type\": \"string\"}}, }")
+	testfs.Write(t, dir, "c/prod.tfvars", "a = \"unterminated\n")
 	r, _, err := run(t, dir, "--offline")
 	if err != nil {
 		t.Fatal(err)
@@ -141,11 +142,11 @@ func TestHostileInput(t *testing.T) {
 	for i := range garbage {
 		garbage[i] = byte(i*7 + i/13)
 	}
-	write(t, dir, "garbage/main.tf", string(garbage))
-	write(t, dir, "utf8/main.tf", "variable \"a\" {\n  default = \"\xff\xfe\"\n}\n")
-	write(t, dir, "deep/main.tf", "locals {\n  x = "+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"\n}\n")
+	testfs.Write(t, dir, "garbage/main.tf", string(garbage))
+	testfs.Write(t, dir, "utf8/main.tf", "variable \"a\" {\n  default = \"\xff\xfe\"\n}\n")
+	testfs.Write(t, dir, "deep/main.tf", "locals {\n  x = "+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"\n}\n")
 	big := bytes.Repeat([]byte("# padding padding padding padding padding padding\n"), (50<<20)/50)
-	write(t, dir, "big/main.tf", string(big))
+	testfs.Write(t, dir, "big/main.tf", string(big))
 	if err := os.MkdirAll(filepath.Join(dir, "loop"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestHostileInput(t *testing.T) {
 	if err := os.WriteFile(secret, []byte("tK3n = {{{\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, "leak/ok.tf", "")
+	testfs.Write(t, dir, "leak/ok.tf", "")
 	if err := os.Symlink(secret, filepath.Join(dir, "leak", "main.tf")); err != nil {
 		t.Fatal(err)
 	}
@@ -313,17 +314,6 @@ func TestGlobs(t *testing.T) {
 	}
 }
 
-func write(t *testing.T, dir, name, content string) {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestTimeoutPerModule(t *testing.T) {
 	m := mirror(t)
 	_, progress, err := run(t, "testdata/validate", "--provider-mirror", m, "--timeout", "1ms", "--include", "good")
@@ -342,7 +332,7 @@ func TestTimeoutEndsProviders(t *testing.T) {
 	needTerraform(t)
 	m := mirror(t)
 	dir := t.TempDir()
-	write(t, dir, "root/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
+	testfs.Write(t, dir, "root/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
 	// Only what BaseEnv passes reaches terraform: the switch goes in there.
 	hang := &Check{NewTerraform: func(bin string) Terraform {
 		env := BaseEnv()
@@ -393,9 +383,9 @@ func TestBaseEnvPassesNoSecrets(t *testing.T) {
 func TestLockFileRestored(t *testing.T) {
 	m := mirror(t)
 	dir := t.TempDir()
-	write(t, dir, "root/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
+	testfs.Write(t, dir, "root/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
 	lock := "# a lock file someone committed\n"
-	write(t, dir, "root/.terraform.lock.hcl", lock)
+	testfs.Write(t, dir, "root/.terraform.lock.hcl", lock)
 	r, _, err := run(t, dir, "--provider-mirror", m, "--fmt=false")
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, r.Findings)
@@ -413,8 +403,8 @@ func TestLockFileRestored(t *testing.T) {
 func TestSyntaxErrorSkipsInit(t *testing.T) {
 	m := mirror(t)
 	dir := t.TempDir()
-	write(t, dir, "broken/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \n}\n")
-	write(t, dir, "good/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
+	testfs.Write(t, dir, "broken/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \n}\n")
+	testfs.Write(t, dir, "good/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
 	r, _, err := run(t, dir, "--provider-mirror", m, "--fmt=false")
 	if err != nil {
 		t.Fatalf("a syntax error broke the run: %v", err)
@@ -432,10 +422,10 @@ func TestSyntaxErrorSkipsInit(t *testing.T) {
 // the variable rules and init leave them alone.
 func TestTestFiles(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "main.tf", "variable \"x\" {\n  type        = string\n  description = \"x\"\n}\n")
-	write(t, dir, "tests/a.tftest.hcl", "run \"a\" {\ncommand = plan\n  variables {\n    x =   \"y\"\n  }\n}\n")
-	write(t, dir, "tests/m.tfmock.hcl", "mock_resource \"lab_vm\" {\n  defaults = {\n    id = \"x\"\n  }\n}\n")
-	write(t, dir, "tests/broken.tftest.hcl", "run \"b\" {\n  command = \n}\n")
+	testfs.Write(t, dir, "main.tf", "variable \"x\" {\n  type        = string\n  description = \"x\"\n}\n")
+	testfs.Write(t, dir, "tests/a.tftest.hcl", "run \"a\" {\ncommand = plan\n  variables {\n    x =   \"y\"\n  }\n}\n")
+	testfs.Write(t, dir, "tests/m.tfmock.hcl", "mock_resource \"lab_vm\" {\n  defaults = {\n    id = \"x\"\n  }\n}\n")
+	testfs.Write(t, dir, "tests/broken.tftest.hcl", "run \"b\" {\n  command = \n}\n")
 	r, _, err := run(t, dir, "--offline")
 	if err != nil {
 		t.Fatal(err)
@@ -455,9 +445,9 @@ func TestTestFiles(t *testing.T) {
 // as terraform fmt -check sees it, also when a sibling does not parse.
 func TestOverridesAndFinalNewline(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "main.tf", "variable \"db_password\" {\n  type        = string\n  description = \"x\"\n  sensitive   = true\n}\n\nvariable \"size\" {\n  type        = number\n  description = \"x\"\n}")
-	write(t, dir, "main_override.tf", "variable \"size\" {\n  default = 3\n}\n\nvariable \"db_password\" {\n  default = \"hunter2\"\n}\n")
-	write(t, dir, "broken.tf", "locals {\n  x = \n}\n")
+	testfs.Write(t, dir, "main.tf", "variable \"db_password\" {\n  type        = string\n  description = \"x\"\n  sensitive   = true\n}\n\nvariable \"size\" {\n  type        = number\n  description = \"x\"\n}")
+	testfs.Write(t, dir, "main_override.tf", "variable \"size\" {\n  default = 3\n}\n\nvariable \"db_password\" {\n  default = \"hunter2\"\n}\n")
+	testfs.Write(t, dir, "broken.tf", "locals {\n  x = \n}\n")
 	r, _, err := run(t, dir, "--offline")
 	if err != nil {
 		t.Fatal(err)

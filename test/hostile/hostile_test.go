@@ -14,6 +14,7 @@ import (
 
 	"github.com/plumbline/plumbline/internal/gotool"
 	"github.com/plumbline/plumbline/internal/need"
+	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -58,17 +59,6 @@ type attack struct {
 	time  time.Duration
 }
 
-func write(t *testing.T, dir, name, text string) {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func symlink(t *testing.T, target, link string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
@@ -87,13 +77,13 @@ func TestAttacks(t *testing.T) {
 	attacks := []attack{
 		{name: "policy input symlinked to /dev/zero", tool: "policy-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "policy/p.rego", denyPolicy)
-				write(t, repo, "ok.yaml", "a: 1\n")
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "ok.yaml", "a: 1\n")
 				symlink(t, "/dev/zero", filepath.Join(repo, "zero.yaml"))
 			}, args: []string{"."}, code: 2, want: "refused: a symlink that leads out of the scanned tree"},
 		{name: "ansible file symlinked to /dev/zero", tool: "ansible-lint-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "site.yml", play)
+				testfs.Write(t, repo, "site.yml", play)
 				symlink(t, "/dev/zero", filepath.Join(repo, "zero.yml"))
 			}, args: []string{"."}, code: 1, want: "ansible-lint, which would follow it, is not run"},
 		{name: "report symlinked to /dev/zero", tool: "report", limit: limitReport,
@@ -101,62 +91,62 @@ func TestAttacks(t *testing.T) {
 			args:  []string{"policy-check.json"}, code: 2, want: "refused: a symlink"},
 		{name: "200 KB of nested [ in a .tf given to policy-check", tool: "policy-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "policy/p.rego", denyPolicy)
-				write(t, repo, "main.tf", "locals {\n  x = "+strings.Repeat("[", 200000)+"\n}\n")
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "main.tf", "locals {\n  x = "+strings.Repeat("[", 200000)+"\n}\n")
 			}, args: []string{"."}, code: 2, want: "brackets nested deeper than 256 levels"},
 		{name: "200 KB of nested ( and {a= in a .tf given to policy-check", tool: "policy-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "policy/p.rego", denyPolicy)
-				write(t, repo, "a.tf", "locals {\n  x = "+strings.Repeat("(", 200000)+"\n}\n")
-				write(t, repo, "b.tf", "locals {\n  x = "+strings.Repeat("{a=", 70000)+"\n}\n")
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "a.tf", "locals {\n  x = "+strings.Repeat("(", 200000)+"\n}\n")
+				testfs.Write(t, repo, "b.tf", "locals {\n  x = "+strings.Repeat("{a=", 70000)+"\n}\n")
 			}, args: []string{"."}, code: 2, want: "brackets nested deeper than 256 levels"},
 		{name: "deep YAML with long keys (line maps)", tool: "policy-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
 				key := strings.Repeat("k", 250)
-				write(t, repo, "deep.yaml", "deny: true\nx: "+strings.Repeat("{"+key+": ", 4000)+"1"+strings.Repeat("}", 4000)+"\n")
+				testfs.Write(t, repo, "deep.yaml", "deny: true\nx: "+strings.Repeat("{"+key+": ", 4000)+"1"+strings.Repeat("}", 4000)+"\n")
 			}, args: []string{"."}, code: 1, want: "no"},
 		{name: "Rego from the repository allocating without end", tool: "policy-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { n := count(numbers.range(1, 200000000)); msg := sprintf(\"%d\", [n]) }\n")
-				write(t, repo, "in.yaml", "a: 1\n")
+				testfs.Write(t, repo, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { n := count(numbers.range(1, 200000000)); msg := sprintf(\"%d\", [n]) }\n")
+				testfs.Write(t, repo, "in.yaml", "a: 1\n")
 			}, args: []string{"."}, code: 2, want: "over the memory budget"},
 		{name: "Rego from the repository reading the environment", tool: "policy-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := opa.runtime().env.DNS_TOKEN }\n")
-				write(t, repo, "in.yaml", "a: 1\n")
+				testfs.Write(t, repo, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := opa.runtime().env.DNS_TOKEN }\n")
+				testfs.Write(t, repo, "in.yaml", "a: 1\n")
 			}, args: []string{"."}, code: 2, want: "undefined function opa.runtime"},
 		{name: "waiver glob with ten **", tool: "policy-check", limit: limitCheck, time: 30 * time.Second,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
 				deep := strings.Repeat("a/", 60) + "in.yaml"
-				write(t, repo, deep, "deny: true\n")
-				write(t, repo, ".plumbline-waivers.yaml", "waivers:\n  - rule: main/deny\n    files: ['"+strings.Repeat("**/a", 10)+"/nomatch']\n    reason: r\n    expires: 2999-01-01\n")
+				testfs.Write(t, repo, deep, "deny: true\n")
+				testfs.Write(t, repo, ".plumbline-waivers.yaml", "waivers:\n  - rule: main/deny\n    files: ['"+strings.Repeat("**/a", 10)+"/nomatch']\n    reason: r\n    expires: 2999-01-01\n")
 			}, args: []string{"."}, code: 1, want: "no"},
 		{name: "YAML alias bomb in an Ansible project", tool: "ansible-lint-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "site.yml", play)
+				testfs.Write(t, repo, "site.yml", play)
 				bomb := "---\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
 				for c := 'b'; c <= 'j'; c++ {
 					bomb += fmt.Sprintf("%c: &%c [%s]\n", c, c, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*%c, ", c-1), 10), ", "))
 				}
-				write(t, repo, "group_vars/all.yml", bomb)
+				testfs.Write(t, repo, "group_vars/all.yml", bomb)
 			}, args: []string{"."}, code: 2, want: "YAML aliases expand to more than"},
 		{name: "40 lines of $GENERATE 0-65535", tool: "dns-zone-diff", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "dns/gen.arpa.zone", "$ORIGIN gen.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n"+strings.Repeat("$GENERATE 0-65535 h$ A 10.0.0.1\n", 40))
-				write(t, repo, "live/gen.arpa.zone", "$ORIGIN gen.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
+				testfs.Write(t, repo, "dns/gen.arpa.zone", "$ORIGIN gen.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n"+strings.Repeat("$GENERATE 0-65535 h$ A 10.0.0.1\n", 40))
+				testfs.Write(t, repo, "live/gen.arpa.zone", "$ORIGIN gen.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
 			}, args: []string{"--desired", "dns", "--live", "live", "."}, code: 2, want: "more than 500000 records"},
 		{name: "zone file symlinked to the TSIG key", tool: "dns-zone-diff", limit: limitCheck,
 			setup: func(t *testing.T, repo, outside string) {
-				write(t, outside, "tsig.key", "not a TTL "+secret+"\n")
+				testfs.Write(t, outside, "tsig.key", "not a TTL "+secret+"\n")
 				symlink(t, filepath.Join(outside, "tsig.key"), filepath.Join(repo, "dns", "home.arpa.zone"))
-				write(t, repo, "live/home.arpa.zone", "$ORIGIN home.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
+				testfs.Write(t, repo, "live/home.arpa.zone", "$ORIGIN home.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
 			}, args: []string{"--desired", "dns", "--live", "live", "."}, code: 2, want: "refused: a symlink that leads out of the scanned tree"},
 		{name: "a 5 MiB line hiding $INCLUDE /etc/passwd", tool: "dns-zone-diff", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
-				write(t, repo, "dns/home.arpa.zone", "$ORIGIN home.arpa.\n; "+strings.Repeat("x", 5<<20)+"\n$INCLUDE /etc/passwd\n")
-				write(t, repo, "live/home.arpa.zone", "$ORIGIN home.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
+				testfs.Write(t, repo, "dns/home.arpa.zone", "$ORIGIN home.arpa.\n; "+strings.Repeat("x", 5<<20)+"\n$INCLUDE /etc/passwd\n")
+				testfs.Write(t, repo, "live/home.arpa.zone", "$ORIGIN home.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
 			}, args: []string{"--desired", "dns", "--live", "live", "."}, code: 2, want: "a line longer than"},
 		{name: "50,000 undeclared variable references", tool: "terraform-validate", limit: limitTF,
 			setup: func(t *testing.T, repo, _ string) {
@@ -166,7 +156,7 @@ func TestAttacks(t *testing.T) {
 					fmt.Fprintf(&b, "  v%d = var.missing%d\n", i, i)
 				}
 				b.WriteString("}\n")
-				write(t, repo, "main.tf", b.String())
+				testfs.Write(t, repo, "main.tf", b.String())
 			}, args: []string{"--offline", "--fmt=false", "."}, code: 2, want: "more findings not listed"},
 		{name: "a report past the findings budget", tool: "report", limit: limitReport,
 			setup: func(t *testing.T, repo, _ string) {
@@ -179,7 +169,7 @@ func TestAttacks(t *testing.T) {
 					fmt.Fprintf(&b, `{"rule": "r/%d", "severity": "error", "message": "m"}`, i)
 				}
 				b.WriteString("]}")
-				write(t, repo, "policy-check.json", b.String())
+				testfs.Write(t, repo, "policy-check.json", b.String())
 			}, args: []string{"policy-check.json", "--report", "sarif=merged.sarif"}, code: 2, want: "more than 10000 findings"},
 		{name: "five reports at the findings budget", tool: "report", limit: limitReport,
 			setup: func(t *testing.T, repo, _ string) {
@@ -193,7 +183,7 @@ func TestAttacks(t *testing.T) {
 						fmt.Fprintf(&b, `{"rule": "%s/rule-%d", "severity": "error", "message": "a message of a realistic length, naming a resource and saying what is wrong with it", "file": "modules/vm/main.tf", "line": %d, "snippet": "resource \"proxmox_vm_qemu\" \"vm\" {"}`, tool, i, i+1)
 					}
 					b.WriteString("]}")
-					write(t, repo, tool+".json", b.String())
+					testfs.Write(t, repo, tool+".json", b.String())
 				}
 			}, args: []string{"terraform-validate.json", "ansible-lint-check.json", "policy-check.json", "dns-zone-diff.json", "other.json",
 				"--report", "sarif=merged/plumbline.sarif", "--report", "junit=merged/junit.xml", "--report", "markdown=merged/summary.md", "--report", "json=merged/report.json"},
