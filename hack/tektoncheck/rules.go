@@ -31,9 +31,10 @@ func (c *Checker) rules(obj any) []Problem {
 	switch o := obj.(type) {
 	case *pipelinev1.Task:
 		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
-		ps = append(ps, c.images(obj, taskContainers(o))...)
-		ps = append(ps, scriptVars(taskContainers(o))...)
-		ps = append(ps, nonRoot(taskContainers(o))...)
+		ctrs := taskContainers(o)
+		ps = append(ps, c.images(obj, ctrs)...)
+		ps = append(ps, scriptVars(ctrs)...)
+		ps = append(ps, nonRoot(ctrs)...)
 		ps = append(ps, params(declared(o.Spec.Params), o.Spec)...)
 	case *pipelinev1beta1.StepAction:
 		ctrs := []container{{where: "stepaction " + o.Name, image: o.Spec.Image, script: o.Spec.Script, sc: o.Spec.SecurityContext, params: o.Spec.Params}}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -158,7 +159,7 @@ func Load(file string) (*Config, error) {
 
 // Enabled reports whether the config leaves tool on (the default).
 func (c *Config) Enabled(tool string) bool {
-	v, ok := c.section(tool)
+	v, _, ok := c.section(tool)
 	if !ok {
 		return true
 	}
@@ -166,20 +167,21 @@ func (c *Config) Enabled(tool string) bool {
 	return !e.IsValid() || e.IsNil() || e.Elem().Bool()
 }
 
-// section is tool's part of c; ok is false when c has none.
-func (c *Config) section(tool string) (reflect.Value, bool) {
-	v := reflect.ValueOf(c).Elem()
-	t := v.Type()
+// section is tool's part of c and its key ("terraform"); ok is false when
+// c has none.
+func (c *Config) section(tool string) (v reflect.Value, key string, ok bool) {
+	cv := reflect.ValueOf(c).Elem()
+	t := cv.Type()
 	for i := range t.NumField() {
-		if t.Field(i).Tag.Get("tool") == tool {
-			f := v.Field(i)
-			if f.IsNil() {
-				return reflect.Value{}, false
-			}
-			return f.Elem(), true
+		if t.Field(i).Tag.Get("tool") != tool {
+			continue
 		}
+		if f := cv.Field(i); !f.IsNil() {
+			return f.Elem(), yamlName(t.Field(i)), true
+		}
+		break
 	}
-	return reflect.Value{}, false
+	return reflect.Value{}, "", false
 }
 
 // Settings are the flag values c gives tool, in the order of its fields:
@@ -216,7 +218,7 @@ func (c *Config) Settings(tool string) []Setting {
 		}
 		if sf.Tag.Get("path") == "true" {
 			for i, p := range values {
-				values[i] = filepath.Join(c.Dir, filepath.FromSlash(p))
+				values[i] = c.Path(p)
 			}
 		}
 		s := Setting{Flag: name, Values: values, Key: key, At: c.at(key)}
@@ -228,26 +230,15 @@ func (c *Config) Settings(tool string) []Setting {
 	v := reflect.ValueOf(c).Elem()
 	sf, _ := v.Type().FieldByName("FailOn")
 	add("failOn", sf, v.FieldByName("FailOn"))
-	sec, ok := c.section(tool)
+	sec, prefix, ok := c.section(tool)
 	if !ok {
 		return out
 	}
-	prefix := c.sectionKey(tool)
 	for i := range sec.NumField() {
 		sf := sec.Type().Field(i)
 		add(prefix+"."+yamlName(sf), sf, sec.Field(i))
 	}
 	return out
-}
-
-func (c *Config) sectionKey(tool string) string {
-	t := reflect.TypeOf(*c)
-	for i := range t.NumField() {
-		if t.Field(i).Tag.Get("tool") == tool {
-			return yamlName(t.Field(i))
-		}
-	}
-	return tool
 }
 
 // Errorf is a problem with the value at key ("dns.zones.1.live"), at its
@@ -271,6 +262,29 @@ func (c *Config) Path(p string) string {
 	}
 	return filepath.Join(c.Dir, filepath.FromSlash(p))
 }
+
+// ResolvedZones are the zones of dns with their desired and file live
+// sources made relative to the working directory (URLs stay as written).
+func (c *Config) ResolvedZones() []Zone {
+	if c.DNS == nil {
+		return nil
+	}
+	zones := make([]Zone, len(c.DNS.Zones))
+	for i, z := range c.DNS.Zones {
+		z.Desired = c.Path(z.Desired)
+		z.Live = slices.Clone(z.Live)
+		for j, l := range z.Live {
+			if !isURL(l) {
+				z.Live[j] = c.Path(l)
+			}
+		}
+		zones[i] = z
+	}
+	return zones
+}
+
+// isURL tells a live source a server (scheme://) from a file.
+func isURL(source string) bool { return strings.Contains(source, "://") }
 
 func scalar(v reflect.Value) string {
 	switch v.Kind() {

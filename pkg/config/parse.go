@@ -295,7 +295,7 @@ func (d *decoder) paths(v reflect.Value, key string, at func(string) *yaml.Node)
 				if f.Kind() == reflect.Slice {
 					pk = join(k, strconv.Itoa(j))
 				}
-				if isSource && strings.Contains(p, "://") {
+				if isSource && isURL(p) {
 					continue
 				}
 				if msg := badPath(p); msg != "" {

@@ -106,22 +106,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 // Configure takes the zones of .plumbline.yaml (cli.Configurable), with
 // their paths made relative to the working directory.
 func (c *Check) Configure(cfg *config.Config) error {
-	if cfg.DNS == nil {
-		return nil
-	}
-	for _, z := range cfg.DNS.Zones {
-		z.Desired = cfg.Path(z.Desired)
-		live := make([]string, len(z.Live))
-		for i, l := range z.Live {
-			if strings.Contains(l, "://") {
-				live[i] = l
-			} else {
-				live[i] = cfg.Path(l)
-			}
-		}
-		z.Live = live
-		c.configured = append(c.configured, z)
-	}
+	c.configured = cfg.ResolvedZones()
 	return nil
 }
 

@@ -193,11 +193,13 @@ func tools(n Named, look func(string) (string, error)) (args []string, notes []r
 // defaults; for DNS the desired sources of its zones, else dns/.
 func pathsOf(n Named, cfg *config.Config) []string {
 	if n.Short == "dns" {
-		if cfg != nil && cfg.DNS != nil && len(cfg.DNS.Zones) > 0 {
-			var out []string
-			for _, z := range cfg.DNS.Zones {
-				out = append(out, cfg.Path(z.Desired))
+		var out []string
+		if cfg != nil {
+			for _, z := range cfg.ResolvedZones() {
+				out = append(out, z.Desired)
 			}
+		}
+		if len(out) > 0 {
 			return out
 		}
 		return []string{"dns"}

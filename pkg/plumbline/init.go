@@ -102,10 +102,15 @@ func detect(dir string) (layout, error) {
 		if top == rel {
 			top = "."
 		}
+		// A YAML file's start tells a playbook from DNS YAML: read once.
+		var start []byte
+		if strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml") {
+			start = head(p)
+		}
 		switch {
 		case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
 			tfTops[top] = true
-		case name == "ansible.cfg" || name == "requirements.yml" && strings.Contains(rel, "ansible") || isPlaybook(p, name):
+		case name == "ansible.cfg" || name == "requirements.yml" && strings.Contains(rel, "ansible") || isPlaybook(start):
 			ansTops[top] = true
 		case strings.HasSuffix(name, ".rego") && !strings.HasSuffix(name, "_test.rego"):
 			regoDirs[filepath.ToSlash(filepath.Dir(rel))] = true
@@ -115,7 +120,7 @@ func detect(dir string) (layout, error) {
 			if z, ok := zoneOf(p, name); ok {
 				l.zones = append(l.zones, foundZone{z, filepath.ToSlash(rel)})
 			}
-		case (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) && isDNSYAML(p):
+		case start != nil && isDNSYAML(start):
 			l.zones = append(l.zones, foundZone{"", filepath.ToSlash(rel)})
 		}
 		return nil
@@ -159,11 +164,8 @@ func head(p string) []byte {
 }
 
 // isPlaybook: a YAML list whose items have hosts: (a play).
-func isPlaybook(p, name string) bool {
-	if !strings.HasSuffix(name, ".yml") && !strings.HasSuffix(name, ".yaml") {
-		return false
-	}
-	sc := bufio.NewScanner(bytes.NewReader(head(p)))
+func isPlaybook(start []byte) bool {
+	sc := bufio.NewScanner(bytes.NewReader(start))
 	for sc.Scan() {
 		t := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(t, "- hosts:") || strings.HasPrefix(t, "hosts:") && strings.HasPrefix(sc.Text(), "  ") {
@@ -174,8 +176,7 @@ func isPlaybook(p, name string) bool {
 }
 
 // isDNSYAML: our DNS YAML format has zone: and records: at the top.
-func isDNSYAML(p string) bool {
-	h := head(p)
+func isDNSYAML(h []byte) bool {
 	return bytes.Contains(h, []byte("\nrecords:")) && (bytes.HasPrefix(h, []byte("zone:")) || bytes.Contains(h, []byte("\nzone:")))
 }
 

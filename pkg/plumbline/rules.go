@@ -2,6 +2,7 @@ package plumbline
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"io/fs"
@@ -146,7 +147,7 @@ func printRules(w io.Writer, id string) error {
 		return fmt.Errorf("no rule %q (plumbline rules lists them)", report.Truncate(id, 80))
 	}
 	r := rules[i]
-	fmt.Fprintf(w, "%s\n\nseverity: %s\ndocumented in: %s\n\n%s\n", r.ID, cmpOr(r.Severity, "depends on the finding"), r.Doc, plain(r.Summary))
+	fmt.Fprintf(w, "%s\n\nseverity: %s\ndocumented in: %s\n\n%s\n", r.ID, cmp.Or(r.Severity, "depends on the finding"), r.Doc, plain(r.Summary))
 	if r.Detail != "" {
 		fmt.Fprintf(w, "\n%s\n", r.Detail)
 	}
@@ -163,10 +164,3 @@ func oneLine(s string) string {
 }
 
 func plain(s string) string { return strings.ReplaceAll(s, "`", "") }
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
