@@ -3,6 +3,8 @@ package cli
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -99,6 +101,7 @@ type options struct {
 	reports    reportSpecs
 	failOn     string
 	resultsDir string
+	results    resultFiles
 	reportDir  string
 	runID      string
 	config     string
@@ -124,6 +127,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above `LEVEL`: error, warning or never")
 	fs.StringVar(&o.reportDir, "report-dir", "", "also write the JSON report to `DIR`/<tool>.json; empty means none (for optional Tekton workspaces)")
 	fs.StringVar(&o.resultsDir, "results-dir", "", "write Tekton results (errors, warnings, status, summary) into `DIR`")
+	fs.Var(&o.results, "result", "write the Tekton result `NAME=FILE` (repeatable; a StepAction's $(step.results.NAME.path)); "+results.ReportDigest+" is the sha256 of the --report-dir report")
 	fs.StringVar(&o.runID, "run-id", "", "stamp the report with this run `ID`; report --expect-run-id refuses reports without it (pipelines pass the PipelineRun's uid)")
 	fs.StringVar(&o.config, "config", "", "read settings from `FILE` (default: "+config.FileName+" in the working directory, when there is one); a flag given wins, and an empty flag value counts as not given")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -157,6 +161,9 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		for i := range o.reports {
 			o.reports[i].file = absolute(o.reports[i].file)
 		}
+		for name, file := range o.results {
+			o.results[name] = absolute(file)
+		}
 		back, err := os.Getwd()
 		if err == nil {
 			err = os.Chdir(paths[0])
@@ -184,7 +191,12 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	if err != nil {
 		return fail("%v", Usagef("--format: %w", err))
 	}
+	if _, ok := o.results[results.ReportDigest]; ok && o.reportDir == "" {
+		return fail("%v", Usagef("--result %s needs --report-dir: it is the digest of that report", results.ReportDigest))
+	}
+	digestOf := -1 // o.reports[digestOf] is the --report-dir report
 	if o.reportDir != "" {
+		digestOf = len(o.reports)
 		o.reports = append(o.reports, reportSpec{format: "json", file: filepath.Join(o.reportDir, cmd.FileName()+".json")})
 	}
 
@@ -205,13 +217,22 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	if err := stdout.Write(env.Stdout, r); err != nil {
 		code = fail("write %s to stdout: %v", o.format, err)
 	}
-	for _, spec := range o.reports {
-		if err := writeFile(spec, r); err != nil {
+	extra := map[string]string{}
+	for i, spec := range o.reports {
+		digest, err := writeFile(spec, r)
+		if err != nil {
 			code = fail("%v", err)
+		} else if i == digestOf {
+			extra[results.ReportDigest] = digest
 		}
 	}
 	if o.resultsDir != "" {
 		if err := results.Write(o.resultsDir, r); err != nil {
+			code = fail("%v", err)
+		}
+	}
+	if len(o.results) > 0 {
+		if err := results.WriteFiles(o.results, r, extra); err != nil {
 			code = fail("%v", err)
 		}
 	}
@@ -437,33 +458,36 @@ func usage(w io.Writer, cmd Command, fs *flag.FlagSet) {
 
 // writeFile writes through a temporary file and a rename, so a failed write
 // never leaves a truncated report where a good one was.
-func writeFile(spec reportSpec, r *report.Report) error {
+// writeFile writes r to spec's file, whole or not at all, and returns the
+// sha256 (hex) of what it wrote.
+func writeFile(spec reportSpec, r *report.Report) (string, error) {
 	w, err := report.NewWriter(spec.format, report.Options{})
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := os.MkdirAll(filepath.Dir(spec.file), 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", spec.file, err)
+		return "", fmt.Errorf("write %s: %w", spec.file, err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(spec.file), ".plumbline-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", spec.file, err)
+		return "", fmt.Errorf("write %s: %w", spec.file, err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := w.Write(tmp, r); err != nil {
+	h := sha256.New()
+	if err := w.Write(io.MultiWriter(tmp, h), r); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", spec.file, err)
+		return "", fmt.Errorf("write %s: %w", spec.file, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", spec.file, err)
+		return "", fmt.Errorf("write %s: %w", spec.file, err)
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", spec.file, err)
+		return "", fmt.Errorf("write %s: %w", spec.file, err)
 	}
 	if err := os.Rename(tmp.Name(), spec.file); err != nil {
-		return fmt.Errorf("write %s: %w", spec.file, err)
+		return "", fmt.Errorf("write %s: %w", spec.file, err)
 	}
-	return nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Execute runs cmd with the process's arguments and environment, cancelling

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -348,5 +350,45 @@ func TestUsagef(t *testing.T) {
 	var ue *UsageError
 	if !errors.As(err, &ue) || !errors.Is(err, inner) || err.Error() != "load: usage: --waivers: file does not exist" {
 		t.Errorf("%v: As %v, Is %v", err, errors.As(err, &ue), errors.Is(err, inner))
+	}
+}
+
+// A StepAction names each step result's file; the report's digest is of
+// the bytes the --report-dir file holds, and a count the report lacks is 0.
+func TestStepResults(t *testing.T) {
+	dir := t.TempDir()
+	res := filepath.Join(dir, "step", "results")
+	c := &check{findings: []report.Finding{{Rule: "r", Severity: report.Error, Message: "m"}}}
+	args := []string{"--report-dir", filepath.Join(dir, "reports")}
+	for _, name := range []string{"errors", "status", "report-sha256", "drift"} {
+		args = append(args, "--result", name+"="+filepath.Join(res, name))
+	}
+	if code, _, stderr := run(t, c, args...); code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "reports", "t.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	want := map[string]string{"errors": "1", "status": "fail", "report-sha256": hex.EncodeToString(sum[:]), "drift": "0"}
+	got := map[string]string{}
+	entries, _ := os.ReadDir(res)
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(res, e.Name()))
+		got[e.Name()] = string(b)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("step results (-want +got):\n%s", diff)
+	}
+
+	for _, bad := range [][]string{
+		{"--result", "Not A Name=" + filepath.Join(res, "x")},
+		{"--result", "errors="},
+		{"--result", "report-sha256=" + filepath.Join(res, "d")}, // no --report-dir to digest
+	} {
+		if code, _, stderr := run(t, &check{}, bad...); code != ExitBroken || !strings.Contains(stderr, "usage") {
+			t.Errorf("%q: exit %d, stderr %q; want a usage error", bad, code, stderr)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/results"
 )
 
 type reportSpec struct{ format, file string }
@@ -30,5 +31,32 @@ func (s *reportSpecs) Set(v string) error {
 		return err
 	}
 	*s = append(*s, reportSpec{format: format, file: file})
+	return nil
+}
+
+// resultFiles is the repeatable --result NAME=FILE flag: where each Tekton
+// step result goes.
+type resultFiles map[string]string
+
+func (m *resultFiles) String() string {
+	var parts []string
+	for name, file := range *m {
+		parts = append(parts, name+"="+file)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (m *resultFiles) Set(v string) error {
+	name, file, ok := strings.Cut(v, "=")
+	if !ok || name == "" || file == "" {
+		return fmt.Errorf("want NAME=FILE, got %q", v)
+	}
+	if !results.Known(name) {
+		return fmt.Errorf("%q is not a result name", name)
+	}
+	if *m == nil {
+		*m = resultFiles{}
+	}
+	(*m)[name] = file
 	return nil
 }

@@ -2,6 +2,8 @@ package merge
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,6 +37,7 @@ type Check struct {
 	missing string
 	runID   string
 	when    whenList
+	digests whenList // FILE=HEX, like --when never split on commas
 
 	credentials                      string
 	githubRepo, githubSHA, githubAPI string
@@ -45,6 +49,7 @@ var _ cli.Check = (*Check)(nil)
 
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.runID, "expect-run-id", "", "refuse any report whose run id is not `ID` (the checks' --run-id; pipelines pass the PipelineRun's uid)")
+	fs.Var(&c.digests, "expect-sha256", "refuse the report `FILE` unless its sha256 is the HEX after = (the report-sha256 step result of the check that wrote it, in one pod; repeatable)")
 	fs.Var(&c.when, "when", "expect `CHECK`'s report only when the VALUE after = is not empty, mirroring a Pipeline's when expression (repeatable)")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
 	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token and/or webhook-url files; each present is used (empty: notify nobody)")
@@ -64,7 +69,17 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, cli.Usagef("%w", err)
 	}
-	want := Want{Run: c.runID, Skip: map[string]string{}}
+	want := Want{Run: c.runID, Skip: map[string]string{}, Digests: map[string]string{}}
+	for _, d := range c.digests {
+		file, sum, ok := strings.Cut(d, "=")
+		if !ok || file == "" {
+			return nil, cli.Usagef("--expect-sha256 %q: want FILE=HEX", d)
+		}
+		if !slices.ContainsFunc(req.Paths, func(p string) bool { return filepath.Clean(p) == filepath.Clean(file) }) {
+			return nil, cli.Usagef("--expect-sha256 %q: %s is not a report to merge", d, file)
+		}
+		want.Digests[filepath.Clean(file)] = strings.ToLower(strings.TrimSpace(sum))
+	}
 	for _, w := range c.when {
 		name, value, ok := strings.Cut(w, "=")
 		if !ok || name == "" {
@@ -189,6 +204,9 @@ type Want struct {
 	Run string
 	// Skip maps a check the pipeline did not ask for to the reason.
 	Skip map[string]string
+	// Digests maps a report file (cleaned) to the sha256 its check said
+	// it wrote; a report with another content was rewritten after.
+	Digests map[string]string
 }
 
 // toolOf names the check whose report file is file: the base name without
@@ -212,6 +230,17 @@ func read(file string, want Want) Input {
 	case err != nil:
 		in.Err = err
 		return in
+	}
+	if want, ok := want.Digests[filepath.Clean(file)]; ok {
+		sum := sha256.Sum256(data)
+		switch got := hex.EncodeToString(sum[:]); {
+		case want == "":
+			in.Err = fmt.Errorf("%s: refused: its check gave no digest of what it wrote", in.Source)
+			return in
+		case got != want:
+			in.Err = fmt.Errorf("%s: refused: not what its check wrote (sha256 %s, the check's step result says %s)", in.Source, got, report.Truncate(want, 64))
+			return in
+		}
 	}
 	r, err := report.Decode(in.Source, data)
 	if err != nil {

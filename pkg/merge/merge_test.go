@@ -1,6 +1,9 @@
 package merge
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -38,6 +41,10 @@ func TestInputs(t *testing.T) {
 	write("bad.json", `{"tool":"bad","run":"run-1"}`)
 	write("r/dir.json/ok.json", `{"tool":"ok","run":"run-1","findings":[]}`)
 	write("skipped.json", `{"tool":"skipped","run":"run-1","findings":[]}`)
+	// In one pod, a later step rewrote c.json; d.json's check gave no digest.
+	write("c.json", `{"tool":"c","run":"run-1","findings":[]}`)
+	write("d.json", `{"tool":"d","run":"run-1","findings":[]}`)
+	cWrote := sha256hex(`{"tool":"c","run":"run-1","findings":[{"rule":"c/r","severity":"error","message":"m"}]}`)
 	if err := os.Symlink(filepath.Join(dir, "r", "a.json"), filepath.Join(dir, "link.json")); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +71,12 @@ func TestInputs(t *testing.T) {
 		p("r/dir.json"), // the planted directory of issue 14
 		p("link.json"), p("zero.json"), p("fifo.json"),
 		p("skipped.json"),
-	}, Want{Run: "run-1", Skip: map[string]string{"skipped": "dns-live is empty"}})
+		p("c.json"), p("d.json"),
+	}, Want{Run: "run-1", Skip: map[string]string{"skipped": "dns-live is empty"}, Digests: map[string]string{
+		p("r/a.json"): sha256hex(`{"tool":"a","run":"run-1","findings":[]}`),
+		p("c.json"):   cWrote,
+		p("d.json"):   "",
+	}})
 	type row struct {
 		Source, Tool, Skipped string
 		Err                   string
@@ -97,10 +109,18 @@ func TestInputs(t *testing.T) {
 		{Source: "zero.json", Err: "zero.json: refused: a symlink, not a report file"},
 		{Source: "fifo.json", Err: "fifo.json: refused: not a regular file (p---------)"},
 		{Source: "skipped.json", Skipped: "dns-live is empty"},
+		{Source: "c.json", Err: fmt.Sprintf("c.json: refused: not what its check wrote (sha256 %s, the check's step result says %s)",
+			sha256hex(`{"tool":"c","run":"run-1","findings":[]}`), cWrote)},
+		{Source: "d.json", Err: "d.json: refused: its check gave no digest of what it wrote"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+func sha256hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
 
 // A failure to notify is a warning in the report, never a failed run.

@@ -18,6 +18,11 @@ const (
 	Warnings = "warnings"
 	Status   = "status"
 	Summary  = "summary"
+	// ReportDigest is the sha256 of the JSON report a check wrote. A
+	// StepAction emits it as a step result, which only its own step can
+	// write (Tekton mounts every other step's results read-only), so the
+	// report step of one pod can tell a report rewritten by a later step.
+	ReportDigest = "report-sha256"
 )
 
 // MaxSummary bounds the summary line so that all results together stay far
@@ -61,6 +66,45 @@ func Values(r *report.Report) map[string]string {
 const MaxCounts = 8
 
 var resultName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+
+// WriteFiles writes the result each name in files maps to into its file
+// (a step result's path, $(step.results.NAME.path)), exactly those: a
+// StepAction declares its results and the entrypoint reads only them. A
+// count the report does not hold is 0 (it counted nothing), and extra
+// holds results that are not the report's own (ReportDigest). Tekton
+// names a step's result files one by one ($(step.results.NAME.path)), with
+// no variable for their directory, so they cannot go through Write.
+func WriteFiles(files map[string]string, r *report.Report, extra map[string]string) error {
+	values := Values(r)
+	maps.Copy(values, extra)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		value, ok := values[name]
+		if !ok {
+			value = "0"
+		}
+		if err := writeResult(files[name], value); err != nil {
+			return fmt.Errorf("write result %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Known reports whether name can be asked of WriteFiles: a result every
+// report has, the report's digest, or a count's name.
+func Known(name string) bool {
+	switch name {
+	case Errors, Warnings, Status, Summary, ReportDigest:
+		return true
+	}
+	return resultName.MatchString(name)
+}
+
+func writeResult(file, value string) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(file, []byte(value), 0o644)
+}
 
 // Write writes one file per result into dir, with no trailing newline:
 // Tekton would keep it as part of the value.
