@@ -84,22 +84,26 @@ func TestGenerate(t *testing.T) {
 // rules every Tekton file we ship obeys (hack/tektoncheck), broken on
 // purpose in a generated catalog.
 func TestCheckFindsProblems(t *testing.T) {
+	const task, sa = "task/plumbline-report/0.1", "stepaction/plumbline-report/0.1"
 	for _, tc := range []struct {
-		name, file, old, new, want string
+		name, dir, file, old, new, want string
 	}{
-		{"unpinned image", "plumbline-report.yaml", "registry.example/plumbline/report@sha256:" + strings.Repeat("ab", 32), "registry.example/plumbline/report:latest", "is not pinned by digest"},
-		{"label", "plumbline-report.yaml", `app.kubernetes.io/version: "0.1"`, `app.kubernetes.io/version: "0.2"`, `label app.kubernetes.io/version is "0.2", the directory "0.1"`},
-		{"category", "plumbline-report.yaml", "tekton.dev/categories: Code Quality", "tekton.dev/categories: Homelab", `category "Homelab" is not one of Tekton Hub's`},
-		{"display name", "plumbline-report.yaml", "tekton.dev/displayName:", "x-displayName:", "annotation tekton.dev/displayName is missing"},
-		{"script params", "plumbline-report.yaml", "      args:\n", "      script: echo $(params.format)\n      args:\n", "script uses $(params.…)"},
-		{"non-root", "plumbline-report.yaml", "runAsNonRoot: true", "runAsNonRoot: false", "non-root: step report: securityContext.runAsNonRoot is not true"},
-		{"ko left", "plumbline-report.yaml", "registry.example/plumbline/report@sha256:" + strings.Repeat("ab", 32), "ko://github.com/plumbline/plumbline/images/report", "an unresolved ko:// reference"},
-		{"sample", "samples/plumbline-report-run.yaml", "name: plumbline-report", "name: other", `runs "other", not task plumbline-report`},
+		{"unpinned image", sa, "plumbline-report.yaml", "registry.example/plumbline/report@sha256:" + strings.Repeat("ab", 32), "registry.example/plumbline/report:latest", "is not pinned by digest"},
+		{"label", task, "plumbline-report.yaml", `app.kubernetes.io/version: "0.1"`, `app.kubernetes.io/version: "0.2"`, `label app.kubernetes.io/version is "0.2", the directory "0.1"`},
+		{"category", task, "plumbline-report.yaml", "tekton.dev/categories: Code Quality", "tekton.dev/categories: Homelab", `category "Homelab" is not one of Tekton Hub's`},
+		{"display name", task, "plumbline-report.yaml", "tekton.dev/displayName:", "x-displayName:", "annotation tekton.dev/displayName is missing"},
+		{"script params", sa, "plumbline-report.yaml", "  args:\n", "  script: echo $(params.format)\n  args:\n", "script uses $(params.…)"},
+		{"non-root", sa, "plumbline-report.yaml", "runAsNonRoot: true", "runAsNonRoot: false", "non-root: stepaction plumbline-report: securityContext.runAsNonRoot is not true"},
+		{"non-root through the step", sa, "plumbline-report.yaml", "runAsNonRoot: true", "runAsNonRoot: false", "non-root: step report: securityContext.runAsNonRoot is not true"},
+		{"ko left", sa, "plumbline-report.yaml", "registry.example/plumbline/report@sha256:" + strings.Repeat("ab", 32), "ko://github.com/plumbline/plumbline/images/report", "an unresolved ko:// reference"},
+		{"sample", task, "samples/plumbline-report-run.yaml", "name: plumbline-report", "name: other", `runs "other", not task plumbline-report`},
+		{"stepaction sample", sa, "samples/plumbline-report-run.yaml", "name: plumbline-report", "name: other", `runs "none", not stepaction plumbline-report`},
+		{"step wiring", task, "plumbline-report.yaml", "      ref:\n        name: plumbline-report\n", "      ref:\n        name: plumbline-gone\n", "no StepAction plumbline-gone"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()
 			generate(t, out, "0.1")
-			p := filepath.Join(out, "task/plumbline-report/0.1", tc.file)
+			p := filepath.Join(out, tc.dir, tc.file)
 			data, _ := os.ReadFile(p)
 			if !strings.Contains(string(data), tc.old) {
 				t.Fatalf("%s has no %q", tc.file, tc.old)

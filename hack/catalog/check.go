@@ -10,6 +10,7 @@ import (
 
 	"github.com/plumbline/plumbline/hack/tektoncheck"
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	pipelinev1beta1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -39,7 +40,7 @@ func Check(root, out string) ([]Problem, error) {
 		}
 		problems = append(problems, Problem{File: rel, Line: 1, Rule: rule, Msg: fmt.Sprintf(format, args...)})
 	}
-	for _, kind := range []string{"task", "pipeline"} {
+	for _, kind := range []string{"task", "pipeline", "stepaction"} {
 		names, _ := filepath.Glob(filepath.Join(out, kind, "*"))
 		for _, nameDir := range names {
 			name := filepath.Base(nameDir)
@@ -51,8 +52,9 @@ func Check(root, out string) ([]Problem, error) {
 					continue
 				}
 				// A released Pipeline names the Tasks of its own release.
-				tasks, _ := filepath.Glob(filepath.Join(out, "task", "*", version, "*.yaml"))
-				c := &tektoncheck.Checker{Root: root, Images: tektoncheck.Pinned, Tasks: tektoncheck.LoadTasks(tasks)}
+				files, _ := filepath.Glob(filepath.Join(out, "*", "*", version, "*.yaml"))
+				tasks, actions := tektoncheck.Load(files)
+				c := &tektoncheck.Checker{Root: root, Images: tektoncheck.Pinned, Tasks: tasks, StepActions: actions}
 				ps, err := checkVersion(c, kind, name, version, vdir, add)
 				if err != nil {
 					return nil, err
@@ -126,6 +128,8 @@ func kindOf(obj any) string {
 		return "task"
 	case *pipelinev1.Pipeline:
 		return "pipeline"
+	case *pipelinev1beta1.StepAction:
+		return "stepaction"
 	}
 	return fmt.Sprintf("%T", obj)
 }
@@ -151,7 +155,7 @@ func changedSinceRelease(out string) ([]string, error) {
 	if _, err := git("rev-parse", "--show-toplevel"); err != nil {
 		return nil, nil
 	}
-	list, err := git("ls-files", "-z", "--", "task", "pipeline")
+	list, err := git("ls-files", "-z", "--", "task", "pipeline", "stepaction")
 	if err != nil {
 		return nil, err
 	}
@@ -180,8 +184,9 @@ func changedSinceRelease(out string) ([]string, error) {
 	return changed, nil
 }
 
-// checkRun: a sample or test run is a TaskRun or PipelineRun of this item
-// (its validity is tektoncheck's).
+// checkRun: a sample or test run is a TaskRun or PipelineRun of this item,
+// or for a StepAction a TaskRun with a step that runs it (its validity is
+// tektoncheck's).
 func checkRun(file, kind, name string, add func(file, rule, format string, args ...any)) {
 	objs, err := tektoncheck.Objects(file)
 	if err != nil {
@@ -193,6 +198,13 @@ func checkRun(file, kind, name string, add func(file, rule, format string, args 
 		case *pipelinev1.TaskRun:
 			if kind == "task" && r.Spec.TaskRef != nil {
 				ref = r.Spec.TaskRef.Name
+			}
+			if kind == "stepaction" && r.Spec.TaskSpec != nil {
+				for _, s := range r.Spec.TaskSpec.Steps {
+					if s.Ref != nil && s.Ref.Name == name {
+						ref = name
+					}
+				}
 			}
 		case *pipelinev1.PipelineRun:
 			if kind == "pipeline" && r.Spec.PipelineRef != nil {

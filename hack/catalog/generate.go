@@ -23,19 +23,19 @@ var (
 	yamlBlock  = regexp.MustCompile("(?s)```yaml\n(.*?)```")
 )
 
-// Item is one Task or Pipeline of the repository.
+// Item is one Task, Pipeline or StepAction of the repository.
 type Item struct {
-	Kind   string // task or pipeline
+	Kind   string // task, pipeline or stepaction
 	Name   string // metadata.name
 	Source string // tasks/report.yaml
 	Usage  string // tasks/report.md: the hand-written usage section
 	YAML   []byte
 }
 
-// Items lists the Tasks and Pipelines to publish.
+// Items lists the Tasks, Pipelines and StepActions to publish.
 func Items(root string) ([]Item, error) {
 	var items []Item
-	for _, dir := range []string{"tasks", "pipelines"} {
+	for _, dir := range []string{"tasks", "pipelines", "stepactions"} {
 		files, err := filepath.Glob(filepath.Join(root, dir, "*.yaml"))
 		if err != nil {
 			return nil, err

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	pipelinev1beta1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 	"gopkg.in/yaml.v3"
 	"knative.dev/pkg/apis"
 )
@@ -62,8 +63,10 @@ type Checker struct {
 	// KoBuilt references must name a main package under it.
 	Root   string
 	Images Images
-	// Tasks are what Pipelines name in taskRef (LoadTasks).
-	Tasks map[string]*pipelinev1.Task
+	// Tasks are what Pipelines name in taskRef, StepActions what steps
+	// name in ref (Load).
+	Tasks       map[string]*pipelinev1.Task
+	StepActions map[string]*pipelinev1beta1.StepAction
 }
 
 // doc is one YAML document of a file.

@@ -14,8 +14,9 @@ import (
 func source(t *testing.T, file string) []Problem {
 	t.Helper()
 	root := "testdata/root"
-	tasks, _ := filepath.Glob(filepath.Join(root, "tasks", "*.yaml"))
-	c := &Checker{Root: root, Images: KoBuilt, Tasks: LoadTasks(tasks)}
+	files, _ := filepath.Glob(filepath.Join(root, "*", "*.yaml"))
+	tasks, actions := Load(files)
+	c := &Checker{Root: root, Images: KoBuilt, Tasks: tasks, StepActions: actions}
 	ps, err := c.File(file)
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +51,10 @@ func TestEachRuleFires(t *testing.T) {
 			"task check: good has no workspace other",
 			"task check: workspace source of good is not bound",
 			"$(tasks.check.results.missing) refers to result missing, which good does not declare",
+			"step check: good-action has no param nope",
+			"step check: required param source-dir of good-action is not given",
+			"step gone: no StepAction no-such-action in stepactions/",
+			"$(steps.check.results.missing) refers to result missing, which good-action does not declare",
 		},
 	}
 	entries, err := os.ReadDir("testdata/bad")

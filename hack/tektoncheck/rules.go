@@ -31,11 +31,12 @@ func (c *Checker) rules(obj any) []Problem {
 	switch o := obj.(type) {
 	case *pipelinev1.Task:
 		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
-		ctrs := taskContainers(o)
+		ctrs := c.taskContainers(o)
 		ps = append(ps, c.images(obj, ctrs)...)
 		ps = append(ps, scriptVars(ctrs)...)
 		ps = append(ps, nonRoot(ctrs)...)
 		ps = append(ps, params(declared(o.Spec.Params), o.Spec)...)
+		ps = append(ps, stepWiring(o, c.StepActions)...)
 	case *pipelinev1beta1.StepAction:
 		ctrs := []container{{where: "stepaction " + o.Name, image: o.Spec.Image, script: o.Spec.Script, sc: o.Spec.SecurityContext, params: o.Spec.Params}}
 		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
@@ -64,7 +65,10 @@ type container struct {
 	params  pipelinev1.ParamSpecs
 }
 
-func taskContainers(t *pipelinev1.Task) []container {
+// taskContainers are t's steps and sidecars. A step that runs one of our
+// StepActions runs as the StepAction says, unless the step says otherwise
+// (Tekton lets the step's securityContext win).
+func (c *Checker) taskContainers(t *pipelinev1.Task) []container {
 	var tmpl *corev1.SecurityContext
 	if t.Spec.StepTemplate != nil {
 		tmpl = t.Spec.StepTemplate.SecurityContext
@@ -72,6 +76,9 @@ func taskContainers(t *pipelinev1.Task) []container {
 	var cs []container
 	for _, s := range t.Spec.Steps {
 		sc := s.SecurityContext
+		if a, ok := c.StepActions[refName(s.Ref)]; ok && sc == nil {
+			sc = a.Spec.SecurityContext
+		}
 		if sc == nil {
 			sc = tmpl
 		}
@@ -81,6 +88,13 @@ func taskContainers(t *pipelinev1.Task) []container {
 		cs = append(cs, container{where: "sidecar " + s.Name, image: s.Image, script: s.Script, sc: s.SecurityContext, sidecar: true})
 	}
 	return cs
+}
+
+func refName(r *pipelinev1.Ref) string {
+	if r == nil || r.Resolver != "" {
+		return ""
+	}
+	return r.Name
 }
 
 func rule(id, format string, args ...any) Problem {
@@ -155,6 +169,7 @@ func (c *Checker) images(obj any, ctrs []container) []Problem {
 			}
 		}
 		switch {
+		case slices.ContainsFunc(Upstream, func(prefix string) bool { return strings.HasPrefix(img, prefix) }):
 		case c.Images == KoBuilt && !strings.HasPrefix(img, "ko://"):
 			ps = append(ps, rule(RuleImage, "%s: image %q is neither ko:// nor a param defaulting to ko://", ct.where, ct.image))
 		case c.Images == Pinned && !strings.Contains(img, "@sha256:"):
@@ -214,6 +229,11 @@ func MainPackage(dir string) bool {
 	return false
 }
 
+// Upstream are the images we run but do not build: Tekton's git-init (the
+// one tektoncd-catalog's git-clone runs), by its release tag, which the
+// git-fetch StepAction's image param lets users pin or mirror.
+var Upstream = []string{"gcr.io/tekton-releases/github.com/tektoncd/pipeline/cmd/git-init:"}
+
 var paramRef = regexp.MustCompile(`^\$\(params\.([A-Za-z0-9_-]+)\)$`)
 
 // scriptVars: a $(params.x) inside a script is pasted into shell source,
@@ -235,8 +255,8 @@ func scriptVars(ctrs []container) []Problem {
 func nonRoot(ctrs []container) []Problem {
 	var ps []Problem
 	for _, c := range ctrs {
-		if c.sidecar {
-			continue
+		if c.sidecar || c.ref && c.sc == nil {
+			continue // a StepAction from elsewhere: it says as whom it runs
 		}
 		switch sc := c.sc; {
 		case sc == nil || sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot:

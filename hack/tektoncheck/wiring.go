@@ -6,25 +6,75 @@ import (
 	"slices"
 
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	pipelinev1beta1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 )
 
-// LoadTasks indexes the Tasks in files by metadata.name, so Pipelines can
-// be checked against them. A file that does not decode is left to File to
-// report.
-func LoadTasks(files []string) map[string]*pipelinev1.Task {
+// Load indexes the Tasks and StepActions in files by metadata.name, so
+// Pipelines and Tasks can be checked against what they name. A file that
+// does not decode is left to File to report.
+func Load(files []string) (map[string]*pipelinev1.Task, map[string]*pipelinev1beta1.StepAction) {
 	tasks := map[string]*pipelinev1.Task{}
+	actions := map[string]*pipelinev1beta1.StepAction{}
 	for _, f := range files {
 		objs, err := Objects(f)
 		if err != nil {
 			continue
 		}
 		for _, o := range objs {
-			if t, ok := o.(*pipelinev1.Task); ok {
-				tasks[t.Name] = t
+			switch o := o.(type) {
+			case *pipelinev1.Task:
+				tasks[o.Name] = o
+			case *pipelinev1beta1.StepAction:
+				actions[o.Name] = o
 			}
 		}
 	}
-	return tasks
+	return tasks, actions
+}
+
+var stepResultRef = regexp.MustCompile(`\$\(steps\.([a-z0-9-]+)\.results\.([A-Za-z0-9_-]+)\)`)
+
+// stepWiring checks each step of t that runs one of our StepActions (a ref
+// by name, no resolver): the StepAction exists, every param given is one
+// it declares, every param it requires is given, and every step result
+// the Task reads is one it declares.
+func stepWiring(t *pipelinev1.Task, actions map[string]*pipelinev1beta1.StepAction) []Problem {
+	var ps []Problem
+	byStep := map[string]*pipelinev1beta1.StepAction{}
+	for _, s := range t.Spec.Steps {
+		if s.Ref == nil || s.Ref.Resolver != "" || s.Ref.Name == "" {
+			continue
+		}
+		a, ok := actions[s.Ref.Name]
+		if !ok {
+			ps = append(ps, rule(RuleWiring, "step %s: no StepAction %s in stepactions/", s.Name, s.Ref.Name))
+			continue
+		}
+		byStep[s.Name] = a
+		given := map[string]bool{}
+		for _, prm := range s.Params {
+			given[prm.Name] = true
+			if !slices.ContainsFunc(a.Spec.Params, func(p pipelinev1.ParamSpec) bool { return p.Name == prm.Name }) {
+				ps = append(ps, rule(RuleWiring, "step %s: %s has no param %s", s.Name, a.Name, prm.Name))
+			}
+		}
+		for _, p := range a.Spec.Params {
+			if p.Default == nil && !given[p.Name] {
+				ps = append(ps, rule(RuleWiring, "step %s: required param %s of %s is not given", s.Name, p.Name, a.Name))
+			}
+		}
+	}
+	b, _ := json.Marshal(t.Spec)
+	for _, m := range stepResultRef.FindAllStringSubmatch(string(b), -1) {
+		a, ok := byStep[m[1]]
+		if !ok {
+			continue
+		}
+		if !slices.ContainsFunc(a.Spec.Results, func(r pipelinev1.StepResult) bool { return r.Name == m[2] }) {
+			ps = append(ps, rule(RuleWiring, "%s refers to result %s, which %s does not declare", m[0], m[2], a.Name))
+		}
+	}
+	return ps
 }
 
 var resultRef = regexp.MustCompile(`\$\((tasks|finally)\.([a-z0-9-]+)\.results\.([A-Za-z0-9_-]+)\)`)

@@ -19,8 +19,8 @@ func Check(root string) ([]tektoncheck.Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	tasks, _ := filepath.Glob(filepath.Join(root, "tasks", "*.yaml"))
-	c := &tektoncheck.Checker{Root: root, Images: tektoncheck.KoBuilt, Tasks: tektoncheck.LoadTasks(tasks)}
+	tasks, actions := tektoncheck.Load(files)
+	c := &tektoncheck.Checker{Root: root, Images: tektoncheck.KoBuilt, Tasks: tasks, StepActions: actions}
 	var problems []tektoncheck.Problem
 	for _, f := range files {
 		ps, err := c.File(f)

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	pipelinev1beta1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 	tektonbundle "github.com/tektoncd/pipeline/pkg/resolution/resolver/bundle"
 	"knative.dev/pkg/apis"
 	"sigs.k8s.io/yaml"
@@ -21,7 +22,7 @@ import (
 func shipped(t *testing.T) []Object {
 	t.Helper()
 	var objs []Object
-	for _, pattern := range []string{"../../tasks/*.yaml", "../../pipelines/*.yaml"} {
+	for _, pattern := range []string{"../../tasks/*.yaml", "../../pipelines/*.yaml", "../../stepactions/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
 		for _, f := range files {
 			data, err := os.ReadFile(f)
@@ -41,8 +42,8 @@ func shipped(t *testing.T) []Object {
 	return objs
 }
 
-// TestResolverReadsOurBundle pushes a bundle of every shipped Task and
-// Pipeline to an in-process registry and reads each back with Tekton's own
+// TestResolverReadsOurBundle pushes a bundle of every shipped Task,
+// Pipeline and StepAction to an in-process registry and reads each back with Tekton's own
 // bundles resolver code, then validates it with Tekton's own validation.
 func TestResolverReadsOurBundle(t *testing.T) {
 	srv := httptest.NewServer(registry.New())
@@ -78,6 +79,11 @@ func TestResolverReadsOurBundle(t *testing.T) {
 			err = yaml.UnmarshalStrict(entry.Data(), &p)
 			p.SetDefaults(ctx)
 			v = &p
+		case "StepAction":
+			var sa pipelinev1beta1.StepAction
+			err = yaml.UnmarshalStrict(entry.Data(), &sa)
+			sa.SetDefaults(ctx)
+			v = &sa
 		default:
 			t.Fatalf("unexpected kind %s", o.Kind)
 		}
@@ -113,7 +119,7 @@ func TestReproducible(t *testing.T) {
 	}
 	for i, l := range m.Layers {
 		if l.Annotations[AnnotationKind] != strings.ToLower(objs[i].Kind) || l.Annotations[AnnotationName] != objs[i].Name ||
-			l.Annotations[AnnotationAPIVersion] != "tekton.dev/v1" {
+			l.Annotations[AnnotationAPIVersion] != objs[i].APIVersion {
 			t.Errorf("layer %d annotations %v", i, l.Annotations)
 		}
 		if strings.Contains(string(l.MediaType), "zstd") {
