@@ -47,7 +47,7 @@ func (c *Checker) rules(obj any) []Problem {
 	case *pipelinev1.Pipeline:
 		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
 		ps = append(ps, c.images(obj, nil)...)
-		ps = append(ps, params(declared(o.Spec.Params), o.Spec)...)
+		ps = append(ps, pipelineParams(o)...)
 		ps = append(ps, wiring(o, c.Tasks)...)
 	}
 	return ps
@@ -268,6 +268,25 @@ func nonRoot(ctrs []container) []Problem {
 		}
 	}
 	return ps
+}
+
+// pipelineParams: a Pipeline's params, and each embedded taskSpec's own,
+// which are a scope of their own (the pipeline task passes values in).
+func pipelineParams(p *pipelinev1.Pipeline) []Problem {
+	spec := p.Spec.DeepCopy()
+	var ps []Problem
+	for _, tasks := range [][]pipelinev1.PipelineTask{spec.Tasks, spec.Finally} {
+		for i := range tasks {
+			if ts := tasks[i].TaskSpec; ts != nil {
+				for _, pr := range params(declared(ts.Params), ts.TaskSpec) {
+					pr.Msg = "task " + tasks[i].Name + ": " + pr.Msg
+					ps = append(ps, pr)
+				}
+				tasks[i].TaskSpec = nil
+			}
+		}
+	}
+	return append(ps, params(declared(spec.Params), *spec)...)
 }
 
 func declared(specs pipelinev1.ParamSpecs) []string {
