@@ -53,7 +53,7 @@ if [[ -S $sock ]]; then
 	sleep 1
 	for t in $(ctr -a "$sock" -n k8s.io tasks ls -q 2>/dev/null); do ctr -a "$sock" -n k8s.io tasks delete -f "$t" >/dev/null 2>&1; done
 fi
-for s in containerd apiserver etcd registry hub git-daemon; do stop $s; done
+for s in containerd apiserver etcd registry git-daemon; do stop $s; done
 for f in "$state"/containerd/state/io.containerd.runtime.v2.task/*/*/shim.pid; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null; done
 [[ $(reap TERM) == 0 ]] || { sleep 2; reap KILL >/dev/null; }
 sleep 1

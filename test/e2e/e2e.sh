@@ -11,7 +11,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 export E2E_STATE=${E2E_STATE:-$root/build/e2e}
 export E2E_REGISTRY=${E2E_REGISTRY:-127.0.0.1:5000}
-export E2E_HUB=${E2E_HUB:-127.0.0.1:18090}
 export E2E_BRIDGE=plbr0 E2E_HOST_IP=10.244.0.1 E2E_PVS=${E2E_PVS:-10}
 export KUBECONFIG=$E2E_STATE/kubeconfig
 state=$E2E_STATE
@@ -50,7 +49,7 @@ build() {
 	(cd "$here/upstream/tkn" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
 		-ldflags "-s -w -X github.com/tektoncd/cli/pkg/cmd/version.clientVersion=v0.44.0" -o "$bin/tkn" .)
 	(cd "$here/upstream/git-init" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" github.com/tektoncd/pipeline/cmd/git-init)
-	(cd "$here/tools" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" ./registry ./mkimg ./pause ./hub)
+	(cd "$here/tools" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin/" ./registry ./mkimg ./pause)
 	echo "$sum" >"$stamp"
 }
 
@@ -92,7 +91,6 @@ up() {
 	# file names, and its child can outlive it.
 	start git-daemon "$(git --exec-path)/git-daemon" --reuseaddr --export-all --base-path="$state/git" \
 		--listen="$E2E_HOST_IP" --port=9418 "$state/git"
-	start hub "$bin/hub" "$E2E_HUB" "$here/hub"
 	start registry "$bin/registry" "$E2E_REGISTRY" "$state/registry-blobs"
 	wait_for 20 curl -sf "http://$E2E_REGISTRY/v2/"
 	"$bin/mkimg" "$E2E_REGISTRY/pause:1" /pause "$bin/pause:/pause" >/dev/null
@@ -145,13 +143,13 @@ up() {
 		-sidecarlogresults-image "$(img tekton/sidecarlogresults)" -workingdirinit-image "$(img tekton/workingdirinit)" \
 		-shell-image "$(img busybox)" -shell-image-win "$(img busybox)"
 	wait_for 30 curl -sf http://127.0.0.1:18080/readiness
-	# Tekton's resolvers (hub, git, bundles, cluster, http), the hub one
-	# pointed at the fake Artifact Hub.
+	# Tekton's resolvers (hub, git, bundles, cluster, http); nothing of
+	# ours needs the hub one (Tekton Hub is gone).
 	SYSTEM_NAMESPACE=tekton-pipelines-resolvers KUBERNETES_MIN_VERSION=v1.28.0 \
 		CONFIG_LOGGING_NAME=config-logging CONFIG_OBSERVABILITY_NAME=config-observability \
 		CONFIG_FEATURE_FLAGS_NAME=feature-flags CONFIG_LEADERELECTION_NAME=config-leader-election-resolvers \
 		METRICS_DOMAIN=tekton.dev/resolution PROFILING_PORT=18010 METRICS_PROMETHEUS_PORT=19091 \
-		TEKTON_HUB_API= ARTIFACT_HUB_API="http://$E2E_HUB" \
+		TEKTON_HUB_API= ARTIFACT_HUB_API= \
 		start resolvers "$bin/resolvers" --kubeconfig="$KUBECONFIG"
 	# Ready when each of its five resolvers holds its lease (its knative
 	# probe server insists on :8080).

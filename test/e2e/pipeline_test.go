@@ -54,8 +54,8 @@ func install(t *testing.T, w *world) *installed {
 				"IMAGE_REFS="+filepath.Join(w.state, "plumbline-images.txt"), "CATALOG="+in.catalog,
 				"KO_DOCKER_REPO="+w.reg+"/plumbline")
 		}
-		// The git-clone Task's default image, under the name it has on
-		// gcr.io (containerd mirrors gcr.io to our registry): Tekton's
+		// The git-fetch StepAction's default image, under the name it has
+		// on gcr.io (containerd mirrors gcr.io to our registry): Tekton's
 		// git-init from source on a Debian root with git.
 		gitInit, err := os.ReadFile(filepath.Join(w.state, "bin", "git-init"))
 		if err != nil {
@@ -72,11 +72,13 @@ func install(t *testing.T, w *world) *installed {
 		in.catalogURL = "git://" + w.hostIP + "/catalog.git"
 
 		namespace(t, ns)
+		// The StepActions first: every Task's steps run one by name.
+		actions, _ := filepath.Glob(filepath.Join(in.catalog, "stepaction", "*", release, "*.yaml"))
 		tasks, _ := filepath.Glob(filepath.Join(in.catalog, "task", "*", release, "*.yaml"))
-		if len(tasks) != 5 {
-			t.Fatalf("catalog tasks: %v", tasks)
+		if len(actions) != 6 || len(tasks) != 7 {
+			t.Fatalf("catalog StepActions %v, Tasks %v", actions, tasks)
 		}
-		for _, f := range tasks {
+		for _, f := range append(actions, tasks...) {
 			kubectl(t, "", "apply", "-n", ns, "-f", f)
 		}
 		kubectl(t, "", "apply", "-n", ns, "-f", filepath.Join(w.root, "pipelines"), "-f", filepath.Join(w.root, "triggers"))
@@ -126,7 +128,7 @@ func commit(t *testing.T, work, msg string) string {
 
 // TestPipeline runs infra-validation as the sample PipelineRun in
 // pipelines/samples does, on a volume from its claim template, against the
-// git server and BIND: git-clone (from the hub resolver) fetches the
+// git server and BIND: the git-fetch StepAction (git-init) fetches the
 // commit, every check finds the planted mistakes, and report merges them.
 func TestPipeline(t *testing.T) {
 	w := setup(t)

@@ -4,9 +4,7 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -15,17 +13,10 @@ import (
 	"maps"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // sinkPort is where the EventListener's sink listens on loopback.
@@ -40,14 +31,7 @@ const sinkPort = "18095"
 func TestPush(t *testing.T) {
 	w := setup(t)
 	in := install(t, w)
-	secret := make([]byte, 16)
-	rand.Read(secret)
-	key := hex.EncodeToString(secret)
-	kubectl(t, "", "create", "secret", "generic", "github-webhook", "-n", ns, "--from-literal=secret="+key)
-	el := exec.Command(filepath.Join(w.root, "test", "e2e", "el-sink.sh"), ns, "plumbline-github", sinkPort)
-	if out, err := el.CombinedOutput(); err != nil {
-		t.Fatalf("el-sink.sh: %v\n%s", err, out)
-	}
+	key := w.listener(t)
 
 	work := t.TempDir()
 	run(t, work, "git", "clone", "-q", in.repoDir, ".")
@@ -66,8 +50,8 @@ func TestPush(t *testing.T) {
 		return sha, []string{file}
 	}
 
-	// Rejected first, so that any PipelineRun they made would be seen.
-	before := w.pipelineRuns(t)
+	// Rejected first, so that any run they started would be seen.
+	before := w.triggeredRuns(t)
 	interceptors := filepath.Join(w.state, "logs", "triggers-interceptors.log")
 	logStart := fileSize(interceptors)
 	sha, files := push("feature", "terraform/envs/lab/main.tf", "feature work")
@@ -103,34 +87,25 @@ func TestPush(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 	time.Sleep(3 * time.Second)
-	if after := w.pipelineRuns(t); len(after) != len(before) {
-		t.Fatalf("rejected pushes created PipelineRuns: %v (before %v)", after, before)
+	if after := w.triggeredRuns(t); len(after) != len(before) {
+		t.Fatalf("rejected pushes started runs: %v (before %v)", after, before)
 	}
 
+	// The shipped trigger starts plumbline-validate, one TaskRun, for
+	// exactly the pushed commit. The template passes no layout: the
+	// repository's .plumbline.yaml does (terraform offline, and both DNS
+	// zones against two snapshots, one drifted), so a webhook run checks
+	// what the repository says, DNS included.
+	before = w.triggeredRuns(t)
 	sha, files = push("main", "terraform/envs/lab/main.tf", "resize the VM")
 	w.post(t, pushEvent("refs/heads/main", sha, in.repoURL, files), key, "")
-	var name string
-	for deadline := time.Now().Add(time.Minute); name == "" && time.Now().Before(deadline); time.Sleep(2 * time.Second) {
-		for _, pr := range w.pipelineRuns(t) {
-			if !contains(before, pr.Name) && paramOf(pr, "revision") == sha {
-				name = pr.Name
-			}
-		}
+	r := w.waitTriggered(t, before, sha)
+	if r.kind != "TaskRun" {
+		t.Fatalf("the push started a %s, want a TaskRun of plumbline-validate", r.kind)
 	}
-	if name == "" {
-		out, _ := os.ReadFile(filepath.Join(w.state, "logs", "el-sink-plumbline-github.log"))
-		t.Fatalf("no PipelineRun for %s; sink log:\n%s", sha, tail(string(out), 30))
-	}
-	if got := len(w.pipelineRuns(t)) - len(before); got != 1 {
-		t.Errorf("%d PipelineRuns for one push", got)
-	}
-	// The template passes no layout: the repository's .plumbline.yaml
-	// does (terraform offline, and both DNS zones against two snapshots,
-	// one drifted), so a webhook run checks what the repository says,
-	// DNS included.
-	merged := w.checkInfraRun(t, name, sha, infraWant(true))
-	if merged != nil && !slices.ContainsFunc(merged.Findings, func(f report.Finding) bool { return f.Rule == "dns/server-drift" }) {
-		t.Error("a webhook run did not diff the zones of .plumbline.yaml: no dns/server-drift")
+	merged := w.checkValidateRun(t, ns, r.name, sha, validateWant(true))
+	if !strings.Contains(merged, "dns/server-drift") {
+		t.Errorf("a webhook run did not diff the zones of .plumbline.yaml: no dns/server-drift in\n%s", tail(merged, 40))
 	}
 
 	// A repository that has only terraform/ and a config: pushed, it runs
@@ -143,31 +118,15 @@ func TestPush(t *testing.T) {
 	os.WriteFile(filepath.Join(only, ".plumbline.yaml"), []byte("version: 1\nterraform:\n  offline: true\npolicy:\n  enabled: false\n"), 0o644)
 	bare := gitRepo(t, only, filepath.Join(git, "tfonly.git"))
 	onlySHA := run(t, bare, "git", "rev-parse", "main")
-	before = w.pipelineRuns(t)
+	before = w.triggeredRuns(t)
 	w.post(t, pushEvent("refs/heads/main", onlySHA, "git://"+w.hostIP+"/tfonly.git", []string{"terraform/main.tf"}), key, "")
-	name = ""
-	for deadline := time.Now().Add(time.Minute); name == "" && time.Now().Before(deadline); time.Sleep(2 * time.Second) {
-		for _, pr := range w.pipelineRuns(t) {
-			if !contains(before, pr.Name) && paramOf(pr, "revision") == onlySHA {
-				name = pr.Name
-			}
-		}
-	}
-	if name == "" {
-		t.Fatalf("no PipelineRun for the terraform-only push %s", onlySHA)
-	}
-	green := map[string]int32{"fetch-source": 0, "fetch-source-terraform": 0, "terraform-validate": 0, "ansible-lint": 0,
-		"policy-check": 0, "dns-zone-diff": 0, "report": 0}
-	merged = w.checkInfraRun(t, name, onlySHA, green)
-	if merged != nil {
-		got := map[string]string{}
-		for _, c := range merged.Checks {
-			got[c.Tool] = string(c.Status)
-		}
-		want := map[string]string{"terraform-validate": "ran", "ansible-lint-check": "skipped", "policy-check": "skipped", "dns-zone-diff": "skipped"}
-		if !maps.Equal(got, want) {
-			t.Errorf("checks %v, want %v", got, want)
-		}
+	r = w.waitTriggered(t, before, onlySHA)
+	green := map[string]int32{"fetch": 0, "policy-check": 0, "dns-zone-diff": 0, "terraform-validate": 0,
+		"ansible-lint-check": 0, "report": 0}
+	merged = w.checkValidateRun(t, ns, r.name, onlySHA, green)
+	want := map[string]string{"terraform-validate": "ran", "ansible-lint-check": "skipped", "policy-check": "skipped", "dns-zone-diff": "skipped"}
+	if got := checkStatus(merged); !maps.Equal(got, want) {
+		t.Errorf("checks %v, want %v\n%s", got, want, merged)
 	}
 }
 
@@ -209,34 +168,6 @@ func (w *world) post(t *testing.T, body []byte, key, sig string) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	t.Logf("POST (key %q, sig %q): %s %s", key, sig, resp.Status, bytes.TrimSpace(b))
-}
-
-func (w *world) pipelineRuns(t *testing.T) []pipelinev1.PipelineRun {
-	t.Helper()
-	l, err := w.tekton.TektonV1().PipelineRuns(ns).List(context.Background(), metav1.ListOptions{
-		LabelSelector: "triggers.tekton.dev/eventlistener=plumbline-github"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l.Items
-}
-
-func contains(prs []pipelinev1.PipelineRun, name string) bool {
-	for _, pr := range prs {
-		if pr.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-func paramOf(pr pipelinev1.PipelineRun, name string) string {
-	for _, p := range pr.Spec.Params {
-		if p.Name == name {
-			return p.Value.StringVal
-		}
-	}
-	return ""
 }
 
 func fileSize(path string) int64 {

@@ -41,7 +41,8 @@ func TestTasks(t *testing.T) {
 	w := setup(t)
 	namespace(t, tasksNS)
 	repo := w.homelab(t, tasksNS)
-	kubectl(t, "", "apply", "-n", tasksNS, "-f", filepath.Join(w.root, "tasks"))
+	// As shipped, the Tasks' steps run the StepActions by name: both go in.
+	kubectl(t, "", "apply", "-n", tasksNS, "-f", filepath.Join(w.root, "stepactions"), "-f", filepath.Join(w.root, "tasks"))
 
 	for _, c := range checks {
 		t.Run(c.image, func(t *testing.T) {
