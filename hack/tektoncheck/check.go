@@ -43,6 +43,7 @@ const (
 	RuleNonRoot    = "non-root"
 	RuleParams     = "params"
 	RuleWiring     = "wiring"
+	RuleWorkingDir = "working-dir"
 )
 
 // Images says how a shipped image must be named: our sources name what ko

@@ -46,6 +46,7 @@ func TestEachRuleFires(t *testing.T) {
 		"script-vars": {"step shell: script uses $(params.…); pass it through env or args", "step shell: script uses $(workspaces.…); pass it through env or args"},
 		"non-root":    {"step check: securityContext pins a UID or GID; leave it to the image (65532) so a platform can assign one", "step shell: securityContext.runAsNonRoot is not true"},
 		"params":      {"param unused is declared but never used"},
+		"working-dir": {`stepaction working-dir: workingDir "$(params.source-dir)"; pass the directory as an argument (--chdir) instead`},
 		"wiring": {
 			"task check: good has no param nope",
 			"task check: good has no workspace other",

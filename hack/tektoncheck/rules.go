@@ -44,6 +44,14 @@ func (c *Checker) rules(obj any) []Problem {
 		ps = append(ps, scriptVars(ctrs)...)
 		ps = append(ps, nonRoot(ctrs)...)
 		ps = append(ps, params(declared(o.Spec.Params), o.Spec)...)
+		// Tekton's working-dir-initializer creates every step's workingDir
+		// before the first step runs, as a user of its own: a StepAction
+		// whose workingDir is a directory an earlier step (a fetch) must
+		// create and write would find it there and not writable. Ours pass
+		// the directory to the binary (--chdir) instead.
+		if o.Spec.WorkingDir != "" {
+			ps = append(ps, rule(RuleWorkingDir, "stepaction %s: workingDir %q; pass the directory as an argument (--chdir) instead", o.Name, o.Spec.WorkingDir))
+		}
 	case *pipelinev1.Pipeline:
 		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
 		ps = append(ps, c.images(obj, nil)...)

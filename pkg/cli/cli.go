@@ -105,6 +105,7 @@ type options struct {
 	reportDir  string
 	runID      string
 	config     string
+	chdir      string
 	version    bool
 }
 
@@ -130,6 +131,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	fs.Var(&o.results, "result", "write the Tekton result `NAME=FILE` (repeatable; a StepAction's $(step.results.NAME.path)); "+results.ReportDigest+" is the sha256 of the --report-dir report")
 	fs.StringVar(&o.runID, "run-id", "", "stamp the report with this run `ID`; report --expect-run-id refuses reports without it (pipelines pass the PipelineRun's uid)")
 	fs.StringVar(&o.config, "config", "", "read settings from `FILE` (default: "+config.FileName+" in the working directory, when there is one); a flag given wins, and an empty flag value counts as not given")
+	fs.StringVar(&o.chdir, "chdir", "", "switch to `DIR` before anything else, as terraform -chdir: every other path is relative to it (a StepAction's way to a working directory Tekton does not create as another user)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	cmd.Check.Flags(fs)
 
@@ -150,6 +152,16 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	if o.version {
 		fmt.Fprintf(env.Stdout, "%s %s\n", cmd.Name, version.String())
 		return ExitPass
+	}
+	if o.chdir != "" {
+		back, err := os.Getwd()
+		if err == nil {
+			err = os.Chdir(o.chdir)
+		}
+		if err != nil {
+			return fail("%v", Usagef("--chdir: %w", err))
+		}
+		defer os.Chdir(back)
 	}
 	if cmd.InDir && len(paths) == 1 {
 		// The repository is the working directory of every check, as in a

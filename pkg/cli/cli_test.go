@@ -392,3 +392,21 @@ func TestStepResults(t *testing.T) {
 		}
 	}
 }
+
+// --chdir comes first: the config, the paths and the report directory are
+// all read relative to it, as terraform -chdir.
+func TestChdir(t *testing.T) {
+	dir := writeFiles(t, map[string]string{".plumbline.yaml": "version: 1\nfailOn: warning\n", "repo/x": ""})
+	os.Rename(filepath.Join(dir, ".plumbline.yaml"), filepath.Join(dir, "repo", ".plumbline.yaml"))
+	c := &check{findings: []report.Finding{{Rule: "r", Severity: report.Warning, Message: "m"}}}
+	code, _, stderr := run(t, c, "--chdir", filepath.Join(dir, "repo"), "--report-dir", "out", "--", ".")
+	if code != ExitFindings {
+		t.Errorf("exit %d (the config's failOn: warning was not read from the --chdir directory): %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "repo", "out", "t.json")); err != nil {
+		t.Errorf("the report is not relative to --chdir: %v", err)
+	}
+	if code, _, stderr := run(t, &check{}, "--chdir", filepath.Join(dir, "nope")); code != ExitBroken || !strings.Contains(stderr, "usage: --chdir") {
+		t.Errorf("a missing --chdir directory: exit %d, %q", code, stderr)
+	}
+}
