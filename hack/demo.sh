@@ -78,6 +78,6 @@ echo "== report"
 code=$?
 echo
 echo "== report exited $code; merged reports in ${reports#"$root"/}/merged, Tekton results in ${out#"$root"/}/results"
-echo "== on a cluster, pipelines/infra-validation.yaml runs these same checks on every push (docs/quickstart.md)"
+echo "== on a cluster, tasks/validate.yaml runs these same checks in one pod on every push (docs/quickstart.md)"
 ((code >= 2)) && broken=1
 exit $broken
