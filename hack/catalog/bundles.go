@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -13,8 +15,11 @@ import (
 	"github.com/plumbline/plumbline/pkg/bundle"
 )
 
-// Bundles pushes one Tekton bundle per catalog item of a version, to
-// REPO/bundles/NAME:VERSION, next to the images.
+// Bundles pushes one Tekton bundle per name among the catalog items of a
+// version, to REPO/bundles/NAME:VERSION, next to the images. A check's Task
+// and its StepAction share a name, so they share a bundle (the bundles
+// resolver finds an entry by kind and name): pushed one by one, the second
+// would replace the first.
 func Bundles(out, version, repo string) ([]string, error) {
 	if !versionRE.MatchString(version) || repo == "" {
 		return nil, errors.New("bundles needs -version X.Y and -repo REGISTRY/REPO")
@@ -26,21 +31,25 @@ func Bundles(out, version, repo string) ([]string, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no catalog items of version %s in %s (make catalog first)", version, out)
 	}
-	var pushed []string
+	byName := map[string][]bundle.Object{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return pushed, err
+			return nil, err
 		}
 		obj, err := bundle.Parse(data)
 		if err != nil {
-			return pushed, fmt.Errorf("%s: %w", f, err)
+			return nil, fmt.Errorf("%s: %w", f, err)
 		}
-		img, err := bundle.Build([]bundle.Object{obj})
+		byName[obj.Name] = append(byName[obj.Name], obj)
+	}
+	var pushed []string
+	for _, n := range slices.Sorted(maps.Keys(byName)) {
+		img, err := bundle.Build(byName[n])
 		if err != nil {
-			return pushed, fmt.Errorf("%s: %w", f, err)
+			return pushed, fmt.Errorf("bundle %s: %w", n, err)
 		}
-		ref, err := name.ParseReference(fmt.Sprintf("%s/bundles/%s:%s", repo, obj.Name, version))
+		ref, err := name.ParseReference(fmt.Sprintf("%s/bundles/%s:%s", repo, n, version))
 		if err != nil {
 			return pushed, err
 		}

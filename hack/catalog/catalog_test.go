@@ -1,11 +1,19 @@
 package main
 
 import (
+	"context"
+	"io"
+	"log"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/registry"
+	tektonbundle "github.com/tektoncd/pipeline/pkg/resolution/resolver/bundle"
 )
 
 // fakeRefs pins every image under images/ to a made-up digest, as make
@@ -155,5 +163,37 @@ func TestImmutable(t *testing.T) {
 	ps := problems(t, out)
 	if len(ps) != 1 || !strings.Contains(ps[0], "task/plumbline-report/0.1/README.md:1: immutable: a released file changed") {
 		t.Errorf("problems %v", ps)
+	}
+}
+
+// TestBundles: a check's Task and StepAction share a name, and so one
+// bundle, from which Tekton's bundles resolver reads each by kind.
+func TestBundles(t *testing.T) {
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	out := t.TempDir()
+	generate(t, out, "0.1")
+	repo := strings.TrimPrefix(srv.URL, "http://") + "/plumbline"
+	pushed, err := Bundles(out, "0.1", repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := Items("../..")
+	names := map[string]bool{}
+	for _, it := range items {
+		names[it.Name] = true
+	}
+	if len(pushed) != len(names) {
+		t.Errorf("%d bundles for %d names: %v", len(pushed), len(names), pushed)
+	}
+	for _, kind := range []string{"task", "stepaction"} {
+		entry, err := tektonbundle.GetEntry(context.Background(), authn.DefaultKeychain, tektonbundle.RequestOptions{
+			Bundle: repo + "/bundles/plumbline-policy-check:0.1", EntryName: "plumbline-policy-check", Kind: kind})
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if want := "kind: " + map[string]string{"task": "Task", "stepaction": "StepAction"}[kind] + "\n"; !strings.Contains(string(entry.Data()), want) {
+			t.Errorf("the %s entry is not one:\n%.200s", kind, entry.Data())
+		}
 	}
 }

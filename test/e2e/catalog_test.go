@@ -119,7 +119,7 @@ func TestStepActionResolvers(t *testing.T) {
 							{Name: "fetch", Ref: ref(resolver, "plumbline-git-fetch"), Params: pipelinev1.Params{
 								{Name: "url", Value: str(in.repoURL)}, {Name: "revision", Value: str(sha)},
 								{Name: "output-path", Value: str("/work/src")}}},
-							{Name: "mine", Image: w.ansible, Script: "#!/bin/sh\nset -e\ntest -f /work/src/.plumbline.yaml\necho the user's own step saw the checkout\n"},
+							{Name: "mine", Image: w.ansible, Script: "#!/bin/sh\nset -e\ntest -f /work/src/.plumbline.yaml\necho your own step saw the checkout\n"},
 							check(resolver, "policy-check", "plumbline-policy-check"),
 							check(resolver, "dns-zone-diff", "plumbline-dns-zone-diff"),
 							check(resolver, "terraform-validate", "plumbline-terraform-validate"),
