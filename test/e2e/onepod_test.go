@@ -49,12 +49,18 @@ func (w *world) checkValidateRun(t *testing.T, namespace, name, commit string, w
 	res := results(tr)
 	t.Logf("%s: %s %s (%s); results %v", tr.Name, cond.Status, cond.Reason, cond.Message, res)
 	got := map[string]int32{}
+	var took []string
 	for _, s := range tr.Status.Steps {
 		got[s.Name] = -1
 		if s.Terminated != nil {
 			got[s.Name] = s.Terminated.ExitCode
+			took = append(took, fmt.Sprintf("%s %.1fs", s.Name, s.Terminated.FinishedAt.Sub(s.Terminated.StartedAt.Time).Seconds()))
 		}
 	}
+	if tr.Status.StartTime != nil && tr.Status.CompletionTime != nil {
+		took = append(took, fmt.Sprintf("whole run %.1fs", tr.Status.CompletionTime.Sub(tr.Status.StartTime.Time).Seconds()))
+	}
+	t.Logf("%s: steps took %s", tr.Name, strings.Join(took, ", "))
 	log := stepLog(namespace, tr, "report")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("%s: step exit codes (-want +got):\n%s\nlogs:\n%s", tr.Name, diff, logs(namespace, tr))
