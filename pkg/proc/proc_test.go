@@ -16,7 +16,8 @@ func TestTimeoutKillsTheGroup(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	cmd := Command(ctx, "sh", "-c", "sleep 60 & echo started; sleep 60")
+	// A duration no other process uses, so pgrep finds only these.
+	cmd := Command(ctx, "sh", "-c", "sleep 60.0417 & echo started; sleep 60.0417")
 	res, err := Run(ctx, cmd)
 	if took := time.Since(start); took > WaitDelay+2*time.Second {
 		t.Errorf("took %s after a 300ms timeout", took)
@@ -27,7 +28,15 @@ func TestTimeoutKillsTheGroup(t *testing.T) {
 	if !strings.Contains(string(res.Stdout), "started") {
 		t.Errorf("stdout %q: output before the timeout is kept", res.Stdout)
 	}
-	if out, _ := exec.Command("pgrep", "-f", "^sleep 60$").Output(); len(out) > 0 {
+	// SIGKILL is delivered at once, but a loaded machine may take a moment
+	// to take the processes down: give it a second, not a minute.
+	var out []byte
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if out, _ = exec.Command("pgrep", "-f", "^sleep 60.0417$").Output(); len(out) == 0 {
+			break
+		}
+	}
+	if len(out) > 0 {
 		t.Errorf("sleep survived the timeout: pids %s", out)
 	}
 }

@@ -3,12 +3,20 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/tektoncd/pipeline/pkg/apis/pipeline/pod"
+	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
 	"github.com/plumbline/plumbline/pkg/dnszone"
@@ -117,4 +125,53 @@ func TestConfiguredDNS(t *testing.T) {
 	if !slices.Equal(got, exp) {
 		t.Errorf("plans %v, want %v", got, exp)
 	}
+
+	// The same repository through plumbline-dns-preview, the preview in one
+	// pod: the key reaches the dns-zone-diff step only (isolated
+	// workspace), the drift is in the merged report, the plan in results.
+	t.Run("one pod", func(t *testing.T) {
+		tr := &pipelinev1.TaskRun{
+			ObjectMeta: metav1.ObjectMeta{GenerateName: "dns-preview-", Namespace: ns},
+			Spec: pipelinev1.TaskRunSpec{
+				TaskRef: &pipelinev1.TaskRef{Name: "plumbline-dns-preview"},
+				Params: pipelinev1.Params{
+					{Name: "repo-url", Value: *pipelinev1.NewStructuredValues("git://" + w.hostIP + "/dns-only.git")},
+					{Name: "revision", Value: *pipelinev1.NewStructuredValues(head)},
+				},
+				PodTemplate: &pod.Template{AutomountServiceAccountToken: ptr.To(false),
+					SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532)}},
+				Workspaces: []pipelinev1.WorkspaceBinding{{Name: "dns-credentials",
+					Secret: &corev1.SecretVolumeSource{SecretName: "dns-credentials"}}},
+			},
+		}
+		done, cond, res := w.runTaskRun(t, tr)
+		got := map[string]int32{}
+		for _, s := range done.Status.Steps {
+			got[s.Name] = -1
+			if s.Terminated != nil {
+				got[s.Name] = s.Terminated.ExitCode
+			}
+		}
+		want := map[string]int32{"fetch": 0, "dns-zone-diff": 1, "policy-check": 0, "report": 1}
+		if diff := cmp.Diff(want, got); diff != "" || cond.Reason != "Failed" {
+			t.Errorf("%s: %s/%s; step exit codes (-want +got):\n%s\n%s", done.Name, cond.Status, cond.Reason, diff, logs(ns, done))
+		}
+		if res["status"] != "fail" || res["creates"] == "" {
+			t.Errorf("results %v", res)
+		}
+		log := stepLog(ns, done, "report")
+		if !strings.Contains(log, wantDrift) || strings.Contains(log, "refused") {
+			t.Errorf("the merged report has no %q, or refused a report:\n%s", wantDrift, log)
+		}
+		p, err := w.kube.CoreV1().Pods(ns).Get(context.Background(), done.Status.PodName, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Spec.Containers {
+			mounted := slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.MountPath == "/workspace/dns-credentials" })
+			if mounted != (c.Name == "step-dns-zone-diff") {
+				t.Errorf("container %s mounts the DNS credentials: %v", c.Name, mounted)
+			}
+		}
+	})
 }

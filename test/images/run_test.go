@@ -16,9 +16,9 @@ import (
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 )
 
-// taskCommand is what a Task's step runs: its args with params (defaults,
-// or the given values), workspaces and results paths filled in as Tekton
-// would, its env and working directory.
+// taskCommand is what a Task's step runs: its StepAction's args with
+// params (defaults, or the given values), workspaces and step results
+// paths filled in as Tekton would, its env and working directory.
 type taskCommand struct {
 	args, env []string
 	dir       string
@@ -31,43 +31,83 @@ var workspacePaths = map[string]string{"source": "/src", "reports": "/reports"}
 func commandOf(t *testing.T, root, image string, params map[string][]string) taskCommand {
 	t.Helper()
 	task := imagetest.TaskFor(t, root, image)
-	values := map[string][]string{}
-	for _, p := range task.Spec.Params {
-		if p.Default == nil {
-			continue
-		}
-		if p.Default.Type == pipelinev1.ParamTypeArray {
-			values[p.Name] = p.Default.ArrayVal
-		} else {
-			values[p.Name] = []string{p.Default.StringVal}
-		}
-	}
+	values := defaults(task.Spec.Params)
 	for k, v := range params {
 		values[k] = v
 	}
-	subst := func(s string) string {
-		for k, v := range values {
-			s = strings.ReplaceAll(s, "$(params."+k+")", strings.Join(v, ","))
-		}
-		for _, w := range task.Spec.Workspaces {
-			s = strings.ReplaceAll(s, "$(workspaces."+w.Name+".path)", workspacePaths[w.Name])
-		}
-		return strings.ReplaceAll(s, "/tekton/results", "/results")
+	for _, w := range task.Spec.Workspaces {
+		values["workspaces."+w.Name+".path"] = []string{workspacePaths[w.Name]}
 	}
+	// The Task's one step runs its StepAction: the step's params, filled
+	// from the Task's, are the StepAction's, which fill its args and env.
 	step := task.Spec.Steps[0]
-	var c taskCommand
-	for _, a := range step.Args {
+	if step.Ref == nil {
+		t.Fatalf("%s: its step runs no StepAction", task.Name)
+	}
+	action := imagetest.StepActionFor(t, root, step.Ref.Name)
+	inner := defaults(action.Spec.Params)
+	for _, p := range step.Params {
+		switch {
+		case p.Value.Type == pipelinev1.ParamTypeArray:
+			inner[p.Name] = expand(p.Value.ArrayVal, values)
+		case strings.HasSuffix(p.Value.StringVal, "[*])"): // "$(params.x[*])": the Task's array x, whole
+			inner[p.Name] = expand([]string{p.Value.StringVal}, values)
+		default:
+			inner[p.Name] = []string{subst(p.Value.StringVal, values)}
+		}
+	}
+	for _, r := range action.Spec.Results {
+		inner["step.results."+r.Name+".path"] = []string{"/results/" + r.Name}
+	}
+	c := taskCommand{args: expand(action.Spec.Args, inner), dir: "/"}
+	for _, e := range action.Spec.Env {
+		c.env = append(c.env, e.Name+"="+subst(e.Value, inner))
+	}
+	if action.Spec.WorkingDir != "" {
+		c.dir = subst(action.Spec.WorkingDir, inner)
+	}
+	return c
+}
+
+func defaults(specs pipelinev1.ParamSpecs) map[string][]string {
+	values := map[string][]string{}
+	for _, p := range specs {
+		switch {
+		case p.Default == nil:
+		case p.Default.Type == pipelinev1.ParamTypeArray:
+			values[p.Name] = p.Default.ArrayVal
+		default:
+			values[p.Name] = []string{p.Default.StringVal}
+		}
+	}
+	return values
+}
+
+// subst replaces $(params.NAME) and the other $(…) keys of values in s,
+// as Tekton does (an array joined by commas, which no shipped arg needs).
+func subst(s string, values map[string][]string) string {
+	for k, v := range values {
+		key := k
+		if !strings.Contains(k, ".") {
+			key = "params." + k
+		}
+		s = strings.ReplaceAll(s, "$("+key+")", strings.Join(v, ","))
+	}
+	return s
+}
+
+// expand substitutes each of args, an arg that is a whole array param
+// ($(params.NAME[*])) becoming its items.
+func expand(args []string, values map[string][]string) []string {
+	var out []string
+	for _, a := range args {
 		if strings.HasPrefix(a, "$(params.") && strings.HasSuffix(a, "[*])") {
-			c.args = append(c.args, values[strings.TrimSuffix(strings.TrimPrefix(a, "$(params."), "[*])")]...)
+			out = append(out, values[strings.TrimSuffix(strings.TrimPrefix(a, "$(params."), "[*])")]...)
 			continue
 		}
-		c.args = append(c.args, subst(a))
+		out = append(out, subst(a, values))
 	}
-	for _, e := range step.Env {
-		c.env = append(c.env, e.Name+"="+subst(e.Value))
-	}
-	c.dir = subst(step.WorkingDir)
-	return c
+	return out
 }
 
 // world is a run's shared volumes on the host: the repository, the

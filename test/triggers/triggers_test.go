@@ -87,10 +87,20 @@ type event struct {
 	header   string // X-GitHub-Event
 }
 
+// rendered is the run a trigger creates: a TaskRun (plumbline-validate,
+// the default) or a PipelineRun (infra-validation), decoded strictly and
+// validated with Tekton's own code.
+type rendered struct {
+	kind, ref   string
+	params      pipelinev1.Params
+	annotations map[string]string
+	json        []byte
+}
+
 // deliver runs one webhook through a trigger's interceptors like the
 // EventListener sink does; it returns whether the trigger fires and the
-// PipelineRun it creates.
-func deliver(t *testing.T, trig triggersv1.EventListenerTrigger, ev event) (bool, *pipelinev1.PipelineRun, string) {
+// run it creates.
+func deliver(t *testing.T, trig triggersv1.EventListenerTrigger, ev event) (bool, *rendered, string) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", ev.file))
 	if err != nil {
@@ -166,19 +176,39 @@ func deliver(t *testing.T, trig triggersv1.EventListenerTrigger, ev event) (bool
 	if len(resources) != 1 {
 		t.Fatalf("template made %d resources", len(resources))
 	}
-	var pr pipelinev1.PipelineRun
+	var head struct{ Kind string }
+	json.Unmarshal(resources[0], &head)
 	dec := json.NewDecoder(bytes.NewReader(resources[0]))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&pr); err != nil {
-		t.Fatalf("rendered PipelineRun: %v\n%s", err, resources[0])
-	}
-	pr.Name = pr.GenerateName + "x0000" // as the API server names it
 	ctx := apis.WithinCreate(context.Background())
-	pr.SetDefaults(ctx)
-	if err := pr.Validate(ctx); err != nil {
-		t.Fatalf("rendered PipelineRun does not validate: %v", err)
+	r := &rendered{kind: head.Kind, json: resources[0]}
+	switch head.Kind {
+	case "TaskRun":
+		var tr pipelinev1.TaskRun
+		if err := dec.Decode(&tr); err != nil {
+			t.Fatalf("rendered TaskRun: %v\n%s", err, resources[0])
+		}
+		tr.Name = tr.GenerateName + "x0000" // as the API server names it
+		tr.SetDefaults(ctx)
+		if err := tr.Validate(ctx); err != nil {
+			t.Fatalf("rendered TaskRun does not validate: %v", err)
+		}
+		r.ref, r.params, r.annotations = tr.Spec.TaskRef.Name, tr.Spec.Params, tr.Annotations
+	case "PipelineRun":
+		var pr pipelinev1.PipelineRun
+		if err := dec.Decode(&pr); err != nil {
+			t.Fatalf("rendered PipelineRun: %v\n%s", err, resources[0])
+		}
+		pr.Name = pr.GenerateName + "x0000"
+		pr.SetDefaults(ctx)
+		if err := pr.Validate(ctx); err != nil {
+			t.Fatalf("rendered PipelineRun does not validate: %v", err)
+		}
+		r.ref, r.params, r.annotations = pr.Spec.PipelineRef.Name, pr.Spec.Params, pr.Annotations
+	default:
+		t.Fatalf("the template made a %q:\n%s", head.Kind, resources[0])
 	}
-	return true, &pr, ""
+	return true, r, ""
 }
 
 func trigger(t *testing.T, name string) triggersv1.EventListenerTrigger {
@@ -194,8 +224,8 @@ func trigger(t *testing.T, name string) triggersv1.EventListenerTrigger {
 	return triggersv1.EventListenerTrigger{}
 }
 
-func param(pr *pipelinev1.PipelineRun, name string) string {
-	for _, p := range pr.Spec.Params {
+func param(r *rendered, name string) string {
+	for _, p := range r.params {
 		if p.Name == name {
 			return p.Value.StringVal
 		}
@@ -215,8 +245,18 @@ func TestPush(t *testing.T) {
 	if got := param(pr, "repo-url"); got != "https://github.com/homelab/infra.git" {
 		t.Errorf("repo-url = %q", got)
 	}
-	if pr.Spec.PipelineRef.Name != "plumbline-infra-validation" || pr.Annotations["plumbline.dev/repository"] != "homelab/infra" {
-		t.Errorf("pipelineRef %q, annotations %v", pr.Spec.PipelineRef.Name, pr.Annotations)
+	// The shipped trigger starts the one-pod validation, which succeeds
+	// when it delivered a verdict (on-error continue).
+	if pr.kind != "TaskRun" || pr.ref != "plumbline-validate" || param(pr, "on-error") != "continue" ||
+		pr.annotations["plumbline.dev/repository"] != "homelab/infra" {
+		t.Errorf("%s of %q, on-error %q, annotations %v", pr.kind, pr.ref, param(pr, "on-error"), pr.annotations)
+	}
+	// Pointed at the other template, the same push starts infra-validation.
+	pipeline := push
+	pipeline.Template = &triggersv1.EventListenerTemplate{Ref: ptr("plumbline-infra-validation")}
+	if fired, r, why := deliver(t, pipeline, event{file: "push.json", header: "push", signWith: webhookSecret}); !fired ||
+		r.kind != "PipelineRun" || r.ref != "plumbline-infra-validation" || param(r, "revision") != "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c" {
+		t.Errorf("the infra-validation template: fired %v (%s), %+v", fired, why, r)
 	}
 
 	for _, tt := range []struct {
@@ -262,17 +302,16 @@ func TestPullRequest(t *testing.T) {
 		if param(pr, "github-repo") != "homelab/infra" || param(pr, "pr-number") != "42" {
 			t.Errorf("github-repo %q, pr-number %q", param(pr, "github-repo"), param(pr, "pr-number"))
 		}
-		if pr.Annotations["plumbline.dev/pull-request"] != "42" {
-			t.Errorf("annotations %v", pr.Annotations)
+		if pr.annotations["plumbline.dev/pull-request"] != "42" {
+			t.Errorf("annotations %v", pr.annotations)
 		}
 		// The hostile branch name is carried as a value, and only there;
 		// Triggers also escapes "$(" to "$$(" so Tekton never expands it.
-		if got := pr.Annotations["plumbline.dev/ref"]; got != "$$(touch pwned)`id`" {
+		if got := pr.annotations["plumbline.dev/ref"]; got != "$$(touch pwned)`id`" {
 			t.Errorf("branch annotation = %q", got)
 		}
-		j, _ := json.Marshal(pr)
-		if n := strings.Count(string(j), "touch pwned"); n != 1 {
-			t.Errorf("the branch name appears %d times in the PipelineRun, want once (the annotation):\n%s", n, j)
+		if n := strings.Count(string(pr.json), "touch pwned"); n != 1 {
+			t.Errorf("the branch name appears %d times in the run, want once (the annotation):\n%s", n, pr.json)
 		}
 	}
 	for _, mutate := range []func(map[string]any){
@@ -284,3 +323,5 @@ func TestPullRequest(t *testing.T) {
 		}
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
