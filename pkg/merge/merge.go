@@ -231,14 +231,14 @@ func read(file string, want Want) Input {
 		in.Err = err
 		return in
 	}
-	if want, ok := want.Digests[filepath.Clean(file)]; ok {
+	if expected, ok := want.Digests[filepath.Clean(file)]; ok {
 		sum := sha256.Sum256(data)
 		switch got := hex.EncodeToString(sum[:]); {
-		case want == "":
+		case expected == "":
 			in.Err = fmt.Errorf("%s: refused: its check gave no digest of what it wrote", in.Source)
 			return in
-		case got != want:
-			in.Err = fmt.Errorf("%s: refused: not what its check wrote (sha256 %s, the check's step result says %s)", in.Source, got, report.Truncate(want, 64))
+		case got != expected:
+			in.Err = fmt.Errorf("%s: refused: not what its check wrote (sha256 %s, the check's step result says %s)", in.Source, got, report.Truncate(expected, 64))
 			return in
 		}
 	}

@@ -70,7 +70,8 @@ var resultName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 // WriteFiles writes the result each name in files maps to into its file
 // (a step result's path, $(step.results.NAME.path)), exactly those: a
 // StepAction declares its results and the entrypoint reads only them. A
-// count the report does not hold is 0 (it counted nothing), and extra
+// count the report does not hold is 0 (it counted nothing), a digest of a
+// report that could not be written is empty, and extra
 // holds results that are not the report's own (ReportDigest). Tekton
 // names a step's result files one by one ($(step.results.NAME.path)), with
 // no variable for their directory, so they cannot go through Write.
@@ -79,8 +80,8 @@ func WriteFiles(files map[string]string, r *report.Report, extra map[string]stri
 	maps.Copy(values, extra)
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		value, ok := values[name]
-		if !ok {
-			value = "0"
+		if !ok && name != ReportDigest {
+			value = "0" // a count of nothing; no digest is no report, and says so
 		}
 		if err := writeResult(files[name], value); err != nil {
 			return fmt.Errorf("write result %s: %w", name, err)
