@@ -10,9 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tektoncd/pipeline/pkg/apis/pipeline/pod"
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -140,5 +142,62 @@ func TestOnePodReports(t *testing.T) {
 	}
 	if l := allLogs(tasksNS, done); strings.Contains(l, "overwrote /reports/a") || !strings.Contains(l, "a.json is a's own") {
 		t.Errorf("check-b reached a's report:\n%s", l)
+	}
+}
+
+// TestOnePodForged is the attack the one-pod form must stop: after
+// policy-check wrote its failing report, a later step of the same pod (the
+// repository's code, in ansible-lint's place) rewrites that report to pass,
+// keeping its run id, and tries to rewrite the digest policy-check gave as
+// its step result. Tekton mounts that result read-only in every other
+// step, and report, given the digest, refuses the rewritten report: the
+// run fails, never passes.
+func TestOnePodForged(t *testing.T) {
+	w := setup(t)
+	in := install(t, w)
+	sha := run(t, in.repoDir, "git", "rev-parse", "main")
+	str := func(s string) pipelinev1.ParamValue { return *pipelinev1.NewStructuredValues(s) }
+	attack := `#!/bin/sh
+r=/work/reports/policy-check.json
+run=$(sed -n 's/.*"run": *"\([^"]*\)".*/\1/p' "$r" | head -n 1)
+printf '{"tool": "policy-check", "run": "%s", "findings": []}\n' "$run" >"$r" && echo rewrote the report
+for f in /tekton/steps/step-policy-check/results/report-sha256 /tekton/run/1/status/results/report-sha256; do
+  if printf '%s' "$(sha256sum "$r" | cut -d' ' -f1)" >"$f" 2>/dev/null; then echo "rewrote $f"; else echo "cannot write $f"; fi
+done
+`
+	tr := &pipelinev1.TaskRun{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "forged-one-pod-", Namespace: ns},
+		Spec: pipelinev1.TaskRunSpec{
+			PodTemplate: &pod.Template{SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532)}},
+			TaskSpec: &pipelinev1.TaskSpec{
+				Volumes:      []corev1.Volume{{Name: "work", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
+				StepTemplate: &pipelinev1.StepTemplate{VolumeMounts: []corev1.VolumeMount{{Name: "work", MountPath: "/work"}}},
+				Results:      []pipelinev1.TaskResult{{Name: "status", Value: pipelinev1.NewStructuredValues("$(steps.report.results.status)")}},
+				Steps: []pipelinev1.Step{
+					{Name: "fetch", Ref: &pipelinev1.Ref{Name: "plumbline-git-fetch"}, Params: pipelinev1.Params{
+						{Name: "url", Value: str(in.repoURL)}, {Name: "revision", Value: str(sha)}, {Name: "output-path", Value: str("/work/src")}}},
+					{Name: "policy-check", Ref: &pipelinev1.Ref{Name: "plumbline-policy-check"}, OnError: pipelinev1.Continue, Params: pipelinev1.Params{
+						{Name: "source-dir", Value: str("/work/src")}, {Name: "reports-dir", Value: str("/work/reports")},
+						{Name: "run-id", Value: str("$(context.taskRun.uid)")}}},
+					{Name: "attacker", Image: w.ansible, Script: attack},
+					{Name: "report", Ref: &pipelinev1.Ref{Name: "plumbline-report"}, Params: pipelinev1.Params{
+						{Name: "reports-dir", Value: str("/work/reports")},
+						{Name: "reports", Value: pipelinev1.ParamValue{Type: pipelinev1.ParamTypeArray, ArrayVal: []string{"policy-check.json"}}},
+						{Name: "run-id", Value: str("$(context.taskRun.uid)")},
+						{Name: "extra-args", Value: pipelinev1.ParamValue{Type: pipelinev1.ParamTypeArray,
+							ArrayVal: []string{"--expect-sha256=policy-check.json=$(steps.policy-check.results.report-sha256)"}}},
+					}},
+				},
+			},
+		},
+	}
+	done, cond, res := w.runTaskRun(t, tr)
+	attacker := stepLog(ns, done, "attacker")
+	if !strings.Contains(attacker, "rewrote the report") || strings.Contains(attacker, "rewrote /tekton") {
+		t.Errorf("the attacker did not rewrite the report, or did rewrite a step result:\n%s", attacker)
+	}
+	log := stepLog(ns, done, "report")
+	if cond.Status == corev1.ConditionTrue || res["status"] != "fail" || !strings.Contains(log, "policy-check.json: refused: not what its check wrote") {
+		t.Errorf("%s: %s/%s, results %v; want the rewritten report refused and the run failed:\n%s\n%s", done.Name, cond.Status, cond.Reason, res, attacker, log)
 	}
 }
