@@ -51,18 +51,7 @@ func stepWiring(t *pipelinev1.Task, actions map[string]*pipelinev1beta1.StepActi
 			continue
 		}
 		byStep[s.Name] = a
-		given := map[string]bool{}
-		for _, prm := range s.Params {
-			given[prm.Name] = true
-			if !slices.ContainsFunc(a.Spec.Params, func(p pipelinev1.ParamSpec) bool { return p.Name == prm.Name }) {
-				ps = append(ps, rule(RuleWiring, "step %s: %s has no param %s", s.Name, a.Name, prm.Name))
-			}
-		}
-		for _, p := range a.Spec.Params {
-			if p.Default == nil && !given[p.Name] {
-				ps = append(ps, rule(RuleWiring, "step %s: required param %s of %s is not given", s.Name, p.Name, a.Name))
-			}
-		}
+		ps = append(ps, paramWiring("step "+s.Name, a.Name, s.Params, a.Spec.Params)...)
 	}
 	b, _ := json.Marshal(t.Spec)
 	for _, m := range stepResultRef.FindAllStringSubmatch(string(b), -1) {
@@ -72,6 +61,25 @@ func stepWiring(t *pipelinev1.Task, actions map[string]*pipelinev1beta1.StepActi
 		}
 		if !slices.ContainsFunc(a.Spec.Results, func(r pipelinev1.StepResult) bool { return r.Name == m[2] }) {
 			ps = append(ps, rule(RuleWiring, "%s refers to result %s, which %s does not declare", m[0], m[2], a.Name))
+		}
+	}
+	return ps
+}
+
+// paramWiring: where (a pipeline task, a step) gives target (a Task, a
+// StepAction) only params it declares, and all it requires.
+func paramWiring(where, target string, given pipelinev1.Params, specs pipelinev1.ParamSpecs) []Problem {
+	var ps []Problem
+	names := map[string]bool{}
+	for _, prm := range given {
+		names[prm.Name] = true
+		if !slices.ContainsFunc(specs, func(s pipelinev1.ParamSpec) bool { return s.Name == prm.Name }) {
+			ps = append(ps, rule(RuleWiring, "%s: %s has no param %s", where, target, prm.Name))
+		}
+	}
+	for _, s := range specs {
+		if s.Default == nil && !names[s.Name] {
+			ps = append(ps, rule(RuleWiring, "%s: required param %s of %s is not given", where, s.Name, target))
 		}
 	}
 	return ps
@@ -96,18 +104,7 @@ func wiring(p *pipelinev1.Pipeline, tasks map[string]*pipelinev1.Task) []Problem
 			continue
 		}
 		byName[pt.Name] = t
-		given := map[string]bool{}
-		for _, prm := range pt.Params {
-			given[prm.Name] = true
-			if !slices.ContainsFunc(t.Spec.Params, func(s pipelinev1.ParamSpec) bool { return s.Name == prm.Name }) {
-				ps = append(ps, rule(RuleWiring, "task %s: %s has no param %s", pt.Name, t.Name, prm.Name))
-			}
-		}
-		for _, s := range t.Spec.Params {
-			if s.Default == nil && !given[s.Name] {
-				ps = append(ps, rule(RuleWiring, "task %s: required param %s of %s is not given", pt.Name, s.Name, t.Name))
-			}
-		}
+		ps = append(ps, paramWiring("task "+pt.Name, t.Name, pt.Params, t.Spec.Params)...)
 		bound := map[string]bool{}
 		for _, w := range pt.Workspaces {
 			bound[w.Name] = true

@@ -136,14 +136,7 @@ func TestStepActionResolvers(t *testing.T) {
 			done, cond, res := w.runTaskRun(t, tr)
 			want := validateWant(true)
 			want["mine"] = 0
-			got := map[string]int32{}
-			for _, s := range done.Status.Steps {
-				got[s.Name] = -1
-				if s.Terminated != nil {
-					got[s.Name] = s.Terminated.ExitCode
-				}
-			}
-			if diff := cmp.Diff(want, got); diff != "" || cond.Reason != "Failed" {
+			if diff := cmp.Diff(want, stepExits(done)); diff != "" || cond.Reason != "Failed" {
 				t.Errorf("%s: %s/%s: %s; step exit codes (-want +got):\n%s\n%s", done.Name, cond.Status, cond.Reason, cond.Message, diff, logs(ns, done))
 			}
 			if res["status"] != "fail" || res["commit"] != sha {

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -145,15 +144,8 @@ func TestConfiguredDNS(t *testing.T) {
 			},
 		}
 		done, cond, res := w.runTaskRun(t, tr)
-		got := map[string]int32{}
-		for _, s := range done.Status.Steps {
-			got[s.Name] = -1
-			if s.Terminated != nil {
-				got[s.Name] = s.Terminated.ExitCode
-			}
-		}
 		want := map[string]int32{"fetch": 0, "dns-zone-diff": 1, "policy-check": 0, "report": 1}
-		if diff := cmp.Diff(want, got); diff != "" || cond.Reason != "Failed" {
+		if diff := cmp.Diff(want, stepExits(done)); diff != "" || cond.Reason != "Failed" {
 			t.Errorf("%s: %s/%s; step exit codes (-want +got):\n%s\n%s", done.Name, cond.Status, cond.Reason, diff, logs(ns, done))
 		}
 		if res["status"] != "fail" || res["creates"] == "" {
@@ -163,15 +155,6 @@ func TestConfiguredDNS(t *testing.T) {
 		if !strings.Contains(log, wantDrift) || strings.Contains(log, "refused") {
 			t.Errorf("the merged report has no %q, or refused a report:\n%s", wantDrift, log)
 		}
-		p, err := w.kube.CoreV1().Pods(ns).Get(context.Background(), done.Status.PodName, metav1.GetOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range p.Spec.Containers {
-			mounted := slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.MountPath == "/workspace/dns-credentials" })
-			if mounted != (c.Name == "step-dns-zone-diff") {
-				t.Errorf("container %s mounts the DNS credentials: %v", c.Name, mounted)
-			}
-		}
+		w.mountedOnlyBy(t, done, "/workspace/dns-credentials", "step-dns-zone-diff")
 	})
 }

@@ -48,12 +48,10 @@ func (w *world) checkValidateRun(t *testing.T, namespace, name, commit string, w
 	cond := tr.Status.GetCondition(apis.ConditionSucceeded)
 	res := results(tr)
 	t.Logf("%s: %s %s (%s); results %v", tr.Name, cond.Status, cond.Reason, cond.Message, res)
-	got := map[string]int32{}
+	got := stepExits(tr)
 	var took []string
 	for _, s := range tr.Status.Steps {
-		got[s.Name] = -1
 		if s.Terminated != nil {
-			got[s.Name] = s.Terminated.ExitCode
 			took = append(took, fmt.Sprintf("%s %.1fs", s.Name, s.Terminated.FinishedAt.Sub(s.Terminated.StartedAt.Time).Seconds()))
 		}
 	}
@@ -89,6 +87,34 @@ func (w *world) checkValidateRun(t *testing.T, namespace, name, commit string, w
 		t.Errorf("the report step refused a check's report:\n%s", log)
 	}
 	return log
+}
+
+// stepExits is each step's exit code, -1 for a step that did not end.
+func stepExits(tr *pipelinev1.TaskRun) map[string]int32 {
+	got := map[string]int32{}
+	for _, s := range tr.Status.Steps {
+		got[s.Name] = -1
+		if s.Terminated != nil {
+			got[s.Name] = s.Terminated.ExitCode
+		}
+	}
+	return got
+}
+
+// mountedOnlyBy checks that of the TaskRun's pod's containers exactly
+// container mounts something at path: an isolated workspace.
+func (w *world) mountedOnlyBy(t *testing.T, tr *pipelinev1.TaskRun, path, container string) {
+	t.Helper()
+	p, err := w.kube.CoreV1().Pods(tr.Namespace).Get(context.Background(), tr.Status.PodName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Spec.Containers {
+		mounted := slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.MountPath == path })
+		if mounted != (c.Name == container) {
+			t.Errorf("container %s mounts %s: %v", c.Name, path, mounted)
+		}
+	}
 }
 
 // stepLog is one step's whole log.

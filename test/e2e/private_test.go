@@ -11,7 +11,6 @@ import (
 	"net/http/cgi"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -85,16 +84,7 @@ func TestPrivateRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := w.kube.CoreV1().Pods(ns).Get(context.Background(), done.Status.PodName, metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range p.Spec.Containers {
-		mounted := slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.MountPath == "/workspace/git-credentials" })
-		if mounted != (c.Name == "step-fetch") {
-			t.Errorf("container %s mounts the git credentials: %v", c.Name, mounted)
-		}
-	}
+	w.mountedOnlyBy(t, done, "/workspace/git-credentials", "step-fetch")
 	out, _ := exec.Command("kubectl", "logs", "-n", ns, done.Status.PodName, "--all-containers").CombinedOutput()
 	if strings.Contains(string(out), token) {
 		t.Error("the token is in the pod's logs")
