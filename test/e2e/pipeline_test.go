@@ -299,7 +299,7 @@ func TestTkn(t *testing.T) {
 	}
 	blocks := codeBlocks(string(doc))
 	dir := t.TempDir()
-	var args []string
+	var args, taskArgs []string
 	for _, b := range blocks {
 		switch {
 		case strings.HasPrefix(b, "# pvc.yaml\n"), strings.HasPrefix(b, "# pod-template.yaml\n"):
@@ -309,6 +309,8 @@ func TestTkn(t *testing.T) {
 			}
 		case strings.HasPrefix(b, "tkn pipeline start"):
 			args = shellWords(t, b)
+		case strings.HasPrefix(b, "tkn task start"):
+			taskArgs = shellWords(t, b)
 		}
 	}
 	if args == nil {
@@ -352,6 +354,32 @@ func TestTkn(t *testing.T) {
 	}
 	head := run(t, in.repoDir, "git", "rev-parse", "main")
 	w.checkInfraRun(t, name, head, infraWant(true))
+
+	// The one-pod command of the same section, as written (the repository
+	// changed): plumbline-validate, findings failing it by default.
+	t.Run("task start", func(t *testing.T) {
+		if taskArgs == nil {
+			t.Fatal("no tkn task start command in docs/quickstart.md")
+		}
+		for i := 1; i < len(taskArgs); i++ {
+			if taskArgs[i-1] == "-p" && strings.HasPrefix(taskArgs[i], "repo-url=") {
+				taskArgs[i] = "repo-url=" + in.repoURL
+			}
+		}
+		cmd := exec.Command(filepath.Join(w.state, "bin", "tkn"), taskArgs[1:]...)
+		cmd.Dir = dir
+		out, _ := cmd.CombinedOutput() // the run fails on the findings; tkn says so
+		name := ""
+		for _, line := range strings.Split(string(out), "\n") {
+			if _, n, ok := strings.Cut(line, "TaskRun started: "); ok {
+				name = strings.TrimSpace(n)
+			}
+		}
+		if name == "" {
+			t.Fatalf("tkn did not say which TaskRun it started:\n%s", out)
+		}
+		w.checkValidateRun(t, ns, name, head, validateWant(true))
+	})
 }
 
 // codeBlocks returns the fenced code blocks of a Markdown text.
