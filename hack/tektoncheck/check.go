@@ -199,7 +199,7 @@ func (c *Checker) doc(d *doc) []Problem {
 	}); ok && m.GetName() == "" && m.GetGenerateName() != "" {
 		m.SetName(m.GetGenerateName() + "x0000")
 	}
-	var problems []Problem
+	problems := schemaProblems(d)
 	if o, ok := obj.(object); ok {
 		ctx := apis.WithinCreate(context.Background())
 		o.SetDefaults(ctx)

@@ -89,7 +89,7 @@ func TestEachRuleFires(t *testing.T) {
 					t.Errorf("(-want +got):\n%s", diff)
 				}
 			}
-			if name == "tekton-validate" && !slices.Contains(msgs, "step use: workspaces creds: mountPath is required (the Task CRD's schema)") {
+			if name == "tekton-validate" && !slices.Contains(msgs, "CRD schema: spec.steps[0].workspaces[0].mountPath: Required value") {
 				t.Errorf("no problem for the isolated workspace without mountPath: %q", msgs)
 			}
 		})

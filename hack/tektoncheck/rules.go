@@ -37,15 +37,6 @@ func (c *Checker) rules(obj any) []Problem {
 		ps = append(ps, nonRoot(ctrs)...)
 		ps = append(ps, params(declared(o.Spec.Params), o.Spec)...)
 		ps = append(ps, stepWiring(o, c.StepActions)...)
-		// The Task CRD's schema (what kubectl apply meets first) requires
-		// it; Tekton's Go validation does not look.
-		for _, st := range o.Spec.Steps {
-			for _, w := range st.Workspaces {
-				if w.MountPath == "" {
-					ps = append(ps, rule(RuleTekton, "step %s: workspaces %s: mountPath is required (the Task CRD's schema)", st.Name, w.Name))
-				}
-			}
-		}
 	case *pipelinev1beta1.StepAction:
 		ctrs := []container{{where: "stepaction " + o.Name, image: o.Spec.Image, script: o.Spec.Script, sc: o.Spec.SecurityContext, params: o.Spec.Params}}
 		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
