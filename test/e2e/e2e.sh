@@ -79,7 +79,15 @@ start() { # name command...
 }
 
 up() {
-	rm -rf "$state"/{etcd-data,containerd/root,containerd/state,kubelet,podlogs,cni/ipam,registry-blobs,pv}
+	# Right after a down, a kubelet mount may still be going away: unmount
+	# what is left under the state directory and retry for a few seconds.
+	local dirs=("$state"/{etcd-data,containerd/root,containerd/state,kubelet,podlogs,cni/ipam,registry-blobs,pv}) m
+	for _ in 1 2 3 4 5; do
+		for m in $(awk -v s="$state/" 'index($2, s) == 1 {print $2}' /proc/mounts | sort -r); do umount -l "$m" 2>/dev/null || true; done
+		rm -rf "${dirs[@]}" 2>/dev/null && break
+		sleep 1
+	done
+	rm -rf "${dirs[@]}"
 	mkdir -p "$state"/{kubelet,podlogs}
 	# The pods' bridge, made before CNI would, so that host services can
 	# listen on its address (E2E_HOST_IP) and pods reach them without
