@@ -322,6 +322,49 @@ func TestPullRequest(t *testing.T) {
 			t.Error("started a run for a closed pull request or another base branch")
 		}
 	}
+
+	// A pull request runs the code its repository names: from a fork, only
+	// a trusted author's starts a run (GitHub's author_association); from
+	// a branch of the repository itself, anyone's (they could push it).
+	author := func(association, headRepo string) func(map[string]any) {
+		return func(m map[string]any) {
+			pr := m["pull_request"].(map[string]any)
+			pr["author_association"] = association
+			pr["head"].(map[string]any)["repo"].(map[string]any)["full_name"] = headRepo
+		}
+	}
+	for _, tc := range []struct {
+		association, headRepo string
+		fires                 bool
+	}{
+		{"OWNER", "contributor/infra", true},
+		{"MEMBER", "contributor/infra", true},
+		{"COLLABORATOR", "contributor/infra", true},
+		{"CONTRIBUTOR", "contributor/infra", false},
+		{"FIRST_TIME_CONTRIBUTOR", "contributor/infra", false},
+		{"FIRST_TIMER", "contributor/infra", false},
+		{"NONE", "contributor/infra", false},
+		{"", "contributor/infra", false},
+		{"NONE", "homelab/infra", true}, // a branch of the repository: its author could push it
+	} {
+		fired, _, why := deliver(t, prTrigger, event{file: "pull_request.json", header: "pull_request", signWith: webhookSecret,
+			mutate: author(tc.association, tc.headRepo)})
+		if fired != tc.fires {
+			t.Errorf("%s from %s: fired %v, want %v (%s)", tc.association, tc.headRepo, fired, tc.fires, why)
+		}
+		if !tc.fires && !strings.Contains(why, "expression") {
+			t.Errorf("%s from %s: refused for %q, want the CEL filter", tc.association, tc.headRepo, why)
+		}
+	}
+	// A fork deleted since: GitHub sends no head repository; nothing runs.
+	if fired, _, _ := deliver(t, prTrigger, event{file: "pull_request.json", header: "pull_request", signWith: webhookSecret,
+		mutate: func(m map[string]any) {
+			pr := m["pull_request"].(map[string]any)
+			pr["author_association"] = "NONE"
+			pr["head"].(map[string]any)["repo"] = nil
+		}}); fired {
+		t.Error("a pull request without a head repository started a run")
+	}
 }
 
 func ptr[T any](v T) *T { return &v }
