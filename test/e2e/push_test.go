@@ -108,6 +108,27 @@ func TestPush(t *testing.T) {
 		t.Errorf("a webhook run did not diff the zones of .plumbline.yaml: no dns/server-drift in\n%s", tail(merged, 40))
 	}
 
+	// Pull requests from a fork: a stranger's starts nothing (the CEL
+	// filter says why in the interceptors' log); a collaborator's runs.
+	before = w.triggeredRuns(t)
+	logStart = fileSize(interceptors)
+	w.postEvent(t, "pull_request", pullRequestEvent(sha, in.repoURL, "FIRST_TIME_CONTRIBUTOR"), key, "")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Second) {
+		if strings.Contains(readFrom(interceptors, logStart), "Continue:false Status:{Code:FailedPrecondition Message:expression body.action in") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the CEL filter did not refuse a stranger's pull request:\n%s", tail(readFrom(interceptors, logStart), 20))
+		}
+	}
+	time.Sleep(2 * time.Second)
+	if after := w.triggeredRuns(t); len(after) != len(before) {
+		t.Fatalf("a stranger's pull request started a run: %v", after)
+	}
+	w.postEvent(t, "pull_request", pullRequestEvent(sha, in.repoURL, "COLLABORATOR"), key, "")
+	r = w.waitTriggered(t, before, sha)
+	w.checkValidateRun(t, ns, r.name, sha, validateWant(true))
+
 	// A repository that has only terraform/ and a config: pushed, it runs
 	// green, Ansible skipped (not there), policies disabled, DNS not
 	// configured; each says so in the summary.
@@ -130,6 +151,27 @@ func TestPush(t *testing.T) {
 	}
 }
 
+// pullRequestEvent is GitHub's pull_request event for a pull request
+// against main whose head is sha, in a fork at cloneURL, by an author
+// GitHub calls association.
+func pullRequestEvent(sha, cloneURL, association string) []byte {
+	ev := map[string]any{
+		"action": "opened", "number": 7,
+		"pull_request": map[string]any{
+			"number": 7, "state": "open", "author_association": association,
+			"user": map[string]any{"login": "someone"},
+			"head": map[string]any{"ref": "feature", "sha": sha,
+				"repo": map[string]any{"full_name": "someone/infra", "clone_url": cloneURL}},
+			"base": map[string]any{"ref": "main", "sha": sha,
+				"repo": map[string]any{"full_name": "homelab/infra", "clone_url": cloneURL}},
+		},
+		"repository": map[string]any{"name": "infra", "full_name": "homelab/infra", "clone_url": cloneURL},
+		"sender":     map[string]any{"login": "someone"},
+	}
+	b, _ := json.Marshal(ev)
+	return b
+}
+
 // pushEvent is GitHub's push event payload, with the fields the
 // TriggerBinding and the GitHub interceptor's addChangedFiles read.
 func pushEvent(ref, sha, cloneURL string, modified []string) []byte {
@@ -149,9 +191,15 @@ func pushEvent(ref, sha, cloneURL string, modified []string) []byte {
 // with key (none if empty) unless sig forces the header.
 func (w *world) post(t *testing.T, body []byte, key, sig string) {
 	t.Helper()
+	w.postEvent(t, "push", body, key, sig)
+}
+
+// postEvent sends a GitHub event of that type to the EventListener.
+func (w *world) postEvent(t *testing.T, event string, body []byte, key, sig string) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:"+sinkPort, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-GitHub-Event", "push")
+	req.Header.Set("X-GitHub-Event", event)
 	req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("e2e-%d", time.Now().UnixNano()))
 	if key != "" && sig == "" {
 		mac := hmac.New(sha256.New, []byte(key))
