@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +43,7 @@ type Check struct {
 	credentials                      string
 	githubRepo, githubSHA, githubAPI string
 	githubTargetURL                  string
+	dashboardURL, dashboardRun       string
 	githubPR                         string // a string: Tekton passes "" when there is none
 }
 
@@ -58,6 +60,8 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.githubPR, "github-pr", "", "keep one comment with the summary on this pull request `NUMBER` (empty: none)")
 	fs.StringVar(&c.githubAPI, "github-api", "", "GitHub Enterprise API `URL` (default api.github.com)")
 	fs.StringVar(&c.githubTargetURL, "github-target-url", "", "`URL` the commit status links to (the PipelineRun in your dashboard)")
+	fs.StringVar(&c.dashboardURL, "dashboard-url", "", "Tekton Dashboard `URL`: without --github-target-url, the commit status links to --dashboard-run there")
+	fs.StringVar(&c.dashboardRun, "dashboard-run", "", "this run, as `KIND/NAMESPACE/NAME` (taskruns or pipelineruns), for --dashboard-url")
 }
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
@@ -146,7 +150,9 @@ func (c *Check) notifiers() ([]notify.Notifier, error) {
 		if err != nil {
 			return nil, err
 		}
-		g.TargetURL = c.githubTargetURL
+		if g.TargetURL, err = c.targetURL(); err != nil {
+			return nil, err
+		}
 		ns = append(ns, g)
 	}
 	hook, err := read("webhook-url")
@@ -157,6 +163,24 @@ func (c *Check) notifiers() ([]notify.Notifier, error) {
 		ns = append(ns, &notify.Webhook{URL: hook})
 	}
 	return ns, nil
+}
+
+// targetURL is where the commit status links to: the URL given, else this
+// run in the Tekton Dashboard (its #/namespaces/NS/KIND/NAME route), else
+// nowhere.
+func (c *Check) targetURL() (string, error) {
+	if c.githubTargetURL != "" || c.dashboardURL == "" {
+		return c.githubTargetURL, nil
+	}
+	u, err := url.Parse(c.dashboardURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("--dashboard-url %q is not an http(s) URL", c.dashboardURL)
+	}
+	parts := strings.Split(c.dashboardRun, "/")
+	if len(parts) != 3 || (parts[0] != "taskruns" && parts[0] != "pipelineruns") || parts[1] == "" || parts[2] == "" {
+		return "", fmt.Errorf("--dashboard-run %q: want taskruns/NAMESPACE/NAME or pipelineruns/NAMESPACE/NAME", c.dashboardRun)
+	}
+	return strings.TrimRight(c.dashboardURL, "/") + "/#/namespaces/" + url.PathEscape(parts[1]) + "/" + parts[0] + "/" + url.PathEscape(parts[2]), nil
 }
 
 // notify tells each notifier; a failure becomes a warning in the report,

@@ -3,6 +3,7 @@ package merge
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -148,5 +149,55 @@ func TestNotifyFailureIsAWarning(t *testing.T) {
 	}
 	if _, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--github-repo", "homelab/infra", "--github-pr", "x", "a.json"); err == nil {
 		t.Error("--github-pr x accepted")
+	}
+}
+
+// The commit status links to the run in the Tekton Dashboard when its URL
+// is given; an explicit target URL wins; a bad one is a usage error.
+func TestStatusLinksToTheDashboard(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var st struct {
+			TargetURL string `json:"target_url"`
+		}
+		json.NewDecoder(r.Body).Decode(&st)
+		got = append(got, st.TargetURL)
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "github-token"), []byte("t0ken\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{"tool":"a","findings":[]}`), 0o644)
+	base := []string{"--notify-credentials", dir, "--github-repo", "homelab/infra",
+		"--github-sha", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "--github-api", srv.URL + "/"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--dashboard-url", "https://tekton.home.arpa/", "--dashboard-run", "taskruns/plumbline/validate-x2k4f"},
+			"https://tekton.home.arpa/#/namespaces/plumbline/taskruns/validate-x2k4f"},
+		{[]string{"--dashboard-url", "https://tekton.home.arpa", "--dashboard-run", "pipelineruns/ci/infra-validation-7q"},
+			"https://tekton.home.arpa/#/namespaces/ci/pipelineruns/infra-validation-7q"},
+		{[]string{"--github-target-url", "https://ci.example/run/1", "--dashboard-url", "https://tekton.home.arpa", "--dashboard-run", "taskruns/a/b"},
+			"https://ci.example/run/1"},
+		{nil, ""},
+	} {
+		got = nil
+		if _, _, err := clitest.RunCheck(t, &Check{}, dir, append(append(base, tc.args...), "a.json")...); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0] != tc.want {
+			t.Errorf("%q: target URLs %q, want %q", tc.args, got, tc.want)
+		}
+	}
+	for _, bad := range [][]string{
+		{"--dashboard-url", "tekton.home.arpa", "--dashboard-run", "taskruns/a/b"},
+		{"--dashboard-url", "https://tekton.home.arpa", "--dashboard-run", "pods/a/b"},
+		{"--dashboard-url", "https://tekton.home.arpa", "--dashboard-run", ""},
+	} {
+		if _, _, err := clitest.RunCheck(t, &Check{}, dir, append(append(base, bad...), "a.json")...); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }
