@@ -7,28 +7,16 @@ import (
 
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	"sigs.k8s.io/yaml"
-)
 
-// stepActions names the StepActions text's steps run by name.
-func stepActions(text []byte) []string {
-	var t pipelinev1.Task
-	if err := yaml.Unmarshal(text, &t); err != nil {
-		return nil
-	}
-	var names []string
-	for _, s := range t.Spec.Steps {
-		if s.Ref != nil && s.Ref.Resolver == "" && s.Ref.Name != "" && !slices.Contains(names, s.Ref.Name) {
-			names = append(names, s.Ref.Name)
-		}
-	}
-	return names
-}
+	"github.com/plumbline/plumbline/hack/tektoncheck"
+)
 
 // README renders an item's README: what it is, how to install it, its
 // params, workspaces and results from the YAML, then the hand-written
 // usage section.
 func README(it Item, text []byte, version, usage string) (string, error) {
-	// Tasks and Pipelines name these fields alike, so one shape reads both.
+	// Tasks, Pipelines and StepActions name these fields alike, so one
+	// shape reads them all (a Task's steps name its StepActions).
 	var obj struct {
 		Metadata struct {
 			Annotations map[string]string `json:"annotations"`
@@ -41,6 +29,7 @@ func README(it Item, text []byte, version, usage string) (string, error) {
 				Optional          bool
 			} `json:"workspaces"`
 			Results []struct{ Name, Description string } `json:"results"`
+			Steps   []pipelinev1.Step                    `json:"steps"`
 		} `json:"spec"`
 	}
 	if err := yaml.Unmarshal(text, &obj); err != nil {
@@ -61,7 +50,13 @@ func README(it Item, text []byte, version, usage string) (string, error) {
 	fmt.Fprintf(&b, "| | |\n|---|---|\n| %s | `%s` version %s |\n| Tekton Pipelines | %s or newer |\n| platforms | %s |\n| categories | %s |\n| tags | %s |\n\n",
 		it.Kind, it.Name, version, a["tekton.dev/pipelines.minVersion"], a["tekton.dev/platforms"], a["tekton.dev/categories"], a["tekton.dev/tags"])
 	fmt.Fprintf(&b, "## Install\n\n```\nkubectl apply -f https://raw.githubusercontent.com/plumbline/plumbline/v%s/catalog/%s/%s/%s/%s.yaml\n```\n\n", version, it.Kind, it.Name, version, it.Name)
-	if actions := stepActions(text); len(actions) > 0 {
+	var actions []string
+	for _, s := range obj.Spec.Steps {
+		if n := tektoncheck.LocalRef(s.Ref); n != "" && !slices.Contains(actions, n) {
+			actions = append(actions, n)
+		}
+	}
+	if len(actions) > 0 {
 		// A step that runs a StepAction by name finds it in the TaskRun's
 		// namespace: it is installed with the Task, of the same release.
 		b.WriteString("Its steps run these StepActions of the same release; install them first:\n\n```\n")

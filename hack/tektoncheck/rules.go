@@ -84,7 +84,7 @@ func (c *Checker) taskContainers(t *pipelinev1.Task) []container {
 	var cs []container
 	for _, s := range t.Spec.Steps {
 		sc := s.SecurityContext
-		if a, ok := c.StepActions[refName(s.Ref)]; ok && sc == nil {
+		if a, ok := c.StepActions[LocalRef(s.Ref)]; ok && sc == nil {
 			sc = a.Spec.SecurityContext
 		}
 		if sc == nil {
@@ -98,7 +98,10 @@ func (c *Checker) taskContainers(t *pipelinev1.Task) []container {
 	return cs
 }
 
-func refName(r *pipelinev1.Ref) string {
+// LocalRef is the StepAction a step runs by name from its own namespace
+// (what stepactions/ and a release's catalog hold), "" for none or one a
+// resolver fetches.
+func LocalRef(r *pipelinev1.Ref) string {
 	if r == nil || r.Resolver != "" {
 		return ""
 	}

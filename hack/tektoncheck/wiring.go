@@ -42,7 +42,7 @@ func stepWiring(t *pipelinev1.Task, actions map[string]*pipelinev1beta1.StepActi
 	var ps []Problem
 	byStep := map[string]*pipelinev1beta1.StepAction{}
 	for _, s := range t.Spec.Steps {
-		if s.Ref == nil || s.Ref.Resolver != "" || s.Ref.Name == "" {
+		if LocalRef(s.Ref) == "" {
 			continue
 		}
 		a, ok := actions[s.Ref.Name]

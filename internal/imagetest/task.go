@@ -15,44 +15,41 @@ import (
 // image: the one whose image param defaults to ko://…/images/<image>.
 func TaskFor(t testing.TB, root, image string) *pipelinev1.Task {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(root, "tasks", "*.yaml"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var task pipelinev1.Task
-		if err := yaml.Unmarshal(data, &task); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+	return shipped(t, root, "tasks", "Task that runs the "+image+" image", func(task *pipelinev1.Task) bool {
 		for _, p := range task.Spec.Params {
 			if p.Name == "image" && p.Default != nil && strings.HasSuffix(p.Default.StringVal, "/images/"+image) {
-				return &task
+				return true
 			}
 		}
-	}
-	t.Fatalf("no Task in tasks/ runs the %s image", image)
-	return nil
+		return false
+	})
 }
 
 // StepActionFor returns the shipped StepAction (stepactions/*.yaml under
 // root) of that name: what a Task's step that refs it runs.
 func StepActionFor(t testing.TB, root, name string) *pipelinev1beta1.StepAction {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(root, "stepactions", "*.yaml"))
+	return shipped(t, root, "stepactions", "StepAction "+name, func(sa *pipelinev1beta1.StepAction) bool { return sa.Name == name })
+}
+
+// shipped decodes each YAML file of root/dir as a T and returns the first
+// that match accepts; none is the test's failure.
+func shipped[T any](t testing.TB, root, dir, what string, match func(*T) bool) *T {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(root, dir, "*.yaml"))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var sa pipelinev1beta1.StepAction
-		if err := yaml.Unmarshal(data, &sa); err != nil {
+		obj := new(T)
+		if err := yaml.Unmarshal(data, obj); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		if sa.Name == name {
-			return &sa
+		if match(obj) {
+			return obj
 		}
 	}
-	t.Fatalf("no StepAction %s in stepactions/", name)
+	t.Fatalf("no %s in %s/", what, dir)
 	return nil
 }

@@ -343,15 +343,7 @@ func TestTkn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("tkn: %v\n%s", err, out)
 	}
-	name := ""
-	for _, line := range strings.Split(string(out), "\n") {
-		if _, n, ok := strings.Cut(line, "PipelineRun started: "); ok {
-			name = strings.TrimSpace(n)
-		}
-	}
-	if name == "" {
-		t.Fatalf("tkn did not say which PipelineRun it started:\n%s", out)
-	}
+	name := started(t, out, "PipelineRun")
 	head := run(t, in.repoDir, "git", "rev-parse", "main")
 	w.checkInfraRun(t, name, head, infraWant(true))
 
@@ -369,17 +361,21 @@ func TestTkn(t *testing.T) {
 		cmd := exec.Command(filepath.Join(w.state, "bin", "tkn"), taskArgs[1:]...)
 		cmd.Dir = dir
 		out, _ := cmd.CombinedOutput() // the run fails on the findings; tkn says so
-		name := ""
-		for _, line := range strings.Split(string(out), "\n") {
-			if _, n, ok := strings.Cut(line, "TaskRun started: "); ok {
-				name = strings.TrimSpace(n)
-			}
-		}
-		if name == "" {
-			t.Fatalf("tkn did not say which TaskRun it started:\n%s", out)
-		}
+		name := started(t, out, "TaskRun")
 		w.checkValidateRun(t, ns, name, head, validateWant(true))
 	})
+}
+
+// started is the name of the kind of run tkn's output says it started.
+func started(t *testing.T, out []byte, kind string) string {
+	t.Helper()
+	for _, line := range strings.Split(string(out), "\n") {
+		if _, n, ok := strings.Cut(line, kind+" started: "); ok {
+			return strings.TrimSpace(n)
+		}
+	}
+	t.Fatalf("tkn did not say which %s it started:\n%s", kind, out)
+	return ""
 }
 
 // codeBlocks returns the fenced code blocks of a Markdown text.
