@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,6 +22,8 @@ import (
 	"github.com/tektoncd/triggers/pkg/interceptors/github"
 	"github.com/tektoncd/triggers/pkg/template"
 	"gopkg.in/yaml.v3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"knative.dev/pkg/apis"
 )
 
@@ -100,7 +103,7 @@ type rendered struct {
 // deliver runs one webhook through a trigger's interceptors like the
 // EventListener sink does; it returns whether the trigger fires and the
 // run it creates.
-func deliver(t *testing.T, trig triggersv1.EventListenerTrigger, ev event) (bool, *rendered, string) {
+func deliver(t *testing.T, trig triggersv1.Trigger, ev event) (bool, *rendered, string) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", ev.file))
 	if err != nil {
@@ -119,7 +122,7 @@ func deliver(t *testing.T, trig triggersv1.EventListenerTrigger, ev event) (bool
 	sg := secrets{"github-webhook/secret": []byte(webhookSecret)}
 	body := string(raw)
 	extensions := map[string]any{}
-	for _, ic := range trig.Interceptors {
+	for _, ic := range trig.Spec.Interceptors {
 		req := &triggersv1.InterceptorRequest{
 			Body:              body,
 			Header:            header,
@@ -149,7 +152,7 @@ func deliver(t *testing.T, trig triggersv1.EventListenerTrigger, ev event) (bool
 	}
 	bindings := shipped[triggersv1.TriggerBinding](t, "TriggerBinding")
 	templates := shipped[triggersv1.TriggerTemplate](t, "TriggerTemplate")
-	rt, err := template.ResolveTrigger(triggersv1.Trigger{Spec: triggersv1.TriggerSpec{Bindings: trig.Bindings, Template: *trig.Template}},
+	rt, err := template.ResolveTrigger(trig,
 		func(name string) (*triggersv1.TriggerBinding, error) {
 			if b, ok := bindings[name]; ok {
 				return b, nil
@@ -211,17 +214,37 @@ func deliver(t *testing.T, trig triggersv1.EventListenerTrigger, ev event) (bool
 	return true, r, ""
 }
 
-func trigger(t *testing.T, name string) triggersv1.EventListenerTrigger {
+// trigger is the Trigger named name as an EventListener runs it: the
+// interceptors of the trigger group whose selector picks it, then its own
+// (the sink runs the two chains one after the other, extensions carried).
+func trigger(t *testing.T, name string) triggersv1.Trigger {
 	t.Helper()
-	for _, el := range shipped[triggersv1.EventListener](t, "EventListener") {
-		for _, tr := range el.Spec.Triggers {
-			if tr.Name == name {
-				return tr
+	return triggerIn(t, shipped[triggersv1.EventListener](t, "EventListener"), name)
+}
+
+func triggerIn(t *testing.T, listeners map[string]*triggersv1.EventListener, name string) triggersv1.Trigger {
+	t.Helper()
+	tr, ok := shipped[triggersv1.Trigger](t, "Trigger")[name]
+	if !ok {
+		t.Fatalf("no trigger %s", name)
+	}
+	var groups []string
+	for elName, el := range listeners {
+		for _, g := range el.Spec.TriggerGroups {
+			sel, err := metav1.LabelSelectorAsSelector(g.TriggerSelector.LabelSelector)
+			if err != nil {
+				t.Fatalf("%s: group %s: %v", elName, g.Name, err)
+			}
+			if g.TriggerSelector.LabelSelector != nil && sel.Matches(labels.Set(tr.Labels)) {
+				groups = append(groups, elName+"/"+g.Name)
+				tr.Spec.Interceptors = append(slices.Clone(g.Interceptors), tr.Spec.Interceptors...)
 			}
 		}
 	}
-	t.Fatalf("no trigger %s", name)
-	return triggersv1.EventListenerTrigger{}
+	if len(groups) != 1 {
+		t.Fatalf("trigger %s is in the groups %v, want one", name, groups)
+	}
+	return *tr
 }
 
 func param(r *rendered, name string) string {
@@ -234,7 +257,7 @@ func param(r *rendered, name string) string {
 }
 
 func TestPush(t *testing.T) {
-	push := trigger(t, "push")
+	push := trigger(t, "plumbline-github-push")
 	fired, pr, _ := deliver(t, push, event{file: "push.json", header: "push", signWith: webhookSecret})
 	if !fired {
 		t.Fatal("a signed push to main did not start a run")
@@ -253,7 +276,7 @@ func TestPush(t *testing.T) {
 	}
 	// Pointed at the other template, the same push starts infra-validation.
 	pipeline := push
-	pipeline.Template = &triggersv1.EventListenerTemplate{Ref: ptr("plumbline-infra-validation")}
+	pipeline.Spec.Template = triggersv1.TriggerSpecTemplate{Ref: ptr("plumbline-infra-validation")}
 	if fired, r, why := deliver(t, pipeline, event{file: "push.json", header: "push", signWith: webhookSecret}); !fired ||
 		r.kind != "PipelineRun" || r.ref != "plumbline-infra-validation" || param(r, "revision") != "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c" {
 		t.Errorf("the infra-validation template: fired %v (%s), %+v", fired, why, r)
@@ -286,7 +309,7 @@ func TestPush(t *testing.T) {
 }
 
 func TestPullRequest(t *testing.T) {
-	prTrigger := trigger(t, "pull-request")
+	prTrigger := trigger(t, "plumbline-github-pull-request")
 	for _, action := range []string{"opened", "synchronize", "reopened"} {
 		fired, pr, why := deliver(t, prTrigger, event{file: "pull_request.json", header: "pull_request", signWith: webhookSecret,
 			mutate: func(m map[string]any) { m["action"] = action }})
@@ -368,3 +391,158 @@ func TestPullRequest(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// listener delivers one event to every Trigger of the EventListener, as
+// the sink does, and returns the names of those that start a run.
+func listener(t *testing.T, ev event) map[string]*rendered {
+	t.Helper()
+	fired := map[string]*rendered{}
+	for name := range shipped[triggersv1.Trigger](t, "Trigger") {
+		if ok, r, _ := deliver(t, trigger(t, name), ev); ok {
+			fired[name] = r
+		}
+	}
+	return fired
+}
+
+func names(m map[string]*rendered) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Each event starts exactly the run it is for, whatever trigger it
+// reaches.
+func TestListener(t *testing.T) {
+	for _, tt := range []struct {
+		ev   event
+		want []string
+	}{
+		{event{file: "push.json", header: "push", signWith: webhookSecret}, []string{"plumbline-github-push"}},
+		{event{file: "pull_request.json", header: "pull_request", signWith: webhookSecret}, []string{"plumbline-github-pull-request"}},
+		{event{file: "issue_comment.json", header: "issue_comment", signWith: webhookSecret}, []string{"plumbline-github-ok-to-test"}},
+		// The event type header decides, not the body's shape.
+		{event{file: "pull_request.json", header: "push", signWith: webhookSecret}, nil},
+		{event{file: "issue_comment.json", header: "pull_request", signWith: webhookSecret}, nil},
+		{event{file: "issue_comment.json", header: "issue_comment", signWith: "not the secret"}, nil},
+		{event{file: "issue_comment.json", header: "issue_comment"}, nil},
+	} {
+		if got := names(listener(t, tt.ev)); !slices.Equal(got, tt.want) {
+			t.Errorf("%s as %s: fired %v, want %v", tt.ev.file, tt.ev.header, got, tt.want)
+		}
+	}
+}
+
+// A trusted person's "/ok-to-test" on a pull request runs its head, fetched
+// from the base repository; anyone else's comment, or one on an issue,
+// starts nothing.
+func TestOkToTest(t *testing.T) {
+	okToTest := trigger(t, "plumbline-github-ok-to-test")
+	fired, r, why := deliver(t, okToTest, event{file: "issue_comment.json", header: "issue_comment", signWith: webhookSecret})
+	if !fired {
+		t.Fatalf("an owner's /ok-to-test was refused: %s", why)
+	}
+	for name, want := range map[string]string{
+		"revision":    "refs/pull/42/head",
+		"repo-url":    "https://github.com/homelab/infra.git",
+		"github-repo": "homelab/infra",
+		"pr-number":   "42",
+	} {
+		if got := param(r, name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if r.kind != "TaskRun" || r.ref != "plumbline-validate" {
+		t.Errorf("%s of %s", r.kind, r.ref)
+	}
+	comment := func(association, login, body string) func(map[string]any) {
+		return func(m map[string]any) {
+			c := m["comment"].(map[string]any)
+			c["author_association"], c["body"] = association, body
+			c["user"].(map[string]any)["login"] = login
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(map[string]any)
+		fires  bool
+	}{
+		{"member", comment("MEMBER", "m", "/ok-to-test"), true},
+		{"collaborator", comment("COLLABORATOR", "c", " /ok-to-test "), true},
+		{"the author themself", comment("CONTRIBUTOR", "contributor", "/ok-to-test"), false},
+		{"a stranger", comment("NONE", "stranger", "/ok-to-test"), false},
+		{"not the command", comment("OWNER", "maintainer", "not /ok-to-test yet"), false},
+		{"quoted", comment("OWNER", "maintainer", "> /ok-to-test\nno"), false},
+		{"edited", func(m map[string]any) { m["action"] = "edited" }, false},
+		{"on an issue", func(m map[string]any) { delete(m["issue"].(map[string]any), "pull_request") }, false},
+		{"closed", func(m map[string]any) { m["issue"].(map[string]any)["state"] = "closed" }, false},
+	} {
+		fired, _, why := deliver(t, okToTest, event{file: "issue_comment.json", header: "issue_comment", signWith: webhookSecret, mutate: tc.mutate})
+		if fired != tc.fires {
+			t.Errorf("%s: fired %v, want %v (%s)", tc.name, fired, tc.fires, why)
+		}
+	}
+}
+
+// The branches and the trusted logins are set once, in the trigger group,
+// and every Trigger reads them from there.
+func TestSettingsInOnePlace(t *testing.T) {
+	els := shipped[triggersv1.EventListener](t, "EventListener")
+	el := els["plumbline-github"]
+	if el == nil || len(el.Spec.TriggerGroups) != 1 {
+		t.Fatalf("plumbline-github: want one trigger group")
+	}
+	settings := el.Spec.TriggerGroups[0].Interceptors[1]
+	set := func(key, expr string) {
+		for i := range settings.Params {
+			p := &settings.Params[i]
+			if p.Name != "overlays" {
+				continue
+			}
+			var overlays []map[string]string
+			b, _ := json.Marshal(p.Value)
+			json.Unmarshal(b, &overlays)
+			for _, o := range overlays {
+				if o["key"] == key {
+					o["expression"] = expr
+				}
+			}
+			v, _ := json.Marshal(overlays)
+			json.Unmarshal(v, &p.Value)
+		}
+	}
+	set("branches", "['main', 'release']")
+	set("owners", "['contributor']")
+
+	release := func(m map[string]any) { m["ref"] = "refs/heads/release" }
+	prRelease := func(m map[string]any) {
+		pr := m["pull_request"].(map[string]any)
+		pr["base"].(map[string]any)["ref"] = "release"
+		pr["author_association"] = "NONE" // from the fork, by contributor: an owner now
+	}
+	byContributor := func(m map[string]any) {
+		c := m["comment"].(map[string]any)
+		c["author_association"] = "NONE"
+		c["user"].(map[string]any)["login"] = "contributor"
+	}
+	for _, tc := range []struct {
+		trigger string
+		ev      event
+	}{
+		{"plumbline-github-push", event{file: "push.json", header: "push", signWith: webhookSecret, mutate: release}},
+		{"plumbline-github-pull-request", event{file: "pull_request.json", header: "pull_request", signWith: webhookSecret, mutate: prRelease}},
+		{"plumbline-github-ok-to-test", event{file: "issue_comment.json", header: "issue_comment", signWith: webhookSecret, mutate: byContributor}},
+	} {
+		if fired, _, why := deliver(t, trigger(t, tc.trigger), tc.ev); fired {
+			t.Errorf("%s: fired with the shipped settings", tc.trigger)
+		} else if !strings.Contains(why, "expression") {
+			t.Errorf("%s: refused for %q, want the CEL filter", tc.trigger, why)
+		}
+		if fired, _, why := deliver(t, triggerIn(t, els, tc.trigger), tc.ev); !fired {
+			t.Errorf("%s: refused with branches [main, release] and owners [contributor]: %s", tc.trigger, why)
+		}
+	}
+}
