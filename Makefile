@@ -10,6 +10,7 @@ TOOLS_BIN := $(CURDIR)/build/tools
 KO_VERSION := v0.18.1
 CRANE_VERSION := v0.22.1
 CONFTEST_VERSION := v0.71.1
+GITEA_VERSION := v1.26.0
 KO := $(TOOLS_BIN)/ko
 # Images: both platforms, an SBOM, the version stamped; the tool images'
 # bases carry their tool. KO_CONFIG_PATH is where .ko.yaml is read (the
@@ -106,8 +107,12 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
 		done
 
-## tools: ko, crane and conftest at pinned versions into build/tools (each once)
-tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest
+## tools: ko, crane, conftest and Gitea at pinned versions into build/tools (each once)
+tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/gitea
+
+# Gitea is the forge report's Gitea/Forgejo notifier is tested against.
+$(TOOLS_BIN)/gitea:
+	./hack/gitea.sh $(TOOLS_BIN) $(GITEA_VERSION)
 
 # conftest is the reference policy-check's tests and benchmark compare with
 # (a few minutes to build from empty caches, once).

@@ -43,6 +43,7 @@ type Check struct {
 	credentials                      string
 	githubRepo, githubSHA, githubAPI string
 	githubTargetURL                  string
+	giteaURL                         string
 	dashboardURL, dashboardRun       string
 	githubPR                         string // a string: Tekton passes "" when there is none
 }
@@ -54,11 +55,12 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.Var(&c.digests, "expect-sha256", "refuse the report `FILE` unless its sha256 is the HEX after = (the report-sha256 step result of the check that wrote it, in one pod; repeatable)")
 	fs.Var(&c.when, "when", "expect `CHECK`'s report only when the VALUE after = is not empty, mirroring a Pipeline's when expression (repeatable)")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
-	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token and/or webhook-url files; each present is used (empty: notify nobody)")
+	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token) and/or webhook-url files; each present is used (empty: notify nobody)")
 	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")
 	fs.StringVar(&c.githubSHA, "github-sha", "", "set a commit status on this `SHA`")
 	fs.StringVar(&c.githubPR, "github-pr", "", "keep one comment with the summary on this pull request `NUMBER` (empty: none)")
 	fs.StringVar(&c.githubAPI, "github-api", "", "GitHub Enterprise API `URL` (default api.github.com)")
+	fs.StringVar(&c.giteaURL, "gitea-url", "", "post to the Gitea or Forgejo server at `URL` (with its gitea-token) instead of GitHub; --github-repo, --github-sha and --github-pr name the repository, commit and pull request there")
 	fs.StringVar(&c.githubTargetURL, "github-target-url", "", "`URL` the commit status links to (the PipelineRun in your dashboard)")
 	fs.StringVar(&c.dashboardURL, "dashboard-url", "", "Tekton Dashboard `URL`: without --github-target-url, the commit status links to --dashboard-run there")
 	fs.StringVar(&c.dashboardRun, "dashboard-run", "", "this run, as `KIND/NAMESPACE/NAME` (taskruns or pipelineruns), for --dashboard-url")
@@ -120,7 +122,8 @@ func (l *whenList) Set(v string) error {
 }
 
 // notifiers reads the credentials directory: a github-token file (with
-// --github-repo) posts to GitHub, a webhook-url file to a chat. Missing
+// --github-repo) posts to GitHub, a gitea-token file (with --gitea-url
+// too) to Gitea or Forgejo, a webhook-url file to a chat. Missing
 // files mean nobody is told, which is not an error: the workspace is
 // optional.
 func (c *Check) notifiers() ([]notify.Notifier, error) {
@@ -145,7 +148,23 @@ func (c *Check) notifiers() ([]notify.Notifier, error) {
 			return nil, fmt.Errorf("--github-pr %q is not a pull request number", c.githubPR)
 		}
 	}
-	if token != "" && c.githubRepo != "" {
+	switch {
+	case c.giteaURL != "":
+		// The run came from Gitea or Forgejo: GitHub is not told.
+		if token, err = read("gitea-token"); err != nil {
+			return nil, err
+		}
+		if token != "" && c.githubRepo != "" {
+			g, err := notify.NewGitea(c.giteaURL, token, c.githubRepo, c.githubSHA, pr)
+			if err != nil {
+				return nil, err
+			}
+			if g.TargetURL, err = c.targetURL(); err != nil {
+				return nil, err
+			}
+			ns = append(ns, g)
+		}
+	case token != "" && c.githubRepo != "":
 		g, err := notify.NewGitHub(c.githubAPI, token, c.githubRepo, c.githubSHA, pr)
 		if err != nil {
 			return nil, err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/plumbline/plumbline/internal/clitest"
+	"github.com/plumbline/plumbline/internal/giteatest"
 )
 
 // Inputs reads exactly the files it is given and refuses every report
@@ -199,5 +200,42 @@ func TestStatusLinksToTheDashboard(t *testing.T) {
 		if _, _, err := clitest.RunCheck(t, &Check{}, dir, append(append(base, bad...), "a.json")...); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// With --gitea-url the outcome goes to that Gitea (a real one, on
+// loopback) with the gitea-token, and GitHub is not told even when a
+// github-token is there too.
+func TestGitea(t *testing.T) {
+	srv := giteatest.Start(t)
+	sha := srv.Repo("homelab", "infra")
+	srv.User("plumbline-bot")
+	srv.API("homelab", http.MethodPut, "/repos/homelab/infra/collaborators/plumbline-bot", map[string]any{"permission": "write"}, nil)
+	var githubCalls int
+	github := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { githubCalls++ }))
+	defer github.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "gitea-token"), []byte(srv.Token("plumbline-bot", "write:repository", "write:issue", "read:user")+"\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "github-token"), []byte("t0ken\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{"tool":"a","findings":[{"rule":"a/b","severity":"error","message":"m","file":"x.tf","line":3}]}`), 0o644)
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--gitea-url", srv.URL, "--github-api", github.URL+"/",
+		"--github-repo", "homelab/infra", "--github-sha", sha, "--dashboard-url", "https://tekton.home.arpa", "--dashboard-run", "taskruns/plumbline/v-1", "a.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Findings {
+		if f.Rule == RuleNotifyFailed {
+			t.Errorf("notify failed: %s", f.Message)
+		}
+	}
+	state, st := srv.Status("homelab/infra", sha)
+	if state != "failure" || len(st) != 1 || st[0]["target_url"] != "https://tekton.home.arpa/#/namespaces/plumbline/taskruns/v-1" {
+		t.Errorf("status on Gitea: %s %v", state, st)
+	}
+	if githubCalls != 0 {
+		t.Errorf("GitHub was called %d times for a Gitea run", githubCalls)
+	}
+	if _, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--gitea-url", "git.home.arpa", "--github-repo", "homelab/infra", "a.json"); err == nil {
+		t.Error("--gitea-url without a scheme accepted")
 	}
 }
