@@ -27,11 +27,11 @@ const Password = "plumbline-Test-0"
 
 // Server is a running Gitea.
 type Server struct {
-	URL     string // http://127.0.0.1:PORT
-	dir     string
-	bin     string
-	config  string
-	t       testing.TB
+	URL    string // http://127.0.0.1:PORT
+	dir    string
+	bin    string
+	config string
+	t      testing.TB
 }
 
 // root is the repository's root, from this file's place in it.

@@ -73,7 +73,6 @@ func (g *giteaRepo) comments(t *testing.T) []giteaComment {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-
 // A run posts a commit status on the pull request's head and one comment;
 // the next run sets the new status and edits that comment, never a
 // stranger's comment that carries the marker too.
