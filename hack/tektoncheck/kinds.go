@@ -7,6 +7,7 @@ import (
 	pipelinev1beta1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 	triggersv1alpha1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1alpha1"
 	triggersv1beta1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1beta1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 )
@@ -26,6 +27,8 @@ var kinds = map[string]func() any{
 	"triggers.tekton.dev/v1beta1/TriggerTemplate":       func() any { return &triggersv1beta1.TriggerTemplate{} },
 	"triggers.tekton.dev/v1beta1/Trigger":               func() any { return &triggersv1beta1.Trigger{} },
 	"triggers.tekton.dev/v1alpha1/Interceptor":          func() any { return &triggersv1alpha1.Interceptor{} },
+	"triggers.tekton.dev/v1alpha1/ClusterInterceptor":   func() any { return &triggersv1alpha1.ClusterInterceptor{} },
+	"apps/v1/Deployment":                                func() any { return &appsv1.Deployment{} },
 	"v1/ServiceAccount":                                 func() any { return &corev1.ServiceAccount{} },
 	"v1/Secret":                                         func() any { return &corev1.Secret{} },
 	"v1/ConfigMap":                                      func() any { return &corev1.ConfigMap{} },

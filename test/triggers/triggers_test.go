@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -25,6 +26,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"knative.dev/pkg/apis"
+
+	"github.com/plumbline/plumbline/pkg/forge"
+	"github.com/plumbline/plumbline/pkg/intercept"
 )
 
 const webhookSecret = "it's a secret to everybody"
@@ -88,6 +92,26 @@ type event struct {
 	mutate   func(map[string]any)
 	signWith string
 	header   string // X-GitHub-Event
+	// gitea: file is a delivery recorded from a real Gitea (testdata/gitea,
+	// signed with giteaSecret), sent with its recorded headers. A changed
+	// body is signed again with signWith (none if empty), unless
+	// keepSignature: a tampered body under the original signature.
+	gitea         bool
+	keepSignature bool
+	headers       func(http.Header)
+}
+
+// giteaSecret is the webhook secret the Gitea deliveries were recorded with.
+const giteaSecret = "it-s-a-secret"
+
+// forgeSecrets is the Secret mounted into the forge interceptor.
+type forgeSecrets map[string][]byte
+
+func (f forgeSecrets) Secret(key string) ([]byte, error) {
+	if v, ok := f[key]; ok {
+		return v, nil
+	}
+	return nil, fs.ErrNotExist
 }
 
 // rendered is the run a trigger creates: a TaskRun (plumbline-validate,
@@ -116,8 +140,21 @@ func deliver(t *testing.T, trig triggersv1.Trigger, ev event) (bool, *rendered, 
 		raw, _ = json.Marshal(m)
 	}
 	header := http.Header{"Content-Type": {"application/json"}, "X-Github-Event": {ev.header}}
-	if ev.signWith != "" {
+	if ev.gitea {
+		header = giteaHeaders(t, ev.file)
+		if ev.mutate != nil && !ev.keepSignature {
+			for _, h := range forge.SignatureHeaders {
+				header.Del(h)
+			}
+			if ev.signWith != "" {
+				header.Set("X-Gitea-Signature", forge.Sign([]byte(ev.signWith), raw))
+			}
+		}
+	} else if ev.signWith != "" {
 		header.Set("X-Hub-Signature-256", sign(raw, ev.signWith))
+	}
+	if ev.headers != nil {
+		ev.headers(header)
 	}
 	sg := secrets{"github-webhook/secret": []byte(webhookSecret)}
 	body := string(raw)
@@ -136,6 +173,8 @@ func deliver(t *testing.T, trig triggersv1.Trigger, ev event) (bool, *rendered, 
 			resp = github.NewInterceptor(sg).Process(context.Background(), req)
 		case "cel":
 			resp = cel.NewInterceptor(sg).Process(context.Background(), req)
+		case "plumbline-forge":
+			resp = forgeProcess(t, req)
 		default:
 			t.Fatalf("interceptor %s has no test", ic.Ref.Name)
 		}
@@ -490,32 +529,7 @@ func TestOkToTest(t *testing.T) {
 // The branches and the trusted logins are set once, in the trigger group,
 // and every Trigger reads them from there.
 func TestSettingsInOnePlace(t *testing.T) {
-	els := shipped[triggersv1.EventListener](t, "EventListener")
-	el := els["plumbline-github"]
-	if el == nil || len(el.Spec.TriggerGroups) != 1 {
-		t.Fatalf("plumbline-github: want one trigger group")
-	}
-	settings := el.Spec.TriggerGroups[0].Interceptors[1]
-	set := func(key, expr string) {
-		for i := range settings.Params {
-			p := &settings.Params[i]
-			if p.Name != "overlays" {
-				continue
-			}
-			var overlays []map[string]string
-			b, _ := json.Marshal(p.Value)
-			json.Unmarshal(b, &overlays)
-			for _, o := range overlays {
-				if o["key"] == key {
-					o["expression"] = expr
-				}
-			}
-			v, _ := json.Marshal(overlays)
-			json.Unmarshal(v, &p.Value)
-		}
-	}
-	set("branches", "['main', 'release']")
-	set("owners", "['contributor']")
+	els := withSettings(t, "plumbline-github", "['main', 'release']", "['contributor']")
 
 	release := func(m map[string]any) { m["ref"] = "refs/heads/release" }
 	prRelease := func(m map[string]any) {
@@ -545,4 +559,84 @@ func TestSettingsInOnePlace(t *testing.T) {
 			t.Errorf("%s: refused with branches [main, release] and owners [contributor]: %s", tc.trigger, why)
 		}
 	}
+}
+
+// giteaHeaders are the headers a recorded Gitea delivery came with.
+func giteaHeaders(t *testing.T, file string) http.Header {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", strings.TrimSuffix(file, ".json")+".headers.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{}
+	for k, v := range m {
+		h.Set(k, v)
+	}
+	return h
+}
+
+// forgeProcess runs Plumbline's own interceptor on a request in Triggers'
+// types: it goes over the wire as JSON, as the EventListener sends it, and
+// comes back into Triggers' InterceptorResponse.
+func forgeProcess(t *testing.T, req *triggersv1.InterceptorRequest) *triggersv1.InterceptorResponse {
+	t.Helper()
+	wire, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ours intercept.Request
+	dec := json.NewDecoder(bytes.NewReader(wire))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ours); err != nil {
+		t.Fatalf("Triggers' request does not decode into intercept.Request: %v\n%s", err, wire)
+	}
+	f := &intercept.Forge{Secrets: forgeSecrets{"secret": []byte(giteaSecret)}}
+	back, _ := json.Marshal(f.Process(context.Background(), &ours))
+	var resp triggersv1.InterceptorResponse
+	dec = json.NewDecoder(bytes.NewReader(back))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&resp); err != nil {
+		t.Fatalf("intercept.Response does not decode into Triggers' InterceptorResponse: %v\n%s", err, back)
+	}
+	return &resp
+}
+
+// withSettings is the shipped EventListeners with the settings of
+// listener's trigger group (its CEL overlays) set to branches and owners.
+func withSettings(t *testing.T, listener, branches, owners string) map[string]*triggersv1.EventListener {
+	t.Helper()
+	els := shipped[triggersv1.EventListener](t, "EventListener")
+	el := els[listener]
+	if el == nil || len(el.Spec.TriggerGroups) != 1 || len(el.Spec.TriggerGroups[0].Interceptors) != 2 {
+		t.Fatalf("%s: want one trigger group, its settings the second interceptor", listener)
+	}
+	settings := el.Spec.TriggerGroups[0].Interceptors[1]
+	found := map[string]bool{}
+	for i := range settings.Params {
+		p := &settings.Params[i]
+		if p.Name != "overlays" {
+			continue
+		}
+		var overlays []map[string]string
+		b, _ := json.Marshal(p.Value)
+		json.Unmarshal(b, &overlays)
+		for _, o := range overlays {
+			switch o["key"] {
+			case "branches":
+				o["expression"], found["branches"] = branches, true
+			case "owners":
+				o["expression"], found["owners"] = owners, true
+			}
+		}
+		v, _ := json.Marshal(overlays)
+		json.Unmarshal(v, &p.Value)
+	}
+	if !found["branches"] || !found["owners"] {
+		t.Fatalf("%s: the settings overlays are not there: %v", listener, found)
+	}
+	return els
 }
