@@ -116,8 +116,8 @@ func TestImages(t *testing.T) {
 		t.Fatalf("make images built %v, images/ has %v", got, names)
 	}
 	for _, n := range names {
-		if !slices.ContainsFunc(runs, func(r imageRun) bool { return r.image == n }) {
-			t.Fatalf("images/%s is not run here: add it to runs (with the params its Task needs on examples/homelab)", n)
+		if _, server := servers[n]; !server && !slices.ContainsFunc(runs, func(r imageRun) bool { return r.image == n }) {
+			t.Fatalf("images/%s is not run here: add it to runs (with the params its Task needs on examples/homelab) or servers", n)
 		}
 	}
 
@@ -251,6 +251,9 @@ func TestImages(t *testing.T) {
 			reportsOf[r.image] = checkRun(t, amd, r.image, code, out)
 		})
 	}
+	for n := range servers {
+		t.Run("amd64/"+n, func(t *testing.T) { runServer(t, root, platforms(t, refs[n])["linux/amd64"]) })
+	}
 	merged := reportsOf["report"]
 	if merged != nil {
 		for _, c := range merged.Checks {
@@ -268,6 +271,9 @@ func TestImages(t *testing.T) {
 		os.WriteFile(filepath.Join(arm.reports, tool+".json"), data, 0o666)
 	}
 	qemu := must(exec.LookPath("qemu-aarch64-static"))
+	for n := range servers {
+		t.Run("arm64/"+n, func(t *testing.T) { runServer(t, root, platforms(t, refs[n])["linux/arm64"], qemu) })
+	}
 	for _, r := range runs {
 		if slices.Contains(toolImages, r.image) {
 			continue
