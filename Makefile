@@ -90,7 +90,7 @@ lint:
 	$(GO) run ./hack/catalog check
 
 ## e2e: a real Kubernetes and Tekton on loopback, every Task run on it, then torn down (root; docs/e2e.md)
-e2e: $(KO) $(TOOLS_BIN)/crane
+e2e: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/gitea
 	@./hack/deps.sh e2e
 	./test/e2e/e2e.sh
 

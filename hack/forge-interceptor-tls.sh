@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gives the Gitea/Forgejo interceptor (triggers/forge-interceptor.yaml) its
+# Gives the Gitea/Forgejo interceptor (triggers/forge-interceptor/) its
 # TLS certificate and registers it with Tekton Triggers as the
 # ClusterInterceptor plumbline-forge. Idempotent: a certificate already in
 # the Secret is kept (delete the Secret and run again to renew it).

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,8 +41,17 @@ func root() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// Start runs a Gitea for the test's lifetime, with an admin user "admin".
+// Start runs a Gitea on 127.0.0.1 for the test's lifetime, with an admin
+// user "admin".
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return StartOn(t, "127.0.0.1")
+}
+
+// StartOn is Start listening on host (an IP address), which is also the
+// host of its URLs (clone URLs in webhooks among them). Its webhooks may
+// go to loopback addresses only.
+func StartOn(t testing.TB, host string) *Server {
 	t.Helper()
 	bin := os.Getenv("PLUMBLINE_GITEA")
 	if bin == "" {
@@ -58,18 +68,18 @@ func Start(t testing.TB) *Server {
 		t.Setenv("GITEA_I_AM_BEING_UNSAFE_RUNNING_AS_ROOT", "true")
 	}
 	dir := t.TempDir()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), dir: dir, bin: bin, config: filepath.Join(dir, "app.ini"), t: t}
+	s := &Server{URL: fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(port))), dir: dir, bin: bin, config: filepath.Join(dir, "app.ini"), t: t}
 	ini := fmt.Sprintf(`APP_NAME = plumbline-test
 RUN_MODE = prod
 WORK_PATH = %[1]s
 [server]
-HTTP_ADDR = 127.0.0.1
+HTTP_ADDR = %[5]s
 HTTP_PORT = %[2]d
 ROOT_URL = %[3]s/
 STATIC_ROOT_PATH = %[4]s
@@ -103,7 +113,7 @@ REPO_INDEXER_ENABLED = false
 TYPE = channel
 [mailer]
 ENABLED = false
-`, dir, port, s.URL, static)
+`, dir, port, s.URL, static, host)
 	if err := os.WriteFile(s.config, []byte(ini), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +208,7 @@ func (s *Server) Call(user, method, path string, in any) (int, []byte) {
 
 // CloneURL is user's authenticated clone URL of owner/repo.
 func (s *Server) CloneURL(user, repo string) string {
-	return strings.Replace(s.URL, "http://", "http://"+user+":"+Password+"@", 1) + "/" + repo + ".git"
+	return strings.Replace(s.URL, "http://", "http://"+user+":"+url.QueryEscape(Password)+"@", 1) + "/" + repo + ".git"
 }
 
 // Repo creates the user owner (unless it exists) and owner/name with one

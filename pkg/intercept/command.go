@@ -38,8 +38,9 @@ func Run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		fmt.Fprintln(stderr, "forge-interceptor: usage: forge-interceptor [--listen ADDR] [--secrets-dir DIR] [--tls-cert FILE --tls-key FILE]")
 		return exitUsage
 	}
-	srv := Server(*listen, Handler(&Forge{Secrets: Dir(*dir)}))
-	srv.ErrorLog = log.New(stderr, "forge-interceptor: ", 0)
+	logger := log.New(stderr, "forge-interceptor: ", log.LstdFlags|log.LUTC)
+	srv := Server(*listen, Handler(&Forge{Secrets: Dir(*dir)}, logger.Printf))
+	srv.ErrorLog = logger
 	if *cert != "" {
 		if _, err := tls.LoadX509KeyPair(*cert, *key); err != nil {
 			fmt.Fprintf(stderr, "forge-interceptor: tls: %v\n", err)

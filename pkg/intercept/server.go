@@ -22,8 +22,10 @@ const (
 
 // Handler serves an Interceptor: POST a Request to any path, get its
 // Response (200, as Triggers expects even for a refusal); GET /ready is
-// the readiness probe. A request that is not a Request gets 400.
-func Handler(i Interceptor) http.Handler {
+// the readiness probe. A request that is not a Request gets 400. Each
+// refusal is logged with logf (when not nil): the sender of a refused
+// webhook sees only a 202 from the EventListener, the operator sees why.
+func Handler(i Interceptor, logf func(format string, args ...any)) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ready", func(w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, "ok\n")
@@ -41,6 +43,13 @@ func Handler(i Interceptor) http.Handler {
 			return
 		}
 		resp := i.Process(r.Context(), &req)
+		if !resp.Continue && logf != nil {
+			id, trigger := "", ""
+			if req.Context != nil {
+				id, trigger = req.Context.EventID, req.Context.TriggerID
+			}
+			logf("refused event %q for %q: %s", id, trigger, resp.Status.Message)
+		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(resp)
 	})

@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -44,7 +45,10 @@ func post(t *testing.T, client *http.Client, url string, req any) (*http.Respons
 }
 
 func TestHandler(t *testing.T) {
-	srv := httptest.NewServer(Handler(&Forge{Secrets: mounted(t, map[string]string{"secret": secret})}))
+	var logged []string
+	srv := httptest.NewServer(Handler(&Forge{Secrets: mounted(t, map[string]string{"secret": secret})}, func(f string, a ...any) {
+		logged = append(logged, fmt.Sprintf(f, a...))
+	}))
 	defer srv.Close()
 	params := map[string]any{"eventTypes": []any{"push"}}
 	// A refusal is a 200 with continue false: Triggers reads any other
@@ -52,6 +56,9 @@ func TestHandler(t *testing.T) {
 	resp, out := post(t, srv.Client(), srv.URL+"/gitea", request(pushBody, map[string][]string{"X-Gitea-Event": {"push"}}, params))
 	if resp.StatusCode != http.StatusOK || out.Continue || !strings.Contains(out.Status.Message, "no X-Forgejo-Signature") {
 		t.Errorf("unsigned: %s %+v", resp.Status, out)
+	}
+	if len(logged) != 1 || logged[0] != `refused event "1" for "namespaces/plumbline/triggers/gitea-push": no X-Forgejo-Signature or X-Gitea-Signature header set` {
+		t.Errorf("logged %q", logged)
 	}
 	resp, out = post(t, srv.Client(), srv.URL, request(pushBody, signed("push", pushBody), params))
 	if resp.StatusCode != http.StatusOK || !out.Continue {

@@ -141,7 +141,7 @@ type triggeredRun struct {
 
 func (w *world) triggeredRuns(t *testing.T) []triggeredRun {
 	t.Helper()
-	sel := metav1.ListOptions{LabelSelector: "triggers.tekton.dev/eventlistener=plumbline-github"}
+	sel := metav1.ListOptions{LabelSelector: "triggers.tekton.dev/eventlistener in (plumbline-github, plumbline-gitea)"}
 	var runs []triggeredRun
 	trs, err := w.tekton.TektonV1().TaskRuns(ns).List(context.Background(), sel)
 	if err != nil {
@@ -192,8 +192,12 @@ func (w *world) waitTriggered(t *testing.T, before []triggeredRun, revision stri
 			return found[0]
 		}
 	}
-	out, _ := os.ReadFile(filepath.Join(w.state, "logs", "el-sink-plumbline-github.log"))
-	t.Fatalf("no run for %s; sink log:\n%s", revision, tail(string(out), 30))
+	var logs []string
+	for _, el := range []string{"plumbline-github", "plumbline-gitea"} {
+		out, _ := os.ReadFile(filepath.Join(w.state, "logs", "el-sink-"+el+".log"))
+		logs = append(logs, el+":\n"+tail(string(out), 30))
+	}
+	t.Fatalf("no run for %s; sink logs:\n%s", revision, strings.Join(logs, "\n"))
 	panic("unreachable")
 }
 
@@ -409,4 +413,39 @@ func TestOnePod(t *testing.T) {
 		t.Logf("goal not met on this run: one pod %.2fx as fast, the goal is 2x", speed)
 	}
 
+}
+
+// noToken checks that the pod of TaskRun name has no service-account
+// token: automounting off, and no projected token in any volume or at the
+// path Kubernetes mounts it.
+func (w *world) noToken(t *testing.T, name string) {
+	t.Helper()
+	tr, err := w.tekton.TektonV1().TaskRuns(ns).Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod, err := w.kube.CoreV1().Pods(ns).Get(context.Background(), tr.Status.PodName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := pod.Spec.AutomountServiceAccountToken; a == nil || *a {
+		t.Errorf("%s: automountServiceAccountToken is %v", pod.Name, a)
+	}
+	for _, v := range pod.Spec.Volumes {
+		if v.Projected == nil {
+			continue
+		}
+		for _, src := range v.Projected.Sources {
+			if src.ServiceAccountToken != nil {
+				t.Errorf("%s: volume %s projects a service-account token", pod.Name, v.Name)
+			}
+		}
+	}
+	for _, c := range append(pod.Spec.InitContainers, pod.Spec.Containers...) {
+		for _, m := range c.VolumeMounts {
+			if strings.HasPrefix(m.MountPath, "/var/run/secrets/kubernetes.io") {
+				t.Errorf("%s: container %s mounts %s at %s", pod.Name, c.Name, m.Name, m.MountPath)
+			}
+		}
+	}
 }

@@ -67,7 +67,7 @@ func TestPush(t *testing.T) {
 	reasons := map[string]int{
 		"no X-Hub-Signature-256 header set":           1,
 		"payload signature check failed":              2,
-		"expression body.ref == 'refs/heads/main' &&": 2, // feature branch, docs only
+		"expression body.ref in extensions.branches": 2, // feature branch, docs only
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -104,27 +104,50 @@ func TestPush(t *testing.T) {
 		t.Fatalf("the push started a %s, want a TaskRun of plumbline-validate", r.kind)
 	}
 	merged := w.checkValidateRun(t, ns, r.name, sha, validateWant(true))
+	w.noToken(t, r.name)
 	if !strings.Contains(merged, "dns/server-drift") {
 		t.Errorf("a webhook run did not diff the zones of .plumbline.yaml: no dns/server-drift in\n%s", tail(merged, 40))
 	}
 
 	// Pull requests from a fork: a stranger's starts nothing (the CEL
-	// filter says why in the interceptors' log); a collaborator's runs.
+	// filter says why in the interceptors' log), nor does the stranger's
+	// own "/ok-to-test"; the owner's "/ok-to-test" runs the pull request's
+	// head, fetched as refs/pull/7/head from the repository (where GitHub
+	// keeps it); a collaborator's pull request runs at once.
+	prSHA, _ := push("stranger", "terraform/envs/lab/main.tf", "a stranger's change")
+	run(t, work, "git", "push", "-q", "origin", "HEAD:refs/pull/7/head")
 	before = w.triggeredRuns(t)
 	logStart = fileSize(interceptors)
-	w.postEvent(t, "pull_request", pullRequestEvent(sha, in.repoURL, "FIRST_TIME_CONTRIBUTOR"), key, "")
+	w.postEvent(t, "pull_request", pullRequestEvent(prSHA, in.repoURL, "FIRST_TIME_CONTRIBUTOR"), key, "")
+	w.postEvent(t, "issue_comment", okToTestEvent(in.repoURL, 7, "NONE"), key, "")
+	refusals := map[string]string{
+		"pull request": "Message:expression header.match('X-GitHub-Event', 'pull_request') && body.action in",
+		"own comment":  "Message:expression header.match('X-GitHub-Event', 'issue_comment') && body.action == 'created'",
+	}
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Second) {
-		if strings.Contains(readFrom(interceptors, logStart), "Continue:false Status:{Code:FailedPrecondition Message:expression body.action in") {
+		got := readFrom(interceptors, logStart)
+		missing := []string{}
+		for what, line := range refusals {
+			if !strings.Contains(got, "Continue:false Status:{Code:FailedPrecondition "+line) {
+				missing = append(missing, what)
+			}
+		}
+		if len(missing) == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the CEL filter did not refuse a stranger's pull request:\n%s", tail(readFrom(interceptors, logStart), 20))
+			t.Fatalf("the CEL filters did not refuse a stranger's %v:\n%s", missing, tail(got, 20))
 		}
 	}
 	time.Sleep(2 * time.Second)
 	if after := w.triggeredRuns(t); len(after) != len(before) {
-		t.Fatalf("a stranger's pull request started a run: %v", after)
+		t.Fatalf("a stranger's pull request or comment started a run: %v", after)
 	}
+	w.postEvent(t, "issue_comment", okToTestEvent(in.repoURL, 7, "OWNER"), key, "")
+	r = w.waitTriggered(t, before, "refs/pull/7/head")
+	w.checkValidateRun(t, ns, r.name, prSHA, validateWant(true))
+	w.noToken(t, r.name)
+	before = w.triggeredRuns(t)
 	w.postEvent(t, "pull_request", pullRequestEvent(sha, in.repoURL, "COLLABORATOR"), key, "")
 	r = w.waitTriggered(t, before, sha)
 	w.checkValidateRun(t, ns, r.name, sha, validateWant(true))
@@ -167,6 +190,23 @@ func pullRequestEvent(sha, cloneURL, association string) []byte {
 		},
 		"repository": map[string]any{"name": "infra", "full_name": "homelab/infra", "clone_url": cloneURL},
 		"sender":     map[string]any{"login": "someone"},
+	}
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+// okToTestEvent is GitHub's issue_comment event for the comment
+// "/ok-to-test" on pull request number, by a commenter GitHub calls
+// association.
+func okToTestEvent(cloneURL string, number int, association string) []byte {
+	ev := map[string]any{
+		"action": "created",
+		"issue": map[string]any{"number": number, "state": "open", "user": map[string]any{"login": "someone"},
+			"pull_request": map[string]any{"url": fmt.Sprintf("https://api.github.com/repos/homelab/infra/pulls/%d", number)}},
+		"comment": map[string]any{"body": "/ok-to-test", "author_association": association,
+			"user": map[string]any{"login": "commenter"}},
+		"repository": map[string]any{"name": "infra", "full_name": "homelab/infra", "clone_url": cloneURL},
+		"sender":     map[string]any{"login": "commenter"},
 	}
 	b, _ := json.Marshal(ev)
 	return b

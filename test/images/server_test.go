@@ -25,7 +25,7 @@ import (
 
 // servers are the images that serve rather than check: each runs here
 // with the args of its shipped Deployment.
-var servers = map[string]string{"forge-interceptor": "triggers/forge-interceptor.yaml"}
+var servers = map[string]string{"forge-interceptor": "triggers/forge-interceptor/deployment.yaml"}
 
 // deploymentArgs are the container args of the Deployment in file.
 func deploymentArgs(t *testing.T, root, file string) []string {
