@@ -42,7 +42,7 @@ type Check struct {
 
 	credentials                      string
 	githubRepo, githubSHA, githubAPI string
-	githubTargetURL                  string
+	githubTargetURL, githubRef       string
 	giteaURL                         string
 	dashboardURL, dashboardRun       string
 	githubPR                         string // a string: Tekton passes "" when there is none
@@ -60,6 +60,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.githubSHA, "github-sha", "", "set a commit status on this `SHA`")
 	fs.StringVar(&c.githubPR, "github-pr", "", "keep one comment with the summary on this pull request `NUMBER` (empty: none)")
 	fs.StringVar(&c.githubAPI, "github-api", "", "GitHub Enterprise API `URL` (default api.github.com)")
+	fs.StringVar(&c.githubRef, "github-ref", "", "the `REF` a push ran on (refs/heads/main): the merged SARIF goes to GitHub code scanning under it (a pull request's goes under refs/pull/N/head); empty uploads none for a push")
 	fs.StringVar(&c.giteaURL, "gitea-url", "", "post to the Gitea or Forgejo server at `URL` (with its gitea-token) instead of GitHub; --github-repo, --github-sha and --github-pr name the repository, commit and pull request there")
 	fs.StringVar(&c.githubTargetURL, "github-target-url", "", "`URL` the commit status links to (the PipelineRun in your dashboard)")
 	fs.StringVar(&c.dashboardURL, "dashboard-url", "", "Tekton Dashboard `URL`: without --github-target-url, the commit status links to --dashboard-run there")
@@ -172,6 +173,7 @@ func (c *Check) notifiers() ([]notify.Notifier, error) {
 		if g.TargetURL, err = c.targetURL(); err != nil {
 			return nil, err
 		}
+		g.Ref = c.githubRef
 		ns = append(ns, g)
 	}
 	hook, err := read("webhook-url")

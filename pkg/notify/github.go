@@ -1,7 +1,10 @@
 package notify
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,7 +24,15 @@ type GitHub struct {
 	PR          int    // 0: not a pull request
 	Context     string // the status context, e.g. "plumbline"
 	TargetURL   string // where the status links to (the PipelineRun), optional
+	// Ref is the branch a push ran on (refs/heads/main): with it, or for a
+	// pull request (refs/pull/N/head), the merged SARIF goes to code
+	// scanning so findings show on the lines of the diff.
+	Ref string
 }
+
+// MaxSARIF bounds the gzip-compressed SARIF code scanning is sent: GitHub
+// takes at most 10 MB.
+const MaxSARIF = 10 << 20
 
 var _ Notifier = (*GitHub)(nil)
 
@@ -59,12 +70,51 @@ func (g *GitHub) Notify(ctx context.Context, r *report.Report, markdown string) 
 			errs = append(errs, fmt.Errorf("commit status on %s/%s@%s: %s", g.Owner, g.Repo, short(g.SHA), describe(err)))
 		}
 	}
+	if ref := g.scanRef(); g.SHA != "" && ref != "" {
+		if err := g.uploadSARIF(ctx, r, ref); err != nil {
+			errs = append(errs, fmt.Errorf("code scanning upload to %s/%s for %s: %s", g.Owner, g.Repo, ref, describe(err)))
+		}
+	}
 	if g.PR > 0 {
 		if err := g.upsertComment(ctx, Marker+"\n"+markdown); err != nil {
 			errs = append(errs, fmt.Errorf("comment on %s/%s#%d: %s", g.Owner, g.Repo, g.PR, describe(err)))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// scanRef is the ref code scanning files the analysis under: the pull
+// request's head, else the pushed branch; "" uploads nothing.
+func (g *GitHub) scanRef() string {
+	switch {
+	case g.PR > 0:
+		return fmt.Sprintf("refs/pull/%d/head", g.PR)
+	case strings.HasPrefix(g.Ref, "refs/heads/") || strings.HasPrefix(g.Ref, "refs/tags/"):
+		return g.Ref
+	}
+	return ""
+}
+
+// uploadSARIF sends the merged report as SARIF, gzipped and base64 as the
+// API wants it. A token without the security_events right (or a
+// repository without code scanning) gets a 403 or 404, which the caller
+// reports as a warning like any failure to notify.
+func (g *GitHub) uploadSARIF(ctx context.Context, r *report.Report, ref string) error {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := (&report.SARIF{}).Write(zw, r); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if buf.Len() > MaxSARIF {
+		return fmt.Errorf("the SARIF is %d bytes gzipped, over the %d code scanning takes", buf.Len(), MaxSARIF)
+	}
+	sarif := base64.StdEncoding.EncodeToString(buf.Bytes())
+	_, _, err := g.Client.CodeScanning.UploadSarif(ctx, g.Owner, g.Repo, &github.SarifAnalysis{
+		CommitSHA: &g.SHA, Ref: &ref, Sarif: &sarif, ToolName: github.Ptr("plumbline")})
+	return err
 }
 
 // upsertComment edits Plumbline's comment if the pull request has one,
@@ -130,6 +180,10 @@ func describe(err error) string {
 		switch er.Response.StatusCode {
 		case http.StatusUnauthorized:
 			msg += " (check the token)"
+		case http.StatusForbidden:
+			if er.Response.Request != nil && strings.Contains(er.Response.Request.URL.Path, "/code-scanning/") {
+				msg += " (code scanning needs a token with security_events write, and code scanning enabled on the repository)"
+			}
 		case http.StatusNotFound:
 			msg += " (check the repository, and that the token can see it)"
 		}

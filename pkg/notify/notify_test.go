@@ -1,7 +1,10 @@
 package notify_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,13 +26,17 @@ import (
 // issue comments, and the error bodies for 401, 404, 422 and an exhausted
 // rate limit).
 const (
-	docStatus      = `{"url":"https://api.github.com/repos/homelab/infra/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e","id":1,"node_id":"MDY6U3RhdHVzMQ==","state":"success","description":"Build has completed successfully","target_url":"https://example.com/build/status","context":"continuous-integration/jenkins","created_at":"2012-07-20T01:19:13Z","updated_at":"2012-07-20T01:19:13Z"}`
-	docComment     = `{"id":1,"node_id":"MDEyOklzc3VlQ29tbWVudDE=","url":"https://api.github.com/repos/homelab/infra/issues/comments/1","body":"Me too","user":{"login":"octocat","id":1},"created_at":"2011-04-14T16:00:49Z","updated_at":"2011-04-14T16:00:49Z"}`
-	docUser        = `{"login":"plumbline-bot","id":583231,"node_id":"MDQ6VXNlcjU4MzIzMQ==","type":"User","site_admin":false}`
-	docBadCreds    = `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`
-	docNotFound    = `{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}`
-	docValidation  = `{"message":"Validation Failed","errors":[{"resource":"Status","code":"custom","field":"state","message":"state is not included in the list"}],"documentation_url":"https://docs.github.com/rest/commits/statuses#create-a-commit-status"}`
-	docRateLimited = `{"message":"API rate limit exceeded for 203.0.113.7. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}`
+	docStatus     = `{"url":"https://api.github.com/repos/homelab/infra/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e","id":1,"node_id":"MDY6U3RhdHVzMQ==","state":"success","description":"Build has completed successfully","target_url":"https://example.com/build/status","context":"continuous-integration/jenkins","created_at":"2012-07-20T01:19:13Z","updated_at":"2012-07-20T01:19:13Z"}`
+	docComment    = `{"id":1,"node_id":"MDEyOklzc3VlQ29tbWVudDE=","url":"https://api.github.com/repos/homelab/infra/issues/comments/1","body":"Me too","user":{"login":"octocat","id":1},"created_at":"2011-04-14T16:00:49Z","updated_at":"2011-04-14T16:00:49Z"}`
+	docUser       = `{"login":"plumbline-bot","id":583231,"node_id":"MDQ6VXNlcjU4MzIzMQ==","type":"User","site_admin":false}`
+	docBadCreds   = `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`
+	docNotFound   = `{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}`
+	docValidation = `{"message":"Validation Failed","errors":[{"resource":"Status","code":"custom","field":"state","message":"state is not included in the list"}],"documentation_url":"https://docs.github.com/rest/commits/statuses#create-a-commit-status"}`
+	// Upload an analysis as SARIF data: 202 with the upload's id; 403 when
+	// the repository has no code scanning (GitHub Advanced Security).
+	docSarifAccepted = `{"id":"47177e22-5596-11eb-80a1-c1e54ef945c6","url":"https://api.github.com/repos/octocat/hello-world/code-scanning/sarifs/47177e22-5596-11eb-80a1-c1e54ef945c6"}`
+	docSarifNoGHAS   = `{"message":"Advanced Security must be enabled for this repository to use code scanning.","documentation_url":"https://docs.github.com/rest/code-scanning/code-scanning#upload-an-analysis-as-sarif-data","status":"403"}`
+	docRateLimited   = `{"message":"API rate limit exceeded for 203.0.113.7. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}`
 )
 
 type call struct{ Method, Path, Body string }
@@ -61,6 +68,9 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && strings.HasPrefix(path, "/repos/homelab/infra/statuses/"):
 		w.WriteHeader(http.StatusCreated)
 		io.WriteString(w, docStatus)
+	case r.Method == http.MethodPost && path == "/repos/homelab/infra/code-scanning/sarifs":
+		w.WriteHeader(http.StatusAccepted)
+		io.WriteString(w, docSarifAccepted)
 	case r.Method == http.MethodGet && path == "/user":
 		io.WriteString(w, docUser)
 	case r.Method == http.MethodGet && path == "/repos/homelab/infra/issues/42/comments":
@@ -120,10 +130,12 @@ func TestGitHubStatusAndOneComment(t *testing.T) {
 	}
 	want := []string{
 		"POST /repos/homelab/infra/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e",
+		"POST /repos/homelab/infra/code-scanning/sarifs",
 		"GET /user",
 		"GET /repos/homelab/infra/issues/42/comments",
 		"POST /repos/homelab/infra/issues/42/comments", // the first run adds the comment
 		"POST /repos/homelab/infra/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e",
+		"POST /repos/homelab/infra/code-scanning/sarifs",
 		"GET /user",
 		"GET /repos/homelab/infra/issues/42/comments",
 		"PATCH /repos/homelab/infra/issues/comments/101", // the second edits it
@@ -217,5 +229,86 @@ func TestGitHubTimeout(t *testing.T) {
 	}
 	if got := g.Client.Client().Timeout; got != notify.Timeout || got == 0 {
 		t.Errorf("client timeout %s", got)
+	}
+}
+
+// The merged SARIF goes to code scanning for the pull request's head (or
+// the pushed branch), gzipped and base64 as the API wants; without a ref
+// nothing is uploaded; a repository without code scanning is an error the
+// caller turns into a warning, saying what is needed.
+func TestGitHubCodeScanning(t *testing.T) {
+	f := &fakeGitHub{}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	g := newGitHub(t, srv, "good-token", "homelab/infra", 42)
+	if err := g.Notify(context.Background(), failing(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	var upload struct {
+		CommitSHA string `json:"commit_sha"`
+		Ref       string `json:"ref"`
+		Sarif     string `json:"sarif"`
+	}
+	for _, c := range f.calls {
+		if strings.HasSuffix(c.Path, "/code-scanning/sarifs") {
+			json.Unmarshal([]byte(c.Body), &upload)
+		}
+	}
+	if upload.CommitSHA != "6dcb09b5b57875f334f61aebed695e2e4193db5e" || upload.Ref != "refs/pull/42/head" {
+		t.Errorf("upload for %q at %q", upload.CommitSHA, upload.Ref)
+	}
+	gz, err := base64.StdEncoding.DecodeString(upload.Sarif)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sarif struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.NewDecoder(zr).Decode(&sarif); err != nil {
+		t.Fatal(err)
+	}
+	if sarif.Version != "2.1.0" || len(sarif.Runs) == 0 || len(sarif.Runs[0].Results) != 1 || sarif.Runs[0].Results[0].RuleID != "terraform/x" {
+		t.Errorf("uploaded SARIF %+v", sarif)
+	}
+
+	for _, tc := range []struct {
+		ref  string
+		want string // the ref uploaded to, "" none
+	}{{"refs/heads/main", "refs/heads/main"}, {"", ""}, {"main", ""}} {
+		f.calls = nil
+		push := newGitHub(t, srv, "good-token", "homelab/infra", 0)
+		push.Ref = tc.ref
+		if err := push.Notify(context.Background(), failing(), "x"); err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, c := range f.calls {
+			if strings.HasSuffix(c.Path, "/code-scanning/sarifs") {
+				json.Unmarshal([]byte(c.Body), &upload)
+				got = upload.Ref
+			}
+		}
+		if got != tc.want {
+			t.Errorf("a push with ref %q uploaded to %q, want %q", tc.ref, got, tc.want)
+		}
+	}
+
+	f.fail = map[string]func(http.ResponseWriter){"POST /repos/homelab/infra/code-scanning/sarifs": func(w http.ResponseWriter) {
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, docSarifNoGHAS)
+	}}
+	err = g.Notify(context.Background(), failing(), "x")
+	if err == nil || !strings.Contains(err.Error(), "code scanning upload to homelab/infra for refs/pull/42/head: 403 Advanced Security must be enabled") ||
+		!strings.Contains(err.Error(), "security_events") {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -65,8 +65,8 @@ func TestPush(t *testing.T) {
 	// Each was stopped by the interceptor meant to stop it (the log line
 	// the interceptors server writes for each refusal), and nothing ran.
 	reasons := map[string]int{
-		"no X-Hub-Signature-256 header set":           1,
-		"payload signature check failed":              2,
+		"no X-Hub-Signature-256 header set":          1,
+		"payload signature check failed":             2,
 		"expression body.ref in extensions.branches": 2, // feature branch, docs only
 	}
 	deadline := time.Now().Add(30 * time.Second)

@@ -307,6 +307,9 @@ func TestPush(t *testing.T) {
 	if got := param(pr, "repo-url"); got != "https://github.com/homelab/infra.git" {
 		t.Errorf("repo-url = %q", got)
 	}
+	if got := param(pr, "github-ref"); got != "refs/heads/main" {
+		t.Errorf("github-ref = %q, want the pushed ref (code scanning files the SARIF under it)", got)
+	}
 	// The shipped trigger starts the one-pod validation, which succeeds
 	// when it delivered a verdict (on-error continue).
 	if pr.kind != "TaskRun" || pr.ref != "plumbline-validate" || param(pr, "on-error") != "continue" ||
@@ -361,7 +364,7 @@ func TestPullRequest(t *testing.T) {
 		if got := param(pr, "repo-url"); got != "https://github.com/contributor/infra.git" {
 			t.Errorf("repo-url = %q (the head repository)", got)
 		}
-		if param(pr, "github-repo") != "homelab/infra" || param(pr, "pr-number") != "42" {
+		if param(pr, "github-repo") != "homelab/infra" || param(pr, "pr-number") != "42" || param(pr, "github-ref") != "" {
 			t.Errorf("github-repo %q, pr-number %q", param(pr, "github-repo"), param(pr, "pr-number"))
 		}
 		if pr.annotations["plumbline.dev/pull-request"] != "42" {
