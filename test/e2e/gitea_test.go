@@ -27,7 +27,7 @@ const giteaSinkPort = "18096"
 
 // TestGitea is a homelab on Gitea: a real Gitea on the pods' bridge holds
 // the repository and sends its own signed webhooks to the EventListener
-// plumbline-gitea (triggers/gitea.yaml), whose trigger group asks
+// plumbline-gitea (triggers/gitea/), whose trigger group asks
 // Plumbline's interceptor (the forge-interceptor binary, over TLS, its
 // ClusterInterceptor from hack/forge-interceptor-tls.sh) before the CEL
 // filters. A push runs plumbline-validate, which Succeeds with its verdict
@@ -63,6 +63,7 @@ func TestGitea(t *testing.T) {
 	token := srv.Token("plumbline-bot", "write:repository", "write:issue", "read:user")
 	kubectl(t, kubectl(t, "", "create", "secret", "generic", "plumbline-notify", "-n", ns, "--from-literal=gitea-token="+token,
 		"--dry-run=client", "-o", "yaml"), "apply", "-f", "-")
+	kubectl(t, "", "apply", "-n", ns, "-f", filepath.Join(w.root, "triggers", "gitea"))
 	// The one place that names the server.
 	kubectl(t, "", "patch", "triggerbinding", "plumbline-gitea-settings", "-n", ns, "--type=json",
 		"-p", fmt.Sprintf(`[{"op":"replace","path":"/spec/params/0/value","value":%q}]`, srv.URL))

@@ -54,6 +54,8 @@ func shipped[T any](t *testing.T, kind string) map[string]*T {
 	if err != nil {
 		t.Fatal(err)
 	}
+	gitea, _ := filepath.Glob(filepath.Join("..", "..", "triggers", "gitea", "*.yaml"))
+	files = append(files, gitea...)
 	out := map[string]*T{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
