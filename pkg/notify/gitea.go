@@ -65,10 +65,7 @@ func (g *Gitea) Name() string { return "gitea" }
 func (g *Gitea) Notify(ctx context.Context, r *report.Report, markdown string) error {
 	var errs []error
 	if g.SHA != "" {
-		state := "success"
-		if !r.Summary.Passed {
-			state = "failure"
-		}
+		state := statusState(r)
 		st := map[string]string{"state": state, "context": g.Context, "description": statusLine(r), "target_url": g.TargetURL}
 		if err := g.do(ctx, http.MethodPost, nil, st, "repos", g.Owner, g.Repo, "statuses", g.SHA); err != nil {
 			errs = append(errs, fmt.Errorf("commit status on %s/%s@%s: %w", g.Owner, g.Repo, short(g.SHA), err))

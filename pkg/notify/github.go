@@ -58,10 +58,7 @@ func (g *GitHub) Name() string { return "github" }
 func (g *GitHub) Notify(ctx context.Context, r *report.Report, markdown string) error {
 	var errs []error
 	if g.SHA != "" {
-		state := "success"
-		if !r.Summary.Passed {
-			state = "failure"
-		}
+		state := statusState(r)
 		st := &github.RepoStatus{State: &state, Context: &g.Context, Description: github.Ptr(statusLine(r))}
 		if g.TargetURL != "" {
 			st.TargetURL = &g.TargetURL
@@ -147,6 +144,15 @@ func (g *GitHub) upsertComment(ctx context.Context, body string) error {
 	}
 	_, _, err := g.Client.Issues.CreateComment(ctx, g.Owner, g.Repo, g.PR, &github.IssueComment{Body: &body})
 	return err
+}
+
+// statusState is the commit status a run's verdict is, in the words
+// both GitHub's and Gitea's APIs take.
+func statusState(r *report.Report) string {
+	if r.Summary.Passed {
+		return "success"
+	}
+	return "failure"
 }
 
 // statusLine fits GitHub's 140-character status description.
