@@ -383,11 +383,11 @@ func TestOnePod(t *testing.T) {
 	onePod := w.measure(t, start, tr.Status.CompletionTime.Time)
 	w.timeline(t, start, tr)
 
-	kubectl(t, "", "patch", "eventlistener", "plumbline-github", "-n", ns, "--type=json",
-		"-p", `[{"op": "replace", "path": "/spec/triggers/0/template/ref", "value": "plumbline-infra-validation"}]`)
-	defer kubectl(t, "", "patch", "eventlistener", "plumbline-github", "-n", ns, "--type=json",
-		"-p", `[{"op": "replace", "path": "/spec/triggers/0/template/ref", "value": "plumbline-validate"}]`)
-	time.Sleep(5 * time.Second) // the sink reads the EventListener from its informer
+	kubectl(t, "", "patch", "trigger", "plumbline-github-push", "-n", ns, "--type=json",
+		"-p", `[{"op": "replace", "path": "/spec/template/ref", "value": "plumbline-infra-validation"}]`)
+	defer kubectl(t, "", "patch", "trigger", "plumbline-github-push", "-n", ns, "--type=json",
+		"-p", `[{"op": "replace", "path": "/spec/template/ref", "value": "plumbline-validate"}]`)
+	time.Sleep(5 * time.Second) // the sink reads the Trigger from its informer
 	before = w.triggeredRuns(t)
 	start = time.Now()
 	w.post(t, push, key, "")
