@@ -88,7 +88,11 @@ func TestGiteaPush(t *testing.T) {
 	if fired, _, why := deliver(t, push, ev); !fired {
 		t.Errorf("a push whose payload lists only some commits was filtered on its files: %s", why)
 	}
-	// Forgejo sends X-Forgejo-* next to X-Gitea-*.
+	// Forgejo sends X-Forgejo-* next to X-Gitea-* (and X-Gogs-*), all with
+	// the same signature: its services/webhook/shared/payloader.go. No
+	// Forgejo server runs here: its code.forgejo.org modules are not served
+	// by the module proxy, so these are Gitea's recorded deliveries with
+	// Forgejo's headers added as its source adds them.
 	forgejo := gitea("push.json")
 	forgejo.headers = func(h http.Header) {
 		h.Set("X-Forgejo-Event", h.Get("X-Gitea-Event"))
