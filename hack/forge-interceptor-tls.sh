@@ -4,7 +4,9 @@
 # ClusterInterceptor plumbline-forge. Idempotent: a certificate already in
 # the Secret is kept (delete the Secret and run again to renew it).
 #
-# The certificate is self-signed for the Service's names, valid ten years;
+# The certificate is signed by a CA made here for the Service's names (and
+# 127.0.0.1, for a port-forward or an interceptor run on the host), valid
+# ten years;
 # its CA is the caBundle the EventListeners trust, and its key is thrown
 # away once the certificate is signed. The ClusterInterceptor carries the
 # label server/type=https *and* the caBundle: Triggers' EventListeners stop
@@ -62,9 +64,8 @@ else
 			"$svc" "$svc" "$ns" "$svc" "$ns" "$svc" "$ns" >tls.ext
 		openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out tls.crt -days 3650 -extfile tls.ext 2>/dev/null
 	)
-	kubectl -n "$ns" create secret tls "$secret" --cert="$tmp/tls.crt" --key="$tmp/tls.key" --dry-run=client -o json |
-		python3 -c 'import json,sys,base64; s=json.load(sys.stdin); s["data"]["ca.crt"]=base64.b64encode(open(sys.argv[1],"rb").read()).decode(); print(json.dumps(s))' "$tmp/ca.crt" |
-		kubectl -n "$ns" apply -f -
+	kubectl -n "$ns" create secret generic "$secret" --type=kubernetes.io/tls \
+		--from-file=tls.crt="$tmp/tls.crt" --from-file=tls.key="$tmp/tls.key" --from-file=ca.crt="$tmp/ca.crt"
 fi
 echo "forge-interceptor-tls: applying clusterinterceptor/plumbline-forge"
 clusterinterceptor "$ns" "$tmp/ca.crt" | kubectl apply -f -

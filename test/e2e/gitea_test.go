@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -155,27 +156,47 @@ func TestGitea(t *testing.T) {
 }
 
 // forgeInterceptor runs the forge-interceptor binary on loopback over TLS,
-// its webhook Secret in secrets, and applies its ClusterInterceptor as
-// hack/forge-interceptor-tls.sh makes it (the caBundle, pointed at the
-// host: pods here cannot reach the apiserver, so neither can an
-// EventListener's pod, and the sinks run on the host). It returns the
-// interceptor's log.
+// its webhook Secret in secrets. hack/forge-interceptor-tls.sh makes its
+// certificate (the Secret plumbline-forge-interceptor-tls, whose key and
+// certificate the binary is given as the Deployment mounts them) and
+// applies its ClusterInterceptor, pointed at the host (pods here cannot
+// reach the apiserver, so neither can an EventListener's pod, and the
+// sinks run on the host); run again, it keeps the certificate. It returns
+// the interceptor's log.
 func (w *world) forgeInterceptor(t *testing.T, secrets string) string {
 	t.Helper()
 	bin := filepath.Join(w.state, "bin", "forge-interceptor")
 	if err := gotool.Build(bin, filepath.Join(w.root, "images", "forge-interceptor")); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	cmd := exec.Command("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-		"-keyout", filepath.Join(dir, "tls.key"), "-out", filepath.Join(dir, "tls.crt"), "-days", "1",
-		"-subj", "/CN=plumbline-forge-interceptor", "-addext", "subjectAltName=IP:127.0.0.1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("openssl: %v\n%s", err, out)
-	}
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close()
+	script := func() string {
+		cmd := exec.Command(filepath.Join(w.root, "hack", "forge-interceptor-tls.sh"), ns)
+		cmd.Env = append(os.Environ(), "FORGE_INTERCEPTOR_URL=https://"+addr)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("forge-interceptor-tls.sh: %v\n%s", err, out)
+		}
+		t.Logf("forge-interceptor-tls.sh:\n%s", out)
+		return string(out)
+	}
+	script()
+	ca := kubectl(t, "", "get", "clusterinterceptor", "plumbline-forge", "-o", "jsonpath={.spec.clientConfig.caBundle}")
+	if again := script(); !strings.Contains(again, "keeping the certificate") ||
+		kubectl(t, "", "get", "clusterinterceptor", "plumbline-forge", "-o", "jsonpath={.spec.clientConfig.caBundle}") != ca {
+		t.Errorf("run again, the script made another certificate:\n%s", again)
+	}
+	dir := t.TempDir()
+	for _, key := range []string{"tls.crt", "tls.key"} {
+		b64 := kubectl(t, "", "get", "secret", "plumbline-forge-interceptor-tls", "-n", ns, "-o", "jsonpath={.data."+strings.ReplaceAll(key, ".", "\\.")+"}")
+		data, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil || len(data) == 0 {
+			t.Fatalf("secret key %s: %v", key, err)
+		}
+		os.WriteFile(filepath.Join(dir, key), data, 0o600)
+	}
 	logPath := filepath.Join(w.state, "logs", "forge-interceptor.log")
 	logFile, _ := os.Create(logPath)
 	srv := exec.Command(bin, "--listen="+addr, "--secrets-dir="+secrets,
@@ -185,13 +206,6 @@ func (w *world) forgeInterceptor(t *testing.T, secrets string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Process.Kill(); srv.Wait(); logFile.Close() })
-	ci := exec.Command(filepath.Join(w.root, "hack", "forge-interceptor-tls.sh"), "--print", filepath.Join(dir, "tls.crt"))
-	ci.Env = append(os.Environ(), "FORGE_INTERCEPTOR_URL=https://"+addr)
-	out, err := ci.Output()
-	if err != nil {
-		t.Fatalf("forge-interceptor-tls.sh --print: %v", err)
-	}
-	kubectl(t, string(out), "apply", "-f", "-")
 	return logPath
 }
 
