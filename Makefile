@@ -26,7 +26,7 @@ CATALOG ?= $(CURDIR)/catalog
 FUZZTIME ?= 30s
 BENCHTIME ?= 3x
 
-.PHONY: build test demo lint bench tools deps fuzz clean images catalog bundles e2e
+.PHONY: build test demo lint bench tools deps fuzz clean images catalog bundles e2e install uninstall
 
 ## build: every image binary and the plumbline command into bin/, static and version-stamped like ko builds them
 build:
@@ -48,6 +48,17 @@ test: lint tools
 ## demo: build, then plumbline check on examples/homelab (its .plumbline.yaml), and the same checks as the pipeline runs them
 demo: build
 	./hack/demo.sh
+
+## install: everything onto the cluster of the current kubeconfig, into NAMESPACE (default plumbline): with KO_DOCKER_REPO ko pushes there, else (INSTALL_MODE=import) the images go into the node's containerd (CTR, default k3s ctr or ctr); INSTALL_GITEA=1 adds Gitea
+# Every variable is passed on as it is; the tool's defaults apply to empty ones.
+INSTALL_ENV = NAMESPACE="$(NAMESPACE)" INSTALL_MODE="$(INSTALL_MODE)" CTR="$(CTR)" PLATFORM="$(PLATFORM)" \
+	KO_DOCKER_REPO="$(KO_DOCKER_REPO)" VERSION="$(VERSION)" INSTALL_GITEA="$(INSTALL_GITEA)"
+install: $(KO)
+	$(INSTALL_ENV) $(GO) run ./hack/install install
+
+## uninstall: removes what make install created in NAMESPACE (and the namespace, if install made it), nothing else
+uninstall:
+	$(INSTALL_ENV) $(GO) run ./hack/install uninstall
 
 ## images: ko builds and pushes every image to KO_DOCKER_REPO (REPO/<name>); their refs go to IMAGE_REFS
 # Every image runs as 65532 whatever its base says (hashicorp/terraform says

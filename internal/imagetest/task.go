@@ -32,6 +32,20 @@ func StepActionFor(t testing.TB, root, name string) *pipelinev1beta1.StepAction 
 	return shipped(t, root, "stepactions", "StepAction "+name, func(sa *pipelinev1beta1.StepAction) bool { return sa.Name == name })
 }
 
+// StepActionOfImage is the StepAction whose image param defaults to
+// images/NAME.
+func StepActionOfImage(t testing.TB, root, image string) *pipelinev1beta1.StepAction {
+	t.Helper()
+	return shipped(t, root, "stepactions", "StepAction of images/"+image, func(sa *pipelinev1beta1.StepAction) bool {
+		for _, p := range sa.Spec.Params {
+			if p.Name == "image" && p.Default != nil && p.Default.StringVal == "ko://github.com/plumbline/plumbline/images/"+image {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 // shipped decodes each YAML file of root/dir as a T and returns the first
 // that match accepts; none is the test's failure.
 func shipped[T any](t testing.TB, root, dir, what string, match func(*T) bool) *T {

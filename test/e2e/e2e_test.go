@@ -45,6 +45,8 @@ type world struct {
 	refs   map[string]string // image name -> reference by digest
 	// ansible is the Debian base with git, which the git-init image extends.
 	ansible string
+	// koDir holds the .ko.yaml whose bases are the local ones.
+	koDir string
 }
 
 var (
@@ -67,8 +69,15 @@ func setup(t *testing.T) *world {
 		start := time.Now()
 		static, terraform, ansible := imagetest.Bases(t, w.reg, root)
 		w.ansible = ansible
-		w.refs = imagetest.MakeImages(t, root, w.reg, imagetest.KoConfig(t, root, static, terraform, ansible),
-			filepath.Join(w.state, "plumbline-images.txt"), version)
+		koDir := imagetest.KoConfig(t, root, static, terraform, ansible)
+		w.refs = imagetest.MakeImages(t, root, w.reg, koDir, filepath.Join(w.state, "plumbline-images.txt"), version)
+		// The first test's temporary directories go with it; later
+		// builds (make install) read the config from the state.
+		w.koDir = filepath.Join(w.state, "ko")
+		os.MkdirAll(w.koDir, 0o755)
+		if data, err := os.ReadFile(filepath.Join(koDir, ".ko.yaml")); err != nil || os.WriteFile(filepath.Join(w.koDir, ".ko.yaml"), data, 0o644) != nil {
+			t.Fatalf("keep .ko.yaml: %v", err)
+		}
 		t.Logf("images built and pushed in %s", time.Since(start).Round(time.Second))
 		theWorld = w
 	})

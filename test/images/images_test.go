@@ -151,6 +151,13 @@ func TestImages(t *testing.T) {
 				if !slices.Equal(cf.Config.Entrypoint, []string{"/ko-app/" + n}) || cf.Config.User != "65532" {
 					t.Errorf("%s %s: entrypoint %v, user %q", n, p, cf.Config.Entrypoint, cf.Config.User)
 				}
+				// The StepAction names the entrypoint itself, so that Tekton
+				// never reads the image's config from a registry.
+				if _, server := servers[n]; !server {
+					if sa := imagetest.StepActionOfImage(t, root, n); !slices.Equal(sa.Spec.Command, cf.Config.Entrypoint) {
+						t.Errorf("StepAction %s: command %v, the image's entrypoint %v", sa.Name, sa.Spec.Command, cf.Config.Entrypoint)
+					}
+				}
 				var own, all int64
 				for _, l := range must(img.Layers()) {
 					size := must(l.Size())

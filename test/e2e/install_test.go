@@ -1,0 +1,120 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tektoncd/pipeline/pkg/apis/pipeline/pod"
+	tektonv1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+)
+
+// TestInstall is make install on a node without a registry: import mode
+// builds the images with ko, imports them into the node's containerd and
+// applies Tasks, StepActions, Pipelines and Triggers that name them as
+// plumbline.local/NAME@sha256:… (a host that exists nowhere, so a pod
+// that tried to pull one would fail); the one-pod validation runs green
+// from them; a second make install changes nothing; make uninstall
+// removes the namespace it created, its cluster-wide binding and the
+// imported images, and nothing else.
+func TestInstall(t *testing.T) {
+	w := setup(t)
+	in := install(t, w)
+	const target = "plumbline-install"
+	ctr := "ctr --address " + filepath.Join(w.state, "run", "containerd.sock")
+	make := func(goal string) string {
+		t.Helper()
+		cmd := exec.Command("make", "--no-print-directory", goal, "NAMESPACE="+target, "INSTALL_MODE=import", "CTR="+ctr,
+			"PLATFORM=linux/amd64", "VERSION="+version, "KO_DOCKER_REPO=")
+		cmd.Dir = w.root
+		cmd.Env = append(os.Environ(), "KO_CONFIG_PATH="+w.koDir)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("make %s: %v\n%s", goal, err, out)
+		}
+		t.Logf("make %s:\n%s", goal, out)
+		return string(out)
+	}
+	otherBindings := kubectl(t, "", "get", "clusterrolebindings", "-o", "name")
+
+	make("install")
+	images := kubectl(t, "", "get", "stepactions,tasks", "-n", target, "-o",
+		`jsonpath={range .items[*]}{.spec.image}{"\n"}{range .spec.params[?(@.name=="image")]}{.default}{"\n"}{end}{end}`)
+	distinct := map[string]bool{}
+	for _, img := range strings.Fields(images) {
+		if strings.HasPrefix(img, "$(") {
+			continue
+		}
+		distinct[img] = true
+		if !strings.HasPrefix(img, "plumbline.local/") || !strings.Contains(img, "@sha256:") {
+			t.Errorf("an installed image is %q, want plumbline.local/NAME@sha256:…", img)
+		}
+	}
+	if len(distinct) != 5 {
+		t.Fatalf("the installed StepActions and Tasks name %d images, want the five checks':\n%s", len(distinct), images)
+	}
+	// Each under exactly the name the YAML uses.
+	ls := run(t, w.root, "sh", "-c", ctr+" -n k8s.io images ls -q")
+	for img := range distinct {
+		if !slices.Contains(strings.Fields(ls), img) {
+			t.Errorf("containerd has no image %s:\n%s", img, ls)
+		}
+	}
+
+	sha := run(t, in.repoDir, "git", "rev-parse", "main")
+	tr := &tektonv1.TaskRun{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "validate-", Namespace: target},
+		Spec: tektonv1.TaskRunSpec{
+			TaskRef: &tektonv1.TaskRef{Name: "plumbline-validate"},
+			Params: tektonv1.Params{
+				{Name: "repo-url", Value: *tektonv1.NewStructuredValues(in.repoURL)},
+				{Name: "revision", Value: *tektonv1.NewStructuredValues(sha)},
+				{Name: "on-error", Value: *tektonv1.NewStructuredValues("continue")},
+			},
+			ServiceAccountName: "plumbline",
+			PodTemplate: &pod.Template{AutomountServiceAccountToken: ptr.To(false),
+				SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), FSGroup: ptr.To[int64](65532)}},
+		},
+	}
+	created, err := w.tekton.TektonV1().TaskRuns(target).Create(context.Background(), tr, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.checkValidateRun(t, target, created.Name, sha, validateWant(true))
+	done, _ := w.tekton.TektonV1().TaskRuns(target).Get(context.Background(), created.Name, metav1.GetOptions{})
+	p, err := w.kube.CoreV1().Pods(target).Get(context.Background(), done.Status.PodName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Spec.Containers {
+		if c.Name != "step-fetch" && !strings.HasPrefix(c.Image, "plumbline.local/") {
+			t.Errorf("container %s ran %s, not an imported image", c.Name, c.Image)
+		}
+	}
+
+	if again := make("install"); strings.Contains(again, " created") || strings.Contains(again, " configured") {
+		t.Errorf("a second make install changed something:\n%s", again)
+	}
+
+	make("uninstall")
+	if out, err := exec.Command("kubectl", "get", "namespace", target).CombinedOutput(); err == nil {
+		t.Errorf("namespace %s is still there:\n%s", target, out)
+	}
+	if after := kubectl(t, "", "get", "clusterrolebindings", "-o", "name"); after != otherBindings {
+		t.Errorf("cluster role bindings before install:\n%s\nafter uninstall:\n%s", otherBindings, after)
+	}
+	if ls := run(t, w.root, "sh", "-c", ctr+" -n k8s.io images ls -q"); strings.Contains(ls, "plumbline.local/") {
+		t.Errorf("imported images left in containerd:\n%s", ls)
+	}
+	// The other namespace's install is untouched (kubectl fails the test if not).
+	kubectl(t, "", "get", "tasks", "-n", ns, "plumbline-validate")
+}
