@@ -11,6 +11,8 @@ KO_VERSION := v0.18.1
 CRANE_VERSION := v0.22.1
 CONFTEST_VERSION := v0.71.1
 GITEA_VERSION := v1.26.0
+COSIGN_VERSION := v2.6.5
+ACTIONLINT_VERSION := v1.7.12
 KO := $(TOOLS_BIN)/ko
 # Images: both platforms, an SBOM, the version stamped; the tool images'
 # bases carry their tool. KO_CONFIG_PATH is where .ko.yaml is read (the
@@ -26,7 +28,7 @@ CATALOG ?= $(CURDIR)/catalog
 FUZZTIME ?= 30s
 BENCHTIME ?= 3x
 
-.PHONY: build test demo lint bench tools deps fuzz clean images catalog bundles e2e install uninstall
+.PHONY: build test demo lint bench tools deps fuzz clean images catalog bundles e2e install uninstall release release-key
 
 ## build: every image binary and the plumbline command into bin/, static and version-stamped like ko builds them
 build:
@@ -48,6 +50,15 @@ test: lint tools
 ## demo: build, then plumbline check on examples/homelab (its .plumbline.yaml), and the same checks as the pipeline runs them
 demo: build
 	./hack/demo.sh
+
+## release: images, catalog and bundles of VERSION (X.Y), each image and bundle signed with cosign (COSIGN_KEY, else keyless), provenance and SBOM attested, notes in build/release/VERSION (docs/release.md)
+release: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/cosign
+	VERSION=$(VERSION) KO_DOCKER_REPO=$(KO_DOCKER_REPO) IMAGE_REFS=$(IMAGE_REFS) CATALOG=$(CATALOG) ./hack/release.sh
+
+## release-key: a cosign key pair for signing releases: keys/cosign.pub (commit it) and keys/cosign.key (keep it out of git; COSIGN_PASSWORD encrypts it)
+release-key: $(TOOLS_BIN)/cosign
+	@test ! -e keys/cosign.key || { echo "release-key: keys/cosign.key exists"; exit 2; }
+	mkdir -p keys && cd keys && $(TOOLS_BIN)/cosign generate-key-pair
 
 ## install: everything onto the cluster of the current kubeconfig, into NAMESPACE (default plumbline): with KO_DOCKER_REPO ko pushes there, else (INSTALL_MODE=import) the images go into the node's containerd (CTR, default k3s ctr or ctr); INSTALL_GITEA=1 adds Gitea
 # Every variable is passed on as it is; the tool's defaults apply to empty ones.
@@ -118,8 +129,16 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
 		done
 
-## tools: ko, crane, conftest and Gitea at pinned versions into build/tools (each once)
-tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/gitea
+## tools: ko, crane, conftest, cosign, actionlint and Gitea at pinned versions into build/tools (each once)
+tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/gitea
+
+# cosign signs and verifies releases (make release; test/images verifies
+# with it); a few minutes to build from empty caches, once.
+$(TOOLS_BIN)/cosign:
+	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/sigstore/cosign/v2/cmd/cosign@$(COSIGN_VERSION)
+
+$(TOOLS_BIN)/actionlint:
+	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
 # Gitea is the forge report's Gitea/Forgejo notifier is tested against.
 $(TOOLS_BIN)/gitea:

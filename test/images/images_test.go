@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	tektonbundle "github.com/tektoncd/pipeline/pkg/resolution/resolver/bundle"
@@ -235,6 +236,72 @@ func TestImages(t *testing.T) {
 			}
 			if string(entry.Data()) != string(must(os.ReadFile(item))) {
 				t.Errorf("%s: the bundle holds something else than the catalog file", name)
+			}
+		}
+	})
+
+	// make release signs every image and bundle and attests provenance
+	// and SBOM; stock cosign (the pinned build) accepts them with the
+	// release's public key, offline, and refuses what was not signed.
+	t.Run("release", func(t *testing.T) {
+		cosign := filepath.Join(root, "build", "tools", "cosign")
+		keys := t.TempDir()
+		gen := exec.Command(cosign, "generate-key-pair")
+		gen.Dir = keys
+		gen.Env = append(os.Environ(), "COSIGN_PASSWORD=test-only")
+		if out, err := gen.CombinedOutput(); err != nil {
+			t.Fatalf("cosign generate-key-pair: %v\n%s", err, out)
+		}
+		cat, notes := filepath.Join(t.TempDir(), "catalog"), t.TempDir()
+		relRefs := filepath.Join(t.TempDir(), "images.txt")
+		cmd := exec.Command("make", "--no-print-directory", "release", "VERSION="+version, "KO_DOCKER_REPO="+reg+"/plumbline",
+			"IMAGE_REFS="+relRefs, "CATALOG="+cat)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "KO_CONFIG_PATH="+koDir, "TOOL_PLATFORMS=linux/amd64", "RELEASE_DIR="+notes,
+			"COSIGN_KEY="+filepath.Join(keys, "cosign.key"), "COSIGN_PASSWORD=test-only", "COSIGN_FLAGS=--allow-http-registry")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("make release: %v\n%s", err, out)
+		}
+		verify := func(args ...string) error {
+			args = append([]string{args[0], "--key", filepath.Join(keys, "cosign.pub"), "--insecure-ignore-tlog=true",
+				"--allow-http-registry"}, args[1:]...)
+			out, err := exec.Command(cosign, args...).CombinedOutput()
+			if err != nil {
+				return fmt.Errorf("cosign %s: %v\n%s", strings.Join(args, " "), err, out)
+			}
+			return nil
+		}
+		text := string(must(os.ReadFile(filepath.Join(notes, "NOTES.md"))))
+		for _, n := range names {
+			ref := refs[n]
+			if !strings.Contains(text, ref) {
+				t.Errorf("the release notes do not list %s", ref)
+			}
+			if err := verify("verify", ref); err != nil {
+				t.Error(err)
+			}
+			for _, typ := range []string{"slsaprovenance1", "spdxjson"} {
+				if err := verify("verify-attestation", "--type", typ, ref); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+		bundle := reg + "/plumbline/bundles/plumbline-policy-check:" + version
+		if err := verify("verify", bundle); err != nil {
+			t.Error(err)
+		}
+		if !strings.Contains(text, "plumbline-policy-check.yaml") {
+			t.Errorf("the release notes list no catalog file's sha256:\n%s", text)
+		}
+		// Tampered: the bundle's tag moved to other content, and an image
+		// nobody signed, pushed next to the release.
+		img, _ := random.Image(512, 1)
+		for _, ref := range []string{bundle, reg + "/plumbline/report:tampered"} {
+			if err := remote.Write(must(name.ParseReference(ref)), img); err != nil {
+				t.Fatal(err)
+			}
+			if err := verify("verify", ref); err == nil {
+				t.Errorf("cosign verify accepted %s, which the release did not sign", ref)
 			}
 		}
 	})
