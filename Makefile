@@ -100,7 +100,7 @@ $(TOOLS_BIN)/crane:
 	GOBIN=$(TOOLS_BIN) $(GO) install github.com/google/go-containerregistry/cmd/crane@$(CRANE_VERSION)
 
 ## lint: gofmt, go vet, no large files in git, our YAML checks (Tekton's own validation), the catalog check
-lint:
+lint: $(TOOLS_BIN)/actionlint
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@# Every clone downloads every tracked file: over 1 MiB is a build output
@@ -110,6 +110,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) run ./hack/yamlcheck .
 	$(GO) run ./hack/catalog check
+	$(TOOLS_BIN)/actionlint .github/workflows/*.yaml
 
 ## e2e: a real Kubernetes and Tekton on loopback, every Task run on it, then torn down (root; docs/e2e.md)
 e2e: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/gitea
