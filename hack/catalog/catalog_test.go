@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,7 +58,7 @@ func TestGenerate(t *testing.T) {
 	out := t.TempDir()
 	files := generate(t, out, "0.1")
 	items, _ := Items("../..")
-	if len(files) != 4*len(items) || len(items) < 7 {
+	if len(files) != 4*len(items)+3 || len(items) < 7 || !slices.Contains(files, filepath.Join(out, "task", RepoFile)) {
 		t.Fatalf("%d files for %d items", len(files), len(items))
 	}
 	if ps := problems(t, out); len(ps) > 0 {
@@ -70,6 +71,21 @@ func TestGenerate(t *testing.T) {
 	if strings.Contains(string(task), "ko://") || !strings.Contains(string(task), "registry.example/plumbline/policy-check@sha256:abab") ||
 		!strings.Contains(string(task), `app.kubernetes.io/version: "0.1"`) {
 		t.Errorf("task not pinned or not versioned:\n%s", task)
+	}
+	// Artifact Hub's annotations: license, links, maintainers, and the
+	// version's entry of CHANGES.yaml.
+	for _, want := range []string{"artifacthub.io/license: Apache-2.0", "artifacthub.io/category: integration-delivery",
+		"url: https://github.com/plumbline/plumbline/blob/v0.1/tasks/policy-check.yaml", "artifacthub.io/maintainers: |",
+		"artifacthub.io/changes: |", "- description: Terraform, Ansible, policy and DNS checks"} {
+		if !strings.Contains(string(task), want) {
+			t.Errorf("the catalog Task lacks %q:\n%s", want, task)
+		}
+	}
+	other := t.TempDir()
+	generate(t, other, "0.7")
+	if data, err := os.ReadFile(filepath.Join(other, "task/plumbline-policy-check/0.7/plumbline-policy-check.yaml")); err != nil ||
+		strings.Contains(string(data), "artifacthub.io/changes") || !strings.Contains(string(data), "artifacthub.io/license") {
+		t.Errorf("0.7, which CHANGES.yaml does not list: %v\n%s", err, data)
 	}
 	readme, _ := os.ReadFile(filepath.Join(out, "task/plumbline-policy-check/0.1/README.md"))
 	for _, want := range []string{"# Plumbline policy-check", "| `namespaces` | string | empty |", "| `policy` | yes |", "| `waived` |", "## Usage", "kubectl apply -f https://raw.githubusercontent.com/plumbline/plumbline/v0.1/catalog/task/plumbline-policy-check/0.1/plumbline-policy-check.yaml"} {
@@ -106,6 +122,10 @@ func TestCheckFindsProblems(t *testing.T) {
 		{"ko left", sa, "plumbline-report.yaml", "registry.example/plumbline/report@sha256:" + strings.Repeat("ab", 32), "ko://github.com/plumbline/plumbline/images/report", "an unresolved ko:// reference"},
 		{"sample", task, "samples/plumbline-report-run.yaml", "name: plumbline-report", "name: other", `runs "other", not task plumbline-report`},
 		{"stepaction sample", sa, "samples/plumbline-report-run.yaml", "name: plumbline-report", "name: other", `runs "none", not stepaction plumbline-report`},
+		{"artifacthub change kind", task, "plumbline-report.yaml", "kind: added", "kind: improved", `artifacthub.io/changes: kind "improved" is not one of added`},
+		{"artifacthub link", sa, "plumbline-report.yaml", "url: https://github.com/plumbline/plumbline/blob/v0.1/stepactions/report.yaml", "url: github.com/x", `artifacthub.io/links: "source" "github.com/x": want a name and an http(s) url`},
+		{"artifacthub license", task, "plumbline-report.yaml", "artifacthub.io/license: Apache-2.0", "artifacthub.io/license: Apache 2", `artifacthub.io/license "Apache 2" is not an SPDX identifier`},
+		{"artifacthub repo file", "stepaction", RepoFile, "owners:", "owner:", `unknown field "owner"`},
 		{"step wiring", task, "plumbline-report.yaml", "      ref:\n        name: plumbline-report\n", "      ref:\n        name: plumbline-gone\n", "no StepAction plumbline-gone"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -63,6 +63,12 @@ func Check(root, out string) ([]Problem, error) {
 			}
 		}
 	}
+	for _, kind := range []string{"task", "pipeline", "stepaction"} {
+		if released, _ := filepath.Glob(filepath.Join(out, kind, "*", "*", "*.yaml")); len(released) > 0 {
+			repoFile := filepath.Join(out, kind, RepoFile)
+			checkRepoFile(repoFile, func(format string, args ...any) { add(repoFile, RuleArtifactHub, format, args...) })
+		}
+	}
 	changed, err := changedSinceRelease(out)
 	if err != nil {
 		return nil, err
@@ -119,6 +125,7 @@ func checkVersion(c *tektoncheck.Checker, kind, name, version, dir string, add f
 	if v := meta.GetLabels()["app.kubernetes.io/version"]; v != version {
 		add(file, RuleVersion, "label app.kubernetes.io/version is %q, the directory %q", v, version)
 	}
+	checkArtifactHub(meta.GetAnnotations(), func(format string, args ...any) { add(file, RuleArtifactHub, format, args...) })
 	return problems, nil
 }
 
@@ -161,8 +168,8 @@ func changedSinceRelease(out string) ([]string, error) {
 	}
 	var changed []string
 	for _, f := range strings.Split(strings.TrimRight(string(list), "\x00"), "\x00") {
-		if f == "" {
-			continue
+		if f == "" || filepath.Base(f) == RepoFile {
+			continue // Artifact Hub's metadata gains its repositoryID later
 		}
 		first, err := git("log", "--diff-filter=A", "--format=%H", "--reverse", "--", f)
 		if err != nil {

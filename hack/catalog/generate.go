@@ -104,7 +104,33 @@ func Generate(root, out, version string, images map[string]string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
+	changes, err := loadChanges(root)
+	if err != nil {
+		return nil, err
+	}
+	key, err := releaseKey(root)
+	if err != nil {
+		return nil, err
+	}
 	var written []string
+	// Artifact Hub adds each kind's directory as a repository of its own
+	// (Tekton tasks, pipelines, stepactions), its metadata file at its root.
+	for _, kind := range []string{"task", "pipeline", "stepaction"} {
+		if !slices.ContainsFunc(items, func(it Item) bool { return it.Kind == kind }) {
+			continue
+		}
+		repoFile := filepath.Join(out, kind, RepoFile)
+		if exists(repoFile) {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(repoFile), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(repoFile, []byte(repoMetadata), 0o644); err != nil {
+			return nil, err
+		}
+		written = append(written, repoFile)
+	}
 	for _, it := range items {
 		dir := filepath.Join(out, it.Kind, it.Name, version)
 		if _, err := os.Stat(dir); err == nil {
@@ -112,6 +138,9 @@ func Generate(root, out, version string, images map[string]string) ([]string, er
 		}
 		text, err := pin(it, version, images)
 		if err != nil {
+			return written, err
+		}
+		if text, err = artifactHub(it, version, text, changes[version], key); err != nil {
 			return written, err
 		}
 		usage, err := os.ReadFile(it.Usage)
@@ -144,6 +173,11 @@ func Generate(root, out, version string, images map[string]string) ([]string, er
 		}
 	}
 	return written, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // pin replaces ko:// references with digests and sets the version label.
