@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.repo, "repo", os.Getenv("KO_DOCKER_REPO"), "registry `REPO` ko pushes to (registry mode)")
 	fs.StringVar(&o.mode, "mode", os.Getenv("INSTALL_MODE"), "registry or import (default: registry when -repo is set, else import)")
 	fs.StringVar(&o.ctr, "ctr", os.Getenv("CTR"), "the ctr `COMMAND` of the node's containerd (default: k3s ctr when k3s is installed, else ctr)")
-	fs.StringVar(&o.platform, "platform", os.Getenv("PLATFORM"), "`OS/ARCH` to build for in import mode (default: the first node's)")
+	fs.StringVar(&o.platform, "platform", os.Getenv("PLATFORM"), "`OS/ARCH` to build for (import mode default: the first node's; registry mode: linux/amd64,linux/arm64)")
 	fs.StringVar(&o.version, "version", envOr("VERSION", "dev"), "the version stamped into the binaries")
 	fs.BoolVar(&o.gitea, "gitea", os.Getenv("INSTALL_GITEA") != "", "also the Gitea/Forgejo EventListener and interceptor")
 	if err := fs.Parse(args); err != nil {
@@ -170,8 +170,12 @@ func (o *options) images(ctx context.Context, files []string) ([]byte, error) {
 	}
 	env := []string{"VERSION=" + o.version}
 	if o.mode == "registry" {
-		o.say("ko builds every image and pushes it to %s", o.repo)
-		return o.sh(ctx, nil, append(env, "KO_DOCKER_REPO="+o.repo), ko, append(args, "--platform=linux/amd64,linux/arm64")...)
+		platforms := o.platform
+		if platforms == "" {
+			platforms = "linux/amd64,linux/arm64"
+		}
+		o.say("ko builds every image for %s and pushes it to %s", platforms, o.repo)
+		return o.sh(ctx, nil, append(env, "KO_DOCKER_REPO="+o.repo), ko, append(args, "--platform="+platforms)...)
 	}
 	platform := o.platform
 	if platform == "" {

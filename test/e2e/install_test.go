@@ -31,10 +31,12 @@ func TestInstall(t *testing.T) {
 	in := install(t, w)
 	const target = "plumbline-install"
 	ctr := "ctr --address " + filepath.Join(w.state, "run", "containerd.sock")
-	make := func(goal string) string {
+	make := func(goal string, vars ...string) string {
 		t.Helper()
-		cmd := exec.Command("make", "--no-print-directory", goal, "NAMESPACE="+target, "INSTALL_MODE=import", "CTR="+ctr,
-			"PLATFORM=linux/amd64", "VERSION="+version, "KO_DOCKER_REPO=")
+		if len(vars) == 0 {
+			vars = []string{"NAMESPACE=" + target, "INSTALL_MODE=import", "CTR=" + ctr, "KO_DOCKER_REPO="}
+		}
+		cmd := exec.Command("make", append([]string{"--no-print-directory", goal, "PLATFORM=linux/amd64", "VERSION=" + version}, vars...)...)
 		cmd.Dir = w.root
 		cmd.Env = append(os.Environ(), "KO_CONFIG_PATH="+w.koDir)
 		out, err := cmd.CombinedOutput()
@@ -117,4 +119,25 @@ func TestInstall(t *testing.T) {
 	}
 	// The other namespace's install is untouched (kubectl fails the test if not).
 	kubectl(t, "", "get", "tasks", "-n", ns, "plumbline-validate")
+
+	// With a registry the node pulls from: every image by digest there.
+	const viaRegistry = "plumbline-install-registry"
+	repo := w.reg + "/install"
+	make("install", "NAMESPACE="+viaRegistry, "KO_DOCKER_REPO="+repo)
+	for _, img := range strings.Fields(kubectl(t, "", "get", "stepactions", "-n", viaRegistry, "-o",
+		`jsonpath={range .items[*]}{range .spec.params[?(@.name=="image")]}{.default}{"\n"}{end}{end}`)) {
+		if !strings.HasPrefix(img, repo+"/") || !strings.Contains(img, "@sha256:") {
+			t.Errorf("an image installed from the registry is %q, want %s/NAME@sha256:…", img, repo)
+		}
+	}
+	tr.Namespace, tr.Name = viaRegistry, ""
+	created, err = w.tekton.TektonV1().TaskRuns(viaRegistry).Create(context.Background(), tr, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.checkValidateRun(t, viaRegistry, created.Name, sha, validateWant(true))
+	make("uninstall", "NAMESPACE="+viaRegistry, "KO_DOCKER_REPO="+repo)
+	if out, err := exec.Command("kubectl", "get", "namespace", viaRegistry).CombinedOutput(); err == nil {
+		t.Errorf("namespace %s is still there:\n%s", viaRegistry, out)
+	}
 }
