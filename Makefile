@@ -83,9 +83,9 @@ images: $(KO)
 		--platform=$(TOOL_PLATFORMS) --image-refs=$(IMAGE_REFS).tools $(TOOL_IMAGES:%=./images/%)
 	cat $(IMAGE_REFS).static $(IMAGE_REFS).tools > $(IMAGE_REFS) && rm $(IMAGE_REFS).static $(IMAGE_REFS).tools
 
-## catalog: catalog/<kind>/<name>/VERSION/ (VERSION=X.Y) pinned to the images of the last make images
+## catalog: catalog/<kind>/<name>/VERSION/ (VERSION=X.Y) pinned to the images of the last make images; with COSIGN_KEY each Task and Pipeline is signed for Tekton trusted resources
 catalog:
-	$(GO) run ./hack/catalog generate -version $(VERSION) -refs $(IMAGE_REFS) -out $(CATALOG)
+	$(GO) run ./hack/catalog generate -version $(VERSION) -refs $(IMAGE_REFS) -out $(CATALOG) $(if $(COSIGN_KEY),-key $(COSIGN_KEY))
 	$(GO) run ./hack/catalog check -out $(CATALOG)
 
 ## bundles: one Tekton bundle per catalog item of VERSION, pushed to KO_DOCKER_REPO/bundles/<name>:VERSION

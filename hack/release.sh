@@ -93,6 +93,34 @@ for ref in "${bundles[@]}"; do
 done
 rm -f "$out/provenance.json" "$out/sbom.spdx.json" "$out/sbom.err"
 
+# With a key, make catalog signed every Task and Pipeline for Tekton's
+# trusted resources; this VerificationPolicy makes a namespace accept them
+# only as signed, fetched from this release's bundles or repository.
+if [[ -n ${COSIGN_KEY:-} ]]; then
+	pub=$("$cosign" public-key --key "$COSIGN_KEY")
+	repo_re=$(printf '%s' "$KO_DOCKER_REPO" | sed 's/[.[\*^$()+?{|]/\\&/g')
+	{
+		echo "# Tekton trusted resources: apply in a namespace whose TaskRuns and PipelineRuns fetch Plumbline's"
+		echo "# Tasks and Pipelines through the bundles or git resolver; those must then carry this release's"
+		echo "# signature (StepActions are not verified by Tekton v1.9)."
+		echo "apiVersion: tekton.dev/v1alpha1"
+		echo "kind: VerificationPolicy"
+		echo "metadata:"
+		echo "  name: plumbline"
+		echo "spec:"
+		echo "  resources:"
+		echo "    - pattern: '^${repo_re}/bundles/plumbline-'"
+		echo "    - pattern: '^git\\+https://github\\.com/plumbline/plumbline'"
+		echo "  authorities:"
+		echo "    - name: plumbline-release"
+		echo "      key:"
+		echo "        data: |"
+		printf '%s\n' "$pub" | sed 's/^/          /'
+		echo "  mode: enforce"
+	} >"$out/verification-policy.yaml"
+	say "VerificationPolicy for Tekton trusted resources: $out/verification-policy.yaml"
+fi
+
 {
 	echo "# Plumbline $VERSION"
 	echo

@@ -2,6 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"log"
 	"net/http/httptest"
@@ -14,7 +19,12 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/registry"
+	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	"github.com/tektoncd/pipeline/pkg/apis/pipeline/v1alpha1"
 	tektonbundle "github.com/tektoncd/pipeline/pkg/resolution/resolver/bundle"
+	"github.com/tektoncd/pipeline/pkg/trustedresources"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 )
 
 // fakeRefs pins every image under images/ to a made-up digest, as make
@@ -215,5 +225,80 @@ func TestBundles(t *testing.T) {
 		if want := "kind: " + map[string]string{"task": "Task", "stepaction": "StepAction"}[kind] + "\n"; !strings.Contains(string(entry.Data()), want) {
 			t.Errorf("the %s entry is not one:\n%.200s", kind, entry.Data())
 		}
+	}
+}
+
+// With a key, every Task and Pipeline carries the signature Tekton's
+// trusted resources check: Tekton's own VerifyResource, with a
+// VerificationPolicy holding the public key, passes the catalog file as
+// written and fails it once anything in it changed.
+func TestSigned(t *testing.T) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ := x509.MarshalECPrivateKey(key)
+	keyFile := filepath.Join(t.TempDir(), "cosign.key")
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), 0o600)
+	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	signer, err := LoadSigner(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := Generate("../..", out, "0.1", fakeRefs(t), WithSigner(signer)); err != nil {
+		t.Fatal(err)
+	}
+	if ps := problems(t, out); len(ps) > 0 {
+		t.Fatalf("a signed catalog has problems:\n%s", strings.Join(ps, "\n"))
+	}
+	policy := &v1alpha1.VerificationPolicy{
+		ObjectMeta: metav1.ObjectMeta{Name: "plumbline", Namespace: "ci"},
+		Spec: v1alpha1.VerificationPolicySpec{
+			Resources:   []v1alpha1.ResourcePattern{{Pattern: "^oci://registry.example/plumbline/bundles/.*"}},
+			Authorities: []v1alpha1.Authority{{Name: "release", Key: &v1alpha1.KeyRef{Data: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))}}},
+			Mode:        v1alpha1.ModeEnforce,
+		},
+	}
+	verify := func(kind, file string) trustedresources.VerificationResult {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var obj metav1.Object
+		switch kind {
+		case "task":
+			tk := &pipelinev1.Task{}
+			if err := yaml.Unmarshal(data, tk); err != nil {
+				t.Fatal(err)
+			}
+			obj = tk
+		case "pipeline":
+			p := &pipelinev1.Pipeline{}
+			if err := yaml.Unmarshal(data, p); err != nil {
+				t.Fatal(err)
+			}
+			obj = p
+		}
+		return trustedresources.VerifyResource(context.Background(), obj, nil,
+			&pipelinev1.RefSource{URI: "oci://registry.example/plumbline/bundles/" + obj.GetName()}, []*v1alpha1.VerificationPolicy{policy})
+	}
+	for _, kind := range []string{"task", "pipeline"} {
+		files, _ := filepath.Glob(filepath.Join(out, kind, "*", "0.1", "*.yaml"))
+		if len(files) == 0 {
+			t.Fatalf("no %s", kind)
+		}
+		for _, f := range files {
+			if vr := verify(kind, f); vr.VerificationResultType != trustedresources.VerificationPass {
+				t.Errorf("%s: %v, want it to pass: %v", f, vr.VerificationResultType, vr.Err)
+			}
+		}
+	}
+	task := filepath.Join(out, "task/plumbline-report/0.1/plumbline-report.yaml")
+	data, _ := os.ReadFile(task)
+	os.WriteFile(task, []byte(strings.Replace(string(data), "default: error", "default: never", 1)), 0o644)
+	if vr := verify("task", task); vr.VerificationResultType != trustedresources.VerificationError {
+		t.Errorf("a changed Task: %v, want a verification error", vr.VerificationResultType)
+	}
+	sa, _ := os.ReadFile(filepath.Join(out, "stepaction/plumbline-report/0.1/plumbline-report.yaml"))
+	if strings.Contains(string(sa), SignatureAnnotation) {
+		t.Error("a StepAction was signed: Tekton v1.9 does not verify StepActions")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/plumbline/plumbline/hack/tektoncheck"
+	"github.com/sigstore/sigstore/pkg/signature"
 	"sigs.k8s.io/yaml"
 )
 
@@ -96,7 +97,11 @@ func readRefs(file string) (map[string]string, error) {
 // YAML with each ko:// image replaced by its pinned reference and the
 // version label set, a README, samples/ and tests/run.yaml. A version that
 // exists is never written again.
-func Generate(root, out, version string, images map[string]string) ([]string, error) {
+func Generate(root, out, version string, images map[string]string, opts ...Option) ([]string, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if !versionRE.MatchString(version) {
 		return nil, fmt.Errorf("version %q: want X.Y (a catalog version directory)", version)
 	}
@@ -143,6 +148,11 @@ func Generate(root, out, version string, images map[string]string) ([]string, er
 		if text, err = artifactHub(it, version, text, changes[version], key); err != nil {
 			return written, err
 		}
+		if o.signer != nil {
+			if text, err = signYAML(it.Kind, text, o.signer); err != nil {
+				return written, fmt.Errorf("%s: sign: %w", it.Source, err)
+			}
+		}
 		usage, err := os.ReadFile(it.Usage)
 		if err != nil {
 			return written, fmt.Errorf("%s: the hand-written usage section %s is missing", it.Source, it.Usage)
@@ -174,6 +184,14 @@ func Generate(root, out, version string, images map[string]string) ([]string, er
 	}
 	return written, nil
 }
+
+type options struct{ signer signature.Signer }
+
+// Option changes what Generate writes.
+type Option func(*options)
+
+// WithSigner signs every Task and Pipeline for Tekton's trusted resources.
+func WithSigner(s signature.Signer) Option { return func(o *options) { o.signer = s } }
 
 func exists(path string) bool {
 	_, err := os.Stat(path)

@@ -2,7 +2,7 @@
 // catalog in the Tekton Hub layout (TEP-0003), checks a catalog the way
 // catlin and the Hub do, and pushes one Tekton bundle per catalog item.
 //
-//	catalog generate -version X.Y -refs build/images.txt [-out catalog]
+//	catalog generate -version X.Y -refs build/images.txt [-out catalog] [-key cosign.key]
 //	catalog check [-root .]
 //	catalog bundles -version X.Y -repo REGISTRY/REPO [-out catalog]
 //
@@ -33,6 +33,7 @@ func run(args []string) error {
 	version := fs.String("version", "", "the catalog version, X.Y")
 	refs := fs.String("refs", "", "image references from make images (ko --image-refs)")
 	repo := fs.String("repo", "", "where bundles go (REGISTRY/REPO); each is REPO/bundles/NAME:VERSION")
+	key := fs.String("key", "", "sign every Task and Pipeline with this cosign (or PEM) private `KEY`, for Tekton's trusted resources (password: COSIGN_PASSWORD)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -45,7 +46,15 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		written, err := Generate(*root, *out, *version, images)
+		var opts []Option
+		if *key != "" {
+			signer, err := LoadSigner(*key)
+			if err != nil {
+				return err
+			}
+			opts = append(opts, WithSigner(signer))
+		}
+		written, err := Generate(*root, *out, *version, images, opts...)
 		for _, f := range written {
 			fmt.Println(f)
 		}

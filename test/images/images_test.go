@@ -22,7 +22,11 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	"github.com/tektoncd/pipeline/pkg/apis/pipeline/v1alpha1"
 	tektonbundle "github.com/tektoncd/pipeline/pkg/resolution/resolver/bundle"
+	"github.com/tektoncd/pipeline/pkg/trustedresources"
+	"sigs.k8s.io/yaml"
 
 	"github.com/plumbline/plumbline/internal/imagetest"
 	"github.com/plumbline/plumbline/internal/need"
@@ -289,6 +293,39 @@ func TestImages(t *testing.T) {
 		bundle := reg + "/plumbline/bundles/plumbline-policy-check:" + version
 		if err := verify("verify", bundle); err != nil {
 			t.Error(err)
+		}
+		// The catalog's Tasks carry the release's signature for Tekton's
+		// trusted resources: Tekton's own VerifyResource, with the
+		// VerificationPolicy the release wrote, accepts the Task as the
+		// bundles resolver hands it over (its URI) and refuses it changed.
+		policy := &v1alpha1.VerificationPolicy{}
+		if err := yaml.UnmarshalStrict(must(os.ReadFile(filepath.Join(notes, "verification-policy.yaml"))), policy); err != nil {
+			t.Fatalf("verification-policy.yaml: %v", err)
+		}
+		policy.Namespace = "ci"
+		if err := policy.Validate(context.Background()); err != nil {
+			t.Fatalf("verification-policy.yaml does not validate: %v", err)
+		}
+		taskYAML := must(os.ReadFile(filepath.Join(cat, "task", "plumbline-policy-check", version, "plumbline-policy-check.yaml")))
+		if !strings.Contains(string(taskYAML), "(error, warning or never)") || !strings.Contains(string(taskYAML), "tekton.dev/signature: ") {
+			t.Fatalf("the catalog Task is not signed, or has changed shape:\n%s", taskYAML)
+		}
+		for _, tc := range []struct {
+			yaml string
+			want trustedresources.VerificationResultType
+		}{
+			{string(taskYAML), trustedresources.VerificationPass},
+			{strings.Replace(string(taskYAML), "(error, warning or never)", "(warning or never)", 1), trustedresources.VerificationError},
+		} {
+			task := &pipelinev1.Task{}
+			if err := yaml.Unmarshal([]byte(tc.yaml), task); err != nil {
+				t.Fatal(err)
+			}
+			vr := trustedresources.VerifyResource(context.Background(), task, nil,
+				&pipelinev1.RefSource{URI: reg + "/plumbline/bundles/plumbline-policy-check"}, []*v1alpha1.VerificationPolicy{policy})
+			if vr.VerificationResultType != tc.want {
+				t.Errorf("trusted resources: %v (%v), want %v", vr.VerificationResultType, vr.Err, tc.want)
+			}
 		}
 		if !strings.Contains(text, "plumbline-policy-check.yaml") {
 			t.Errorf("the release notes list no catalog file's sha256:\n%s", text)
