@@ -269,12 +269,14 @@ func TestSigned(t *testing.T) {
 			if err := yaml.Unmarshal(data, tk); err != nil {
 				t.Fatal(err)
 			}
+			tk.SetDefaults(context.Background()) // as the controller does before it verifies
 			obj = tk
 		case "pipeline":
 			p := &pipelinev1.Pipeline{}
 			if err := yaml.Unmarshal(data, p); err != nil {
 				t.Fatal(err)
 			}
+			p.SetDefaults(context.Background())
 			obj = p
 		}
 		return trustedresources.VerifyResource(context.Background(), obj, nil,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"encoding/base64"
 	"fmt"
@@ -29,8 +30,9 @@ func LoadSigner(keyFile string) (signature.Signer, error) {
 }
 
 // signYAML adds the signature Tekton's trusted resources verify to a Task
-// or Pipeline: over the object's own Checksum (Tekton's code: the object
-// as the resolver decodes it, without this annotation), so a
+// or Pipeline: over the object's own Checksum (Tekton's code) of the object
+// as the controller verifies it — decoded from what the resolver fetched,
+// then defaulted (SetDefaults), without this annotation — so a
 // VerificationPolicy holding the public key accepts exactly this content.
 // Tekton verifies Tasks and Pipelines a resolver fetched; StepActions are
 // not verified (v1.9), so they are left unsigned.
@@ -41,11 +43,13 @@ func signYAML(kind string, text []byte, signer signature.Signer) ([]byte, error)
 	case "task":
 		var t pipelinev1.Task
 		if err = yaml.Unmarshal(text, &t); err == nil {
+			t.SetDefaults(context.Background())
 			sum, err = t.Checksum()
 		}
 	case "pipeline":
 		var p pipelinev1.Pipeline
 		if err = yaml.Unmarshal(text, &p); err == nil {
+			p.SetDefaults(context.Background())
 			sum, err = p.Checksum()
 		}
 	default:

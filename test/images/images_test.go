@@ -321,6 +321,7 @@ func TestImages(t *testing.T) {
 			if err := yaml.Unmarshal([]byte(tc.yaml), task); err != nil {
 				t.Fatal(err)
 			}
+			task.SetDefaults(context.Background()) // as the controller does before it verifies
 			vr := trustedresources.VerifyResource(context.Background(), task, nil,
 				&pipelinev1.RefSource{URI: reg + "/plumbline/bundles/plumbline-policy-check"}, []*v1alpha1.VerificationPolicy{policy})
 			if vr.VerificationResultType != tc.want {
