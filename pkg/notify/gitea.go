@@ -35,8 +35,12 @@ var _ Notifier = (*Gitea)(nil)
 // maxAPIResponse bounds what one API answer may hold.
 const maxAPIResponse = 8 << 20
 
-// commentPages bounds how far upsertComment looks for its comment.
-const commentPages = 20
+// commentPages bounds how far upsertComment looks for its comment, in
+// pages of giteaPage (Gitea's default maximum page size).
+const (
+	commentPages = 20
+	giteaPage    = 50
+)
 
 // NewGitea makes a notifier for the server at base (https://git.home.arpa,
 // with or without a sub-path) and repo (owner/name). The token goes to
@@ -100,7 +104,7 @@ func (g *Gitea) upsertComment(ctx context.Context, body string) error {
 	number := strconv.Itoa(g.PR)
 	for page := 1; page <= commentPages; page++ {
 		var comments []giteaComment
-		q := url.Values{"page": {strconv.Itoa(page)}, "limit": {"50"}}
+		q := url.Values{"page": {strconv.Itoa(page)}, "limit": {strconv.Itoa(giteaPage)}}
 		if err := g.doQuery(ctx, http.MethodGet, q, &comments, nil, "repos", g.Owner, g.Repo, "issues", number, "comments"); err != nil {
 			return err
 		}
@@ -110,8 +114,8 @@ func (g *Gitea) upsertComment(ctx context.Context, body string) error {
 					"repos", g.Owner, g.Repo, "issues", "comments", strconv.FormatInt(c.ID, 10))
 			}
 		}
-		if len(comments) == 0 {
-			break
+		if len(comments) < giteaPage {
+			break // the last page
 		}
 	}
 	return g.do(ctx, http.MethodPost, nil, map[string]string{"body": body}, "repos", g.Owner, g.Repo, "issues", number, "comments")

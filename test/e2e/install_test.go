@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tektoncd/pipeline/pkg/apis/pipeline/pod"
 	tektonv1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -73,20 +72,10 @@ func TestInstall(t *testing.T) {
 	}
 
 	sha := run(t, in.repoDir, "git", "rev-parse", "main")
-	tr := &tektonv1.TaskRun{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: "validate-", Namespace: target},
-		Spec: tektonv1.TaskRunSpec{
-			TaskRef: &tektonv1.TaskRef{Name: "plumbline-validate"},
-			Params: tektonv1.Params{
-				{Name: "repo-url", Value: *tektonv1.NewStructuredValues(in.repoURL)},
-				{Name: "revision", Value: *tektonv1.NewStructuredValues(sha)},
-				{Name: "on-error", Value: *tektonv1.NewStructuredValues("continue")},
-			},
-			ServiceAccountName: "plumbline",
-			PodTemplate: &pod.Template{AutomountServiceAccountToken: ptr.To(false),
-				SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), FSGroup: ptr.To[int64](65532)}},
-		},
-	}
+	tr := validateTaskRun(target, "validate-", in.repoURL, sha)
+	tr.Spec.Params = append(tr.Spec.Params, tektonv1.Param{Name: "on-error", Value: *tektonv1.NewStructuredValues("continue")})
+	tr.Spec.ServiceAccountName = "plumbline"
+	tr.Spec.PodTemplate.SecurityContext = &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), FSGroup: ptr.To[int64](65532)}
 	created, err := w.tekton.TektonV1().TaskRuns(target).Create(context.Background(), tr, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)

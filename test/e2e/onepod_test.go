@@ -349,18 +349,9 @@ func TestOnePod(t *testing.T) {
 	// It runs first, so both measured runs find every image on the node.
 	t.Run("uid", func(t *testing.T) {
 		const uid = 1000650000
-		tr := &pipelinev1.TaskRun{
-			ObjectMeta: metav1.ObjectMeta{GenerateName: "validate-uid-", Namespace: ns},
-			Spec: pipelinev1.TaskRunSpec{
-				TaskRef: &pipelinev1.TaskRef{Name: "plumbline-validate"},
-				Params: pipelinev1.Params{
-					{Name: "repo-url", Value: *pipelinev1.NewStructuredValues(in.repoURL)},
-					{Name: "revision", Value: *pipelinev1.NewStructuredValues(sha)},
-				},
-				PodTemplate: &pod.Template{AutomountServiceAccountToken: ptr.To(false), SecurityContext: &corev1.PodSecurityContext{
-					RunAsUser: ptr.To[int64](uid), RunAsGroup: ptr.To[int64](0), FSGroup: ptr.To[int64](uid)}},
-			},
-		}
+		tr := validateTaskRun(ns, "validate-uid-", in.repoURL, sha)
+		tr.Spec.PodTemplate.SecurityContext = &corev1.PodSecurityContext{
+			RunAsUser: ptr.To[int64](uid), RunAsGroup: ptr.To[int64](0), FSGroup: ptr.To[int64](uid)}
 		created, err := w.tekton.TektonV1().TaskRuns(ns).Create(context.Background(), tr, metav1.CreateOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -447,5 +438,21 @@ func (w *world) noToken(t *testing.T, name string) {
 				t.Errorf("%s: container %s mounts %s at %s", pod.Name, c.Name, m.Name, m.MountPath)
 			}
 		}
+	}
+}
+
+// validateTaskRun is a TaskRun of plumbline-validate on revision of
+// repoURL, as a user starts one: no service-account token in the pod.
+func validateTaskRun(namespace, generateName, repoURL, revision string) *pipelinev1.TaskRun {
+	return &pipelinev1.TaskRun{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: generateName, Namespace: namespace},
+		Spec: pipelinev1.TaskRunSpec{
+			TaskRef: &pipelinev1.TaskRef{Name: "plumbline-validate"},
+			Params: pipelinev1.Params{
+				{Name: "repo-url", Value: *pipelinev1.NewStructuredValues(repoURL)},
+				{Name: "revision", Value: *pipelinev1.NewStructuredValues(revision)},
+			},
+			PodTemplate: &pod.Template{AutomountServiceAccountToken: ptr.To(false)},
+		},
 	}
 }
