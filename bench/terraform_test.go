@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -110,6 +111,70 @@ func BenchmarkTerraformValidate20Modules(b *testing.B) {
 	b.ReportMetric(peer.Seconds()/ours.Seconds(), "x-faster-than-naive-loop")
 	b.ReportMetric(peer.Seconds()/float64(b.N), "naive-s/op")
 	b.ReportMetric(ours.Seconds()/float64(b.N), "plumbline-s/op")
+}
+
+// genBuiltinModules writes n root modules that need no provider at all
+// (terraform_data, variables, outputs): init has nothing to download.
+func genBuiltinModules(b *testing.B, root string, n int) []string {
+	var dirs []string
+	for i := range n {
+		dir := filepath.Join(root, "envs", fmt.Sprintf("env%02d", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		var body strings.Builder
+		fmt.Fprintf(&body, "variable \"name\" {\n  type        = string\n  description = \"The environment.\"\n  default     = \"env%02d\"\n}\n", i)
+		for j := range 10 {
+			fmt.Fprintf(&body, "\nresource \"terraform_data\" \"step%d\" {\n  input = \"${var.name}-%d\"\n}\n", j, j)
+		}
+		body.WriteString("\noutput \"first\" {\n  value       = terraform_data.step0.output\n  description = \"The first step.\"\n}\n")
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(body.String()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	return dirs
+}
+
+// cpuNow is the CPU time this process and its waited-for children used.
+func cpuNow() time.Duration {
+	var self, kids syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime)
+}
+
+// BenchmarkTerraformValidate20BuiltinModules: the same comparison on 20
+// root modules with only built-in resources, where the naive loop's init
+// is cheap (issue 22 measured terraform-validate slower there); CPU time
+// of each side is reported too.
+func BenchmarkTerraformValidate20BuiltinModules(b *testing.B) {
+	tf, err := terraform.FindBinary("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	mirror := b.TempDir() // empty: nothing is installed from it
+	root := b.TempDir()
+	dirs := genBuiltinModules(b, root, 20)
+	b.Chdir(root)
+	var ours, peer, oursCPU, peerCPU time.Duration
+	for b.Loop() {
+		start, c0 := time.Now(), cpuNow()
+		naive(b, tf, mirror, dirs)
+		mid, c1 := time.Now(), cpuNow()
+		plumbline(b, "--provider-mirror", mirror, "--fmt=false", "envs")
+		ours += time.Since(mid)
+		peer += mid.Sub(start)
+		oursCPU += cpuNow() - c1
+		peerCPU += c1 - c0
+	}
+	n := float64(b.N)
+	b.ReportMetric(peer.Seconds()/ours.Seconds(), "x-faster-than-naive-loop")
+	b.ReportMetric(peer.Seconds()/n, "naive-s/op")
+	b.ReportMetric(ours.Seconds()/n, "plumbline-s/op")
+	b.ReportMetric(peerCPU.Seconds()/n, "naive-cpu-s/op")
+	b.ReportMetric(oursCPU.Seconds()/n, "plumbline-cpu-s/op")
 }
 
 // BenchmarkTerraformSyntaxOnly1000Files: the syntax and rules pass alone
