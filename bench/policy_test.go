@@ -11,9 +11,10 @@ import (
 	"time"
 )
 
-// policyInputs writes n Kubernetes manifests and n Terraform files, about
-// one in five with something for the policies to find.
-func policyInputs(b *testing.B, dir string, n int) {
+// policyInputs writes n Kubernetes manifests and, with terraform, n
+// Terraform files, about one in five with something for the policies to
+// find.
+func policyInputs(b *testing.B, dir string, n int, terraform bool) {
 	for i := range n {
 		image, limits := "nginx:1.27", "\n          resources:\n            limits: {cpu: 500m, memory: 256Mi}"
 		if i%5 == 0 {
@@ -60,39 +61,47 @@ resource "proxmox_virtual_environment_vm" "vm_%d" {
 		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("app-%d.yaml", i)), []byte(k8s), 0o644); err != nil {
 			b.Fatal(err)
 		}
+		if !terraform {
+			continue
+		}
 		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("vm-%d.tf", i)), []byte(tf), 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// policySet writes 30 rules in package main: 15 on Kubernetes objects, 15
-// on Terraform resources, deny and warn, with and without suffixes.
-func policySet(b *testing.B, dir string) {
-	var sb strings.Builder
-	sb.WriteString("package main\n\nimport rego.v1\n\n")
-	sb.WriteString("containers contains c if {\n\tinput.kind == \"Deployment\"\n\tsome c in input.spec.template.spec.containers\n}\n\n")
-	sb.WriteString("vms contains [name, vm] if {\n\tsome name, bodies in input.resource.proxmox_virtual_environment_vm\n\tsome vm in bodies\n}\n\n")
-	// Rule bodies; %[2]d is the rule number, so every message differs.
-	bodies := []string{
+// Rule bodies; %[2]d is the rule number, so every message differs.
+var (
+	containersRule = "containers contains c if {\n\tinput.kind == \"Deployment\"\n\tsome c in input.spec.template.spec.containers\n}\n\n"
+	vmsRule        = "vms contains [name, vm] if {\n\tsome name, bodies in input.resource.proxmox_virtual_environment_vm\n\tsome vm in bodies\n}\n\n"
+	k8sBodies      = []string{
 		"some c in containers\n\tendswith(c.image, \":latest\")\n\tmsg := sprintf(\"%%s: %%s uses latest (%[2]d)\", [input.metadata.name, c.name])",
 		"some c in containers\n\tnot c.resources.limits.memory\n\tmsg := sprintf(\"%%s: %%s has no memory limit (%[2]d)\", [input.metadata.name, c.name])",
 		"input.kind == \"Deployment\"\n\tinput.spec.replicas < 1\n\tmsg := sprintf(\"%%s has no replicas (%[2]d)\", [input.metadata.name])",
 		"input.kind == \"Deployment\"\n\tnot input.metadata.labels.team\n\tmsg := \"no team label (%[2]d)\"",
 		"input.kind == \"Deployment\"\n\tnot input.spec.template.spec.securityContext.runAsNonRoot\n\tmsg := \"may run as root (%[2]d)\"",
+		"some c in containers\n\tnot c.resources.limits.cpu\n\tmsg := sprintf(\"%%s: %%s has no cpu limit (%[2]d)\", [input.metadata.name, c.name])",
+	}
+	tfBodies = []string{
 		"some [name, vm] in vms\n\tsome cpu in vm.cpu\n\tcpu.cores > 8\n\tmsg := sprintf(\"%%s has %%v cores (%[2]d)\", [name, cpu.cores])",
 		"some [name, vm] in vms\n\tsome m in vm.memory\n\tm.dedicated > 16384\n\tmsg := sprintf(\"%%s has too much memory (%[2]d)\", [name])",
 		"some [name, vm] in vms\n\tnot vm.tags\n\tmsg := sprintf(\"%%s has no tags (%[2]d)\", [name])",
 		"some name, bodies in input.variable\n\tsome v in bodies\n\tcontains(name, \"password\")\n\tv.default\n\tmsg := sprintf(\"%%s has a default (%[2]d)\", [name])",
 		"some [name, vm] in vms\n\tnot startswith(vm.name, \"vm-\")\n\tmsg := sprintf(\"%%s is misnamed (%[2]d)\", [name])",
 	}
+)
+
+// writeRules writes 30 rules in package main, after the helper rules:
+// rule i is deny (warn every third) with body(i).
+func writeRules(b *testing.B, dir, helpers string, body func(i int) string) {
+	var sb strings.Builder
+	sb.WriteString("package main\n\nimport rego.v1\n\n" + helpers)
 	for i := range 30 {
 		kind := "deny"
 		if i%3 == 2 {
 			kind = "warn"
 		}
-		body := bodies[(i/15)*5+i%5]
-		fmt.Fprintf(&sb, "%s_r%d contains msg if {\n\t"+body+"\n}\n\n", kind, i)
+		fmt.Fprintf(&sb, "%s_r%d contains msg if {\n\t"+body(i)+"\n}\n\n", kind, i)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
@@ -102,11 +111,24 @@ func policySet(b *testing.B, dir string) {
 	}
 }
 
-// BenchmarkPolicyCheck2000: 2,000 inputs (1,000 Kubernetes manifests and
-// 1,000 Terraform files) and 30 rules, policy-check against `conftest
-// test` with the same policies and inputs, in one run. Goal: at least 3x
-// faster and no more peak memory; both are printed.
-func BenchmarkPolicyCheck2000(b *testing.B) {
+// policySet: 15 rules on Kubernetes objects, 15 on Terraform resources.
+func policySet(b *testing.B, dir string) {
+	writeRules(b, dir, containersRule+vmsRule, func(i int) string {
+		if i < 15 {
+			return k8sBodies[i%5]
+		}
+		return tfBodies[i%5]
+	})
+}
+
+// k8sPolicySet: all 30 rules on Kubernetes Deployments.
+func k8sPolicySet(b *testing.B, dir string) {
+	writeRules(b, dir, containersRule, func(i int) string { return k8sBodies[i%len(k8sBodies)] })
+}
+
+// policyBench writes the inputs and rules and compares policy-check with
+// conftest on them (comparePolicy).
+func policyBench(b *testing.B, inputs func(dir string), rules func(dir string)) {
 	conftest, err := filepath.Abs("../build/tools/conftest")
 	if err == nil {
 		_, err = os.Stat(conftest)
@@ -116,11 +138,18 @@ func BenchmarkPolicyCheck2000(b *testing.B) {
 	}
 	bin := buildTool(b, "policy-check")
 	dir := b.TempDir()
-	inputs, policy := filepath.Join(dir, "inputs"), filepath.Join(dir, "policy")
-	policyInputs(b, inputs, 1000)
-	policySet(b, policy)
+	in, policy := filepath.Join(dir, "inputs"), filepath.Join(dir, "policy")
+	inputs(in)
+	rules(policy)
+	comparePolicy(b, conftest, bin, policy, in)
+}
 
-	comparePolicy(b, conftest, bin, policy, inputs)
+// BenchmarkPolicyCheck2000: 2,000 inputs (1,000 Kubernetes manifests and
+// 1,000 Terraform files) and 30 rules, policy-check against `conftest
+// test` with the same policies and inputs, in one run. Goal: at least 3x
+// faster and no more peak memory; both are printed.
+func BenchmarkPolicyCheck2000(b *testing.B) {
+	policyBench(b, func(dir string) { policyInputs(b, dir, 1000, true) }, func(dir string) { policySet(b, dir) })
 }
 
 // comparePolicy checks that policy-check and conftest reach the same
@@ -165,55 +194,10 @@ func comparePolicy(b *testing.B, conftest, bin, policy, inputs string) {
 	b.ReportMetric(peerMem, "conftest-peak-MiB")
 }
 
-// k8sPolicySet writes 30 rules in package main, all on Kubernetes
-// Deployments, deny and warn.
-func k8sPolicySet(b *testing.B, dir string) {
-	var sb strings.Builder
-	sb.WriteString("package main\n\nimport rego.v1\n\n")
-	sb.WriteString("containers contains c if {\n\tinput.kind == \"Deployment\"\n\tsome c in input.spec.template.spec.containers\n}\n\n")
-	bodies := []string{
-		"some c in containers\n\tendswith(c.image, \":latest\")\n\tmsg := sprintf(\"%%s: %%s uses latest (%[2]d)\", [input.metadata.name, c.name])",
-		"some c in containers\n\tnot c.resources.limits.memory\n\tmsg := sprintf(\"%%s: %%s has no memory limit (%[2]d)\", [input.metadata.name, c.name])",
-		"input.kind == \"Deployment\"\n\tinput.spec.replicas < 1\n\tmsg := sprintf(\"%%s has no replicas (%[2]d)\", [input.metadata.name])",
-		"input.kind == \"Deployment\"\n\tnot input.metadata.labels.team\n\tmsg := \"no team label (%[2]d)\"",
-		"input.kind == \"Deployment\"\n\tnot input.spec.template.spec.securityContext.runAsNonRoot\n\tmsg := \"may run as root (%[2]d)\"",
-		"some c in containers\n\tnot c.resources.limits.cpu\n\tmsg := sprintf(\"%%s: %%s has no cpu limit (%[2]d)\", [input.metadata.name, c.name])",
-	}
-	for i := range 30 {
-		kind := "deny"
-		if i%3 == 2 {
-			kind = "warn"
-		}
-		fmt.Fprintf(&sb, "%s_r%d contains msg if {\n\t"+bodies[i%len(bodies)]+"\n}\n\n", kind, i)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.rego"), []byte(sb.String()), 0o644); err != nil {
-		b.Fatal(err)
-	}
-}
-
 // BenchmarkPolicyCheckYAML2000: 2,000 Kubernetes Deployments (YAML only)
 // and 30 rules in one package, policy-check against conftest in one run:
 // the workload issue 22 names, where parsing HCL does not flatter us.
 // Goal there: 5x.
 func BenchmarkPolicyCheckYAML2000(b *testing.B) {
-	conftest, err := filepath.Abs("../build/tools/conftest")
-	if err == nil {
-		_, err = os.Stat(conftest)
-	}
-	if err != nil {
-		b.Fatalf("conftest is the peer: run make tools (%v)", err)
-	}
-	bin := buildTool(b, "policy-check")
-	dir := b.TempDir()
-	inputs, policy := filepath.Join(dir, "inputs"), filepath.Join(dir, "policy")
-	policyInputs(b, inputs, 2000)
-	tf, _ := filepath.Glob(filepath.Join(inputs, "*", "*.tf"))
-	for _, f := range tf {
-		os.Remove(f)
-	}
-	k8sPolicySet(b, policy)
-	comparePolicy(b, conftest, bin, policy, inputs)
+	policyBench(b, func(dir string) { policyInputs(b, dir, 2000, false) }, func(dir string) { k8sPolicySet(b, dir) })
 }

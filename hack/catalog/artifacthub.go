@@ -38,6 +38,7 @@ var (
 	ahChangeKinds = []string{"added", "changed", "deprecated", "removed", "fixed", "security"}
 	spdxID        = regexp.MustCompile(`^[A-Za-z0-9.+-]+$`)
 	annotationsRE = regexp.MustCompile(`(?m)^  annotations:\n`)
+	uuidRE        = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 )
 
 // Change is one entry of artifacthub.io/changes.
@@ -109,10 +110,6 @@ func releaseKey(root string) (*SignKey, error) {
 // its metadata.annotations (every item has some: tekton.dev/...); its
 // links point at the release's tag, vVERSION.
 func artifactHub(it Item, version string, text []byte, changes []Change, key *SignKey) ([]byte, error) {
-	loc := annotationsRE.FindIndex(text)
-	if loc == nil {
-		return nil, fmt.Errorf("%s: no metadata.annotations to add Artifact Hub's to", it.Source)
-	}
 	block := func(v any) string {
 		b, _ := yaml.Marshal(v)
 		return "|\n" + indent(string(b), "      ")
@@ -131,8 +128,22 @@ func artifactHub(it Item, version string, text []byte, changes []Change, key *Si
 	if key != nil {
 		fmt.Fprintf(&b, "    artifacthub.io/signKey: %s", block(key))
 	}
+	out, err := addAnnotations(text, b.String())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", it.Source, err)
+	}
+	return out, nil
+}
+
+// addAnnotations inserts lines (already indented) at the top of an item's
+// metadata.annotations; every item has some (tekton.dev/...).
+func addAnnotations(text []byte, lines string) ([]byte, error) {
+	loc := annotationsRE.FindIndex(text)
+	if loc == nil {
+		return nil, fmt.Errorf("no metadata.annotations to add to")
+	}
 	out := append([]byte{}, text[:loc[1]]...)
-	out = append(out, b.String()...)
+	out = append(out, lines...)
 	return append(out, text[loc[1]:]...), nil
 }
 
@@ -236,7 +247,7 @@ func checkRepoFile(file string, report func(format string, args ...any)) {
 		report("%v", err)
 		return
 	}
-	if repo.RepositoryID != "" && !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(repo.RepositoryID) {
+	if repo.RepositoryID != "" && !uuidRE.MatchString(repo.RepositoryID) {
 		report("repositoryID %q is not the UUID Artifact Hub shows", repo.RepositoryID)
 	}
 	for _, o := range repo.Owners {

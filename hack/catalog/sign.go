@@ -62,12 +62,5 @@ func signYAML(kind string, text []byte, signer signature.Signer) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	loc := annotationsRE.FindIndex(text)
-	if loc == nil {
-		return nil, fmt.Errorf("no metadata.annotations for the signature")
-	}
-	line := fmt.Sprintf("    %s: %s\n", SignatureAnnotation, base64.StdEncoding.EncodeToString(sig))
-	out := append([]byte{}, text[:loc[1]]...)
-	out = append(out, line...)
-	return append(out, text[loc[1]:]...), nil
+	return addAnnotations(text, fmt.Sprintf("    %s: %s\n", SignatureAnnotation, base64.StdEncoding.EncodeToString(sig)))
 }

@@ -30,7 +30,7 @@ func TestInstall(t *testing.T) {
 	in := install(t, w)
 	const target = "plumbline-install"
 	ctr := "ctr --address " + filepath.Join(w.state, "run", "containerd.sock")
-	make := func(goal string, vars ...string) string {
+	runMake := func(goal string, vars ...string) string {
 		t.Helper()
 		if len(vars) == 0 {
 			vars = []string{"NAMESPACE=" + target, "INSTALL_MODE=import", "CTR=" + ctr, "KO_DOCKER_REPO="}
@@ -47,7 +47,7 @@ func TestInstall(t *testing.T) {
 	}
 	otherBindings := kubectl(t, "", "get", "clusterrolebindings", "-o", "name")
 
-	make("install")
+	runMake("install")
 	images := kubectl(t, "", "get", "stepactions,tasks", "-n", target, "-o",
 		`jsonpath={range .items[*]}{.spec.image}{"\n"}{range .spec.params[?(@.name=="image")]}{.default}{"\n"}{end}{end}`)
 	distinct := map[string]bool{}
@@ -92,11 +92,11 @@ func TestInstall(t *testing.T) {
 		}
 	}
 
-	if again := make("install"); strings.Contains(again, " created") || strings.Contains(again, " configured") {
+	if again := runMake("install"); strings.Contains(again, " created") || strings.Contains(again, " configured") {
 		t.Errorf("a second make install changed something:\n%s", again)
 	}
 
-	make("uninstall")
+	runMake("uninstall")
 	if out, err := exec.Command("kubectl", "get", "namespace", target).CombinedOutput(); err == nil {
 		t.Errorf("namespace %s is still there:\n%s", target, out)
 	}
@@ -112,7 +112,7 @@ func TestInstall(t *testing.T) {
 	// With a registry the node pulls from: every image by digest there.
 	const viaRegistry = "plumbline-install-registry"
 	repo := w.reg + "/install"
-	make("install", "NAMESPACE="+viaRegistry, "KO_DOCKER_REPO="+repo)
+	runMake("install", "NAMESPACE="+viaRegistry, "KO_DOCKER_REPO="+repo)
 	for _, img := range strings.Fields(kubectl(t, "", "get", "stepactions", "-n", viaRegistry, "-o",
 		`jsonpath={range .items[*]}{range .spec.params[?(@.name=="image")]}{.default}{"\n"}{end}{end}`)) {
 		if !strings.HasPrefix(img, repo+"/") || !strings.Contains(img, "@sha256:") {
@@ -125,7 +125,7 @@ func TestInstall(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.checkValidateRun(t, viaRegistry, created.Name, sha, validateWant(true))
-	make("uninstall", "NAMESPACE="+viaRegistry, "KO_DOCKER_REPO="+repo)
+	runMake("uninstall", "NAMESPACE="+viaRegistry, "KO_DOCKER_REPO="+repo)
 	if out, err := exec.Command("kubectl", "get", "namespace", viaRegistry).CombinedOutput(); err == nil {
 		t.Errorf("namespace %s is still there:\n%s", viaRegistry, out)
 	}

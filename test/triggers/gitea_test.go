@@ -33,18 +33,14 @@ func TestGiteaPush(t *testing.T) {
 		t.Fatalf("a signed Gitea push fired %v", got)
 	}
 	r := fired["plumbline-gitea-push"]
-	for name, want := range map[string]string{
+	wantParams(t, r, map[string]string{
 		"revision":    "56aed3d1bd4e9c396d23bf41c22ca96f4677b7fd",
 		"repo-url":    "http://127.0.0.1:13000/owner/infra.git",
 		"github-repo": "owner/infra",
 		"pr-number":   "",
 		"gitea-url":   "https://git.home.arpa",
 		"on-error":    "continue",
-	} {
-		if got := param(r, name); got != want {
-			t.Errorf("%s = %q, want %q", name, got, want)
-		}
-	}
+	})
 
 	push := trigger(t, "plumbline-gitea-push")
 	docsOnly := func(m map[string]any) {

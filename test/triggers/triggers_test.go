@@ -288,6 +288,16 @@ func triggerIn(t *testing.T, listeners map[string]*triggersv1.EventListener, nam
 	return *tr
 }
 
+// wantParams checks the rendered run's params named in want.
+func wantParams(t *testing.T, r *rendered, want map[string]string) {
+	t.Helper()
+	for name, v := range want {
+		if got := param(r, name); got != v {
+			t.Errorf("%s = %q, want %q", name, got, v)
+		}
+	}
+}
+
 func param(r *rendered, name string) string {
 	for _, p := range r.params {
 		if p.Name == name {
@@ -489,16 +499,12 @@ func TestOkToTest(t *testing.T) {
 	if !fired {
 		t.Fatalf("an owner's /ok-to-test was refused: %s", why)
 	}
-	for name, want := range map[string]string{
+	wantParams(t, r, map[string]string{
 		"revision":    "refs/pull/42/head",
 		"repo-url":    "https://github.com/homelab/infra.git",
 		"github-repo": "homelab/infra",
 		"pr-number":   "42",
-	} {
-		if got := param(r, name); got != want {
-			t.Errorf("%s = %q, want %q", name, got, want)
-		}
-	}
+	})
 	if r.kind != "TaskRun" || r.ref != "plumbline-validate" {
 		t.Errorf("%s of %s", r.kind, r.ref)
 	}
