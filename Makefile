@@ -13,6 +13,9 @@ CONFTEST_VERSION := v0.71.1
 GITEA_VERSION := v1.26.0
 COSIGN_VERSION := v2.6.5
 ACTIONLINT_VERSION := v1.7.12
+# The kustomize CLI at the release whose API policy-check renders with
+# (sigs.k8s.io/kustomize/api v0.20.1): the oracle its tests compare with.
+KUSTOMIZE_VERSION := v5.7.1
 KO := $(TOOLS_BIN)/ko
 # Images: both platforms, an SBOM, the version stamped; the tool images'
 # bases carry their tool. KO_CONFIG_PATH is where .ko.yaml is read (the
@@ -118,7 +121,7 @@ e2e: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/gitea
 	./test/e2e/e2e.sh
 
 ## bench: benchmarks in bench/
-bench: $(TOOLS_BIN)/conftest
+bench: $(TOOLS_BIN)/conftest $(TOOLS_BIN)/kustomize
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./bench/...
 
 ## fuzz: run every fuzz target of the module (each func FuzzX in a _test.go) for FUZZTIME
@@ -130,8 +133,8 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
 		done
 
-## tools: ko, crane, conftest, cosign, actionlint and Gitea at pinned versions into build/tools (each once)
-tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/gitea
+## tools: ko, crane, conftest, cosign, actionlint, kustomize and Gitea at pinned versions into build/tools (each once)
+tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/gitea
 
 # cosign signs and verifies releases (make release; test/images verifies
 # with it); a few minutes to build from empty caches, once.
@@ -140,6 +143,9 @@ $(TOOLS_BIN)/cosign:
 
 $(TOOLS_BIN)/actionlint:
 	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+$(TOOLS_BIN)/kustomize:
+	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
 # Gitea is the forge report's Gitea/Forgejo notifier is tested against.
 $(TOOLS_BIN)/gitea:

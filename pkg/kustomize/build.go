@@ -1,0 +1,369 @@
+package kustomize
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/types"
+
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Options say what to render.
+type Options struct {
+	Root  string   // the repository; everything read lies under it
+	Paths []string // where to look for kustomizations (default: Root)
+	// Dirs, when set, are the kustomizations to render instead of the
+	// entry points found under Paths.
+	Dirs    []string
+	Timeout time.Duration // for one build (default 30s)
+}
+
+// Result is every build, and the files they read: those are rendered
+// input, not plain manifests.
+type Result struct {
+	Builds   []*Build
+	Consumed map[string]bool // root-relative
+}
+
+// Build is one kustomization rendered.
+type Build struct {
+	Dir, File string // root-relative
+	Objects   []*Object
+	YAML      []byte // the output as `kustomize build` prints it
+	Err       error  // one or more *report.InputError: it did not build
+}
+
+// Render finds the kustomizations to render (Options.Dirs, else every
+// entry point) and builds each in turn: kustomize keeps global state
+// (its OpenAPI schema) that two builds at once would share.
+func Render(ctx context.Context, opt Options) (*Result, error) {
+	if opt.Timeout <= 0 {
+		opt.Timeout = 30 * time.Second
+	}
+	root, err := filepath.Abs(opt.Root)
+	if err != nil {
+		return nil, err
+	}
+	dirs, err := findDirs(root, opt.Paths)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Consumed: map[string]bool{}}
+	if len(dirs) == 0 && len(opt.Dirs) == 0 {
+		return res, nil
+	}
+	t, err := load(root)
+	if err != nil {
+		return nil, err
+	}
+	all := map[string]*kust{}
+	for _, d := range allKustDirs(t) {
+		all[d] = t.readKust(d)
+	}
+	targets := opt.Dirs
+	if targets == nil {
+		targets = entryPoints(all, dirs, t)
+	} else {
+		for i, d := range targets {
+			rel, err := filepath.Rel(root, absUnder(root, d))
+			if err != nil || strings.HasPrefix(rel, "..") {
+				return nil, fmt.Errorf("kustomization %s is outside %s", d, root)
+			}
+			targets[i] = filepath.ToSlash(rel)
+			if all[targets[i]] == nil {
+				return nil, fmt.Errorf("%s: no kustomization.yaml, kustomization.yml or Kustomization", d)
+			}
+		}
+	}
+	stuck := false
+	for _, d := range targets {
+		b := &Build{Dir: d, File: all[d].file}
+		res.Builds = append(res.Builds, b)
+		res.Consumed[b.File] = true
+		if stuck {
+			b.Err = &report.InputError{File: b.File, Msg: "not rendered: an earlier kustomization did not finish within its time"}
+			continue
+		}
+		if errs := reachableOffline(all, d, t); len(errs) > 0 {
+			b.Err = errors.Join(errs...)
+			continue
+		}
+		m, keep, timedOut, err := build(ctx, t, all[d], opt.Timeout)
+		for _, f := range t.taken() {
+			res.Consumed[f] = true
+		}
+		if timedOut {
+			stuck = true
+		}
+		if err != nil {
+			b.Err = placeError(err, all, d, t)
+			continue
+		}
+		if err := b.fill(m, keep, all, d, t); err != nil {
+			b.Err = &report.InputError{File: b.File, Msg: err.Error()}
+		}
+	}
+	return res, nil
+}
+
+func absUnder(root, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	if a, err := filepath.Abs(p); err == nil && statDir(a) {
+		return a
+	}
+	return filepath.Join(root, p)
+}
+
+// findDirs lists root-relative directories under paths with a
+// kustomization file.
+func findDirs(root string, paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		paths = []string{root}
+	}
+	var out []string
+	for _, p := range paths {
+		abs := absUnder(root, p)
+		if !statDir(abs) {
+			continue
+		}
+		err := filepath.WalkDir(abs, func(q string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if q != abs && SkipDirs[d.Name()] {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if IsKustomization(d.Name()) {
+				rel, err := filepath.Rel(root, filepath.Dir(q))
+				if err == nil && !strings.HasPrefix(rel, "..") {
+					out = append(out, filepath.ToSlash(rel))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func allKustDirs(t *memTree) []string {
+	var out []string
+	_ = t.FileSystem.Walk("/", func(p string, fi fs.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() && IsKustomization(p) {
+			out = append(out, relPath(path.Dir(p)))
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// entryPoints are the kustomizations under dirs that no other
+// kustomization in the repository takes as a resource or component, and
+// are not components themselves: what ArgoCD Applications point at.
+func entryPoints(all map[string]*kust, dirs []string, t *memTree) []string {
+	used := map[string]bool{}
+	for _, k := range all {
+		if k.m == nil {
+			continue
+		}
+		for _, b := range k.bases(t) {
+			if b != k.dir {
+				used[b] = true
+			}
+		}
+	}
+	var out []string
+	for _, d := range dirs {
+		k := all[d]
+		if k == nil || used[d] || k.m != nil && k.component() {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// reachable lists the kustomizations a build of dir reads, dir first.
+func reachable(all map[string]*kust, dir string, t *memTree) []*kust {
+	var out []*kust
+	seen := map[string]bool{}
+	var walk func(d string)
+	walk = func(d string) {
+		k := all[d]
+		if k == nil || seen[d] {
+			return
+		}
+		seen[d] = true
+		out = append(out, k)
+		if k.m != nil {
+			for _, b := range k.bases(t) {
+				walk(b)
+			}
+		}
+	}
+	walk(dir)
+	return out
+}
+
+func reachableOffline(all map[string]*kust, dir string, t *memTree) []error {
+	var errs []error
+	for _, k := range reachable(all, dir, t) {
+		if k.m != nil {
+			errs = append(errs, k.offline()...)
+		}
+	}
+	return errs
+}
+
+// errTimeout is a build that did not finish in its time.
+var errTimeout = errors.New("kustomize did not finish")
+
+// build runs krusty on one kustomization with origin annotations turned
+// on in its in-memory copy (and taken off the output again unless the
+// kustomization asked for them), in a goroutine it can give up on: a
+// pathological kustomization must not hang the check, nor a panic in
+// kustomize crash it.
+func build(ctx context.Context, t *memTree, k *kust, timeout time.Duration) (m resmap.ResMap, keepOrigin, timedOut bool, err error) {
+	orig, err := t.FileSystem.ReadFile(memPath(k.file))
+	if err != nil {
+		return nil, false, false, err
+	}
+	withOrigin, asked := addOrigin(orig)
+	if withOrigin != nil {
+		if err := t.FileSystem.WriteFile(memPath(k.file), withOrigin); err != nil {
+			return nil, false, false, err
+		}
+	}
+	type out struct {
+		m   resmap.ResMap
+		err error
+	}
+	done := make(chan out, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- out{err: fmt.Errorf("kustomize failed: %v", p)}
+			}
+		}()
+		m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(t, memPath(k.dir))
+		done <- out{m, err}
+	}()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	select {
+	case o := <-done:
+		if withOrigin != nil {
+			_ = t.FileSystem.WriteFile(memPath(k.file), orig)
+		}
+		return o.m, asked || withOrigin == nil, false, o.err
+	case <-ctx.Done():
+		return nil, false, true, fmt.Errorf("%w within %s", errTimeout, timeout)
+	}
+}
+
+// addOrigin returns the kustomization with originAnnotations added to its
+// buildMetadata, and whether it had them already; nil when it cannot be
+// read as a mapping (kustomize will report that).
+func addOrigin(data []byte) ([]byte, bool) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, false
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != "buildMetadata" {
+			continue
+		}
+		list := m.Content[i+1]
+		if list.Kind != yaml.SequenceNode {
+			return nil, false
+		}
+		for _, n := range list.Content {
+			if n.Value == types.OriginAnnotations {
+				return nil, true
+			}
+		}
+		list.Content = append(list.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: types.OriginAnnotations})
+		out, err := yaml.Marshal(&doc)
+		if err != nil {
+			return nil, false
+		}
+		return out, false
+	}
+	m.Content = append(m.Content,
+		&yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"},
+		&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: types.OriginAnnotations}}})
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		return nil, false
+	}
+	return out, false
+}
+
+// placeError puts kustomize's message at the line of the kustomization
+// entry it names (the longest one the message quotes), else at the top of
+// the kustomization built.
+func placeError(err error, all map[string]*kust, dir string, t *memTree) error {
+	msg := cleanMessage(err.Error())
+	top := all[dir]
+	best, at := 0, &report.InputError{File: top.file, Msg: msg}
+	for _, k := range reachable(all, dir, t) {
+		if k.m == nil {
+			continue
+		}
+		for _, r := range k.refs() {
+			if len(r.value) > best && strings.Contains(msg, r.value) {
+				best = len(r.value)
+				at = &report.InputError{File: k.file, Line: k.line(r.at...), Msg: msg}
+			}
+		}
+		for _, f := range []string{"patches", "patchesJson6902"} {
+			list, _ := k.m[f].([]any)
+			for i, v := range list {
+				pm, _ := v.(map[string]any)
+				tg, _ := pm["target"].(map[string]any)
+				if name, _ := tg["name"].(string); name != "" && len(name) > best && strings.Contains(msg, name) {
+					best = len(name)
+					at = &report.InputError{File: k.file, Line: k.line(f, i), Msg: msg}
+				}
+			}
+		}
+	}
+	if errors.Is(err, errTimeout) {
+		at.Line = top.line()
+	}
+	return at
+}
+
+// cleanMessage makes kustomize's in-memory paths root-relative.
+func cleanMessage(msg string) string {
+	var b strings.Builder
+	for _, f := range strings.SplitAfter(msg, " ") {
+		trim := strings.TrimLeft(f, "'\"")
+		if strings.HasPrefix(trim, "/") && !strings.HasPrefix(trim, "//") {
+			f = f[:len(f)-len(trim)] + trim[1:]
+		}
+		b.WriteString(f)
+	}
+	return b.String()
+}

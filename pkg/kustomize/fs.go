@@ -1,0 +1,157 @@
+package kustomize
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/plumbline/plumbline/pkg/tree"
+)
+
+// Budgets of the in-memory copy of the repository: kustomize may read any
+// file (a configMapGenerator's), so everything under the root is copied,
+// but a pull request cannot make the copy unbounded.
+const (
+	MaxFileSize  = 16 << 20
+	MaxTreeBytes = 256 << 20
+	MaxTreeFiles = 100_000
+)
+
+// SkipDirs are never copied or searched for kustomizations.
+var SkipDirs = map[string]bool{".git": true, ".terraform": true, ".plumbline": true, "node_modules": true}
+
+// memTree is the repository in memory, as kustomize's file system, and
+// the files a build read.
+type memTree struct {
+	filesys.FileSystem
+	mu   sync.Mutex
+	read map[string]bool // "/"-rooted paths
+}
+
+// load copies the regular files under root into memory. A file over
+// MaxFileSize or refused by pkg/tree (a symlink out of the tree, a device)
+// is left out: kustomize then reports it missing where it is used.
+func load(root string) (*memTree, error) {
+	m := &memTree{FileSystem: filesys.MakeFsInMemory(), read: map[string]bool{}}
+	var total int64
+	files := 0
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if d.IsDir() {
+			if p != root && SkipDirs[d.Name()] {
+				return filepath.SkipDir
+			}
+			return m.MkdirAll(memPath(rel))
+		}
+		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
+			return nil
+		}
+		if files++; files > MaxTreeFiles {
+			return fmt.Errorf("more than %d files under %s: too many to render kustomizations", MaxTreeFiles, root)
+		}
+		data, err := tree.ReadFile(root, p, MaxFileSize)
+		if err != nil {
+			return nil // not copied: kustomize says so if it needs it
+		}
+		if total += int64(len(data)); total > MaxTreeBytes {
+			return fmt.Errorf("more than %d MiB under %s: too much to render kustomizations", MaxTreeBytes>>20, root)
+		}
+		return m.WriteFile(memPath(rel), data)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// memPath is where a root-relative path lives in memory.
+func memPath(rel string) string {
+	return "/" + strings.TrimPrefix(filepath.ToSlash(filepath.Clean(rel)), "./")
+}
+
+// relPath is the root-relative, slash-separated form of an in-memory path.
+func relPath(p string) string {
+	p = strings.TrimPrefix(filepath.ToSlash(filepath.Clean(p)), "/")
+	if p == "" {
+		return "."
+	}
+	return p
+}
+
+func (m *memTree) ReadFile(p string) ([]byte, error) {
+	m.mu.Lock()
+	m.read[filepath.Clean(p)] = true
+	m.mu.Unlock()
+	return m.FileSystem.ReadFile(p)
+}
+
+func (m *memTree) Open(p string) (filesys.File, error) {
+	m.mu.Lock()
+	m.read[filepath.Clean(p)] = true
+	m.mu.Unlock()
+	return m.FileSystem.Open(p)
+}
+
+// taken returns and forgets the files read since the last call.
+func (m *memTree) taken() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]string, 0, len(m.read))
+	for p := range m.read {
+		if !m.FileSystem.IsDir(p) {
+			out = append(out, relPath(p))
+		}
+	}
+	clear(m.read)
+	return out
+}
+
+var _ filesys.FileSystem = (*memTree)(nil)
+
+// exists reports whether the root-relative path is a file or directory.
+func (m *memTree) exists(rel string) bool { return m.FileSystem.Exists(memPath(rel)) }
+
+// kustomizationIn returns the kustomization file of dir, or "".
+func (m *memTree) kustomizationIn(dir string) string {
+	for _, name := range FileNames {
+		p := pathJoin(dir, name)
+		if m.FileSystem.Exists(memPath(p)) && !m.FileSystem.IsDir(memPath(p)) {
+			return p
+		}
+	}
+	return ""
+}
+
+func pathJoin(dir, name string) string {
+	if dir == "." || dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// FileNames are the names kustomize recognises, in its order.
+var FileNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// IsKustomization reports whether a file name is a kustomization's.
+func IsKustomization(name string) bool {
+	base := filepath.Base(name)
+	for _, n := range FileNames {
+		if base == n {
+			return true
+		}
+	}
+	return false
+}
+
+func statDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
