@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/kustomize"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
 	"github.com/plumbline/plumbline/policies"
 )
 
@@ -32,6 +34,7 @@ const (
 	RuleNoRules       = "policy/no-rules"
 	RuleWaiverExpired = "policy/waiver-expired"
 	RuleWaiverUnused  = "policy/waiver-unused"
+	RuleKustomize     = "policy/kustomize-error"
 )
 
 // DefaultWaivers is the waiver file read when it exists.
@@ -45,7 +48,10 @@ var skipDirs = map[string]bool{".git": true, ".terraform": true, ".plumbline": t
 type Check struct {
 	policies, data, namespaces cli.List
 	all, combine, strict       bool
+	schema                     bool
 	parserName, ignore         string
+	kustomize                  string
+	kustomizations             cli.List
 	regoVersion, waivers       string
 	capabilities               string
 	memory                     int
@@ -79,6 +85,9 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.capabilities, "capabilities", "", "OPA capabilities JSON `FILE`: the built-ins policies may call (default: all but "+strings.Join(Denied, ", ")+")")
 	fs.IntVar(&c.memory, "max-memory", 384, "stop evaluating when the heap passes this many `MiB` (the Task's limit is 1 GiB)")
 	fs.DurationVar(&c.timeout, "timeout", time.Minute, "time limit for evaluating one input file")
+	fs.BoolVar(&c.schema, "schema", true, "check Kubernetes objects as the API server decodes them (k8s/schema): built-in kinds and the repository's CRDs")
+	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
+	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
 }
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
@@ -145,18 +154,28 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, cli.Usagef("%w", err)
 	}
+	files, builds, err := c.render(ctx, req.Paths, files, ignore)
+	if err != nil {
+		return nil, err
+	}
 	r.Summary.Files = len(files)
 
 	// Policies may come from the pull request: an evaluation that grows
 	// the heap past the budget is stopped, as --timeout stops a slow one.
 	ctx, stopWatch := watchMemory(ctx, uint64(c.memory)<<20)
 	defer stopWatch()
-	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files))}
+	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds}
 	if err := run.start(ctx); err != nil {
 		return nil, err
 	}
 	for i := range run.results {
 		fr := &run.results[i]
+		if b := builds[i]; b != nil && b.Err != nil {
+			// A kustomization that does not build is a finding (ArgoCD's
+			// sync would fail), not a broken check.
+			inputFindings(r, b.Err, RuleKustomize)
+			continue
+		}
 		if fr.err != nil {
 			problems = append(problems, fr.err)
 			r.Findings = append(r.Findings, errorFinding(fr.err, files[i]))
@@ -166,6 +185,11 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			if o.Kind == Exception {
 				r.Counts["exceptions"]++
 			}
+		}
+	}
+	if c.schema {
+		if err := run.checkSchemas(r); err != nil {
+			problems = append(problems, err)
 		}
 	}
 	if c.combine {
@@ -179,6 +203,55 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Counts["waived"] = waivers.apply(r, now())
 	return r, errors.Join(problems...)
+}
+
+// render renders the kustomizations under paths (--kustomize,
+// --kustomization) and returns the input files: the plain files no build
+// read (a base or a patch is checked as rendered, not as written), then one
+// per build.
+func (c *Check) render(ctx context.Context, paths, files []string, ignore *regexp.Regexp) ([]string, map[int]*kustomize.Build, error) {
+	switch c.kustomize {
+	case "off":
+		if len(c.kustomizations) > 0 {
+			return nil, nil, cli.Usagef("--kustomization with --kustomize off")
+		}
+		return files, nil, nil
+	case "auto", "":
+	default:
+		return nil, nil, cli.Usagef("--kustomize %q: want auto or off", c.kustomize)
+	}
+	root := tree.Root(".")
+	var dirs []string
+	for _, d := range c.kustomizations {
+		if d != "" {
+			dirs = append(dirs, d)
+		}
+	}
+	res, err := kustomize.Render(ctx, kustomize.Options{Root: root, Paths: paths, Dirs: dirs})
+	if err != nil {
+		return nil, nil, fmt.Errorf("kustomize: %w", err)
+	}
+	consumed := map[string]bool{}
+	for f := range res.Consumed {
+		consumed[filepath.Join(root, f)] = true
+	}
+	var out []string
+	for _, f := range files {
+		if abs, err := filepath.Abs(f); err != nil || !consumed[abs] {
+			out = append(out, f)
+		}
+	}
+	builds := map[int]*kustomize.Build{}
+	for _, b := range res.Builds {
+		file, _ := report.RelPath(filepath.Join(root, b.File))
+		if ignore != nil && ignore.MatchString(file) {
+			continue
+		}
+		b.Dir, _ = report.RelPath(filepath.Join(root, b.Dir))
+		builds[len(out)] = b
+		out = append(out, file)
+	}
+	return out, builds, nil
 }
 
 // bundledName is how reports name the bundled library.

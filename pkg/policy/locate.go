@@ -17,6 +17,12 @@ import (
 // line.
 func (r *run) finding(l located) report.Finding {
 	f := report.Finding{Rule: l.ID(), Message: l.Message, Help: r.e.Help(l.ID())}
+	if l.file >= 0 {
+		if b := r.builds[l.file]; b != nil {
+			// Which overlay: the same base line may fail in one and not another.
+			f.Message = b.Dir + ": " + f.Message
+		}
+	}
 	switch l.Kind {
 	case Failure:
 		f.Severity = report.Error
@@ -41,8 +47,16 @@ func (r *run) finding(l located) report.Finding {
 	if l.input == nil {
 		return f
 	}
+	// A rendered input places each path in the file it came from.
+	place := func(p []any) int {
+		file, line := l.input.Locate(p)
+		if line > 0 && file != "" {
+			f.File, _ = report.RelPath(file)
+		}
+		return line
+	}
 	if p := metaPath(l.Metadata); p != nil {
-		if line := l.input.Line(append(slices.Clone(l.doc), p...)); line > 0 {
+		if line := place(append(slices.Clone(l.doc), p...)); line > 0 {
 			f.Line = line
 			return f
 		}
@@ -51,7 +65,7 @@ func (r *run) finding(l located) report.Finding {
 		f.Line = line
 		return f
 	}
-	f.Line = l.input.Line(l.doc)
+	f.Line = place(l.doc)
 	return f
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/plumbline/plumbline/pkg/kustomize"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
@@ -26,6 +27,8 @@ type run struct {
 	fixed      parser.Parser
 	files      []string
 	results    []fileResult
+	// builds are the rendered kustomizations among files, by index.
+	builds map[int]*kustomize.Build
 }
 
 type fileResult struct {
@@ -74,7 +77,11 @@ func (r *run) start(ctx context.Context) error {
 	return nil
 }
 
-func (r *run) parse(file string) (*parser.Input, error) {
+func (r *run) parse(i int) (*parser.Input, error) {
+	if b := r.builds[i]; b != nil {
+		return rendered(b), nil
+	}
+	file := r.files[i]
 	p := r.fixed
 	if p == nil {
 		name, ok := parser.ForPath(file)
@@ -97,7 +104,7 @@ func (r *run) parse(file string) (*parser.Input, error) {
 }
 
 func (r *run) one(ctx context.Context, w *worker, i int) fileResult {
-	in, err := r.parse(r.files[i])
+	in, err := r.parse(i)
 	if err != nil || w == nil {
 		return fileResult{input: in, err: err}
 	}
@@ -219,4 +226,22 @@ func (r *run) combined(ctx context.Context, rep *report.Report) error {
 		}
 	}
 	return nil
+}
+
+// rendered is a kustomization's output as one input: its objects as the
+// documents of a multi-document file, each path placed in the file (base,
+// patch, kustomization) it came from.
+func rendered(b *kustomize.Build) *parser.Input {
+	docs := make([]any, len(b.Objects))
+	for i, o := range b.Objects {
+		docs[i] = o.Value
+	}
+	return parser.Rendered(docs, func(p []any) (string, int) {
+		if len(p) > 0 {
+			if k, ok := p[0].(int); ok && k >= 0 && k < len(b.Objects) {
+				return b.Objects[k].Locate(p[1:])
+			}
+		}
+		return b.File, 1
+	})
 }

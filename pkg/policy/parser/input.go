@@ -19,6 +19,23 @@ type Input struct {
 	// names are words a message may use for an object (HCL's
 	// "aws_instance.web"), with the object's line.
 	names map[string]int
+	// locate, for an input rendered from several files (a kustomization),
+	// gives the file and line each path came from.
+	locate func(path []any) (file string, line int)
+}
+
+// Rendered is an input made from other files, each path placed by locate
+// in the file and line it came from.
+func Rendered(value any, locate func(path []any) (file string, line int)) *Input {
+	return &Input{Value: value, locate: locate}
+}
+
+// Locate returns the file (empty: the input's own) and line of path.
+func (in *Input) Locate(path []any) (file string, line int) {
+	if in.locate != nil {
+		return in.locate(path)
+	}
+	return "", in.Line(path)
 }
 
 // Line returns the line of the deepest part of path the file has a

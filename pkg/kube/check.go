@@ -1,0 +1,339 @@
+package kube
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// Problem is one thing the API server would refuse, at a path inside the
+// object (keys and indexes).
+type Problem struct {
+	Path []any
+	Msg  string
+}
+
+// Outcome says what could be checked about one object.
+type Outcome int
+
+const (
+	NotObject Outcome = iota // no apiVersion and kind: not a manifest
+	Checked                  // against the built-in schema or a CRD
+	Unchecked                // a custom kind with no CRD in the repository
+	Skipped                  // a build-time kind (Kustomization): never applied
+)
+
+// MaxProblems bounds what one object reports: past it, the object is
+// broken enough.
+const MaxProblems = 50
+
+// Checker checks objects against the built-in kinds and the CRDs added.
+type Checker struct {
+	b    *builtinSet
+	crds map[string]*Schema // apiVersion/kind → openAPIV3Schema
+}
+
+// New returns a Checker of the built-in kinds.
+func New() (*Checker, error) {
+	b, err := builtin()
+	if err != nil {
+		return nil, err
+	}
+	return &Checker{b: b, crds: map[string]*Schema{}}, nil
+}
+
+// skipped groups hold kinds kustomize and kpt read, never applied.
+var skipped = map[string]bool{"kustomize.config.k8s.io": true, "config.kubernetes.io": true, "kpt.dev": true}
+
+// AddCRD reads a CustomResourceDefinition and checks its kinds from then
+// on; it reports whether obj was one.
+func (c *Checker) AddCRD(obj any) (bool, error) {
+	m, _ := obj.(map[string]any)
+	if m["kind"] != "CustomResourceDefinition" || m["apiVersion"] != "apiextensions.k8s.io/v1" {
+		return false, nil
+	}
+	spec, _ := m["spec"].(map[string]any)
+	grp, _ := spec["group"].(string)
+	names, _ := spec["names"].(map[string]any)
+	kind, _ := names["kind"].(string)
+	versions, _ := spec["versions"].([]any)
+	if grp == "" || kind == "" {
+		return true, fmt.Errorf("CustomResourceDefinition without spec.group or spec.names.kind")
+	}
+	for _, v := range versions {
+		vm, _ := v.(map[string]any)
+		name, _ := vm["name"].(string)
+		sch, _ := vm["schema"].(map[string]any)
+		raw, ok := sch["openAPIV3Schema"]
+		if name == "" || !ok {
+			continue
+		}
+		data, err := json.Marshal(raw)
+		if err != nil {
+			return true, err
+		}
+		var s Schema
+		if err := json.Unmarshal(data, &s); err != nil {
+			return true, fmt.Errorf("%s %s: openAPIV3Schema: %w", kind, name, err)
+		}
+		c.crds[grp+"/"+name+"/"+kind] = &s
+	}
+	return true, nil
+}
+
+// Check checks one object (a decoded YAML document).
+func (c *Checker) Check(obj any) (Outcome, []Problem) {
+	m, ok := obj.(map[string]any)
+	if !ok {
+		return NotObject, nil
+	}
+	apiVersion, _ := m["apiVersion"].(string)
+	kind, _ := m["kind"].(string)
+	if apiVersion == "" || kind == "" {
+		return NotObject, nil
+	}
+	grp := group(apiVersion)
+	if skipped[grp] {
+		return Skipped, nil
+	}
+	w := &walker{c: c}
+	if s := c.crds[apiVersion+"/"+kind]; s != nil {
+		w.custom = true
+		w.object(m, s, nil, true)
+		return Checked, w.problems
+	}
+	def, ok := c.b.kinds[apiVersion+"/"+kind]
+	if !ok {
+		if c.b.groups[grp] {
+			return Checked, []Problem{{Path: []any{"apiVersion"}, Msg: fmt.Sprintf(
+				"%s %s is not served by Kubernetes %s (a removed or misspelt apiVersion or kind)", apiVersion, kind, c.b.version)}}
+		}
+		return Unchecked, nil
+	}
+	w.value(m, c.b.defs[def], nil)
+	return Checked, w.problems
+}
+
+type walker struct {
+	c        *Checker
+	custom   bool
+	problems []Problem
+}
+
+func (w *walker) add(p []any, format string, args ...any) {
+	if len(w.problems) < MaxProblems {
+		msg := fmt.Sprintf(format, args...)
+		if !strings.HasPrefix(msg, "unknown field") && len(p) > 0 {
+			msg = fieldPath(p) + ": " + msg
+		}
+		w.problems = append(w.problems, Problem{Path: slices.Clone(p), Msg: msg})
+	}
+}
+
+// Kinds the API decodes specially.
+const (
+	quantity    = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+	intOrString = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+)
+
+func (w *walker) value(v any, s *Schema, p []any) {
+	if s == nil || v == nil || len(w.problems) >= MaxProblems {
+		return // null decodes as the zero value everywhere
+	}
+	if s.Ref != "" {
+		switch strings.TrimPrefix(s.Ref, "#/definitions/") {
+		case quantity:
+			w.quantity(v, p)
+			return
+		case intOrString:
+			w.intOrString(v, p)
+			return
+		}
+		s = w.c.b.resolve(s)
+		if s == nil {
+			return
+		}
+	}
+	if s.IntOrString || s.Format == "int-or-string" {
+		w.intOrString(v, p)
+		return
+	}
+	if len(s.Enum) > 0 && !slices.ContainsFunc(s.Enum, func(e any) bool { return equal(e, v) }) {
+		w.add(p, "%s is not one of %s", show(v), enumList(s.Enum))
+	}
+	switch s.Type {
+	case "object":
+		w.object(v, s, p, false)
+	case "array":
+		list, ok := v.([]any)
+		if !ok {
+			w.add(p, "want a list, got %s", show(v))
+			return
+		}
+		for i, e := range list {
+			w.value(e, s.Items, append(p, i))
+		}
+	case "string":
+		if _, ok := v.(string); !ok {
+			w.add(p, "want a string, got %s", show(v))
+		}
+	case "integer":
+		if !isInteger(v) {
+			w.add(p, "want an integer, got %s", show(v))
+		}
+	case "number":
+		if _, ok := v.(json.Number); !ok {
+			w.add(p, "want a number, got %s", show(v))
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			w.add(p, "want true or false, got %s", show(v))
+		}
+	case "":
+		if s.Properties != nil {
+			w.object(v, s, p, false)
+		}
+	}
+}
+
+// object checks a mapping: its fields known, required ones present. top
+// is a custom resource's root, where apiVersion, kind and metadata are
+// always allowed.
+func (w *walker) object(v any, s *Schema, p []any, top bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		w.add(p, "want an object, got %s", show(v))
+		return
+	}
+	for _, r := range s.Required {
+		if _, ok := m[r]; !ok {
+			w.add(append(slices.Clone(p), r), "missing required field %q", r)
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if prop, ok := s.Properties[k]; ok {
+			w.value(m[k], prop, append(p, k))
+			continue
+		}
+		switch {
+		case top && (k == "apiVersion" || k == "kind"):
+		case top && k == "metadata" || s.Embedded && k == "metadata":
+			w.value(m[k], &Schema{Ref: "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}, append(p, k))
+		case s.AdditionalProperties != nil && s.AdditionalProperties.Schema != nil:
+			w.value(m[k], s.AdditionalProperties.Schema, append(p, k))
+		case s.AdditionalProperties != nil && s.AdditionalProperties.Allows, s.Preserve:
+		case s.Type == "" && s.Properties == nil:
+		case w.custom && s.Embedded && (k == "apiVersion" || k == "kind"):
+		default:
+			w.add(append(p, k), "unknown field %q", fieldPath(append(p, k)))
+		}
+	}
+}
+
+// quantity accepts what resource.Quantity's JSON decoding accepts: a
+// string or a number that parses as a quantity.
+func (w *walker) quantity(v any, p []any) {
+	var s string
+	switch t := v.(type) {
+	case string:
+		s = t
+	case json.Number:
+		s = string(t)
+	default:
+		w.add(p, "want a quantity (like 500m, 128Mi), got %s", show(v))
+		return
+	}
+	if _, err := resource.ParseQuantity(s); err != nil {
+		w.add(p, "%s is not a quantity (like 500m, 128Mi, 2Gi)", show(v))
+	}
+}
+
+func (w *walker) intOrString(v any, p []any) {
+	switch v.(type) {
+	case string:
+	case json.Number:
+		if !isInteger(v) {
+			w.add(p, "want an integer or a string, got %s", show(v))
+		}
+	default:
+		w.add(p, "want an integer or a string, got %s", show(v))
+	}
+}
+
+func isInteger(v any) bool {
+	n, ok := v.(json.Number)
+	if !ok {
+		return false
+	}
+	if _, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return true
+	}
+	return false
+}
+
+func equal(a, b any) bool {
+	if an, ok := a.(float64); ok {
+		if bn, ok := b.(json.Number); ok {
+			f, err := bn.Float64()
+			return err == nil && f == an
+		}
+	}
+	return a == b
+}
+
+func enumList(e []any) string {
+	parts := make([]string, len(e))
+	for i, v := range e {
+		parts[i] = show(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// show quotes a value for a message, briefly.
+func show(v any) string {
+	switch t := v.(type) {
+	case string:
+		if len(t) > 40 {
+			t = t[:40] + "…"
+		}
+		return strconv.Quote(t)
+	case json.Number:
+		return string(t)
+	case bool:
+		return strconv.FormatBool(t)
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// fieldPath writes a path as kubectl does: spec.containers[0].image.
+func fieldPath(p []any) string {
+	var b strings.Builder
+	for _, e := range p {
+		switch t := e.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", t)
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(t)
+		}
+	}
+	return b.String()
+}
+
+// FieldPath is fieldPath for callers' messages.
+func FieldPath(p []any) string { return fieldPath(p) }

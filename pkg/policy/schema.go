@@ -1,0 +1,106 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/plumbline/plumbline/pkg/kube"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// Rule ids of the schema check (pkg/kube): what the API server would
+// refuse, and custom kinds no CRD in the repository describes.
+const (
+	RuleSchema          = "k8s/schema"
+	RuleSchemaUnchecked = "k8s/schema-unchecked"
+)
+
+// checkSchemas checks every Kubernetes object among the parsed inputs,
+// plain and rendered, against the built-in kinds and the repository's
+// CRDs (read first, wherever they are).
+func (r *run) checkSchemas(rep *report.Report) error {
+	k, err := kube.New()
+	if err != nil {
+		return err
+	}
+	type doc struct {
+		file int
+		path []any
+		v    any
+	}
+	var docs []doc
+	for i, fr := range r.results {
+		if fr.input == nil {
+			continue
+		}
+		if list, ok := fr.input.Value.([]any); ok {
+			for j, v := range list {
+				docs = append(docs, doc{i, []any{j}, v})
+			}
+			continue
+		}
+		docs = append(docs, doc{i, nil, fr.input.Value})
+	}
+	for _, d := range docs {
+		if ok, err := k.AddCRD(d.v); ok && err != nil {
+			rep.Findings = append(rep.Findings, r.schemaFinding(d.file, d.path, report.Error, err.Error()))
+		}
+	}
+	type unchecked struct {
+		file  int
+		path  []any
+		count int
+	}
+	skipped := map[string]*unchecked{}
+	var order []string
+	for _, d := range docs {
+		outcome, problems := k.Check(d.v)
+		if outcome == kube.Unchecked {
+			m := d.v.(map[string]any)
+			key := fmt.Sprintf("%v %v", m["apiVersion"], m["kind"])
+			if skipped[key] == nil {
+				skipped[key] = &unchecked{file: d.file, path: d.path}
+				order = append(order, key)
+			}
+			skipped[key].count++
+			continue
+		}
+		name := objectName(d.v)
+		for _, p := range problems {
+			f := r.schemaFinding(d.file, append(slices.Clone(d.path), p.Path...), report.Error, name+p.Msg)
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	for _, key := range order {
+		u := skipped[key]
+		rep.Findings = append(rep.Findings, r.schemaFinding(u.file, u.path, report.Note, fmt.Sprintf(
+			"%s: %d object(s) not schema-checked: no CustomResourceDefinition for this kind in the repository", key, u.count)))
+	}
+	return nil
+}
+
+func objectName(v any) string {
+	m, _ := v.(map[string]any)
+	meta, _ := m["metadata"].(map[string]any)
+	if name, ok := meta["name"].(string); ok {
+		return fmt.Sprintf("%v/%s: ", m["kind"], name)
+	}
+	return fmt.Sprintf("%v: ", m["kind"])
+}
+
+func (r *run) schemaFinding(file int, path []any, sev report.Severity, msg string) report.Finding {
+	rule := RuleSchema
+	if sev == report.Note {
+		rule = RuleSchemaUnchecked
+	}
+	l := located{file: file, doc: path, input: r.results[file].input}
+	l.Outcome = Outcome{Message: msg}
+	f := r.finding(l)
+	f.Rule, f.Severity, f.Help = rule, sev, schemaHelp[rule]
+	return f
+}
+
+var schemaHelp = map[string]string{
+	RuleSchema:          "What the API server refuses on apply (unknown fields, wrong types, missing required fields, bad quantities), checked offline against Kubernetes " + kube.KubernetesVersion() + " and the repository's CRDs.",
+	RuleSchemaUnchecked: "A custom kind whose CustomResourceDefinition is not in the repository: its fields are not checked.",
+}
