@@ -76,8 +76,13 @@ type Policy struct {
 	Ignore        string   `yaml:"ignore" flag:"ignore"`
 	Combine       *bool    `yaml:"combine" flag:"combine"`
 	Parser        string   `yaml:"parser" flag:"parser"`
-	Jobs          *int     `yaml:"jobs" flag:"jobs"`
-	Timeout       string   `yaml:"timeout" flag:"timeout"`
+	Schema        *bool    `yaml:"schema" flag:"schema"`
+	Kustomize     string   `yaml:"kustomize" flag:"kustomize"`
+	// Kustomizations are rendered instead of the entry points found.
+	Kustomizations []string `yaml:"kustomizations" flag:"kustomization" path:"true"`
+	RepoURLs       []string `yaml:"repoURLs" flag:"repo-url"`
+	Jobs           *int     `yaml:"jobs" flag:"jobs"`
+	Timeout        string   `yaml:"timeout" flag:"timeout"`
 }
 
 // DNS configures dns-zone-diff: every zone it diffs, each against every

@@ -211,7 +211,7 @@ func (w *walker) object(v any, s *Schema, p []any, top bool) {
 	}
 	for _, r := range s.Required {
 		if _, ok := m[r]; !ok {
-			w.add(append(slices.Clone(p), r), "missing required field %q", r)
+			w.add(p, "missing required field %q", r)
 		}
 	}
 	keys := make([]string, 0, len(m))

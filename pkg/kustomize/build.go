@@ -1,14 +1,17 @@
 package kustomize
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -42,6 +45,9 @@ type Build struct {
 	Objects   []*Object
 	YAML      []byte // the output as `kustomize build` prints it
 	Err       error  // one or more *report.InputError: it did not build
+	// Warnings are what kustomize printed while building (deprecated
+	// fields), at the kustomization.
+	Warnings []string
 }
 
 // Render finds the kustomizations to render (Options.Dirs, else every
@@ -86,6 +92,13 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 			}
 		}
 	}
+	// kustomize prints its warnings with the standard logger; they belong
+	// to the build, not on the check's stderr.
+	var logged syncBuffer
+	defer log.SetOutput(log.Writer())
+	defer log.SetFlags(log.Flags())
+	log.SetOutput(&logged)
+	log.SetFlags(0)
 	stuck := false
 	for _, d := range targets {
 		b := &Build{Dir: d, File: all[d].file}
@@ -99,7 +112,13 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 			b.Err = errors.Join(errs...)
 			continue
 		}
+		logged.Reset()
 		m, keep, timedOut, err := build(ctx, t, all[d], opt.Timeout)
+		for _, l := range strings.Split(strings.TrimSpace(logged.String()), "\n") {
+			if l = strings.TrimPrefix(strings.TrimSpace(l), "# "); l != "" && !slices.Contains(b.Warnings, l) {
+				b.Warnings = append(b.Warnings, l)
+			}
+		}
 		for _, f := range t.taken() {
 			res.Consumed[f] = true
 		}
@@ -265,7 +284,11 @@ func build(ctx context.Context, t *memTree, k *kust, timeout time.Duration) (m r
 				done <- out{err: fmt.Errorf("kustomize failed: %v", p)}
 			}
 		}()
-		m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(t, memPath(k.dir))
+		// Unspecified sorts as the kustomize CLI (and so ArgoCD) does by
+		// default: legacy order, unless the kustomization sets sortOptions.
+		opts := krusty.MakeDefaultOptions()
+		opts.Reorder = krusty.ReorderOptionUnspecified
+		m, err := krusty.MakeKustomizer(opts).Run(t, memPath(k.dir))
 		done <- out{m, err}
 	}()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -327,9 +350,42 @@ func placeError(err error, all map[string]*kust, dir string, t *memTree) error {
 	msg := cleanMessage(err.Error())
 	top := all[dir]
 	best, at := 0, &report.InputError{File: top.file, Msg: msg}
+	var ie *report.InputError
+	if errors.As(top.err, &ie) {
+		// Not YAML: our parser's line, kustomize's message.
+		at.Line = ie.Line
+	}
 	for _, k := range reachable(all, dir, t) {
 		if k.m == nil {
 			continue
+		}
+		// A strategic-merge patch that matches nothing: kustomize names
+		// the object the patch file names.
+		for i, r := range k.refs() {
+			_ = i
+			if f := r.at[0]; f != "patches" && f != "patchesStrategicMerge" {
+				continue
+			}
+			data, err := t.FileSystem.ReadFile(memPath(path.Clean(pathJoin(k.dir, r.value))))
+			if err != nil {
+				continue
+			}
+			in, err := yamlParser.Parse(r.value, data)
+			if err != nil {
+				continue
+			}
+			docs, ok := in.Value.([]any)
+			if !ok {
+				docs = []any{in.Value}
+			}
+			for _, d := range docs {
+				m, _ := d.(map[string]any)
+				meta, _ := m["metadata"].(map[string]any)
+				if name, _ := meta["name"].(string); name != "" && len(name) > best && strings.Contains(msg, "/"+name+".") {
+					best = len(name)
+					at = &report.InputError{File: k.file, Line: k.line(r.at...), Msg: msg}
+				}
+			}
 		}
 		for _, r := range k.refs() {
 			if len(r.value) > best && strings.Contains(msg, r.value) {
@@ -366,4 +422,28 @@ func cleanMessage(msg string) string {
 		b.WriteString(f)
 	}
 	return b.String()
+}
+
+// syncBuffer is a buffer a build that ran out of time may still write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -74,7 +74,11 @@ func load(root string) (*memTree, error) {
 
 // memPath is where a root-relative path lives in memory.
 func memPath(rel string) string {
-	return "/" + strings.TrimPrefix(filepath.ToSlash(filepath.Clean(rel)), "./")
+	rel = filepath.ToSlash(filepath.Clean(rel))
+	if rel == "." {
+		return "/"
+	}
+	return "/" + strings.TrimPrefix(rel, "/")
 }
 
 // relPath is the root-relative, slash-separated form of an in-memory path.

@@ -86,9 +86,6 @@ func (s *source) locate(v any, p []any) (int, int) {
 			if n += len(o.path); n > best {
 				best = n
 				line = s.in.Line(append(append(append([]any{}, s.prefix...), o.at, "value"), sp...))
-				if len(sp) == 0 {
-					line = s.in.Line(append(append([]any{}, s.prefix...), o.at))
-				}
 			}
 		}
 		return best, line + s.offset*btoi(line > 0)

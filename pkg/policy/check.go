@@ -51,7 +51,7 @@ type Check struct {
 	schema                     bool
 	parserName, ignore         string
 	kustomize                  string
-	kustomizations             cli.List
+	kustomizations, repoURLs   cli.List
 	regoVersion, waivers       string
 	capabilities               string
 	memory                     int
@@ -87,6 +87,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", time.Minute, "time limit for evaluating one input file")
 	fs.BoolVar(&c.schema, "schema", true, "check Kubernetes objects as the API server decodes them (k8s/schema): built-in kinds and the repository's CRDs")
 	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
+	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
 }
 
@@ -164,12 +165,21 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	// the heap past the budget is stopped, as --timeout stops a slow one.
 	ctx, stopWatch := watchMemory(ctx, uint64(c.memory)<<20)
 	defer stopWatch()
+	if e.UsesRepository() {
+		e.SetRepository(c.repository(tree.Root("."), files, builds))
+	}
 	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds}
 	if err := run.start(ctx); err != nil {
 		return nil, err
 	}
 	for i := range run.results {
 		fr := &run.results[i]
+		if b := builds[i]; b != nil && len(b.Warnings) > 0 {
+			for _, w := range b.Warnings {
+				r.Findings = append(r.Findings, report.Finding{Rule: RuleKustomize, Severity: report.Note,
+					File: files[i], Message: b.Dir + ": " + w})
+			}
+		}
 		if b := builds[i]; b != nil && b.Err != nil {
 			// A kustomization that does not build is a finding (ArgoCD's
 			// sync would fail), not a broken check.

@@ -31,6 +31,10 @@ var (
 // conftestRef is where conftest puts the input file's name and directory.
 var conftestRef = ast.MustParseRef("data.conftest")
 
+// plumblineRef is what policy-check tells policies about the repository
+// and the input (repository.go).
+var plumblineRef = ast.MustParseRef("data.plumbline")
+
 // Options say what to load and how.
 type Options struct {
 	Policies    []string // files or directories of .rego files
@@ -83,6 +87,7 @@ type Engine struct {
 	paths      map[string]ast.Ref  // namespace -> its package path (data.…)
 	exception  map[string]bool     // namespace defines exception rules
 	usesFile   bool                // some policy reads data.conftest
+	usesRepo   bool                // some policy reads data.plumbline
 	help       map[string]string   // rule id -> METADATA title/description
 }
 
@@ -187,7 +192,10 @@ func (e *Engine) index() error {
 			if r.HasPrefix(conftestRef) {
 				e.usesFile = true
 			}
-			return e.usesFile
+			if r.HasPrefix(plumblineRef) {
+				e.usesRepo = true
+			}
+			return false
 		})
 	}
 	if len(bad) > 0 {

@@ -10,6 +10,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // Kind is what a rule's result means.
@@ -44,7 +46,12 @@ type worker struct {
 }
 
 func (e *Engine) newWorker(ctx context.Context, namespaces []string) (*worker, error) {
-	w := &worker{e: e, store: inmem.NewFromObject(maps.Clone(e.data)),
+	data := maps.Clone(e.data)
+	if p, ok := data["plumbline"].(map[string]any); ok {
+		// Each worker writes its own data.plumbline.input.
+		data["plumbline"] = maps.Clone(p)
+	}
+	w := &worker{e: e, store: inmem.NewFromObject(data),
 		queries: map[string]map[string]rego.PreparedEvalQuery{}, except: map[string]rego.PreparedEvalQuery{}}
 	prepare := func(ns, rule string) (rego.PreparedEvalQuery, error) {
 		ref := e.paths[ns].Copy().Append(ast.StringTerm(rule))
@@ -74,8 +81,19 @@ func (e *Engine) newWorker(ctx context.Context, namespaces []string) (*worker, e
 	return w, nil
 }
 
-// setFile makes data.conftest.file name the input file, as conftest does.
-func (w *worker) setFile(ctx context.Context, file string) error {
+// setFile makes data.conftest.file name the input file, as conftest does,
+// and data.plumbline.input say which file and overlay it is.
+func (w *worker) setFile(ctx context.Context, file, overlay string) error {
+	if w.e.usesRepo {
+		rel, _ := report.RelPath(file)
+		err := storage.Txn(ctx, w.store, storage.WriteParams, func(txn storage.Transaction) error {
+			return w.store.Write(ctx, txn, storage.AddOp, storage.Path{"plumbline", "input"},
+				map[string]any{"file": rel, "overlay": overlay})
+		})
+		if err != nil {
+			return err
+		}
+	}
 	if !w.e.usesFile {
 		return nil
 	}

@@ -31,7 +31,8 @@ func TestHomelabLibrary(t *testing.T) {
 		t.Fatalf("library tests: %v, findings %v", r.Counts, r.Findings)
 	}
 
-	r, _, err = clitest.RunCheck(t, &Check{}, "../../examples/homelab", "-p", lib, "--namespace", "homelab.*", ".")
+	r, _, err = clitest.RunCheck(t, &Check{}, "../../examples/homelab", "-p", lib, "--namespace", "homelab.*",
+		"--repo-url", "https://git.home.arpa/homelab/infra.git", ".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,10 +42,15 @@ func TestHomelabLibrary(t *testing.T) {
 	}
 	want := []string{
 		"ansible/roles/technitium/defaults/main.yml:6 homelab.ansible/deny_plaintext_vars",
-		"kubernetes/base/deployment.yaml:18 homelab.kubernetes/deny_limits",
-		"kubernetes/base/deployment.yaml:18 homelab.kubernetes/deny_limits",
-		"kubernetes/base/deployment.yaml:18 homelab.kubernetes/deny_root",
-		"kubernetes/base/deployment.yaml:20 homelab.kubernetes/deny_latest",
+		// Rendered: the base is clean; prod's images entry brings :latest
+		// back, dev's patch misspells a field; the Applications are
+		// checked against the repository's paths and their project.
+		"argocd/external-dns.yaml:3 k8s/schema-unchecked",
+		"argocd/grafana.yaml:12 homelab.argocd/deny_missing_path",
+		"argocd/grafana.yaml:13 homelab.argocd/deny_unpinned_revision",
+		"argocd/project.yaml:1 k8s/schema-unchecked",
+		"kubernetes/overlays/dev/debug.yaml:15 k8s/schema",
+		"kubernetes/overlays/prod/kustomization.yaml:11 homelab.kubernetes/deny_latest",
 		"terraform/envs/prod/terraform.tfvars:3 homelab.terraform/deny_secret_tfvars",
 		"terraform/modules/proxmox-lxc/variables.tf:36 homelab.terraform/deny_secret_default",
 	}

@@ -111,7 +111,11 @@ func (r *run) one(ctx context.Context, w *worker, i int) fileResult {
 	fr := fileResult{input: in}
 	ctx, cancel := context.WithTimeout(ctx, r.c.timeout)
 	defer cancel()
-	if err := w.setFile(ctx, r.files[i]); err != nil {
+	overlay := ""
+	if b := r.builds[i]; b != nil {
+		overlay = b.Dir
+	}
+	if err := w.setFile(ctx, r.files[i], overlay); err != nil {
 		fr.err = err
 		return fr
 	}
@@ -195,7 +199,7 @@ func (r *run) combined(ctx context.Context, rep *report.Report) error {
 	if err != nil {
 		return err
 	}
-	if err := w.setFile(ctx, "Combined"); err != nil {
+	if err := w.setFile(ctx, "Combined", ""); err != nil {
 		return err
 	}
 	for _, ns := range r.namespaces {

@@ -81,3 +81,24 @@ deny_hostpath contains {"msg": msg, "path": array.concat(pod.path, ["volumes", i
 	v.hostPath
 	msg := sprintf("%s: volume %s mounts hostPath %s", [name, v.name, v.hostPath.path])
 }
+
+# A rendered object of a production overlay (data.plumbline.input.overlay
+# is the kustomization it was rendered from).
+prod_overlay if {
+	some seg in split(data.plumbline.input.overlay, "/")
+	seg in {"prod", "production"}
+}
+
+# METADATA
+# title: Production images are pinned to a version or a digest
+# description: In a prod overlay a tag such as stable, main or edge moves as surely as latest.
+deny_prod_floating_tag contains {"msg": msg, "path": array.concat(pod.path, [kind, i, "image"])} if {
+	prod_overlay
+	some [kind, i, c] in containers
+	not contains(c.image, "@sha256:")
+	not unpinned(c.image) # deny_latest reports those
+	parts := split(c.image, ":")
+	tag := parts[count(parts) - 1]
+	not regex.match(`[0-9]`, tag)
+	msg := sprintf("%s: container %s runs %s in production: a floating tag; pin a version or a digest", [name, c.name, c.image])
+}

@@ -71,3 +71,11 @@ test_other_kinds_ignored if {
 	count(kubernetes.deny_latest) == 0 with input as cm
 	count(kubernetes.deny_limits) == 0 with input as cm
 }
+
+test_prod_overlay_floating_tag if {
+	doc := json.patch(good, [{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "nginx:stable"}])
+	count(kubernetes.deny_prod_floating_tag) == 1 with input as doc with data.plumbline.input.overlay as "k8s/overlays/prod"
+	count(kubernetes.deny_prod_floating_tag) == 0 with input as doc with data.plumbline.input.overlay as "k8s/overlays/dev"
+	count(kubernetes.deny_prod_floating_tag) == 0 with input as good with data.plumbline.input.overlay as "k8s/overlays/prod"
+	count(kubernetes.deny_prod_floating_tag) == 0 with input as doc
+}

@@ -1,0 +1,148 @@
+package homelab.argocd_test
+
+import rego.v1
+
+import data.homelab.argocd
+
+repo := {
+	"repository": {
+		"urls": ["git@git.home.arpa:homelab/infra.git"],
+		"dirs": {".": true, "kubernetes": true, "kubernetes/overlays/prod": true},
+	},
+	"argocd": {"projects": {"homelab": {
+		"apiVersion": "argoproj.io/v1alpha1",
+		"kind": "AppProject",
+		"metadata": {"name": "homelab"},
+		"spec": {
+			"sourceRepos": ["https://git.home.arpa/homelab/*"],
+			"destinations": [{"server": "https://kubernetes.default.svc", "namespace": "dns"}],
+		},
+	}}},
+	"input": {"file": "argocd/app.yaml", "overlay": ""},
+}
+
+good := {
+	"apiVersion": "argoproj.io/v1alpha1",
+	"kind": "Application",
+	"metadata": {"name": "external-dns-prod"},
+	"spec": {
+		"project": "homelab",
+		"source": {
+			"repoURL": "https://git.home.arpa/homelab/infra.git",
+			"path": "kubernetes/overlays/prod",
+			"targetRevision": "v1.4.0",
+		},
+		"destination": {"server": "https://kubernetes.default.svc", "namespace": "dns"},
+		"syncPolicy": {"automated": {"selfHeal": true}},
+	},
+}
+
+all_findings(doc) := {r |
+	some rule in ["deny_default_project", "deny_unpinned_revision", "warn_prune_prod", "deny_destination", "deny_source_repo", "deny_missing_path"]
+	count(argocd[rule]) > 0 with input as doc with data.plumbline as repo
+	r := rule
+}
+
+test_good_application_passes if {
+	all_findings(good) == set()
+}
+
+test_default_project if {
+	doc := json.patch(good, [{"op": "remove", "path": "/spec/project"}])
+	"deny_default_project" in all_findings(doc)
+}
+
+test_unpinned_prod_revision if {
+	some rev in ["HEAD", "main", ""]
+	doc := json.patch(good, [{"op": "replace", "path": "/spec/source/targetRevision", "value": rev}])
+	all_findings(doc) == {"deny_unpinned_revision"}
+}
+
+test_commit_is_pinned if {
+	doc := json.patch(good, [{"op": "replace", "path": "/spec/source/targetRevision", "value": "0123456789abcdef0123456789abcdef01234567"}])
+	all_findings(doc) == set()
+}
+
+test_dev_may_track_a_branch if {
+	doc := json.patch(good, [
+		{"op": "replace", "path": "/metadata/name", "value": "external-dns-dev"},
+		{"op": "replace", "path": "/spec/source/path", "value": "kubernetes"},
+		{"op": "replace", "path": "/spec/source/targetRevision", "value": "main"},
+		{"op": "replace", "path": "/spec/destination/namespace", "value": "dns"},
+	])
+	all_findings(doc) == set()
+}
+
+test_prune_on_prod if {
+	doc := json.patch(good, [{"op": "add", "path": "/spec/syncPolicy/automated/prune", "value": true}])
+	all_findings(doc) == {"warn_prune_prod"}
+}
+
+test_destination_not_allowed if {
+	doc := json.patch(good, [{"op": "replace", "path": "/spec/destination/namespace", "value": "kube-system"}])
+	all_findings(doc) == {"deny_destination"}
+}
+
+test_source_repo_not_allowed if {
+	doc := json.patch(good, [{"op": "replace", "path": "/spec/source/repoURL", "value": "https://github.com/someone/else.git"}])
+	all_findings(doc) == {"deny_source_repo"}
+}
+
+test_missing_path if {
+	doc := json.patch(good, [{"op": "replace", "path": "/spec/source/path", "value": "kubernetes/overlays/staging"}])
+	all_findings(doc) == {"deny_missing_path"}
+}
+
+test_ssh_and_https_are_one_repository if {
+	argocd.norm("git@git.home.arpa:homelab/infra.git") == argocd.norm("https://git.home.arpa/homelab/infra")
+	argocd.norm("ssh://git@git.home.arpa:2222/homelab/infra.git") == "git.home.arpa:2222/homelab/infra"
+}
+
+test_other_repository_paths_unchecked if {
+	doc := json.patch(good, [
+		{"op": "replace", "path": "/spec/source/repoURL", "value": "https://git.home.arpa/homelab/charts.git"},
+		{"op": "replace", "path": "/spec/source/path", "value": "not/here"},
+	])
+	all_findings(doc) == set()
+}
+
+test_project_not_in_repository if {
+	doc := json.patch(good, [
+		{"op": "replace", "path": "/spec/project", "value": "elsewhere"},
+		{"op": "replace", "path": "/spec/destination/namespace", "value": "kube-system"},
+	])
+	all_findings(doc) == set()
+}
+
+test_applicationset_template if {
+	set_doc := {
+		"apiVersion": "argoproj.io/v1alpha1",
+		"kind": "ApplicationSet",
+		"metadata": {"name": "envs"},
+		"spec": {"template": {"spec": {
+			"project": "default",
+			"source": {"repoURL": "https://git.home.arpa/homelab/infra.git", "path": "kubernetes/overlays/{{env}}", "targetRevision": "HEAD"},
+			"destination": {"server": "https://kubernetes.default.svc", "namespace": "{{env}}"},
+		}}},
+	}
+	all_findings(set_doc) == {"deny_default_project"}
+}
+
+test_multiple_sources if {
+	doc := json.patch(good, [
+		{"op": "remove", "path": "/spec/source"},
+		{"op": "add", "path": "/spec/sources", "value": [
+			{"repoURL": "https://grafana.github.io/helm-charts", "chart": "grafana", "targetRevision": "8.5.0"},
+			{"repoURL": "https://git.home.arpa/homelab/infra.git", "path": "missing", "targetRevision": "v1"},
+		]},
+	])
+	all_findings(doc) == {"deny_source_repo", "deny_missing_path"}
+}
+
+test_project_wildcards if {
+	p := {"apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject", "metadata": {"name": "open"}, "spec": {
+		"sourceRepos": ["*"],
+		"destinations": [{"server": "*", "namespace": "*"}],
+	}}
+	count(argocd.warn_project_wildcard) == 2 with input as p
+}
