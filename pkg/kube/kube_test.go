@@ -2,9 +2,11 @@ package kube
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 )
@@ -211,4 +213,45 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOracleCorpus: k8s/schema's verdict on each manifest of the oracle
+// corpus is the one its directory names (accept: no problem; refuse: at
+// least one; refuse-semantic: none, the server's value validation is not
+// claimed). test/e2e's TestSchemaOracle checks the same names against a
+// real API server.
+func TestOracleCorpus(t *testing.T) {
+	a, err := txtar.ParseFile("testdata/oracle.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range a.Files {
+		if strings.HasPrefix(f.Name, "crd/") {
+			if ok, err := c.AddCRD(parse(t, string(f.Data))); !ok || err != nil {
+				t.Fatalf("%s: %v %v", f.Name, ok, err)
+			}
+		}
+	}
+	for _, f := range a.Files {
+		verdict, _, _ := strings.Cut(f.Name, "/")
+		if verdict == "crd" {
+			continue
+		}
+		n++
+		_, problems := c.Check(parse(t, string(f.Data)))
+		switch {
+		case verdict == "refuse" && len(problems) == 0:
+			t.Errorf("%s: the API server refuses it, k8s/schema finds nothing", f.Name)
+		case verdict != "refuse" && len(problems) > 0:
+			t.Errorf("%s: the API server does not refuse it for its schema, k8s/schema says %v", f.Name, problems)
+		}
+	}
+	if n < 50 {
+		t.Errorf("only %d manifests", n)
+	}
 }
