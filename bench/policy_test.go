@@ -169,7 +169,8 @@ func comparePolicy(b *testing.B, conftest, bin, policy, inputs string) {
 	var oursOut struct {
 		Summary struct{ Errors, Warnings int }
 	}
-	out, _ = exec.Command(bin, "--format", "json", "-p", policy, "--waivers", "", inputs).Output()
+	// conftest's semantics: files as written, no schema check.
+	out, _ = exec.Command(bin, "--format", "json", "-p", policy, "--waivers", "", "--schema=false", "--kustomize=off", inputs).Output()
 	if err := json.Unmarshal(out, &oursOut); err != nil {
 		b.Fatalf("policy-check output: %v", err)
 	}
@@ -183,7 +184,7 @@ func comparePolicy(b *testing.B, conftest, bin, policy, inputs string) {
 	for b.Loop() {
 		d, m := timed(b, []int{1}, conftest, "test", "--no-color", "-p", policy, inputs)
 		peer, peerMem = peer+d, max(peerMem, m)
-		d, m = timed(b, []int{1}, bin, "--format", "json", "-p", policy, "--waivers", "", inputs)
+		d, m = timed(b, []int{1}, bin, "--format", "json", "-p", policy, "--waivers", "", "--schema=false", "--kustomize=off", inputs)
 		ours, oursMem = ours+d, max(oursMem, m)
 	}
 	n := float64(b.N)
