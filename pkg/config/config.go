@@ -262,8 +262,8 @@ func (c *Config) at(key string) report.InputError {
 // Path makes p, written relative to the config's directory, a path
 // relative to the working directory.
 func (c *Config) Path(p string) string {
-	if p == "" {
-		return ""
+	if p == "" || strings.HasPrefix(p, "@") {
+		return p // "" is unset; @NAME names something built in (policy: @homelab)
 	}
 	return filepath.Join(c.Dir, filepath.FromSlash(p))
 }

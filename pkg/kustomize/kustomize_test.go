@@ -73,9 +73,16 @@ func TestMatchesKustomizeCLI(t *testing.T) {
 		{"replacements", []string{"."}},
 		{"errors", []string{"badyaml", "dup", "missing", "nomatch", "outside"}},
 	}
+	tests = append(tests, struct {
+		archive string
+		entries []string
+	}{"../../examples/homelab", []string{"kubernetes/overlays/dev", "kubernetes/overlays/prod"}})
 	for _, tt := range tests {
-		t.Run(tt.archive, func(t *testing.T) {
-			root := unpack(t, tt.archive)
+		t.Run(filepath.Base(tt.archive), func(t *testing.T) {
+			root := tt.archive
+			if !strings.Contains(root, "/") {
+				root = unpack(t, tt.archive)
+			}
 			res, err := Render(context.Background(), Options{Root: root})
 			if err != nil {
 				t.Fatal(err)

@@ -66,7 +66,7 @@ var _ cli.Check = (*Check)(nil)
 
 func (c *Check) Flags(fs *flag.FlagSet) {
 	for _, name := range []string{"policy", "p"} {
-		fs.Var(&c.policies, name, "policy `DIR` or file (repeatable; default ./policy, else the bundled homelab library)")
+		fs.Var(&c.policies, name, "policy `DIR` or file (repeatable; "+BundledRef+" is the bundled homelab library; default ./policy, else the bundled library)")
 	}
 	for _, name := range []string{"namespace", "n"} {
 		fs.Var(&c.namespaces, name, "evaluate these namespaces (`NAMES`, globs allowed, repeatable; default main)")
@@ -197,6 +197,17 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			}
 		}
 	}
+	// A kustomization that fails is a finding; only when nothing at all
+	// could be checked is the run broken.
+	checked := 0
+	for i, fr := range run.results {
+		if b := builds[i]; fr.input != nil && (b == nil || b.Err == nil) {
+			checked++
+		}
+	}
+	if checked == 0 && len(builds) > 0 {
+		problems = append(problems, errors.New("no kustomization built and no other input parsed: nothing was checked"))
+	}
 	if c.schema {
 		if err := run.checkSchemas(r); err != nil {
 			problems = append(problems, err)
@@ -264,6 +275,10 @@ func (c *Check) render(ctx context.Context, paths, files []string, ignore *regex
 	return out, builds, nil
 }
 
+// BundledRef, as a --policy value (or in policy.policies), is the bundled
+// library, to run beside the repository's own policies.
+const BundledRef = "@homelab"
+
 // bundledName is how reports name the bundled library.
 const bundledName = "the bundled homelab library (docs/policies.md)"
 
@@ -273,6 +288,16 @@ const bundledName = "the bundled homelab library (docs/policies.md)"
 func (c *Check) policyDirs() (paths []string, shown string, remove func(), err error) {
 	if paths, err = c.policyPaths(); err != nil {
 		return nil, "", nil, err
+	}
+	if i := slices.Index(paths, BundledRef); i >= 0 {
+		// The bundled library beside the repository's own policies.
+		dir, remove, err := bundled()
+		if err != nil {
+			return nil, "", nil, err
+		}
+		shown := relAll(paths)
+		paths[i], shown[i] = dir, bundledName
+		return paths, strings.Join(shown, ", "), remove, nil
 	}
 	if paths != nil {
 		return paths, strings.Join(relAll(paths), ", "), func() {}, nil

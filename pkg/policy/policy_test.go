@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -213,5 +214,41 @@ func TestParseConfigFileStaysInside(t *testing.T) {
 		if strings.Contains(f.Message, "tK3n") {
 			t.Errorf("the secret was read: %+v", f)
 		}
+	}
+}
+
+// TestKustomizeBuildErrors: a kustomization that fails is an error
+// finding at its line and the rest is still checked (exit 1); only when
+// nothing at all could be checked is the run broken (exit 2).
+func TestKustomizeBuildErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(p, s string) {
+		t.Helper()
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("k8s/broken/kustomization.yaml", "resources:\n  - missing.yaml\n")
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "k8s")
+	if err == nil {
+		t.Fatalf("nothing could be checked, yet no error: %v", r.Findings)
+	}
+	write("k8s/good/kustomization.yaml", "resources:\n  - cm.yaml\n")
+	write("k8s/good/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {count: 3}\n")
+	r, _, err = clitest.RunCheck(t, &Check{}, dir, "k8s")
+	if err != nil {
+		t.Fatalf("one kustomization built, yet the run is broken: %v", err)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s", f.Location(), f.Rule, f.Severity))
+	}
+	want := []string{
+		"k8s/broken/kustomization.yaml:2 policy/kustomize-error error",
+		"k8s/good/cm.yaml:4 k8s/schema error",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }
