@@ -2,9 +2,9 @@ package policy
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
