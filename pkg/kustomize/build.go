@@ -48,6 +48,10 @@ type Build struct {
 	// Warnings are what kustomize printed while building (deprecated
 	// fields), at the kustomization.
 	Warnings []string
+	// Unused are patches whose target and images entries whose name
+	// match nothing in the output: kustomize passes over them silently,
+	// and a typo in a name means the change never reaches the cluster.
+	Unused []*report.InputError
 }
 
 // Render finds the kustomizations to render (Options.Dirs, else every

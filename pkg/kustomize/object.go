@@ -1,8 +1,10 @@
 package kustomize
 
 import (
+	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,6 +12,7 @@ import (
 	"sigs.k8s.io/kustomize/api/resource"
 
 	"github.com/plumbline/plumbline/pkg/policy/parser"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // Object is one rendered object and the places its fields came from.
@@ -275,7 +278,81 @@ func (b *Build) fill(m resmap.ResMap, keepOrigin bool, all map[string]*kust, dir
 		}
 		b.Objects = append(b.Objects, o)
 	}
+	b.Unused = unused(chain, b.Objects)
 	return nil
+}
+
+// unused finds the patches with a target and the images entries of the
+// kustomizations built that change nothing in the output. Only kind and
+// name are compared (other selectors count as met), so a patch reported
+// here matches nothing for certain.
+func unused(chain []*kust, objects []*Object) []*report.InputError {
+	images := map[string]bool{}
+	for _, o := range objects {
+		collectImages(o.Value, "", images)
+	}
+	var out []*report.InputError
+	for _, k := range chain {
+		if k.m == nil {
+			continue
+		}
+		for _, f := range []string{"patches", "patchesJson6902"} {
+			list, _ := k.m[f].([]any)
+			for i, v := range list {
+				pm, _ := v.(map[string]any)
+				tg, _ := pm["target"].(map[string]any)
+				if tg == nil || slices.ContainsFunc(objects, func(o *Object) bool { return targets(tg, o) }) {
+					continue
+				}
+				out = append(out, &report.InputError{File: k.file, Line: k.line(f, i, "target"),
+					Msg: fmt.Sprintf("patch target %s matches no object: the patch changes nothing", selector(tg))})
+			}
+		}
+		list, _ := k.m["images"].([]any)
+		for i, v := range list {
+			e, _ := v.(map[string]any)
+			name, _ := e["name"].(string)
+			result := name
+			if nn, _ := e["newName"].(string); nn != "" {
+				result = nn
+			}
+			if name == "" || images[result] || images[name] {
+				continue
+			}
+			out = append(out, &report.InputError{File: k.file, Line: k.line("images", i),
+				Msg: fmt.Sprintf("images entry %s matches no container image: it changes nothing", name)})
+		}
+	}
+	return out
+}
+
+// collectImages gathers the names (without tag or digest) of every
+// "image" string in v.
+func collectImages(v any, key string, into map[string]bool) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			collectImages(e, k, into)
+		}
+	case []any:
+		for _, e := range t {
+			collectImages(e, key, into)
+		}
+	case string:
+		if key == "image" {
+			into[imageName(t)] = true
+		}
+	}
+}
+
+func selector(tg map[string]any) string {
+	var parts []string
+	for _, k := range []string{"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"} {
+		if v, ok := tg[k].(string); ok && v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // pickDoc finds the object's document in a resource file: the one of its

@@ -180,6 +180,13 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 					File: files[i], Message: b.Dir + ": " + w})
 			}
 		}
+		if b := builds[i]; b != nil {
+			for _, u := range b.Unused {
+				f := u.Finding(RuleKustomize, report.Warning)
+				f.Message = b.Dir + ": " + f.Message
+				r.Findings = append(r.Findings, f)
+			}
+		}
 		if b := builds[i]; b != nil && b.Err != nil {
 			// A kustomization that does not build is a finding (ArgoCD's
 			// sync would fail), not a broken check.
