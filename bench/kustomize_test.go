@@ -158,12 +158,7 @@ func BenchmarkKustomizeOverlays50(b *testing.B) {
 		d, m, _ = ours()
 		oursT, oursMem = oursT+d, max(oursMem, m)
 	}
-	n := float64(b.N)
-	b.ReportMetric(peerT.Seconds()/oursT.Seconds(), "x-faster-than-kustomize+conftest")
-	b.ReportMetric(oursT.Seconds()/n, "policy-check-s/op")
-	b.ReportMetric(peerT.Seconds()/n, "kustomize+conftest-s/op")
-	b.ReportMetric(oursMem, "policy-check-peak-MiB")
-	b.ReportMetric(peerMem, "peer-peak-MiB")
+	reportVersus(b, oursT, peerT, oursMem, peerMem, "policy-check", "kustomize+conftest")
 }
 
 func rss(cmd *exec.Cmd) float64 {

@@ -187,12 +187,7 @@ func comparePolicy(b *testing.B, conftest, bin, policy, inputs string) {
 		d, m = timed(b, []int{1}, bin, "--format", "json", "-p", policy, "--waivers", "", "--schema=false", "--kustomize=off", inputs)
 		ours, oursMem = ours+d, max(oursMem, m)
 	}
-	n := float64(b.N)
-	b.ReportMetric(peer.Seconds()/ours.Seconds(), "x-faster-than-conftest")
-	b.ReportMetric(ours.Seconds()/n, "policy-check-s/op")
-	b.ReportMetric(peer.Seconds()/n, "conftest-s/op")
-	b.ReportMetric(oursMem, "policy-check-peak-MiB")
-	b.ReportMetric(peerMem, "conftest-peak-MiB")
+	reportVersus(b, ours, peer, oursMem, peerMem, "policy-check", "conftest")
 }
 
 // BenchmarkPolicyCheckYAML2000: 2,000 Kubernetes Deployments (YAML only)

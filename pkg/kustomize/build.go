@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/kustomize/api/types"
 
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
 )
 
 // Options say what to render.
@@ -167,7 +168,7 @@ func findDirs(root string, paths []string) ([]string, error) {
 				return err
 			}
 			if d.IsDir() {
-				if q != abs && SkipDirs[d.Name()] {
+				if q != abs && tree.Skip(d.Name()) {
 					return filepath.SkipDir
 				}
 				return nil

@@ -22,9 +22,6 @@ const (
 	MaxTreeFiles = 100_000
 )
 
-// SkipDirs are never copied or searched for kustomizations.
-var SkipDirs = map[string]bool{".git": true, ".terraform": true, ".plumbline": true, "node_modules": true}
-
 // memTree is the repository in memory, as kustomize's file system, and
 // the files a build read.
 type memTree struct {
@@ -46,7 +43,7 @@ func load(root string) (*memTree, error) {
 		}
 		rel, _ := filepath.Rel(root, p)
 		if d.IsDir() {
-			if p != root && SkipDirs[d.Name()] {
+			if p != root && tree.Skip(d.Name()) {
 				return filepath.SkipDir
 			}
 			return m.MkdirAll(memPath(rel))

@@ -26,14 +26,7 @@ import (
 // installed by `make tools`.
 func kustomizeCLI(t *testing.T) string {
 	t.Helper()
-	bin := os.Getenv("PLUMBLINE_KUSTOMIZE")
-	if bin == "" {
-		bin, _ = filepath.Abs("../../build/tools/kustomize")
-	}
-	if _, err := os.Stat(bin); err != nil {
-		need.Missing(t, "needs kustomize at %s: run `make tools` (builds kustomize v5.7.1) or set PLUMBLINE_KUSTOMIZE", bin)
-	}
-	return bin
+	return need.Tool(t, "kustomize", "v5.7.1")
 }
 
 // unpack writes a corpus archive into a fresh directory.

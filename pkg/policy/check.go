@@ -40,10 +40,6 @@ const (
 // DefaultWaivers is the waiver file read when it exists.
 const DefaultWaivers = ".plumbline-waivers.yaml"
 
-// skipDirs are never walked: VCS data, Terraform's module cache, and our
-// own reports (other checks' JSON would become policy input).
-var skipDirs = map[string]bool{".git": true, ".terraform": true, ".plumbline": true}
-
 // Check is policy-check; it implements cli.Check.
 type Check struct {
 	policies, data, namespaces cli.List
@@ -417,7 +413,7 @@ func discover(paths []string, ignore *regexp.Regexp, waivers string) ([]string, 
 				return err
 			}
 			if d.IsDir() {
-				if path != p && skipDirs[d.Name()] {
+				if path != p && tree.Skip(d.Name()) {
 					return filepath.SkipDir
 				}
 				return nil

@@ -23,14 +23,7 @@ import (
 // and fail, never skip, without it.
 func conftest(t *testing.T) string {
 	t.Helper()
-	bin := os.Getenv("PLUMBLINE_CONFTEST")
-	if bin == "" {
-		bin, _ = filepath.Abs("../../build/tools/conftest")
-	}
-	if _, err := os.Stat(bin); err != nil {
-		need.Missing(t, "needs conftest at %s: run `make tools` (installs conftest v0.71.1) or set PLUMBLINE_CONFTEST", bin)
-	}
-	return bin
+	return need.Tool(t, "conftest", "v0.71.1")
 }
 
 type tally struct{ Failures, Warnings, Exceptions int }

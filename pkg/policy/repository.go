@@ -44,7 +44,7 @@ func (c *Check) repository(root string, files []string, builds map[int]*kustomiz
 		if err != nil || !d.IsDir() {
 			return nil
 		}
-		if p != root && skipDirs[d.Name()] || len(dirs) >= maxDirs {
+		if p != root && tree.Skip(d.Name()) || len(dirs) >= maxDirs {
 			return filepath.SkipDir
 		}
 		rel, _ := filepath.Rel(root, p)

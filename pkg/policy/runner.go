@@ -163,19 +163,9 @@ func (r *run) combined(ctx context.Context, rep *report.Report) error {
 	}
 	var parts []part
 	var list []any
-	for i, fr := range r.results {
-		if fr.input == nil {
-			continue
-		}
-		if docs, ok := fr.input.Value.([]any); ok {
-			for k, d := range docs {
-				parts = append(parts, part{i, []any{k}})
-				list = append(list, map[string]any{"path": r.files[i], "contents": d})
-			}
-			continue
-		}
-		parts = append(parts, part{i, nil})
-		list = append(list, map[string]any{"path": r.files[i], "contents": fr.input.Value})
+	for _, d := range r.documents() {
+		parts = append(parts, part{d.file, d.path})
+		list = append(list, map[string]any{"path": r.files[d.file], "contents": d.v})
 	}
 	// discover returns files in walk order, which is sorted per argument;
 	// conftest sorts the whole list by path.
@@ -248,4 +238,30 @@ func rendered(b *kustomize.Build) *parser.Input {
 		}
 		return b.File, 1
 	})
+}
+
+// document is one document of a parsed input: its file, its path in the
+// file's value (nil, or [index] in a multi-document file) and its value.
+type document struct {
+	file int
+	path []any
+	v    any
+}
+
+// documents lists every document of every parsed input, in file order.
+func (r *run) documents() []document {
+	var out []document
+	for i, fr := range r.results {
+		if fr.input == nil {
+			continue
+		}
+		if list, ok := fr.input.Value.([]any); ok {
+			for k, v := range list {
+				out = append(out, document{i, []any{k}, v})
+			}
+			continue
+		}
+		out = append(out, document{i, nil, fr.input.Value})
+	}
+	return out
 }

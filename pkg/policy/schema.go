@@ -23,24 +23,7 @@ func (r *run) checkSchemas(rep *report.Report) error {
 	if err != nil {
 		return err
 	}
-	type doc struct {
-		file int
-		path []any
-		v    any
-	}
-	var docs []doc
-	for i, fr := range r.results {
-		if fr.input == nil {
-			continue
-		}
-		if list, ok := fr.input.Value.([]any); ok {
-			for j, v := range list {
-				docs = append(docs, doc{i, []any{j}, v})
-			}
-			continue
-		}
-		docs = append(docs, doc{i, nil, fr.input.Value})
-	}
+	docs := r.documents()
 	for _, d := range docs {
 		if ok, err := k.AddCRD(d.v); ok && err != nil {
 			rep.Findings = append(rep.Findings, r.schemaFinding(d.file, d.path, report.Error, err.Error()))

@@ -189,3 +189,12 @@ func Escapes(root, dir string) ([]*Error, error) {
 	})
 	return out, err
 }
+
+// skipped are directories a walk of the tree never enters: VCS data,
+// Terraform's module cache, our own reports (other checks' JSON would
+// become input), npm's packages.
+var skipped = map[string]bool{".git": true, ".terraform": true, ".plumbline": true, "node_modules": true}
+
+// Skip reports whether a walk of the tree passes over a directory of this
+// name.
+func Skip(name string) bool { return skipped[name] }
