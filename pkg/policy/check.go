@@ -80,7 +80,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "inputs parsed and evaluated in parallel")
 	fs.StringVar(&c.capabilities, "capabilities", "", "OPA capabilities JSON `FILE`: the built-ins policies may call (default: all but "+strings.Join(Denied, ", ")+")")
 	fs.IntVar(&c.memory, "max-memory", 384, "stop evaluating when the heap passes this many `MiB` (the Task's limit is 1 GiB)")
-	fs.DurationVar(&c.timeout, "timeout", time.Minute, "time limit for evaluating one input file")
+	fs.DurationVar(&c.timeout, "timeout", time.Minute, "time limit for evaluating one input (a file, or one document of a multi-document file)")
 	fs.BoolVar(&c.schema, "schema", true, "check Kubernetes objects as the API server decodes them (k8s/schema): built-in kinds and the repository's CRDs")
 	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -39,10 +41,17 @@ func (o Outcome) ID() string { return o.Namespace + "/" + o.Rule }
 // its own store because data.conftest.file differs per file; the compiled
 // policies are shared.
 type worker struct {
-	e       *Engine
-	store   storage.Store
+	e     *Engine
+	store storage.Store
+	// all is one query per namespace for all its rules: one evaluation
+	// per input, so helper rules the rules share are computed once, not
+	// once per rule. queries (per rule) are prepared only when all fails,
+	// to name the rule that failed.
+	all     map[string]rego.PreparedEvalQuery
 	queries map[string]map[string]rego.PreparedEvalQuery // namespace -> rule -> query
 	except  map[string]rego.PreparedEvalQuery
+	prepare func(ns, query string) (rego.PreparedEvalQuery, error)
+	file    string // what setFile last set
 }
 
 func (e *Engine) newWorker(ctx context.Context, namespaces []string) (*worker, error) {
@@ -51,24 +60,26 @@ func (e *Engine) newWorker(ctx context.Context, namespaces []string) (*worker, e
 		// Each worker writes its own data.plumbline.input.
 		data["plumbline"] = maps.Clone(p)
 	}
-	w := &worker{e: e, store: inmem.NewFromObject(data),
+	w := &worker{e: e, store: inmem.NewFromObject(data), all: map[string]rego.PreparedEvalQuery{},
 		queries: map[string]map[string]rego.PreparedEvalQuery{}, except: map[string]rego.PreparedEvalQuery{}}
-	prepare := func(ns, rule string) (rego.PreparedEvalQuery, error) {
-		ref := e.paths[ns].Copy().Append(ast.StringTerm(rule))
+	w.prepare = func(ns, query string) (rego.PreparedEvalQuery, error) {
 		opts := append([]func(*rego.Rego){
-			rego.Query(ref.String()), rego.Compiler(e.compiler), rego.Store(w.store), rego.Runtime(e.runtime),
+			rego.Query(query), rego.Compiler(e.compiler), rego.Store(w.store), rego.Runtime(e.runtime),
 			rego.EnablePrintStatements(true), rego.PrintHook(e.printHook()),
 		}, conftestFunctions()...)
 		return rego.New(opts...).PrepareForEval(ctx)
 	}
+	prepare := func(ns, rule string) (rego.PreparedEvalQuery, error) {
+		return w.prepare(ns, e.ruleRef(ns, rule))
+	}
 	for _, ns := range namespaces {
 		w.queries[ns] = map[string]rego.PreparedEvalQuery{}
-		for _, rule := range e.rules[ns] {
-			q, err := prepare(ns, rule)
+		if len(e.rules[ns]) > 0 {
+			q, err := w.prepare(ns, e.allQuery(ns))
 			if err != nil {
-				return nil, fmt.Errorf("prepare %s/%s: %w", ns, rule, err)
+				return nil, fmt.Errorf("prepare %s: %w", ns, err)
 			}
-			w.queries[ns][rule] = q
+			w.all[ns] = q
 		}
 		if e.exception[ns] {
 			q, err := prepare(ns, "exception")
@@ -84,6 +95,11 @@ func (e *Engine) newWorker(ctx context.Context, namespaces []string) (*worker, e
 // setFile makes data.conftest.file name the input file, as conftest does,
 // and data.plumbline.input say which file and overlay it is.
 func (w *worker) setFile(ctx context.Context, file, overlay string) error {
+	key := file + "\x00" + overlay
+	if key == w.file {
+		return nil // the same file's next document
+	}
+	w.file = key
 	if w.e.usesRepo {
 		rel, _ := report.RelPath(file)
 		err := storage.Txn(ctx, w.store, storage.WriteParams, func(txn storage.Transaction) error {
@@ -127,8 +143,20 @@ func (w *worker) eval(ctx context.Context, ns string, input ast.Value) ([]Outcom
 			}
 		}
 	}
+	values, err := w.evalAll(ctx, ns, input)
+	if err != nil {
+		if ctx.Err() != nil {
+			// Stopped (time, memory): all rules ran as one query; name
+			// the rule when there is only one.
+			if rules := w.e.rules[ns]; len(rules) == 1 {
+				return nil, fmt.Errorf("%s/%s: %w", ns, rules[0], err)
+			}
+			return nil, fmt.Errorf("%s: %w", ns, err)
+		}
+		values = nil // rule by rule below, to say which one failed
+	}
 	var out []Outcome
-	for _, rule := range w.e.rules[ns] {
+	for i, rule := range w.e.rules[ns] {
 		bare := unprefixed(rule)
 		n := 0
 		for _, x := range excepted {
@@ -143,8 +171,10 @@ func (w *worker) eval(ctx context.Context, ns string, input ast.Value) ([]Outcom
 			}
 			continue
 		}
-		v, err := setValue(ctx, w.queries[ns][rule], input)
-		if err != nil {
+		var v []any
+		if values != nil {
+			v = values[i]
+		} else if v, err = w.evalRule(ctx, ns, rule, input); err != nil {
 			return out, fmt.Errorf("%s/%s: %w", ns, rule, err)
 		}
 		kind := Warning
@@ -171,6 +201,60 @@ func (w *worker) eval(ctx context.Context, ns string, input ast.Value) ([]Outcom
 	}
 	return out, nil
 }
+
+// evalAll evaluates every rule of ns on one input in one query; the
+// result is each rule's set, in e.rules order.
+func (w *worker) evalAll(ctx context.Context, ns string, input ast.Value) ([][]any, error) {
+	out := make([][]any, len(w.e.rules[ns]))
+	q, ok := w.all[ns]
+	if !ok {
+		return out, nil // a namespace without rules
+	}
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return out, nil
+	}
+	for i := range out {
+		// [x | x := data.ns.rule]: empty when the rule is undefined.
+		if wrapped, _ := rs[0].Bindings[allVar(i)].([]any); len(wrapped) == 1 {
+			out[i], _ = wrapped[0].([]any)
+		}
+	}
+	return out, nil
+}
+
+// evalRule evaluates one rule, preparing its query on first use.
+func (w *worker) evalRule(ctx context.Context, ns, rule string, input ast.Value) ([]any, error) {
+	q, ok := w.queries[ns][rule]
+	if !ok {
+		var err error
+		if q, err = w.prepare(ns, w.e.ruleRef(ns, rule)); err != nil {
+			return nil, err
+		}
+		w.queries[ns][rule] = q
+	}
+	return setValue(ctx, q, input)
+}
+
+// ruleRef is the query for one rule: data.<package>.<rule>.
+func (e *Engine) ruleRef(ns, rule string) string {
+	return e.paths[ns].Copy().Append(ast.StringTerm(rule)).String()
+}
+
+// allQuery is one query binding every rule of ns, each wrapped in an
+// array comprehension so an undefined rule leaves the others defined.
+func (e *Engine) allQuery(ns string) string {
+	parts := make([]string, len(e.rules[ns]))
+	for i, rule := range e.rules[ns] {
+		parts[i] = fmt.Sprintf("%s := [x | x := %s]", allVar(i), e.ruleRef(ns, rule))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func allVar(i int) string { return "r" + strconv.Itoa(i) }
 
 // setValue evaluates a set rule; undefined and non-set values give nothing,
 // as in conftest.

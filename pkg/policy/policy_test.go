@@ -252,3 +252,24 @@ func TestKustomizeBuildErrors(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestRuleErrorNamed: all of a namespace's rules run as one query; when it
+// fails, the rules run one by one, so the error names the rule.
+func TestRuleErrorNamed(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "policy"), 0o755)
+	os.WriteFile(filepath.Join(dir, "policy", "p.rego"), []byte(`package main
+
+import rego.v1
+
+deny contains "fine" if input.kind
+
+violation_conflict := "a" if input.kind
+violation_conflict := "b" if input.kind
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "in.yaml"), []byte("kind: x\n"), 0o644)
+	_, _, err := clitest.RunCheck(t, &Check{}, dir, "in.yaml")
+	if err == nil || !strings.Contains(err.Error(), "main/violation_conflict: policy/p.rego:8: eval_conflict_error") {
+		t.Fatalf("error %v, want one naming main/violation_conflict", err)
+	}
+}

@@ -62,7 +62,63 @@ func Within(root, p string) bool {
 // which must resolve inside root without leaving it through a symlink, be
 // a regular file and hold at most limit bytes.
 func ReadFile(root, name string, limit int64) ([]byte, error) {
-	f, err := Open(root, name)
+	rd, err := NewReader(root)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return rd.ReadFile(name, limit)
+}
+
+// Open opens name for reading under the same rules as ReadFile, without
+// the size limit: a regular file inside root.
+func Open(root, name string) (*os.File, error) {
+	rd, err := NewReader(root)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return rd.Open(name)
+}
+
+// Reader reads files under one root through one open directory, for a
+// run that reads thousands of files; safe for concurrent use.
+type Reader struct {
+	abs string // the root, absolute
+	cwd string // the working directory when it was made
+	r   *os.Root
+}
+
+// NewReader opens root; Close it when done.
+func NewReader(root string) (*Reader, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	r, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", root, err)
+	}
+	return &Reader{abs: abs, cwd: cwd, r: r}, nil
+}
+
+// Close closes the root.
+func (rd *Reader) Close() error { return rd.r.Close() }
+
+// Has reports whether name (absolute, or relative to the working
+// directory) lies inside the root, lexically.
+func (rd *Reader) Has(name string) bool {
+	_, err := rd.relative(name)
+	return err == nil
+}
+
+// ReadFile is ReadFile under this root.
+func (rd *Reader) ReadFile(name string, limit int64) ([]byte, error) {
+	f, err := rd.Open(name)
 	if err != nil {
 		return nil, err
 	}
@@ -84,20 +140,14 @@ func ReadFile(root, name string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// Open opens name for reading under the same rules as ReadFile, without
-// the size limit: a regular file inside root.
-func Open(root, name string) (*os.File, error) {
-	rel, err := relative(root, name)
+// Open is Open under this root.
+func (rd *Reader) Open(name string) (*os.File, error) {
+	rel, err := rd.relative(name)
 	if err != nil {
 		return nil, err
 	}
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", root, err)
-	}
-	defer r.Close()
 	// O_NONBLOCK: opening a FIFO must not wait for a writer that never comes.
-	f, err := r.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := rd.r.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		if strings.Contains(err.Error(), "escapes") {
 			return nil, &Error{Path: name, Msg: "refused: a symlink that leads out of the scanned tree"}
@@ -121,18 +171,14 @@ func Open(root, name string) (*os.File, error) {
 	return f, nil
 }
 
-// relative makes name relative to root, refusing a name outside it.
-func relative(root, name string) (string, error) {
-	absRoot, err := filepath.Abs(root)
-	if err != nil {
-		return "", err
+// relative makes name relative to the root, refusing a name outside it.
+func (rd *Reader) relative(name string) (string, error) {
+	abs := name
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(rd.cwd, name)
 	}
-	abs, err := filepath.Abs(name)
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(absRoot, abs)
-	if err != nil || !Within(absRoot, abs) {
+	rel, err := filepath.Rel(rd.abs, abs)
+	if err != nil || !Within(rd.abs, abs) {
 		return "", &Error{Path: name, Msg: "refused: outside the scanned tree"}
 	}
 	return rel, nil

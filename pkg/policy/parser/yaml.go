@@ -134,7 +134,6 @@ func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (a
 	// Merge keys (<<) give defaults that explicit keys override, wherever
 	// they appear in the mapping.
 	var merged []map[string]any
-	explicit := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0 && (k.Tag == "!!merge" || k.Tag == "") {
@@ -159,20 +158,21 @@ func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (a
 		if err != nil {
 			return nil, err
 		}
-		explicit[key] = true
+		kp := child(path, key)
 		if record {
-			c.lines.set(child(path, key), k.Line)
+			c.lines.set(kp, k.Line)
 		}
-		val, err := c.value(v, child(path, key), depth+1, record)
+		val, err := c.value(v, kp, depth+1, record)
 		if err != nil {
 			return nil, err
 		}
 		out[key] = val
 	}
-	// Earlier merge sources win over later ones, as in YAML 1.1.
-	for i := len(merged) - 1; i >= 0; i-- {
-		for k, v := range merged[i] {
-			if !explicit[k] {
+	// Explicit keys win, then earlier merge sources over later ones, as in
+	// YAML 1.1: each key is set by the first that has it.
+	for _, m := range merged {
+		for k, v := range m {
+			if _, ok := out[k]; !ok {
 				out[k] = v
 			}
 		}
@@ -259,6 +259,10 @@ func yaml11Bool(s string) (bool, bool) {
 }
 
 func yamlNumber(s string) (json.Number, bool) {
+	// Most scalars are words: no number starts with a letter.
+	if s == "" || !strings.ContainsRune("+-.0123456789", rune(s[0])) {
+		return "", false
+	}
 	plain := strings.ReplaceAll(s, "_", "")
 	if yamlInt.MatchString(s) {
 		neg := strings.HasPrefix(plain, "-")
