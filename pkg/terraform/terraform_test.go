@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -458,5 +459,73 @@ func TestOverridesAndFinalNewline(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, locs(r)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestInitlessAsAfterInit: a root module init would install nothing for is
+// validated without init, and terraform says the same as after init (the
+// naive loop's init && validate): valid, an undeclared variable, a
+// required_version this terraform does not meet, a bad reference between
+// built-in resources. A module with a provider block, a module call or a
+// backend still gets init.
+func TestInitlessAsAfterInit(t *testing.T) {
+	needTerraform(t)
+	tmp := t.TempDir()
+	mods := map[string]string{
+		"valid":      "variable \"n\" {\n  type = string\n  default = \"x\"\n}\nresource \"terraform_data\" \"a\" {\n  input = var.n\n}\n",
+		"undeclared": "resource \"terraform_data\" \"a\" {\n  input = var.nope\n}\n",
+		"version":    "terraform {\n  required_version = \">= 99.0\"\n}\nresource \"terraform_data\" \"a\" {}\n",
+		"reference":  "resource \"terraform_data\" \"a\" {\n  input = terraform_data.b.output\n}\n",
+		"remote":     "data \"terraform_remote_state\" \"s\" {\n  backend = \"local\"\n  config = { path = \"x.tfstate\" }\n}\n",
+	}
+	needInit := map[string]string{
+		"provider":            "provider \"lab\" {}\nresource \"terraform_data\" \"a\" {}\n",
+		"module":              "module \"m\" {\n  source = \"../valid\"\n}\n",
+		"backend":             "terraform {\n  backend \"local\" {}\n}\nresource \"terraform_data\" \"a\" {}\n",
+		"required":            tftest.RequiredProviders,
+		"undeclared-provider": "resource \"lab_vm\" \"a\" {}\n",
+	}
+	for name, body := range mods {
+		testfs.Write(t, tmp, name+"/main.tf", body)
+	}
+	for name, body := range needInit {
+		testfs.Write(t, tmp, name+"/main.tf", body)
+	}
+	decide := func(name string) bool {
+		d, sources := loadDir(filepath.Join(tmp, name))
+		all := map[*dir][]*source{d: sources}
+		addrs, known := providerNeeds(d, all, map[string]*dir{d.osPath: d})
+		return initless(d, all, addrs, known)
+	}
+	for name := range mods {
+		if !decide(name) {
+			t.Errorf("%s: init would install nothing, yet it is not initless", name)
+		}
+	}
+	for name := range needInit {
+		if decide(name) {
+			t.Errorf("%s: needs init, yet it is initless", name)
+		}
+	}
+	bin, _ := FindBinary(os.Getenv("PLUMBLINE_TERRAFORM"))
+	tf := &Exec{Bin: bin, Env: BaseEnv()}
+	ctx := context.Background()
+	for name := range mods {
+		d := filepath.Join(tmp, name)
+		without, err := tf.Validate(ctx, d, map[string]string{"TF_DATA_DIR": filepath.Join(tmp, "data-"+name+"-1")})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		env := map[string]string{"TF_DATA_DIR": filepath.Join(tmp, "data-"+name+"-2")}
+		if err := tf.Init(ctx, d, env, ""); err != nil && name != "version" {
+			t.Fatalf("%s: init: %v", name, err)
+		}
+		with, err := tf.Validate(ctx, d, env)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if diff := cmp.Diff(with.Diagnostics, without.Diagnostics); diff != "" || with.Valid != without.Valid {
+			t.Errorf("%s: validate without init differs from after init (-with +without):\n%s", name, diff)
+		}
 	}
 }

@@ -66,8 +66,10 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 	// scan and records them in the maps it is given.
 	needs := make([][]string, len(roots))
 	known := make([]bool, len(roots))
+	noInit := make([]bool, len(roots))
 	for i, d := range roots {
 		needs[i], known[i] = providerNeeds(d, sources, w.byOS)
+		noInit[i] = initless(d, sources, needs[i], known[i])
 	}
 	for i, d := range roots {
 		wg.Add(1)
@@ -88,6 +90,9 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 				initMu.RUnlock()
 				initMu.Lock()
 				return initMu.Unlock
+			}
+			if noInit[i] {
+				lock = nil
 			}
 			findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, lock)
 			status := fmt.Sprintf("%d findings", len(findings[i]))
@@ -142,7 +147,8 @@ func (c *Check) environment(tmp string) (map[string]string, string, error) {
 	return env, pluginDir, nil
 }
 
-// validateOne runs init (holding what lockInit takes) and validate in d.
+// validateOne runs init (holding what lockInit takes) and validate in d;
+// validate alone when lockInit is nil (initless).
 func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[string]string, pluginDir string, lockInit func() (unlock func())) ([]report.Finding, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -151,6 +157,13 @@ func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[s
 			return fmt.Errorf("%s: timed out after %s (--timeout)", d.rel, c.timeout)
 		}
 		return fmt.Errorf("%s: %w", d.rel, err)
+	}
+	if lockInit == nil {
+		out, err := tf.Validate(ctx, d.osPath, env)
+		if err != nil {
+			return nil, timedOut(err)
+		}
+		return validateFindings(d, out), nil
 	}
 	// init writes or updates the lock file next to the configuration; the
 	// source tree is left as it was found.
