@@ -31,6 +31,37 @@ func zone100k(b *testing.B, file string, changed bool) {
 	}
 }
 
+// zone110k writes issue 22's zone shape: 100,000 A and 10,000 TXT
+// records; changed moves 1% of the addresses, deletes 500 names, adds
+// 500 and changes the TTL of 500 RRsets.
+func zone110k(b *testing.B, file string, changed bool) {
+	var sb strings.Builder
+	sb.WriteString("$ORIGIN big.test.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 900 1209600 300\n@ NS ns1\nns1 A 192.0.2.1\n")
+	for i := range 100000 {
+		last, ttl := i%250, ""
+		switch {
+		case changed && i%100 == 0:
+			last = 251
+		case changed && i%200 == 1:
+			continue // deleted
+		case changed && i%200 == 3:
+			ttl = "600 "
+		}
+		fmt.Fprintf(&sb, "h%06d %sA 10.%d.%d.%d\n", i, ttl, i/65536%256, i/256%256, last)
+	}
+	for i := range 10000 {
+		fmt.Fprintf(&sb, "t%05d TXT \"v=spf1 ip4:10.%d.%d.0/24 -all\" \"owner=team%d\"\n", i, i/256%256, i%256, i%17)
+	}
+	if changed {
+		for i := range 500 {
+			fmt.Fprintf(&sb, "n%05d A 10.200.%d.%d\n", i, i/256, i%256)
+		}
+	}
+	if err := os.WriteFile(file, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // buildTool builds an image binary, so both sides run as processes and
 // their peak memory can be read from the kernel.
 func buildTool(b *testing.B, name string) string {
@@ -102,4 +133,33 @@ func BenchmarkDNSZoneDiff100k(b *testing.B) {
 	b.ReportMetric(oursMem, "file-diff-peak-MiB")
 	b.ReportMetric(peerMem, "ldns-peak-MiB")
 	b.ReportMetric(axfrMem, "axfr+diff-peak-MiB")
+}
+
+// BenchmarkDNSZoneDiff110k: issue 22's shape (100,000 A and 10,000 TXT
+// records; 1% changed, 500 deleted, 500 added, 500 TTLs changed), file
+// against file, against ldns-compare-zones in one run. Goal: 2x faster
+// and at most 1.5x its peak memory.
+func BenchmarkDNSZoneDiff110k(b *testing.B) {
+	ldns, err := exec.LookPath("ldns-compare-zones")
+	if err != nil {
+		b.Fatalf("ldns-compare-zones (Debian package ldnsutils) is the peer: %v", err)
+	}
+	bin := buildTool(b, "dns-zone-diff")
+	dir := b.TempDir()
+	desired, live := filepath.Join(dir, "desired", "big.test.zone"), filepath.Join(dir, "live", "big.test.zone")
+	os.MkdirAll(filepath.Dir(desired), 0o755)
+	os.MkdirAll(filepath.Dir(live), 0o755)
+	zone110k(b, desired, false)
+	zone110k(b, live, true)
+	var ours, peer time.Duration
+	var oursMem, peerMem float64
+	for b.Loop() {
+		d, m := timed(b, nil, ldns, desired, live)
+		peer, peerMem = peer+d, max(peerMem, m)
+		d, m = timed(b, nil, bin, "--live", live, "--desired", desired, "--format", "json", "--fail-on", "never",
+			"--max-update-percent", "100", "--max-delete-percent", "100", dir)
+		ours, oursMem = ours+d, max(oursMem, m)
+	}
+	reportVersus(b, ours, peer, oursMem, peerMem, "dns-zone-diff", "ldns-compare-zones")
+	b.ReportMetric(oursMem/peerMem, "memory-ratio")
 }

@@ -59,7 +59,24 @@ func Diff(desired, live *Zone, prune bool) ZonePlan {
 	for k := range desired.Sets {
 		names[k.Name] = true
 	}
-	for _, k := range desired.Keys() {
+	// Walk the maps, not the sorted keys: a plan changes a few RRsets of
+	// many, and only those need sorting (into the canonical order the
+	// sorted walk gave: desired's changes, then live's extra RRsets).
+	var mine, extra []Key
+	for k, d := range desired.Sets {
+		l, ok := live.Sets[k]
+		if !ok || d.Opaque != l.Opaque || d.TTL != l.TTL || !slices.Equal(d.Values, l.Values) {
+			mine = append(mine, k)
+		}
+	}
+	for k := range live.Sets {
+		if _, ok := desired.Sets[k]; !ok && k.Type != "SOA" {
+			extra = append(extra, k)
+		}
+	}
+	sortCanonical(mine)
+	sortCanonical(extra)
+	for _, k := range mine {
 		d := desired.Sets[k]
 		l, ok := live.Sets[k]
 		switch {
@@ -73,10 +90,7 @@ func Diff(desired, live *Zone, prune bool) ZonePlan {
 			p.add(Change{Action: TTLOnly, Name: k.Name, Type: k.Type, OldTTL: l.TTL, NewTTL: d.TTL, Old: l.Values, New: d.Values, File: d.File, Line: desired.LineOf(d)})
 		}
 	}
-	for _, k := range live.Keys() {
-		if _, ok := desired.Sets[k]; ok || k.Type == "SOA" {
-			continue
-		}
+	for _, k := range extra {
 		l := live.Sets[k]
 		action := Unmanaged
 		if names[k.Name] || prune {

@@ -2,6 +2,7 @@ package dnszone
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -28,17 +29,41 @@ var cnameCompanions = map[string]bool{"KEY": true, "NSEC": true, "RRSIG": true}
 // relative name that needed a trailing dot.
 func Lint(z *Zone) []Problem {
 	var out []Problem
+	// Only names with a CNAME need their other types listed.
+	cnames := map[string]bool{}
+	for k := range z.Sets {
+		if k.Type == "CNAME" {
+			cnames[k.Name] = true
+		}
+	}
 	types, others := map[string][]string{}, map[string]int{}
-	for _, k := range z.Keys() {
-		types[k.Name] = append(types[k.Name], k.Type)
-		// RFC 4034 and 2535: KEY, NSEC and RRSIG may stand beside a CNAME,
-		// and BIND accepts them there.
-		if k.Type != "CNAME" && !cnameCompanions[k.Type] {
-			others[k.Name]++
+	if len(cnames) > 0 {
+		for k := range z.Sets {
+			if !cnames[k.Name] {
+				continue
+			}
+			types[k.Name] = append(types[k.Name], k.Type)
+			// RFC 4034 and 2535: KEY, NSEC and RRSIG may stand beside a
+			// CNAME, and BIND accepts them there.
+			if k.Type != "CNAME" && !cnameCompanions[k.Type] {
+				others[k.Name]++
+			}
+		}
+		for _, t := range types {
+			slices.Sort(t)
 		}
 	}
 	doubled := "." + strings.TrimSuffix(z.Origin, ".") + "." + z.Origin
-	for _, k := range z.Keys() {
+	// The zone's keys that have something to say, in canonical order.
+	var keys []Key
+	for k, s := range z.Sets {
+		if k.Type == "CNAME" && others[k.Name] > 0 || strings.HasSuffix(k.Name, doubled) ||
+			slices.ContainsFunc(s.Values, func(v string) bool { return hasSuffixFold(lastField(v), doubled) }) {
+			keys = append(keys, k)
+		}
+	}
+	sortCanonical(keys)
+	for _, k := range keys {
 		s := z.Sets[k]
 		if k.Type == "CNAME" && others[k.Name] > 0 {
 			out = append(out, Problem{Rule: RuleCNAMEConflict, Error: true, File: s.File, Line: z.LineOf(s),
@@ -49,11 +74,22 @@ func Lint(z *Zone) []Problem {
 				Msg: fmt.Sprintf("%s ends in the zone name twice; a trailing dot is probably missing", k.Name)})
 		}
 		for _, v := range s.Values {
-			if f := strings.Fields(v); len(f) > 0 && strings.HasSuffix(strings.ToLower(f[len(f)-1]), doubled) {
+			if last := lastField(v); hasSuffixFold(last, doubled) {
 				out = append(out, Problem{Rule: RuleDoubledOrigin, File: s.File, Line: z.LineOf(s),
-					Msg: fmt.Sprintf("%s %s points at %s, which ends in the zone name twice; a trailing dot is probably missing", k.Name, k.Type, f[len(f)-1])})
+					Msg: fmt.Sprintf("%s %s points at %s, which ends in the zone name twice; a trailing dot is probably missing", k.Name, k.Type, last)})
 			}
 		}
 	}
 	return out
+}
+
+// lastField is the last white-space separated field of v, without
+// splitting all of it (Lint reads every value of the zone).
+func lastField(v string) string {
+	v = strings.TrimRight(v, " \t\n\r\v\f")
+	return v[strings.LastIndexAny(v, " \t\n\r\v\f")+1:]
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }

@@ -17,7 +17,6 @@ func (z *Zone) addOpaque(o zonefile.Opaque, file string) {
 	if s == nil {
 		s = &RRset{Key: k, TTL: o.TTL, File: file, Line: o.Line, Opaque: true}
 		z.Sets[k] = s
-		z.keys = nil
 	}
 	if i, found := slices.BinarySearch(s.Values, o.Value); !found {
 		s.Values = slices.Insert(s.Values, i, o.Value)

@@ -32,7 +32,6 @@ type Zone struct {
 	Origin string // lower-case, fully qualified
 	File   string // source file, for findings
 	Sets   map[Key]*RRset
-	keys   []Key // Keys' cache
 
 	// text is the zone file, kept to find lines for findings only when
 	// there are findings: most RRsets of a large zone never need one.
@@ -76,42 +75,29 @@ func (z *Zone) Records() int {
 	return n
 }
 
-// Keys returns the RRset keys in DNS order (by label from the root, then
-// type). The order is computed once per zone: sorting 100,000 names with
-// the labels split in every comparison was most of a large diff's time.
-func (z *Zone) Keys() []Key {
-	if z.keys != nil && len(z.keys) == len(z.Sets) {
-		return z.keys
-	}
-	type sortKey struct {
-		Key
-		rev string
-	}
-	sk := make([]sortKey, 0, len(z.Sets))
-	rev := map[string]string{}
-	for k := range z.Sets {
-		r, ok := rev[k.Name]
-		if !ok {
-			r = reverseName(k.Name)
-			rev[k.Name] = r
-		}
-		sk = append(sk, sortKey{k, r})
-	}
-	slices.SortFunc(sk, func(a, b sortKey) int {
-		if c := strings.Compare(a.rev, b.rev); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Type, b.Type)
-	})
-	z.keys = make([]Key, len(sk))
-	for i, k := range sk {
-		z.keys[i] = k.Key
-	}
-	return z.keys
-}
-
 // reverseName orders names as DNS does: by label from the root, so a zone's
 // apex comes first and subdomains follow their parent.
+// sortCanonical sorts keys as Keys does: by name in DNS order (labels
+// from the root), then type.
+func sortCanonical(keys []Key) {
+	rev := make([]string, len(keys))
+	idx := make([]int, len(keys))
+	for i, k := range keys {
+		rev[i], idx[i] = reverseName(k.Name), i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := strings.Compare(rev[a], rev[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(keys[a].Type, keys[b].Type)
+	})
+	sorted := make([]Key, len(keys))
+	for i, j := range idx {
+		sorted[i] = keys[j]
+	}
+	copy(keys, sorted)
+}
+
 func reverseName(n string) string {
 	if strings.Contains(n, `\`) { // escaped dots: let miekg/dns split
 		labels := dns.SplitDomainName(n)
@@ -213,6 +199,12 @@ func normalValue(rr dns.RR) string {
 	return strings.TrimPrefix(s, rr.Header().String())
 }
 
+// txtEscaper is built once: a Replacer costs more to build than to use.
+var txtEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
 func quoteTXT(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+	if !strings.ContainsAny(s, `\"`) {
+		return `"` + s + `"`
+	}
+	return `"` + txtEscaper.Replace(s) + `"`
 }
