@@ -55,10 +55,6 @@ type ZonePlan struct {
 // they are deleted. The SOA is compared only when desired declares one.
 func Diff(desired, live *Zone, prune bool) ZonePlan {
 	p := ZonePlan{Zone: desired.Origin, DesiredFile: desired.File, Changes: []Change{}, Problems: []string{}}
-	names := map[string]bool{}
-	for k := range desired.Sets {
-		names[k.Name] = true
-	}
 	// Walk the maps, not the sorted keys: a plan changes a few RRsets of
 	// many, and only those need sorting (into the canonical order the
 	// sorted walk gave: desired's changes, then live's extra RRsets).
@@ -76,6 +72,19 @@ func Diff(desired, live *Zone, prune bool) ZonePlan {
 	}
 	sortCanonical(mine)
 	sortCanonical(extra)
+	// Which of the live-only RRsets' names the desired side manages (it
+	// has some RRset there): only those names are looked for.
+	names := map[string]bool{}
+	if !prune && len(extra) > 0 {
+		for _, k := range extra {
+			names[k.Name] = false
+		}
+		for k := range desired.Sets {
+			if _, ok := names[k.Name]; ok {
+				names[k.Name] = true
+			}
+		}
+	}
 	for _, k := range mine {
 		d := desired.Sets[k]
 		l, ok := live.Sets[k]
