@@ -36,6 +36,7 @@ func TestEveryRuleDocumented(t *testing.T) {
 		ansiblelint.RuleInventory, ansiblelint.RuleUnreadable, ansiblelint.RuleYAML, ansiblelint.RuleRulesdirIgnored,
 		policy.RuleRego, policy.RuleParse, policy.RuleEval, policy.RuleWaiverInvalid, policy.RuleWaiverExpired,
 		policy.RuleWaiverUnused, policy.RuleNoRules, policy.RuleNoTests, policy.RuleTestFailed, policy.RuleTestError,
+		policy.RuleKustomize, policy.RuleSchema, policy.RuleSchemaUnchecked,
 		dnszone.RuleCreate, dnszone.RuleDelete, dnszone.RuleUpdate, dnszone.RuleTTL, dnszone.RuleUnmanaged,
 		dnszone.RuleUnsafe, dnszone.RuleNotInLive, dnszone.RuleUncompared, dnszone.RuleServerDrift,
 		dnszone.RuleCNAMEConflict, dnszone.RuleDoubledOrigin,
@@ -47,6 +48,9 @@ func TestEveryRuleDocumented(t *testing.T) {
 		if !slices.Contains(ids, id) {
 			t.Errorf("%s is not in any rule table of docs/", id)
 		}
+	}
+	if !slices.ContainsFunc(rules, func(r Rule) bool { return r.ID == "homelab.argocd/deny_missing_path" && r.Summary != "" }) {
+		t.Error("the library's ArgoCD rules are not listed")
 	}
 	if !slices.ContainsFunc(rules, func(r Rule) bool { return r.ID == "homelab.kubernetes/deny_latest" && r.Summary != "" }) {
 		t.Error("the bundled library's rules are not listed")
