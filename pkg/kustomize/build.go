@@ -82,7 +82,7 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 	for _, d := range allKustDirs(t) {
 		all[d] = t.readKust(d)
 	}
-	targets := opt.Dirs
+	targets := slices.Clone(opt.Dirs)
 	if targets == nil {
 		targets = entryPoints(all, dirs, t)
 	} else {
@@ -366,8 +366,7 @@ func placeError(err error, all map[string]*kust, dir string, t *memTree) error {
 		}
 		// A strategic-merge patch that matches nothing: kustomize names
 		// the object the patch file names.
-		for i, r := range k.refs() {
-			_ = i
+		for _, r := range k.refs() {
 			if f := r.at[0]; f != "patches" && f != "patchesStrategicMerge" {
 				continue
 			}

@@ -91,7 +91,10 @@ func (s *source) locate(v any, p []any) (int, int) {
 				line = s.in.Line(append(append(append([]any{}, s.prefix...), o.at, "value"), sp...))
 			}
 		}
-		return best, line + s.offset*btoi(line > 0)
+		if line > 0 {
+			line += s.offset
+		}
+		return best, line
 	}
 	n, sp := translate(v, s.doc, p, s.base)
 	if n == 0 && !s.base {
@@ -102,13 +105,6 @@ func (s *source) locate(v any, p []any) (int, int) {
 		l += s.offset
 	}
 	return n, l
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 var containerKinds = map[string]bool{"containers": true, "initContainers": true, "ephemeralContainers": true}
