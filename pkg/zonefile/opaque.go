@@ -65,8 +65,12 @@ func opaqueLine(fields []string, origin string, defTTL uint32) (typ string, ttl 
 		return "", 0, false, "", false
 	}
 	typ = strings.ToUpper(fields[i])
+	_, unknown := opaqueTypes[typ]
+	if !unknown && !fragileTypes[typ] {
+		return "", 0, false, "", false // the common case: no value to build
+	}
 	value = strings.Join(fields[i+1:], " ")
-	if _, unknown := opaqueTypes[typ]; unknown {
+	if unknown {
 		return typ, ttl, hasTTL, value, true
 	}
 	if fragileTypes[typ] {
