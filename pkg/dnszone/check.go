@@ -249,6 +249,11 @@ func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report) 
 	}
 	desired, derr := desiredSrc.Zones(ctx)
 	wg.Wait()
+	for _, l := range lives {
+		for _, z := range l.zones {
+			z.dropText() // lines are found on the desired side only
+		}
+	}
 	// Unreadable records are a report too (its error finding says where),
 	// so a pipeline sees why the diff did not happen.
 	var errs []error

@@ -50,6 +50,10 @@ func (z *Zone) LineOf(s *RRset) int {
 	return z.lineIndex[s.Name]
 }
 
+// dropText forgets the zone file's text: a live zone's findings never
+// need its lines, and two large zones' texts are megabytes.
+func (z *Zone) dropText() { z.text, z.lineIndex = nil, nil }
+
 // NameLine returns the first line name is an owner on in the desired
 // file, or 0.
 func (z *Zone) NameLine(name string) int {

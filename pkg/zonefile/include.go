@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/miekg/dns"
 
@@ -133,6 +134,10 @@ func checkIncludes(file string, data []byte, root string, seen map[string]bool) 
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), maxLine)
 	for n := 1; sc.Scan(); n++ {
+		// Most lines are records: look closer only at an $INCLUDE.
+		if l := bytes.TrimLeftFunc(sc.Bytes(), unicode.IsSpace); len(l) < 8 || !bytes.EqualFold(l[:8], []byte("$INCLUDE")) {
+			continue
+		}
 		f := strings.Fields(sc.Text())
 		if len(f) < 2 || !strings.EqualFold(f[0], "$INCLUDE") {
 			continue
