@@ -248,6 +248,11 @@ func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report) 
 		wg.Go(func() { lives[i].zones, lives[i].err = srcs[i].Zones(ctx) })
 	}
 	desired, derr := desiredSrc.Zones(ctx)
+	// The desired zones' lines are wanted as soon as anything is found;
+	// find them while the live side is still being read.
+	for _, z := range desired {
+		go z.indexLines() // LineOf waits for it (sync.Once)
+	}
 	wg.Wait()
 	for _, l := range lives {
 		for _, z := range l.zones {
@@ -288,13 +293,12 @@ func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report) 
 			continue
 		}
 		r.Summary.Files++
-		for _, pr := range Lint(d) {
-			sev := report.Warning
-			if pr.Error {
-				sev = report.Error
-			}
-			r.Findings = append(r.Findings, report.Finding{Rule: pr.Rule, Severity: sev, File: rel(pr.File), Line: pr.Line, Message: pr.Msg})
-		}
+		// Lint and the plans only read the zones: lint beside them, its
+		// findings first as before.
+		var problems []Problem
+		var linted sync.WaitGroup
+		linted.Go(func() { problems = Lint(d) })
+		lintAt := len(r.Findings)
 		var served []side // the live sources holding this zone, for drift
 		for _, l := range lives {
 			if l.err != nil {
@@ -333,6 +337,16 @@ func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report) 
 					Message: fmt.Sprintf("zone %s%s: %s", origin, on, problem)})
 			}
 		}
+		linted.Wait()
+		lint := make([]report.Finding, len(problems))
+		for i, pr := range problems {
+			sev := report.Warning
+			if pr.Error {
+				sev = report.Error
+			}
+			lint[i] = report.Finding{Rule: pr.Rule, Severity: sev, File: rel(pr.File), Line: pr.Line, Message: pr.Msg}
+		}
+		r.Findings = slices.Insert(r.Findings, lintAt, lint...)
 		if n := drift(r, d, served); n > 0 {
 			r.Counts["drift"] += n
 		}

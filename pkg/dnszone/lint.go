@@ -86,8 +86,19 @@ func Lint(z *Zone) []Problem {
 // lastField is the last white-space separated field of v, without
 // splitting all of it (Lint reads every value of the zone).
 func lastField(v string) string {
-	v = strings.TrimRight(v, " \t\n\r\v\f")
-	return v[strings.LastIndexAny(v, " \t\n\r\v\f")+1:]
+	end := len(v)
+	for end > 0 && isBlank(v[end-1]) {
+		end--
+	}
+	start := end
+	for start > 0 && !isBlank(v[start-1]) {
+		start--
+	}
+	return v[start:end]
+}
+
+func isBlank(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
 func hasSuffixFold(s, suffix string) bool {

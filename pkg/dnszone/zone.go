@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/miekg/dns"
 	"github.com/plumbline/plumbline/pkg/zonefile"
@@ -37,6 +38,7 @@ type Zone struct {
 	// there are findings: most RRsets of a large zone never need one.
 	text      []byte
 	lineIndex map[string]int
+	lines     sync.Once // makes lineIndex: LineOf may be called from the lint and the plan at once
 }
 
 // LineOf returns the line an RRset is declared on in the desired file, or 0.
@@ -44,10 +46,18 @@ func (z *Zone) LineOf(s *RRset) int {
 	if s.Line > 0 || z.text == nil {
 		return s.Line
 	}
-	if z.lineIndex == nil {
-		z.lineIndex = zonefile.OwnerLines(z.text, z.Origin)
-	}
+	z.indexLines()
 	return z.lineIndex[s.Name]
+}
+
+// indexLines finds the line of every owner of the zone file, once; a
+// check that will report lines starts it early, on the core that is free.
+func (z *Zone) indexLines() {
+	z.lines.Do(func() {
+		if z.text != nil {
+			z.lineIndex = zonefile.OwnerLines(z.text, z.Origin)
+		}
+	})
 }
 
 // dropText forgets the zone file's text: a live zone's findings never

@@ -39,7 +39,8 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	if _, ok := dns.IsDomainName(origin); origin == "" || !ok {
 		return nil, &report.InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
 	}
-	z := newZoneSized(origin, file, len(data)/40)
+	// About one RRset a line: a map sized so never grows (and rehashes).
+	z := newZoneSized(origin, file, bytes.Count(data, []byte("\n"))+1)
 	err := zonefile.Read(file, data, origin, root != "",
 		func(rr dns.RR) { z.add(rr, opts, file, 0) },
 		func(o zonefile.Opaque) { z.addOpaque(o, file) })
