@@ -16,6 +16,8 @@ ACTIONLINT_VERSION := v1.7.12
 # The kustomize CLI at the release whose API policy-check renders with
 # (sigs.k8s.io/kustomize/api v0.20.1): the oracle its tests compare with.
 KUSTOMIZE_VERSION := v5.7.1
+# kubeconform is the second oracle of k8s/schema (pkg/kube's tests).
+KUBECONFORM_VERSION := v0.7.0
 KO := $(TOOLS_BIN)/ko
 # Images: both platforms, an SBOM, the version stamped; the tool images'
 # bases carry their tool. KO_CONFIG_PATH is where .ko.yaml is read (the
@@ -133,8 +135,8 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
 		done
 
-## tools: ko, crane, conftest, cosign, actionlint, kustomize and Gitea at pinned versions into build/tools (each once)
-tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/gitea
+## tools: ko, crane, conftest, cosign, actionlint, kustomize, kubeconform and Gitea at pinned versions into build/tools (each once)
+tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/kubeconform $(TOOLS_BIN)/gitea
 
 # cosign signs and verifies releases (make release; test/images verifies
 # with it); a few minutes to build from empty caches, once.
@@ -146,6 +148,9 @@ $(TOOLS_BIN)/actionlint:
 
 $(TOOLS_BIN)/kustomize:
 	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+$(TOOLS_BIN)/kubeconform:
+	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
 
 # Gitea is the forge report's Gitea/Forgejo notifier is tested against.
 $(TOOLS_BIN)/gitea:
