@@ -62,6 +62,19 @@ func zone110k(b *testing.B, file string, changed bool) {
 	}
 }
 
+// zonePair builds dns-zone-diff and writes a desired and a changed live
+// zone with gen into a fresh directory.
+func zonePair(b *testing.B, gen func(b *testing.B, file string, changed bool)) (bin, dir, desired, live string) {
+	bin = buildTool(b, "dns-zone-diff")
+	dir = b.TempDir()
+	desired, live = filepath.Join(dir, "desired", "big.test.zone"), filepath.Join(dir, "live", "big.test.zone")
+	os.MkdirAll(filepath.Dir(desired), 0o755)
+	os.MkdirAll(filepath.Dir(live), 0o755)
+	gen(b, desired, false)
+	gen(b, live, true)
+	return bin, dir, desired, live
+}
+
 // buildTool builds an image binary, so both sides run as processes and
 // their peak memory can be read from the kernel.
 func buildTool(b *testing.B, name string) string {
@@ -104,13 +117,7 @@ func BenchmarkDNSZoneDiff100k(b *testing.B) {
 	if err != nil {
 		b.Fatalf("ldns-compare-zones (Debian package ldnsutils) is the peer: %v", err)
 	}
-	bin := buildTool(b, "dns-zone-diff")
-	dir := b.TempDir()
-	desired, live := filepath.Join(dir, "desired", "big.test.zone"), filepath.Join(dir, "live", "big.test.zone")
-	os.MkdirAll(filepath.Dir(desired), 0o755)
-	os.MkdirAll(filepath.Dir(live), 0o755)
-	zone100k(b, desired, false)
-	zone100k(b, live, true)
+	bin, dir, desired, live := zonePair(b, zone100k)
 	text, _ := os.ReadFile(live)
 	srv := bindtest.Start(b, bindtest.Zone{Name: "big.test", Text: string(text), Transfer: "any"})
 
@@ -144,13 +151,7 @@ func BenchmarkDNSZoneDiff110k(b *testing.B) {
 	if err != nil {
 		b.Fatalf("ldns-compare-zones (Debian package ldnsutils) is the peer: %v", err)
 	}
-	bin := buildTool(b, "dns-zone-diff")
-	dir := b.TempDir()
-	desired, live := filepath.Join(dir, "desired", "big.test.zone"), filepath.Join(dir, "live", "big.test.zone")
-	os.MkdirAll(filepath.Dir(desired), 0o755)
-	os.MkdirAll(filepath.Dir(live), 0o755)
-	zone110k(b, desired, false)
-	zone110k(b, live, true)
+	bin, dir, desired, live := zonePair(b, zone110k)
 	var ours, peer time.Duration
 	var oursMem, peerMem float64
 	for b.Loop() {

@@ -221,22 +221,8 @@ func FuzzCheck(f *testing.F) {
 // claimed). test/e2e's TestSchemaOracle checks the same names against a
 // real API server.
 func TestOracleCorpus(t *testing.T) {
-	a, err := txtar.ParseFile("testdata/oracle.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, c := oracle(t)
 	n := 0
-	for _, f := range a.Files {
-		if strings.HasPrefix(f.Name, "crd/") {
-			if ok, err := c.AddCRD(parse(t, string(f.Data))); !ok || err != nil {
-				t.Fatalf("%s: %v %v", f.Name, ok, err)
-			}
-		}
-	}
 	for _, f := range a.Files {
 		verdict, _, _ := strings.Cut(f.Name, "/")
 		if verdict == "crd" {
@@ -254,4 +240,25 @@ func TestOracleCorpus(t *testing.T) {
 	if n < 50 {
 		t.Errorf("only %d manifests", n)
 	}
+}
+
+// oracle reads the oracle corpus and a Checker that knows its CRD.
+func oracle(t *testing.T) (*txtar.Archive, *Checker) {
+	t.Helper()
+	a, err := txtar.ParseFile("testdata/oracle.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range a.Files {
+		if strings.HasPrefix(f.Name, "crd/") {
+			if ok, err := c.AddCRD(parse(t, string(f.Data))); !ok || err != nil {
+				t.Fatalf("%s: %v %v", f.Name, ok, err)
+			}
+		}
+	}
+	return a, c
 }

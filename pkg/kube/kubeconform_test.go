@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rogpeppe/go-internal/txtar"
-
 	"github.com/plumbline/plumbline/internal/need"
 )
 
@@ -103,14 +101,7 @@ func jsonSchemas(t *testing.T, dir string) string {
 // they differ, the difference is the known one, and it is stated here.
 func TestKubeconformAgrees(t *testing.T) {
 	bin := need.Tool(t, "kubeconform", "v0.7.0")
-	a, err := txtar.ParseFile("testdata/oracle.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, c := oracle(t)
 	location := jsonSchemas(t, t.TempDir())
 	// kubeconform checks a quantity's JSON type, not its format: the API
 	// server and k8s/schema refuse "128MB" and "10 GB", kubeconform takes them.
