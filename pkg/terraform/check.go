@@ -233,7 +233,15 @@ func (c *Check) format(ctx context.Context, tf Terraform, w *walker, sources map
 	for _, d := range w.dirs {
 		ss := sources[d]
 		candidates := ss
-		if len(ss) == len(d.files) {
+		if len(ss) == len(d.files) && !slices.ContainsFunc(ss, func(s *source) bool {
+			return !strings.HasSuffix(s.path, ".json") && !formattedForSure(s.text)
+		}) {
+			continue // nothing terraform fmt would change: no process to ask
+		}
+		if len(ss) < len(d.files) {
+			// File by file below: only those not formatted for sure.
+			candidates = slices.DeleteFunc(slices.Clone(ss), func(s *source) bool { return formattedForSure(s.text) })
+		} else {
 			files, err := tf.FormatCheck(ctx, d.osPath)
 			if err != nil {
 				return out, fmt.Errorf("fmt %s: %w", d.rel, err)

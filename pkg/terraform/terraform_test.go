@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -528,4 +529,65 @@ func TestInitlessAsAfterInit(t *testing.T) {
 			t.Errorf("%s: validate without init differs from after init (-with +without):\n%s", name, diff)
 		}
 	}
+}
+
+// TestFormattedForSureAgreesWithTerraform: every file formattedForSure
+// passes is one terraform fmt leaves as it is, over a corpus of the
+// package's and the example's Terraform files and variants of each
+// (spacing, interpolations, legacy types, heredocs, comments); the
+// rewrites terraform fmt makes beyond hclwrite are never passed.
+func TestFormattedForSureAgreesWithTerraform(t *testing.T) {
+	needTerraform(t)
+	bin, _ := FindBinary(os.Getenv("PLUMBLINE_TERRAFORM"))
+	var corpus [][]byte
+	for _, root := range []string{"testdata", "../../examples/homelab/terraform"} {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tfvars")) {
+				if data, err := os.ReadFile(p); err == nil {
+					corpus = append(corpus, data)
+				}
+			}
+			return nil
+		})
+	}
+	for _, extra := range []string{
+		"variable \"x\" {\n  type = \"string\"\n}\n",
+		"variable \"x\" {\n  type = list\n}\n",
+		"variable \"x\" {\n  type = map # legacy\n}\n",
+		"variable \"x\" {\n  type    = list(string)\n  default = []\n}\n",
+		"locals {\n  a = \"${var.x}\"\n}\n",
+		"locals {\n  a = \"${var.x}-y\"\n  b = [\"${var.x}\"]\n}\n",
+		"locals {\n  a = <<EOT\nhello ${var.x}\nEOT\n}\n",
+		"locals {\n  a = { for k, v in var.m : k => v }\n  b = {for k, v in var.m : k => v}\n}\n",
+		"resource \"terraform_data\" \"a\" {\n  input = var.x # why\n  // and\n  /* more */\n}\n",
+		"locals {\n  a=1\n  bb = 2\n}\n",
+		"locals {\n  a  = 1\n  bb = 2\n}",
+		"output \"o\" {\n  value = [\n    1,\n    2,\n  ]\n}\n",
+	} {
+		corpus = append(corpus, []byte(extra))
+	}
+	dir := t.TempDir()
+	sure, unsure := 0, 0
+	for i, text := range corpus {
+		// The variants: every corpus file also with its spacing squeezed.
+		for j, v := range [][]byte{text, bytes.ReplaceAll(text, []byte("  "), []byte(" "))} {
+			if !formattedForSure(v) {
+				unsure++
+				continue
+			}
+			sure++
+			f := filepath.Join(dir, fmt.Sprintf("c%03d_%d.tf", i, j))
+			if err := os.WriteFile(f, v, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Command(bin, "fmt", "-check", "-list=true", f).CombinedOutput()
+			if err != nil {
+				t.Errorf("terraform fmt would change a file formattedForSure passed (%v):\n%s\n--- file:\n%s", err, out, v)
+			}
+		}
+	}
+	if sure < 20 || unsure < 10 {
+		t.Errorf("corpus too one-sided: %d formatted for sure, %d not", sure, unsure)
+	}
+	t.Logf("%d files formatted for sure (terraform fmt agrees), %d left to terraform fmt", sure, unsure)
 }
