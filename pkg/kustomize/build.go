@@ -23,6 +23,12 @@ import (
 	"github.com/plumbline/plumbline/pkg/tree"
 )
 
+// MaxOutput bounds what all builds of one run may render: an overlay
+// copies its bases, so a pull request can multiply a file many times over
+// (and every rendered object is then parsed and held for the policies).
+// A variable so tests can lower it.
+var MaxOutput = 64 << 20
+
 // Options say what to render.
 type Options struct {
 	Root  string   // the repository; everything read lies under it
@@ -104,13 +110,13 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 	defer log.SetFlags(log.Flags())
 	log.SetOutput(&logged)
 	log.SetFlags(0)
-	stuck := false
+	stuck, rendered := "", 0
 	for _, d := range targets {
 		b := &Build{Dir: d, File: all[d].file}
 		res.Builds = append(res.Builds, b)
 		res.Consumed[b.File] = true
-		if stuck {
-			b.Err = &report.InputError{File: b.File, Msg: "not rendered: an earlier kustomization did not finish within its time"}
+		if stuck != "" {
+			b.Err = &report.InputError{File: b.File, Msg: "not rendered: " + stuck}
 			continue
 		}
 		if errs := reachableOffline(all, d, t); len(errs) > 0 {
@@ -128,7 +134,7 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 			res.Consumed[f] = true
 		}
 		if timedOut {
-			stuck = true
+			stuck = "an earlier kustomization did not finish within its time"
 		}
 		if err != nil {
 			b.Err = placeError(err, all, d, t)
@@ -136,6 +142,11 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 		}
 		if err := b.fill(m, keep, all, d, t); err != nil {
 			b.Err = &report.InputError{File: b.File, Msg: err.Error()}
+		}
+		if rendered += len(b.YAML); rendered > MaxOutput {
+			b.Objects, b.YAML, b.Unused = nil, nil, nil
+			b.Err = &report.InputError{File: b.File, Msg: fmt.Sprintf("not checked: the kustomizations rendered so far came to more than %d MiB", MaxOutput>>20)}
+			stuck = fmt.Sprintf("the kustomizations rendered before it came to more than %d MiB", MaxOutput>>20)
 		}
 	}
 	return res, nil

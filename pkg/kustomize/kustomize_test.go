@@ -316,3 +316,43 @@ func TestSymlinkOut(t *testing.T) {
 		t.Errorf("the message holds the file's content: %v", b.Err)
 	}
 }
+
+// TestOutputBudget: overlays that multiply a large base are rendered up to
+// MaxOutput in all; past it each is an error, not more memory.
+func TestOutputBudget(t *testing.T) {
+	defer func(old int) { MaxOutput = old }(MaxOutput)
+	MaxOutput = 4 << 20
+	root := t.TempDir()
+	big := strings.Repeat("x", 1<<20)
+	write := func(p, s string) {
+		t.Helper()
+		os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755)
+		if err := os.WriteFile(filepath.Join(root, p), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("base/kustomization.yaml", "configMapGenerator:\n  - name: blob\n    files: [blob.txt]\n")
+	write("base/blob.txt", big)
+	n := MaxOutput/(1<<20) + 3
+	for i := range n {
+		write(fmt.Sprintf("o%02d/kustomization.yaml", i), fmt.Sprintf("namePrefix: o%d-\nresources: [../base]\n", i))
+	}
+	res, err := Render(context.Background(), Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, refused := 0, 0
+	for _, b := range res.Builds {
+		if b.Err != nil {
+			refused++
+			if !strings.Contains(b.Err.Error(), "MiB") {
+				t.Errorf("%s: %v", b.Dir, b.Err)
+			}
+			continue
+		}
+		built++
+	}
+	if built == 0 || refused < 2 || built+refused != n {
+		t.Errorf("%d built, %d refused of %d", built, refused, n)
+	}
+}
