@@ -81,6 +81,28 @@ func TestAttacks(t *testing.T) {
 				testfs.Write(t, repo, "ok.yaml", "a: 1\n")
 				symlink(t, "/dev/zero", filepath.Join(repo, "zero.yaml"))
 			}, args: []string{"."}, code: 2, want: "refused: a symlink that leads out of the scanned tree"},
+		{name: "kustomize resource symlinked to the TSIG key", tool: "policy-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, outside string) {
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, outside, "tsig.key", "apiVersion: v1\nkind: Secret\nmetadata: {name: tsig}\nstringData: {key: "+secret+"}\n")
+				testfs.Write(t, repo, "k8s/kustomization.yaml", "resources:\n  - tsig.yaml\n")
+				symlink(t, filepath.Join(outside, "tsig.key"), filepath.Join(repo, "k8s", "tsig.yaml"))
+			}, args: []string{"."}, code: 2, want: "tsig.yaml"},
+		{name: "kustomize remote base and an HTTP patch", tool: "policy-check", limit: limitCheck, time: 10 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "k8s/kustomization.yaml", "resources:\n  - github.com/example/infra//base?ref=v1\npatches:\n  - path: http://10.255.255.1/patch.yaml\n")
+				testfs.Write(t, repo, "ok.yaml", "a: 1\n")
+			}, args: []string{"."}, code: 1, want: "rendering is offline"},
+		{name: "overlays multiplying a 4 MiB base past the render budget", tool: "policy-check", limit: limitCheck, time: 60 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "base/kustomization.yaml", "configMapGenerator:\n  - name: blob\n    files: [blob.txt]\n")
+				testfs.Write(t, repo, "base/blob.txt", strings.Repeat("x", 4<<20))
+				for i := range 20 {
+					testfs.Write(t, repo, fmt.Sprintf("o%02d/kustomization.yaml", i), fmt.Sprintf("namePrefix: o%d-\nresources: [../base]\n", i))
+				}
+			}, args: []string{"."}, code: 1, want: "came to more than 64 MiB"},
 		{name: "ansible file symlinked to /dev/zero", tool: "ansible-lint-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
 				testfs.Write(t, repo, "site.yml", play)
