@@ -130,9 +130,24 @@ func (rd *Reader) ReadFile(name string, limit int64) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, &Error{Path: name, Msg: fmt.Sprintf("%d bytes, over the %d-byte limit", fi.Size(), limit)}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+	// Sized from the file, as os.ReadFile does: io.ReadAll's doubling would
+	// allocate twice a large file's size.
+	data := make([]byte, 0, min(fi.Size(), limit)+512)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if int64(len(data)) > limit {
+			break
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
 	}
 	if int64(len(data)) > limit {
 		return nil, &Error{Path: name, Msg: fmt.Sprintf("over the %d-byte limit", limit)}

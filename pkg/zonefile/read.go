@@ -118,13 +118,22 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 	origin := dns.Fqdn(zone)
 	owner, lastTTL, depth := origin, ttl, 0
 	hidden := false // the last record line naming owner was taken out
-	var b bytes.Buffer
-	b.Grow(len(data))
+	// Most zones need no rewrite: the text is copied only from the first
+	// line that changes (always, for CRLF or a missing final newline,
+	// which the line scanner normalises).
+	var b *bytes.Buffer
+	copyAll := bytes.IndexByte(data, '\r') >= 0 || len(data) > 0 && data[len(data)-1] != '\n'
+	if copyAll {
+		b = &bytes.Buffer{}
+		b.Grow(len(data))
+	}
+	start := 0 // where the current line starts in data
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), maxLine)
 	var buf []string // the fields of each line, reused: a zone has 100,000s
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
+		orig := line
 		code := directive(line)
 		buf = appendFields(buf[:0], code)
 		f := buf
@@ -175,11 +184,22 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 				}
 			}
 		}
-		b.WriteString(line)
-		b.WriteByte('\n')
+		if b == nil && line != orig {
+			b = &bytes.Buffer{}
+			b.Grow(len(data))
+			b.Write(data[:start])
+		}
+		if b != nil {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+		start += len(orig) + 1
 	}
 	if err := sc.Err(); err != nil {
 		return nil, 0, nil, &report.InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
+	}
+	if b == nil {
+		return data, shift, opaque, nil // nothing rewritten
 	}
 	return b.Bytes(), shift, opaque, nil
 }
