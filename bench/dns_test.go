@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -104,8 +103,7 @@ func timed(b *testing.B, okCodes []int, name string, args ...string) (time.Durat
 			b.Fatalf("%s: %v", filepath.Base(name), err)
 		}
 	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return d, float64(ru.Maxrss) / 1024
+	return d, rss(cmd)
 }
 
 // BenchmarkDNSZoneDiff100k: file against file on two 100,000-record zones

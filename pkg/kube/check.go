@@ -334,16 +334,3 @@ func fieldPath(p []any) string {
 	}
 	return b.String()
 }
-
-// FieldPath is fieldPath for callers' messages.
-func FieldPath(p []any) string { return fieldPath(p) }
-
-// NewFrom returns a Checker with c's built-in kinds and a copy of its
-// CRDs, so one set of inputs can add CRDs without changing another's.
-func NewFrom(c *Checker) *Checker {
-	out := &Checker{b: c.b, crds: make(map[string]*Schema, len(c.crds))}
-	for k, v := range c.crds {
-		out.crds[k] = v
-	}
-	return out
-}

@@ -189,14 +189,8 @@ func FuzzCheck(f *testing.F) {
 	f.Add("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, ports: [{containerPort: x}]}]}\n")
 	f.Add("apiVersion: example.home.arpa/v1\nkind: Issuer\nspec: {port: [1]}\n")
 	f.Add(crd)
-	c, err := New()
-	if err != nil {
-		f.Fatal(err)
-	}
-	if _, err := c.AddCRD(parse(f, crd)); err != nil {
-		f.Fatal(err)
-	}
 	p, _ := parser.New("yaml")
+	crdDoc := parse(f, crd)
 	f.Fuzz(func(t *testing.T, src string) {
 		in, err := p.Parse("f.yaml", []byte(src))
 		if err != nil {
@@ -206,9 +200,17 @@ func FuzzCheck(f *testing.F) {
 		if !ok {
 			docs = []any{in.Value}
 		}
+		// A checker per input: the CRDs an input declares stay with it.
+		fc, err := New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fc.AddCRD(crdDoc); err != nil {
+			t.Fatal(err)
+		}
 		for _, d := range docs {
-			_, _ = NewFrom(c).AddCRD(d)
-			if _, problems := c.Check(d); len(problems) > MaxProblems {
+			_, _ = fc.AddCRD(d)
+			if _, problems := fc.Check(d); len(problems) > MaxProblems {
 				t.Fatalf("%d problems", len(problems))
 			}
 		}

@@ -117,9 +117,6 @@ func (m *memTree) taken() []string {
 
 var _ filesys.FileSystem = (*memTree)(nil)
 
-// exists reports whether the root-relative path is a file or directory.
-func (m *memTree) exists(rel string) bool { return m.FileSystem.Exists(memPath(rel)) }
-
 // kustomizationIn returns the kustomization file of dir, or "".
 func (m *memTree) kustomizationIn(dir string) string {
 	for _, name := range FileNames {

@@ -22,13 +22,6 @@ import (
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
-// kustomizeCLI is the real kustomize (v5.7.1, the same API release),
-// installed by `make tools`.
-func kustomizeCLI(t *testing.T) string {
-	t.Helper()
-	return need.Tool(t, "kustomize", "v5.7.1")
-}
-
 // unpack writes a corpus archive into a fresh directory.
 func unpack(t *testing.T, name string) string {
 	t.Helper()
@@ -54,7 +47,7 @@ func unpack(t *testing.T, name string) string {
 // for byte, or both refusing. It also checks which directories are entry
 // points.
 func TestMatchesKustomizeCLI(t *testing.T) {
-	bin := kustomizeCLI(t)
+	bin := need.Tool(t, "kustomize", "v5.7.1") // the CLI of the API release we render with
 	tests := []struct {
 		archive string
 		entries []string

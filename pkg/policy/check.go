@@ -161,9 +161,6 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	// the heap past the budget is stopped, as --timeout stops a slow one.
 	ctx, stopWatch := watchMemory(ctx, uint64(c.memory)<<20)
 	defer stopWatch()
-	if e.UsesRepository() {
-		e.SetRepository(c.repository(tree.Root("."), files, builds))
-	}
 	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds}
 	if err := run.start(ctx); err != nil {
 		return nil, err

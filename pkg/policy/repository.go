@@ -2,13 +2,11 @@ package policy
 
 import (
 	"bufio"
-	"bytes"
 	"io/fs"
+	"net/url"
 	"path/filepath"
 	"strings"
 
-	"github.com/plumbline/plumbline/pkg/kustomize"
-	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/tree"
 )
 
@@ -27,18 +25,19 @@ import (
 // maxDirs bounds data.plumbline.repository.dirs.
 const maxDirs = 100_000
 
-// SetRepository makes v the policies' data.plumbline.
-func (e *Engine) SetRepository(v map[string]any) {
+// setRepository makes v the policies' data.plumbline; workers made after
+// it see it.
+func (e *Engine) setRepository(v map[string]any) {
 	if e.data == nil {
 		e.data = map[string]any{}
 	}
 	e.data["plumbline"] = v
 }
 
-// UsesRepository reports whether a policy reads data.plumbline.
-func (e *Engine) UsesRepository() bool { return e.usesRepo }
-
-func (c *Check) repository(root string, files []string, builds map[int]*kustomize.Build) map[string]any {
+// repository is data.plumbline for this run, from the parsed inputs (plain
+// and rendered): made between parsing and evaluation, so no file is read
+// twice.
+func (r *run) repository(root string) map[string]any {
 	dirs := map[string]any{}
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
@@ -52,45 +51,18 @@ func (c *Check) repository(root string, files []string, builds map[int]*kustomiz
 		return nil
 	})
 	urls := []any{}
-	for _, u := range append(gitRemotes(root), c.repoURLs...) {
+	for _, u := range append(gitRemotes(root), r.c.repoURLs...) {
 		if u != "" {
 			urls = append(urls, u)
 		}
 	}
 	projects := map[string]any{}
-	add := func(v any) {
-		m, _ := v.(map[string]any)
+	for _, d := range r.documents() {
+		m, _ := d.v.(map[string]any)
 		meta, _ := m["metadata"].(map[string]any)
 		name, _ := meta["name"].(string)
 		if m["kind"] == "AppProject" && strings.HasPrefix(str(m["apiVersion"]), "argoproj.io/") && name != "" {
 			projects[name] = m
-		}
-	}
-	yp, _ := parser.New("yaml")
-	for i, f := range files {
-		if b := builds[i]; b != nil {
-			for _, o := range b.Objects {
-				add(o.Value)
-			}
-			continue
-		}
-		if name, _ := parser.ForPath(f); name != "yaml" && name != "json" {
-			continue
-		}
-		data, err := tree.ReadFile(tree.RootFor(".", f), f, parser.MaxFileSize)
-		if err != nil || !bytes.Contains(data, []byte("AppProject")) {
-			continue
-		}
-		in, err := yp.Parse(f, data)
-		if err != nil {
-			continue // reported when the file is checked
-		}
-		if list, ok := in.Value.([]any); ok {
-			for _, v := range list {
-				add(v)
-			}
-		} else {
-			add(in.Value)
 		}
 	}
 	return map[string]any{
@@ -120,8 +92,25 @@ func gitRemotes(root string) []string {
 			continue
 		}
 		if k, v, ok := strings.Cut(line, "="); remote && ok && strings.TrimSpace(k) == "url" {
-			out = append(out, strings.TrimSpace(v))
+			out = append(out, withoutCredentials(strings.TrimSpace(v)))
 		}
 	}
 	return out
+}
+
+// withoutCredentials drops the user and password of a URL: a clone's
+// remote may carry a token (https://x:TOKEN@host/…), and data.plumbline is
+// readable by policies from the pull request, whose messages are printed.
+func withoutCredentials(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.User == nil || p.Host == "" {
+		if i := strings.Index(u, "://"); i >= 0 {
+			if at := strings.LastIndexByte(u[i+3:], '@'); at >= 0 {
+				return u[:i+3] + u[i+3+at+1:] // unparsable, but the userinfo is still dropped
+			}
+		}
+		return u
+	}
+	p.User = nil
+	return p.String()
 }

@@ -61,6 +61,9 @@ func (r *run) start(ctx context.Context) error {
 		in, err := r.parse(i)
 		r.results[i] = fileResult{input: in, err: err}
 	})
+	if r.e.usesRepo { // before any worker copies the data
+		r.e.setRepository(r.repository(tree.Root(".")))
+	}
 	if r.c.combine {
 		return nil
 	}

@@ -79,11 +79,17 @@ func (r *run) schemaFinding(file int, path []any, sev report.Severity, msg strin
 	l := located{file: file, doc: path, input: r.results[file].input}
 	l.Outcome = Outcome{Message: msg}
 	f := r.finding(l)
-	f.Rule, f.Severity, f.Help = rule, sev, schemaHelp[rule]
+	f.Rule, f.Severity, f.Help = rule, sev, schemaHelp(rule)
 	return f
 }
 
-var schemaHelp = map[string]string{
-	RuleSchema:          "What the API server refuses on apply (unknown fields, wrong types, missing required fields, bad quantities), checked offline against Kubernetes " + kube.KubernetesVersion() + " and the repository's CRDs.",
-	RuleSchemaUnchecked: "A custom kind whose CustomResourceDefinition is not in the repository: its fields are not checked.",
+// schemaHelp is a function, not a map made at start-up: the Kubernetes
+// version it names is read from the embedded schema, which a run that
+// checks no Kubernetes object never decompresses.
+func schemaHelp(rule string) string {
+	if rule == RuleSchemaUnchecked {
+		return "A custom kind whose CustomResourceDefinition is not in the repository: its fields are not checked."
+	}
+	return "What the API server refuses on apply (unknown fields, wrong types, missing required fields, bad quantities), checked offline against Kubernetes " +
+		kube.KubernetesVersion() + " and the repository's CRDs."
 }
