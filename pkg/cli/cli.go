@@ -306,20 +306,27 @@ func Finish(r *report.Report, runErr error, failOn report.Threshold, paths []str
 // refuse one that does not.
 func relativize(fs []report.Finding, paths []string) {
 	cwd, _ := os.Getwd()
+	var roots []string // made on the first absolute file, once
 	for i := range fs {
 		f := filepath.FromSlash(fs[i].File)
 		if !filepath.IsAbs(f) {
 			continue
 		}
+		if roots == nil {
+			roots = make([]string, 0, len(paths))
+			for _, p := range paths {
+				root, err := filepath.Abs(p)
+				if err != nil {
+					continue
+				}
+				if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
+					root = filepath.Dir(root)
+				}
+				roots = append(roots, root)
+			}
+		}
 		rel := ""
-		for _, p := range paths {
-			root, err := filepath.Abs(p)
-			if err != nil {
-				continue
-			}
-			if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
-				root = filepath.Dir(root)
-			}
+		for _, root := range roots {
 			if tree.Within(root, f) {
 				rel, _ = filepath.Rel(root, f)
 				break

@@ -32,7 +32,7 @@ func (r *run) finding(l located) report.Finding {
 		f.Severity = report.Note
 	}
 	if l.file >= 0 {
-		f.File, _ = report.RelPath(r.files[l.file])
+		f.File = r.rels[l.file]
 	}
 	if loc, ok := l.Metadata["_loc"].(map[string]any); ok {
 		if file, ok := loc["file"].(string); ok && file != "" {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -26,6 +28,7 @@ type run struct {
 	namespaces []string
 	fixed      parser.Parser
 	files      []string
+	rels       []string // files as reports name them, made once per file
 	results    []fileResult
 	// builds are the rendered kustomizations among files, by index.
 	builds map[int]*kustomize.Build
@@ -48,78 +51,86 @@ type located struct {
 	input *parser.Input
 }
 
-// start parses every file, then, unless combining, evaluates every
-// document of every file, each stage on --jobs workers: a file of 2,000
-// documents keeps both cores busy as 2,000 files do. Results land by file
-// and document index, so output order is fixed.
+// start parses and evaluates every document of every file on --jobs
+// workers. Each worker evaluates the documents of a file it has just
+// parsed (the value is still in its cache, and no stage waits for the
+// slowest file of another); the documents of a file of many (a 2,000-object
+// manifest) are shared out among all workers after the files. Policies
+// that read data.plumbline need every input parsed first (AppProjects may
+// be anywhere), and --combine evaluates all at once: then parsing and
+// evaluation are two stages. Results land by file and document index, so
+// output order is fixed.
 func (r *run) start(ctx context.Context) error {
 	if rd, err := tree.NewReader(tree.Root(".")); err == nil {
 		r.tree = rd
 		defer rd.Close()
 	}
-	parallel(min(r.c.jobs, len(r.files)), len(r.files), func(i int) {
-		in, err := r.parse(i)
-		r.results[i] = fileResult{input: in, err: err}
-	})
-	if r.e.usesRepo { // before any worker copies the data
-		r.e.setRepository(r.repository(tree.Root(".")))
-	}
-	if r.c.combine {
-		return nil
-	}
-	// Like conftest, a file whose value is an array (several YAML
-	// documents, a JSON list) is checked one element at a time.
-	type task struct {
-		file int
-		path []any
-		doc  any
-	}
-	var tasks []task
-	perFile := make([][]docResult, len(r.files))
-	for i, fr := range r.results {
-		if fr.err != nil || fr.input == nil {
-			continue
-		}
-		if list, ok := fr.input.Value.([]any); ok {
-			for k, d := range list {
-				tasks = append(tasks, task{i, []any{k}, d})
-			}
-			perFile[i] = make([]docResult, len(list))
-			continue
-		}
-		tasks = append(tasks, task{i, nil, fr.input.Value})
-		perFile[i] = make([]docResult, 1)
-	}
-	jobs := min(r.c.jobs, len(tasks))
-	workers := make([]*worker, jobs)
-	for j := range workers {
-		w, err := r.e.newWorker(ctx, r.namespaces)
-		if err != nil {
+	r.rels = make([]string, len(r.files))
+	cwd, _ := os.Getwd()
+	jobs := min(r.c.jobs, len(r.files))
+	staged := r.e.usesRepo || r.c.combine
+	var workers []*worker
+	if !staged {
+		var err error
+		if workers, err = r.workers(ctx, jobs); err != nil {
 			return err
 		}
-		workers[j] = w
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for _, w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for t := range next {
-				tk := tasks[t]
-				k := 0
-				if tk.path != nil {
-					k = tk.path[0].(int)
-				}
-				perFile[tk.file][k] = r.evalDoc(ctx, w, tk.file, tk.path, tk.doc)
+	perFile := make([][]docResult, len(r.files))
+	var (
+		mu    sync.Mutex
+		later []document // documents of many-document files
+	)
+	each(jobs, len(r.files), func(j, i int) {
+		if cwd != "" {
+			r.rels[i], _ = report.RelTo(cwd, r.files[i])
+		} else {
+			r.rels[i], _ = report.RelPath(r.files[i])
+		}
+		in, err := r.parse(i)
+		r.results[i] = fileResult{input: in, err: err}
+		if staged || err != nil || in == nil {
+			return
+		}
+		docs := fileDocuments(i, in)
+		perFile[i] = make([]docResult, len(docs))
+		if len(docs) > inlineDocs {
+			mu.Lock()
+			later = append(later, docs...)
+			mu.Unlock()
+			return
+		}
+		for k, d := range docs {
+			perFile[i][k] = r.evalDoc(ctx, workers[j], d.file, d.path, d.v)
+		}
+	})
+	if staged {
+		if r.e.usesRepo { // before any worker copies the data
+			r.e.setRepository(r.repository(tree.Root(".")))
+		}
+		if r.c.combine {
+			return nil
+		}
+		for i, fr := range r.results {
+			if fr.err == nil && fr.input != nil {
+				docs := fileDocuments(i, fr.input)
+				perFile[i] = make([]docResult, len(docs))
+				later = append(later, docs...)
 			}
-		}()
+		}
+		var err error
+		if workers, err = r.workers(ctx, min(r.c.jobs, len(later))); err != nil {
+			return err
+		}
 	}
-	for t := range tasks {
-		next <- t
-	}
-	close(next)
-	wg.Wait()
+	each(min(len(workers), len(later)), len(later), func(j, t int) {
+		d := later[t]
+		k := 0
+		if d.path != nil {
+			k = d.path[0].(int)
+		}
+		perFile[d.file][k] = r.evalDoc(ctx, workers[j], d.file, d.path, d.v)
+	})
 	// A file's outcomes in document order, up to its first error.
 	for i, docs := range perFile {
 		fr := &r.results[i]
@@ -134,28 +145,47 @@ func (r *run) start(ctx context.Context) error {
 	return nil
 }
 
+// inlineDocs is how many documents a file may have for the worker that
+// parsed it to evaluate them all itself.
+const inlineDocs = 8
+
+// workers prepares n workers' queries.
+func (r *run) workers(ctx context.Context, n int) ([]*worker, error) {
+	ws := make([]*worker, n)
+	for j := range ws {
+		w, err := r.e.newWorker(ctx, r.namespaces)
+		if err != nil {
+			return nil, err
+		}
+		ws[j] = w
+	}
+	return ws, nil
+}
+
 type docResult struct {
 	outcomes []located
 	err      error
 }
 
-// parallel runs f(0..n-1) on jobs goroutines.
-func parallel(jobs, n int, f func(i int)) {
-	next := make(chan int)
+// each runs f(j, i) for i in 0..n-1 on jobs goroutines, j being the
+// goroutine's number. Items are taken from a counter, not a channel: no
+// hand-over between goroutines per item.
+func each(jobs, n int, f func(j, i int)) {
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range jobs {
+	for j := range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				f(i)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(j, i)
 			}
 		}()
 	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 }
 
@@ -328,16 +358,23 @@ type document struct {
 func (r *run) documents() []document {
 	var out []document
 	for i, fr := range r.results {
-		if fr.input == nil {
-			continue
+		if fr.input != nil {
+			out = append(out, fileDocuments(i, fr.input)...)
 		}
-		if list, ok := fr.input.Value.([]any); ok {
-			for k, v := range list {
-				out = append(out, document{i, []any{k}, v})
-			}
-			continue
-		}
-		out = append(out, document{i, nil, fr.input.Value})
 	}
 	return out
+}
+
+// fileDocuments lists the documents of file i: like conftest, a file whose
+// value is an array (several YAML documents, a JSON list) is checked one
+// element at a time.
+func fileDocuments(i int, in *parser.Input) []document {
+	if list, ok := in.Value.([]any); ok {
+		out := make([]document, len(list))
+		for k, v := range list {
+			out[k] = document{i, []any{k}, v}
+		}
+		return out
+	}
+	return []document{{i, nil, in.Value}}
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -87,6 +89,10 @@ type Reader struct {
 	abs string // the root, absolute
 	cwd string // the working directory when it was made
 	r   *os.Root
+	// dirs holds directories opened under r, for reading the files in
+	// them by name (read_linux.go); at most maxDirs.
+	dirs  sync.Map // string -> *os.File
+	ndirs atomic.Int32
 }
 
 // NewReader opens root; Close it when done.
@@ -107,7 +113,13 @@ func NewReader(root string) (*Reader, error) {
 }
 
 // Close closes the root.
-func (rd *Reader) Close() error { return rd.r.Close() }
+func (rd *Reader) Close() error {
+	rd.dirs.Range(func(_, f any) bool {
+		f.(*os.File).Close()
+		return true
+	})
+	return rd.r.Close()
+}
 
 // Has reports whether name (absolute, or relative to the working
 // directory) lies inside the root, lexically.
@@ -118,6 +130,21 @@ func (rd *Reader) Has(name string) bool {
 
 // ReadFile is ReadFile under this root.
 func (rd *Reader) ReadFile(name string, limit int64) ([]byte, error) {
+	if rel, err := rd.relative(name); err == nil {
+		if data, ok, err := rd.readDirect(rel, limit); ok {
+			if err == errOverLimit {
+				return nil, &Error{Path: name, Msg: fmt.Sprintf("over the %d-byte limit", limit)}
+			}
+			var big *tooBig
+			if errors.As(err, &big) {
+				return nil, &Error{Path: name, Msg: fmt.Sprintf("%d bytes, over the %d-byte limit", big.size, limit)}
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", name, err)
+			}
+			return data, nil
+		}
+	}
 	f, err := rd.Open(name)
 	if err != nil {
 		return nil, err
@@ -154,6 +181,13 @@ func (rd *Reader) ReadFile(name string, limit int64) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// What readDirect found wrong with a file's size.
+var errOverLimit = errors.New("over the limit")
+
+type tooBig struct{ size int64 }
+
+func (e *tooBig) Error() string { return "too big" }
 
 // Open is Open under this root.
 func (rd *Reader) Open(name string) (*os.File, error) {

@@ -48,17 +48,33 @@ func TestReadFile(t *testing.T) {
 		{name: "over.zone", err: "over.zone: 11 bytes, over the 10-byte limit"},
 		{name: "../x", err: "../x: refused: outside the scanned tree"},
 	}
+	must(os.WriteFile(filepath.Join(root, "sub", "b.zone"), []byte("b"), 0o644))
+	tests = append(tests, struct{ name, want, err string }{name: "sub/b.zone", want: "b"})
 	t.Chdir(root)
-	for _, tt := range tests {
-		got, err := ReadFile(root, tt.name, 10)
-		var te *Error
-		switch {
-		case tt.err == "" && err != nil:
-			t.Errorf("%s: %v", tt.name, err)
-		case tt.err != "" && (!errors.As(err, &te) || err.Error() != tt.err):
-			t.Errorf("%s: error %v, want %q", tt.name, err, tt.err)
-		case string(got) != tt.want:
-			t.Errorf("%s: read %q", tt.name, got)
+	// Each file by a Reader of its own, then all by one (whose open
+	// directories are reused), twice.
+	shared, err := NewReader(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shared.Close()
+	reads := []func(string) ([]byte, error){
+		func(name string) ([]byte, error) { return ReadFile(root, name, 10) },
+		func(name string) ([]byte, error) { return shared.ReadFile(name, 10) },
+		func(name string) ([]byte, error) { return shared.ReadFile(name, 10) },
+	}
+	for _, read := range reads {
+		for _, tt := range tests {
+			got, err := read(tt.name)
+			var te *Error
+			switch {
+			case tt.err == "" && err != nil:
+				t.Errorf("%s: %v", tt.name, err)
+			case tt.err != "" && (!errors.As(err, &te) || err.Error() != tt.err):
+				t.Errorf("%s: error %v, want %q", tt.name, err, tt.err)
+			case string(got) != tt.want:
+				t.Errorf("%s: read %q", tt.name, got)
+			}
 		}
 	}
 	esc, err := Escapes(root, root)

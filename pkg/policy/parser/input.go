@@ -15,7 +15,9 @@ type Input struct {
 
 	once  sync.Once
 	lines lineMap
-	build func() lineMap // when lines are costly, made on first use
+	// positions, when set, place paths instead of lines (YAML).
+	positions *positions
+	build     func() lineMap // when lines are costly, made on first use
 	// names are words a message may use for an object (HCL's
 	// "aws_instance.web"), with the object's line.
 	names map[string]int
@@ -42,6 +44,9 @@ func (in *Input) Locate(path []any) (file string, line int) {
 // position for, or 0. Path elements are object keys (string) and array
 // indexes (int).
 func (in *Input) Line(path []any) int {
+	if in.positions != nil {
+		return in.positions.line(path)
+	}
 	in.once.Do(func() {
 		if in.build != nil {
 			in.lines = in.build()

@@ -41,24 +41,26 @@ func (yamlParser) Parse(name string, data []byte) (*Input, error) {
 		}
 		docs = append(docs, &n)
 	}
-	c := &yamlConv{file: name, budget: maxYAMLNodes, lines: lineMap{}, active: map[*yaml.Node]bool{},
-		last: lineCount(data)}
+	c := &yamlConv{file: name, budget: maxYAMLNodes, last: lineCount(data)}
 	if len(docs) == 1 {
-		v, err := c.value(docs[0], "", 0, true)
+		v, err := c.value(docs[0], -1, "", -1, 0, 0, true)
 		if err != nil {
 			return nil, err
 		}
-		return &Input{Value: v, lines: c.lines}, nil
+		return &Input{Value: v, positions: &c.pos}, nil
 	}
+	// Several documents: the root is their array, which has no line.
+	root := c.pos.add(-1, "", -1, 0)
 	all := make([]any, 0, len(docs))
 	for i, d := range docs {
-		v, err := c.value(d, child("", i), 0, true)
+		v, err := c.value(d, root, "", i, 0, 0, true)
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, v)
 	}
-	return &Input{Value: all, lines: c.lines}, nil
+	c.pos.done(root)
+	return &Input{Value: all, positions: &c.pos}, nil
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
@@ -75,7 +77,7 @@ func yamlError(file string, err error, last int) error {
 type yamlConv struct {
 	file   string
 	budget int
-	lines  lineMap
+	pos    positions
 	active map[*yaml.Node]bool // anchors being expanded, to refuse cycles
 	last   int                 // the file's last line: an empty last document claims the next
 }
@@ -84,37 +86,46 @@ func (c *yamlConv) fail(n *yaml.Node, format string, args ...any) error {
 	return &report.InputError{File: c.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)}
 }
 
-// value converts n; record is false inside an alias, whose nodes belong to
-// the anchor's position.
-func (c *yamlConv) value(n *yaml.Node, path string, depth int, record bool) (any, error) {
+// value converts n, the child of parent named by key (a mapping) or index
+// (a sequence, else -1), whose line is line (a mapping value's is its
+// key's) or else n's own. record is false inside an alias, whose nodes
+// belong to the anchor's position.
+func (c *yamlConv) value(n *yaml.Node, parent int32, key string, index, line, depth int, record bool) (any, error) {
 	if c.budget--; c.budget < 0 {
 		return nil, c.fail(n, "document expands to more than %d nodes (alias bomb?)", maxYAMLNodes)
 	}
 	if depth > maxDepth {
 		return nil, c.fail(n, "nested deeper than %d levels", maxDepth)
 	}
-	if record && n.Kind != yaml.DocumentNode {
-		if !c.lines.has(path) {
-			c.lines.set(path, min(n.Line, c.last))
-		}
-	}
-	switch n.Kind {
-	case yaml.DocumentNode:
+	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return c.value(n.Content[0], path, depth+1, record)
+		return c.value(n.Content[0], parent, key, index, line, depth+1, record)
+	}
+	self := int32(-1)
+	if record {
+		if line == 0 {
+			line = min(n.Line, c.last)
+		}
+		self = c.pos.add(parent, key, index, line)
+		defer c.pos.done(self)
+	}
+	switch n.Kind {
 	case yaml.AliasNode:
 		if c.active[n.Alias] {
 			return nil, c.fail(n, "alias *%s refers to itself", n.Value)
 		}
+		if c.active == nil {
+			c.active = map[*yaml.Node]bool{}
+		}
 		c.active[n.Alias] = true
 		defer delete(c.active, n.Alias)
-		return c.value(n.Alias, path, depth+1, false)
+		return c.value(n.Alias, -1, "", -1, 0, depth+1, false)
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for i, e := range n.Content {
-			v, err := c.value(e, child(path, i), depth+1, record)
+			v, err := c.value(e, self, "", i, 0, depth+1, record)
 			if err != nil {
 				return nil, err
 			}
@@ -122,14 +133,14 @@ func (c *yamlConv) value(n *yaml.Node, path string, depth int, record bool) (any
 		}
 		return out, nil
 	case yaml.MappingNode:
-		return c.mapping(n, path, depth, record)
+		return c.mapping(n, self, depth, record)
 	case yaml.ScalarNode:
 		return c.scalar(n)
 	}
 	return nil, c.fail(n, "unexpected YAML node")
 }
 
-func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (any, error) {
+func (c *yamlConv) mapping(n *yaml.Node, self int32, depth int, record bool) (any, error) {
 	out := make(map[string]any, len(n.Content)/2)
 	// Merge keys (<<) give defaults that explicit keys override, wherever
 	// they appear in the mapping.
@@ -142,7 +153,7 @@ func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (a
 				srcs = v.Content
 			}
 			for _, s := range srcs {
-				mv, err := c.value(s, "", depth+1, false)
+				mv, err := c.value(s, -1, "", -1, 0, depth+1, false)
 				if err != nil {
 					return nil, err
 				}
@@ -158,11 +169,7 @@ func (c *yamlConv) mapping(n *yaml.Node, path string, depth int, record bool) (a
 		if err != nil {
 			return nil, err
 		}
-		kp := child(path, key)
-		if record {
-			c.lines.set(kp, k.Line)
-		}
-		val, err := c.value(v, kp, depth+1, record)
+		val, err := c.value(v, self, key, -1, k.Line, depth+1, record)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,182 @@
+package parser
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// pathLines is how YAML lines were placed before positions: a map from
+// JSON-pointer path strings to lines, the first node recorded at a path
+// keeping it. Kept here as the reference positions must agree with.
+type pathLines struct {
+	m    map[string]int
+	last int
+	dup  bool // a mapping repeats a key: the reference is ambiguous there
+}
+
+func (r *pathLines) walk(n *yaml.Node, path string, record bool, depth int) {
+	if depth > 200 {
+		r.dup = true // not a shape this reference is for
+		return
+	}
+	if record && n.Kind != yaml.DocumentNode {
+		if _, ok := r.m[path]; !ok {
+			r.m[path] = min(n.Line, r.last)
+		}
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) > 0 {
+			r.walk(n.Content[0], path, record, depth+1)
+		}
+	case yaml.AliasNode:
+		// Inside an alias nothing is recorded.
+	case yaml.SequenceNode:
+		for i, e := range n.Content {
+			r.walk(e, child(path, i), record, depth+1)
+		}
+	case yaml.MappingNode:
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0 {
+				continue
+			}
+			key, err := (&yamlConv{}).key(k)
+			if err != nil {
+				r.dup = true
+				return
+			}
+			if seen[key] {
+				r.dup = true
+			}
+			seen[key] = true
+			kp := child(path, key)
+			if record {
+				r.m[kp] = k.Line
+			}
+			r.walk(v, kp, record, depth+1)
+		}
+	}
+}
+
+// referenceLine is Input.Line as it was: the deepest recorded prefix.
+func (r *pathLines) line(path []any) int {
+	for n := len(path); n >= 0; n-- {
+		if l, ok := r.m[pathKey(path[:n])]; ok && l > 0 {
+			return l
+		}
+	}
+	return 0
+}
+
+// allPaths lists every path inside v, and one missing key and index below
+// each container.
+func allPaths(v any, prefix []any, out *[][]any) {
+	*out = append(*out, prefix)
+	grow := func(step any) []any { return append(append([]any(nil), prefix...), step) }
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			allPaths(e, grow(k), out)
+		}
+		*out = append(*out, grow("no such key"))
+	case []any:
+		for i, e := range t {
+			allPaths(e, grow(i), out)
+		}
+		*out = append(*out, grow(len(t)+3))
+	}
+}
+
+// agreeWithPathLines checks Input.Line on every path of the YAML text's
+// value against the reference; texts the reference is ambiguous on (a key
+// written twice, very deep nesting) are skipped.
+func agreeWithPathLines(t *testing.T, text string) {
+	t.Helper()
+	in, err := yamlParser{}.Parse("x.yaml", []byte(text))
+	if err != nil {
+		return
+	}
+	ref := &pathLines{m: map[string]int{}, last: lineCount([]byte(text))}
+	dec := yaml.NewDecoder(bytes.NewReader([]byte(text)))
+	var docs []*yaml.Node
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return
+		}
+		docs = append(docs, &n)
+	}
+	if len(docs) == 1 {
+		ref.walk(docs[0], "", true, 0)
+	} else {
+		for i, d := range docs {
+			ref.walk(d, child("", i), true, 0)
+		}
+	}
+	if ref.dup {
+		return
+	}
+	var paths [][]any
+	allPaths(in.Value, nil, &paths)
+	for _, p := range paths {
+		if got, want := in.Line(p), ref.line(p); got != want {
+			t.Fatalf("Line(%v) = %d, the path map says %d\n%s", p, got, want, text)
+		}
+	}
+}
+
+// TestPositionsAsPathLines: positions place every path of the fuzz corpus
+// and the examples exactly where the path map did.
+func TestPositionsAsPathLines(t *testing.T) {
+	texts := []string{k8s, "a: &a {b: [1, {c: 2}]}\nd: *a\ne:\n  <<: *a\n  f: 3\n", "---\n---\na: 1\n", "- [a, [b, [c]]]\n", "? [a]\n: b\n"}
+	corpus, _ := filepath.Glob("testdata/fuzz/FuzzYAML/*")
+	for _, f := range corpus {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// go test fuzz v1 / string("…"): the text is the quoted line.
+		for _, line := range strings.Split(string(b), "\n") {
+			if s, ok := strings.CutPrefix(line, "string("); ok {
+				if u, err := strconv.Unquote(strings.TrimSuffix(s, ")")); err == nil {
+					texts = append(texts, u)
+				}
+			}
+		}
+	}
+	examples, _ := filepath.Glob("../../../examples/homelab/kubernetes/*/*.yaml")
+	more, _ := filepath.Glob("../../../examples/homelab/*/*.yaml")
+	for _, f := range append(examples, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	if len(texts) < 20 {
+		t.Fatalf("only %d texts", len(texts))
+	}
+	for _, text := range texts {
+		agreeWithPathLines(t, text)
+	}
+}
+
+// FuzzYAMLPositions: on any text, positions agree with the path map.
+func FuzzYAMLPositions(f *testing.F) {
+	for _, s := range []string{k8s, "a: &a [1]\nb: *a\n", "<<: {a: 1}\n", "- a\n- b: [c, {d: e}]\n", "? [a]\n: b\n", "---\n- 1\n---\n{a: [2]}\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(agreeWithPathLines)
+}
