@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 )
 
@@ -179,4 +180,75 @@ func FuzzYAMLPositions(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(agreeWithPathLines)
+}
+
+// sameAsYAMLv3 checks that when the fast reader takes text, yaml.v3 gives
+// the same value and every path the same line.
+func sameAsYAMLv3(t *testing.T, text string) (taken bool) {
+	t.Helper()
+	v, pos, ok := parseFast([]byte(text))
+	if !ok {
+		return false
+	}
+	slow, err := parseYAML("x.yaml", []byte(text))
+	if err != nil {
+		t.Fatalf("the fast reader took a text yaml.v3 refuses (%v):\n%q", err, text)
+	}
+	if diff := cmp.Diff(slow.Value, v); diff != "" {
+		t.Fatalf("value (-yaml.v3 +fast):\n%s\n%q", diff, text)
+	}
+	fast := &Input{Value: v, positions: &pos}
+	var paths [][]any
+	allPaths(v, nil, &paths)
+	for _, p := range paths {
+		if got, want := fast.Line(p), slow.Line(p); got != want {
+			t.Fatalf("Line(%v) = %d, yaml.v3 says %d\n%q", p, got, want, text)
+		}
+	}
+	return true
+}
+
+// FuzzFastYAML: the fast reader agrees with yaml.v3 wherever it answers.
+func FuzzFastYAML(f *testing.F) {
+	for _, s := range fastSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) { sameAsYAMLv3(t, text) })
+}
+
+var fastSeeds = []string{k8s,
+	"a: 1\nb:\n- x\n- 'y''s'\nc: {d: [1, 2.5, \"e\\\"f\"], g: {}}\n",
+	"---\n- a: yes\n  b: [on, Off, ~, null, 0x1F, 012, 1_000, -3, .5, 1e3]\n- \"q\"\n---\nk: v # c\n",
+	"key:\n  value\nother: x:y\n",
+	"a:\n  b:\n    c: 1\n  d: 2\ne: -x\n",
+	"  indented: root\n  second: 2\n",
+	"list:\n  - name: a\n    env:\n    - {name: X, value: \"1\"}\n  - name: b\n",
+	"yes: 1\n1.0: b\nnull: c\n.x: d\n/p: e\n",
+}
+
+// TestFastYAMLAgrees: on the seeds, the examples and every YAML file in
+// the repository's test data, the fast reader and yaml.v3 agree, and the
+// fast reader takes most of them (it is the point of having it).
+func TestFastYAMLAgrees(t *testing.T) {
+	texts := append([]string(nil), fastSeeds...)
+	for _, glob := range []string{"../../../examples/homelab/*/*.yaml", "../../../examples/homelab/*/*/*.yaml", "../../../examples/homelab/*/*/*/*.yaml", "../../../test/*/testdata/*.yaml", "../../../tasks/*.yaml", "../../../pipelines/*.yaml", "../../../triggers/*/*.yaml"} {
+		files, _ := filepath.Glob(glob)
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts = append(texts, string(b))
+		}
+	}
+	taken := 0
+	for _, text := range texts {
+		if sameAsYAMLv3(t, text) {
+			taken++
+		}
+	}
+	t.Logf("fast reader took %d of %d texts", taken, len(texts))
+	if taken < len(fastSeeds) || taken*2 < len(texts) {
+		t.Errorf("fast reader took only %d of %d texts", taken, len(texts))
+	}
 }

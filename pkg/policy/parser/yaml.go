@@ -28,6 +28,14 @@ const maxYAMLNodes = 4_000_000
 const maxDepth = 5000
 
 func (yamlParser) Parse(name string, data []byte) (*Input, error) {
+	if v, pos, ok := parseFast(data); ok {
+		return &Input{Value: v, positions: &pos}, nil
+	}
+	return parseYAML(name, data)
+}
+
+// parseYAML is Parse by yaml.v3, for any YAML.
+func parseYAML(name string, data []byte) (*Input, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
 	for {
@@ -198,17 +206,22 @@ func (c *yamlConv) key(k *yaml.Node) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return keyString(v, k.Value), nil
+}
+
+// keyString is the string a scalar key's value v (written raw) becomes.
+func keyString(v any, raw string) string {
 	switch v := v.(type) {
 	case string:
-		return v, nil
+		return v
 	case nil:
-		return "null", nil
+		return "null"
 	case bool:
-		return strconv.FormatBool(v), nil
+		return strconv.FormatBool(v)
 	case json.Number:
-		return v.String(), nil
+		return v.String()
 	}
-	return k.Value, nil
+	return raw
 }
 
 var (
@@ -242,17 +255,22 @@ func (c *yamlConv) scalar(n *yaml.Node) (any, error) {
 			return nil, c.fail(n, "%q is not a number", s)
 		}
 	}
+	return plainScalar(s), nil
+}
+
+// plainScalar is the value of an untagged plain scalar in YAML 1.1.
+func plainScalar(s string) any {
 	switch s {
 	case "", "~", "null", "Null", "NULL":
-		return nil, nil
+		return nil
 	}
 	if b, ok := yaml11Bool(s); ok {
-		return b, nil
+		return b
 	}
 	if v, ok := yamlNumber(s); ok {
-		return v, nil
+		return v
 	}
-	return s, nil
+	return s
 }
 
 func yaml11Bool(s string) (bool, bool) {
