@@ -37,7 +37,7 @@ type Zone struct {
 	// text is the zone file, kept to find lines for findings only when
 	// there are findings: most RRsets of a large zone never need one.
 	text      []byte
-	lineIndex map[string]int
+	lineIndex *zonefile.OwnerIndex
 	lines     sync.Once // makes lineIndex: LineOf may be called from the lint and the plan at once
 
 	sets   []RRset  // the unused rest of the current slab of RRsets
@@ -46,11 +46,14 @@ type Zone struct {
 
 // LineOf returns the line an RRset is declared on in the desired file, or 0.
 func (z *Zone) LineOf(s *RRset) int {
-	if s.Line > 0 || z.text == nil {
+	if s.Line > 0 {
 		return s.Line
 	}
 	z.indexLines()
-	return z.lineIndex[s.Name]
+	if z.lineIndex == nil {
+		return 0
+	}
+	return z.lineIndex.Line(s.Name)
 }
 
 // indexLines finds the line of every owner of the zone file, once; a
@@ -58,7 +61,8 @@ func (z *Zone) LineOf(s *RRset) int {
 func (z *Zone) indexLines() {
 	z.lines.Do(func() {
 		if z.text != nil {
-			z.lineIndex = zonefile.OwnerLines(z.text, z.Origin)
+			z.lineIndex = zonefile.NewOwnerIndex(z.text, z.Origin)
+			z.text = nil // the index is all LineOf needs
 		}
 	})
 }
@@ -184,24 +188,29 @@ func (z *Zone) add(rr dns.RR, opts Options, file string, line int) bool {
 	if h.Rrtype == dns.TypeOPT || (!opts.DNSSEC && dnssecTypes[h.Rrtype]) {
 		return false
 	}
-	name := zonefile.Canonical(h.Name)
+	return z.addValue(h.Name, h.Rrtype, h.Ttl, normalValue(rr), file, line)
+}
+
+// addValue adds a record of owner (as written) and type whose normalised
+// data is v; it reports whether it was kept (in the zone).
+func (z *Zone) addValue(owner string, typ uint16, ttl uint32, v, file string, line int) bool {
+	name := zonefile.Canonical(owner)
 	if !inZone(name, z.Origin) {
 		return false
 	}
-	k := Key{Name: name, Type: dns.TypeToString[h.Rrtype]}
+	k := Key{Name: name, Type: dns.TypeToString[typ]}
 	if k.Type == "" {
-		k.Type = fmt.Sprintf("TYPE%d", h.Rrtype)
+		k.Type = fmt.Sprintf("TYPE%d", typ)
 	}
-	v := normalValue(rr)
 	s := z.Sets[k]
 	if s == nil {
 		s = z.newRRset()
-		*s = RRset{Key: k, TTL: h.Ttl, File: file, Line: line, Values: z.oneValue(v)}
+		*s = RRset{Key: k, TTL: ttl, File: file, Line: line, Values: z.oneValue(v)}
 		z.Sets[k] = s
 	} else if i, found := slices.BinarySearch(s.Values, v); !found {
 		s.Values = slices.Insert(s.Values, i, v)
 	}
-	s.TTL = min(s.TTL, h.Ttl) // an RRset has one TTL; the smallest wins, as resolvers see it
+	s.TTL = min(s.TTL, ttl) // an RRset has one TTL; the smallest wins, as resolvers see it
 	return true
 }
 

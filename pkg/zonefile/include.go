@@ -28,32 +28,78 @@ const (
 // Lines that start with white space continue the previous owner.
 func OwnerLines(data []byte, origin string) map[string]int {
 	lines := map[string]int{}
+	eachOwner(data, origin, func(name []byte, n int) {
+		if _, ok := lines[string(name)]; !ok {
+			lines[string(name)] = n
+		}
+	})
+	return lines
+}
+
+// eachOwner calls f with the canonical name (in a buffer reused for the
+// next line) and number of each line that names an owner.
+func eachOwner(data []byte, origin string, f func(name []byte, line int)) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), maxLine)
+	var buf []byte
 	for n := 1; sc.Scan(); n++ {
-		text := sc.Text()
-		if text == "" || text[0] == ' ' || text[0] == '\t' || text[0] == ';' || text[0] == '$' {
-			if f := strings.Fields(text); len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") {
-				origin = Canonical(absolute(f[1], origin))
+		text := sc.Bytes()
+		if len(text) == 0 || text[0] == ' ' || text[0] == '\t' || text[0] == ';' || text[0] == '$' {
+			if len(text) > 0 && text[0] == '$' {
+				if f := strings.Fields(string(text)); len(f) >= 2 && strings.EqualFold(f[0], "$ORIGIN") {
+					origin = Canonical(absolute(f[1], origin))
+				}
 			}
 			continue
 		}
-		f := strings.Fields(text)
-		if len(f) == 0 { // other white space (\f, \v) only
-			continue
+		end := bytes.IndexFunc(text, unicode.IsSpace)
+		if end < 0 {
+			end = len(text)
 		}
-		owner := f[0]
-		name := Canonical(owner)
-		if owner == "@" {
-			name = origin
-		} else if !strings.HasSuffix(owner, ".") {
-			name = Canonical(owner + "." + origin)
+		owner := text[:end]
+		if len(owner) == 0 { // other white space first (\f, \v, U+00A0)
+			f := strings.Fields(string(text))
+			if len(f) == 0 {
+				continue
+			}
+			owner = []byte(f[0])
 		}
-		if _, ok := lines[name]; !ok {
-			lines[name] = n
+		buf = canonicalOwner(buf[:0], owner, origin)
+		f(buf, n)
+	}
+}
+
+// canonicalOwner appends the canonical name of an owner as written:
+// Canonical of it, made absolute under origin.
+func canonicalOwner(dst, owner []byte, origin string) []byte {
+	if len(owner) == 1 && owner[0] == '@' {
+		return append(dst, origin...)
+	}
+	plain := true // ASCII without escapes: lower-cased byte by byte
+	for _, c := range owner {
+		if c >= 0x80 || c == '\\' {
+			plain = false
+			break
 		}
 	}
-	return lines
+	if !plain {
+		o := string(owner)
+		if strings.HasSuffix(o, ".") {
+			return append(dst, Canonical(o)...)
+		}
+		return append(dst, Canonical(o+"."+origin)...)
+	}
+	for _, c := range owner {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	if owner[len(owner)-1] == '.' {
+		return dst
+	}
+	dst = append(dst, '.')
+	return append(dst, origin...)
 }
 
 // zoneError turns the zone parser's error into a report.InputError with the line

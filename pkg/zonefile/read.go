@@ -53,15 +53,32 @@ func zoneFromFileName(file string) string {
 // kept as written, within MaxRecords, $GENERATE and $INCLUDE expanded. Both
 // dns-zone-diff and policy-check's zone parser read through it.
 func Read(file string, data []byte, origin string, includes bool, rr func(dns.RR), opaque func(Opaque)) error {
-	text, shift, kept, err := preprocess(file, data, origin)
+	return ReadTo(file, data, origin, includes, Sink{RR: rr, Opaque: opaque})
+}
+
+// Sink receives what ReadTo reads.
+type Sink struct {
+	RR     func(dns.RR)
+	Opaque func(Opaque)
+	// Address, when set, receives the plain address records (plain.go)
+	// in place of RR, read without miekg/dns: in a large zone they are
+	// most records, and the parser spends most of its time and garbage
+	// on them. Records then do not arrive in file order.
+	Address func(a Address)
+}
+
+// ReadTo is Read, giving the records to sink.
+func ReadTo(file string, data []byte, origin string, includes bool, sink Sink) error {
+	tooMany := &report.InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
+	text, shift, kept, plain, err := preprocess(file, data, origin, sink.Address)
 	if err != nil {
 		return err
 	}
-	tooMany := &report.InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
-	n := len(kept)
+	n := len(kept) + plain
 	if n > MaxRecords {
 		return tooMany
 	}
+	rr, opaque := sink.RR, sink.Opaque
 	zp := dns.NewZoneParser(bytes.NewReader(text), dns.Fqdn(origin), file)
 	zp.SetIncludeAllowed(includes)
 	for r, ok := zp.Next(); ok; r, ok = zp.Next() {
@@ -95,8 +112,15 @@ const ttlSentinel = 1<<31 + 1009
 //   - a record of a type miekg/dns cannot parse (WKS, NSAP, A6, …; see
 //     opaque.go) is taken out of the text, its line left blank, and
 //     returned in opaque to be kept as written.
-func preprocess(file string, data []byte, zone string) (out []byte, shift int, opaque []Opaque, err error) {
+//   - with address set, a plain address record (plain.go) is given to it
+//     and its line left blank, counted in plain.
+func preprocess(file string, data []byte, zone string, address func(Address)) (out []byte, shift int, opaque []Opaque, plain int, err error) {
 	ttl, haveTTL := uint32(0), false
+	// Plain records are read here only while the parser's default TTL is
+	// a $TTL directive's (not RFC 1035's last TTL, which the lines taken
+	// out would change) and no $INCLUDE or $GENERATE has made the owner
+	// the parser inherits one this loop does not know.
+	fast, dirTTL, ownerSeen := address != nil, false, false
 	if !ttlBeforeRecords(data) {
 		// The SOA says what BIND does: without a TTL of its own, its
 		// minimum is the default; with one, RFC 1035's last-TTL rule.
@@ -122,17 +146,33 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 	// line that changes (always, for CRLF or a missing final newline,
 	// which the line scanner normalises).
 	var b *bytes.Buffer
+	// The rewrite is about as long as the file, or far shorter when
+	// plain records leave their lines blank.
+	size := len(data)
+	if address != nil {
+		size /= 4
+	}
 	copyAll := bytes.IndexByte(data, '\r') >= 0 || len(data) > 0 && data[len(data)-1] != '\n'
 	if copyAll {
 		b = &bytes.Buffer{}
-		b.Grow(len(data))
+		b.Grow(size)
 	}
 	start := 0 // where the current line starts in data
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), maxLine)
+	// Lines are cut as bufio.ScanLines cuts them, from strings made a
+	// chunk of lines at a time: a string per line was most of the garbage
+	// of a large zone, and one of the whole text would be as large as the
+	// file for as long as it is read.
+	var chunks chunker
 	var buf []string // the fields of each line, reused: a zone has 100,000s
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
+	for n := 1; ; n++ {
+		line, ok := chunks.next(data)
+		if !ok {
+			break
+		}
+		if len(line) > maxLine {
+			return nil, 0, nil, 0, &report.InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, bufio.ErrTooLong)}
+		}
+		line = strings.TrimSuffix(line, "\r")
 		orig := line
 		code := directive(line)
 		buf = appendFields(buf[:0], code)
@@ -141,8 +181,12 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 		depth = max(0, depth+parens(code))
 		if len(f) > 0 && line[0] != '$' && startDepth == 0 {
 			rest := f
-			if line[0] != ' ' && line[0] != '\t' {
+			own := line[0] != ' ' && line[0] != '\t'
+			if own {
 				owner, rest, hidden = absolute(f[0], origin), f[1:], false
+				if owner == f[0] {
+					owner = strings.Clone(owner) // not a whole chunk kept for a name
+				}
 			} else if hidden {
 				// The record above, taken out, named the owner this line
 				// inherits: name it here, or the parser takes the one before.
@@ -152,7 +196,17 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 			if haveTTL {
 				def = ttl
 			}
-			if typ, t, explicit, value, ok := opaqueLine(rest, origin, def); ok {
+			if a, ok := plainAddress(rest, code); fast && dirTTL && depth == 0 && (own || ownerSeen) && ok && (!own || plainOwner(f[0], owner)) {
+				if !a.explicit {
+					a.TTL = ttl
+				}
+				if plain++; plain > MaxRecords {
+					return nil, 0, nil, 0, &report.InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
+				}
+				a.Name = owner
+				address(a)
+				line, hidden = "", true
+			} else if typ, t, explicit, value, ok := opaqueLine(rest, origin, def); ok {
 				if !explicit {
 					t = def
 				}
@@ -163,21 +217,24 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 					lastTTL = v
 				}
 			}
+			ownerSeen = ownerSeen || own
 		}
 		if len(f) >= 2 && line != "" && line[0] == '$' {
 			switch strings.ToUpper(f[0]) {
 			case "$TTL":
 				if v, ok := parseTTL(f[1]); ok {
-					ttl, haveTTL = v, true
+					ttl, haveTTL, dirTTL = v, true, true
 				}
 			case "$ORIGIN":
 				origin = absolute(f[1], origin)
 			case "$INCLUDE":
+				fast = false
 				if len(f) >= 3 && !strings.HasSuffix(f[2], ".") {
 					f[2] = absolute(f[2], origin)
 					line = strings.Join(f, " ")
 				}
 			case "$GENERATE":
+				fast = false
 				if len(f) >= 5 && haveTTL && !generateHasTTL(f[3:]) {
 					f = append(f[:3], append([]string{strconv.FormatUint(uint64(ttl), 10)}, f[3:]...)...)
 					line = strings.Join(f, " ")
@@ -186,7 +243,7 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 		}
 		if b == nil && line != orig {
 			b = &bytes.Buffer{}
-			b.Grow(len(data))
+			b.Grow(size)
 			b.Write(data[:start])
 		}
 		if b != nil {
@@ -195,13 +252,53 @@ func preprocess(file string, data []byte, zone string) (out []byte, shift int, o
 		}
 		start += len(orig) + 1
 	}
-	if err := sc.Err(); err != nil {
-		return nil, 0, nil, &report.InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, err)}
-	}
 	if b == nil {
-		return data, shift, opaque, nil // nothing rewritten
+		return data, shift, opaque, plain, nil // nothing rewritten
 	}
-	return b.Bytes(), shift, opaque, nil
+	return b.Bytes(), shift, opaque, plain, nil
+}
+
+// chunker hands out the lines of data as strings, converting a chunk of
+// lines (chunkSize bytes or one longer line) at a time.
+type chunker struct {
+	size int    // of a chunk; 0 is chunkSize
+	off  int    // where the next chunk starts in data
+	text string // what is left of the current chunk
+}
+
+const chunkSize = 64 << 10
+
+// next returns the next line, without its newline (nor a CR before it),
+// or false at the end. A line over maxLine is returned whole and refused
+// by the caller.
+func (c *chunker) next(data []byte) (string, bool) {
+	if c.text == "" {
+		if c.off >= len(data) {
+			return "", false
+		}
+		size := c.size
+		if size == 0 {
+			size = chunkSize
+		}
+		end := min(c.off+size, len(data))
+		if k := bytes.LastIndexByte(data[c.off:end], '\n'); k >= 0 && end < len(data) {
+			end = c.off + k + 1
+		} else if end < len(data) {
+			if k := bytes.IndexByte(data[end:], '\n'); k >= 0 {
+				end += k + 1
+			} else {
+				end = len(data)
+			}
+		}
+		c.text, c.off = string(data[c.off:end]), end
+	}
+	line := c.text
+	if k := strings.IndexByte(c.text, '\n'); k >= 0 {
+		line, c.text = c.text[:k], c.text[k+1:]
+	} else {
+		c.text = ""
+	}
+	return line, true
 }
 
 // appendFields appends the white-space separated fields of s to dst, as

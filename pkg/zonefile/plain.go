@@ -1,0 +1,96 @@
+package zonefile
+
+import (
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/miekg/dns"
+)
+
+// Address is a plain address record: an A or AAAA record whose line is
+// owner, an optional TTL in seconds, an optional class IN, the type and
+// one address, and nothing that needs the real parser (quotes, escapes,
+// parentheses). Most records of a large zone are; ReadTo reads them
+// without miekg/dns, as miekg/dns reads them (TestPlainAsParsed).
+type Address struct {
+	Name     string // as written, made absolute (not canonical)
+	Type     uint16 // dns.TypeA or dns.TypeAAAA
+	TTL      uint32
+	Value    string // net.IP's form, as a parsed record prints it
+	explicit bool   // the line gave the TTL
+}
+
+// plainAddress reads the fields after the owner, of a line whose text
+// without its comment is code.
+func plainAddress(rest []string, code string) (Address, bool) {
+	var a Address
+	if len(rest) < 2 || len(rest) > 4 || strings.ContainsAny(code, "\"\\()") {
+		return a, false
+	}
+	i, class := 0, false
+	for ; i < len(rest)-2; i++ {
+		switch {
+		case !a.explicit && digits(rest[i]):
+			t, err := strconv.ParseUint(rest[i], 10, 31)
+			if err != nil {
+				return a, false
+			}
+			a.TTL, a.explicit = uint32(t), true
+		case !class && strings.EqualFold(rest[i], "IN"):
+			class = true
+		default:
+			return a, false
+		}
+	}
+	if i != len(rest)-2 {
+		return a, false
+	}
+	// As miekg/dns parses the address: net.ParseIP, with a colon for
+	// AAAA and none for A.
+	token := rest[i+1]
+	colon := strings.IndexByte(token, ':') >= 0
+	switch {
+	case strings.EqualFold(rest[i], "A") && !colon:
+		a.Type = dns.TypeA
+	case strings.EqualFold(rest[i], "AAAA") && colon:
+		a.Type = dns.TypeAAAA
+	default:
+		return a, false
+	}
+	ip := net.ParseIP(token)
+	if ip == nil {
+		return a, false
+	}
+	a.Value = ip.String()
+	return a, true
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// plainOwner reports whether an owner as written (token), made absolute
+// (owner), is a name the parser takes as it is: letters, digits, hyphens,
+// underscores and a leading wildcard, in labels of a valid name.
+func plainOwner(token, owner string) bool {
+	if token == "@" {
+		return true
+	}
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '*' && i == 0) {
+			return false
+		}
+	}
+	if strings.Contains(token, "..") || strings.HasPrefix(token, ".") {
+		return false
+	}
+	_, ok := dns.IsDomainName(owner)
+	return ok
+}
