@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -70,6 +71,10 @@ type Command struct {
 	// InDir: the one PATH is the repository, and Main runs the check in
 	// it, config and all (plumbline check DIR).
 	InDir bool
+	// GCPercent, when not 0, is the garbage collector's GOGC for the
+	// binary's process (Execute sets it unless GOGC is set): a check whose
+	// garbage dwarfs its live heap trades some memory for time.
+	GCPercent int
 }
 
 // FileName is the command's name as a report file name: subcommands
@@ -513,6 +518,9 @@ func writeFile(spec reportSpec, r *report.Report) (string, error) {
 // on SIGINT and SIGTERM, and returns the exit code for main to os.Exit with.
 func Execute(cmd Command) int {
 	LimitMemory()
+	if cmd.GCPercent != 0 && os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(cmd.GCPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Main(ctx, cmd, os.Args[1:], OSEnv())

@@ -290,3 +290,39 @@ func TestRemoteWithoutCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestInputsOutsideWorkingDirectory: files under a PATH outside the
+// working directory are read under their own directory, through one open
+// reader each: the files there are checked, a symlink out of its
+// directory is refused and never read.
+func TestInputsOutsideWorkingDirectory(t *testing.T) {
+	elsewhere := t.TempDir()
+	testfs.Write(t, elsewhere, "secret.yaml", "token: tK3n-secret\n")
+	testfs.Write(t, elsewhere, "inputs/a.yaml", "x: 1\n")
+	testfs.Write(t, elsewhere, "inputs/sub/b.yaml", "x: 2\n")
+	if err := os.Symlink("../secret.yaml", filepath.Join(elsewhere, "inputs", "leak.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../a.yaml", filepath.Join(elsewhere, "inputs", "sub", "up.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	testfs.Write(t, dir, "policy/p.rego", "package main\nimport rego.v1\ndeny contains msg if { msg := sprintf(\"x is %v, token %v\", [input.x, object.get(input, \"token\", \"-\")]) }\n")
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--waivers", "", filepath.Join(elsewhere, "inputs"))
+	if err == nil {
+		t.Fatal("a refused input is not an error")
+	}
+	var got []string
+	for _, f := range r.Findings {
+		if strings.Contains(f.Message, "tK3n") {
+			t.Errorf("the secret was read: %+v", f)
+		}
+		got = append(got, f.File+": "+f.Message)
+	}
+	slices.Sort(got)
+	for _, want := range []string{"a.yaml: x is 1, token -", "sub/b.yaml: x is 2, token -", "leak.yaml: refused", "sub/up.yaml: refused"} {
+		if !slices.ContainsFunc(got, func(g string) bool { return strings.HasPrefix(g, want) }) {
+			t.Errorf("no finding %q in:\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+}

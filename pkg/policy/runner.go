@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,11 @@ type run struct {
 	// tree reads the files under the working directory through one open
 	// root; nil when it could not be opened.
 	tree *tree.Reader
+	// outside reads files outside the working directory (a PATH given
+	// absolute), each under its own directory, as tree.RootFor says; one
+	// open reader per directory.
+	outside   map[string]*tree.Reader
+	outsideMu sync.Mutex
 }
 
 type fileResult struct {
@@ -65,6 +71,11 @@ func (r *run) start(ctx context.Context) error {
 		r.tree = rd
 		defer rd.Close()
 	}
+	defer func() {
+		for _, rd := range r.outside {
+			rd.Close()
+		}
+	}()
 	r.rels = make([]string, len(r.files))
 	cwd, _ := os.Getwd()
 	jobs := min(r.c.jobs, len(r.files))
@@ -206,8 +217,8 @@ func (r *run) parse(i int) (*parser.Input, error) {
 	// symlink to a secret or to /dev/zero.
 	var data []byte
 	var err error
-	if r.tree != nil && r.tree.Has(file) {
-		data, err = r.tree.ReadFile(file, parser.MaxFileSize)
+	if rd := r.reader(file); rd != nil {
+		data, err = rd.ReadFile(file, parser.MaxFileSize)
 	} else {
 		data, err = tree.ReadFile(tree.RootFor(".", file), file, parser.MaxFileSize)
 	}
@@ -219,6 +230,44 @@ func (r *run) parse(i int) (*parser.Input, error) {
 		return nil, err
 	}
 	return p.Parse(file, data)
+}
+
+// maxOutside bounds the readers kept open for directories outside the
+// working directory.
+const maxOutside = 64
+
+// reader is the open reader for file: the working directory's when file
+// is inside it, else one for file's own directory (tree.RootFor's root for
+// a file outside), or nil when that cannot be opened.
+func (r *run) reader(file string) *tree.Reader {
+	if r.tree == nil {
+		return nil
+	}
+	if r.tree.Has(file) {
+		return r.tree
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil
+	}
+	dir := filepath.Dir(abs)
+	r.outsideMu.Lock()
+	defer r.outsideMu.Unlock()
+	if rd, ok := r.outside[dir]; ok {
+		return rd
+	}
+	if len(r.outside) >= maxOutside {
+		return nil // each holds open files: a file opens its own then
+	}
+	rd, err := tree.NewReader(dir)
+	if err != nil {
+		return nil
+	}
+	if r.outside == nil {
+		r.outside = map[string]*tree.Reader{}
+	}
+	r.outside[dir] = rd
+	return rd
 }
 
 // evalDoc evaluates one document of file i in every namespace, within

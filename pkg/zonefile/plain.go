@@ -1,6 +1,7 @@
 package zonefile
 
 import (
+	"bytes"
 	"net"
 	"strconv"
 	"strings"
@@ -93,4 +94,52 @@ func plainOwner(token, owner string) bool {
 	}
 	_, ok := dns.IsDomainName(owner)
 	return ok
+}
+
+// unplain reports whether data has what makes the preprocessing's idea
+// of the owner, origin or default TTL differ from the parser's, so that
+// no record may be taken out of it (broken or odd zones, in practice; they
+// are parsed whole):
+//   - a line starting in its first column that holds a single token (or
+//     starts with a parenthesis, quote or escape): miekg/dns reads a line
+//     "MX" as a record of the previous owner;
+//   - a directive with a quote, escape or parenthesis, which the parser
+//     reads as one token where the preprocessing sees several;
+//   - white space other than spaces, tabs and newlines (\f, \v, CR),
+//     which the parser takes as part of a token.
+func unplain(data []byte) bool {
+	if bytes.ContainsAny(data, "\f\v\r") {
+		return true
+	}
+	for len(data) > 0 {
+		line := data
+		if k := bytes.IndexByte(data, '\n'); k >= 0 {
+			line, data = data[:k], data[k+1:]
+		} else {
+			data = nil
+		}
+		if len(line) == 0 {
+			continue
+		}
+		switch line[0] {
+		case ' ', '\t', ';':
+			continue
+		case '$':
+			if bytes.ContainsAny(line, "\"\\()") {
+				return true
+			}
+			continue
+		case '(', ')', '"', '\\':
+			return true
+		}
+		if k := bytes.IndexByte(line, ';'); k >= 0 {
+			line = line[:k]
+		}
+		// A second field: white space after the first, then more.
+		k := bytes.IndexAny(line, " \t")
+		if k < 0 || len(bytes.Trim(line[k:], " \t")) == 0 {
+			return true
+		}
+	}
+	return false
 }

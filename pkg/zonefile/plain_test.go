@@ -2,6 +2,7 @@ package zonefile
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
+
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // readAll reads text with or without plain address records and lists the
@@ -51,10 +54,16 @@ func plainAsParsed(t *testing.T, text, origin string) int {
 	t.Helper()
 	want, _, wantErr := readAll(text, origin, false)
 	got, fast, err := readAll(text, origin, true)
-	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+	if (err == nil) != (wantErr == nil) {
 		t.Fatalf("error %v, parsed alone %v\n%q", err, wantErr, text)
 	}
 	if wantErr != nil {
+		// The same line refused; the parser may word it otherwise when
+		// a record before it runs on into a line now blank.
+		var a, b *report.InputError
+		if !errors.As(err, &a) || !errors.As(wantErr, &b) || a.Line != b.Line || a.File != b.File {
+			t.Fatalf("error %v, parsed alone %v\n%q", err, wantErr, text)
+		}
 		return 0
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -120,7 +120,7 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 	// a $TTL directive's (not RFC 1035's last TTL, which the lines taken
 	// out would change) and no $INCLUDE or $GENERATE has made the owner
 	// the parser inherits one this loop does not know.
-	fast, dirTTL, ownerSeen := address != nil, false, false
+	fast, dirTTL, ownerSeen := address != nil && !unplain(data), false, false
 	if !ttlBeforeRecords(data) {
 		// The SOA says what BIND does: without a TTL of its own, its
 		// minimum is the default; with one, RFC 1035's last-TTL rule.

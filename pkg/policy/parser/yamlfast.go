@@ -42,6 +42,8 @@ func parseFast(data []byte) (v any, pos positions, ok bool) {
 	if !f.split(data) {
 		return nil, positions{}, false
 	}
+	// About a node a line, more with flow collections.
+	f.pos.nodes = make([]position, 0, len(f.lines)+len(f.lines)/2+1)
 	// Documents: runs of lines between markers; a marker before the first
 	// line of content starts the first. An empty document is left to
 	// yaml.v3 (it has rules of its own for them).
