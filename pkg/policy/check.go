@@ -453,7 +453,7 @@ func Command() cli.Command {
 		Check:    &Check{},
 		// Evaluation state is most of the garbage and the live heap is
 		// small: collecting half as often saves about a tenth of the
-		// time for about 20 MiB more at the peak, still below conftest's
+		// time for about 10 MiB more at the peak, still below conftest's
 		// on the same work (docs/policy-check.md, Performance).
 		GCPercent: 200,
 		Subcommands: []cli.Command{{
