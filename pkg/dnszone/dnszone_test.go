@@ -337,6 +337,21 @@ func TestRecordsBudget(t *testing.T) {
 	if _, err := ReadZoneFile(over, "", filepath.Dir(over), Options{}); err == nil || !strings.Contains(err.Error(), "more than 500000 records") {
 		t.Errorf("over the budget: %v", err)
 	}
+	// Written out, as plain address records read without the parser: the
+	// same budget, counted before any record past it is kept.
+	var b strings.Builder
+	b.WriteString("$ORIGIN edge.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n")
+	for i := range zonefile.MaxRecords {
+		fmt.Fprintf(&b, "h%d A 10.0.%d.%d\n", i, i/256%256, i%256)
+	}
+	plain := filepath.Join(dir, "plain", "edge.arpa.zone")
+	os.MkdirAll(filepath.Dir(plain), 0o755)
+	if err := os.WriteFile(plain, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadZoneFile(plain, "", filepath.Dir(plain), Options{}); err == nil || !strings.Contains(err.Error(), "more than 500000 records") {
+		t.Errorf("plain records over the budget: %v", err)
+	}
 }
 
 // TestNoSilentPassOnDrift: zone files whose zone name an $ORIGIN in the

@@ -143,3 +143,36 @@ func unplain(data []byte) bool {
 	}
 	return false
 }
+
+// arity is how many fields the record types whose lines end where their
+// fields do take; TXT and SPF read to the end of the line whatever their
+// count.
+var arity = map[string]int{"A": 1, "AAAA": 1, "NS": 1, "CNAME": 1, "PTR": 1, "DNAME": 1, "MX": 2, "SRV": 4, "SOA": 7}
+
+// lineEnds reports whether a one-line record (the fields after its owner)
+// surely ends with its line: a type of known arity with exactly that many
+// fields, or a TXT/SPF with some.
+func lineEnds(rest []string) bool {
+	i, ttl, class := 0, false, false
+	for i < len(rest) {
+		if !ttl && digits(rest[i]) {
+			ttl = true
+		} else if !class && strings.EqualFold(rest[i], "IN") {
+			class = true
+		} else {
+			break
+		}
+		i++
+	}
+	if i >= len(rest) {
+		return false
+	}
+	n := len(rest) - i - 1
+	switch t := strings.ToUpper(rest[i]); t {
+	case "TXT", "SPF":
+		return n > 0
+	default:
+		want, ok := arity[t]
+		return ok && n == want
+	}
+}

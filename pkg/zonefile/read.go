@@ -56,6 +56,10 @@ func Read(file string, data []byte, origin string, includes bool, rr func(dns.RR
 	return ReadTo(file, data, origin, includes, Sink{RR: rr, Opaque: opaque})
 }
 
+func tooMany(file string) error {
+	return &report.InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
+}
+
 // Sink receives what ReadTo reads.
 type Sink struct {
 	RR     func(dns.RR)
@@ -69,21 +73,20 @@ type Sink struct {
 
 // ReadTo is Read, giving the records to sink.
 func ReadTo(file string, data []byte, origin string, includes bool, sink Sink) error {
-	tooMany := &report.InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
 	text, shift, kept, plain, err := preprocess(file, data, origin, sink.Address)
 	if err != nil {
 		return err
 	}
 	n := len(kept) + plain
 	if n > MaxRecords {
-		return tooMany
+		return tooMany(file)
 	}
 	rr, opaque := sink.RR, sink.Opaque
 	zp := dns.NewZoneParser(bytes.NewReader(text), dns.Fqdn(origin), file)
 	zp.SetIncludeAllowed(includes)
 	for r, ok := zp.Next(); ok; r, ok = zp.Next() {
 		if n++; n > MaxRecords {
-			return tooMany
+			return tooMany(file)
 		}
 		rr(r)
 	}
@@ -121,6 +124,11 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 	// out would change) and no $INCLUDE or $GENERATE has made the owner
 	// the parser inherits one this loop does not know.
 	fast, dirTTL, ownerSeen := address != nil && !unplain(data), false, false
+	// The record line before ended where its line ends: miekg/dns reads
+	// on into the next line for a record with too few fields (an SOA
+	// "0 0 0 0 0" takes the next line's first tokens), and the line it
+	// reads on into must then stay where it is.
+	ended := true
 	if !ttlBeforeRecords(data) {
 		// The SOA says what BIND does: without a TTL of its own, its
 		// minimum is the default; with one, RFC 1035's last-TTL rule.
@@ -196,12 +204,19 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 			if haveTTL {
 				def = ttl
 			}
-			if a, ok := plainAddress(rest, code); fast && dirTTL && depth == 0 && (own || ownerSeen) && ok && (!own || plainOwner(f[0], owner)) {
+			var a Address
+			isPlain := false
+			if fast && dirTTL && depth == 0 && ended && (own || ownerSeen) {
+				a, isPlain = plainAddress(rest, code)
+				isPlain = isPlain && (!own || plainOwner(f[0], owner))
+			}
+			ended = isPlain || depth == 0 && lineEnds(rest)
+			if isPlain {
 				if !a.explicit {
 					a.TTL = ttl
 				}
 				if plain++; plain > MaxRecords {
-					return nil, 0, nil, 0, &report.InputError{File: file, Msg: fmt.Sprintf("more than %d records (with $GENERATE and $INCLUDE expanded): over the budget of one zone", MaxRecords)}
+					return nil, 0, nil, 0, tooMany(file)
 				}
 				a.Name = owner
 				address(a)
