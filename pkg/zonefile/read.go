@@ -123,12 +123,13 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 	// a $TTL directive's (not RFC 1035's last TTL, which the lines taken
 	// out would change) and no $INCLUDE or $GENERATE has made the owner
 	// the parser inherits one this loop does not know.
-	fast, dirTTL, ownerSeen := address != nil && !unplain(data), false, false
-	// The record line before ended where its line ends: miekg/dns reads
-	// on into the next line for a record with too few fields (an SOA
-	// "0 0 0 0 0" takes the next line's first tokens), and the line it
-	// reads on into must then stay where it is.
-	ended := true
+	fast, dirTTL := address != nil && !unplain(data), false
+	// ended: the record line before surely ended with its line. miekg/dns
+	// reads a record with too few fields (an SOA "0 0 0 0 0") on into the
+	// next line's tokens, so a line after one that may not have ended must
+	// stay for it, and an owner named on such a line may not be the owner
+	// the parser has (ownerSure) when later lines inherit it.
+	ended, ownerSure := true, false
 	if !ttlBeforeRecords(data) {
 		// The SOA says what BIND does: without a TTL of its own, its
 		// minimum is the default; with one, RFC 1035's last-TTL rule.
@@ -190,7 +191,9 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 		if len(f) > 0 && line[0] != '$' && startDepth == 0 {
 			rest := f
 			own := line[0] != ' ' && line[0] != '\t'
+			prevEnded := ended
 			if own {
+				ownerSure = prevEnded
 				owner, rest, hidden = absolute(f[0], origin), f[1:], false
 				if owner == f[0] {
 					owner = strings.Clone(owner) // not a whole chunk kept for a name
@@ -206,7 +209,7 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 			}
 			var a Address
 			isPlain := false
-			if fast && dirTTL && depth == 0 && ended && (own || ownerSeen) {
+			if fast && dirTTL && depth == 0 && prevEnded && ownerSure {
 				a, isPlain = plainAddress(rest, code)
 				isPlain = isPlain && (!own || plainOwner(f[0], owner))
 			}
@@ -232,7 +235,6 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 					lastTTL = v
 				}
 			}
-			ownerSeen = ownerSeen || own
 		}
 		if len(f) >= 2 && line != "" && line[0] == '$' {
 			switch strings.ToUpper(f[0]) {
