@@ -79,6 +79,10 @@ var plainSeeds = []string{
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nbad..name A 10.0.0.1\n",
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx A 010.0.0.1\ny A ::ffff:1.2.3.4\nz AAAA ::ffff:1.2.3.4\nw AAAA 1.2.3.4\n",
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx A ( 10.0.0.1 )\ny 4294967295 A 10.0.0.2\nz CH A 10.0.0.3\n",
+	// The parser reads a short record on into the next line: an owner,
+	// an $ORIGIN there is its data, not what the preprocessing sees.
+	"$TTL 60\n SOA 0\n0 0 0 0 0 0\n A 0.0.0.0\n A 0.0.0.0\n",
+	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx HINFO\n$ORIGIN foo.\nh A 1.2.3.4\nh2 A 1.2.3.5\n",
 }
 
 func FuzzPlainAsParsed(f *testing.F) {

@@ -237,6 +237,11 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 			}
 		}
 		if len(f) >= 2 && line != "" && line[0] == '$' {
+			if !ended {
+				// The record above may read this directive as its
+				// data, and the parser not change its origin or TTL.
+				fast = false
+			}
 			switch strings.ToUpper(f[0]) {
 			case "$TTL":
 				if v, ok := parseTTL(f[1]); ok {
