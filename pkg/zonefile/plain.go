@@ -104,7 +104,8 @@ func plainOwner(token, owner string) bool {
 //     starts with a parenthesis, quote or escape): miekg/dns reads a line
 //     "MX" as a record of the previous owner;
 //   - a directive with a quote, escape or parenthesis, which the parser
-//     reads as one token where the preprocessing sees several;
+//     reads as one token where the preprocessing sees several, and a
+//     line starting with "$" that is no directive (an owner, to the parser);
 //   - white space other than spaces, tabs and newlines (\f, \v, CR),
 //     which the parser takes as part of a token.
 func unplain(data []byte) bool {
@@ -125,6 +126,17 @@ func unplain(data []byte) bool {
 		case ' ', '\t', ';':
 			continue
 		case '$':
+			// A directive the parser knows (else "$" is an owner to it,
+			// and a directive to the preprocessing).
+			word := line
+			if k := bytes.IndexAny(line, " \t;"); k >= 0 {
+				word = line[:k]
+			}
+			switch strings.ToUpper(string(word)) {
+			case "$TTL", "$ORIGIN", "$INCLUDE", "$GENERATE":
+			default:
+				return true
+			}
 			if bytes.ContainsAny(line, "\"\\()") {
 				return true
 			}
@@ -149,10 +161,11 @@ func unplain(data []byte) bool {
 // count.
 var arity = map[string]int{"A": 1, "AAAA": 1, "NS": 1, "CNAME": 1, "PTR": 1, "DNAME": 1, "MX": 2, "SRV": 4, "SOA": 7}
 
-// lineEnds reports whether a one-line record (the fields after its owner)
-// surely ends with its line: a type of known arity with exactly that many
-// fields, or a TXT/SPF with some.
-func lineEnds(rest []string) bool {
+// lineEnds reports whether a one-line record (the fields after its owner,
+// of a line whose text without its comment is code) surely ends with its
+// line: a type of known arity with exactly that many fields and no quote
+// or escape to make the parser count otherwise, or a TXT/SPF with some.
+func lineEnds(rest []string, code string) bool {
 	i, ttl, class := 0, false, false
 	for i < len(rest) {
 		if !ttl && digits(rest[i]) {
@@ -173,6 +186,6 @@ func lineEnds(rest []string) bool {
 		return n > 0
 	default:
 		want, ok := arity[t]
-		return ok && n == want
+		return ok && n == want && !strings.ContainsAny(code, "\"\\")
 	}
 }

@@ -82,7 +82,8 @@ var plainSeeds = []string{
 	// The parser reads a short record on into the next line: an owner,
 	// an $ORIGIN there is its data, not what the preprocessing sees.
 	"$TTL 60\n SOA 0\n0 0 0 0 0 0\n A 0.0.0.0\n A 0.0.0.0\n",
-	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx HINFO\n$ORIGIN foo.\nh A 1.2.3.4\nh2 A 1.2.3.5\n",
+	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx MX 10\n$ORIGIN foo.\nh A 1.2.3.4\nh2 A 1.2.3.5\n",
+	"$TTL 60\n@ SOA ns h 1 2 3 4 5\na\\ 300 A 1.2.3.4\n A 1.2.3.5\n$ SOA 0\n",
 }
 
 func FuzzPlainAsParsed(f *testing.F) {

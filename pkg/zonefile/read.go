@@ -193,7 +193,9 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 			own := line[0] != ' ' && line[0] != '\t'
 			prevEnded := ended
 			if own {
-				ownerSure = prevEnded
+				// The parser reads the same owner only if it is written
+				// plainly (no escape that joins two fields into one).
+				ownerSure = prevEnded && plainOwner(f[0], absolute(f[0], origin))
 				owner, rest, hidden = absolute(f[0], origin), f[1:], false
 				if owner == f[0] {
 					owner = strings.Clone(owner) // not a whole chunk kept for a name
@@ -211,9 +213,8 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 			isPlain := false
 			if fast && dirTTL && depth == 0 && prevEnded && ownerSure {
 				a, isPlain = plainAddress(rest, code)
-				isPlain = isPlain && (!own || plainOwner(f[0], owner))
 			}
-			ended = isPlain || depth == 0 && lineEnds(rest)
+			ended = isPlain || depth == 0 && lineEnds(rest, code)
 			if isPlain {
 				if !a.explicit {
 					a.TTL = ttl
