@@ -107,7 +107,9 @@ func plainOwner(token, owner string) bool {
 //     reads as one token where the preprocessing sees several, and a
 //     line starting with "$" that is no directive (an owner, to the parser);
 //   - white space other than spaces, tabs and newlines (\f, \v, CR),
-//     which the parser takes as part of a token.
+//     which the parser takes as part of a token;
+//   - a quoted string left open at the end of a line, which the parser
+//     continues on the next (whose fields are then its text).
 func unplain(data []byte) bool {
 	if bytes.ContainsAny(data, "\f\v\r") {
 		return true
@@ -121,6 +123,9 @@ func unplain(data []byte) bool {
 		}
 		if len(line) == 0 {
 			continue
+		}
+		if quoteOpen(line) {
+			return true
 		}
 		switch line[0] {
 		case ' ', '\t', ';':
@@ -188,4 +193,23 @@ func lineEnds(rest []string, code string) bool {
 		want, ok := arity[t]
 		return ok && n == want && !strings.ContainsAny(code, "\"\\")
 	}
+}
+
+// quoteOpen reports whether line ends inside a quoted string (quotes in a
+// comment do not count; a backslash escapes the next byte).
+func quoteOpen(line []byte) bool {
+	in := false
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '\\':
+			i++
+		case '"':
+			in = !in
+		case ';':
+			if !in {
+				return false
+			}
+		}
+	}
+	return in
 }
