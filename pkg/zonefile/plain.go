@@ -108,8 +108,9 @@ func plainOwner(token, owner string) bool {
 //     line starting with "$" that is no directive (an owner, to the parser);
 //   - white space other than spaces, tabs and newlines (\f, \v, CR),
 //     which the parser takes as part of a token;
-//   - a quoted string left open at the end of a line, which the parser
-//     continues on the next (whose fields are then its text).
+//   - a quoted string left open at the end of a line, or a line ending in
+//     a backslash, which the parser continues on the next (whose fields
+//     are then its text).
 func unplain(data []byte) bool {
 	if bytes.ContainsAny(data, "\f\v\r") {
 		return true
@@ -124,7 +125,7 @@ func unplain(data []byte) bool {
 		if len(line) == 0 {
 			continue
 		}
-		if quoteOpen(line) {
+		if quoteOpen(line) || line[len(line)-1] == '\\' {
 			return true
 		}
 		switch line[0] {

@@ -84,6 +84,7 @@ var plainSeeds = []string{
 	"$TTL 60\n SOA 0\n0 0 0 0 0 0\n A 0.0.0.0\n A 0.0.0.0\n",
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx MX 10\n$ORIGIN foo.\nh A 1.2.3.4\nh2 A 1.2.3.5\n",
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\na\\ 300 A 1.2.3.4\n A 1.2.3.5\n$ SOA 0\n",
+	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx TXT \"a\nh A 1.2.3.4\nh2 A 1.2.3.5\"\ny TXT b\\\nh3 A 1.2.3.6\n",
 }
 
 func FuzzPlainAsParsed(f *testing.F) {
