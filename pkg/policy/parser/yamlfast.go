@@ -430,23 +430,9 @@ func (fl *flow) mapping(parent int32, key string, index, line, depth int) any {
 			return nil
 		}
 		out[k] = v
-		fl.ok = false
-		fl.space()
-		if fl.p >= len(fl.s) {
-			return nil
-		}
-		switch fl.s[fl.p] {
-		case '}':
-			fl.p++
-			fl.ok = true
+		if end, more := fl.after('}'); end {
 			return out
-		case ',':
-			fl.p++
-			fl.space()
-			if fl.p >= len(fl.s) || fl.s[fl.p] == '}' || fl.s[fl.p] == ',' {
-				return nil // a trailing or doubled comma: yaml.v3 decides
-			}
-		default:
+		} else if !more {
 			return nil
 		}
 	}
@@ -470,24 +456,33 @@ func (fl *flow) sequence(parent int32, key string, index, line, depth int) any {
 			return nil
 		}
 		out = append(out, v)
-		fl.ok = false
-		fl.space()
-		if fl.p >= len(fl.s) {
-			return nil
-		}
-		switch fl.s[fl.p] {
-		case ']':
-			fl.p++
-			fl.ok = true
+		if end, more := fl.after(']'); end {
 			return out
-		case ',':
-			fl.p++
-			fl.space()
-			if fl.p >= len(fl.s) || fl.s[fl.p] == ']' || fl.s[fl.p] == ',' {
-				return nil
-			}
-		default:
+		} else if !more {
 			return nil
 		}
 	}
+}
+
+// after reads what follows an entry of a flow collection closed by
+// close: the close (end; ok is set), or a comma and another entry (more).
+// Anything else, a trailing or doubled comma among them, is neither and
+// left to yaml.v3.
+func (fl *flow) after(close byte) (end, more bool) {
+	fl.ok = false
+	fl.space()
+	if fl.p >= len(fl.s) {
+		return false, false
+	}
+	switch fl.s[fl.p] {
+	case close:
+		fl.p++
+		fl.ok = true
+		return true, false
+	case ',':
+		fl.p++
+		fl.space()
+		return false, fl.p < len(fl.s) && fl.s[fl.p] != close && fl.s[fl.p] != ','
+	}
+	return false, false
 }
