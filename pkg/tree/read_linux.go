@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -9,13 +10,14 @@ import (
 // maxDirs bounds the directories a Reader keeps open.
 const maxDirs = 256
 
-// readDirect reads rel (relative to the root) with openat on its
-// directory, opened once under the root: one open, one stat and the reads
-// per file, where opening through the root walks every path component
-// again. ok is false when the file needs the careful path (a symlink, not
-// a regular file, a directory not yet open past maxDirs, any open error):
-// that path then decides, and words any refusal, as before.
-func (rd *Reader) readDirect(rel string, limit int64) (data []byte, ok bool, err error) {
+// readDirect reads rel (relative to the root; name as the caller named
+// it) with openat on its directory, opened once under the root: one open,
+// one stat and the reads per file, where opening through the root walks
+// every path component again. ok is false when the file needs the careful
+// path (a symlink, not a regular file, a directory not yet open past
+// maxDirs, any open error): that path then decides, and words any refusal,
+// as before.
+func (rd *Reader) readDirect(name, rel string, limit int64) (data []byte, ok bool, err error) {
 	dir := rd.dir(filepath.Dir(rel))
 	if dir == nil {
 		return nil, false, nil
@@ -32,28 +34,26 @@ func (rd *Reader) readDirect(rel string, limit int64) (data []byte, ok bool, err
 	if err := syscall.Fstat(fd, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return nil, false, nil
 	}
-	if st.Size > limit {
-		return nil, true, &tooBig{st.Size}
-	}
-	data = make([]byte, 0, min(st.Size, limit)+512)
+	data, err = readLimited(name, fdReader(fd), st.Size, limit)
+	return data, true, err
+}
+
+// fdReader reads a file descriptor without an *os.File (whose making tries
+// to add a regular file to the network poller, one more system call).
+type fdReader int
+
+func (fd fdReader) Read(p []byte) (int, error) {
 	for {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		n, err := syscall.Read(fd, data[len(data):cap(data)])
-		if err == syscall.EINTR {
+		n, err := syscall.Read(int(fd), p)
+		switch {
+		case err == syscall.EINTR:
 			continue
+		case err != nil:
+			return 0, err
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
 		}
-		if err != nil {
-			return nil, true, err
-		}
-		if n == 0 {
-			return data, true, nil
-		}
-		data = data[:len(data)+n]
-		if int64(len(data)) > limit {
-			return nil, true, errOverLimit
-		}
+		return n, nil
 	}
 }
 

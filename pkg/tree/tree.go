@@ -131,18 +131,8 @@ func (rd *Reader) Has(name string) bool {
 // ReadFile is ReadFile under this root.
 func (rd *Reader) ReadFile(name string, limit int64) ([]byte, error) {
 	if rel, err := rd.relative(name); err == nil {
-		if data, ok, err := rd.readDirect(rel, limit); ok {
-			if err == errOverLimit {
-				return nil, &Error{Path: name, Msg: fmt.Sprintf("over the %d-byte limit", limit)}
-			}
-			var big *tooBig
-			if errors.As(err, &big) {
-				return nil, &Error{Path: name, Msg: fmt.Sprintf("%d bytes, over the %d-byte limit", big.size, limit)}
-			}
-			if err != nil {
-				return nil, fmt.Errorf("read %s: %w", name, err)
-			}
-			return data, nil
+		if data, ok, err := rd.readDirect(name, rel, limit); ok {
+			return data, err
 		}
 	}
 	f, err := rd.Open(name)
@@ -154,40 +144,35 @@ func (rd *Reader) ReadFile(name string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fi.Size() > limit {
-		return nil, &Error{Path: name, Msg: fmt.Sprintf("%d bytes, over the %d-byte limit", fi.Size(), limit)}
+	return readLimited(name, f, fi.Size(), limit)
+}
+
+// readLimited reads r, a file of size bytes named name, refusing one over
+// limit bytes (before reading, or while reading when it grew). The buffer
+// is sized from the file, as os.ReadFile does: io.ReadAll's doubling would
+// allocate twice a large file's size.
+func readLimited(name string, r io.Reader, size, limit int64) ([]byte, error) {
+	if size > limit {
+		return nil, &Error{Path: name, Msg: fmt.Sprintf("%d bytes, over the %d-byte limit", size, limit)}
 	}
-	// Sized from the file, as os.ReadFile does: io.ReadAll's doubling would
-	// allocate twice a large file's size.
-	data := make([]byte, 0, min(fi.Size(), limit)+512)
+	data := make([]byte, 0, min(size, limit)+512)
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
 		}
-		n, err := f.Read(data[len(data):cap(data)])
+		n, err := r.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
 		if int64(len(data)) > limit {
-			break
+			return nil, &Error{Path: name, Msg: fmt.Sprintf("over the %d-byte limit", limit)}
 		}
 		if err == io.EOF {
-			break
+			return data, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
 	}
-	if int64(len(data)) > limit {
-		return nil, &Error{Path: name, Msg: fmt.Sprintf("over the %d-byte limit", limit)}
-	}
-	return data, nil
 }
-
-// What readDirect found wrong with a file's size.
-var errOverLimit = errors.New("over the limit")
-
-type tooBig struct{ size int64 }
-
-func (e *tooBig) Error() string { return "too big" }
 
 // Open is Open under this root.
 func (rd *Reader) Open(name string) (*os.File, error) {

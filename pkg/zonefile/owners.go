@@ -1,6 +1,9 @@
 package zonefile
 
-import "hash/maphash"
+import (
+	"bytes"
+	"hash/maphash"
+)
 
 // OwnerIndex is OwnerLines kept small: the first line of each owner name,
 // under a 64-bit hash of the name. A zone of 100,000 owners takes 2 MiB
@@ -14,7 +17,7 @@ type OwnerIndex struct {
 
 // NewOwnerIndex indexes the owner lines of data, a zone file of origin.
 func NewOwnerIndex(data []byte, origin string) *OwnerIndex {
-	x := &OwnerIndex{seed: maphash.MakeSeed(), lines: make(map[uint64]int32, lineCount(data))}
+	x := &OwnerIndex{seed: maphash.MakeSeed(), lines: make(map[uint64]int32, bytes.Count(data, []byte("\n"))+1)}
 	eachOwner(data, origin, func(name []byte, n int) {
 		h := maphash.Bytes(x.seed, name)
 		if _, ok := x.lines[h]; !ok {
@@ -27,15 +30,4 @@ func NewOwnerIndex(data []byte, origin string) *OwnerIndex {
 // Line returns the first line a canonical name is an owner on, or 0.
 func (x *OwnerIndex) Line(name string) int {
 	return int(x.lines[maphash.String(x.seed, name)])
-}
-
-// lineCount is about how many owners data can have: its lines.
-func lineCount(data []byte) int {
-	n := 1
-	for _, b := range data {
-		if b == '\n' {
-			n++
-		}
-	}
-	return n
 }

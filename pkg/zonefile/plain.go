@@ -29,23 +29,16 @@ func plainAddress(rest []string, code string) (Address, bool) {
 	if len(rest) < 2 || len(rest) > 4 || strings.ContainsAny(code, "\"\\()") {
 		return a, false
 	}
-	i, class := 0, false
-	for ; i < len(rest)-2; i++ {
-		switch {
-		case !a.explicit && digits(rest[i]):
-			t, err := strconv.ParseUint(rest[i], 10, 31)
-			if err != nil {
-				return a, false
-			}
-			a.TTL, a.explicit = uint32(t), true
-		case !class && strings.EqualFold(rest[i], "IN"):
-			class = true
-		default:
-			return a, false
-		}
-	}
+	i, ttl := typeField(rest)
 	if i != len(rest)-2 {
 		return a, false
+	}
+	if ttl != "" {
+		t, err := strconv.ParseUint(ttl, 10, 31)
+		if err != nil {
+			return a, false
+		}
+		a.TTL, a.explicit = uint32(t), true
 	}
 	// As miekg/dns parses the address: net.ParseIP, with a colon for
 	// AAAA and none for A.
@@ -172,17 +165,7 @@ var arity = map[string]int{"A": 1, "AAAA": 1, "NS": 1, "CNAME": 1, "PTR": 1, "DN
 // line: a type of known arity with exactly that many fields and no quote
 // or escape to make the parser count otherwise, or a TXT/SPF with some.
 func lineEnds(rest []string, code string) bool {
-	i, ttl, class := 0, false, false
-	for i < len(rest) {
-		if !ttl && digits(rest[i]) {
-			ttl = true
-		} else if !class && strings.EqualFold(rest[i], "IN") {
-			class = true
-		} else {
-			break
-		}
-		i++
-	}
+	i, _ := typeField(rest)
 	if i >= len(rest) {
 		return false
 	}
@@ -194,6 +177,24 @@ func lineEnds(rest []string, code string) bool {
 		want, ok := arity[t]
 		return ok && n == want && !strings.ContainsAny(code, "\"\\")
 	}
+}
+
+// typeField finds the type among a record line's fields after its owner:
+// past at most one TTL in seconds (returned) and one class IN, in either
+// order. Other TTL forms and classes leave it at that field.
+func typeField(rest []string) (i int, ttl string) {
+	class := false
+	for ; i < len(rest); i++ {
+		switch {
+		case ttl == "" && digits(rest[i]):
+			ttl = rest[i]
+		case !class && strings.EqualFold(rest[i], "IN"):
+			class = true
+		default:
+			return i, ttl
+		}
+	}
+	return i, ttl
 }
 
 // quoteOpen reports whether line ends inside a quoted string (quotes in a

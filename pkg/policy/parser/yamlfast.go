@@ -390,11 +390,7 @@ func (fl *flow) mapping(parent int32, key string, index, line, depth int) any {
 	self := f.node(parent, key, index, line, fl.line)
 	defer f.pos.done(self)
 	out := map[string]any{}
-	fl.p++
-	fl.space()
-	if fl.p < len(fl.s) && fl.s[fl.p] == '}' {
-		fl.p++
-		fl.ok = true
+	if fl.open('}') {
 		return out
 	}
 	for {
@@ -443,11 +439,7 @@ func (fl *flow) sequence(parent int32, key string, index, line, depth int) any {
 	self := f.node(parent, key, index, line, fl.line)
 	defer f.pos.done(self)
 	out := []any{}
-	fl.p++
-	fl.space()
-	if fl.p < len(fl.s) && fl.s[fl.p] == ']' {
-		fl.p++
-		fl.ok = true
+	if fl.open(']') {
 		return out
 	}
 	for {
@@ -462,6 +454,19 @@ func (fl *flow) sequence(parent int32, key string, index, line, depth int) any {
 			return nil
 		}
 	}
+}
+
+// open steps past a flow collection's opening bracket and reports whether
+// close follows at once (an empty collection; ok is set).
+func (fl *flow) open(close byte) bool {
+	fl.p++
+	fl.space()
+	if fl.p < len(fl.s) && fl.s[fl.p] == close {
+		fl.p++
+		fl.ok = true
+		return true
+	}
+	return false
 }
 
 // after reads what follows an entry of a flow collection closed by
