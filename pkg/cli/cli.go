@@ -45,6 +45,10 @@ type Request struct {
 	// writer); nil otherwise.
 	Terminal io.Writer
 	FailOn   report.Threshold
+	// Refused are what a Verdict command's contract refused before the
+	// run (a config that is not the one fetched): its check puts each in
+	// its report, as a finding, before it tells anyone.
+	Refused []error
 	// Progress receives progress lines for people (stderr), never results.
 	Progress io.Writer
 }
@@ -71,6 +75,13 @@ type Command struct {
 	// InDir: the one PATH is the repository, and Main runs the check in
 	// it, config and all (plumbline check DIR).
 	InDir bool
+	// Verdict: the command gives the run's verdict (report). Its config is
+	// read only from --config, never found in its working directory (the
+	// reports directory, which steps running the repository's code can
+	// write to), and a config it refuses does not stop it: it runs without
+	// it and gets the refusal in Request.Refused, so the failure still
+	// reaches the forge.
+	Verdict bool
 	// GCPercent, when not 0, is the garbage collector's GOGC for the
 	// binary's process (Execute sets it unless GOGC is set): a check whose
 	// garbage dwarfs its live heap trades some memory for time.
@@ -110,6 +121,7 @@ type options struct {
 	reportDir  string
 	runID      string
 	config     string
+	configSum  string
 	chdir      string
 	version    bool
 }
@@ -136,6 +148,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	fs.Var(&o.results, "result", "write the Tekton result `NAME=FILE` (repeatable; a StepAction's $(step.results.NAME.path)); "+results.ReportDigest+" is the sha256 of the --report-dir report")
 	fs.StringVar(&o.runID, "run-id", "", "stamp the report with this run `ID`; report --expect-run-id refuses reports without it (pipelines pass the PipelineRun's uid)")
 	fs.StringVar(&o.config, "config", "", "read settings from `FILE` (default: "+config.FileName+" in the working directory, when there is one); a flag given wins, and an empty flag value counts as not given")
+	fs.StringVar(&o.configSum, "config-sha256", "", "refuse the config unless its sha256 is `HEX` (\""+config.NoFile+"\": there must be none), as the fetch step recorded it before any of the repository's code ran")
 	fs.StringVar(&o.chdir, "chdir", "", "switch to `DIR` before anything else, as terraform -chdir: every other path is relative to it (a StepAction's way to a working directory Tekton does not create as another user)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	cmd.Check.Flags(fs)
@@ -193,7 +206,11 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	}
 	// A bad config is the run's error, and still a report (at the line
 	// that is wrong); the flags that say where reports go are read already.
-	cfg, runErr := loadConfig(o.config)
+	cfg, runErr := loadConfig(o.config, o.configSum, !cmd.Verdict)
+	var refused []error
+	if runErr != nil && cmd.Verdict {
+		refused, runErr = append(refused, runErr), nil
+	}
 	var st *setup
 	if runErr == nil {
 		if st, runErr = prepare(fs, cmd, cfg, paths); runErr == nil {
@@ -203,6 +220,16 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	failOn, err := report.ParseThreshold(o.failOn)
 	if err != nil {
 		return fail("%v", Usagef("--fail-on: %w", err))
+	}
+	if f, ok := cmd.Check.(Floorer); ok && runErr == nil {
+		floor, err := f.Floor(cfg)
+		failOn = max(failOn, floor)
+		switch {
+		case err != nil && cmd.Verdict:
+			refused = append(refused, err)
+		case err != nil:
+			runErr = err
+		}
 	}
 	stdout, err := report.NewWriter(o.format, report.Options{Color: env.Color})
 	if err != nil {
@@ -219,7 +246,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 
 	var r *report.Report
 	if runErr == nil {
-		req := Request{FailOn: failOn, Progress: printableLines{env.Stderr}}
+		req := Request{FailOn: failOn, Progress: printableLines{env.Stderr}, Refused: refused}
 		if env.Terminal {
 			req.Terminal = env.Stderr
 		}

@@ -39,9 +39,23 @@ func Skipf(format string, args ...any) error {
 	return &SkipError{fmt.Sprintf(format, args...)}
 }
 
-// loadConfig reads --config FILE, or .plumbline.yaml in the working
-// directory when there is one; nil when there is none.
-func loadConfig(file string) (*config.Config, error) {
+// loadConfig reads --config FILE, or (with search) .plumbline.yaml in the
+// working directory when there is one; nil when there is none. With sum,
+// the config must be the one the fetch step recorded (config.LoadPinned):
+// then FILE need not exist when sum says there was none.
+func loadConfig(file, sum string, search bool) (*config.Config, error) {
+	if sum != "" {
+		if file == "" && search {
+			file = config.FileName
+		}
+		if file == "" {
+			return nil, Usagef("--config-sha256 needs --config")
+		}
+		return config.LoadPinned(file, sum)
+	}
+	if file == "" && !search {
+		return nil, nil
+	}
 	f, err := config.Find(file, ".")
 	if err != nil {
 		return nil, Usagef("--config: %w", err)
@@ -50,6 +64,14 @@ func loadConfig(file string) (*config.Config, error) {
 		return nil, nil
 	}
 	return config.Load(f)
+}
+
+// Floorer is a check that holds its run to a threshold of its own besides
+// --fail-on, the higher of the two deciding: report with the base branch's
+// config, which a pull request may not lower. cfg is the run's config (nil
+// for none).
+type Floorer interface {
+	Floor(cfg *config.Config) (report.Threshold, error)
 }
 
 // applyConfig sets each flag the config gives tool a value for, unless the

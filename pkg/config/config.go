@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -110,9 +112,9 @@ type Zone struct {
 	TokenFile   string   `yaml:"tokenFile"`
 }
 
-// Report configures report.
+// Report configures report. It has no enabled: the report is the
+// verdict, and a repository that could switch it off would pass itself.
 type Report struct {
-	Enabled *bool  `yaml:"enabled"`
 	Missing string `yaml:"missing" flag:"missing"`
 }
 
@@ -145,14 +147,61 @@ func Find(file, dir string) (string, error) {
 
 // Load reads and checks a config file. Every problem is a
 // *report.InputError at its line and column, joined.
-func Load(file string) (*Config, error) {
+func Load(file string) (*Config, error) { return LoadPinned(file, "") }
+
+// NoFile is the digest of a config that is not there: the fetch step found
+// no .plumbline.yaml in the commit.
+const NoFile = "none"
+
+// Digest is the sha256 (hex) of a config's bytes, as the fetch step
+// records it (sha256sum) before any of the repository's code runs.
+func Digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// ChangedError is a config that is not the one the fetch step recorded:
+// code a check ran (a provider, a plugin) wrote it, or removed it.
+type ChangedError struct {
+	File      string
+	Got, Want string
+}
+
+func (e *ChangedError) Error() string {
+	switch {
+	case e.Want == NoFile:
+		return fmt.Sprintf("config %s: refused: the commit fetched has none, so a step after the fetch wrote it", e.File)
+	case e.Got == NoFile:
+		return fmt.Sprintf("config %s: refused: the fetch step recorded one (sha256 %s), and it is gone", e.File, e.Want)
+	}
+	return fmt.Sprintf("config %s: refused: not the file fetched (sha256 %s, the fetch step recorded %s)", e.File, e.Got, e.Want)
+}
+
+// LoadPinned is Load of a config that must be the one the fetch step
+// recorded: want is its sha256 (NoFile: there must be none, and nil comes
+// back), or "" for any. The bytes hashed are the bytes parsed, so the file
+// cannot change between the two.
+func LoadPinned(file, want string) (*Config, error) {
+	want = strings.ToLower(strings.TrimSpace(want))
+	if want == NoFile {
+		if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, &ChangedError{File: file, Got: "present", Want: NoFile}
+	}
 	data, err := tree.ReadFile(tree.RootFor(".", file), file, MaxFileSize)
+	if want != "" && errors.Is(err, fs.ErrNotExist) {
+		return nil, &ChangedError{File: file, Got: NoFile, Want: want}
+	}
 	var te *tree.Error
 	if errors.As(err, &te) {
 		return nil, &report.InputError{File: file, Msg: te.Msg}
 	}
 	if err != nil {
 		return nil, err
+	}
+	if got := Digest(data); want != "" && got != want {
+		return nil, &ChangedError{File: file, Got: got, Want: want}
 	}
 	c, err := Parse(file, data)
 	if err != nil {

@@ -64,11 +64,11 @@ func TestMerge(t *testing.T) {
 			},
 		},
 		{
-			name:   "an unreadable report is an error with its reason",
+			name:   "an unreadable report is an error with its reason, and fails even at failOn never",
 			inputs: []merge.Input{{Source: "r/x.json", Err: errors.New("r/x.json:1:1: want a JSON object")}},
 			opts:   merge.Options{Tool: "report", Missing: report.Note, FailOn: report.Never},
 			want: &report.Report{Tool: "report",
-				Summary:  report.Summary{Errors: 1, Passed: true},
+				Summary:  report.Summary{Errors: 1, Passed: false},
 				Findings: []report.Finding{{Rule: merge.RuleReportInvalid, Severity: report.Error, Tool: "report", Message: "cannot read report: r/x.json:1:1: want a JSON object"}},
 				Checks:   []report.Part{{Tool: "x", Source: "r/x.json", Status: report.Invalid}},
 			},

@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/notify"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -46,6 +47,13 @@ type Check struct {
 	giteaURL                         string
 	dashboardURL, dashboardRun       string
 	githubPR                         string // a string: Tekton passes "" when there is none
+
+	// The base branch's config, for a pull request (Floor).
+	baseConfig, baseConfigSum string
+	base, head                *config.Config
+	hasBase                   bool
+	bar                       report.Threshold
+	baseMissing               report.Severity // 0: the base says nothing
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -54,6 +62,8 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.runID, "expect-run-id", "", "refuse any report whose run id is not `ID` (the checks' --run-id; pipelines pass the PipelineRun's uid)")
 	fs.Var(&c.digests, "expect-sha256", "refuse the report `FILE` unless its sha256 is the HEX after = (the report-sha256 step result of the check that wrote it, in one pod; repeatable)")
 	fs.Var(&c.when, "when", "expect `CHECK`'s report only when the VALUE after = is not empty, mirroring a Pipeline's when expression (repeatable)")
+	fs.StringVar(&c.baseConfig, "base-config", "", "the base branch's config `FILE`, for a pull request: the run is judged at least at its failOn and missing, and a check it runs that the pull request's config disables is an error")
+	fs.StringVar(&c.baseConfigSum, "base-config-sha256", "", "refuse --base-config unless its sha256 is `HEX` (\""+config.NoFile+"\": the base branch has none), as the fetch step recorded it")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
 	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token) and/or webhook-url files; each present is used (empty: notify nobody)")
 	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")
@@ -72,6 +82,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, cli.Usagef("--missing: %w", err)
 	}
+	missing = max(missing, c.baseMissing)
 	notifiers, err := c.notifiers()
 	if err != nil {
 		return nil, cli.Usagef("%w", err)
@@ -98,8 +109,19 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	inputs := Inputs(req.Paths, want)
 	r := Merge(inputs, Options{Tool: Tool, Missing: missing, FailOn: req.FailOn})
-	c.notify(ctx, r, notifiers)
+	var tools []string
+	for _, in := range inputs {
+		tools = append(tools, toolOf(in.Source))
+	}
 	var bad []error
+	for _, err := range req.Refused {
+		r.Findings = append(r.Findings, report.Finding{Rule: RuleConfigRefused, Severity: report.Error, Tool: Tool,
+			Message: "cannot use the config: " + report.Truncate(err.Error(), 2000)})
+		bad = append(bad, cli.Reported(err))
+	}
+	r.Findings = append(r.Findings, c.lowered(tools, req.FailOn)...)
+	r.Finalize(req.FailOn)
+	c.notify(ctx, r, notifiers)
 	for _, in := range inputs {
 		if in.Err != nil {
 			bad = append(bad, cli.Reported(fmt.Errorf("unreadable report: %w", in.Err)))
@@ -343,5 +365,9 @@ func readRegular(file string) ([]byte, error) {
 
 // Command is the report binary: its image's main, and plumbline check.
 func Command() cli.Command {
-	return cli.Command{Name: Tool, Synopsis: "REPORT ...", Summary: "Merge the JSON reports of Plumbline checks, read from exactly the files named; a report that is missing is a check that did not run.", Check: &Check{}}
+	return cli.Command{Name: Tool, Synopsis: "REPORT ...", Summary: "Merge the JSON reports of Plumbline checks, read from exactly the files named; a report that is missing is a check that did not run.", Check: &Check{},
+		// Its working directory holds the reports, which a step running
+		// the repository's code can write to: a config is named, and
+		// pinned by the fetch step's digest, or there is none.
+		Verdict: true}
 }

@@ -17,10 +17,13 @@ import (
 const RulePathAbsolute = "report/path-absolute"
 
 // Decode reads a report in the JSON form documented in docs/report-format.md.
-// Unknown fields are ignored so newer producers stay readable; missing or
-// malformed required fields are a *InputError naming the line.
+// It is strict, since a report decides a verdict: an unknown field or a key
+// given twice ("findings":[...],"findings":[] would read as no findings to
+// a last-wins reader) is refused, as are missing or malformed required
+// fields, each a *InputError naming the line.
 func Decode(name string, data []byte) (*Report, error) {
 	d := &decoder{name: name, data: data, dec: json.NewDecoder(bytes.NewReader(data))}
+	d.dec.DisallowUnknownFields()
 	r, err := d.report()
 	if err != nil {
 		var pe *InputError
@@ -48,6 +51,7 @@ func (d *decoder) report() (*Report, error) {
 	}
 	r := &Report{}
 	var seenTool, seenFindings bool
+	seen := map[string]bool{}
 	for d.dec.More() {
 		start := d.next()
 		tok, err := d.dec.Token()
@@ -55,6 +59,10 @@ func (d *decoder) report() (*Report, error) {
 			return nil, d.wrap(start, err)
 		}
 		key, _ := tok.(string)
+		if seen[key] {
+			return nil, d.errAt(start, "%q given twice", Truncate(key, 64))
+		}
+		seen[key] = true
 		start = d.next()
 		switch key {
 		case "tool":
@@ -78,8 +86,7 @@ func (d *decoder) report() (*Report, error) {
 			seenFindings = true
 			r.Findings, err = d.findings()
 		default:
-			var skip json.RawMessage
-			err = d.value(start, &skip)
+			err = d.errAt(start, "unknown field %q", Truncate(key, 64))
 		}
 		if err != nil {
 			return nil, err
@@ -160,9 +167,19 @@ func validate(f Finding) string {
 	return ""
 }
 
-// value decodes one JSON value that starts at offset start.
+// value decodes one JSON value that starts at offset start; an object in
+// it that gives a key twice is refused.
 func (d *decoder) value(start int64, v any) error {
-	err := d.dec.Decode(v)
+	var raw json.RawMessage
+	err := d.dec.Decode(&raw)
+	if err == nil {
+		if off, key, dup := duplicateKey(raw); dup {
+			return d.errAt(start+off, "%q given twice", Truncate(key, 64))
+		}
+		strict := json.NewDecoder(bytes.NewReader(raw))
+		strict.DisallowUnknownFields()
+		err = strict.Decode(v)
+	}
 	if err == nil {
 		return nil
 	}
@@ -177,6 +194,53 @@ func (d *decoder) value(start int64, v any) error {
 		return d.errAt(start, "%s: want %s, got %s", field, te.Type, te.Value)
 	}
 	return d.wrap(start, err)
+}
+
+// duplicateKey finds the first key given twice in one object of raw, a
+// valid JSON value, and its offset.
+func duplicateKey(raw json.RawMessage) (int64, string, bool) {
+	if !bytes.ContainsRune(raw, '{') {
+		return 0, "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	type frame struct {
+		keys    map[string]bool // nil in an array
+		wantKey bool
+	}
+	var stack []frame
+	for {
+		off := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return 0, "", false
+		}
+		if n := len(stack); n > 0 && stack[n-1].keys != nil {
+			top := &stack[n-1]
+			if top.wantKey {
+				if key, ok := tok.(string); ok {
+					if top.keys[key] {
+						return off + int64(bytes.IndexByte(raw[off:], '"')), key, true
+					}
+					top.keys[key] = true
+					top.wantKey = false
+					continue
+				}
+			} else {
+				top.wantKey = true // this token is the key's value (or opens it)
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{keys: map[string]bool{}, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, frame{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return 0, "", false
+			}
+		}
+	}
 }
 
 func (d *decoder) delim(want json.Delim, what string) error {

@@ -47,15 +47,32 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
-func TestDecodeIgnoresUnknownFields(t *testing.T) {
-	in := `{"tool": "x", "schema": 2, "findings": [{"rule": "r", "severity": "warning", "message": "m", "extra": [1, {"a": null}]}]}`
-	r, err := report.Decode("r.json", []byte(in))
-	if err != nil {
-		t.Fatal(err)
+// A report decides a verdict: what a last-wins or lenient reader would
+// take differently is refused, at its line (issue 30: a second "findings"
+// emptied the first).
+func TestDecodeStrict(t *testing.T) {
+	for _, tt := range []struct{ name, in, want string }{
+		{"second findings", "{\"tool\": \"x\", \"findings\": [{\"rule\": \"r\", \"severity\": \"error\", \"message\": \"m\"}],\n \"findings\": []}", `r.json:2:2: "findings" given twice`},
+		{"second summary", `{"tool": "x", "summary": {"errors": 1}, "summary": {"errors": 0}, "findings": []}`, `r.json:1:41: "summary" given twice`},
+		{"key twice in a finding", `{"tool": "x", "findings": [{"rule": "r", "severity": "error", "severity": "note", "message": "m"}]}`, `r.json:1:63: "severity" given twice`},
+		{"key twice in summary", `{"tool": "x", "summary": {"passed": false, "passed": true}, "findings": []}`, `r.json:1:44: "passed" given twice`},
+		{"unknown top-level field", `{"tool": "x", "schema": 2, "findings": []}`, `r.json:1:25: unknown field "schema"`},
+		{"unknown field in a finding", `{"tool": "x", "findings": [{"rule": "r", "severity": "warning", "message": "m", "extra": 1}]}`, `r.json:1:28: unknown field "extra"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := report.Decode("r.json", []byte(tt.in))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
-	want := &report.Report{Tool: "x", Findings: []report.Finding{{Rule: "r", Severity: report.Warning, Message: "m"}}}
-	if diff := cmp.Diff(want, r); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
+	// The same keys in different objects are no duplicates.
+	in := `{"tool": "x", "findings": [{"rule": "r", "severity": "note", "message": "m"}, {"rule": "r", "severity": "note", "message": "m"}], "details": {"rule": "d"}}`
+	if _, err := report.Decode("r.json", []byte(in)); err != nil {
+		t.Fatal(err)
 	}
 }
 

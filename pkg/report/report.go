@@ -182,6 +182,28 @@ func (r *Report) Finalize(failOn Threshold) {
 		}
 	}
 	r.Summary.Passed = r.Summary.Passes(failOn)
+	for i := 0; r.Summary.Passed && i < len(r.Findings); i++ {
+		r.Summary.Passed = !r.Findings[i].Blocks()
+	}
+}
+
+// Blocks reports whether f fails its run whatever the threshold, even at
+// failOn never: a check that could not do all its work (TOOL/incomplete)
+// and a verdict that cannot be trusted are never a pass. Only an error
+// blocks: a report missing at the severity note was asked to be lenient.
+func (f Finding) Blocks() bool {
+	if f.Severity != Error {
+		return false
+	}
+	// report's rules for a verdict that cannot be trusted (a report
+	// refused or missing, a config refused or lowered, nothing run),
+	// named here where the verdict is computed.
+	switch f.Rule {
+	case "report/report-invalid", "report/check-missing", "report/nothing-ran",
+		"report/config-refused", "report/config-lowered":
+		return true
+	}
+	return strings.HasSuffix(f.Rule, "/incomplete")
 }
 
 // Passes reports whether no finding reaches the threshold.
