@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/plumbline/plumbline/pkg/config"
+	"github.com/plumbline/plumbline/pkg/proc"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/results"
 	"github.com/plumbline/plumbline/pkg/tree"
@@ -545,6 +546,11 @@ func writeFile(spec reportSpec, r *report.Report) (string, error) {
 // on SIGINT and SIGTERM, and returns the exit code for main to os.Exit with.
 func Execute(cmd Command) int {
 	LimitMemory()
+	// An image's binary is the one process of its step: what the tools it
+	// runs leave behind is killed, and its environment is closed to them.
+	if err := proc.Contain(); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: note: %v (tools it runs can read its environment, and what they detach outlives them)\n", cmd.Name, err)
+	}
 	if cmd.GCPercent != 0 && os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(cmd.GCPercent)
 	}

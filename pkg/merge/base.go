@@ -26,12 +26,15 @@ const RuleBarRaised = "report/bar-raised"
 var _ cli.Floorer = (*Check)(nil)
 
 // Floor reads the base branch's config (--base-config, which must be the
-// file the fetch step recorded) and returns its threshold: a pull request
+// file the fetch step recorded by --base-config-sha256; without a digest
+// there is no base branch) and returns its threshold: a pull request
 // is judged at least as strictly as the branch it would merge into. The
 // base branch without a config sets the default bar, error. cfg is the
 // pull request's own config; what it lowers is kept for Run to say.
 func (c *Check) Floor(cfg *config.Config) (report.Threshold, error) {
-	if c.baseConfig == "" && c.baseConfigSum == "" {
+	// The digest says there is a base branch: the fetch step gives one
+	// only for a pull request, and the one-pod Task names the file always.
+	if c.baseConfigSum == "" {
 		return report.Never, nil
 	}
 	if c.baseConfig == "" {

@@ -63,7 +63,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.Var(&c.digests, "expect-sha256", "refuse the report `FILE` unless its sha256 is the HEX after = (the report-sha256 step result of the check that wrote it, in one pod; repeatable)")
 	fs.Var(&c.when, "when", "expect `CHECK`'s report only when the VALUE after = is not empty, mirroring a Pipeline's when expression (repeatable)")
 	fs.StringVar(&c.baseConfig, "base-config", "", "the base branch's config `FILE`, for a pull request: the run is judged at least at its failOn and missing, and a check it runs that the pull request's config disables is an error")
-	fs.StringVar(&c.baseConfigSum, "base-config-sha256", "", "refuse --base-config unless its sha256 is `HEX` (\""+config.NoFile+"\": the base branch has none), as the fetch step recorded it")
+	fs.StringVar(&c.baseConfigSum, "base-config-sha256", "", "the sha256 of --base-config, `HEX`, as the fetch step recorded it (\""+config.NoFile+"\": the base branch has none); a file with another is refused. Without it there is no base branch (a push)")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
 	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token) and/or webhook-url files; each present is used (empty: notify nobody)")
 	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")

@@ -8,3 +8,10 @@ import "os/exec"
 func setGroup(*exec.Cmd) {}
 
 func killGroup(int) {}
+
+// Contain does nothing outside Linux: the images are Linux.
+func Contain() error { return nil }
+
+func start(cmd *exec.Cmd) error { return cmd.Start() }
+
+func finished(*exec.Cmd) {}

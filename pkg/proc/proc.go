@@ -42,11 +42,14 @@ func Run(ctx context.Context, cmd *exec.Cmd) (Result, error) {
 		cmd.Stdout = stdout
 	}
 	cmd.Stderr = stderr
-	err := cmd.Run()
-	// Whatever the tool left running in its group (a provider plugin, a
-	// forked helper) ends with it.
-	if cmd.Process != nil {
+	err := start(cmd)
+	if err == nil {
+		err = cmd.Wait()
+		// Whatever the tool left running in its group (a provider plugin,
+		// a forked helper) ends with it, and with Contain also what it
+		// detached from the group.
 		killGroup(cmd.Process.Pid)
+		finished(cmd)
 	}
 	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Code: -1}
 	if cmd.ProcessState != nil {
