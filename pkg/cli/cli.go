@@ -46,6 +46,10 @@ type Request struct {
 	// writer); nil otherwise.
 	Terminal io.Writer
 	FailOn   report.Threshold
+	// Secrets collects the credential values the run holds (its
+	// environment's, and what a check reads from a credentials file: it
+	// adds those); every message, snippet and log line is masked with it.
+	Secrets *report.Secrets
 	// Refused are what a Verdict command's contract refused before the
 	// run (a config that is not the one fetched): its check puts each in
 	// its report, as a finding, before it tells anyone.
@@ -100,6 +104,9 @@ type Env struct {
 	Color bool
 	// Terminal: stderr is a terminal.
 	Terminal bool
+	// Environ is the process environment (os.Environ): the values of its
+	// credentials (report.IsSecretName) are masked in everything written.
+	Environ []string
 }
 
 // OSEnv is the real process environment.
@@ -110,7 +117,7 @@ func OSEnv() Env {
 	}
 	fi, err := os.Stderr.Stat()
 	terminal := err == nil && fi.Mode()&os.ModeCharDevice != 0
-	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Color: color, Terminal: terminal}
+	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Color: color, Terminal: terminal, Environ: os.Environ()}
 }
 
 type options struct {
@@ -154,10 +161,16 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	cmd.Check.Flags(fs)
 
+	secrets := &report.Secrets{}
+	for _, kv := range env.Environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && report.IsSecretName(k) {
+			secrets.Add(v)
+		}
+	}
 	fail := func(format string, a ...any) int {
 		// Errors quote names from the checked repository: escapes and
 		// newlines in them are shown, never obeyed by the log.
-		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, report.Printable(fmt.Sprintf(format, a...)))
+		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, report.Printable(secrets.Mask(fmt.Sprintf(format, a...))))
 		return ExitBroken
 	}
 	paths, err := parse(fs, dropEmpty(fs, args))
@@ -247,13 +260,14 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 
 	var r *report.Report
 	if runErr == nil {
-		req := Request{FailOn: failOn, Progress: printableLines{env.Stderr}, Refused: refused}
+		req := Request{FailOn: failOn, Progress: printableLines{env.Stderr, secrets}, Refused: refused, Secrets: secrets}
 		if env.Terminal {
 			req.Terminal = env.Stderr
 		}
 		r, runErr = st.run(ctx, cmd, req)
 	}
 	r, runErr = finished(r, runErr, cmd, o.runID, failOn, paths)
+	secrets.MaskReport(r)
 
 	code := ExitPass
 	if !r.Summary.Passed {
@@ -433,13 +447,16 @@ func budgetFindings(r *report.Report) bool {
 
 // printableLines passes progress lines on with the control characters of
 // each line (directory names from the repository among them) escaped.
-type printableLines struct{ w io.Writer }
+type printableLines struct {
+	w       io.Writer
+	secrets *report.Secrets
+}
 
 func (p printableLines) Write(b []byte) (int, error) {
 	lines := strings.SplitAfter(string(b), "\n")
 	for i, l := range lines {
 		body, nl := strings.CutSuffix(l, "\n")
-		lines[i] = report.Printable(body)
+		lines[i] = report.Printable(p.secrets.Mask(body))
 		if nl {
 			lines[i] += "\n"
 		}

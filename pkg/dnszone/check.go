@@ -176,7 +176,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	compared := false
 	for i := range jobs {
 		j := &jobs[i]
-		ps, done, err := c.run(ctx, req.Paths[0], j, r)
+		ps, done, err := c.run(ctx, req.Paths[0], j, r, req.Secrets)
 		plans = append(plans, ps...)
 		compared = compared || done
 		if !done && err == nil {
@@ -207,7 +207,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 // run diffs one desired source against each of its live sources, read at
 // once (a transfer waits on the network), and the live sources with each
 // other; findings go into r.
-func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report) ([]ZonePlan, bool, error) {
+func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report, secrets *report.Secrets) ([]ZonePlan, bool, error) {
 	if err := c.allowed(j); err != nil {
 		return nil, false, err
 	}
@@ -219,6 +219,10 @@ func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report) 
 	if err != nil {
 		return nil, false, cli.Usagef("%w", err)
 	}
+	if tsig != nil {
+		secrets.Add(tsig.Secret)
+	}
+	secrets.Add(token)
 	cfg := Config{Root: root, Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token, AllowHTTP: c.allowHTTP}
 	if len(j.zones) == 1 {
 		cfg.Zone = j.zones[0] // the zone a single zone file holds

@@ -83,7 +83,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		return nil, cli.Usagef("--missing: %w", err)
 	}
 	missing = max(missing, c.baseMissing)
-	notifiers, err := c.notifiers()
+	notifiers, err := c.notifiers(req.Secrets)
 	if err != nil {
 		return nil, cli.Usagef("%w", err)
 	}
@@ -149,7 +149,7 @@ func (l *whenList) Set(v string) error {
 // too) to Gitea or Forgejo, a webhook-url file to a chat. Missing
 // files mean nobody is told, which is not an error: the workspace is
 // optional.
-func (c *Check) notifiers() ([]notify.Notifier, error) {
+func (c *Check) notifiers(secrets *report.Secrets) ([]notify.Notifier, error) {
 	if c.credentials == "" {
 		return nil, nil // the Task's optional workspace is not bound: tell nobody
 	}
@@ -158,6 +158,7 @@ func (c *Check) notifiers() ([]notify.Notifier, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return "", nil
 		}
+		secrets.Add(string(b))
 		return strings.TrimSpace(string(b)), err
 	}
 	var ns []notify.Notifier
