@@ -264,7 +264,7 @@ func reachableOffline(all map[string]*kust, dir string, t *memTree) []error {
 	var errs []error
 	for _, k := range reachable(all, dir, t) {
 		if k.m != nil {
-			errs = append(errs, k.offline()...)
+			errs = append(errs, k.offline(t)...)
 		}
 	}
 	return errs

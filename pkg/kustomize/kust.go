@@ -103,6 +103,51 @@ func (k *kust) refs() []ref {
 	return out
 }
 
+// fileKeys are the fields through which kustomize's builtin generators,
+// transformers and validators read files: a configMapGenerator's files,
+// envs and env, a PatchTransformer's or ReplacementTransformer's path, and
+// the like.
+var fileKeys = map[string]bool{"files": true, "envs": true, "env": true, "path": true, "paths": true,
+	"configurations": true, "resources": true, "crds": true}
+
+// fileSources lists the URLs a plugin configuration (or a list of them)
+// names as files, with where, at any depth.
+func fileSources(v any, at []any) []ref {
+	var out []ref
+	var walk func(v any, at []any, fileKey bool, depth int)
+	walk = func(v any, at []any, fileKey bool, depth int) {
+		if depth > 64 {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for key, sub := range v {
+				walk(sub, append(append([]any(nil), at...), key), fileKeys[key], depth+1)
+			}
+		case []any:
+			for i, sub := range v {
+				walk(sub, append(append([]any(nil), at...), i), fileKey, depth+1)
+			}
+		case string:
+			if !fileKey {
+				return
+			}
+			// files: [key=path]
+			s := v
+			if _, p, ok := strings.Cut(v, "="); ok && !strings.Contains(v[:strings.Index(v, "=")], "/") {
+				s = p
+			}
+			// kustomize's loader fetches http(s) paths; a file name
+			// may hold an @ (not remote() here).
+			if strings.Contains(strings.ToLower(s), "://") {
+				out = append(out, ref{v, at})
+			}
+		}
+	}
+	walk(v, at, false, 0)
+	return out
+}
+
 // bases are the local directories a kustomization takes resources or
 // components from.
 func (k *kust) bases(t *memTree) []string {
@@ -136,14 +181,47 @@ func remote(s string) bool {
 	return false
 }
 
-// offline lists what a kustomization would fetch: remote references and
-// Helm charts, each an error at its line.
-func (k *kust) offline() []error {
+// offline lists what a kustomization would fetch: remote references,
+// file sources of its generators, transformers and validators (inline, or
+// in the files it names) that are URLs, and Helm charts, each an error at
+// its line. kustomize's loader fetches an http(s) path itself, before any
+// file system is asked, so a URL is refused here, wherever kustomize
+// takes a file from.
+func (k *kust) offline(t *memTree) []error {
 	var errs []error
 	for _, r := range k.refs() {
 		if remote(r.value) {
 			errs = append(errs, &report.InputError{File: k.file, Line: k.line(r.at...),
 				Msg: "remote " + r.at[0].(string) + " entry " + r.value + " is not fetched: rendering is offline; vendor it into the repository"})
+		}
+	}
+	for _, f := range []string{"generators", "transformers", "validators"} {
+		list, _ := k.m[f].([]any)
+		for i, v := range list {
+			switch v := v.(type) {
+			case map[string]any: // an inline plugin configuration
+				for _, u := range fileSources(v, []any{f, i}) {
+					errs = append(errs, &report.InputError{File: k.file, Line: k.line(u.at...),
+						Msg: "the " + f + " entry reads " + u.value + ": a URL is not fetched, rendering is offline; vendor the file into the repository"})
+				}
+			case string: // a file of plugin configurations
+				if remote(v) {
+					continue // refused above, as a reference
+				}
+				file := path.Clean(pathJoin(k.dir, v))
+				data, err := t.FileSystem.ReadFile(memPath(file))
+				if err != nil || t.FileSystem.IsDir(memPath(file)) {
+					continue // kustomize says what is wrong with it
+				}
+				in, err := yamlParser.Parse(file, data)
+				if err != nil {
+					continue
+				}
+				for _, u := range fileSources(in.Value, nil) {
+					errs = append(errs, &report.InputError{File: file, Line: in.Line(u.at),
+						Msg: "this " + strings.TrimSuffix(f, "s") + " configuration reads " + u.value + ": a URL is not fetched, rendering is offline; vendor the file into the repository"})
+				}
+			}
 		}
 	}
 	for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {

@@ -236,9 +236,20 @@ func TestOffline(t *testing.T) {
 	write("http2/kustomization.yaml", "resources:\n  - "+srv.URL+"/cm.yaml\n")
 	write("helm/kustomization.yaml", "helmCharts:\n  - name: grafana\n    repo: https://grafana.github.io/helm-charts\n")
 	write("deep/kustomization.yaml", "resources:\n  - ../git\n")
+	// Issue 30: builtin plugins configured inline, or in a file the
+	// kustomization names, read their files through kustomize's loader,
+	// which fetches a URL itself.
+	write("gen/kustomization.yaml", "generators:\n  - apiVersion: builtin\n    kind: ConfigMapGenerator\n    metadata: {name: leak}\n    files:\n      - k="+srv.URL+"/gen\n")
+	write("ptr/kustomization.yaml", "resources:\n  - cm.yaml\ntransformers:\n  - apiVersion: builtin\n    kind: PatchTransformer\n    metadata: {name: p}\n    path: "+srv.URL+"/patch.yaml\n")
+	write("ptr/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+	write("file/kustomization.yaml", "generators:\n  - gen.yaml\n")
+	write("file/gen.yaml", "apiVersion: builtin\nkind: SecretGenerator\nmetadata: {name: s}\nenvs:\n  - "+srv.URL+"/env\n")
+	write("repl/kustomization.yaml", "resources:\n  - cm.yaml\nreplacements:\n  - path: "+srv.URL+"/r.yaml\n")
+	write("repl/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+	write("cmgen/kustomization.yaml", "configMapGenerator:\n  - name: c\n    files:\n      - k="+srv.URL+"/f\n    literals:\n      - url=https://example.com/ok\n")
 
 	start := time.Now()
-	res, err := Render(context.Background(), Options{Root: root, Dirs: []string{"deep", "git", "http", "http2", "helm"}})
+	res, err := Render(context.Background(), Options{Root: root, Dirs: []string{"deep", "git", "http", "http2", "helm", "gen", "ptr", "file", "repl", "cmgen"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,6 +269,11 @@ func TestOffline(t *testing.T) {
 		"http":  {"http/kustomization.yaml:4"},
 		"http2": {"http2/kustomization.yaml:2"},
 		"helm":  {"helm/kustomization.yaml:1"},
+		"gen":   {"gen/kustomization.yaml:6"},
+		"ptr":   {"ptr/kustomization.yaml:7"},
+		"file":  {"file/gen.yaml:5"},
+		"repl":  {"repl/kustomization.yaml:4"},
+		"cmgen": {"cmgen/kustomization.yaml:4"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
