@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -20,7 +19,6 @@ import (
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
-	"github.com/plumbline/plumbline/policies"
 )
 
 // Tool is the check's name in reports.
@@ -334,29 +332,12 @@ func (c *Check) policyPaths() ([]string, error) {
 	return nil, nil // the bundled library
 }
 
-// bundled writes the homelab library compiled into the binary to a
-// temporary directory for OPA's loader; remove it when done.
+// bundled names the homelab library compiled into the binary, as a
+// policy path compile reads from the embedded file system: nothing is
+// written to disk (a copy a killed run left behind would outlive it).
+// remove does nothing; it stays so callers need not care which it is.
 func bundled() (dir string, remove func(), err error) {
-	dir, err = os.MkdirTemp("", "plumbline-policies-")
-	if err != nil {
-		return "", nil, err
-	}
-	remove = func() { os.RemoveAll(dir) }
-	err = fs.WalkDir(policies.Library, policies.Dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := policies.Library.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, path.Base(p)), data, 0o644)
-	})
-	if err != nil {
-		remove()
-		return "", nil, fmt.Errorf("bundled policies: %w", err)
-	}
-	return dir, remove, nil
+	return BundledRef, func() {}, nil
 }
 
 func relAll(paths []string) []string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
 	"github.com/plumbline/plumbline/pkg/version"
+	"github.com/plumbline/plumbline/policies"
 )
 
 // The rules conftest evaluates, by name.
@@ -132,17 +134,32 @@ func compile(opts Options) (*ast.Compiler, map[string]*ast.Module, *ast.Capabili
 	}
 	// OPA's loader follows symlinks, and its parse errors quote the line: a
 	// policy or data file linked to a mounted secret would print it.
-	if err := refuseEscapes(append(slices.Clone(opts.Policies), opts.Data...)); err != nil {
+	onDisk := slices.DeleteFunc(slices.Clone(opts.Policies), func(p string) bool { return p == BundledRef })
+	if err := refuseEscapes(append(slices.Clone(onDisk), opts.Data...)); err != nil {
 		return nil, nil, nil, err
 	}
-	pol, err := loader.NewFileLoader().WithProcessAnnotation(true).WithRegoVersion(ver).
-		Filtered(opts.Policies, func(_ string, info os.FileInfo, _ int) bool {
-			return !info.IsDir() && !strings.HasSuffix(info.Name(), ".rego")
-		})
-	if err != nil {
-		return nil, nil, nil, regoErrors(err)
+	notRego := func(_ string, info os.FileInfo, _ int) bool {
+		return !info.IsDir() && !strings.HasSuffix(info.Name(), ".rego")
 	}
-	modules := pol.ParsedModules()
+	modules := map[string]*ast.Module{}
+	if len(onDisk) > 0 {
+		pol, err := loader.NewFileLoader().WithProcessAnnotation(true).WithRegoVersion(ver).Filtered(onDisk, notRego)
+		if err != nil {
+			return nil, nil, nil, regoErrors(err)
+		}
+		maps.Copy(modules, pol.ParsedModules())
+	}
+	if len(onDisk) < len(opts.Policies) {
+		// The bundled library, read from the binary itself.
+		pol, err := loader.NewFileLoader().WithFS(policies.Library).WithProcessAnnotation(true).WithRegoVersion(ast.RegoV1).
+			Filtered([]string{policies.Dir}, notRego)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("bundled policies: %w", regoErrors(err))
+		}
+		for name, m := range pol.ParsedModules() {
+			modules[BundledRef+"/"+name] = m
+		}
+	}
 	if len(modules) == 0 {
 		return nil, nil, nil, fmt.Errorf("no policies (.rego files) found in %s", strings.Join(opts.Policies, ", "))
 	}
