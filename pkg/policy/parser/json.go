@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -25,6 +27,20 @@ func (jsonParser) Parse(name string, data []byte) (*Input, error) {
 }
 
 func decodeJSON(name string, data []byte) (any, error) {
+	// encoding/json turns invalid UTF-8 into U+FFFD silently; JSON must be
+	// UTF-8 (RFC 8259), and conftest's reader would see other bytes.
+	if !utf8.Valid(data) {
+		off := 0
+		for off < len(data) {
+			r, size := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		line, col := lineCol(data, int64(off))
+		return nil, &report.InputError{File: name, Line: line, Column: col, Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02x): JSON is UTF-8", data[off])}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any

@@ -172,6 +172,7 @@ func TestErrors(t *testing.T) {
 		{"json", "{\"a\": 1} {\"b\": 2}", 1, "after the JSON value"},
 		{"json", "", 0, "empty file"},
 		{"json", "{\"a\": [1, 2", 1, "unexpected end"},
+		{"json", "{\n  \"a\": \"caf\xe9\"\n}\n", 2, "invalid UTF-8 (byte 0xe9)"},
 		{"hcl2", "resource \"a\" \"b\" {\n  x = \n}\n", 2, "Invalid expression"},
 		{"tfvars", "a = 1\nmodule \"x\" {}\n", 2, "variable assignments only"},
 		{"tfplan", "{\"a\": 1}", 1, "not a Terraform JSON plan"},
