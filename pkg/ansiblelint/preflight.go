@@ -191,6 +191,16 @@ func (p *project) checkYAML(osPath string) {
 		// indentation on 8); people, yamllint and PyYAML point at the
 		// problem itself. A second parser's position is taken when it is
 		// later: the problem never comes before its context.
+		// Past yaml.v3's depth limit the second parser would take minutes
+		// and gigabytes (it is quadratic in the depth).
+		if strings.Contains(msg, "exceeded max depth") {
+			f.Message = "YAML nested deeper than any playbook (" + strings.TrimPrefix(msg, "yaml: ") + "); ansible-lint is not run on this file"
+			f.Help = helpBase + "hostile-input"
+			p.add(f)
+			p.broken = append(p.broken, osPath)
+			p.overBudget = append(p.overBudget, fmt.Errorf("%s: YAML nested past the depth budget", relPath(osPath)))
+			return
+		}
 		if line, col := problemAt(data); line > f.Line {
 			f.Line, f.Column = line, col
 		}
@@ -224,9 +234,13 @@ func (p *project) read(osPath string) ([]byte, bool) {
 	switch {
 	case errors.As(err, &te):
 		p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: relPath(osPath), Message: te.Msg})
+		// Not handed to ansible-lint either: a file over the budget would
+		// load there all the same (15 MB: 1.5 GiB).
+		p.broken = append(p.broken, osPath)
 		return nil, false
 	case err != nil:
 		p.add(report.Finding{Rule: RuleUnreadable, Severity: report.Error, File: relPath(osPath), Message: "cannot read: " + err.Error()})
+		p.broken = append(p.broken, osPath)
 		return nil, false
 	}
 	return data, true

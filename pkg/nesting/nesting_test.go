@@ -15,8 +15,14 @@ func TestDeeper(t *testing.T) {
 		{"x\n" + strings.Repeat("[", 5), 2, true},
 		{strings.Repeat("{}", 100), 0, false},
 		{"))))" + strings.Repeat("(", 4), 0, false},
+		{"x = !!!!true\n", 0, false},
+		{"x = !!!!!true\n", 1, true},
+		{"x = [(- - - !y)]\n", 1, true},
+		{"x = 1 - 2 - 3 - 4 - 5 - 6\n", 0, false},
+		{"# -----------\n// -----------\nx = 1\n", 0, false},
+		{"x = !\n!\n!\n!\n!y\n", 5, true},
 	} {
-		line, deep := Deeper([]byte(tt.text), 4)
+		line, _, deep := Deeper([]byte(tt.text), 4)
 		if line != tt.line || deep != tt.deep {
 			t.Errorf("%q: line %d deep %v, want %d %v", tt.text, line, deep, tt.line, tt.deep)
 		}
@@ -24,10 +30,10 @@ func TestDeeper(t *testing.T) {
 }
 
 func TestDeeperAtTheEdge(t *testing.T) {
-	if _, deep := Deeper([]byte(strings.Repeat("[", 256)), 256); deep {
+	if _, _, deep := Deeper([]byte(strings.Repeat("[", 256)), 256); deep {
 		t.Error("256 levels refused with a limit of 256")
 	}
-	if line, deep := Deeper([]byte("\n"+strings.Repeat("[", 257)), 256); !deep || line != 2 {
+	if line, what, deep := Deeper([]byte("\n"+strings.Repeat("[", 257)), 256); !deep || line != 2 || what != Brackets {
 		t.Errorf("257 levels: line %d deep %v", line, deep)
 	}
 }

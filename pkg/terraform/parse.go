@@ -69,8 +69,8 @@ func parseFile(osPath, rel string) (*source, []report.Finding) {
 	case err != nil:
 		return nil, bad(RuleRead, "cannot read: %v", err)
 	}
-	if line, ok := nesting.Deeper(text, MaxNesting); ok {
-		f := bad(RuleSyntax, "brackets nested deeper than %d levels", MaxNesting)
+	if line, what, ok := nesting.Deeper(text, MaxNesting); ok {
+		f := bad(RuleSyntax, "%s nested deeper than %d levels", what, MaxNesting)
 		f[0].Line = line
 		return nil, f
 	}

@@ -43,8 +43,8 @@ func (hcl2Parser) Parse(name string, data []byte) (*Input, error) {
 const maxNesting = 256
 
 func parseHCL(name string, data []byte) (*hclsyntax.Body, error) {
-	if line, deep := nesting.Deeper(data, maxNesting); deep {
-		return nil, &report.InputError{File: name, Line: line, Msg: fmt.Sprintf("brackets nested deeper than %d levels", maxNesting)}
+	if line, what, deep := nesting.Deeper(data, maxNesting); deep {
+		return nil, &report.InputError{File: name, Line: line, Msg: fmt.Sprintf("%s nested deeper than %d levels", what, maxNesting)}
 	}
 	f, diags := hclsyntax.ParseConfig(data, name, hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
