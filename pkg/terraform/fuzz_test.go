@@ -30,7 +30,7 @@ func FuzzStaticRules(f *testing.F) {
 		if vars {
 			name = "x.tfvars"
 		}
-		if _, deep := nesting.Deeper([]byte(text), MaxNesting); deep {
+		if _, _, deep := nesting.Deeper([]byte(text), MaxNesting); deep {
 			return
 		}
 		file, diags := hclsyntax.ParseConfig([]byte(text), name, hcl.InitialPos)

@@ -154,6 +154,31 @@ func TestAttacks(t *testing.T) {
 				}
 				testfs.Write(t, repo, "group_vars/all.yml", bomb)
 			}, args: []string{"."}, code: 2, want: "YAML aliases expand to more than"},
+		// Issue 30 §4: each of these crashed, ran for minutes or passed
+		// the Task's memory before.
+		{name: "400,000 ! in a .tf (terraform-validate)", tool: "terraform-validate", limit: limitCheck, time: 20 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "main.tf", "locals {\n  x = "+strings.Repeat("!", 400000)+"true\n}\n")
+			}, args: []string{"--offline", "."}, code: 1, want: "prefix operators (! and -) nested deeper than 256 levels"},
+		{name: "400,000 ! in a .tf (policy-check)", tool: "policy-check", limit: limitCheck, time: 20 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "main.tf", "locals {\n  x = "+strings.Repeat("!", 400000)+"true\n}\n")
+			}, args: []string{"."}, code: 2, want: "prefix operators (! and -) nested deeper than 256 levels"},
+		{name: "a 10 MB JSON array of 5,000,000 values", tool: "policy-check", limit: limitCheck, time: 20 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "a.json", "["+strings.TrimSuffix(strings.Repeat("1,", 5_000_000), ",")+"]")
+			}, args: []string{"."}, code: 2, want: "more than 1000000 values"},
+		{name: "a 15.6 MB YAML list of 3,900,000 items", tool: "policy-check", limit: limitCheck, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				testfs.Write(t, repo, "a.yaml", strings.Repeat("- 1\n", 3_900_000))
+			}, args: []string{"."}, code: 2, want: "more than 1000000"},
+		{name: "a playbook nested 100,000 deep", tool: "ansible-lint-check", limit: limitCheck, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "site.yml", strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"\n")
+			}, args: []string{"."}, code: 2, want: "YAML nested deeper than any playbook"},
 		{name: "40 lines of $GENERATE 0-65535", tool: "dns-zone-diff", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
 				testfs.Write(t, repo, "dns/gen.arpa.zone", "$ORIGIN gen.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n"+strings.Repeat("$GENERATE 0-65535 h$ A 10.0.0.1\n", 40))

@@ -41,6 +41,10 @@ func decodeJSON(name string, data []byte) (any, error) {
 		line, col := lineCol(data, int64(off))
 		return nil, &report.InputError{File: name, Line: line, Column: col, Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02x): JSON is UTF-8", data[off])}
 	}
+	if off, over := jsonValuesPast(data, maxYAMLNodes); over {
+		line, col := lineCol(data, int64(off))
+		return nil, &report.InputError{File: name, Line: line, Column: col, Msg: fmt.Sprintf("more than %d values: data, not configuration (budget)", maxYAMLNodes)}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
@@ -190,4 +194,31 @@ func skipSpace(data []byte, off int64) int {
 		break
 	}
 	return i
+}
+
+// jsonValuesPast counts JSON values (each array element, each member, each
+// container) without decoding them, outside strings, and says where the
+// count passes limit: decoding past it costs a check's memory for nothing.
+func jsonValuesPast(data []byte, limit int) (int, bool) {
+	n, inString, escaped := 1, false, false
+	for i, b := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case b == '\\':
+				escaped = true
+			case b == '"':
+				inString = false
+			}
+		case b == '"':
+			inString = true
+		case b == ',' || b == '[' || b == '{':
+			if n++; n > limit {
+				return i, true
+			}
+		}
+	}
+	return 0, false
 }

@@ -22,12 +22,20 @@ type yamlParser struct{}
 var _ Parser = yamlParser{}
 
 // maxYAMLNodes bounds the nodes one file may expand to, aliases included:
-// a "billion laughs" file is a few hundred bytes.
-const maxYAMLNodes = 4_000_000
+// a "billion laughs" file is a few hundred bytes. Past a million values
+// a file is data, not configuration, and its evaluation would not fit a
+// check's memory (a 3.9M-item list never finished: issue 30).
+const maxYAMLNodes = 1_000_000
 
 const maxDepth = 5000
 
 func (yamlParser) Parse(name string, data []byte) (*Input, error) {
+	// Both readers hold every line or node before the budget can be
+	// counted on them (3.9M items: 819 MiB in yaml.v3): lines that surely
+	// hold a node are counted first.
+	if line, over := nodeLinesPast(data, maxYAMLNodes); over {
+		return nil, &report.InputError{File: name, Line: line, Msg: fmt.Sprintf("more than %d nodes: data, not configuration (budget)", maxYAMLNodes)}
+	}
 	if v, pos, ok := parseFast(data); ok {
 		return &Input{Value: v, positions: &pos}, nil
 	}
@@ -317,4 +325,28 @@ func yamlNumber(s string) (json.Number, bool) {
 		}
 	}
 	return "", false
+}
+
+// nodeLinesPast counts the lines that begin a sequence item ("- ") or hold
+// a mapping key ("k: v", "k:"), each at least one node, and says on which
+// line the count passes limit. Only the text of a huge block scalar could
+// make it count lines that are no nodes.
+func nodeLinesPast(data []byte, limit int) (int, bool) {
+	n, line := 0, 0
+	for len(data) > 0 {
+		line++
+		l := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			l, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		t := bytes.TrimLeft(l, " ")
+		if bytes.HasPrefix(t, []byte("- ")) || bytes.Equal(t, []byte("-")) || bytes.Contains(t, []byte(": ")) || bytes.HasSuffix(t, []byte(":")) {
+			if n++; n > limit {
+				return line, true
+			}
+		}
+	}
+	return 0, false
 }
