@@ -9,10 +9,13 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/intercept"
 )
 
 func main() {
+	// The Go runtime's soft limit at 3/4 of the container's (its 256 Mi).
+	cli.LimitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := intercept.Run(ctx, os.Args[1:], os.Stderr, nil)
 	stop()

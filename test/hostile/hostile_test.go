@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	for _, name := range []string{"terraform-validate", "ansible-lint-check", "policy-check", "dns-zone-diff", "report"} {
+	for _, name := range []string{"terraform-validate", "ansible-lint-check", "policy-check", "dns-zone-diff", "report", "forge-interceptor"} {
 		if err := gotool.Build(filepath.Join(dir, name), "github.com/plumbline/plumbline/images/"+name); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
