@@ -153,7 +153,7 @@ func TestAttacks(t *testing.T) {
 					bomb += fmt.Sprintf("%c: &%c [%s]\n", c, c, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*%c, ", c-1), 10), ", "))
 				}
 				testfs.Write(t, repo, "group_vars/all.yml", bomb)
-			}, args: []string{"."}, code: 2, want: "YAML aliases expand to more than"},
+			}, args: []string{"."}, code: 2, want: "YAML holds more than 100000 nodes"},
 		// Issue 30 §4: each of these crashed, ran for minutes or passed
 		// the Task's memory before.
 		{name: "400,000 ! in a .tf (terraform-validate)", tool: "terraform-validate", limit: limitCheck, time: 20 * time.Second,
@@ -179,6 +179,25 @@ func TestAttacks(t *testing.T) {
 			setup: func(t *testing.T, repo, _ string) {
 				testfs.Write(t, repo, "site.yml", strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"\n")
 			}, args: []string{"."}, code: 2, want: "YAML nested deeper than any playbook"},
+		{name: "a vars file of 60,000 keys (ansible-lint: 77 s)", tool: "ansible-lint-check", limit: limitCheck, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "site.yml", play)
+				var b strings.Builder
+				b.WriteString("---\n")
+				for i := range 60000 {
+					fmt.Fprintf(&b, "key_%d: value_%d\n", i, i)
+				}
+				testfs.Write(t, repo, "group_vars/all.yml", b.String())
+			}, args: []string{"."}, code: 2, want: "YAML holds more than 100000 nodes"},
+		{name: "a 15.8 MB playbook of 1,000,000 keys", tool: "ansible-lint-check", limit: limitCheck, time: 60 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				var b strings.Builder
+				b.WriteString("---\n- name: Site\n  hosts: all\n  vars:\n")
+				for i := range 1_000_000 {
+					fmt.Fprintf(&b, "    k%d: v\n", i)
+				}
+				testfs.Write(t, repo, "site.yml", b.String())
+			}, args: []string{"."}, code: 1, want: "over the 10485760-byte limit"},
 		{name: "40 lines of $GENERATE 0-65535", tool: "dns-zone-diff", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
 				testfs.Write(t, repo, "dns/gen.arpa.zone", "$ORIGIN gen.arpa.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n"+strings.Repeat("$GENERATE 0-65535 h$ A 10.0.0.1\n", 40))
