@@ -19,6 +19,7 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/glob"
+	"github.com/plumbline/plumbline/pkg/nesting"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
 )
@@ -184,9 +185,19 @@ func globs(flag string, patterns []string) ([]*glob.Glob, error) {
 func (c *Check) scan(w *walker, r *report.Report) map[*dir][]*source {
 	sources := map[*dir][]*source{}
 	children := map[string]bool{}
+	items := 0 // what the sources kept so far may hold (nesting.Items)
 	for _, d := range w.dirs {
 		for _, f := range d.files {
+			if items > MaxRunItems {
+				r.Findings = append(r.Findings, report.Finding{Rule: RuleTooLarge, Severity: report.Error, File: path.Join(d.rel, filepath.Base(f)),
+					Message: fmt.Sprintf("not checked: the files before it hold about %d values, past the %d one run parses (memory)", items, MaxRunItems)})
+				r.Summary.Files++
+				continue
+			}
 			s, fs := parseFile(f, path.Join(d.rel, filepath.Base(f)))
+			if s != nil {
+				items += nesting.Items(s.text)
+			}
 			r.Findings = append(r.Findings, fs...)
 			r.Summary.Files++
 			if s == nil {

@@ -53,6 +53,14 @@ func isTestFile(name string) bool {
 		strings.HasSuffix(name, ".tftest.json") || strings.HasSuffix(name, ".tfmock.json")
 }
 
+// MaxItems bounds the values (nesting.Items) of one file parsed: 300,000
+// take some 200 MiB to parse, far past any real configuration.
+const MaxItems = 300_000
+
+// MaxRunItems bounds the values of all the files one run parses and keeps
+// (their syntax trees stay for the rules and init): 600,000, some 400 MiB.
+const MaxRunItems = 600_000
+
 // parseFile reads and parses one file. Problems are findings, never errors:
 // a broken file is what this check exists to report.
 func parseFile(osPath, rel string) (*source, []report.Finding) {
@@ -68,6 +76,9 @@ func parseFile(osPath, rel string) (*source, []report.Finding) {
 		return nil, bad(RuleRead, "%s", te.Msg)
 	case err != nil:
 		return nil, bad(RuleRead, "cannot read: %v", err)
+	}
+	if n := nesting.Items(text); n > MaxItems {
+		return nil, bad(RuleTooLarge, "about %d values: more than the %d a file may hold (parsing takes several hundred bytes of memory for each); not checked", n, MaxItems)
 	}
 	if line, what, ok := nesting.Deeper(text, MaxNesting); ok {
 		f := bad(RuleSyntax, "%s nested deeper than %d levels", what, MaxNesting)

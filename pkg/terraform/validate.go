@@ -17,6 +17,8 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/plumbline/plumbline/internal/scratch"
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/nesting"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -27,6 +29,8 @@ import (
 func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, sources map[*dir][]*source, progress io.Writer) ([]report.Finding, []string, error) {
 	var roots []*dir
 	var broken []string
+	var large []report.Finding
+	var largeErrs []error
 	for _, d := range w.dirs {
 		switch {
 		case !d.root:
@@ -36,11 +40,17 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 			// is already there, and that is exit 1, not a broken run.
 			broken = append(broken, d.rel)
 		default:
+			if n := configItems(d, sources, w.byOS); n > MaxModuleItems {
+				msg := fmt.Sprintf("about %d values in its configuration with its local modules: terraform is run on at most %d (it holds some 800 bytes for each: a list of 1,000,000 took 812 MiB); init and validate are not run", n, MaxModuleItems)
+				large = append(large, report.Finding{Rule: RuleTooLarge, Severity: report.Error, File: d.rel, Message: msg})
+				largeErrs = append(largeErrs, cli.Reported(fmt.Errorf("%s: %s", d.rel, msg)))
+				continue
+			}
 			roots = append(roots, d)
 		}
 	}
 	if len(roots) == 0 {
-		return nil, broken, nil
+		return large, broken, errors.Join(largeErrs...)
 	}
 	tmp, err := os.MkdirTemp("", "terraform-validate-")
 	if err != nil {
@@ -106,11 +116,43 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 		}()
 	}
 	wg.Wait()
-	var out []report.Finding
+	out := large
 	for _, fs := range findings {
 		out = append(out, fs...)
 	}
-	return out, broken, errors.Join(errs...)
+	return out, broken, errors.Join(append(largeErrs, errs...)...)
+}
+
+// MaxModuleItems bounds the values (nesting.Items) of the configuration
+// terraform init and validate are run on, a root module with its local
+// modules: terraform holds some 800 bytes for each (measured on lists:
+// 200,000 took 200 MiB, 1,000,000 812 MiB), and the one-pod Task gives the
+// step 1 GiB for two modules at once.
+const MaxModuleItems = 200_000
+
+// RuleTooLarge is a root module terraform is not run on for its size.
+const RuleTooLarge = "terraform/too-large"
+
+// configItems counts the values of d's configuration and of the local
+// modules it calls, each counted once.
+func configItems(d *dir, sources map[*dir][]*source, byOS map[string]*dir) int {
+	seen := map[*dir]bool{}
+	total := 0
+	var walk func(d *dir)
+	walk = func(d *dir) {
+		if d == nil || seen[d] {
+			return
+		}
+		seen[d] = true
+		for _, s := range sources[d] {
+			total += nesting.Items(s.text)
+			for _, child := range s.localModules(d.osPath) {
+				walk(byOS[child])
+			}
+		}
+	}
+	walk(d)
+	return total
 }
 
 // environment writes the CLI config and picks writable places for what

@@ -165,6 +165,22 @@ func TestAttacks(t *testing.T) {
 				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
 				testfs.Write(t, repo, "main.tf", "locals {\n  x = "+strings.Repeat("!", 400000)+"true\n}\n")
 			}, args: []string{"."}, code: 2, want: "prefix operators (! and -) nested deeper than 256 levels"},
+		{name: "a valid 3 MB list in a module (terraform: 812 MiB)", tool: "terraform-validate", limit: limitCheck, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "main.tf", "locals {\n  x = ["+strings.TrimSuffix(strings.Repeat("1, ", 1_000_000), ", ")+"]\n}\n")
+			}, args: []string{"--fmt=false", "."}, code: 1, want: "more than the 300000 a file may hold"},
+		{name: "a module of 250,000 values in files under the file budget", tool: "terraform-validate", limit: limitCheck, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				for i := range 5 {
+					testfs.Write(t, repo, fmt.Sprintf("m%d.tf", i), fmt.Sprintf("locals {\n  x%d = [", i)+strings.TrimSuffix(strings.Repeat("1, ", 50_000), ", ")+"]\n}\n")
+				}
+			}, args: []string{"--fmt=false", "."}, code: 2, want: "terraform is run on at most 200000"},
+		{name: "files past the values one run parses", tool: "terraform-validate", limit: limitCheck, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				for i := range 4 {
+					testfs.Write(t, repo, fmt.Sprintf("m%d/main.tf", i), "locals {\n  x = ["+strings.TrimSuffix(strings.Repeat("1, ", 250_000), ", ")+"]\n}\n")
+				}
+			}, args: []string{"--offline", "--fmt=false", "."}, code: 1, want: "past the 600000 one run parses"},
 		{name: "a 10 MB JSON array of 5,000,000 values", tool: "policy-check", limit: limitCheck, time: 20 * time.Second,
 			setup: func(t *testing.T, repo, _ string) {
 				testfs.Write(t, repo, "policy/p.rego", denyPolicy)

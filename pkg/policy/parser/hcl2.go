@@ -42,7 +42,14 @@ func (hcl2Parser) Parse(name string, data []byte) (*Input, error) {
 // parser, as terraform-validate allows (200 KB of "[" overflowed its stack).
 const maxNesting = 256
 
+// maxHCLItems bounds the values of one HCL file (nesting.Items), as
+// terraform-validate does: hclsyntax holds several hundred bytes for each.
+const maxHCLItems = 300_000
+
 func parseHCL(name string, data []byte) (*hclsyntax.Body, error) {
+	if n := nesting.Items(data); n > maxHCLItems {
+		return nil, &report.InputError{File: name, Msg: fmt.Sprintf("about %d values: more than the %d an HCL file may hold (budget)", n, maxHCLItems)}
+	}
 	if line, what, deep := nesting.Deeper(data, maxNesting); deep {
 		return nil, &report.InputError{File: name, Line: line, Msg: fmt.Sprintf("%s nested deeper than %d levels", what, maxNesting)}
 	}
