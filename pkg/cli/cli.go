@@ -342,6 +342,9 @@ func Finish(r *report.Report, runErr error, failOn report.Threshold, paths []str
 		}
 	}
 	relativize(r.Findings, paths)
+	for i := range r.Findings {
+		r.Findings[i].Bound()
+	}
 	complete := budgetFindings(r)
 	r.Finalize(failOn)
 	return complete

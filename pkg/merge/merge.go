@@ -26,10 +26,11 @@ import (
 // Tool is the name the merged report carries.
 const Tool = "report"
 
-// maxReportSize bounds one report file: 64 MiB holds far more findings
-// than the decoder accepts (report.MaxFindings), and fits the report
-// Task's memory limit with the decoded form beside it.
-const maxReportSize = 64 << 20
+// maxReportSize bounds one report file: a check's report holds at most
+// report.MaxFindings findings of bounded text (report.Finding.Bound), some
+// 35 MiB at the very most, and the file is read whole beside its decoded
+// form in the report Task's 256 MiB.
+const maxReportSize = 40 << 20
 
 // RuleNotifyFailed is a warning: telling GitHub or a chat did not work.
 const RuleNotifyFailed = "report/notify-failed"

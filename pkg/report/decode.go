@@ -46,12 +46,14 @@ type decoder struct {
 }
 
 func (d *decoder) report() (*Report, error) {
+	if off, key, dup := duplicateKey(d.data); dup {
+		return nil, d.errAt(off, "%q given twice", Truncate(key, 64))
+	}
 	if err := d.delim('{', "a JSON object"); err != nil {
 		return nil, err
 	}
 	r := &Report{}
 	var seenTool, seenFindings bool
-	seen := map[string]bool{}
 	for d.dec.More() {
 		start := d.next()
 		tok, err := d.dec.Token()
@@ -59,10 +61,6 @@ func (d *decoder) report() (*Report, error) {
 			return nil, d.wrap(start, err)
 		}
 		key, _ := tok.(string)
-		if seen[key] {
-			return nil, d.errAt(start, "%q given twice", Truncate(key, 64))
-		}
-		seen[key] = true
 		start = d.next()
 		switch key {
 		case "tool":
@@ -146,6 +144,7 @@ func (d *decoder) findings() ([]Finding, error) {
 		if msg := validate(f); msg != "" {
 			return nil, d.errAt(start, "finding %d: %s", i, msg)
 		}
+		f.Bound()
 		fs = append(fs, f)
 	}
 	return fs, d.delim(']', "end of findings")
@@ -167,19 +166,9 @@ func validate(f Finding) string {
 	return ""
 }
 
-// value decodes one JSON value that starts at offset start; an object in
-// it that gives a key twice is refused.
+// value decodes one JSON value that starts at offset start.
 func (d *decoder) value(start int64, v any) error {
-	var raw json.RawMessage
-	err := d.dec.Decode(&raw)
-	if err == nil {
-		if off, key, dup := duplicateKey(raw); dup {
-			return d.errAt(start+off, "%q given twice", Truncate(key, 64))
-		}
-		strict := json.NewDecoder(bytes.NewReader(raw))
-		strict.DisallowUnknownFields()
-		err = strict.Decode(v)
-	}
+	err := d.dec.Decode(v)
 	if err == nil {
 		return nil
 	}
@@ -196,51 +185,71 @@ func (d *decoder) value(start int64, v any) error {
 	return d.wrap(start, err)
 }
 
-// duplicateKey finds the first key given twice in one object of raw, a
-// valid JSON value, and its offset.
-func duplicateKey(raw json.RawMessage) (int64, string, bool) {
-	if !bytes.ContainsRune(raw, '{') {
-		return 0, "", false
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	type frame struct {
-		keys    map[string]bool // nil in an array
-		wantKey bool
-	}
-	var stack []frame
-	for {
-		off := dec.InputOffset()
-		tok, err := dec.Token()
-		if err != nil {
-			return 0, "", false
-		}
-		if n := len(stack); n > 0 && stack[n-1].keys != nil {
-			top := &stack[n-1]
-			if top.wantKey {
-				if key, ok := tok.(string); ok {
-					if top.keys[key] {
-						return off + int64(bytes.IndexByte(raw[off:], '"')), key, true
-					}
-					top.keys[key] = true
-					top.wantKey = false
-					continue
-				}
-			} else {
-				top.wantKey = true // this token is the key's value (or opens it)
+// duplicateKey finds the first key given twice in one object of data and
+// its offset, in one pass that allocates only for a key with an escape.
+// Keys are compared as encoding/json matches them to fields: unescaped,
+// and without regard to case ("Findings" sets what "findings" does). data
+// that is not valid JSON may give no answer; the decoder then refuses it.
+func duplicateKey(data []byte) (int64, string, bool) {
+	type span struct{ start, end int } // a key's raw text, quotes excluded
+	var stack [][]span                 // per open container: its keys (nil in an array)
+	expectKey := false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '{':
+			stack = append(stack, []span{})
+			expectKey = true
+		case '[':
+			stack = append(stack, nil)
+			expectKey = false
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
 			}
-		}
-		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, frame{keys: map[string]bool{}, wantKey: true})
-		case json.Delim('['):
-			stack = append(stack, frame{})
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-			if len(stack) == 0 {
+			expectKey = false
+		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1] != nil
+		case '"':
+			j := i + 1
+			for j < len(data) && data[j] != '"' {
+				if data[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(data) {
 				return 0, "", false
 			}
+			if expectKey && len(stack) > 0 {
+				keys := stack[len(stack)-1]
+				k := span{i + 1, j}
+				for _, prev := range keys {
+					if sameKey(data[prev.start:prev.end], data[k.start:k.end]) {
+						return int64(i), unquote(data[k.start:k.end]), true
+					}
+				}
+				stack[len(stack)-1] = append(keys, k)
+				expectKey = false
+			}
+			i = j
 		}
 	}
+	return 0, "", false
+}
+
+func sameKey(a, b []byte) bool {
+	if bytes.IndexByte(a, '\\') < 0 && bytes.IndexByte(b, '\\') < 0 {
+		return bytes.EqualFold(a, b)
+	}
+	return strings.EqualFold(unquote(a), unquote(b))
+}
+
+func unquote(raw []byte) string {
+	var s string
+	if err := json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &s); err != nil {
+		return string(raw)
+	}
+	return s
 }
 
 func (d *decoder) delim(want json.Delim, what string) error {

@@ -56,6 +56,8 @@ func TestDecodeStrict(t *testing.T) {
 		{"second summary", `{"tool": "x", "summary": {"errors": 1}, "summary": {"errors": 0}, "findings": []}`, `r.json:1:41: "summary" given twice`},
 		{"key twice in a finding", `{"tool": "x", "findings": [{"rule": "r", "severity": "error", "severity": "note", "message": "m"}]}`, `r.json:1:63: "severity" given twice`},
 		{"key twice in summary", `{"tool": "x", "summary": {"passed": false, "passed": true}, "findings": []}`, `r.json:1:44: "passed" given twice`},
+		{"key twice in other case", `{"tool": "x", "findings": [{"rule": "r", "severity": "error", "Severity": "note", "message": "m"}]}`, `r.json:1:63: "Severity" given twice`},
+		{"key twice with an escape", `{"tool": "x", "findings": [], "findin\u0067s": []}`, `r.json:1:31: "findings" given twice`},
 		{"unknown top-level field", `{"tool": "x", "schema": 2, "findings": []}`, `r.json:1:25: unknown field "schema"`},
 		{"unknown field in a finding", `{"tool": "x", "findings": [{"rule": "r", "severity": "warning", "message": "m", "extra": 1}]}`, `r.json:1:28: unknown field "extra"`},
 	} {
@@ -165,5 +167,20 @@ func TestDecodeAbsolutePath(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, r.Findings); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// A finding carries bounded text however long the message its policy
+// wrote: a report of 10,000 findings stays a few MiB (issue 30).
+func TestDecodeBoundsText(t *testing.T) {
+	long := strings.Repeat("x", 10*report.MaxMessage)
+	in := `{"tool": "x", "findings": [{"rule": "r", "severity": "error", "message": "` + long + `", "snippet": "` + long + `", "help": "` + long + `"}]}`
+	r, err := report.Decode("r.json", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := r.Findings[0]
+	if len(f.Message) > report.MaxMessage || len(f.Snippet) > report.MaxSnippet || len(f.Help) > report.MaxHelp || !strings.HasSuffix(f.Message, "…") {
+		t.Errorf("message %d, snippet %d, help %d bytes", len(f.Message), len(f.Snippet), len(f.Help))
 	}
 }

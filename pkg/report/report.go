@@ -125,6 +125,24 @@ type Report struct {
 	Counts map[string]int `json:"counts,omitempty"`
 }
 
+// The most text one finding carries: a policy's message is the pull
+// request's to write, and 10,000 findings of 6 KiB made a 60 MB report
+// (371 MiB to merge). A message past them is cut, and says so.
+const (
+	MaxMessage = 1024
+	MaxSnippet = 256
+	MaxHelp    = 256
+	maxName    = 512 // file, rule, tool
+)
+
+// Bound cuts f's texts to the most a finding carries.
+func (f *Finding) Bound() {
+	f.Message = Truncate(f.Message, MaxMessage)
+	f.Snippet = Truncate(f.Snippet, MaxSnippet)
+	f.Help = Truncate(f.Help, MaxHelp)
+	f.File, f.Rule, f.Tool = Truncate(f.File, maxName), Truncate(f.Rule, maxName), Truncate(f.Tool, maxName)
+}
+
 // MaxFindings is the most findings one report holds: a check lists the
 // most severe and says how many it left out; report refuses more. Ten
 // thousand findings is far past what anyone reads, and bounds the memory

@@ -47,19 +47,59 @@ func (*SARIF) Write(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	bw.Write(before)
 	for i, group := range byTool(r) {
-		run, err := json.MarshalIndent(sarifRun(group), "    ", "  ")
-		if err != nil {
-			return err
-		}
 		if i > 0 {
 			bw.WriteString(",\n")
 		}
 		bw.WriteString("    ")
-		bw.Write(run)
+		if err := writeRun(bw, sarifRun(group)); err != nil {
+			return err
+		}
 	}
 	bw.Write(after)
 	bw.WriteString("\n")
 	return bw.Flush()
+}
+
+// resultsKey is where a run's one placeholder result lands when indented
+// as a run of the log: no string holds a newline unescaped.
+var resultsKey = []byte("\"results\": [\n        null\n      ]")
+
+// writeRun writes run as MarshalIndent lays it out inside the log, its
+// results one at a time (a run of 10,000 results marshalled, then
+// indented, whole held it twice more).
+func writeRun(bw *bufio.Writer, run *sarif.Run) error {
+	results := run.Results
+	if len(results) == 0 {
+		b, err := json.MarshalIndent(run, "    ", "  ")
+		bw.Write(b)
+		return err
+	}
+	run.Results = []*sarif.Result{nil}
+	head, err := json.MarshalIndent(run, "    ", "  ")
+	run.Results = results
+	if err != nil {
+		return err
+	}
+	before, after, ok := bytes.Cut(head, resultsKey)
+	if !ok {
+		return fmt.Errorf("sarif: unexpected layout of a run")
+	}
+	bw.Write(before)
+	bw.WriteString("\"results\": [")
+	for i, res := range results {
+		b, err := json.MarshalIndent(res, "        ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n        ")
+		bw.Write(b)
+	}
+	bw.WriteString("\n      ]")
+	bw.Write(after)
+	return nil
 }
 
 // buildSARIF converts a report into a go-sarif log.

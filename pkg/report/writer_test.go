@@ -322,3 +322,31 @@ func TestHostileText(t *testing.T) {
 		t.Errorf("markdown: %d bytes, mention or escape left in", len(s))
 	}
 }
+
+// The streamed JSON is byte for byte what encoding/json writes whole.
+func TestJSONAsEncoder(t *testing.T) {
+	r := &report.Report{Tool: "report", Version: "1", Run: "r", Skipped: "", Findings: []report.Finding{
+		{Rule: "a/b", Severity: report.Error, Message: "<m> & \"q\"\n", File: "x.tf", Line: 3, Snippet: "s"},
+		{Rule: "c", Severity: report.Note, Message: "n", Tool: "t"},
+	}, Checks: []report.Part{{Tool: "t", Source: "t.json", Status: report.Ran}}, Details: map[string]string{"k": "\"findings\": []"}, Counts: map[string]int{"c": 1}}
+	r.Finalize(report.Threshold(report.Error))
+	for _, r := range []*report.Report{r, {Tool: "x"}, {Tool: "x", Findings: r.Findings}} {
+		var want, got bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		out := *r
+		if out.Findings == nil {
+			out.Findings = []report.Finding{}
+		}
+		if err := enc.Encode(&out); err != nil {
+			t.Fatal(err)
+		}
+		if err := (&report.JSON{}).Write(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+			t.Errorf("(-encoding/json +streamed):\n%s", diff)
+		}
+	}
+}

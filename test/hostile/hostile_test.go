@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,6 +23,9 @@ import (
 var bin string
 
 func TestMain(m *testing.M) {
+	if file := os.Getenv("HOSTILE_PEAK_FILE"); file != "" {
+		os.Exit(peak(file, os.Args[1:]))
+	}
 	dir, err := os.MkdirTemp("", "plumbline-hostile-")
 	if err != nil {
 		panic(err)
@@ -35,6 +40,28 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// peak runs args as the test binary's child and writes its peak RSS in
+// bytes to file. Measured from a process of its own because Linux starts a
+// child's ru_maxrss at the high-water mark of the process it was vforked
+// from: straight from this test, every tool would be charged with the
+// largest input any earlier case built.
+func peak(file string, args []string) int {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "HOSTILE_PEAK_FILE=") })
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 125
+	}
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
+	if err := os.WriteFile(file, []byte(strconv.FormatInt(rss, 10)), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 125
+	}
+	return cmd.ProcessState.ExitCode()
 }
 
 // The memory limits of the shipped Tasks (tasks/*.yaml).
@@ -253,6 +280,39 @@ func TestAttacks(t *testing.T) {
 				b.WriteString("]}")
 				testfs.Write(t, repo, "policy-check.json", b.String())
 			}, args: []string{"policy-check.json", "--report", "sarif=merged.sarif"}, code: 2, want: "more than 10000 findings"},
+		{name: "a 60 MB report of 6 KiB messages a policy wrote", tool: "report", limit: limitReport, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				var b strings.Builder
+				b.WriteString(`{"tool": "policy-check", "findings": [`)
+				msg := strings.Repeat("a message a policy of the pull request made long ", 125)
+				for i := range report.MaxFindings {
+					if i > 0 {
+						b.WriteString(",")
+					}
+					fmt.Fprintf(&b, `{"rule": "main/deny", "severity": "error", "message": "%d %s", "file": "k8s/app.yaml", "line": %d}`, i, msg, i+1)
+				}
+				b.WriteString("]}")
+				testfs.Write(t, repo, "policy-check.json", b.String())
+			}, args: []string{"policy-check.json", "--report", "sarif=merged/plumbline.sarif", "--report", "markdown=merged/summary.md", "--report", "json=merged/report.json"},
+			code: 2, want: "larger than any report"},
+		{name: "four reports at the findings budget with the longest messages", tool: "report", limit: limitReport, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				for _, tool := range []string{"terraform-validate", "ansible-lint-check", "policy-check", "dns-zone-diff"} {
+					var b strings.Builder
+					fmt.Fprintf(&b, `{"tool": %q, "findings": [`, tool)
+					msg := strings.Repeat("m", report.MaxMessage-8)
+					for i := range report.MaxFindings {
+						if i > 0 {
+							b.WriteString(",")
+						}
+						fmt.Fprintf(&b, `{"rule": "%s/r", "severity": "error", "message": "%d %s", "file": "a.tf", "line": %d, "snippet": %q}`, tool, i, msg, i+1, strings.Repeat("s", report.MaxSnippet))
+					}
+					b.WriteString("]}")
+					testfs.Write(t, repo, tool+".json", b.String())
+				}
+			}, args: []string{"terraform-validate.json", "ansible-lint-check.json", "policy-check.json", "dns-zone-diff.json",
+				"--report", "sarif=merged/plumbline.sarif", "--report", "junit=merged/junit.xml", "--report", "markdown=merged/summary.md", "--report", "json=merged/report.json"},
+			code: 1, want: "mmmm"},
 		{name: "five reports at the findings budget", tool: "report", limit: limitReport,
 			setup: func(t *testing.T, repo, _ string) {
 				for _, tool := range []string{"terraform-validate", "ansible-lint-check", "policy-check", "dns-zone-diff", "other"} {
@@ -281,11 +341,15 @@ func TestAttacks(t *testing.T) {
 			repo, outside, out := t.TempDir(), t.TempDir(), t.TempDir()
 			a.setup(t, repo, outside)
 			args := append([]string{"--report-dir", out, "--run-id", "hostile-run"}, a.args...)
-			cmd := exec.Command(filepath.Join(bin, a.tool), args...)
+			// Run through the wrapper (peak below), which reports the tool's
+			// own peak RSS.
+			usage := filepath.Join(out, ".rusage")
+			cmd := exec.Command(os.Args[0], append([]string{filepath.Join(bin, a.tool)}, args...)...)
 			cmd.Dir = repo
 			// In its Task, a binary sets its soft memory limit to 3/4 of the
 			// container's (pkg/cli); here there is no cgroup limit to read.
-			cmd.Env = append(os.Environ(), "DNS_TOKEN="+secret, fmt.Sprintf("GOMEMLIMIT=%d", a.limit/4*3))
+			cmd.Env = append(os.Environ(), "DNS_TOKEN="+secret, fmt.Sprintf("GOMEMLIMIT=%d", a.limit/4*3),
+				"HOSTILE_PEAK_FILE="+usage)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			start := time.Now()
@@ -298,7 +362,12 @@ func TestAttacks(t *testing.T) {
 			} else if err != nil {
 				t.Fatal(err)
 			}
-			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
+			b, err := os.ReadFile(usage)
+			if err != nil {
+				t.Fatalf("no peak from the wrapper: %v\n%s", err, stderr.String())
+			}
+			os.Remove(usage)
+			rss, _ := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
 			t.Logf("exit %d in %s, peak RSS %d MiB (Task limit %d MiB)", code, took.Round(time.Millisecond), rss>>20, a.limit>>20)
 			if s := stderr.String(); strings.Contains(s, "fatal error") || strings.Contains(s, "panic:") || strings.Contains(s, "goroutine ") {
 				t.Fatalf("the Go runtime crashed:\n%s", report.Truncate(s, 2000))
