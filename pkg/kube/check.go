@@ -35,6 +35,67 @@ const MaxProblems = 50
 type Checker struct {
 	b    *builtinSet
 	crds map[string]*Schema // apiVersion/kind → openAPIV3Schema
+	// enums are the enum sets of the schemas checked so far: a CRD's
+	// enum of 100,000 values was scanned, and listed in full, for every
+	// value checked against it.
+	enums map[*Schema]*enumSet
+}
+
+// enumSet is one schema's enum, looked up in constant time, and the list
+// a message shows (at most ten values).
+type enumSet struct {
+	keys  map[string]bool
+	shown string
+}
+
+// maxShownEnum is how many allowed values a message lists.
+const maxShownEnum = 10
+
+func (c *Checker) enum(s *Schema) *enumSet {
+	if e := c.enums[s]; e != nil {
+		return e
+	}
+	e := &enumSet{keys: make(map[string]bool, len(s.Enum))}
+	for _, v := range s.Enum {
+		if k, ok := enumKey(v); ok {
+			e.keys[k] = true
+		}
+	}
+	shown := s.Enum
+	if len(shown) > maxShownEnum {
+		shown = shown[:maxShownEnum]
+	}
+	e.shown = enumList(shown)
+	if len(s.Enum) > maxShownEnum {
+		e.shown += fmt.Sprintf(", … (%d in all)", len(s.Enum))
+	}
+	if c.enums == nil {
+		c.enums = map[*Schema]*enumSet{}
+	}
+	c.enums[s] = e
+	return e
+}
+
+// enumKey is v as equal compares it: a number by its value, whichever
+// form it came in (float64 from a schema, json.Number from a document).
+func enumKey(v any) (string, bool) {
+	switch t := v.(type) {
+	case string:
+		return "s" + t, true
+	case float64:
+		return "n" + strconv.FormatFloat(t, 'g', -1, 64), true
+	case json.Number:
+		f, err := t.Float64()
+		if err != nil {
+			return "", false
+		}
+		return "n" + strconv.FormatFloat(f, 'g', -1, 64), true
+	case bool:
+		return "b" + strconv.FormatBool(t), true
+	case nil:
+		return "null", true
+	}
+	return "", false
 }
 
 // New returns a Checker of the built-in kinds.
@@ -162,8 +223,12 @@ func (w *walker) value(v any, s *Schema, p []any) {
 		w.intOrString(v, p)
 		return
 	}
-	if len(s.Enum) > 0 && !slices.ContainsFunc(s.Enum, func(e any) bool { return equal(e, v) }) {
-		w.add(p, "%s is not one of %s", show(v), enumList(s.Enum))
+	if len(s.Enum) > 0 {
+		e := w.c.enum(s)
+		k, ok := enumKey(v)
+		if ok && !e.keys[k] || !ok && !slices.ContainsFunc(s.Enum, func(e any) bool { return equal(e, v) }) {
+			w.add(p, "%s is not one of %s", show(v), e.shown)
+		}
 	}
 	switch s.Type {
 	case "object":

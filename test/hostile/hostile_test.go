@@ -208,6 +208,37 @@ func TestAttacks(t *testing.T) {
 					testfs.Write(t, repo, fmt.Sprintf("m%d/main.tf", i), "locals {\n  x = ["+strings.TrimSuffix(strings.Repeat("1, ", 250_000), ", ")+"]\n}\n")
 				}
 			}, args: []string{"--offline", "--fmt=false", "."}, code: 1, want: "past the 600000 one run parses"},
+		{name: "20,000 Pods with 60 unknown fields each (k8s/schema)", tool: "policy-check", limit: limitCheck, time: 60 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				var extra strings.Builder
+				for j := range 60 {
+					fmt.Fprintf(&extra, "  bogus%d: 1\n", j)
+				}
+				for f := range 20 {
+					var b strings.Builder
+					for i := range 1000 {
+						fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p%d\nspec:\n  containers:\n    - name: c\n      image: nginx:1.0\n%s", i, extra.String())
+					}
+					testfs.Write(t, repo, fmt.Sprintf("pods%d.yaml", f), b.String())
+				}
+			}, args: []string{"--schema", "."}, code: 2, want: "more schema problems not listed"},
+		{name: "a CRD enum of 100,000 values checked 20,000 times (k8s/schema)", tool: "policy-check", limit: limitCheck, time: 60 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+				var enum strings.Builder
+				for i := range 100_000 {
+					fmt.Fprintf(&enum, "                      - v%d\n", i)
+				}
+				testfs.Write(t, repo, "crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.example.com\nspec:\n  group: example.com\n  names:\n    kind: Thing\n    plural: things\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                mode:\n                  type: string\n                  enum:\n"+enum.String())
+				for f := range 4 {
+					var b strings.Builder
+					for i := range 5000 {
+						fmt.Fprintf(&b, "---\napiVersion: example.com/v1\nkind: Thing\nmetadata:\n  name: t%d\nspec:\n  mode: nope%d\n", i, i)
+					}
+					testfs.Write(t, repo, fmt.Sprintf("things%d.yaml", f), b.String())
+				}
+			}, args: []string{"--schema", "."}, code: 2, want: "(100000 in all)"},
 		{name: "a 10 MB JSON array of 5,000,000 values", tool: "policy-check", limit: limitCheck, time: 20 * time.Second,
 			setup: func(t *testing.T, repo, _ string) {
 				testfs.Write(t, repo, "policy/p.rego", denyPolicy)

@@ -17,6 +17,10 @@ type Input struct {
 	lines lineMap
 	// positions, when set, place paths instead of lines (YAML).
 	positions *positions
+	// wide indexes the children of positions' wide nodes, made on the
+	// first Line.
+	wideOnce sync.Once
+	wide     map[int32]*children
 	build     func() lineMap // when lines are costly, made on first use
 	// names are words a message may use for an object (HCL's
 	// "aws_instance.web"), with the object's line.
@@ -45,7 +49,8 @@ func (in *Input) Locate(path []any) (file string, line int) {
 // indexes (int).
 func (in *Input) Line(path []any) int {
 	if in.positions != nil {
-		return in.positions.line(path)
+		in.wideOnce.Do(func() { in.wide = in.positions.wideIndex() })
+		return in.positions.line(path, in.wide)
 	}
 	in.once.Do(func() {
 		if in.build != nil {

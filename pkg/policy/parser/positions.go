@@ -41,17 +41,21 @@ func (p *positions) done(i int32) {
 // line returns the line of the deepest part of path recorded, or 0. Of
 // children with the same key (a key written twice), the last is the one
 // the value holds.
-func (p *positions) line(path []any) int {
+func (p *positions) line(path []any, wide map[int32]*children) int {
 	if len(p.nodes) == 0 {
 		return 0
 	}
 	cur := int32(0)
 	for _, step := range path {
 		next := int32(-1)
-		n := p.nodes[cur]
-		for c := cur + 1; c < n.end; c = p.nodes[c].end {
-			if p.nodes[c].matches(step) {
-				next = c
+		if kids := wide[cur]; kids != nil {
+			next = kids.find(step)
+		} else {
+			n := p.nodes[cur]
+			for c := cur + 1; c < n.end; c = p.nodes[c].end {
+				if p.nodes[c].matches(step) {
+					next = c
+				}
 			}
 		}
 		if next < 0 {
@@ -60,6 +64,63 @@ func (p *positions) line(path []any) int {
 		cur = next
 	}
 	return int(p.nodes[cur].line)
+}
+
+// wideChildren is how many children make a node worth an index: a file of
+// 20,000 documents scanned them all for each finding (quadratic).
+const wideChildren = 32
+
+// children indexes one node's children by key (the last of a key written
+// twice, as line takes) and by index.
+type children struct {
+	byKey   map[string]int32
+	byIndex map[int32]int32
+}
+
+func (k *children) find(step any) int32 {
+	switch s := step.(type) {
+	case string:
+		if c, ok := k.byKey[s]; ok {
+			return c
+		}
+	case int:
+		if c, ok := k.byIndex[int32(s)]; ok {
+			return c
+		}
+	}
+	return -1
+}
+
+// wideIndex indexes the children of every node that has more than
+// wideChildren, in one pass over the nodes.
+func (p *positions) wideIndex() map[int32]*children {
+	count := map[int32]int{}
+	for _, n := range p.nodes {
+		if n.parent >= 0 {
+			count[n.parent]++
+		}
+	}
+	wide := map[int32]*children{}
+	for parent, c := range count {
+		if c > wideChildren {
+			wide[parent] = &children{byKey: map[string]int32{}, byIndex: map[int32]int32{}}
+		}
+	}
+	if len(wide) == 0 {
+		return nil
+	}
+	for i, n := range p.nodes {
+		k := wide[n.parent]
+		if n.parent < 0 || k == nil {
+			continue
+		}
+		if n.index >= 0 {
+			k.byIndex[n.index] = int32(i)
+		} else {
+			k.byKey[n.key] = int32(i)
+		}
+	}
+	return wide
 }
 
 func (n position) matches(step any) bool {
