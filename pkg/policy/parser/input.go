@@ -21,7 +21,7 @@ type Input struct {
 	// first Line.
 	wideOnce sync.Once
 	wide     map[int32]*children
-	build     func() lineMap // when lines are costly, made on first use
+	build    func() lineMap // when lines are costly, made on first use
 	// names are words a message may use for an object (HCL's
 	// "aws_instance.web"), with the object's line.
 	names map[string]int
