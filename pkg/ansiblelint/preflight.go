@@ -118,6 +118,7 @@ func preflight(root string, env func(string) string) (*project, error) {
 	for _, f := range p.yamlFiles {
 		p.checkYAML(f)
 	}
+	p.inventoryOutside()
 	for _, f := range p.inventory {
 		p.checkINI(f)
 	}
@@ -166,6 +167,7 @@ func (p *project) checkYAML(osPath string) {
 		var n yaml.Node
 		err := dec.Decode(&n)
 		if err == nil {
+			p.outside(osPath, &n)
 			// Aliases are not expanded in a node tree; ansible-lint expands
 			// them, and a "billion laughs" file of a few hundred bytes then
 			// holds it for minutes at gigabytes.
