@@ -65,7 +65,7 @@ func (p *project) outside(file string, doc *yaml.Node) {
 					}
 				case "include_vars", "ansible.builtin.include_vars", "ansible.legacy.include_vars":
 					if v.Kind == yaml.ScalarNode {
-						check(v, strings.Fields(v.Value+" ")[0], "include_vars")
+						check(v, strings.Fields(v.Value + " ")[0], "include_vars")
 					}
 					if v.Kind == yaml.MappingNode {
 						for j := 0; j+1 < len(v.Content); j += 2 {
