@@ -64,8 +64,8 @@ func (p *project) outside(file string, doc *yaml.Node) {
 						check(s, s.Value, "vars_files entry")
 					}
 				case "include_vars", "ansible.builtin.include_vars", "ansible.legacy.include_vars":
-					if v.Kind == yaml.ScalarNode {
-						check(v, strings.Fields(v.Value + " ")[0], "include_vars")
+					if f := strings.Fields(v.Value); v.Kind == yaml.ScalarNode && len(f) > 0 {
+						check(v, f[0], "include_vars")
 					}
 					if v.Kind == yaml.MappingNode {
 						for j := 0; j+1 < len(v.Content); j += 2 {
