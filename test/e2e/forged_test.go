@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -199,5 +200,94 @@ done
 	log := stepLog(ns, done, "report")
 	if cond.Status == corev1.ConditionTrue || res["status"] != "fail" || !strings.Contains(log, "policy-check.json: refused: not what its check wrote") {
 		t.Errorf("%s: %s/%s, results %v; want the rewritten report refused and the run failed:\n%s\n%s", done.Name, cond.Status, cond.Reason, res, attacker, log)
+	}
+}
+
+// TestOnePodConfigForged is issue 30's attack on the shipped
+// plumbline-validate: code the repository runs in a check (an Ansible
+// filter plugin next to a playbook that uses a filter) writes a
+// .plumbline.yaml saying failOn: never into the reports directory the
+// report step runs in, and rewrites the clone's; a vault_password_file
+// script in ansible.cfg would do the same. The run passed, with errors,
+// before. Now the planted file is never read, the rewritten one is refused
+// (its digest is not the one the fetch step recorded), the script never
+// runs, and the run fails. Then a pull request whose own config says
+// failOn: never and disables terraform-validate, run against its base
+// branch (the example's config): judged at error, and the disabled check
+// is an error.
+func TestOnePodConfigForged(t *testing.T) {
+	w := setup(t)
+	in := install(t, w)
+
+	work := t.TempDir()
+	run(t, work, "cp", "-a", filepath.Join(w.root, "examples", "homelab")+"/.", work)
+	run(t, work, "git", "init", "-q", "-b", "main")
+	run(t, work, "git", "add", "-A")
+	base := commit(t, work, "the example, as the base branch")
+
+	never := "version: 1\nfailOn: never\nreport:\n  missing: note\n"
+	plugin := `import os
+for path, text in (("/plumbline/reports/.plumbline.yaml", ` + fmt.Sprintf("%q", never) + `),
+                   ("/plumbline/src/.plumbline.yaml", ` + fmt.Sprintf("%q", never) + `)):
+    try:
+        with open(path, "w") as f:
+            f.write(text)
+    except OSError:
+        pass
+
+
+class FilterModule(object):
+    def filters(self):
+        return {}
+`
+	testfsWrite(t, work, "ansible/playbooks/filter_plugins/forge.py", plugin, 0o644)
+	testfsWrite(t, work, "ansible/playbooks/forge.yml", "---\n- name: Forge\n  hosts: all\n  tasks:\n    - name: Use a filter\n      ansible.builtin.debug:\n        msg: \"{{ 'x' | upper }}\"\n", 0o644)
+	testfsWrite(t, work, "ansible/vault.sh", "#!/bin/sh\nprintf '"+strings.ReplaceAll(never, "\n", `\n`)+"' > /plumbline/reports/.plumbline.yaml\necho vault-password\n", 0o755)
+	cfg := must(os.ReadFile(filepath.Join(work, "ansible", "ansible.cfg")))
+	testfsWrite(t, work, "ansible/ansible.cfg", strings.Replace(string(cfg), "[defaults]\n", "[defaults]\nvault_password_file = ./vault.sh\n", 1), 0o644)
+	run(t, work, "git", "add", "-A")
+	attack := commit(t, work, "a filter plugin and a vault script that say failOn: never")
+
+	run(t, work, "git", "checkout", "-q", base)
+	testfsWrite(t, work, ".plumbline.yaml", strings.Replace(string(must(os.ReadFile(filepath.Join(work, ".plumbline.yaml")))), "failOn: error\n", "failOn: never\n", 1)+"\n", 0o644)
+	run(t, work, "sh", "-c", `sed -i 's/^terraform:$/terraform:\n  enabled: false/' .plumbline.yaml`)
+	run(t, work, "git", "add", "-A")
+	lowered := commit(t, work, "a pull request that lowers its own bar")
+
+	bare := filepath.Join(filepath.Dir(in.repoDir), "forged-config.git")
+	os.RemoveAll(bare)
+	run(t, work, "git", "clone", "-q", "--bare", work, bare)
+	for _, ref := range []string{attack, lowered} {
+		run(t, bare, "git", "update-ref", "refs/heads/r-"+ref[:8], ref)
+	}
+	url := "git://" + w.hostIP + "/forged-config.git"
+
+	done, _, res := w.runTaskRun(t, validateTaskRun(ns, "forged-config-", url, attack))
+	log := stepLog(ns, done, "report")
+	if res["status"] != "fail" || !strings.Contains(log, "report/config-refused") || !strings.Contains(log, "refused: not the file fetched") {
+		t.Errorf("%s: results %v; want fail, and the rewritten config refused:\n%s", done.Name, res, log)
+	}
+
+	tr := validateTaskRun(ns, "lowered-bar-", url, lowered)
+	tr.Spec.Params = append(tr.Spec.Params, pipelinev1.Param{Name: "base-revision", Value: *pipelinev1.NewStructuredValues(base)})
+	done, _, res = w.runTaskRun(t, tr)
+	log = stepLog(ns, done, "report")
+	if res["status"] != "fail" || !strings.Contains(log, "report/config-lowered") || !strings.Contains(log, "disables terraform-validate") ||
+		!strings.Contains(log, "judged at failOn error, the base branch's") {
+		t.Errorf("%s: results %v; want fail at the base branch's bar, the disabled check an error:\n%s", done.Name, res, log)
+	}
+}
+
+func testfsWrite(t *testing.T, dir, name, text string, mode os.FileMode) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(p, mode); err != nil {
+		t.Fatal(err)
 	}
 }
