@@ -86,6 +86,7 @@ func FuzzDecode(f *testing.F) {
 		`{"tool":"x","version":"1","summary":{"errors":1,"files":2,"passed":false},"findings":[{"rule":"r","severity":"error","message":"m","file":"a.tf","line":1,"column":2,"endLine":3,"endColumn":4,"snippet":"s","help":"h"}]}`,
 		`{"tool":"report","findings":[],"checks":[{"tool":"a","source":"a.json","status":"missing","summary":{}}]}`,
 		`{"tool":"x","findings":[{"rule":"r","severity":"note","message":"m","tool":"y"}]}`,
+		`{"tool":"x","findings":[{"rule":"r","severity":"error","message":"m","Rule":"s"}]}`,
 		`{"tool": 1}`, `[]`, `{"tool":"x","findings":[],"checks":[]}`, `{`, `{"tool":"x","findings":null}`,
 	} {
 		f.Add([]byte(seed))
@@ -105,6 +106,9 @@ func FuzzDecode(f *testing.F) {
 		var ref report.Report
 		if err := json.Unmarshal(data, &ref); err != nil {
 			t.Fatalf("accepted what encoding/json rejects (%v): %q", err, data)
+		}
+		if key, dup := slowDuplicate(data); dup {
+			t.Fatalf("accepted a report that gives %q twice in one object: %q", key, data)
 		}
 		var buf bytes.Buffer
 		if err := (&report.JSON{}).Write(&buf, r); err != nil {
@@ -182,5 +186,46 @@ func TestDecodeBoundsText(t *testing.T) {
 	f := r.Findings[0]
 	if len(f.Message) > report.MaxMessage || len(f.Snippet) > report.MaxSnippet || len(f.Help) > report.MaxHelp || !strings.HasSuffix(f.Message, "…") {
 		t.Errorf("message %d, snippet %d, help %d bytes", len(f.Message), len(f.Snippet), len(f.Help))
+	}
+}
+
+// slowDuplicate is the reference for Decode's duplicate keys: every
+// object's keys through encoding/json's tokens, unescaped, compared as it
+// matches fields (without regard to case).
+func slowDuplicate(data []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		keys    map[string]bool
+		wantKey bool
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		if n := len(stack); n > 0 && stack[n-1].keys != nil {
+			top := stack[n-1]
+			if top.wantKey {
+				if key, ok := tok.(string); ok {
+					k := strings.ToLower(key)
+					if top.keys[k] {
+						return key, true
+					}
+					top.keys[k], top.wantKey = true, false
+					continue
+				}
+			} else {
+				top.wantKey = true
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{keys: map[string]bool{}, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
 	}
 }
