@@ -44,6 +44,7 @@ const (
 	RuleParams     = "params"
 	RuleWiring     = "wiring"
 	RuleWorkingDir = "working-dir"
+	RuleSecretEnv  = "secret-env"
 )
 
 // Images says how a shipped image must be named: our sources name what ko

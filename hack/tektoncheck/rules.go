@@ -28,6 +28,7 @@ const Platforms = "linux/amd64,linux/arm64"
 // file alike.
 func (c *Checker) rules(obj any) []Problem {
 	var ps []Problem
+	ps = append(ps, secretEnv(obj)...)
 	switch o := obj.(type) {
 	case *pipelinev1.Task:
 		ps = append(ps, metadata(o.ObjectMeta, o.Spec.Description)...)
@@ -340,6 +341,53 @@ func params(names []string, spec any) []Problem {
 	slices.Sort(undeclared)
 	for _, n := range undeclared {
 		ps = append(ps, rule(RuleParams, "param %s is used but not declared", n))
+	}
+	return ps
+}
+
+// secretEnv refuses a Secret in any step's environment: the code a check
+// runs can read every variable of its step (the Tekton entrypoint, PID 1 of
+// the container, is readable through /proc/1/environ), so a credential
+// comes as a file in a workspace only its step mounts (docs/security.md).
+func secretEnv(obj any) []Problem {
+	var ps []Problem
+	check := func(where string, env []corev1.EnvVar, from []corev1.EnvFromSource) {
+		for _, e := range env {
+			if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+				ps = append(ps, rule(RuleSecretEnv, "%s: env %s comes from Secret %s; mount it as a file in a workspace of this step only", where, e.Name, e.ValueFrom.SecretKeyRef.Name))
+			}
+		}
+		for _, f := range from {
+			if f.SecretRef != nil {
+				ps = append(ps, rule(RuleSecretEnv, "%s: envFrom Secret %s; mount it as a file in a workspace of this step only", where, f.SecretRef.Name))
+			}
+		}
+	}
+	taskSpec := func(where string, t *pipelinev1.TaskSpec) {
+		if t == nil {
+			return
+		}
+		if t.StepTemplate != nil {
+			check(where+" stepTemplate", t.StepTemplate.Env, t.StepTemplate.EnvFrom)
+		}
+		for _, s := range t.Steps {
+			check(where+" step "+s.Name, s.Env, s.EnvFrom)
+		}
+		for _, s := range t.Sidecars {
+			check(where+" sidecar "+s.Name, s.Env, s.EnvFrom)
+		}
+	}
+	switch o := obj.(type) {
+	case *pipelinev1.Task:
+		taskSpec("task "+o.Name, &o.Spec)
+	case *pipelinev1beta1.StepAction:
+		check("stepaction "+o.Name, o.Spec.Env, nil)
+	case *pipelinev1.Pipeline:
+		for _, pt := range append(slices.Clone(o.Spec.Tasks), o.Spec.Finally...) {
+			if pt.TaskSpec != nil {
+				taskSpec("pipeline "+o.Name+" task "+pt.Name, &pt.TaskSpec.TaskSpec)
+			}
+		}
 	}
 	return ps
 }
