@@ -439,3 +439,28 @@ func TestOpaqueTypes(t *testing.T) {
 		t.Errorf("not compared: %v", uncompared)
 	}
 }
+
+// A record outside the zone is left out, as BIND leaves it out, and said
+// (issue 30: dropped records were silent).
+func TestLintOutOfZone(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "home.arpa.zone")
+	text := "$ORIGIN home.arpa.\n$TTL 60\n@ NS ns1\nns1 A 192.0.2.1\n$ORIGIN other.org.\nx A 192.0.2.3\ny TXT \"a\"\n"
+	if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	z, err := ReadZoneFile(f, "", filepath.Dir(f), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range Lint(z) {
+		got = append(got, p.Rule+" "+p.Msg)
+	}
+	want := []string{"dns/out-of-zone 2 records outside zone home.arpa., the first x.other.org.: not part of the zone, ignored as BIND ignores out-of-zone data (a $ORIGIN or a trailing dot?)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if n := z.Records(); n != 2 {
+		t.Errorf("%d records kept, want the 2 in the zone", n)
+	}
+}

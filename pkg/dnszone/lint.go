@@ -10,6 +10,7 @@ import (
 const (
 	RuleCNAMEConflict = "dns/cname-conflict"
 	RuleDoubledOrigin = "dns/doubled-origin"
+	RuleOutOfZone     = "dns/out-of-zone"
 )
 
 // Problem is something wrong in the desired records, whatever the server has.
@@ -63,6 +64,13 @@ func Lint(z *Zone) []Problem {
 		}
 	}
 	sortCanonical(keys)
+	if z.outside > 0 {
+		msg := fmt.Sprintf("%s is outside zone %s: not part of the zone, ignored as BIND ignores out-of-zone data (a $ORIGIN or a trailing dot?)", z.firstOutside, z.Origin)
+		if z.outside > 1 {
+			msg = fmt.Sprintf("%d records outside zone %s, the first %s: not part of the zone, ignored as BIND ignores out-of-zone data (a $ORIGIN or a trailing dot?)", z.outside, z.Origin, z.firstOutside)
+		}
+		out = append(out, Problem{Rule: RuleOutOfZone, File: z.File, Msg: msg})
+	}
 	for _, k := range keys {
 		s := z.Sets[k]
 		if k.Type == "CNAME" && others[k.Name] > 0 {
