@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
+	"github.com/plumbline/plumbline/internal/giteatest"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -262,19 +264,44 @@ class FilterModule(object):
 	}
 	url := "git://" + w.hostIP + "/forged-config.git"
 
-	done, _, res := w.runTaskRun(t, validateTaskRun(ns, "forged-config-", url, attack))
+	// The verdict goes to a real Gitea, as a triggered run's does.
+	srv := giteatest.StartOn(t, w.hostIP)
+	srv.User("homelab")
+	srv.User("plumbline-bot")
+	srv.API("admin", http.MethodPost, "/admin/users/homelab/repos", map[string]any{"name": "infra", "default_branch": "main"}, nil)
+	srv.API("homelab", http.MethodPut, "/repos/homelab/infra/collaborators/plumbline-bot", map[string]any{"permission": "write"}, nil)
+	run(t, work, "git", "push", "-q", srv.CloneURL("homelab", "homelab/infra"), attack+":refs/heads/main", lowered+":refs/heads/lower")
+	token := srv.Token("plumbline-bot", "write:repository", "write:issue", "read:user")
+	kubectl(t, kubectl(t, "", "create", "secret", "generic", "plumbline-notify", "-n", ns, "--from-literal=gitea-token="+token,
+		"--dry-run=client", "-o", "yaml"), "apply", "-f", "-")
+	toGitea := func(tr *pipelinev1.TaskRun) *pipelinev1.TaskRun {
+		tr.Spec.Params = append(tr.Spec.Params,
+			pipelinev1.Param{Name: "gitea-url", Value: *pipelinev1.NewStructuredValues(srv.URL)},
+			pipelinev1.Param{Name: "github-repo", Value: *pipelinev1.NewStructuredValues("homelab/infra")})
+		tr.Spec.Workspaces = append(tr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: "notify-credentials",
+			Secret: &corev1.SecretVolumeSource{SecretName: "plumbline-notify"}})
+		return tr
+	}
+
+	done, _, res := w.runTaskRun(t, toGitea(validateTaskRun(ns, "forged-config-", url, attack)))
 	log := stepLog(ns, done, "report")
 	if res["status"] != "fail" || !strings.Contains(log, "report/config-refused") || !strings.Contains(log, "refused: not the file fetched") {
 		t.Errorf("%s: results %v; want fail, and the rewritten config refused:\n%s", done.Name, res, log)
 	}
+	if state, _ := srv.Status("homelab/infra", attack); state != "failure" {
+		t.Errorf("the commit status on Gitea: %q, want failure", state)
+	}
 
-	tr := validateTaskRun(ns, "lowered-bar-", url, lowered)
+	tr := toGitea(validateTaskRun(ns, "lowered-bar-", url, lowered))
 	tr.Spec.Params = append(tr.Spec.Params, pipelinev1.Param{Name: "base-revision", Value: *pipelinev1.NewStructuredValues(base)})
 	done, _, res = w.runTaskRun(t, tr)
 	log = stepLog(ns, done, "report")
 	if res["status"] != "fail" || !strings.Contains(log, "report/config-lowered") || !strings.Contains(log, "disables terraform-validate") ||
 		!strings.Contains(log, "judged at failOn error, the base branch's") {
 		t.Errorf("%s: results %v; want fail at the base branch's bar, the disabled check an error:\n%s", done.Name, res, log)
+	}
+	if state, _ := srv.Status("homelab/infra", lowered); state != "failure" {
+		t.Errorf("the pull request's commit status on Gitea: %q, want failure", state)
 	}
 }
 
