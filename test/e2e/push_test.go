@@ -188,7 +188,7 @@ func pullRequestEvent(sha, cloneURL, association string) []byte {
 			"base": map[string]any{"ref": "main", "sha": sha,
 				"repo": map[string]any{"full_name": "homelab/infra", "clone_url": cloneURL}},
 		},
-		"repository": map[string]any{"name": "infra", "full_name": "homelab/infra", "clone_url": cloneURL},
+		"repository": map[string]any{"name": "infra", "full_name": "homelab/infra", "clone_url": cloneURL, "default_branch": "main"},
 		"sender":     map[string]any{"login": "someone"},
 	}
 	b, _ := json.Marshal(ev)
@@ -205,7 +205,7 @@ func okToTestEvent(cloneURL string, number int, association string) []byte {
 			"pull_request": map[string]any{"url": fmt.Sprintf("https://api.github.com/repos/homelab/infra/pulls/%d", number)}},
 		"comment": map[string]any{"body": "/ok-to-test", "author_association": association,
 			"user": map[string]any{"login": "commenter"}},
-		"repository": map[string]any{"name": "infra", "full_name": "homelab/infra", "clone_url": cloneURL},
+		"repository": map[string]any{"name": "infra", "full_name": "homelab/infra", "clone_url": cloneURL, "default_branch": "main"},
 		"sender":     map[string]any{"login": "commenter"},
 	}
 	b, _ := json.Marshal(ev)
