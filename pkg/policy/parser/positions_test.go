@@ -3,6 +3,7 @@ package parser
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -250,5 +251,21 @@ func TestFastYAMLAgrees(t *testing.T) {
 	t.Logf("fast reader took %d of %d texts", taken, len(texts))
 	if taken < len(fastSeeds) || taken*2 < len(texts) {
 		t.Errorf("fast reader took only %d of %d texts", taken, len(texts))
+	}
+}
+
+// Nodes with more children than wideChildren are looked up through an
+// index (issue 30: thousands of documents were scanned for each finding);
+// lines stay those of the reference, for documents, keys and list items,
+// in both readers.
+func TestWidePositions(t *testing.T) {
+	var docs, keys, items strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&docs, "---\nkind: Pod\nmetadata:\n  name: p%d\n", i)
+		fmt.Fprintf(&keys, "k%d: %d\n", i, i)
+		fmt.Fprintf(&items, "- {a: %d}\n", i)
+	}
+	for _, text := range []string{docs.String(), keys.String(), items.String(), "list: !!seq\n" + items.String(), "x: &a 1\n" + keys.String()} {
+		agreeWithPathLines(t, text)
 	}
 }
