@@ -32,14 +32,8 @@ func (p *project) outside(file string, doc *yaml.Node) {
 		if strings.Contains(path, "{{") {
 			path = path[:strings.Index(path, "{{")]
 		}
-		resolved := path
-		if !filepath.IsAbs(path) {
-			resolved = filepath.Join(dir, path)
-		}
-		if rootAbs, err := filepath.Abs(p.root); err == nil {
-			if abs, err := filepath.Abs(resolved); err == nil && tree.Within(rootAbs, abs) {
-				return
-			}
+		if p.inside(dir, path) {
+			return
 		}
 		p.refused = true
 		p.add(report.Finding{Rule: RulePathOutside, Severity: report.Error, File: relPath(file), Line: n.Line, Column: n.Column, Help: helpBase + "hostile-input",
@@ -104,19 +98,25 @@ func scalars(n *yaml.Node) []*yaml.Node {
 // inventoryOutside refuses an inventory ansible.cfg names out of the
 // project (ansible reads it, and quotes it when it does not parse).
 func (p *project) inventoryOutside() {
-	rootAbs, err := filepath.Abs(p.root)
-	if err != nil {
-		return
-	}
 	for _, inv := range p.cfg.inventory {
-		resolved := inv
-		if !filepath.IsAbs(inv) {
-			resolved = filepath.Join(p.root, inv)
-		}
-		if abs, err := filepath.Abs(resolved); err == nil && !tree.Within(rootAbs, abs) {
+		if !p.inside(p.root, inv) {
 			p.refused = true
 			p.add(report.Finding{Rule: RulePathOutside, Severity: report.Error, File: relPath(filepath.Join(p.root, "ansible.cfg")), Help: helpBase + "hostile-input",
 				Message: fmt.Sprintf("inventory %s is outside the project: Ansible would read it; ansible-lint is not run on %s", report.Excerpt(inv, 120), relPath(p.root))})
 		}
 	}
+}
+
+// inside reports whether path, relative to dir unless absolute, stays in
+// the project (lexically: a symlink out of it is refused by the walk).
+func (p *project) inside(dir, path string) bool {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	root, err := filepath.Abs(p.root)
+	if err != nil {
+		return false
+	}
+	abs, err := filepath.Abs(path)
+	return err == nil && tree.Within(root, abs)
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/glob"
-	"github.com/plumbline/plumbline/pkg/nesting"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
 )
@@ -196,7 +195,7 @@ func (c *Check) scan(w *walker, r *report.Report) map[*dir][]*source {
 			}
 			s, fs := parseFile(f, path.Join(d.rel, filepath.Base(f)))
 			if s != nil {
-				items += nesting.Items(s.text)
+				items += s.items
 			}
 			r.Findings = append(r.Findings, fs...)
 			r.Summary.Files++

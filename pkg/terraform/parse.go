@@ -33,8 +33,11 @@ type source struct {
 	path string // as reported: relative to the scanned root, slashes
 	file *hcl.File
 	text []byte
-	vars bool // a .tfvars file: values, not configuration
-	test bool // a .tftest.hcl or .tfmock.hcl file: terraform test's, not configuration
+	// items is what the file may hold (nesting.Items): the budgets of a
+	// run and of what terraform is run on count it.
+	items int
+	vars  bool // a .tfvars file: values, not configuration
+	test  bool // a .tftest.hcl or .tfmock.hcl file: terraform test's, not configuration
 	// starts are the byte offsets of the lines, made on first use.
 	starts []int
 }
@@ -77,8 +80,9 @@ func parseFile(osPath, rel string) (*source, []report.Finding) {
 	case err != nil:
 		return nil, bad(RuleRead, "cannot read: %v", err)
 	}
-	if n := nesting.Items(text); n > MaxItems {
-		return nil, bad(RuleTooLarge, "about %d values: more than the %d a file may hold (parsing takes several hundred bytes of memory for each); not checked", n, MaxItems)
+	items := nesting.Items(text)
+	if items > MaxItems {
+		return nil, bad(RuleTooLarge, "about %d values: more than the %d a file may hold (parsing takes several hundred bytes of memory for each); not checked", items, MaxItems)
 	}
 	if line, what, ok := nesting.Deeper(text, MaxNesting); ok {
 		f := bad(RuleSyntax, "%s nested deeper than %d levels", what, MaxNesting)
@@ -96,7 +100,7 @@ func parseFile(osPath, rel string) (*source, []report.Finding) {
 	if diags.HasErrors() {
 		return nil, findings
 	}
-	return &source{path: rel, file: file, text: text, vars: isVarsFile(rel), test: isTestFile(rel)}, findings
+	return &source{path: rel, file: file, text: text, items: items, vars: isVarsFile(rel), test: isTestFile(rel)}, findings
 }
 
 // diagFindings maps HCL diagnostics to findings; prefix is prepended to

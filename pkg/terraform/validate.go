@@ -18,7 +18,6 @@ import (
 
 	"github.com/plumbline/plumbline/internal/scratch"
 	"github.com/plumbline/plumbline/pkg/cli"
-	"github.com/plumbline/plumbline/pkg/nesting"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -145,7 +144,7 @@ func configItems(d *dir, sources map[*dir][]*source, byOS map[string]*dir) int {
 		}
 		seen[d] = true
 		for _, s := range sources[d] {
-			total += nesting.Items(s.text)
+			total += s.items
 			for _, child := range s.localModules(d.osPath) {
 				walk(byOS[child])
 			}
