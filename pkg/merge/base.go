@@ -11,13 +11,13 @@ import (
 // RuleConfigLowered is an error: a pull request's .plumbline.yaml switches
 // off a check the base branch runs. Its author would otherwise pass their
 // own change by saying so in it.
-const RuleConfigLowered = "report/config-lowered"
+const RuleConfigLowered = report.RuleConfigLowered
 
 // RuleConfigRefused is an error: the config report was pointed at is not
 // the one the fetch step recorded (a step running the repository's code
 // rewrote it, or wrote one), or cannot be read. The run is judged without
 // it, and fails.
-const RuleConfigRefused = "report/config-refused"
+const RuleConfigRefused = report.RuleConfigRefused
 
 // RuleBarRaised is a note: the run is judged at the base branch's
 // threshold, higher than the pull request's config asks for.

@@ -6,9 +6,9 @@ import (
 
 // Rule ids the merge itself reports.
 const (
-	RuleCheckMissing  = "report/check-missing"
-	RuleNothingRan    = "report/nothing-ran"
-	RuleReportInvalid = "report/report-invalid"
+	RuleCheckMissing  = report.RuleCheckMissing
+	RuleNothingRan    = report.RuleNothingRan
+	RuleReportInvalid = report.RuleReportInvalid
 	RuleCheckSkipped  = "report/check-skipped"
 )
 

@@ -135,6 +135,18 @@ const (
 	maxName    = 512 // file, rule, tool
 )
 
+// The report command's rules for a verdict that cannot be trusted (a
+// report refused or missing, a config refused or lowered, nothing run):
+// defined here, where the verdict is computed (Blocks), and named by
+// pkg/merge, which reports them.
+const (
+	RuleReportInvalid = "report/report-invalid"
+	RuleCheckMissing  = "report/check-missing"
+	RuleNothingRan    = "report/nothing-ran"
+	RuleConfigRefused = "report/config-refused"
+	RuleConfigLowered = "report/config-lowered"
+)
+
 // Bound cuts f's texts to the most a finding carries.
 func (f *Finding) Bound() {
 	f.Message = Truncate(f.Message, MaxMessage)
@@ -213,12 +225,8 @@ func (f Finding) Blocks() bool {
 	if f.Severity != Error {
 		return false
 	}
-	// report's rules for a verdict that cannot be trusted (a report
-	// refused or missing, a config refused or lowered, nothing run),
-	// named here where the verdict is computed.
 	switch f.Rule {
-	case "report/report-invalid", "report/check-missing", "report/nothing-ran",
-		"report/config-refused", "report/config-lowered":
+	case RuleReportInvalid, RuleCheckMissing, RuleNothingRan, RuleConfigRefused, RuleConfigLowered:
 		return true
 	}
 	return strings.HasSuffix(f.Rule, "/incomplete")

@@ -200,6 +200,9 @@ func skipSpace(data []byte, off int64) int {
 // container) without decoding them, outside strings, and says where the
 // count passes limit: decoding past it costs a check's memory for nothing.
 func jsonValuesPast(data []byte, limit int) (int, bool) {
+	if len(data) < limit {
+		return 0, false // each value counted is a byte of its own
+	}
 	n, inString, escaped := 1, false, false
 	for i, b := range data {
 		switch {

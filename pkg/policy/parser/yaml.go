@@ -332,6 +332,9 @@ func yamlNumber(s string) (json.Number, bool) {
 // line the count passes limit. Only the text of a huge block scalar could
 // make it count lines that are no nodes.
 func nodeLinesPast(data []byte, limit int) (int, bool) {
+	if len(data) <= 2*limit {
+		return 0, false // a counted line takes two bytes at least ("-\n")
+	}
 	n, line := 0, 0
 	for len(data) > 0 {
 		line++
