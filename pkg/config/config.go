@@ -129,14 +129,19 @@ type Setting struct {
 	At  report.InputError
 }
 
-// Find returns the config file to read: file when given (it must exist),
-// else FileName in dir when it exists, else "".
+// Find returns the config file to read: file when given (it must exist;
+// a directory stands for the FileName in it, when it has one), else
+// FileName in dir when it exists, else "".
 func Find(file, dir string) (string, error) {
 	if file != "" {
-		if _, err := os.Stat(file); err != nil {
+		fi, err := os.Stat(file)
+		if err != nil {
 			return "", err
 		}
-		return file, nil
+		if !fi.IsDir() {
+			return file, nil
+		}
+		dir = file
 	}
 	p := filepath.Join(dir, FileName)
 	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
@@ -179,10 +184,19 @@ func (e *ChangedError) Error() string {
 
 // LoadPinned is Load of a config that must be the one the fetch step
 // recorded: want is its sha256 (NoFile: there must be none, and nil comes
-// back), or "" for any. The bytes hashed are the bytes parsed, so the file
+// back), or "" for any. A directory stands for the FileName in it, which,
+// with want "", may be absent (nil). The bytes hashed are the bytes parsed, so the file
 // cannot change between the two.
 func LoadPinned(file, want string) (*Config, error) {
 	want = strings.ToLower(strings.TrimSpace(want))
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		// A clone, as a Pipeline's report Task is given it: its config,
+		// which it may not have.
+		file = filepath.Join(file, FileName)
+		if _, err := os.Lstat(file); want == "" && errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+	}
 	if want == NoFile {
 		if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
 			return nil, nil

@@ -27,18 +27,19 @@ var _ cli.Floorer = (*Check)(nil)
 
 // Floor reads the base branch's config (--base-config, which must be the
 // file the fetch step recorded by --base-config-sha256; without a digest
-// there is no base branch) and returns its threshold: a pull request
+// or a --base-revision there is no base branch) and returns its threshold: a pull request
 // is judged at least as strictly as the branch it would merge into. The
 // base branch without a config sets the default bar, error. cfg is the
 // pull request's own config; what it lowers is kept for Run to say.
 func (c *Check) Floor(cfg *config.Config) (report.Threshold, error) {
-	// The digest says there is a base branch: the fetch step gives one
-	// only for a pull request, and the one-pod Task names the file always.
-	if c.baseConfigSum == "" {
+	// The digest or the revision says there is a base branch: the fetch
+	// step gives a digest only for a pull request, the triggers a revision
+	// only for one, and the Tasks name the file always.
+	if c.baseConfigSum == "" && c.baseRevision == "" {
 		return report.Never, nil
 	}
 	if c.baseConfig == "" {
-		return report.Never, cli.Usagef("--base-config-sha256 needs --base-config")
+		return report.Never, cli.Usagef("--base-config-sha256 and --base-revision need --base-config")
 	}
 	base, err := config.LoadPinned(c.baseConfig, c.baseConfigSum)
 	if err != nil {

@@ -51,6 +51,7 @@ type Check struct {
 
 	// The base branch's config, for a pull request (Floor).
 	baseConfig, baseConfigSum string
+	baseRevision              string
 	base, head                *config.Config
 	hasBase                   bool
 	bar                       report.Threshold
@@ -64,7 +65,8 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.Var(&c.digests, "expect-sha256", "refuse the report `FILE` unless its sha256 is the HEX after = (the report-sha256 step result of the check that wrote it, in one pod; repeatable)")
 	fs.Var(&c.when, "when", "expect `CHECK`'s report only when the VALUE after = is not empty, mirroring a Pipeline's when expression (repeatable)")
 	fs.StringVar(&c.baseConfig, "base-config", "", "the base branch's config `FILE`, for a pull request: the run is judged at least at its failOn and missing, and a check it runs that the pull request's config disables is an error")
-	fs.StringVar(&c.baseConfigSum, "base-config-sha256", "", "the sha256 of --base-config, `HEX`, as the fetch step recorded it (\""+config.NoFile+"\": the base branch has none); a file with another is refused. Without it there is no base branch (a push)")
+	fs.StringVar(&c.baseConfigSum, "base-config-sha256", "", "the sha256 of --base-config, `HEX`, as the fetch step recorded it (\""+config.NoFile+"\": the base branch has none); a file with another is refused. Without it or --base-revision there is no base branch (a push)")
+	fs.StringVar(&c.baseRevision, "base-revision", "", "the pull request's base `COMMIT`: --base-config is its config as the fetch step wrote it (a directory: the .plumbline.yaml in it, absent when the base branch has none), when no step a pull request's code runs in can write it (a Pipeline's fetch Task); empty, without --base-config-sha256: no base branch (a push)")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
 	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token) and/or webhook-url files; each present is used (empty: notify nobody)")
 	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")

@@ -9,8 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline/pod"
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
@@ -302,6 +304,123 @@ class FilterModule(object):
 	}
 	if state, _ := srv.Status("homelab/infra", lowered); state != "failure" {
 		t.Errorf("the pull request's commit status on Gitea: %q, want failure", state)
+	}
+
+	// The same pull request through the infra-validation Pipeline, as its
+	// trigger template starts it: its report Task reads both configs from
+	// the run's volume, where only fetch-source writes them.
+	srv.API("homelab", http.MethodPost, "/repos/homelab/infra/statuses/"+lowered, map[string]any{"state": "pending", "context": "plumbline", "description": "reset"}, nil)
+	pr := w.sample(t, map[string]string{"repo-url": url, "revision": lowered, "base-revision": base, "dns-live": w.liveDNS(t),
+		"gitea-url": srv.URL, "github-repo": "homelab/infra"})
+	pr.Spec.Workspaces = append(pr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: "notify-credentials",
+		Secret: &corev1.SecretVolumeSource{SecretName: "plumbline-notify"}})
+	created := w.create(t, pr)
+	waitDone(t, "PipelineRun", 10*time.Minute, w.tekton.TektonV1().PipelineRuns(ns).Get, created.Name)
+	rep := w.pipelineTaskRuns(t, created.Name)["report"]
+	if rep == nil {
+		t.Fatalf("%s: no report TaskRun", created.Name)
+	}
+	log = logs(ns, rep)
+	if r := results(rep); r["status"] != "fail" || !strings.Contains(log, "report/config-lowered") || !strings.Contains(log, "disables terraform-validate") {
+		t.Errorf("%s: report results %v; want fail at the base branch's bar, the disabled check an error:\n%s", created.Name, r, log)
+	}
+	if state, _ := srv.Status("homelab/infra", lowered); state != "failure" {
+		t.Errorf("the Pipeline's commit status on Gitea: %q, want failure", state)
+	}
+}
+
+// TestOnePodProviderForged is issue 30's third path: a Terraform provider
+// the repository ships (terraform.d/plugins, an implied local mirror that
+// terraform init installs from with no network) runs when terraform
+// validate loads its schema, and rewrites the report policy-check wrote
+// before it, keeping its run id, so that its error is gone. report, given
+// the digest policy-check gave as its step result, refuses the rewritten
+// report: the run fails, and Gitea is told failure.
+func TestOnePodProviderForged(t *testing.T) {
+	w := setup(t)
+	in := install(t, w)
+
+	work := t.TempDir()
+	testfsWrite(t, work, ".plumbline.yaml", "version: 1\nfailOn: error\nterraform:\n  paths: [terraform]\n  offline: false\npolicy:\n  paths: [k8s]\n  policies: [\"@homelab\"]\n", 0o644)
+	testfsWrite(t, work, "k8s/app.yaml", `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  namespace: apps
+spec:
+  selector:
+    matchLabels: {app: app}
+  template:
+    metadata:
+      labels: {app: app}
+    spec:
+      containers:
+        - name: app
+          image: nginx:latest
+`, 0o644)
+	testfsWrite(t, work, "terraform/main.tf", "terraform {\n  required_providers {\n    evil = {\n      source  = \"example.com/lab/evil\"\n      version = \"1.0.0\"\n    }\n  }\n}\n\nprovider \"evil\" {}\n", 0o644)
+	src := filepath.Join(t.TempDir(), "main.go")
+	testfsWrite(t, filepath.Dir(src), "main.go", `package main
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+)
+
+// A provider that is not one: it runs when terraform loads its schema,
+// erases policy-check's findings and plants a config, then exits.
+func main() {
+	const r = "/plumbline/reports/policy-check.json"
+	b, _ := os.ReadFile(r)
+	if m := regexp.MustCompile(`+"`"+`"run": *"([^"]*)"`+"`"+`).FindSubmatch(b); m != nil {
+		os.WriteFile(r, fmt.Appendf(nil, "{\"tool\": \"policy-check\", \"run\": %q, \"findings\": []}\n", m[1]), 0o644)
+	}
+	os.WriteFile("/plumbline/reports/.plumbline.yaml", []byte("version: 1\nfailOn: never\n"), 0o644)
+	os.Exit(1)
+}
+`, 0o644)
+	bin := filepath.Join(work, "terraform", "terraform.d", "plugins", "example.com", "lab", "evil", "1.0.0", "linux_"+runtime.GOARCH, "terraform-provider-evil_v1.0.0")
+	build := exec.Command("go", "build", "-o", bin, src)
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build the provider: %v\n%s", err, out)
+	}
+	run(t, work, "git", "init", "-q", "-b", "main")
+	run(t, work, "git", "add", "-A")
+	sha := commit(t, work, "a module whose provider rewrites another check's report")
+
+	bare := filepath.Join(filepath.Dir(in.repoDir), "forged-provider.git")
+	os.RemoveAll(bare)
+	run(t, work, "git", "clone", "-q", "--bare", work, bare)
+	url := "git://" + w.hostIP + "/forged-provider.git"
+
+	srv := giteatest.StartOn(t, w.hostIP)
+	srv.User("homelab")
+	srv.User("plumbline-bot")
+	srv.API("admin", http.MethodPost, "/admin/users/homelab/repos", map[string]any{"name": "infra", "default_branch": "main"}, nil)
+	srv.API("homelab", http.MethodPut, "/repos/homelab/infra/collaborators/plumbline-bot", map[string]any{"permission": "write"}, nil)
+	run(t, work, "git", "push", "-q", srv.CloneURL("homelab", "homelab/infra"), sha+":refs/heads/main")
+	token := srv.Token("plumbline-bot", "write:repository", "write:issue", "read:user")
+	kubectl(t, kubectl(t, "", "create", "secret", "generic", "plumbline-notify", "-n", ns, "--from-literal=gitea-token="+token,
+		"--dry-run=client", "-o", "yaml"), "apply", "-f", "-")
+
+	tr := validateTaskRun(ns, "forged-provider-", url, sha)
+	tr.Spec.Params = append(tr.Spec.Params,
+		pipelinev1.Param{Name: "gitea-url", Value: *pipelinev1.NewStructuredValues(srv.URL)},
+		pipelinev1.Param{Name: "github-repo", Value: *pipelinev1.NewStructuredValues("homelab/infra")})
+	tr.Spec.Workspaces = append(tr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: "notify-credentials",
+		Secret: &corev1.SecretVolumeSource{SecretName: "plumbline-notify"}})
+	done, _, res := w.runTaskRun(t, tr)
+	log := stepLog(ns, done, "report")
+	if res["status"] != "fail" || !strings.Contains(log, "policy-check.json: refused: not what its check wrote") {
+		t.Errorf("%s: results %v; want fail, and the rewritten report refused:\n%s\n%s", done.Name, res, stepLog(ns, done, "terraform-validate"), log)
+	}
+	if strings.Contains(log, "failOn never") || strings.Contains(log, "judged at failOn never") {
+		t.Errorf("the planted config was read:\n%s", log)
+	}
+	if state, _ := srv.Status("homelab/infra", sha); state != "failure" {
+		t.Errorf("the commit status on Gitea: %q, want failure", state)
 	}
 }
 

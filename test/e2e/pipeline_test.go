@@ -144,6 +144,23 @@ func TestPipeline(t *testing.T) {
 // params in set changed (or added).
 func (w *world) startSample(t *testing.T, set map[string]string) *pipelinev1.PipelineRun {
 	t.Helper()
+	return w.create(t, w.sample(t, set))
+}
+
+// create creates PipelineRun pr.
+func (w *world) create(t *testing.T, pr *pipelinev1.PipelineRun) *pipelinev1.PipelineRun {
+	t.Helper()
+	created, err := w.tekton.TektonV1().PipelineRuns(ns).Create(context.Background(), pr, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created
+}
+
+// sample is pipelines/samples/infra-validation-run.yaml with the params in
+// set changed (or added), not yet created.
+func (w *world) sample(t *testing.T, set map[string]string) *pipelinev1.PipelineRun {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(w.root, "pipelines", "samples", "infra-validation-run.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -162,11 +179,7 @@ func (w *world) startSample(t *testing.T, set map[string]string) *pipelinev1.Pip
 	for k, v := range set {
 		pr.Spec.Params = append(pr.Spec.Params, pipelinev1.Param{Name: k, Value: *pipelinev1.NewStructuredValues(v)})
 	}
-	created, err := w.tekton.TektonV1().PipelineRuns(ns).Create(context.Background(), &pr, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return created
+	return &pr
 }
 
 // infraWant is each infra-validation task's step exit code on
