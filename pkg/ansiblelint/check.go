@@ -115,7 +115,10 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	errs := budgetErrs
 	for _, pr := range projects {
 		if pr.refused {
-			continue // the preflight's findings say why
+			// The preflight's findings say why; the report says the
+			// main work was not done, so nobody reads it as ran.
+			setIncomplete(r, "ansible-lint was not run on "+relPath(pr.root)+": the preflight refused a file in it (its findings say which)")
+			continue
 		}
 		file := c.config
 		if file == "" {
@@ -310,4 +313,16 @@ func (c *Check) environment(tmp string) ([]string, error) {
 // Command is the ansible-lint-check binary: its image's main, and plumbline check.
 func Command() cli.Command {
 	return cli.Command{Name: Tool, Synopsis: "[PATH ...]", Summary: "Lint the Ansible project at each PATH (default ansible/) with ansible-lint, after a preflight of YAML, requirements and inventories.", Check: &Check{}}
+}
+
+// setIncomplete records why (a part of) the check's main work was not
+// done, keeping earlier reasons.
+func setIncomplete(r *report.Report, why string) {
+	if r.Details == nil {
+		r.Details = map[string]string{}
+	}
+	if old := r.Details[report.DetailIncomplete]; old != "" {
+		why = old + "; " + why
+	}
+	r.Details[report.DetailIncomplete] = report.Truncate(why, report.MaxMessage)
 }

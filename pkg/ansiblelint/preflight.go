@@ -92,6 +92,8 @@ func preflight(root string, env func(string) string) (*project, error) {
 			return nil
 		}
 		switch {
+		case template(root, osPath):
+			// Not YAML to ansible-lint either (its kinds jinja2 and text).
 		case strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml"):
 			p.yamlFiles = append(p.yamlFiles, osPath)
 		case isINIInventory(root, osPath, p.cfg):
@@ -128,6 +130,23 @@ func preflight(root string, env func(string) string) (*project, error) {
 		}
 	}
 	return p, nil
+}
+
+// template reports whether ansible-lint takes a file for a Jinja2
+// template rather than YAML, by its default kinds: **/*.j2, **/*.j2.* and
+// **/templates/**/*.* (a role's templates/nginx.yml is a template that
+// renders to YAML, and need not parse as YAML itself).
+func template(root, osPath string) bool {
+	name := filepath.Base(osPath)
+	if strings.HasSuffix(name, ".j2") || strings.Contains(name, ".j2.") {
+		return true
+	}
+	rel, err := filepath.Rel(root, osPath)
+	if err != nil || !strings.Contains(name, ".") {
+		return false
+	}
+	dirs := strings.Split(filepath.ToSlash(filepath.Dir(rel)), "/")
+	return slices.Contains(dirs, "templates")
 }
 
 func fileExists(p string) bool {

@@ -34,7 +34,7 @@ type memTree struct {
 // MaxFileSize or refused by pkg/tree (a symlink out of the tree, a device)
 // is left out: kustomize then reports it missing where it is used.
 func load(root string) (*memTree, error) {
-	m := &memTree{FileSystem: filesys.MakeFsInMemory(), read: map[string]bool{}}
+	m := &memTree{FileSystem: newMemFS(), read: map[string]bool{}}
 	var total int64
 	files := 0
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

@@ -181,6 +181,24 @@ func remote(s string) bool {
 	return false
 }
 
+// Unfetched is a part of a kustomization that offline rendering cannot
+// reach (a remote base, a Helm chart): not a mistake in the repository,
+// so the check names it and goes on with the rest, never an error.
+type Unfetched struct{ *report.InputError }
+
+func (u *Unfetched) Unwrap() error { return u.InputError }
+
+// localFile reports whether ref, not a URL, names a file in the tree:
+// kustomize reads a file before it tries a reference as a repository, so
+// "app@v2.yaml" beside the kustomization is that file.
+func (t *memTree) localFile(dir, ref string) bool {
+	if strings.Contains(ref, "://") || path.IsAbs(ref) {
+		return false
+	}
+	p := memPath(path.Clean(pathJoin(dir, ref)))
+	return t.FileSystem.Exists(p) && !t.FileSystem.IsDir(p)
+}
+
 // offline lists what a kustomization would fetch: remote references,
 // file sources of its generators, transformers and validators (inline, or
 // in the files it names) that are URLs, and Helm charts, each an error at
@@ -190,9 +208,9 @@ func remote(s string) bool {
 func (k *kust) offline(t *memTree) []error {
 	var errs []error
 	for _, r := range k.refs() {
-		if remote(r.value) {
-			errs = append(errs, &report.InputError{File: k.file, Line: k.line(r.at...),
-				Msg: "remote " + r.at[0].(string) + " entry " + r.value + " is not fetched: rendering is offline; vendor it into the repository"})
+		if remote(r.value) && !t.localFile(k.dir, r.value) {
+			errs = append(errs, &Unfetched{&report.InputError{File: k.file, Line: k.line(r.at...),
+				Msg: "remote " + r.at[0].(string) + " entry " + r.value + " is not fetched: rendering is offline, so this kustomization is not checked; vendor it into the repository to check it"}})
 		}
 	}
 	for _, f := range []string{"generators", "transformers", "validators"} {
@@ -226,8 +244,8 @@ func (k *kust) offline(t *memTree) []error {
 	}
 	for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {
 		if _, ok := k.m[f]; ok {
-			errs = append(errs, &report.InputError{File: k.file, Line: k.line(f),
-				Msg: f + " needs a chart download and helm: not rendered offline; render the chart into the repository (helm template) instead"})
+			errs = append(errs, &Unfetched{&report.InputError{File: k.file, Line: k.line(f),
+				Msg: f + " needs a chart download and helm: not rendered offline, so this kustomization is not checked; render the chart into the repository (helm template) to check it"}})
 		}
 	}
 	return errs

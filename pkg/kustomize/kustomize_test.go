@@ -57,6 +57,7 @@ func TestMatchesKustomizeCLI(t *testing.T) {
 		{"generators", []string{"app"}},
 		{"multidoc", []string{"."}},
 		{"replacements", []string{"."}},
+		{"names", []string{"app"}},
 		{"errors", []string{"badyaml", "dup", "missing", "nomatch", "outside"}},
 	}
 	tests = append(tests, struct {

@@ -82,7 +82,11 @@ func Merge(inputs []Input, o Options) *report.Report {
 				r.Findings[i].Tool = r.ToolOf(r.Findings[i])
 			}
 			r.Finalize(o.FailOn)
-			out.Checks = append(out.Checks, report.Part{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: report.Ran, Summary: r.Summary})
+			part := report.Part{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: report.Ran, Summary: r.Summary}
+			if why := r.IncompleteReason(); why != "" {
+				part.Status, part.Reason = report.Incomplete, why
+			}
+			out.Checks = append(out.Checks, part)
 			out.Findings = append(out.Findings, r.Findings...)
 		}
 	}

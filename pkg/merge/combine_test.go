@@ -64,6 +64,29 @@ func TestMerge(t *testing.T) {
 			},
 		},
 		{
+			// Issue 31: a check that could not do its main work is never
+			// shown as ran, by its detail or by its incomplete finding.
+			name: "a check that could not do its main work is incomplete, with why",
+			inputs: []merge.Input{
+				{Source: "r/a.json", Report: &report.Report{Tool: "ansible-lint-check", Details: map[string]string{report.DetailIncomplete: "ansible-lint was not run on ansible"},
+					Findings: []report.Finding{{Rule: "ansible/unreadable", Severity: report.Error, Message: "refused"}}}},
+				{Source: "r/p.json", Report: &report.Report{Tool: "policy-check",
+					Findings: []report.Finding{{Rule: "policy-check/incomplete", Severity: report.Error, Message: "the check could not finish: kustomize"}}}},
+			},
+			opts: merge.Options{Tool: "report", Missing: report.Error, FailOn: report.Threshold(report.Error)},
+			want: &report.Report{Tool: "report",
+				Summary: report.Summary{Errors: 2},
+				Findings: []report.Finding{
+					{Rule: "ansible/unreadable", Severity: report.Error, Message: "refused", Tool: "ansible-lint-check"},
+					{Rule: "policy-check/incomplete", Severity: report.Error, Message: "the check could not finish: kustomize", Tool: "policy-check"},
+				},
+				Checks: []report.Part{
+					{Tool: "ansible-lint-check", Source: "r/a.json", Status: report.Incomplete, Reason: "ansible-lint was not run on ansible", Summary: report.Summary{Errors: 1}},
+					{Tool: "policy-check", Source: "r/p.json", Status: report.Incomplete, Reason: "the check could not finish: kustomize", Summary: report.Summary{Errors: 1}},
+				},
+			},
+		},
+		{
 			name:   "an unreadable report is an error with its reason, and fails even at failOn never",
 			inputs: []merge.Input{{Source: "r/x.json", Err: errors.New("r/x.json:1:1: want a JSON object")}},
 			opts:   merge.Options{Tool: "report", Missing: report.Note, FailOn: report.Never},

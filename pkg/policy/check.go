@@ -33,6 +33,9 @@ const (
 	RuleWaiverExpired = "policy/waiver-expired"
 	RuleWaiverUnused  = "policy/waiver-unused"
 	RuleKustomize     = "policy/kustomize-error"
+	// RuleNotRendered is a note: a kustomization offline rendering cannot
+	// build (a remote base, a Helm chart) is not checked; details say so.
+	RuleNotRendered = "policy/not-rendered"
 )
 
 // DefaultWaivers is the waiver file read when it exists.
@@ -354,7 +357,13 @@ func inputFindings(r *report.Report, err error, rule string) *report.Report {
 	for _, e := range cli.Flatten(err) {
 		f := report.Finding{Rule: rule, Severity: report.Error, Message: e.Error()}
 		var ie *report.InputError
-		if errors.As(e, &ie) {
+		var uf *kustomize.Unfetched
+		switch {
+		case errors.As(e, &uf):
+			// A remote base or a chart: named, and the rest checked.
+			f = uf.Finding(RuleNotRendered, report.Note)
+			notRendered(r, f.File)
+		case errors.As(e, &ie):
 			f = ie.Finding(rule, report.Error)
 		}
 		r.Findings = append(r.Findings, f)
@@ -476,4 +485,21 @@ func LibraryRules() ([]LibraryRule, error) {
 		}
 	}
 	return out, nil
+}
+
+// notRendered adds file's kustomization to what the report says was not
+// checked, once.
+func notRendered(r *report.Report, file string) {
+	if r.Details == nil {
+		r.Details = map[string]string{}
+	}
+	what := "rendering " + file + " (offline: a remote base or a chart)"
+	old := r.Details[report.DetailSkipped]
+	if strings.Contains(old, what) {
+		return
+	}
+	if old != "" {
+		what = old + "; " + what
+	}
+	r.Details[report.DetailSkipped] = report.Truncate(what, report.MaxMessage)
 }

@@ -40,6 +40,9 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 	checks := r.Checks
 	if len(checks) == 0 {
 		checks = []Part{{Tool: r.Tool, Version: r.Version, Status: Ran, Summary: r.Summary}}
+		if why := r.IncompleteReason(); why != "" {
+			checks[0].Status, checks[0].Reason = Incomplete, why
+		}
 		if r.Skipped != "" {
 			checks[0].Status, checks[0].Reason = Skipped, r.Skipped
 		}
@@ -54,6 +57,9 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %d |\n",
 				mdCell(c.Tool), mdCell(c.Version), status, s.Errors, s.Warnings, s.Notes, s.Files)
+		case Incomplete:
+			fmt.Fprintf(&b, "| %s | %s | ⚠️ incomplete: %s | %d | %d | %d | %d |\n",
+				mdCell(c.Tool), mdCell(c.Version), mdCell(oneLine(c.Reason)), s.Errors, s.Warnings, s.Notes, s.Files)
 		case Missing:
 			fmt.Fprintf(&b, "| %s | | ⚠️ did not run | | | | |\n", mdCell(c.Tool))
 		case Skipped:

@@ -86,6 +86,9 @@ const (
 	Missing Status = "missing" // no report file: the check did not run
 	Invalid Status = "invalid" // a report file that could not be read or was refused
 	Skipped Status = "skipped" // left out by the pipeline (report --when), disabled, or nothing to check (Reason says which)
+	// Incomplete: the check reported, but could not do its main work
+	// (ansible-lint never ran, nothing was read): never shown as ran.
+	Incomplete Status = "incomplete"
 )
 
 // Part is one check's part of a merged report: which check, from which
@@ -95,7 +98,7 @@ type Part struct {
 	Version string `json:"version,omitempty"`
 	Source  string `json:"source"`
 	Status  Status `json:"status"`
-	// Reason says why a check was skipped.
+	// Reason says why a check was skipped, or is incomplete.
 	Reason  string  `json:"reason,omitempty"`
 	Summary Summary `json:"summary"`
 }
@@ -168,6 +171,26 @@ const MaxMergedFindings = 10 * MaxFindings
 // DetailSkipped names what a check did not do; every format shows it, so
 // nothing is skipped silently.
 const DetailSkipped = "skipped"
+
+// DetailIncomplete says why a check could not do its main work (its tool
+// was not run on a project): the merged report shows it incomplete, not
+// ran, whatever it found.
+const DetailIncomplete = "incomplete"
+
+// IncompleteReason is why r's check could not do its main work, or "":
+// its DetailIncomplete, else the message of its first */incomplete
+// finding (a check that could not finish).
+func (r *Report) IncompleteReason() string {
+	if why := r.Details[DetailIncomplete]; why != "" {
+		return why
+	}
+	for _, f := range r.Findings {
+		if strings.HasSuffix(f.Rule, "/incomplete") {
+			return f.Message
+		}
+	}
+	return ""
+}
 
 // Threshold is the lowest severity that fails a run; 0 means never fail.
 type Threshold Severity

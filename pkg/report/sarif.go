@@ -129,7 +129,7 @@ func byTool(r *Report) []toolGroup {
 		return len(groups) - 1
 	}
 	for _, c := range r.Checks {
-		if c.Status == Ran {
+		if c.Status == Ran || c.Status == Incomplete {
 			add(c.Tool, c.Version)
 		}
 	}

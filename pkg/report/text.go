@@ -99,6 +99,8 @@ func checkDetail(c Part) string {
 		return "not asked for by the pipeline"
 	case Invalid:
 		return "report unreadable: " + c.Source
+	case Incomplete:
+		return oneLine(c.Reason) + "; " + Counts(c.Summary, 0)
 	}
 	return Counts(c.Summary, 0)
 }

@@ -45,6 +45,16 @@ func Values(r *report.Report) map[string]string {
 	if skipped := r.Details[report.DetailSkipped]; skipped != "" {
 		summary += "; skipped " + skipped
 	}
+	// A check that could not do its main work is said so, never left
+	// to look like one that ran.
+	if why := r.IncompleteReason(); why != "" && len(r.Checks) == 0 {
+		summary += "; incomplete: " + why
+	}
+	for _, c := range r.Checks {
+		if c.Status == report.Incomplete {
+			summary += "; " + c.Tool + " incomplete: " + c.Reason
+		}
+	}
 	values := map[string]string{
 		Errors:   strconv.Itoa(r.Summary.Errors),
 		Warnings: strconv.Itoa(r.Summary.Warnings),

@@ -253,7 +253,14 @@ func Escapes(root, dir string) ([]*Error, error) {
 			}
 			return nil
 		}
-		target, err := filepath.EvalSymlinks(p)
+		// Absolute first: EvalSymlinks keeps a relative path relative
+		// (main.yml -> real.yml under a relative dir), and a relative
+		// target is never within the absolute root.
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return err
+		}
+		target, err := filepath.EvalSymlinks(abs)
 		if err != nil {
 			out = append(out, &Error{Path: p, Msg: "refused: a symlink that leads nowhere or out of the scanned tree"})
 			return nil

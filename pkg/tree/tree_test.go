@@ -94,4 +94,18 @@ func TestReadFile(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Escapes (-want +got):\n%s", diff)
 	}
+	// The same walk named relatively, as a check given its default PATH
+	// ("ansible", ".") does it: a symlink inside (sub/inside.zone) stays
+	// fine, whatever the spelling (issue 31: k3s-ansible's handlers).
+	for _, dir := range []string{".", "sub", "./sub/"} {
+		esc, err := Escapes(".", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range esc {
+			if filepath.Base(e.Path) == "inside.zone" {
+				t.Errorf("Escapes(., %q): %v", dir, e)
+			}
+		}
+	}
 }

@@ -119,8 +119,10 @@ func TestAttacks(t *testing.T) {
 			setup: func(t *testing.T, repo, _ string) {
 				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
 				testfs.Write(t, repo, "k8s/kustomization.yaml", "resources:\n  - github.com/example/infra//base?ref=v1\npatches:\n  - path: http://10.255.255.1/patch.yaml\n")
-				testfs.Write(t, repo, "ok.yaml", "a: 1\n")
-			}, args: []string{"."}, code: 1, want: "rendering is offline"},
+				// Nothing fetched, the kustomization named as not checked,
+				// and the rest of the repository checked: its error fails.
+				testfs.Write(t, repo, "other.yaml", "deny: true\n")
+			}, args: []string{"."}, code: 1, want: "rendering is offline, so this kustomization is not checked"},
 		{name: "overlays multiplying a 4 MiB base past the render budget", tool: "policy-check", limit: limitCheck, time: 60 * time.Second,
 			setup: func(t *testing.T, repo, _ string) {
 				testfs.Write(t, repo, "policy/p.rego", denyPolicy)
