@@ -285,14 +285,20 @@ func (w *walker) object(v any, s *Schema, p []any, top bool) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
+		// A custom resource's (or embedded object's) metadata is always
+		// ObjectMeta to the API server, whatever the CRD's schema says of
+		// it: controller-gen writes metadata: {type: object}, which read
+		// literally would make name and labels unknown fields.
+		if k == "metadata" && (top || s.Embedded) {
+			w.value(m[k], &Schema{Ref: "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}, append(p, k))
+			continue
+		}
 		if prop, ok := s.Properties[k]; ok {
 			w.value(m[k], prop, append(p, k))
 			continue
 		}
 		switch {
 		case top && (k == "apiVersion" || k == "kind"):
-		case top && k == "metadata" || s.Embedded && k == "metadata":
-			w.value(m[k], &Schema{Ref: "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}, append(p, k))
 		case s.AdditionalProperties != nil && s.AdditionalProperties.Schema != nil:
 			w.value(m[k], s.AdditionalProperties.Schema, append(p, k))
 		case s.AdditionalProperties != nil && s.AdditionalProperties.Allows, s.Preserve:
