@@ -96,22 +96,83 @@ deny_destination contains {"msg": msg, "path": array.concat(app.path, ["destinat
 	])
 }
 
+# allowed_destination is ArgoCD's isDestinationMatched: some entry whose
+# server (or name) and namespace match, and no deny entry ("!x") that
+# does not. ArgoCD infers the server from a name before it checks the
+# project: in-cluster is https://kubernetes.default.svc.
 allowed_destination(d) if {
 	some pd in project.spec.destinations
-	glob_ok(object.get(pd, "namespace", "*"), object.get(d, "namespace", ""))
-	dest_cluster_ok(pd, d)
+	dest_matched(pd, d)
+	not denied_destination(d)
 }
 
-dest_cluster_ok(pd, d) if glob_ok(pd.server, d.server)
+dest_server(d) := s if {
+	s := object.get(d, "server", "")
+	s != ""
+} else := "https://kubernetes.default.svc" if {
+	object.get(d, "name", "") == "in-cluster"
+} else := ""
 
-dest_cluster_ok(pd, d) if glob_ok(pd.name, d.name)
-
-dest_cluster_ok(pd, d) if {
-	not pd.server
-	not pd.name
+dest_matched(pd, d) if {
+	ns_matched(pd, d)
+	server_matched(pd, d)
 }
 
-glob_ok(pattern, value) if glob.match(pattern, null, value)
+dest_matched(pd, d) if {
+	ns_matched(pd, d)
+	name_matched(pd, d)
+}
+
+ns_matched(pd, d) if argo_glob(object.get(pd, "namespace", ""), object.get(d, "namespace", ""), [])
+
+server_matched(pd, d) if {
+	dest_server(d) != ""
+	argo_glob(object.get(pd, "server", ""), dest_server(d), [])
+}
+
+name_matched(pd, d) if {
+	object.get(d, "name", "") != ""
+	argo_glob(object.get(pd, "name", ""), d.name, [])
+}
+
+# A deny entry that did not match refuses the destination, as in ArgoCD
+# (an entry's field that is a deny pattern and did not match).
+denied_destination(d) if {
+	some pd in project.spec.destinations
+	not dest_matched(pd, d)
+	refusing_entry(pd, d)
+}
+
+refusing_entry(pd, d) if {
+	startswith(object.get(pd, "name", ""), "!")
+	not name_matched(pd, d)
+}
+
+refusing_entry(pd, d) if {
+	startswith(object.get(pd, "server", ""), "!")
+	not server_matched(pd, d)
+}
+
+refusing_entry(pd, d) if {
+	startswith(object.get(pd, "namespace", ""), "!")
+	not ns_matched(pd, d)
+}
+
+# argo_glob is ArgoCD's globMatch with negation: "*" matches anything,
+# "!p" what p does not match, else a glob with these separators.
+argo_glob("*", _, _) := true
+
+argo_glob(p, v, seps) if {
+	p != "*"
+	startswith(p, "!")
+	not glob.match(substring(p, 1, -1), seps, v)
+}
+
+argo_glob(p, v, seps) if {
+	p != "*"
+	not startswith(p, "!")
+	glob.match(p, seps, v)
+}
 
 # METADATA
 # title: Sources are allowed by the project
@@ -124,15 +185,39 @@ deny_source_repo contains {"msg": msg, "path": array.concat(p, ["repoURL"])} if 
 	msg := sprintf("%s: repository %s is not among project %s's sourceRepos", [name, s.repoURL, app.spec.project])
 }
 
+# allowed_repo is ArgoCD's IsSourcePermitted: both sides normalised as
+# ArgoCD does (argocd_url), globs split at "/", and a deny entry ("!x")
+# the URL matches refuses it whatever else allows it. An ssh and an https
+# URL of one repository are different repositories to it.
 allowed_repo(url) if {
 	some r in project.spec.sourceRepos
-	glob.match(r, null, url)
+	argo_glob(argocd_repo_pattern(r), argocd_url(url), ["/"])
+	not denied_repo(url)
 }
 
-allowed_repo(url) if {
+denied_repo(url) if {
 	some r in project.spec.sourceRepos
-	norm(r) == norm(url)
+	startswith(r, "!")
+	glob.match(argocd_url(substring(r, 1, -1)), ["/"], argocd_url(url))
 }
+
+argocd_repo_pattern(r) := concat("", ["!", argocd_url(substring(r, 1, -1))]) if startswith(r, "!")
+
+argocd_repo_pattern(r) := argocd_url(r) if not startswith(r, "!")
+
+# argocd_url is ArgoCD's git.NormalizeGitURL: lower case, an scp-like
+# user@host:path made ssh://user@host/path, .git dropped, ssh:// dropped.
+argocd_url(u) := trim_prefix(trim_suffix(scp_to_ssh(lower(trim_space(u))), ".git"), "ssh://")
+
+scp_to_ssh(s) := concat("", ["ssh://", replace_first(s, ":", "/")]) if {
+	regex.match(`^(ssh://)?([^/:]*?)@[^@]+$`, s)
+	not startswith(s, "ssh://")
+} else := s
+
+replace_first(s, old, new) := concat("", [substring(s, 0, i), new, substring(s, i + count(old), -1)]) if {
+	i := indexof(s, old)
+	i >= 0
+} else := s
 
 # norm reduces a git URL to host/path: https://h/p.git, ssh://git@h/p and
 # git@h:p are one repository.

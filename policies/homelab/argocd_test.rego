@@ -146,3 +146,50 @@ test_project_wildcards if {
 	}}
 	count(argocd.warn_project_wildcard) == 2 with input as p
 }
+
+# Issue 31, ArgoCD's own semantics (util/git NormalizeGitURL and
+# AppProject's IsSourcePermitted / isDestinationMatched in argo-cd).
+
+test_in_cluster_name_is_the_local_server if {
+	doc := json.patch(good, [{"op": "replace", "path": "/spec/destination", "value": {"name": "in-cluster", "namespace": "dns"}}])
+	all_findings(doc) == set()
+}
+
+test_other_cluster_name_not_allowed_by_server if {
+	doc := json.patch(good, [{"op": "replace", "path": "/spec/destination", "value": {"name": "edge", "namespace": "dns"}}])
+	all_findings(doc) == {"deny_destination"}
+}
+
+test_ssh_url_is_not_the_https_pattern if {
+	doc := json.patch(good, [{"op": "replace", "path": "/spec/source/repoURL", "value": "git@git.home.arpa:homelab/infra.git"}])
+	all_findings(doc) == {"deny_source_repo"}
+}
+
+test_argocd_url if {
+	argocd.argocd_url("git@git.home.arpa:homelab/infra.git") == "git@git.home.arpa/homelab/infra"
+	argocd.argocd_url("ssh://git@git.home.arpa:2222/homelab/infra.git") == "git@git.home.arpa:2222/homelab/infra"
+	argocd.argocd_url(" HTTPS://Git.Home.Arpa/Homelab/Infra.git ") == "https://git.home.arpa/homelab/infra"
+}
+
+test_glob_does_not_cross_slashes if {
+	p := json.patch(repo, [{"op": "replace", "path": "/argocd/projects/homelab/spec/sourceRepos", "value": ["https://git.home.arpa/*"]}])
+	count(argocd.deny_source_repo) == 1 with input as good with data.plumbline as p
+}
+
+test_deny_pattern_refuses if {
+	p := json.patch(repo, [{"op": "replace", "path": "/argocd/projects/homelab/spec/sourceRepos", "value": ["*", "!https://git.home.arpa/homelab/infra.git"]}])
+	count(argocd.deny_source_repo) == 1 with input as good with data.plumbline as p
+}
+
+test_destination_without_namespace_allows_none if {
+	p := json.patch(repo, [{"op": "replace", "path": "/argocd/projects/homelab/spec/destinations", "value": [{"server": "https://kubernetes.default.svc"}]}])
+	count(argocd.deny_destination) == 1 with input as good with data.plumbline as p
+}
+
+test_destination_deny_entry if {
+	p := json.patch(repo, [{"op": "replace", "path": "/argocd/projects/homelab/spec/destinations", "value": [
+		{"server": "*", "namespace": "*"},
+		{"server": "*", "namespace": "!dns"},
+	]}])
+	count(argocd.deny_destination) == 1 with input as good with data.plumbline as p
+}

@@ -58,12 +58,29 @@ deny_root contains {"msg": msg, "path": array.concat(pod.path, [kind, i])} if {
 	msg := sprintf("%s: container %s may run as root (set securityContext.runAsNonRoot: true)", [name, c.name])
 }
 
-non_root(c) if c.securityContext.runAsNonRoot == true
+# A container runs as the UID its runAsUser (else its pod's) names, so
+# one above 0 is not root without runAsNonRoot; a UID of 0 is root
+# whatever runAsNonRoot says (the kubelet then refuses to start it).
+non_root(c) if uid(c) > 0
 
 non_root(c) if {
+	not root_uid(c)
+	c.securityContext.runAsNonRoot == true
+}
+
+non_root(c) if {
+	not root_uid(c)
 	not c.securityContext.runAsNonRoot == false
 	pod.spec.securityContext.runAsNonRoot == true
 }
+
+# A helper, not "not uid(c) == 0": negating a comparison with a function
+# call that is undefined does not hold in OPA.
+root_uid(c) if uid(c) == 0
+
+uid(c) := c.securityContext.runAsUser
+
+uid(c) := pod.spec.securityContext.runAsUser if not c.securityContext.runAsUser
 
 # METADATA
 # title: No privileged containers

@@ -49,6 +49,20 @@ test_root if {
 	count(kubernetes.deny_root) == 1 with input as override
 }
 
+# Issue 31: a UID above 0 is not root, at the container's or the pod's
+# level, without runAsNonRoot; UID 0 is root even with it.
+test_run_as_user if {
+	bare := json.patch(good, [{"op": "remove", "path": "/spec/template/spec/securityContext"}])
+	container := json.patch(bare, [{"op": "add", "path": "/spec/template/spec/containers/0/securityContext", "value": {"runAsUser": 1000}}])
+	count(kubernetes.deny_root) == 0 with input as container
+	podlevel := json.patch(bare, [{"op": "add", "path": "/spec/template/spec/securityContext", "value": {"runAsUser": 65532}}])
+	count(kubernetes.deny_root) == 0 with input as podlevel
+	zero := json.patch(good, [{"op": "add", "path": "/spec/template/spec/containers/0/securityContext", "value": {"runAsUser": 0}}])
+	count(kubernetes.deny_root) == 1 with input as zero
+	back := json.patch(podlevel, [{"op": "add", "path": "/spec/template/spec/containers/0/securityContext", "value": {"runAsUser": 0}}])
+	count(kubernetes.deny_root) == 1 with input as back
+}
+
 test_privileged if {
 	doc := json.patch(good, [{"op": "add", "path": "/spec/template/spec/containers/0/securityContext", "value": {"privileged": true, "runAsNonRoot": true}}])
 	count(kubernetes.deny_privileged) == 1 with input as doc
