@@ -35,9 +35,6 @@ var Rules = []string{
 
 const helpBase = "https://github.com/plumbline/plumbline/blob/main/docs/rules/terraform.md#"
 
-// secretName matches names that hold credentials.
-var secretName = regexp.MustCompile(`(?i)(passw(or)?d|secret|token|api_?key|private_?key|access_?key|credential)`)
-
 // hit is a finding plus the line of the block it belongs to, so a
 // suppression comment above a block covers findings inside it.
 type hit struct {
@@ -158,19 +155,6 @@ func literal(e hcl.Expression) (cty.Value, bool) {
 	return v, true
 }
 
-func isSecretLiteral(v cty.Value) bool {
-	if v.IsNull() {
-		return false
-	}
-	switch v.Type() {
-	case cty.String:
-		return v.AsString() != ""
-	case cty.Number:
-		return true
-	}
-	return false
-}
-
 // isOverride: override.tf and *_override.tf (and their .tf.json) change
 // blocks declared elsewhere, as terraform merges them.
 func isOverride(path string) bool {
@@ -185,9 +169,13 @@ func variableRules(s *source, b *hcl.Block, override bool) []hit {
 	line := b.DefRange.Start.Line
 	c, _, _ := b.Body.PartialContent(variableSchema)
 	var hits []hit
-	if secretName.MatchString(name) {
+	var typ hcl.Expression
+	if a, ok := c.Attributes["type"]; ok {
+		typ = a.Expr
+	}
+	if SecretName(name) && secretType(typ) {
 		if a, ok := c.Attributes["default"]; ok {
-			if v, ok := literal(a.Expr); ok && isSecretLiteral(v) {
+			if v, ok := literal(a.Expr); ok && secretValue(v) {
 				hits = append(hits, newHit(RuleSecretLiteral, report.Error, s, a.Range, line,
 					"variable %q looks like a secret and has a literal default; pass it in from a secret store instead", name))
 			}
@@ -227,10 +215,10 @@ func providerSecrets(s *source, b *hcl.Block) []hit {
 	var walk func(body *hclsyntax.Body)
 	walk = func(body *hclsyntax.Body) {
 		for name, a := range body.Attributes {
-			if !secretName.MatchString(name) {
+			if !SecretName(name) {
 				continue
 			}
-			if v, ok := literal(a.Expr); ok && isSecretLiteral(v) {
+			if v, ok := literal(a.Expr); ok && secretValue(v) {
 				hits = append(hits, newHit(RuleSecretLiteral, report.Error, s, a.Range(), b.DefRange.Start.Line,
 					"provider %q sets %s in plain text; take it from a variable marked sensitive or the provider's environment variable instead", b.Labels[0], name))
 			}
@@ -249,10 +237,10 @@ func varsRules(s *source) []hit {
 	attrs, _ := s.file.Body.JustAttributes()
 	var hits []hit
 	for name, a := range attrs {
-		if !secretName.MatchString(name) {
+		if !SecretName(name) {
 			continue
 		}
-		if v, ok := literal(a.Expr); ok && isSecretLiteral(v) {
+		if v, ok := literal(a.Expr); ok && secretValue(v) {
 			hits = append(hits, newHit(RuleSecretLiteral, report.Error, s, a.Range, a.Range.Start.Line,
 				"%q looks like a secret and is set in plain text; use TF_VAR_%s from a secret store instead", name, name))
 		}

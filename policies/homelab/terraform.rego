@@ -40,13 +40,52 @@ deny_vm_memory contains {"msg": msg, "path": ["resource", "proxmox_virtual_envir
 	msg := sprintf("proxmox_virtual_environment_vm.%s has %v MB of memory (at most %v)", [name, mem.dedicated, max_memory_mb])
 }
 
-secret_name(name) if regex.match(`(?i)(password|passwd|secret|token|api_?key|private_?key)`, name)
+# secret_name decides by whole tokens of the name (split at _ - . and
+# case changes), as terraform-validate's terraform.SecretName does (the
+# same table tests both): a credential's word (password, token, secret,
+# api key, private key, ...), not a fact about one (its _id, _arn, _path,
+# _file, _version, _days, _ttl, ...), not a flag (manage_, create_,
+# enable_, use_, ...).
+secret_name(name) if {
+	ts := name_tokens(name)
+	count(ts) > 0
+	secret_token(ts)
+	not not_secret_last[ts[count(ts) - 1]]
+	not flag_first[ts[0]]
+}
 
-# A literal, not a reference to a variable or a function call.
+name_tokens(name) := [t | some t in regex.split(`[-_. ]+`, lower(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"))); t != ""]
+
+secret_token(ts) if {
+	some t in ts
+	secret_words[t]
+}
+
+secret_token(ts) if {
+	some i in numbers.range(1, count(ts) - 1)
+	secret_pairs[[ts[i - 1], ts[i]]]
+}
+
+secret_words := {"password", "passwd", "passphrase", "secret", "token", "credential", "credentials", "apikey", "psk", "pass", "pwd"}
+
+secret_pairs := {["api", "key"], ["private", "key"], ["access", "key"], ["secret", "key"]}
+
+not_secret_last := {
+	"id", "ids", "name", "names", "arn", "arns", "path", "paths", "file", "files", "filename", "dir",
+	"length", "len", "version", "versions", "days", "hours", "minutes", "seconds", "count", "ttl",
+	"enabled", "enable", "type", "policy", "rotation", "url", "uri", "endpoint", "user", "username",
+	"prefix", "suffix", "header", "location", "ref", "expiry", "expiration",
+}
+
+flag_first := {"manage", "create", "enable", "use", "generate", "is", "has", "rotate", "random", "require", "allow", "disable"}
+
+# A literal of a credential's shape: a non-empty string, not a reference
+# or a function call, not an ARN, a path or an expression with spaces
+# (rate(15 days)).
 literal(v) if {
 	is_string(v)
 	v != ""
-	not startswith(v, "${")
+	not regex.match(`^(arn:|/|\./|\.\./|~/|\$\{)|\s`, v)
 }
 
 # METADATA

@@ -34,3 +34,17 @@ test_secret_tfvars if {
 	count(terraform.deny_secret_tfvars) == 0 with input as {"proxmox_api_token": ""} with data.conftest.file.name as "prod.tfvars"
 	count(terraform.deny_secret_tfvars) == 0 with input as {"proxmox_api_token": "abc"} with data.conftest.file.name as "main.yml"
 }
+
+# Issue 31: a value that cannot be a credential, or a name that is a fact
+# about one, is not a plaintext secret.
+test_secret_tfvars_shapes if {
+	doc := {
+		"secret_rotation_schedule": "rate(15 days)",
+		"db_secret_arn": "arn:aws:secretsmanager:eu-west-1:1:secret:db",
+		"k3s_token": "/etc/rancher/k3s/token",
+		"password_wo_version": 2,
+		"manage_master_user_password": true,
+		"pm_api_token_id": "terraform@pve!ci",
+	}
+	count(terraform.deny_secret_tfvars) == 0 with input as doc with data.conftest.file.name as "prod.tfvars"
+}

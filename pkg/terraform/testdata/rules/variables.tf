@@ -27,9 +27,9 @@ variable "lab_secret" {
   default     = "lab"
 }
 
-variable "private_key_path" {
+variable "deploy_private_key" {
   type        = string
-  description = "A path, but the name looks secret."
-  default     = "~/.ssh/id_ed25519" # plumbline:ignore terraform/secret-literal a file path, not a key
+  description = "A literal key, its finding suppressed by a trailing comment."
+  default     = "not-a-real-key" # plumbline:ignore terraform/secret-literal a throwaway key for the lab
   sensitive   = false
 }
