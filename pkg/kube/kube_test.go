@@ -231,7 +231,17 @@ func TestOracleCorpus(t *testing.T) {
 			continue
 		}
 		n++
-		_, problems := c.Check(parse(t, string(f.Data)))
+		p, _ := parser.New("yaml")
+		in, err := p.Parse(f.Name, f.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, problems := c.Check(in.Value)
+		// A key written twice: policy-check reports it beside the schema's
+		// problems (pkg/policy's duplicates), from the parser's record.
+		for _, d := range in.Duplicates {
+			problems = append(problems, Problem{Msg: "duplicate key " + d.Key})
+		}
 		switch {
 		case verdict == "refuse" && len(problems) == 0:
 			t.Errorf("%s: the API server refuses it, k8s/schema finds nothing", f.Name)
@@ -263,4 +273,39 @@ func oracle(t *testing.T) (*txtar.Archive, *Checker) {
 		}
 	}
 	return a, c
+}
+
+// TestSOPS: a SOPS-encrypted manifest is checked as Flux applies it
+// (decrypted, without the sops key): its sops metadata is no unknown
+// field, and an ENC[...] value stands for any scalar; a sops key that is
+// not SOPS's metadata, and a plain mistake beside it, still are.
+func TestSOPS(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const meta = "sops:\n  age:\n    - recipient: age1example\n      enc: x\n  lastmodified: \"2026-01-01T00:00:00Z\"\n  mac: ENC[AES256_GCM,data:abc,type:str]\n  version: 3.9.0\n"
+	tests := []struct {
+		name, doc string
+		want      []string
+	}{
+		{"secret", "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ntype: Opaque\nstringData:\n  password: ENC[AES256_GCM,data:Zm9v,type:str]\n" + meta, nil},
+		{"encrypted int", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  replicas: ENC[AES256_GCM,data:Mg==,type:int]\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: x}]}\n" + meta, nil},
+		{"mistake beside", "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringdata:\n  password: ENC[AES256_GCM,data:Zm9v,type:str]\n" + meta,
+			[]string{`[stringdata]: unknown field "stringdata"`}},
+		{"not sops metadata", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nsops: {enabled: true}\n", []string{`[sops]: unknown field "sops"`}},
+		{"ENC outside sops", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  n: ENC[x]\nbinaryData: ENC[y]\n", []string{`[binaryData]: binaryData: want an object, got "ENC[y]"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, problems := c.Check(parse(t, tt.doc))
+			var got []string
+			for _, p := range problems {
+				got = append(got, fmt.Sprintf("%v: %s", p.Path, p.Msg))
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
 }

@@ -57,6 +57,9 @@ func (r *run) checkSchemas(rep *report.Report) error {
 			continue
 		}
 		name := objectName(d.v)
+		if outcome == kube.Checked {
+			rep.Findings = append(rep.Findings, r.duplicates(d, name)...)
+		}
 		for _, p := range problems {
 			f := r.schemaFinding(d.file, append(slices.Clone(d.path), p.Path...), report.Error, name+p.Msg)
 			rep.Findings = append(rep.Findings, f)
@@ -105,4 +108,29 @@ func schemaHelp(rule string) string {
 	}
 	return "What the API server refuses on apply (unknown fields, wrong types, missing required fields, bad quantities), checked offline against Kubernetes " +
 		kube.KubernetesVersion() + " and the repository's CRDs."
+}
+
+// duplicates are the keys written twice in document d, a Kubernetes
+// object: the API server's strict decoding refuses it ("duplicate
+// field"), where the policies read the last value, as conftest does.
+func (r *run) duplicates(d document, name string) []report.Finding {
+	in := r.results[d.file].input
+	if in == nil || len(in.Duplicates) == 0 {
+		return nil
+	}
+	doc := -1
+	if len(d.path) == 1 {
+		doc, _ = d.path[0].(int)
+	}
+	var out []report.Finding
+	for _, dup := range in.Duplicates {
+		if dup.Doc != doc {
+			continue
+		}
+		f := r.schemaFinding(d.file, d.path, report.Error, fmt.Sprintf(
+			"%skey %q is written twice in one mapping: the API server refuses the object (duplicate field); only the last value is read here", name, dup.Key))
+		f.Line, f.Column = dup.Line, 0
+		out = append(out, f)
+	}
+	return out
 }

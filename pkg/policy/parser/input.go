@@ -12,6 +12,10 @@ import (
 // from paths inside it back to source lines.
 type Input struct {
 	Value any
+	// Duplicates are keys written twice in one YAML mapping: the value
+	// keeps the last (as conftest reads it), the API server's strict
+	// decoding refuses the document.
+	Duplicates []Duplicate
 
 	once  sync.Once
 	lines lineMap
@@ -182,3 +186,14 @@ func checkNumbers(v any) error {
 	}
 	return nil
 }
+
+// Duplicate is a key written twice in a YAML mapping: in document Doc of
+// the file (-1 when it has one), at the second one's line.
+type Duplicate struct {
+	Doc  int
+	Line int
+	Key  string
+}
+
+// maxDuplicates bounds what a file's duplicates cost to keep.
+const maxDuplicates = 1000

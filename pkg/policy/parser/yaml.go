@@ -57,18 +57,19 @@ func parseYAML(name string, data []byte) (*Input, error) {
 		}
 		docs = append(docs, &n)
 	}
-	c := &yamlConv{file: name, budget: maxYAMLNodes, last: lineCount(data)}
+	c := &yamlConv{file: name, budget: maxYAMLNodes, last: lineCount(data), doc: -1}
 	if len(docs) == 1 {
 		v, err := c.value(docs[0], -1, "", -1, 0, 0, true)
 		if err != nil {
 			return nil, err
 		}
-		return &Input{Value: v, positions: &c.pos}, nil
+		return &Input{Value: v, positions: &c.pos, Duplicates: c.dups}, nil
 	}
 	// Several documents: the root is their array, which has no line.
 	root := c.pos.add(-1, "", -1, 0)
 	all := make([]any, 0, len(docs))
 	for i, d := range docs {
+		c.doc = i
 		v, err := c.value(d, root, "", i, 0, 0, true)
 		if err != nil {
 			return nil, err
@@ -76,7 +77,7 @@ func parseYAML(name string, data []byte) (*Input, error) {
 		all = append(all, v)
 	}
 	c.pos.done(root)
-	return &Input{Value: all, positions: &c.pos}, nil
+	return &Input{Value: all, positions: &c.pos, Duplicates: c.dups}, nil
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
@@ -96,6 +97,8 @@ type yamlConv struct {
 	pos    positions
 	active map[*yaml.Node]bool // anchors being expanded, to refuse cycles
 	last   int                 // the file's last line: an empty last document claims the next
+	doc    int                 // the document being converted (-1: the only one)
+	dups   []Duplicate
 }
 
 func (c *yamlConv) fail(n *yaml.Node, format string, args ...any) error {
@@ -158,6 +161,7 @@ func (c *yamlConv) value(n *yaml.Node, parent int32, key string, index, line, de
 
 func (c *yamlConv) mapping(n *yaml.Node, self int32, depth int, record bool) (any, error) {
 	out := make(map[string]any, len(n.Content)/2)
+	var seen map[string]bool
 	// Merge keys (<<) give defaults that explicit keys override, wherever
 	// they appear in the mapping.
 	var merged []map[string]any
@@ -184,6 +188,15 @@ func (c *yamlConv) mapping(n *yaml.Node, self int32, depth int, record bool) (an
 		key, err := c.key(k)
 		if err != nil {
 			return nil, err
+		}
+		if record {
+			if seen == nil {
+				seen = make(map[string]bool, len(n.Content)/2)
+			}
+			if seen[key] && len(c.dups) < maxDuplicates {
+				c.dups = append(c.dups, Duplicate{Doc: c.doc, Line: k.Line, Key: key})
+			}
+			seen[key] = true
 		}
 		val, err := c.value(v, self, key, -1, k.Line, depth+1, record)
 		if err != nil {
