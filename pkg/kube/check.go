@@ -196,6 +196,11 @@ type walker struct {
 	problems []Problem
 }
 
+// Unknown stands for a value known only when the object is applied (a
+// Flux post-build variable whose value is not in the repository): it is
+// taken for whatever the field wants.
+type Unknown struct{}
+
 // sopsEncrypted reports whether a document is a SOPS-encrypted file: its
 // top-level sops key holds SOPS's metadata (mac, lastmodified).
 func sopsEncrypted(m map[string]any) bool {
@@ -236,6 +241,9 @@ func (w *walker) value(v any, s *Schema, p []any) {
 	}
 	if w.sops && encrypted(v) {
 		return // its type is the decrypted value's
+	}
+	if _, ok := v.(Unknown); ok {
+		return
 	}
 	if s.Ref != "" {
 		switch strings.TrimPrefix(s.Ref, "#/definitions/") {

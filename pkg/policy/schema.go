@@ -2,8 +2,10 @@ package policy
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 
+	"github.com/plumbline/plumbline/pkg/flux"
 	"github.com/plumbline/plumbline/pkg/kube"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -29,6 +31,7 @@ func (r *run) checkSchemas(rep *report.Report) error {
 			rep.Findings = append(rep.Findings, r.schemaFinding(d.file, d.path, report.Error, err.Error()))
 		}
 	}
+	r.fluxApplied(docs)
 	type unchecked struct {
 		file  int
 		path  []any
@@ -133,4 +136,33 @@ func (r *run) duplicates(d document, name string) []report.Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// fluxApplied replaces each document a Flux Kustomization with postBuild
+// applies by what it applies: its ${var}s substituted, a value not known
+// here (a variable from a Secret not in the repository) kube.Unknown. So
+// replicas: ${REPLICAS} is the number REPLICAS holds, not a string.
+func (r *run) fluxApplied(docs []document) {
+	all := make([]flux.Doc, len(docs))
+	for i, d := range docs {
+		all[i] = flux.Doc{Value: d.v, Where: r.where(d.file)}
+	}
+	scopes := flux.Scopes(all)
+	if len(scopes) == 0 {
+		return
+	}
+	for i := range docs {
+		if s := flux.For(scopes, all[i].Where); s != nil {
+			docs[i].v = s.Apply(docs[i].v, kube.Unknown{})
+		}
+	}
+}
+
+// where is the slash path, relative to the working directory, an input
+// comes from: a rendered kustomization's directory, else its file.
+func (r *run) where(file int) string {
+	if b := r.builds[file]; b != nil {
+		return filepath.ToSlash(filepath.Clean(b.Dir))
+	}
+	return filepath.ToSlash(filepath.Clean(r.rels[file]))
 }

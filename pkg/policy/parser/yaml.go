@@ -276,11 +276,13 @@ func (c *yamlConv) scalar(n *yaml.Node) (any, error) {
 			return nil, c.fail(n, "%q is not a number", s)
 		}
 	}
-	return plainScalar(s), nil
+	return PlainScalar(s), nil
 }
 
-// plainScalar is the value of an untagged plain scalar in YAML 1.1.
-func plainScalar(s string) any {
+// PlainScalar is the value of an untagged plain scalar in YAML 1.1, as
+// this parser and kubectl read it: null, a boolean, a json.Number, else
+// the text.
+func PlainScalar(s string) any {
 	switch s {
 	case "", "~", "null", "Null", "NULL":
 		return nil

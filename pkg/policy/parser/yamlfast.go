@@ -179,7 +179,7 @@ func mapKey(text string) (key, rest string, ok bool) {
 		return "", "", false
 	}
 	raw := text[:j]
-	return keyString(plainScalar(raw), raw), strings.TrimLeft(text[j+1:], " "), true
+	return keyString(PlainScalar(raw), raw), strings.TrimLeft(text[j+1:], " "), true
 }
 
 func keyStart(b byte) bool {
@@ -276,7 +276,7 @@ func (f *fastYAML) inline(s string, parent int32, key string, index, line, at in
 		return f.fail()
 	}
 	f.pos.done(f.node(parent, key, index, line, at))
-	return plainScalar(s)
+	return PlainScalar(s)
 }
 
 // trailing reports whether what follows a value on its line is nothing, or
@@ -319,7 +319,7 @@ func (fl *flow) value(parent int32, key string, index, line, depth int) any {
 	}
 	fl.f.pos.done(fl.f.node(parent, key, index, line, fl.line))
 	fl.ok = true
-	return plainScalar(raw)
+	return PlainScalar(raw)
 }
 
 // plain reads a plain scalar in a flow collection, up to , ] or }.
@@ -411,7 +411,7 @@ func (fl *flow) mapping(parent int32, key string, index, line, depth int) any {
 			if raw == "" || !keyStart(raw[0]) {
 				return nil
 			}
-			k = keyString(plainScalar(raw), raw)
+			k = keyString(PlainScalar(raw), raw)
 		}
 		if fl.p-keyAt > maxFastKey || fl.p+1 >= len(fl.s) || fl.s[fl.p] != ':' || fl.s[fl.p+1] != ' ' {
 			return nil
