@@ -58,6 +58,7 @@ func TestMatchesKustomizeCLI(t *testing.T) {
 		{"multidoc", []string{"."}},
 		{"replacements", []string{"."}},
 		{"names", []string{"app"}},
+		{"images", []string{"app"}},
 		{"errors", []string{"badyaml", "dup", "missing", "nomatch", "outside"}},
 	}
 	tests = append(tests, struct {
@@ -364,5 +365,24 @@ func TestOutputBudget(t *testing.T) {
 	}
 	if built == 0 || refused < 2 || built+refused != n {
 		t.Errorf("%d built, %d refused of %d", built, refused, n)
+	}
+}
+
+// TestImagesRegex: an images entry that is a regular expression and
+// changed an image is not reported as matching nothing; a misspelt one is.
+func TestImagesRegex(t *testing.T) {
+	res, err := Render(context.Background(), Options{Root: unpack(t, "images")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range res.Builds {
+		for _, u := range b.Unused {
+			got = append(got, fmt.Sprintf("%s:%d %s", u.File, u.Line, u.Msg))
+		}
+	}
+	want := []string{"app/kustomization.yaml:7 images entry ngnix matches no container image: it changes nothing"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }

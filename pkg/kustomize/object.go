@@ -312,7 +312,7 @@ func unused(chain []*kust, objects []*Object) []*report.InputError {
 			if nn, _ := e["newName"].(string); nn != "" {
 				result = nn
 			}
-			if name == "" || images[result] || images[name] {
+			if name == "" || images[result] || images[name] || imageMatched(images, name) {
 				continue
 			}
 			out = append(out, &report.InputError{File: k.file, Line: k.line("images", i),
@@ -320,6 +320,26 @@ func unused(chain []*kust, objects []*Object) []*report.InputError {
 		}
 	}
 	return out
+}
+
+// imageMatched reports whether an images entry's name, a regular
+// expression to kustomize (ghcr.io/fluxcd/.*), matches an image in the
+// output, as kustomize's image.IsImageMatched matches it. One that does
+// not compile counts as matched: kustomize's own error says what is wrong.
+func imageMatched(images map[string]bool, name string) bool {
+	if !strings.ContainsAny(name, `.*+?[](){}|^$\`) {
+		return false
+	}
+	re, err := regexp.Compile("^" + name + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
+	if err != nil {
+		return true
+	}
+	for image := range images {
+		if re.MatchString(image) {
+			return true
+		}
+	}
+	return false
 }
 
 // collectImages gathers the names (without tag or digest) of every
