@@ -115,6 +115,11 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 		b := &Build{Dir: d, File: all[d].file}
 		res.Builds = append(res.Builds, b)
 		res.Consumed[b.File] = true
+		// A kustomization not built still owns its patches: half an
+		// object, never to be checked as if it were applied alone.
+		for _, f := range patchFiles(all, d, t) {
+			res.Consumed[f] = true
+		}
 		if stuck != "" {
 			b.Err = &report.InputError{File: b.File, Msg: "not rendered: " + stuck}
 			continue
@@ -257,6 +262,36 @@ func reachable(all map[string]*kust, dir string, t *memTree) []*kust {
 		}
 	}
 	walk(dir)
+	return out
+}
+
+// patchFiles are the patch files the kustomizations reachable from dir
+// name (patches, patchesStrategicMerge, patchesJson6902), as repository
+// paths, whether or not they build.
+func patchFiles(all map[string]*kust, dir string, t *memTree) []string {
+	var out []string
+	add := func(k *kust, v any) {
+		if s, ok := v.(string); ok && s != "" && !strings.Contains(s, "\n") && !remote(s) {
+			out = append(out, path.Clean(pathJoin(k.dir, s)))
+		}
+	}
+	for _, k := range reachable(all, dir, t) {
+		if k.m == nil {
+			continue
+		}
+		for _, f := range []string{"patches", "patchesJson6902"} {
+			list, _ := k.m[f].([]any)
+			for _, v := range list {
+				if m, ok := v.(map[string]any); ok {
+					add(k, m["path"])
+				}
+			}
+		}
+		list, _ := k.m["patchesStrategicMerge"].([]any)
+		for _, v := range list {
+			add(k, v)
+		}
+	}
 	return out
 }
 
