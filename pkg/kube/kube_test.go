@@ -231,17 +231,7 @@ func TestOracleCorpus(t *testing.T) {
 			continue
 		}
 		n++
-		p, _ := parser.New("yaml")
-		in, err := p.Parse(f.Name, f.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, problems := c.Check(in.Value)
-		// A key written twice: policy-check reports it beside the schema's
-		// problems (pkg/policy's duplicates), from the parser's record.
-		for _, d := range in.Duplicates {
-			problems = append(problems, Problem{Msg: "duplicate key " + d.Key})
-		}
+		_, problems := c.Check(parse(t, string(f.Data)))
 		switch {
 		case verdict == "refuse" && len(problems) == 0:
 			t.Errorf("%s: the API server refuses it, k8s/schema finds nothing", f.Name)

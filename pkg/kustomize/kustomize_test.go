@@ -59,7 +59,7 @@ func TestMatchesKustomizeCLI(t *testing.T) {
 		{"replacements", []string{"."}},
 		{"names", []string{"app"}},
 		{"images", []string{"app"}},
-		{"errors", []string{"badyaml", "dup", "missing", "nomatch", "outside"}},
+		{"errors", []string{"badyaml", "dup", "dupkey", "missing", "nomatch", "outside"}},
 	}
 	tests = append(tests, struct {
 		archive string

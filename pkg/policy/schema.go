@@ -114,8 +114,9 @@ func schemaHelp(rule string) string {
 }
 
 // duplicates are the keys written twice in document d, a Kubernetes
-// object: the API server's strict decoding refuses it ("duplicate
-// field"), where the policies read the last value, as conftest does.
+// object: kustomize (so Flux, and ArgoCD on a kustomization) and
+// kubeconform refuse the file, kubectl sends only the last value; the
+// policies read the last value, as conftest does.
 func (r *run) duplicates(d document, name string) []report.Finding {
 	in := r.results[d.file].input
 	if in == nil || len(in.Duplicates) == 0 {
@@ -131,7 +132,7 @@ func (r *run) duplicates(d document, name string) []report.Finding {
 			continue
 		}
 		f := r.schemaFinding(d.file, d.path, report.Error, fmt.Sprintf(
-			"%skey %q is written twice in one mapping: the API server refuses the object (duplicate field); only the last value is read here", name, dup.Key))
+			"%skey %q is written twice in one mapping: kustomize and kubeconform refuse the file, and kubectl applies only the last value", name, dup.Key))
 		f.Line, f.Column = dup.Line, 0
 		out = append(out, f)
 	}
