@@ -244,13 +244,13 @@ func (c *Check) format(ctx context.Context, tf Terraform, w *walker, sources map
 		ss := sources[d]
 		candidates := ss
 		if len(ss) == len(d.files) && !slices.ContainsFunc(ss, func(s *source) bool {
-			return !strings.HasSuffix(s.path, ".json") && !formattedForSure(s.text)
+			return !strings.HasSuffix(s.path, ".json") && !formattedForSureParsed(s.text, s.file)
 		}) {
 			continue // nothing terraform fmt would change: no process to ask
 		}
 		if len(ss) < len(d.files) {
 			// File by file below: only those not formatted for sure.
-			candidates = slices.DeleteFunc(slices.Clone(ss), func(s *source) bool { return formattedForSure(s.text) })
+			candidates = slices.DeleteFunc(slices.Clone(ss), func(s *source) bool { return formattedForSureParsed(s.text, s.file) })
 		} else {
 			files, err := tf.FormatCheck(ctx, d.osPath)
 			if err != nil {

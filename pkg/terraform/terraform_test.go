@@ -563,6 +563,11 @@ func TestFormattedForSureAgreesWithTerraform(t *testing.T) {
 		"locals {\n  a=1\n  bb = 2\n}\n",
 		"locals {\n  a  = 1\n  bb = 2\n}",
 		"output \"o\" {\n  value = [\n    1,\n    2,\n  ]\n}\n",
+		// Unquoted block labels: terraform fmt quotes them (issue 31).
+		"resource terraform_data b {}\n",
+		"resource \"terraform_data\" b {\n  input = 1\n}\n",
+		"module m {\n  source = \"./m\"\n}\n",
+		"resource \"terraform_data\" \"a\" {\n  lifecycle {\n    ignore_changes = all\n  }\n  provisioner local-exec {\n    command = \"true\"\n  }\n}\n",
 	} {
 		corpus = append(corpus, []byte(extra))
 	}
