@@ -103,6 +103,7 @@ func Merge(inputs []Input, o Options) *report.Report {
 			Message: "no check ran: none of the reports exists",
 		})
 	}
+	out.Findings = sameProblem(out.Findings)
 	out.Finalize(o.FailOn)
 	return out
 }

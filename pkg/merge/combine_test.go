@@ -87,6 +87,34 @@ func TestMerge(t *testing.T) {
 			},
 		},
 		{
+			// Issue 31: one problem two checks find is shown once.
+			name: "a problem found by two checks is shown once, saying so",
+			inputs: []merge.Input{
+				{Source: "r/terraform-validate.json", Report: &report.Report{Tool: "terraform-validate", Findings: []report.Finding{
+					{Rule: "terraform/secret-literal", Severity: report.Error, File: "tf/variables.tf", Line: 4, Message: `variable "pm_password" has a literal default`},
+					{Rule: "terraform/secret-literal", Severity: report.Error, File: "tf/variables.tf", Line: 9, Message: "another"},
+				}}},
+				{Source: "r/policy-check.json", Report: &report.Report{Tool: "policy-check", Findings: []report.Finding{
+					{Rule: "homelab.terraform/deny_secret_default", Severity: report.Error, File: "tf/variables.tf", Line: 4, Message: "variable pm_password has a plaintext default"},
+					{Rule: "homelab.terraform/deny_secret_default", Severity: report.Error, File: "tf/other.tf", Line: 4, Message: "elsewhere"},
+				}}},
+			},
+			opts: merge.Options{Tool: "report", Missing: report.Error, FailOn: report.Threshold(report.Error)},
+			want: &report.Report{Tool: "report",
+				Summary: report.Summary{Errors: 3},
+				Findings: []report.Finding{
+					{Rule: "homelab.terraform/deny_secret_default", Severity: report.Error, File: "tf/other.tf", Line: 4, Message: "elsewhere", Tool: "policy-check"},
+					{Rule: "terraform/secret-literal", Severity: report.Error, File: "tf/variables.tf", Line: 4, Tool: "terraform-validate",
+						Message: `variable "pm_password" has a literal default (also policy-check's homelab.terraform/deny_secret_default)`},
+					{Rule: "terraform/secret-literal", Severity: report.Error, File: "tf/variables.tf", Line: 9, Message: "another", Tool: "terraform-validate"},
+				},
+				Checks: []report.Part{
+					{Tool: "terraform-validate", Source: "r/terraform-validate.json", Status: report.Ran, Summary: report.Summary{Errors: 2}},
+					{Tool: "policy-check", Source: "r/policy-check.json", Status: report.Ran, Summary: report.Summary{Errors: 2}},
+				},
+			},
+		},
+		{
 			name:   "an unreadable report is an error with its reason, and fails even at failOn never",
 			inputs: []merge.Input{{Source: "r/x.json", Err: errors.New("r/x.json:1:1: want a JSON object")}},
 			opts:   merge.Options{Tool: "report", Missing: report.Note, FailOn: report.Never},

@@ -224,6 +224,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			problems = append(problems, err)
 		}
 	}
+	r.Findings = mergeOverlays(r.Findings, builds)
 	now := time.Now
 	if c.Now != nil {
 		now = c.Now
