@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,7 @@ const (
 	Checked                  // against the built-in schema or a CRD
 	Unchecked                // a custom kind with no CRD in the repository
 	Skipped                  // a build-time kind (Kustomization): never applied
+	Newer                    // a built-in kind at a version newer than the schema's release serves
 )
 
 // MaxProblems bounds what one object reports: past it, the object is
@@ -179,6 +181,9 @@ func (c *Checker) Check(obj any) (Outcome, []Problem) {
 	}
 	def, ok := c.b.kinds[apiVersion+"/"+kind]
 	if !ok {
+		if c.newer(grp, apiVersion, kind) {
+			return Newer, nil
+		}
 		if c.b.groups[grp] {
 			return Checked, []Problem{{Path: []any{"apiVersion"}, Msg: fmt.Sprintf(
 				"%s %s is not served by Kubernetes %s (a removed or misspelt apiVersion or kind)", apiVersion, kind, c.b.version)}}
@@ -188,6 +193,61 @@ func (c *Checker) Check(obj any) (Outcome, []Problem) {
 	w.value(m, c.b.defs[def], nil)
 	return Checked, w.problems
 }
+
+// newer reports whether apiVersion is a later version of a kind the
+// schema's release serves only at earlier ones (admissionregistration
+// v1 MutatingAdmissionPolicy, beta in 1.34, GA in 1.35): a repository for
+// a newer Kubernetes, not a mistake. A removed version (extensions/v1beta1
+// Deployment) ranks below the served one, and stays an error.
+func (c *Checker) newer(grp, apiVersion, kind string) bool {
+	want, ok := versionRank(apiVersion[strings.LastIndexByte(apiVersion, '/')+1:])
+	if !ok {
+		return false
+	}
+	served := false
+	for key := range c.b.kinds {
+		// key is group/version/kind, or version/kind in the core group.
+		i := strings.LastIndexByte(key, '/')
+		av, k := key[:i], key[i+1:]
+		g, v := "", av
+		if j := strings.LastIndexByte(av, '/'); j >= 0 {
+			g, v = av[:j], av[j+1:]
+		}
+		if k != kind || g != grp {
+			continue
+		}
+		r, ok := versionRank(v)
+		if !ok || r >= want {
+			return false
+		}
+		served = true
+	}
+	return served
+}
+
+// versionRank orders Kubernetes API versions as the API server does:
+// v1alpha1 < v1beta1 < v1 < v2alpha1 < v2.
+func versionRank(v string) (int, bool) {
+	m := apiVersionRE.FindStringSubmatch(v)
+	if m == nil {
+		return 0, false
+	}
+	major, _ := strconv.Atoi(m[1])
+	stage := 2
+	switch m[2] {
+	case "alpha":
+		stage = 0
+	case "beta":
+		stage = 1
+	}
+	minor := 0
+	if m[3] != "" {
+		minor, _ = strconv.Atoi(m[3])
+	}
+	return major*1_000_000 + stage*1_000 + minor, true
+}
+
+var apiVersionRE = regexp.MustCompile(`^v([0-9]+)(?:(alpha|beta)([0-9]+))?$`)
 
 type walker struct {
 	c        *Checker

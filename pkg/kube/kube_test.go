@@ -299,3 +299,43 @@ func TestSOPS(t *testing.T) {
 		})
 	}
 }
+
+// TestNewerVersion: a built-in kind at a version newer than the schema's
+// release serves is a newer Kubernetes (not checked, not an error); a
+// version older than the served ones was removed (an error).
+func TestNewerVersion(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		doc  string
+		want Outcome
+		errs int
+	}{
+		{"apiVersion: admissionregistration.k8s.io/v1\nkind: MutatingAdmissionPolicy\nmetadata: {name: a}\n", Newer, 0},
+		{"apiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicy\nmetadata: {name: a}\nspec: {}\n", Checked, 0},
+		{"apiVersion: apps/v2\nkind: Deployment\nmetadata: {name: a}\n", Newer, 0},
+		{"apiVersion: apps/v1beta2\nkind: Deployment\nmetadata: {name: a}\n", Checked, 1},
+		{"apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: a}\n", Checked, 1},
+		{"apiVersion: v2\nkind: Pod\nmetadata: {name: a}\n", Newer, 0},
+		{"apiVersion: apps/v9\nkind: Deploymnt\nmetadata: {name: a}\n", Checked, 1},
+	}
+	for _, tt := range tests {
+		got, problems := c.Check(parse(t, tt.doc))
+		if got != tt.want || len(problems) != tt.errs {
+			t.Errorf("%s: outcome %d with %v, want %d with %d problems", tt.doc, got, problems, tt.want, tt.errs)
+		}
+	}
+	for _, v := range []string{"v1alpha1", "v1beta1", "v1beta2", "v1", "v2alpha1", "v2beta1", "v2"} {
+		if _, ok := versionRank(v); !ok {
+			t.Errorf("versionRank(%s) not ok", v)
+		}
+	}
+	a, _ := versionRank("v1beta2")
+	b, _ := versionRank("v1")
+	c2, _ := versionRank("v2alpha1")
+	if !(a < b && b < c2) {
+		t.Errorf("order: v1beta2 %d, v1 %d, v2alpha1 %d", a, b, c2)
+	}
+}

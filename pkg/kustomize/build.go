@@ -88,6 +88,20 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 	for _, d := range allKustDirs(t) {
 		all[d] = t.readKust(d)
 	}
+	// A Component is applied only through the kustomizations that use
+	// it, which are rendered: its own files (a PVC with ${VAR}s the
+	// user's Flux fills in) are parts, never checked alone, used or not.
+	for _, k := range all {
+		if k.m == nil || !k.component() {
+			continue
+		}
+		res.Consumed[k.file] = true
+		for _, r := range k.refs() {
+			if t.localFile(k.dir, r.value) {
+				res.Consumed[path.Clean(pathJoin(k.dir, r.value))] = true
+			}
+		}
+	}
 	targets := slices.Clone(opt.Dirs)
 	if targets == nil {
 		targets = entryPoints(all, dirs, t)

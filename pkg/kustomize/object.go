@@ -283,6 +283,12 @@ func (b *Build) fill(m resmap.ResMap, keepOrigin bool, all map[string]*kust, dir
 // name are compared (other selectors count as met), so a patch reported
 // here matches nothing for certain.
 func unused(chain []*kust, objects []*Object) []*report.InputError {
+	if len(objects) == 0 {
+		// Nothing rendered (flux bootstrap's placeholder
+		// gotk-components.yaml, a comment until bootstrap writes it):
+		// a patch cannot match what is not there yet, and says nothing.
+		return nil
+	}
 	images := map[string]bool{}
 	for _, o := range objects {
 		collectImages(o.Value, "", images)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/plumbline/plumbline/pkg/flux"
 	"github.com/plumbline/plumbline/pkg/kube"
@@ -42,9 +43,12 @@ func (r *run) checkSchemas(rep *report.Report) error {
 	unlisted := 0
 	for _, d := range docs {
 		outcome, problems := k.Check(d.v)
-		if outcome == kube.Unchecked {
+		if outcome == kube.Unchecked || outcome == kube.Newer {
 			m := d.v.(map[string]any)
 			key := fmt.Sprintf("%v %v", m["apiVersion"], m["kind"])
+			if outcome == kube.Newer {
+				key += ": a version newer than Kubernetes " + kube.KubernetesVersion() + " serves"
+			}
 			if skipped[key] == nil {
 				skipped[key] = &unchecked{file: d.file, path: d.path}
 				order = append(order, key)
@@ -75,8 +79,12 @@ func (r *run) checkSchemas(rep *report.Report) error {
 	}
 	for _, key := range order {
 		u := skipped[key]
+		why := "no CustomResourceDefinition for this kind in the repository"
+		if strings.Contains(key, ": a version newer than") {
+			why = "the repository is for a newer Kubernetes"
+		}
 		rep.Findings = append(rep.Findings, r.schemaFinding(u.file, u.path, report.Note, fmt.Sprintf(
-			"%s: %d object(s) not schema-checked: no CustomResourceDefinition for this kind in the repository", key, u.count)))
+			"%s: %d object(s) not schema-checked: %s", key, u.count, why)))
 	}
 	return nil
 }
