@@ -320,6 +320,11 @@ func TestNewerVersion(t *testing.T) {
 		{"apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: a}\n", Checked, 1},
 		{"apiVersion: v2\nkind: Pod\nmetadata: {name: a}\n", Newer, 0},
 		{"apiVersion: apps/v9\nkind: Deploymnt\nmetadata: {name: a}\n", Checked, 1},
+		// No group, not v1, a kind the core group never had: a tool's own
+		// file (onedr0p/cluster-template's talhelper TalosCluster).
+		{"apiVersion: v1alpha1\nkind: TalosCluster\nmetadata: {name: a}\n", Unchecked, 0},
+		{"apiVersion: v1\nkind: ConfigMapp\nmetadata: {name: a}\n", Checked, 1},
+		{"apiVersion: v1beta1\nkind: Pod\nmetadata: {name: a}\n", Checked, 1},
 	}
 	for _, tt := range tests {
 		got, problems := c.Check(parse(t, tt.doc))

@@ -148,9 +148,12 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		inputFindings(r, waiverErr, RuleWaiverInvalid)
 		problems = append(problems, waiverErr)
 	}
-	files, err := discover(req.Paths, ignore, c.waivers)
+	files, templates, err := discover(req.Paths, ignore, c.waivers)
 	if err != nil {
 		return nil, cli.Usagef("%w", err)
+	}
+	for _, t := range templates {
+		notChecked(r, t)
 	}
 	files, builds, err := c.render(ctx, req.Paths, files, ignore)
 	if err != nil {
@@ -387,13 +390,12 @@ func errorFinding(err error, file string) report.Finding {
 // formats a parser claims by file name (with --parser too, as conftest
 // does, so binaries are not parsed). The waiver file is configuration,
 // not input.
-func discover(paths []string, ignore *regexp.Regexp, waivers string) ([]string, error) {
-	var files []string
+func discover(paths []string, ignore *regexp.Regexp, waivers string) (files, templates []string, err error) {
 	skipFile, _ := filepath.Abs(waivers)
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !fi.IsDir() {
 			if ignore == nil || !ignore.MatchString(p) {
@@ -407,6 +409,12 @@ func discover(paths []string, ignore *regexp.Regexp, waivers string) ([]string, 
 			}
 			if d.IsDir() {
 				if path != p && tree.Skip(d.Name()) {
+					return filepath.SkipDir
+				}
+				if skip, what := templateDir(path); skip {
+					if what != "" {
+						templates = append(templates, what)
+					}
 					return filepath.SkipDir
 				}
 				return nil
@@ -425,13 +433,30 @@ func discover(paths []string, ignore *regexp.Regexp, waivers string) ([]string, 
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("no input files in %s", strings.Join(paths, ", "))
+		return nil, nil, fmt.Errorf("no input files in %s", strings.Join(paths, ", "))
 	}
-	return files, nil
+	return files, templates, nil
+}
+
+// templateDir says what a directory of templates is, or "": a Helm
+// chart's templates/ (Go templates, rendered by helm, not YAML until
+// then) or an Ansible role's templates/ (Jinja2). Their files are never
+// read as configuration; the chart is named as not checked.
+func templateDir(dir string) (skip bool, what string) {
+	if filepath.Base(dir) != "templates" {
+		return false, ""
+	}
+	parent := filepath.Dir(dir)
+	if fi, err := os.Stat(filepath.Join(parent, "Chart.yaml")); err == nil && fi.Mode().IsRegular() {
+		rel, _ := report.RelPath(parent)
+		return true, "Helm chart " + rel + " (its templates need helm to render)"
+	}
+	// Jinja2 for Ansible: ansible-lint-check reads the role.
+	return filepath.Base(filepath.Dir(parent)) == "roles", ""
 }
 
 // Command is the policy-check binary, with verify: its image's main, and
@@ -491,10 +516,14 @@ func LibraryRules() ([]LibraryRule, error) {
 // notRendered adds file's kustomization to what the report says was not
 // checked, once.
 func notRendered(r *report.Report, file string) {
+	notChecked(r, "rendering "+file+" (offline: a remote base or a chart)")
+}
+
+// notChecked adds what to what the report says was not checked, once.
+func notChecked(r *report.Report, what string) {
 	if r.Details == nil {
 		r.Details = map[string]string{}
 	}
-	what := "rendering " + file + " (offline: a remote base or a chart)"
 	old := r.Details[report.DetailSkipped]
 	if strings.Contains(old, what) {
 		return

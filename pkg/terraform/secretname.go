@@ -37,7 +37,9 @@ var notSecretLast = map[string]bool{
 	"versions": true, "days": true, "hours": true, "minutes": true, "seconds": true, "count": true, "ttl": true,
 	"enabled": true, "enable": true, "type": true, "policy": true, "rotation": true, "url": true, "uri": true,
 	"endpoint": true, "user": true, "username": true, "prefix": true, "suffix": true, "header": true,
-	"location": true, "ref": true, "expiry": true, "expiration": true,
+	"location": true, "ref": true, "expiry": true, "expiration": true, "duration": true, "expression": true,
+	"schedule": true, "interval": true, "period": true, "window": true, "format": true, "mode": true,
+	"strategy": true, "algorithm": true, "size": true,
 }
 
 // flagFirst are first tokens of a yes/no setting (manage_master_password).

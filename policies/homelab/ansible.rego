@@ -5,12 +5,16 @@ package homelab.ansible
 
 import rego.v1
 
-secret_name(name) if regex.match(`(?i)(password|passwd|secret|token|api_?key|become_pass)`, name)
+import data.homelab.terraform
+
+# A credential's name and a value of a credential's shape, decided as
+# for Terraform (terraform.secret_name and terraform.literal: whole name
+# tokens, not k3s_token_file; not a path or an ARN).
+secret_name(name) := terraform.secret_name(name)
 
 # Vaulted ($ANSIBLE_VAULT, also from !vault) and Jinja references are fine.
 plaintext(v) if {
-	is_string(v)
-	v != ""
+	terraform.literal(v)
 	not startswith(v, "$ANSIBLE_VAULT")
 	not contains(v, "{{")
 }

@@ -74,7 +74,8 @@ not_secret_last := {
 	"id", "ids", "name", "names", "arn", "arns", "path", "paths", "file", "files", "filename", "dir",
 	"length", "len", "version", "versions", "days", "hours", "minutes", "seconds", "count", "ttl",
 	"enabled", "enable", "type", "policy", "rotation", "url", "uri", "endpoint", "user", "username",
-	"prefix", "suffix", "header", "location", "ref", "expiry", "expiration",
+	"prefix", "suffix", "header", "location", "ref", "expiry", "expiration", "duration", "expression",
+	"schedule", "interval", "period", "window", "format", "mode", "strategy", "algorithm", "size",
 }
 
 flag_first := {"manage", "create", "enable", "use", "generate", "is", "has", "rotate", "random", "require", "allow", "disable"}
