@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -203,8 +204,50 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", pr.root, err)
 	}
+	fs = explainSyntax(ctx, linter, pr, env, fs)
 	return replaceUnresolved(fs, pr.missing), nil
 }
+
+// explainSyntax replaces ansible-lint 6's "Unexpected error code 4 from
+// execution of: ansible-playbook ... --syntax-check X", which says nothing
+// of what is wrong or where, with what ansible-playbook's syntax check
+// says, at the file and line it names: a module it cannot resolve (a
+// collection not installed), a bad task. Left as it was when the check
+// says nothing readable.
+func explainSyntax(ctx context.Context, linter Linter, pr *project, env []string, fs []report.Finding) []report.Finding {
+	for i, f := range fs {
+		m := syntaxCode.FindStringSubmatch(f.Message)
+		if f.Rule != "ansible-lint/internal-error" || m == nil || filepath.IsAbs(m[1]) || strings.HasPrefix(filepath.Clean(m[1]), "..") {
+			continue
+		}
+		res, err := linter.SyntaxCheck(ctx, pr.root, m[1], env)
+		if err != nil || res.Code == 0 {
+			continue
+		}
+		e := syntaxError.FindSubmatch(res.Stderr)
+		if e == nil {
+			continue
+		}
+		g := report.Finding{Rule: "ansible-lint/syntax-check", Severity: f.Severity, File: f.File, Line: f.Line, Help: f.Help,
+			Message: "the syntax check fails: " + report.Truncate(strings.TrimSpace(string(e[1])), report.MaxMessage-40)}
+		root, _ := filepath.Abs(pr.root)
+		if at := syntaxAt.FindSubmatch(res.Stderr); at != nil {
+			if rel, err := filepath.Rel(root, string(at[1])); err == nil && !strings.HasPrefix(rel, "..") {
+				g.File = relPath(filepath.Join(pr.root, rel))
+				g.Line, _ = strconv.Atoi(string(at[2]))
+				g.Column, _ = strconv.Atoi(string(at[3]))
+			}
+		}
+		fs[i] = g
+	}
+	return fs
+}
+
+var (
+	syntaxCode  = regexp.MustCompile(`^Unexpected error code \d+ from execution of: ansible-playbook .*--syntax-check (\S+)`)
+	syntaxError = regexp.MustCompile(`(?m)^ERROR! (.*)$`)
+	syntaxAt    = regexp.MustCompile(`The error appears to be in '([^']+)': line (\d+), column (\d+)`)
+)
 
 // passed says which of the caller's variables ansible-lint sees.
 func passed(k string) bool {

@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/plumbline/plumbline/pkg/proc"
@@ -23,6 +25,10 @@ type Linter interface {
 	Versions(ctx context.Context) (lint, core string, err error)
 	// Lint runs ansible-lint in dir with args and the whole environment env.
 	Lint(ctx context.Context, dir string, args, env []string) (Result, error)
+	// SyntaxCheck runs ansible-playbook --syntax-check on playbook in dir,
+	// as ansible-lint does: what it says when ansible-lint only reports
+	// the exit code.
+	SyntaxCheck(ctx context.Context, dir, playbook string, env []string) (Result, error)
 }
 
 // Result is one run of ansible-lint.
@@ -115,6 +121,21 @@ func shebang(bin string) []string {
 func (e *Exec) Lint(ctx context.Context, dir string, args, env []string) (Result, error) {
 	cmd := proc.Command(ctx, e.Bin, args...)
 	cmd.Dir, cmd.Env = dir, env
+	res, err := proc.Run(ctx, cmd)
+	return Result{Stdout: res.Stdout, Stderr: res.Stderr, Code: res.Code}, err
+}
+
+// SyntaxCheck runs the ansible-playbook beside the ansible-lint binary
+// (else on PATH) as ansible-lint's syntax check does.
+func (e *Exec) SyntaxCheck(ctx context.Context, dir, playbook string, env []string) (Result, error) {
+	bin := filepath.Join(filepath.Dir(e.Bin), "ansible-playbook")
+	if _, err := os.Stat(bin); err != nil {
+		if bin, err = exec.LookPath("ansible-playbook"); err != nil {
+			return Result{}, err
+		}
+	}
+	cmd := proc.Command(ctx, bin, "-i", "localhost,", "--syntax-check", playbook)
+	cmd.Dir, cmd.Env = dir, append(slices.Clone(env), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
 	res, err := proc.Run(ctx, cmd)
 	return Result{Stdout: res.Stdout, Stderr: res.Stderr, Code: res.Code}, err
 }

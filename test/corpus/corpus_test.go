@@ -1,0 +1,323 @@
+package corpus
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/internal/clitest"
+	"github.com/plumbline/plumbline/internal/need"
+	"github.com/plumbline/plumbline/pkg/ansiblelint"
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/kustomize"
+	"github.com/plumbline/plumbline/pkg/policy"
+	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/terraform"
+)
+
+var update = flag.Bool("update", false, "rewrite precision.tsv: keep every judgement, add new findings as unjudged, drop gone ones")
+
+// run is one check over one repository, as its owner would set it up
+// (the paths a .plumbline.yaml would name).
+type run struct {
+	repo  string
+	check func() cli.Check
+	args  []string
+}
+
+func policyCheck() cli.Check    { return &policy.Check{} }
+func terraformCheck() cli.Check { return &terraform.Check{} }
+func ansibleCheck() cli.Check   { return &ansiblelint.Check{} }
+
+var runs = []run{
+	{"techno-tim+k3s-ansible", policyCheck, nil},
+	{"techno-tim+k3s-ansible", ansibleCheck, []string{"."}},
+	{"onedr0p+home-ops", policyCheck, nil},
+	{"khuedoan+homelab", policyCheck, nil},
+	{"khuedoan+homelab", ansibleCheck, []string{"metal"}},
+	{"khuedoan+homelab", terraformCheck, []string{"--offline", "--all-dirs", "external"}},
+	{"fluxcd+flux2-kustomize-helm-example", policyCheck, nil},
+	{"fluxcd+flux2-multi-tenancy", policyCheck, nil},
+	{"prometheus-operator+kube-prometheus", policyCheck, nil},
+	{"bpg+terraform-provider-proxmox", terraformCheck, []string{"--offline", "--all-dirs", "example"}},
+	{"bpg+terraform-provider-proxmox", policyCheck, nil},
+	{"Telmate+terraform-provider-proxmox", terraformCheck, []string{"--offline", "--all-dirs", "docs/examples"}},
+	{"terraform-aws-modules+terraform-aws-rds", terraformCheck, []string{"--offline", "--all-dirs", "."}},
+	{"terraform-aws-modules+terraform-aws-rds", policyCheck, nil},
+	{"onedr0p+cluster-template", policyCheck, nil},
+}
+
+// hit is one error or warning a check gives on the corpus: what
+// precision.tsv judges.
+type hit struct {
+	repo, tool, severity, rule, where, message string
+}
+
+// judged is a line of precision.tsv.
+type judged struct {
+	hit
+	verdict, why string
+}
+
+// TestCorpus runs every check over the repositories of repos/ (public
+// repositories nobody here wrote; NOTICE and each one's licence) and
+// holds every error and warning to precision.tsv, where each is judged
+// real or noise: a new finding, or one gone, fails until the file says
+// so (go test -run TestCorpus -update adds new ones as unjudged). The
+// goal it holds: no noise errors, and warnings at least 90% real.
+func TestCorpus(t *testing.T) {
+	need.Tool(t, "kustomize", "v5.7.1") // the oracle of TestCorpusKustomize; also proves the tools are built
+	if _, err := exec.LookPath("ansible-lint"); err != nil {
+		need.Missing(t, "ansible-lint is not on PATH (hack/deps.sh installs it)")
+	}
+	if _, err := terraform.FindBinary(""); err != nil {
+		need.Missing(t, "terraform is not on PATH (hack/deps.sh installs it)")
+	}
+	root, _ := filepath.Abs("repos")
+	var got []judged
+	for _, r := range runs {
+		t.Run(r.repo+"/"+toolName(r.check()), func(t *testing.T) {
+			rep, _, err := clitest.RunCheck(t, r.check(), checkout(t, filepath.Join(root, r.repo)), r.args...)
+			if rep == nil {
+				t.Fatalf("no report: %v", err)
+			}
+			for _, f := range rep.Findings {
+				if f.Severity != report.Error && f.Severity != report.Warning {
+					continue
+				}
+				got = append(got, judged{hit: hit{r.repo, rep.Tool, f.Severity.String(), f.Rule, fmt.Sprintf("%s:%d", f.File, f.Line), oneLine(f.Message)}})
+			}
+		})
+	}
+	file := "precision.tsv"
+	have := readPrecision(t, file)
+	byHit := map[hit]judged{}
+	for _, j := range have {
+		byHit[j.hit] = j
+	}
+	if *update {
+		var out []judged
+		for _, g := range got {
+			j, ok := byHit[g.hit]
+			if !ok {
+				j = judged{hit: g.hit, verdict: "unjudged"}
+			}
+			out = append(out, j)
+		}
+		writePrecision(t, file, out)
+		have, byHit = out, map[hit]judged{}
+		for _, j := range out {
+			byHit[j.hit] = j
+		}
+	}
+	gotHits := map[hit]bool{}
+	for _, g := range got {
+		gotHits[g.hit] = true
+		if _, ok := byHit[g.hit]; !ok {
+			t.Errorf("not judged in %s (run with -update, then judge it): %v", file, g.hit)
+		}
+	}
+	real, noise := map[string]int{}, map[string]int{}
+	for _, j := range have {
+		if !gotHits[j.hit] {
+			t.Errorf("%s judges a finding the checks no longer give (run with -update): %v", file, j.hit)
+			continue
+		}
+		switch j.verdict {
+		case "real":
+			real[j.severity]++
+		case "noise":
+			noise[j.severity]++
+			if j.severity == "error" {
+				t.Errorf("a noise error: %v (%s)", j.hit, j.why)
+			}
+		default:
+			t.Errorf("%v is %q: judge it real or noise, and say why", j.hit, j.verdict)
+		}
+	}
+	t.Logf("errors: %d real, %d noise; warnings: %d real, %d noise", real["error"], noise["error"], real["warning"], noise["warning"])
+	if w := real["warning"] + noise["warning"]; w > 0 && real["warning"]*10 < w*9 {
+		t.Errorf("warnings %d of %d real: under 90%%", real["warning"], w)
+	}
+}
+
+// TestCorpusKustomize: every kustomization of the corpus that Plumbline
+// renders equals kustomize build's output, or both refuse it.
+func TestCorpusKustomize(t *testing.T) {
+	bin := need.Tool(t, "kustomize", "v5.7.1")
+	root, _ := filepath.Abs("repos")
+	entries, _ := os.ReadDir(root)
+	builds := 0
+	for _, e := range entries {
+		dir := filepath.Join(root, e.Name())
+		res, err := kustomize.Render(context.Background(), kustomize.Options{Root: dir})
+		if err != nil {
+			t.Errorf("%s: %v", e.Name(), err)
+			continue
+		}
+		for _, b := range res.Builds {
+			var unfetched *kustomize.Unfetched
+			if b.Err != nil && errors.As(b.Err, &unfetched) {
+				continue // not rendered offline by design: kustomize would fetch it
+			}
+			builds++
+			cmd := exec.Command(bin, "build", b.Dir)
+			cmd.Dir = dir
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			want, cliErr := cmd.Output()
+			switch {
+			case cliErr != nil && b.Err == nil:
+				t.Errorf("%s/%s: kustomize refused it (%s), we rendered it", e.Name(), b.Dir, firstLine(stderr.String()))
+			case cliErr == nil && b.Err != nil:
+				t.Errorf("%s/%s: kustomize built it, we refused: %v", e.Name(), b.Dir, b.Err)
+			case cliErr == nil && string(want) != string(b.YAML):
+				t.Errorf("%s/%s: output differs from kustomize build:\n%s", e.Name(), b.Dir, cmp.Diff(string(want), string(b.YAML)))
+			}
+		}
+	}
+	t.Logf("%d kustomizations compared with kustomize build", builds)
+	if builds < 50 {
+		t.Errorf("only %d kustomizations in the corpus", builds)
+	}
+}
+
+// TestCorpusFmt: terraform-validate's fmt findings on the corpus are
+// exactly the files terraform fmt -check lists.
+func TestCorpusFmt(t *testing.T) {
+	bin, err := terraform.FindBinary("")
+	if err != nil {
+		need.Missing(t, "terraform is not on PATH (hack/deps.sh installs it)")
+	}
+	root, _ := filepath.Abs("repos")
+	var want, got []string
+	for _, r := range runs {
+		if toolName(r.check()) != terraform.Tool {
+			continue
+		}
+		dir := filepath.Join(root, r.repo)
+		sub := r.args[len(r.args)-1]
+		filepath.WalkDir(filepath.Join(dir, sub), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tf") {
+				return nil
+			}
+			if out, err := exec.Command(bin, "fmt", "-check", "-list=true", p).CombinedOutput(); err != nil && len(out) > 0 {
+				rel, _ := filepath.Rel(dir, p)
+				want = append(want, r.repo+" "+filepath.ToSlash(rel))
+			}
+			return nil
+		})
+		rep, _, _ := clitest.RunCheck(t, &terraform.Check{}, dir, r.args...)
+		for _, f := range rep.Findings {
+			if f.Rule == terraform.RuleFormat {
+				got = append(got, r.repo+" "+f.File)
+			}
+		}
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("fmt findings (-terraform fmt +terraform-validate):\n%s", d)
+	}
+	t.Logf("%d files terraform fmt would change; terraform-validate names the same", len(want))
+}
+
+// checkout copies a corpus repository to a directory of its own, as a
+// clone is: not inside this module's git repository, under a plain name
+// (a + in a path breaks ansible-lint 6.13's reading of its syntax check).
+func checkout(t *testing.T, dir string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "repo")
+	if out, err := exec.Command("cp", "-a", dir, dst).CombinedOutput(); err != nil {
+		t.Fatalf("cp -a %s: %v\n%s", dir, err, out)
+	}
+	return dst
+}
+
+func toolName(c cli.Check) string {
+	switch c.(type) {
+	case *policy.Check:
+		return policy.Tool
+	case *terraform.Check:
+		return terraform.Tool
+	case *ansiblelint.Check:
+		return ansiblelint.Tool
+	}
+	return "?"
+}
+
+func readPrecision(t *testing.T, file string) []judged {
+	f, err := os.Open(file)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []judged
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		c := strings.Split(line, "\t")
+		if len(c) != 8 {
+			t.Fatalf("%s:%d: want 8 tab-separated columns, got %d", file, n, len(c))
+		}
+		out = append(out, judged{hit: hit{c[0], c[1], c[2], c[3], c[4], c[7]}, verdict: c[5], why: c[6]})
+	}
+	return out
+}
+
+const header = `# Every error and warning the checks give on test/corpus/repos (TestCorpus),
+# judged: real (the repository has the problem the message names) or noise
+# (it does not), and why. Columns: repository, check, severity, rule,
+# file:line, verdict, why, message. go test -run TestCorpus -update keeps
+# the judgements and adds new findings as unjudged.
+`
+
+func writePrecision(t *testing.T, file string, js []judged) {
+	slices.SortFunc(js, func(a, b judged) int {
+		return strings.Compare(fmt.Sprint(a.hit), fmt.Sprint(b.hit))
+	})
+	var b strings.Builder
+	b.WriteString(header)
+	for _, j := range js {
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.repo, j.tool, j.severity, j.rule, j.where, j.verdict, j.why, j.message)
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func oneLine(s string) string {
+	if home := os.Getenv("HOME"); home != "" && home != "/" {
+		s = strings.ReplaceAll(s, home, "~")
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return l
+}

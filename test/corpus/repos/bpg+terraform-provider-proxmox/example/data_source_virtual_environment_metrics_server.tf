@@ -1,0 +1,3 @@
+data "proxmox_metrics_server" "example" {
+  name = proxmox_metrics_server.influxdb_server.name
+}

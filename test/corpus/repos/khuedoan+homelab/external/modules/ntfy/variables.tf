@@ -1,0 +1,6 @@
+variable "auth" {
+  type = object({
+    url   = string
+    topic = string
+  })
+}
