@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -240,7 +241,13 @@ func TestCorpusFmt(t *testing.T) {
 // (a + in a path breaks ansible-lint 6.13's reading of its syntax check).
 func checkout(t *testing.T, dir string) string {
 	t.Helper()
-	dst := filepath.Join(t.TempDir(), "repo")
+	// Not t.TempDir(): its name holds the test's, and so the +.
+	tmp, err := os.MkdirTemp("", "plumbline-corpus-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	dst := filepath.Join(tmp, "repo")
 	if out, err := exec.Command("cp", "-a", dir, dst).CombinedOutput(); err != nil {
 		t.Fatalf("cp -a %s: %v\n%s", dir, err, out)
 	}
@@ -320,4 +327,124 @@ func oneLine(s string) string {
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return l
+}
+
+// TestCorpusAnsibleLint: on every Ansible project of the corpus,
+// ansible-lint-check reports what ansible-lint itself reports, at the
+// same file and line (a finding it explains, a module of a collection not
+// installed, counts as the ansible-lint finding it replaced).
+func TestCorpusAnsibleLint(t *testing.T) {
+	if _, err := exec.LookPath("ansible-lint"); err != nil {
+		need.Missing(t, "ansible-lint is not on PATH (hack/deps.sh installs it)")
+	}
+	root, _ := filepath.Abs("repos")
+	for _, r := range runs {
+		if toolName(r.check()) != ansiblelint.Tool {
+			continue
+		}
+		t.Run(r.repo, func(t *testing.T) {
+			dir := checkout(t, filepath.Join(root, r.repo))
+			project := filepath.Join(dir, r.args[len(r.args)-1])
+			cmd := exec.Command("ansible-lint", "-f", "codeclimate", "-q", "--offline", "--nocolor")
+			cmd.Dir = project
+			out, _ := cmd.Output()
+			var issues []struct {
+				Location struct {
+					Path  string `json:"path"`
+					Lines struct {
+						Begin int `json:"begin"`
+					} `json:"lines"`
+					Positions struct {
+						Begin struct {
+							Line int `json:"line"`
+						} `json:"begin"`
+					} `json:"positions"`
+				} `json:"location"`
+			}
+			if err := json.Unmarshal(out, &issues); err != nil {
+				t.Fatalf("ansible-lint's output: %v\n%s", err, out)
+			}
+			var want, got []string
+			prefix := filepath.ToSlash(r.args[len(r.args)-1])
+			for _, is := range issues {
+				line := is.Location.Lines.Begin
+				if is.Location.Positions.Begin.Line > 0 {
+					line = is.Location.Positions.Begin.Line
+				}
+				want = append(want, fmt.Sprintf("%s:%d", filepath.ToSlash(filepath.Join(prefix, is.Location.Path)), line))
+			}
+			rep, _, _ := clitest.RunCheck(t, &ansiblelint.Check{}, dir, r.args...)
+			for _, f := range rep.Findings {
+				if strings.HasPrefix(f.Rule, "ansible-lint/") || f.Rule == ansiblelint.RuleCollectionMissing && strings.Contains(f.Message, "is a module of collection") {
+					got = append(got, fmt.Sprintf("%s:%d", f.File, f.Line))
+				}
+			}
+			sort.Strings(want)
+			sort.Strings(got)
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("(-ansible-lint +ansible-lint-check):\n%s", d)
+			}
+			t.Logf("%d findings, at the places ansible-lint gives", len(got))
+		})
+	}
+}
+
+// TestCorpusConftest: the bundled library decides each corpus file as
+// conftest does with the same policies, read as written (no rendering, no
+// schema), per file: failures and warnings. A repository conftest cannot
+// read at all (a Helm chart's Go templates stop it) is said and skipped.
+func TestCorpusConftest(t *testing.T) {
+	bin := need.Tool(t, "conftest", "v0.71.1")
+	lib, _ := filepath.Abs("../../policies/homelab")
+	root, _ := filepath.Abs("repos")
+	compared := 0
+	for _, r := range runs {
+		if toolName(r.check()) != policy.Tool {
+			continue
+		}
+		t.Run(r.repo, func(t *testing.T) {
+			dir := checkout(t, filepath.Join(root, r.repo))
+			cmd := exec.Command(bin, "test", "--no-color", "-o", "json", "-p", lib, "-n", "homelab.kubernetes", "-n", "homelab.terraform",
+				"-n", "homelab.ansible", "-n", "homelab.argocd", "-n", "homelab.dns", ".")
+			cmd.Dir = dir
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			var results []struct {
+				Filename string            `json:"filename"`
+				Failures []json.RawMessage `json:"failures"`
+				Warnings []json.RawMessage `json:"warnings"`
+			}
+			if jerr := json.Unmarshal(out, &results); jerr != nil {
+				t.Skipf("conftest cannot read this repository as written (%v): %s", err, firstLine(stderr.String()))
+			}
+			want := map[string][2]int{}
+			for _, res := range results {
+				if n := [2]int{len(res.Failures), len(res.Warnings)}; n != [2]int{} {
+					want[filepath.ToSlash(filepath.Clean(res.Filename))] = n
+				}
+			}
+			rep, _, _ := clitest.RunCheck(t, &policy.Check{}, dir, "--schema=false", "--kustomize=off", "-p", lib,
+				"-n", "homelab.kubernetes", "-n", "homelab.terraform", "-n", "homelab.ansible", "-n", "homelab.argocd", "-n", "homelab.dns", ".")
+			got := map[string][2]int{}
+			for _, f := range rep.Findings {
+				if !strings.HasPrefix(f.Rule, "homelab.") {
+					continue
+				}
+				n := got[f.File]
+				switch f.Severity {
+				case report.Error:
+					n[0]++
+				case report.Warning:
+					n[1]++
+				}
+				got[f.File] = n
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("per file [failures warnings] (-conftest +policy-check):\n%s", d)
+			}
+			compared++
+		})
+	}
+	t.Logf("%d repositories decided as conftest decides them", compared)
 }
