@@ -9,7 +9,9 @@ import (
 	"log"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -160,7 +162,7 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 			continue
 		}
 		if err := b.fill(m, keep, all, d, t); err != nil {
-			b.Err = &report.InputError{File: b.File, Msg: err.Error()}
+			b.Err = placeError(err, all, d, t)
 		}
 		if rendered += len(b.YAML); rendered > MaxOutput {
 			b.Objects, b.YAML, b.Unused = nil, nil, nil
@@ -472,8 +474,32 @@ func placeError(err error, all map[string]*kust, dir string, t *memTree) error {
 	if errors.Is(err, errTimeout) {
 		at.Line = top.line()
 	}
+	if m := dupKey.FindStringSubmatch(msg); m != nil {
+		// yaml.v3 names neither the file nor the resource: the one among
+		// the builds' resources that has the key at that line.
+		line, _ := strconv.Atoi(m[1])
+		for _, k := range reachable(all, dir, t) {
+			for _, r := range k.refs() {
+				if r.at[0] != "resources" || !t.localFile(k.dir, r.value) {
+					continue
+				}
+				file := path.Clean(pathJoin(k.dir, r.value))
+				data, err := t.FileSystem.ReadFile(memPath(file))
+				if err != nil {
+					continue
+				}
+				lines := strings.Split(string(data), "\n")
+				if line <= len(lines) && strings.HasPrefix(strings.TrimLeft(lines[line-1], " -"), m[2]+":") {
+					return &report.InputError{File: file, Line: line, Msg: msg}
+				}
+			}
+		}
+	}
 	return at
 }
+
+// dupKey is yaml.v3's complaint about a key written twice.
+var dupKey = regexp.MustCompile(`line (\d+): mapping key "([^"]+)" already defined`)
 
 // cleanMessage makes kustomize's in-memory paths root-relative.
 func cleanMessage(msg string) string {

@@ -115,6 +115,7 @@ func TestErrorsAtTheirLine(t *testing.T) {
 	want := map[string]string{
 		"badyaml": "badyaml/kustomization.yaml:1",
 		"dup":     "dup/kustomization.yaml:2",
+		"dupkey":  "dupkey/a.yaml:5",
 		"missing": "missing/kustomization.yaml:3",
 		"nomatch": "nomatch/kustomization.yaml:4",
 		"outside": "outside/kustomization.yaml:2",
