@@ -110,3 +110,76 @@ func TestRejectedLikeBIND(t *testing.T) {
 		})
 	}
 }
+
+// TestEqualAsBIND: record data written differently that BIND reads as the
+// same data (named-compilezone prints both zones identically, the oracle)
+// is no change; a real change is one. Hex case (TLSA, DS), SVCB parameter
+// and mandatory-key order, TXT escapes, owner case, NSEC bitmap order, a
+// type written generically (RFC 3597).
+func TestEqualAsBIND(t *testing.T) {
+	named, err := exec.LookPath("named-compilezone")
+	if err != nil {
+		need.Missing(t, "needs named-compilezone (BIND's bind9-utils): %v", err)
+	}
+	const head = "$TTL 300\n@ IN SOA ns1.example. host.example. 1 3600 600 86400 300\n@ IN NS ns1.example.\nns1 IN A 192.0.2.1\n"
+	tests := []struct{ name, a, b string }{
+		{"tlsa hex", "x IN TLSA 3 1 1 ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789\n",
+			"x IN TLSA 3 1 1 abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789\n"},
+		{"ds hex", "x IN DS 12345 13 2 ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789\n",
+			"x IN DS 12345 13 2 abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789\n"},
+		{"svcb order", "x IN HTTPS 1 . alpn=h2,h3 port=8443 mandatory=port,alpn\n", "x IN HTTPS 1 . port=8443 mandatory=alpn,port alpn=h2,h3\n"},
+		{"txt escapes", `x IN TXT "\066b" "x\$y" "\045"` + "\n", `x IN TXT "Bb" "x$y" "-"` + "\n"},
+		{"owner case", "WWW IN A 192.0.2.2\n", "www IN A 192.0.2.2\n"},
+		{"nsec bitmap", "x IN NSEC next.example. NS A MX\n", "x IN NSEC next.example. A MX NS\n"},
+		{"generic type", "x IN TYPE1 \\# 4 C0000202\n", "x IN A 192.0.2.2\n"},
+		{"names in rdata", "x IN MX 10 MAIL.Example.\n", "x IN MX 10 mail.example.\n"},
+	}
+	dir := t.TempDir()
+	canon := func(name, text string) string {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, []byte(head+text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(named, "-q", "-i", "none", "-s", "full", "-o", "-", "example", f).CombinedOutput()
+		if err != nil {
+			t.Fatalf("named-compilezone %s: %v\n%s", name, err, out)
+		}
+		return strings.ToLower(string(out)) // named keeps an owner's case as written; DNS does not
+	}
+	plan := func(a, b string) []string {
+		live := filepath.Join(dir, "live.zone")
+		desired := filepath.Join(dir, "desired.zone")
+		os.WriteFile(live, []byte(head+a), 0o644)
+		os.WriteFile(desired, []byte(head+b), 0o644)
+		lz, err := ReadZoneFile(live, "example", dir, Options{DNSSEC: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dz, err := ReadZoneFile(desired, "example", dir, Options{DNSSEC: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var changes []string
+		for _, c := range Diff(dz, lz, false).Changes {
+			changes = append(changes, c.String())
+		}
+		return changes
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if a, b := canon(tt.name+"-a.zone", tt.a), canon(tt.name+"-b.zone", tt.b); a != b {
+				t.Fatalf("named reads them differently: the case is wrong\n%s\n%s", a, b)
+			}
+			if changes := plan(tt.a, tt.b); len(changes) != 0 {
+				t.Errorf("equal data planned as changes: %v", changes)
+			}
+			mutated := strings.Replace(tt.b, "x IN", "y IN", 1)
+			if tt.name == "owner case" {
+				mutated = "www IN A 192.0.2.3\n"
+			}
+			if changes := plan(tt.a, mutated); len(changes) == 0 {
+				t.Errorf("a real change was not planned: %q", mutated)
+			}
+		})
+	}
+}

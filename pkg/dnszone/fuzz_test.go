@@ -1,6 +1,8 @@
 package dnszone
 
 import (
+	"bytes"
+	"github.com/miekg/dns"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,4 +67,63 @@ func FuzzYAML(f *testing.F) {
 			t.Fatalf("a zone diffed against itself plans %v", p.Changes)
 		}
 	})
+}
+
+// FuzzCanonicalAsBIND: two records of one type have equal values exactly
+// when their canonical wire forms are equal (RFC 4034 6.2: the names it
+// lists lower-cased, bitmaps as sets), which is what BIND compares: no
+// difference in writing is a change, and every difference in data is.
+// TXT strings are joined and the SOA serial is left out by design: for
+// those, equal wire implies equal value only.
+func FuzzCanonicalAsBIND(f *testing.F) {
+	for _, p := range [][2]string{
+		{"x. 300 IN TLSA 3 1 1 ABCDEF0123", "x. 300 IN TLSA 3 1 1 abcdef0123"},
+		{`x. 300 IN TXT "\066b" "x\$y"`, `x. 300 IN TXT "Bb" "x$y"`},
+		{"x. 300 IN HTTPS 1 . alpn=h2,h3 port=8443 mandatory=port,alpn", "x. 300 IN HTTPS 1 . port=8443 alpn=h2,h3 mandatory=alpn,port"},
+		{"x. 300 IN NSEC next. NS A MX", "x. 300 IN NSEC next. A MX NS"},
+		{"x. 300 IN TYPE1 \\# 4 C0000202", "x. 300 IN A 192.0.2.2"},
+		{"x. 300 IN MX 10 MAIL.example.", "x. 300 IN MX 10 mail.example."},
+		{"x. 300 IN CAA 0 issue \"a\"", "x. 300 IN CAA 0 issue \"b\""},
+	} {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ra, err := dns.NewRR(a)
+		if err != nil || ra == nil {
+			return
+		}
+		rb, err := dns.NewRR(b)
+		if err != nil || rb == nil || ra.Header().Rrtype != rb.Header().Rrtype {
+			return
+		}
+		wa, okA := canonicalWire(ra)
+		wb, okB := canonicalWire(rb)
+		if !okA || !okB {
+			return // no wire form (a malformed escape): nothing canonical to hold
+		}
+		va, vb := normalValue(ra), normalValue(rb)
+		sameWire := bytes.Equal(wa, wb)
+		switch ra.(type) {
+		case *dns.TXT, *dns.SPF, *dns.SOA:
+			if sameWire && va != vb {
+				t.Fatalf("same data, values %q and %q", va, vb)
+			}
+		default:
+			if sameWire != (va == vb) {
+				t.Fatalf("%q / %q: wire equal %v, values %q and %q", a, b, sameWire, va, vb)
+			}
+		}
+	})
+}
+
+// canonicalWire is a record's rdata in canonical form, as the oracle.
+func canonicalWire(rr dns.RR) ([]byte, bool) {
+	rr = canonical(rr)
+	rr.Header().Name, rr.Header().Ttl = ".", 0
+	buf := make([]byte, dns.Len(rr)+64)
+	off, err := dns.PackRR(rr, buf, 0, nil, false)
+	if err != nil {
+		return nil, false
+	}
+	return buf[:off], true
 }

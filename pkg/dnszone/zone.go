@@ -223,8 +223,15 @@ func (z *Zone) addValue(owner string, typ uint16, ttl uint32, v, file string, li
 	return true
 }
 
-// normalValue renders rdata so that equal data compares equal: names in
-// lower case, TXT strings joined, the SOA serial left out.
+// normalValue renders rdata so that equal data compares equal, as BIND
+// compares it: in canonical form (RFC 4034 6.2), its wire bytes printed
+// back. So hex is case-insensitive (TLSA, DS, ZONEMD), SVCB/HTTPS
+// parameters and mandatory keys are in key order, escapes in names and
+// TXT are decoded (\066b is Bb), NSEC bitmaps are sets, a type written
+// generically (TYPE1 \# 4 c0000201) is its type; names that RFC 4034
+// lower-cases are lower-cased; the SOA serial is left out, TXT strings
+// joined (a server may split them its own way). Owner, TTL and class are
+// never part of it.
 func normalValue(rr dns.RR) string {
 	switch r := rr.(type) { // the common types, without printing the header
 	case *dns.A:
@@ -232,10 +239,61 @@ func normalValue(rr dns.RR) string {
 	case *dns.AAAA:
 		return r.AAAA.String()
 	}
-	switch rr.(type) {
-	case *dns.CNAME, *dns.NS, *dns.PTR, *dns.MX, *dns.SRV, *dns.DNAME, *dns.SOA:
-		rr = dns.Copy(rr) // about to lower-case fields of a record the caller owns
+	rr = canonical(rr)
+	if r, ok := rr.(*dns.SOA); ok {
+		r.Serial = 0
 	}
+	if wire, ok := roundTrip(rr); ok {
+		rr = wire
+	}
+	switch r := rr.(type) {
+	case *dns.TXT:
+		return `"` + strings.Join(r.Txt, "") + `"`
+	case *dns.SPF:
+		return `"` + strings.Join(r.Txt, "") + `"`
+	}
+	return strings.TrimPrefix(rr.String(), rr.Header().String())
+}
+
+// roundTrip packs rr without compression and unpacks it: what is left is
+// the data itself, printed one way whatever way it was written.
+func roundTrip(rr dns.RR) (dns.RR, bool) {
+	buf := make([]byte, dns.Len(rr)+64)
+	off, err := dns.PackRR(rr, buf, 0, nil, false)
+	if err != nil {
+		return nil, false
+	}
+	out, _, err := dns.UnpackRR(buf[:off], 0)
+	if err != nil || out == nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// canonical is a copy of rr with the names RFC 4034 lower-cases
+// lower-cased and type bitmaps as sets (sorted, once each).
+func canonical(rr dns.RR) dns.RR {
+	rr = dns.Copy(rr) // the caller owns rr
+	canonicalNames(rr)
+	var bitmap *[]uint16
+	switch r := rr.(type) {
+	case *dns.NSEC:
+		bitmap = &r.TypeBitMap
+	case *dns.NSEC3:
+		bitmap = &r.TypeBitMap
+	case *dns.CSYNC:
+		bitmap = &r.TypeBitMap
+	}
+	if bitmap != nil {
+		slices.Sort(*bitmap)
+		*bitmap = slices.Compact(*bitmap)
+	}
+	return rr
+}
+
+// canonicalNames lower-cases the names in rdata that RFC 4034 section
+// 6.2 (as RFC 6840 amends it) lower-cases in canonical form.
+func canonicalNames(rr dns.RR) {
 	switch r := rr.(type) {
 	case *dns.CNAME:
 		r.Target = strings.ToLower(r.Target)
@@ -250,22 +308,34 @@ func normalValue(rr dns.RR) string {
 	case *dns.DNAME:
 		r.Target = strings.ToLower(r.Target)
 	case *dns.SOA:
-		r.Ns, r.Mbox, r.Serial = strings.ToLower(r.Ns), strings.ToLower(r.Mbox), 0
-	case *dns.TXT:
-		return quoteTXT(strings.Join(r.Txt, ""))
-	case *dns.SPF:
-		return quoteTXT(strings.Join(r.Txt, ""))
+		r.Ns, r.Mbox = strings.ToLower(r.Ns), strings.ToLower(r.Mbox)
+	case *dns.NAPTR:
+		r.Replacement = strings.ToLower(r.Replacement)
+	case *dns.KX:
+		r.Exchanger = strings.ToLower(r.Exchanger)
+	case *dns.RP:
+		r.Mbox, r.Txt = strings.ToLower(r.Mbox), strings.ToLower(r.Txt)
+	case *dns.AFSDB:
+		r.Hostname = strings.ToLower(r.Hostname)
+	case *dns.RT:
+		r.Host = strings.ToLower(r.Host)
+	case *dns.PX:
+		r.Map822, r.Mapx400 = strings.ToLower(r.Map822), strings.ToLower(r.Mapx400)
+	case *dns.MINFO:
+		r.Rmail, r.Email = strings.ToLower(r.Rmail), strings.ToLower(r.Email)
+	case *dns.MB:
+		r.Mb = strings.ToLower(r.Mb)
+	case *dns.MG:
+		r.Mg = strings.ToLower(r.Mg)
+	case *dns.MR:
+		r.Mr = strings.ToLower(r.Mr)
+	case *dns.MD:
+		r.Md = strings.ToLower(r.Md)
+	case *dns.MF:
+		r.Mf = strings.ToLower(r.Mf)
+	case *dns.NSEC:
+		r.NextDomain = strings.ToLower(r.NextDomain)
+	case *dns.RRSIG:
+		r.SignerName = strings.ToLower(r.SignerName)
 	}
-	s := rr.String()
-	return strings.TrimPrefix(s, rr.Header().String())
-}
-
-// txtEscaper is built once: a Replacer costs more to build than to use.
-var txtEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-
-func quoteTXT(s string) string {
-	if !strings.ContainsAny(s, `\"`) {
-		return `"` + s + `"`
-	}
-	return `"` + txtEscaper.Replace(s) + `"`
 }
