@@ -183,3 +183,75 @@ func TestEqualAsBIND(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadableAsBIND: a zone file named-checkzone refuses to load (the
+// oracle, run on each case) is a dns/not-loadable error with BIND's
+// wording; one it loads is not, with a wildcard address and a delegation
+// without glue among them. An MX naming a CNAME loads, with a warning. A
+// file without an SOA is a list of records for a server that keeps its
+// own (TestRecordListNotAZone).
+func TestLoadableAsBIND(t *testing.T) {
+	checkzone, err := exec.LookPath("named-checkzone")
+	if err != nil {
+		need.Missing(t, "needs named-checkzone (BIND's bind9-utils): %v", err)
+	}
+	const soa = "$TTL 300\n@ IN SOA ns1.example. host.example. 1 3600 600 86400 300\n"
+	tests := []struct {
+		name, text string
+		loads      bool
+		want       string // in a dns/not-loadable or dns/mx-cname message
+	}{
+		{"good", soa + "@ IN NS ns1\nns1 IN A 192.0.2.1\n", true, ""},
+		{"no ns", soa + "ns1 IN A 192.0.2.1\n", false, "has no NS records"},
+		{"ns without address", soa + "@ IN NS ns1\n", false, "NS 'ns1.example' has no address records (A or AAAA)"},
+		{"ns to cname", soa + "@ IN NS ns1\nns1 IN CNAME real\nreal IN A 192.0.2.1\n", false, "NS 'ns1.example' is a CNAME (illegal)"},
+		{"ds at apex", soa + "@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN DS 12345 13 2 ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789\n", false, "DS record at top of zone"},
+		{"ns by wildcard", soa + "@ IN NS ns.sub\n*.sub IN A 192.0.2.9\n", true, ""},
+		{"delegation without glue", soa + "@ IN NS ns1\nns1 IN A 192.0.2.1\nchild IN NS ns.child\n", true, ""},
+		{"ns out of zone", soa + "@ IN NS ns.example.net.\n", true, ""},
+		{"mx to cname", soa + "@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail\nmail IN CNAME ns1\n", true, "MX 'mail.example' is a CNAME (illegal)"},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".zone")
+			if err := os.WriteFile(f, []byte(tt.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Command(checkzone, "-i", "full", "example", f).CombinedOutput()
+			if loads := err == nil; loads != tt.loads {
+				t.Fatalf("named-checkzone loads=%v, the case says %v: the case is wrong\n%s", loads, tt.loads, out)
+			}
+			z, err := ReadZoneFile(f, "example", dir, Options{DNSSEC: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var refused, said bool
+			for _, p := range Lint(z) {
+				refused = refused || p.Rule == RuleNotLoadable
+				said = said || tt.want != "" && strings.Contains(p.Msg, tt.want)
+			}
+			if refused != !tt.loads || tt.want != "" && !said {
+				t.Errorf("not-loadable %v (BIND loads it: %v), message %q said: %v; findings %v", refused, tt.loads, tt.want, said, Lint(z))
+			}
+		})
+	}
+}
+
+// TestRecordListNotAZone: a zone file without an SOA lists records for a
+// server that keeps its own SOA and NS (Technitium): BIND would not load
+// it as a zone, and it is not held to that.
+func TestRecordListNotAZone(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "example.zone")
+	os.WriteFile(f, []byte("$TTL 300\n@ IN NS ns1\nwww IN A 192.0.2.1\n"), 0o644)
+	z, err := ReadZoneFile(f, "example", dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range Lint(z) {
+		if p.Rule == RuleNotLoadable {
+			t.Errorf("a record list held to loading: %v", p)
+		}
+	}
+}

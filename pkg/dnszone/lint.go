@@ -11,6 +11,13 @@ const (
 	RuleCNAMEConflict = "dns/cname-conflict"
 	RuleDoubledOrigin = "dns/doubled-origin"
 	RuleOutOfZone     = "dns/out-of-zone"
+	// RuleNotLoadable is an error: BIND would not load the zone file
+	// (named-checkzone: "not loaded due to errors"), and the whole zone
+	// would go dark on the server. The message is BIND's.
+	RuleNotLoadable = "dns/not-loadable"
+	// RuleMXCNAME is a warning: an MX naming a CNAME, which BIND loads
+	// with "is a CNAME (illegal)" and mail servers may refuse.
+	RuleMXCNAME = "dns/mx-cname"
 )
 
 // Problem is something wrong in the desired records, whatever the server has.
@@ -71,6 +78,7 @@ func Lint(z *Zone) []Problem {
 		}
 		out = append(out, Problem{Rule: RuleOutOfZone, File: z.File, Msg: msg})
 	}
+	out = append(out, loadable(z)...)
 	for _, k := range keys {
 		s := z.Sets[k]
 		if k.Type == "CNAME" && others[k.Name] > 0 {
@@ -111,4 +119,108 @@ func isBlank(c byte) bool {
 
 func hasSuffixFold(s, suffix string) bool {
 	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+// loadable lists what makes BIND refuse to load a zone file, in its own
+// words (named-checkzone -i full): no SOA, no NS at the apex, an NS whose
+// name in the zone has no address or is a CNAME, a DS at the apex, a
+// record with no wire form (a TXT string over 255 bytes). An MX naming a
+// CNAME loads, with a warning. A YAML list of records is not a zone
+// file, and neither is a zone file without an SOA: both list records for
+// a server that keeps its own SOA and NS (Technitium), and are not
+// loaded by BIND as they are.
+func loadable(z *Zone) []Problem {
+	if !z.zoneFile || z.Sets[Key{z.Origin, "SOA"}] == nil {
+		return nil
+	}
+	var out []Problem
+	zone := strings.TrimSuffix(z.Origin, ".")
+	if zone == "" {
+		zone = "."
+	}
+	bad := func(s *RRset, line int, format string, args ...any) {
+		p := Problem{Rule: RuleNotLoadable, Error: true, File: z.File, Line: line,
+			Msg: fmt.Sprintf(format, args...) + ": BIND would not load zone " + zone + " (named-checkzone: not loaded due to errors), and the whole zone would go dark"}
+		if s != nil {
+			p.File = s.File
+			if p.Line == 0 {
+				p.Line = z.LineOf(s)
+			}
+		}
+		out = append(out, p)
+	}
+	if z.Sets[Key{z.Origin, "NS"}] == nil {
+		bad(nil, 0, "zone %s/IN: has no NS records", zone)
+	}
+	has := func(name string) bool {
+		return z.Sets[Key{name, "A"}] != nil || z.Sets[Key{name, "AAAA"}] != nil
+	}
+	// address: A or AAAA at the name, else from a wildcard above it, as
+	// BIND's lookup finds it.
+	address := func(name string) bool {
+		if has(name) {
+			return true
+		}
+		for n := name; n != z.Origin && n != "."; {
+			_, parent, _ := strings.Cut(n, ".")
+			if parent == "" {
+				parent = "."
+			}
+			if has("*." + strings.TrimPrefix(parent, ".")) {
+				return true
+			}
+			n = parent
+		}
+		return has("*." + strings.TrimPrefix(z.Origin, "."))
+	}
+	// belowCut: the name is beneath a delegation inside the zone (glue,
+	// not the zone's own data: BIND does not refuse a zone for it).
+	belowCut := func(name string) bool {
+		for n := name; n != z.Origin && n != "."; {
+			_, parent, _ := strings.Cut(n, ".")
+			if parent == "" || parent == z.Origin {
+				return false
+			}
+			if z.Sets[Key{parent, "NS"}] != nil {
+				return true
+			}
+			n = parent
+		}
+		return false
+	}
+	var keys []Key
+	for k := range z.Sets {
+		// The apex NS, as BIND checks it; a delegation's NS is the child's.
+		if k.Type == "NS" && k.Name == z.Origin || k.Type == "MX" || k.Type == "DS" && k.Name == z.Origin {
+			keys = append(keys, k)
+		}
+	}
+	sortCanonical(keys)
+	for _, k := range keys {
+		s := z.Sets[k]
+		if k.Type == "DS" {
+			bad(s, 0, "DS record at top of zone (%s)", zone)
+			continue
+		}
+		for _, v := range s.Values {
+			target := strings.ToLower(lastField(v))
+			if !inZone(target, z.Origin) || belowCut(target) {
+				continue // out of zone, or glue: BIND checks the zone's own names only
+			}
+			shown := strings.TrimSuffix(target, ".")
+			switch {
+			case z.Sets[Key{target, "CNAME"}] != nil && k.Type == "NS":
+				bad(s, 0, "zone %s/IN: NS '%s' is a CNAME (illegal)", zone, shown)
+			case z.Sets[Key{target, "CNAME"}] != nil:
+				out = append(out, Problem{Rule: RuleMXCNAME, File: s.File, Line: z.LineOf(s),
+					Msg: fmt.Sprintf("zone %s/IN: %s/MX '%s' is a CNAME (illegal): BIND loads it with a warning, and mail servers may refuse to deliver", zone, strings.TrimSuffix(k.Name, "."), shown)})
+			case k.Type == "NS" && !address(target):
+				bad(s, 0, "zone %s/IN: NS '%s' has no address records (A or AAAA)", zone, shown)
+			}
+		}
+	}
+	for _, r := range z.unwirable {
+		bad(z.Sets[r.key], r.line, "%s %s: %s", strings.TrimSuffix(r.key.Name, "."), r.key.Type, r.why)
+	}
+	return out
 }

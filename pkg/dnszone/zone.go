@@ -48,6 +48,20 @@ type Zone struct {
 	// the first such name. Lint says so: a dropped record is a finding.
 	outside      int
 	firstOutside string
+
+	// zoneFile: read from an RFC 1035 file, which must load as a zone in
+	// BIND (YAML is a list of records). unwirable are its records whose
+	// data cannot be put on the wire (a TXT string over 255 bytes), which
+	// BIND refuses.
+	zoneFile  bool
+	unwirable []badRecord
+}
+
+// badRecord is a record BIND would refuse, and why.
+type badRecord struct {
+	key  Key
+	line int
+	why  string
 }
 
 // LineOf returns the line an RRset is declared on in the desired file, or 0.
@@ -194,7 +208,12 @@ func (z *Zone) add(rr dns.RR, opts Options, file string, line int) bool {
 	if h.Rrtype == dns.TypeOPT || (!opts.DNSSEC && dnssecTypes[h.Rrtype]) {
 		return false
 	}
-	return z.addValue(h.Name, h.Rrtype, h.Ttl, normalValue(rr), file, line)
+	v, err := canonicalValue(rr)
+	if err != nil && len(z.unwirable) < 100 {
+		k := Key{Name: zonefile.Canonical(h.Name), Type: dns.TypeToString[h.Rrtype]}
+		z.unwirable = append(z.unwirable, badRecord{key: k, line: line, why: err.Error()})
+	}
+	return z.addValue(h.Name, h.Rrtype, h.Ttl, v, file, line)
 }
 
 // addValue adds a record of owner (as written) and type whose normalised
@@ -233,41 +252,49 @@ func (z *Zone) addValue(owner string, typ uint16, ttl uint32, v, file string, li
 // joined (a server may split them its own way). Owner, TTL and class are
 // never part of it.
 func normalValue(rr dns.RR) string {
+	v, _ := canonicalValue(rr)
+	return v
+}
+
+// canonicalValue is normalValue, and why the record has no wire form
+// (then the value is as written): BIND refuses such a record.
+func canonicalValue(rr dns.RR) (string, error) {
 	switch r := rr.(type) { // the common types, without printing the header
 	case *dns.A:
-		return r.A.String()
+		return r.A.String(), nil
 	case *dns.AAAA:
-		return r.AAAA.String()
+		return r.AAAA.String(), nil
 	}
 	rr = canonical(rr)
 	if r, ok := rr.(*dns.SOA); ok {
 		r.Serial = 0
 	}
-	if wire, ok := roundTrip(rr); ok {
+	wire, err := roundTrip(rr)
+	if err == nil {
 		rr = wire
 	}
 	switch r := rr.(type) {
 	case *dns.TXT:
-		return `"` + strings.Join(r.Txt, "") + `"`
+		return `"` + strings.Join(r.Txt, "") + `"`, err
 	case *dns.SPF:
-		return `"` + strings.Join(r.Txt, "") + `"`
+		return `"` + strings.Join(r.Txt, "") + `"`, err
 	}
-	return strings.TrimPrefix(rr.String(), rr.Header().String())
+	return strings.TrimPrefix(rr.String(), rr.Header().String()), err
 }
 
 // roundTrip packs rr without compression and unpacks it: what is left is
 // the data itself, printed one way whatever way it was written.
-func roundTrip(rr dns.RR) (dns.RR, bool) {
+func roundTrip(rr dns.RR) (dns.RR, error) {
 	buf := make([]byte, dns.Len(rr)+64)
 	off, err := dns.PackRR(rr, buf, 0, nil, false)
 	if err != nil {
-		return nil, false
+		return nil, err
 	}
 	out, _, err := dns.UnpackRR(buf[:off], 0)
-	if err != nil || out == nil {
-		return nil, false
+	if err == nil && out == nil {
+		err = fmt.Errorf("no record")
 	}
-	return out, true
+	return out, err
 }
 
 // canonical is a copy of rr with the names RFC 4034 lower-cases
