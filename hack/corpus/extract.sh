@@ -40,28 +40,8 @@ take terraform-aws-modules+terraform-aws-rds fa183b6 LICENSE main.tf variables.t
 take onedr0p+cluster-template ae732464 LICENSE .github template cluster.sample.toml makejinja.toml
 du -sh "$out"
 
-# Zones: every zone file of BIND's system tests that a test's named.conf
-# names with its zone (408 pairs), and the files they $INCLUDE; the zone
-# of each in test/corpus/zones/pairs.tsv. MPL-2.0 (COPYING).
-zones=test/corpus/zones
-rm -rf "$zones"
-mkdir -p "$zones/bind9"
-bind="$mirror/isc-projects+bind9/repo"
-tmp=$(mktemp -d)
-git -C "$bind" archive --format=tar bf74540 bin/tests/system 2>/dev/null | tar -x -C "$tmp" || true
-python3 hack/corpus/zonepairs.py "$tmp" >"$zones/pairs.tsv"
-cut -f1 "$zones/pairs.tsv" | while read -r f; do
-	mkdir -p "$zones/bind9/$(dirname "$f")"
-	cp "$tmp/$f" "$zones/bind9/$f"
-	# and what it includes, beside it
-	sed -n 's/^\$INCLUDE[ \t]*"\{0,1\}\([^" \t]*\).*/\1/p' "$tmp/$f" | while read -r inc; do
-		if [ -f "$tmp/$(dirname "$f")/$inc" ]; then
-			cp "$tmp/$(dirname "$f")/$inc" "$zones/bind9/$(dirname "$f")/$inc"
-		fi
-	done
-done
-git -C "$bind" show bf74540:COPYING >"$zones/bind9/COPYING"
-git -C "$bind" show bf74540:LICENSE >"$zones/bind9/LICENSE"
-git -C "$bind" rev-parse bf74540 >"$zones/bind9/COMMIT"
-rm -rf "$tmp"
-du -sh "$zones"
+# Zones: the test zone files of BIND, NSD, PowerDNS, ldns, dnscontrol and
+# Knot, each with its zone (test/corpus/zones/pairs.tsv), licence and
+# commit (hack/corpus/zonepairs.py says where each zone's name comes from).
+python3 hack/corpus/zonepairs.py "$mirror" test/corpus/zones
+du -sh test/corpus/zones

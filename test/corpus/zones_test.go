@@ -3,19 +3,23 @@ package corpus
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/plumbline/plumbline/internal/need"
 	"github.com/plumbline/plumbline/pkg/dnszone"
+	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
-// zonePair is a zone file of the corpus and the zone a named.conf names
-// it for.
+// zonePair is a zone file of the corpus and the zone its server is told
+// it holds (zones/pairs.tsv; where nothing names it, the zone
+// dns-zone-diff decides, as a user's run would).
 type zonePair struct{ file, zone string }
 
 func zonePairs(t *testing.T) []zonePair {
@@ -27,7 +31,17 @@ func zonePairs(t *testing.T) []zonePair {
 	var out []zonePair
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		f, z, _ := strings.Cut(l, "\t")
-		out = append(out, zonePair{filepath.Join("zones", "bind9", f), z})
+		file := filepath.Join("zones", filepath.FromSlash(f))
+		if z == "-" {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if z, err = zonefile.Name(file, data, ""); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+		}
+		out = append(out, zonePair{file, z})
 	}
 	return out
 }
@@ -52,8 +66,10 @@ func exceptions(t *testing.T) map[string]string {
 	return out
 }
 
-// TestZonesAsBIND is issue 32's differential harness over the zone files
-// of BIND's own system tests (zones/, MPL-2.0), with named the oracle:
+// TestZonesAsBIND is issue 32's differential harness over 1,012 distinct
+// test zone files of eight DNS projects (zones/, each under its own
+// licence: BIND, NSD, PowerDNS, ldns, dnscontrol, Knot, Unbound, Hickory),
+// with named the oracle:
 // every zone named-checkzone loads, read as desired against BIND's
 // canonical output of it (named-compilezone -s full) as live, plans no
 // change, and so does its CRLF copy; every zone it refuses, dns-zone-diff
@@ -77,8 +93,10 @@ func TestZonesAsBIND(t *testing.T) {
 	loaded, refused, caught, crlf := 0, 0, 0, 0
 	for i, p := range zonePairs(t) {
 		dir, base := filepath.Dir(p.file), filepath.Base(p.file)
-		rel := strings.TrimPrefix(filepath.ToSlash(p.file), "zones/bind9/")
-		check := exec.Command(checkzone, "-q", "-i", "full", p.zone, base)
+		rel := strings.TrimPrefix(filepath.ToSlash(p.file), "zones/")
+		// -i local: the integrity checks named makes when it loads a zone.
+		// full also resolves names outside the zone, over the network.
+		check := bounded(t, checkzone, "-q", "-i", "local", p.zone, base)
 		check.Dir = dir
 		if check.Run() != nil {
 			refused++
@@ -95,14 +113,14 @@ func TestZonesAsBIND(t *testing.T) {
 			case stopped:
 				caught++
 			default:
-				out, _ := exec.Command(checkzone, "-i", "full", p.zone, p.file).CombinedOutput()
+				out, _ := bounded(t, checkzone, "-i", "local", p.zone, p.file).CombinedOutput()
 				fail(rel, fmt.Sprintf("%s (%s): BIND refuses it (%s), dns-zone-diff passes it", rel, p.zone, bindWhy(out)))
 			}
 			continue
 		}
 		loaded++
 		canon := filepath.Join(tmp, fmt.Sprintf("canon%d.zone", i))
-		compileCmd := exec.Command(compile, "-q", "-i", "none", "-k", "ignore", "-s", "full", "-o", canon, p.zone, base)
+		compileCmd := bounded(t, compile, "-q", "-i", "none", "-k", "ignore", "-s", "full", "-o", canon, p.zone, base)
 		compileCmd.Dir = dir
 		if out, err := compileCmd.CombinedOutput(); err != nil {
 			fail(rel, fmt.Sprintf("%s: named-compilezone: %v: %s", rel, err, bindWhy(out)))
@@ -120,6 +138,7 @@ func TestZonesAsBIND(t *testing.T) {
 		}
 		if plan := dnszone.Diff(desired, live, true); len(plan.Changes) > 0 {
 			fail(rel, fmt.Sprintf("%s: equal to BIND's own reading, planned as %d changes, the first %s", rel, len(plan.Changes), plan.Changes[0]))
+			continue
 		}
 		// The same file with CRLF line ends (one without $INCLUDE).
 		data, _ := os.ReadFile(p.file)
@@ -145,7 +164,7 @@ func TestZonesAsBIND(t *testing.T) {
 		var b strings.Builder
 		b.WriteString("# Zones where dns-zone-diff and BIND still differ (TestZonesAsBIND), and why;\n# go test ./test/corpus -run TestZonesAsBIND -update rewrites it from what fails.\n")
 		for _, p := range zonePairs(t) {
-			rel := strings.TrimPrefix(filepath.ToSlash(p.file), "zones/bind9/")
+			rel := strings.TrimPrefix(filepath.ToSlash(p.file), "zones/")
 			if msg, ok := found[rel]; ok {
 				fmt.Fprintf(&b, "%s\t%s\n", rel, reason(msg))
 			}
@@ -153,9 +172,17 @@ func TestZonesAsBIND(t *testing.T) {
 		os.WriteFile("zones/exceptions.tsv", []byte(b.String()), 0o644)
 	}
 	t.Logf("%d zones BIND loads: each plans no change against BIND's canonical form (%d CRLF copies too); %d it refuses: %d refused by dns-zone-diff; %d listed in zones/exceptions.tsv", loaded, crlf, refused, caught, len(found))
-	if loaded < 300 {
+	if loaded < 700 {
 		t.Errorf("only %d zones loaded", loaded)
 	}
+}
+
+// bounded is a command that may not run longer than a minute: a zone is
+// never worth a hung test.
+func bounded(t *testing.T, name string, args ...string) *exec.Cmd {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return exec.CommandContext(ctx, name, args...)
 }
 
 // bindWhy is the first line of named's output that says what is wrong.
@@ -178,6 +205,8 @@ func reason(msg string) string {
 		return "by design: a file without an SOA (root hints for a hint zone, a secondary's empty file) is a list of records to dns-zone-diff (dns-format.md); " + msg
 	case strings.Contains(msg, "TypeBitMap"):
 		return "not yet read: miekg/dns refuses a type number (TYPE127) in an NSEC bitmap, which BIND writes (issue 32 section 2); " + msg
+	case strings.Contains(msg, "planned as"):
+		return "not yet equal (issue 32 section 1): " + msg
 	case strings.Contains(msg, "cannot read"):
 		return "not yet read (issue 32 section 2): " + msg
 	}
