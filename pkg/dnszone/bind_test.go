@@ -133,6 +133,9 @@ func TestEqualAsBIND(t *testing.T) {
 		{"nsec bitmap", "x IN NSEC next.example. NS A MX\n", "x IN NSEC next.example. A MX NS\n"},
 		{"generic type", "x IN TYPE1 \\# 4 C0000202\n", "x IN A 192.0.2.2\n"},
 		{"names in rdata", "x IN MX 10 MAIL.Example.\n", "x IN MX 10 mail.example.\n"},
+		{"wks services", "x IN WKS 192.0.2.9 tcp ftp smtp 1\n", "x IN WKS 192.0.2.9 6 25 21 1 21\n"},
+		{"nxt bitmap", "x IN NXT Next.example. NS SOA KEY\n", "x IN NXT next.example. KEY NS SOA\n"},
+		{"mixed ttls: the first wins", "x 456 IN A 192.0.2.2\nx 123 IN A 192.0.2.1\n", "x IN 456 A 192.0.2.1\nx 456 IN A 192.0.2.2\n"},
 	}
 	dir := t.TempDir()
 	canon := func(name, text string) string {
@@ -196,6 +199,7 @@ func TestLoadableAsBIND(t *testing.T) {
 		need.Missing(t, "needs named-checkzone (BIND's bind9-utils): %v", err)
 	}
 	const soa = "$TTL 300\n@ IN SOA ns1.example. host.example. 1 3600 600 86400 300\n"
+	const ns = "@ IN NS ns1\nns1 IN A 192.0.2.1\n"
 	tests := []struct {
 		name, text string
 		loads      bool
@@ -210,6 +214,19 @@ func TestLoadableAsBIND(t *testing.T) {
 		{"delegation without glue", soa + "@ IN NS ns1\nns1 IN A 192.0.2.1\nchild IN NS ns.child\n", true, ""},
 		{"ns out of zone", soa + "@ IN NS ns.example.net.\n", true, ""},
 		{"mx to cname", soa + "@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail\nmail IN CNAME ns1\n", true, "MX 'mail.example' is a CNAME (illegal)"},
+		{"mx without address", soa + ns + "@ IN MX 10 mail\n", true, ""}, // logged, and loaded
+		{"ns at a wildcard", soa + ns + "*.w IN NS ns.example.net.\n", false, "invalid NS owner name (wildcard)"},
+		{"soa below the apex", soa + ns + "sub IN SOA ns1 host 1 3600 600 86400 300\n", false, "SOA record not at top of zone"},
+		{"two soa", soa + "@ IN SOA ns1.example. host.example. 2 3600 600 86400 300\n" + ns, false, "multiple RRs of singleton type"},
+		{"two cnames", soa + ns + "x IN CNAME a.example.net.\nx IN CNAME b.example.net.\n", false, "multiple RRs of singleton type"},
+		{"zonemd digest short", soa + ns + "@ IN ZONEMD 1 1 1 8f43\n", false, "ZONEMD digest"},
+		{"zonemd of an unknown hash", soa + ns + "@ IN ZONEMD 1 1 240 000102030405060708090a0b\n", true, ""},
+		{"cds without its dnskey", soa + ns + "@ IN CDS 12345 13 2 ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789\n", false, "CDS/CDNSKEY consistency checks failed"},
+		{"cds deletion alone", soa + ns + "@ IN CDS 0 0 0 00\n", true, ""},
+		{"txt over 255", soa + ns + "x IN TXT \"" + strings.Repeat("a", 256) + "\"\n", false, "read: a character string longer than 255 bytes"},
+		{"txt of 255 twice", soa + ns + "x IN TXT \"" + strings.Repeat("a", 255) + "\" \"" + strings.Repeat("b", 255) + "\"\n", true, ""},
+		{"no ttl before the soa", "x IN TXT \"a\"\n@ IN SOA ns1.example. host.example. 1 3600 600 86400 300\n" + ns, false, "read: no TTL specified; zone rejected"},
+		{"soa minimum as ttl", "@ IN SOA ns1.example. host.example. 1 3600 600 86400 300\n" + ns + "x IN TXT \"a\"\n", true, ""},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {
@@ -218,11 +235,19 @@ func TestLoadableAsBIND(t *testing.T) {
 			if err := os.WriteFile(f, []byte(tt.text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out, err := exec.Command(checkzone, "-i", "full", "example", f).CombinedOutput()
+			// -i local: the checks named makes when it loads a zone
+			out, err := exec.Command(checkzone, "-i", "local", "example", f).CombinedOutput()
 			if loads := err == nil; loads != tt.loads {
 				t.Fatalf("named-checkzone loads=%v, the case says %v: the case is wrong\n%s", loads, tt.loads, out)
 			}
 			z, err := ReadZoneFile(f, "example", dir, Options{DNSSEC: true})
+			if want, ok := strings.CutPrefix(tt.want, "read: "); ok {
+				// refused as it is read: no zone to plan, exit 2
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("read error %v, want one saying %q", err, want)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

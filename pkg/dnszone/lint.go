@@ -122,15 +122,21 @@ func hasSuffixFold(s, suffix string) bool {
 }
 
 // loadable lists what makes BIND refuse to load a zone file, in its own
-// words (named-checkzone -i full): no SOA, no NS at the apex, an NS whose
-// name in the zone has no address or is a CNAME, a DS at the apex, a
-// record with no wire form (a TXT string over 255 bytes). An MX naming a
-// CNAME loads, with a warning. A YAML list of records is not a zone
+// words (named-checkzone -i local, the checks named makes on load): no
+// SOA, no NS at the apex, an NS whose name in the zone has no address or
+// is a CNAME (an MX or SRV without one is logged, and loads), a DS at the
+// apex, a record with no wire form (a TXT string over 255 bytes) or
+// whose data BIND refuses (Zone.refused). An MX naming a CNAME loads,
+// with a warning. A YAML list of records is not a zone
 // file, and neither is a zone file without an SOA: both list records for
 // a server that keeps its own SOA and NS (Technitium), and are not
 // loaded by BIND as they are.
 func loadable(z *Zone) []Problem {
-	if !z.zoneFile || z.Sets[Key{z.Origin, "SOA"}] == nil {
+	soaBelow := false // an SOA below the apex: meant as the zone's, and refused
+	for _, r := range z.unwirable {
+		soaBelow = soaBelow || r.key.Type == "SOA"
+	}
+	if !z.zoneFile || z.Sets[Key{z.Origin, "SOA"}] == nil && !soaBelow {
 		return nil
 	}
 	var out []Problem
@@ -204,7 +210,7 @@ func loadable(z *Zone) []Problem {
 		}
 		for _, v := range s.Values {
 			target := strings.ToLower(lastField(v))
-			if !inZone(target, z.Origin) || belowCut(target) {
+			if !inZone(target, z.Origin) || belowCut(target) || target == "." {
 				continue // out of zone, or glue: BIND checks the zone's own names only
 			}
 			shown := strings.TrimSuffix(target, ".")
@@ -219,8 +225,56 @@ func loadable(z *Zone) []Problem {
 			}
 		}
 	}
+	if why := cdsConsistent(z); why != "" {
+		bad(z.Sets[Key{z.Origin, "CDS"}], 0, "zone %s/IN: CDS/CDNSKEY consistency checks failed (%s)", zone, why)
+	}
 	for _, r := range z.unwirable {
 		bad(z.Sets[r.key], r.line, "%s %s: %s", strings.TrimSuffix(r.key.Name, "."), r.key.Type, r.why)
 	}
 	return out
+}
+
+// cdsConsistent is why the apex CDS and CDNSKEY sets fail BIND's
+// consistency check (dns_zone_cdscheck), or "": each algorithm they name
+// needs a DNSKEY of that algorithm, and a deletion record (CDS 0 0 0 00,
+// CDNSKEY 0 3 0 AA==) must stand alone. Only a zone read with --dnssec
+// keeps these sets.
+func cdsConsistent(z *Zone) string {
+	keys := map[string]bool{}
+	if s := z.Sets[Key{z.Origin, "DNSKEY"}]; s != nil {
+		for _, v := range s.Values {
+			if f := strings.Fields(v); len(f) >= 3 {
+				keys[f[2]] = true
+			}
+		}
+	}
+	for _, c := range []struct {
+		typ    string
+		alg    int    // the field naming the algorithm
+		delete string // the deletion record
+	}{{"CDS", 1, "0 0 0 00"}, {"CDNSKEY", 2, "0 3 0 AA=="}} {
+		s := z.Sets[Key{z.Origin, c.typ}]
+		if s == nil {
+			continue
+		}
+		deletion := false
+		for _, v := range s.Values {
+			if strings.Join(strings.Fields(v), " ") == c.delete {
+				deletion = true
+			}
+		}
+		if deletion && len(s.Values) > 1 {
+			return "a " + c.typ + " deletion record beside others"
+		}
+		for _, v := range s.Values {
+			f := strings.Fields(v)
+			if deletion || len(f) <= c.alg {
+				continue
+			}
+			if alg := f[c.alg]; alg != "253" && alg != "254" && !keys[alg] { // private algorithms are matched by key, not number
+				return fmt.Sprintf("%s of algorithm %s, and no DNSKEY of it", c.typ, alg)
+			}
+		}
+	}
+	return ""
 }

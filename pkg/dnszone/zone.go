@@ -55,6 +55,7 @@ type Zone struct {
 	// BIND refuses.
 	zoneFile  bool
 	unwirable []badRecord
+	soa       string // the first SOA record's data, serial and all
 }
 
 // badRecord is a record BIND would refuse, and why.
@@ -205,15 +206,67 @@ type Options struct {
 // add normalises rr and adds it to z; it reports whether rr was kept.
 func (z *Zone) add(rr dns.RR, opts Options, file string, line int) bool {
 	h := rr.Header()
+	if why := z.refused(rr); why != "" {
+		z.refuse(h.Name, h.Rrtype, line, why)
+	}
 	if h.Rrtype == dns.TypeOPT || (!opts.DNSSEC && dnssecTypes[h.Rrtype]) {
 		return false
 	}
 	v, err := canonicalValue(rr)
-	if err != nil && len(z.unwirable) < 100 {
-		k := Key{Name: zonefile.Canonical(h.Name), Type: dns.TypeToString[h.Rrtype]}
-		z.unwirable = append(z.unwirable, badRecord{key: k, line: line, why: err.Error()})
+	if err != nil {
+		z.refuse(h.Name, h.Rrtype, line, err.Error())
 	}
 	return z.addValue(h.Name, h.Rrtype, h.Ttl, v, file, line)
+}
+
+// refuse records that BIND would refuse a record, and why (within a
+// budget: the first hundred say enough).
+func (z *Zone) refuse(owner string, typ uint16, line int, why string) {
+	if len(z.unwirable) < 100 {
+		k := Key{Name: zonefile.Canonical(owner), Type: dns.TypeToString[typ]}
+		if k.Type == "" {
+			k.Type = fmt.Sprintf("TYPE%d", typ)
+		}
+		z.unwirable = append(z.unwirable, badRecord{key: k, line: line, why: why})
+	}
+}
+
+// refused is why BIND refuses rr in a zone file though it has a wire
+// form, in BIND's words, or "": a meta type, an SOA below the apex, an NS
+// at a wildcard, a second SOA, a ZONEMD digest of the wrong length.
+func (z *Zone) refused(rr dns.RR) string {
+	h := rr.Header()
+	switch h.Rrtype {
+	case dns.TypeANY, dns.TypeAXFR, dns.TypeIXFR, dns.TypeMAILA, dns.TypeMAILB, dns.TypeOPT, dns.TypeTSIG, dns.TypeTKEY:
+		return fmt.Sprintf("type '%s': invalid use of a meta type", dns.TypeToString[h.Rrtype])
+	case dns.TypeSOA:
+		if !z.zoneFile {
+			return ""
+		}
+		if zonefile.Canonical(h.Name) != z.Origin {
+			return fmt.Sprintf("SOA record not at top of zone (%s)", strings.TrimSuffix(h.Name, "."))
+		}
+		data := strings.TrimPrefix(rr.String(), h.String())
+		if z.soa == "" {
+			z.soa = data
+		} else if !strings.EqualFold(z.soa, data) {
+			return "multiple RRs of singleton type"
+		}
+	case dns.TypeNS:
+		if strings.HasPrefix(h.Name, "*.") || h.Name == "*" {
+			return "invalid NS owner name (wildcard)"
+		}
+	case dns.TypeZONEMD:
+		r := rr.(*dns.ZONEMD)
+		n := len(r.Digest) / 2
+		switch {
+		case r.Hash == 1 && n != 48, r.Hash == 2 && n != 64:
+			return fmt.Sprintf("a ZONEMD digest of hash algorithm %d has %d bytes, where BIND reads exactly %d", r.Hash, n, map[uint8]int{1: 48, 2: 64}[r.Hash])
+		case n < 12:
+			return fmt.Sprintf("a ZONEMD digest has %d bytes, where BIND reads at least 12", n)
+		}
+	}
+	return ""
 }
 
 // addValue adds a record of owner (as written) and type whose normalised
@@ -235,10 +288,25 @@ func (z *Zone) addValue(owner string, typ uint16, ttl uint32, v, file string, li
 		s = z.newRRset()
 		*s = RRset{Key: k, TTL: ttl, File: file, Line: line, Values: z.oneValue(v)}
 		z.Sets[k] = s
-	} else if i, found := slices.BinarySearch(s.Values, v); !found {
-		s.Values = slices.Insert(s.Values, i, v)
+	} else {
+		if i, found := slices.BinarySearch(s.Values, v); !found {
+			s.Values = slices.Insert(s.Values, i, v)
+			if typ == dns.TypeCNAME || typ == dns.TypeDNAME || typ == dns.TypeRESINFO {
+				z.refuse(owner, typ, line, "multiple RRs of singleton type")
+			}
+		}
+		// An RRset has one TTL: the first record's, as BIND loads it
+		// ("TTL set to prior TTL"). Plain address records arrive out of
+		// file order, so first is by line. The signatures of a name,
+		// one set here, are as many sets to BIND, one per type they
+		// cover, each with its own TTL: the smallest stands for them.
+		switch {
+		case typ == dns.TypeRRSIG || typ == dns.TypeSIG:
+			s.TTL = min(s.TTL, ttl)
+		case file == s.File && line < s.Line:
+			s.TTL, s.Line = ttl, line
+		}
 	}
-	s.TTL = min(s.TTL, ttl) // an RRset has one TTL; the smallest wins, as resolvers see it
 	return true
 }
 
@@ -310,6 +378,8 @@ func canonical(rr dns.RR) dns.RR {
 		bitmap = &r.TypeBitMap
 	case *dns.CSYNC:
 		bitmap = &r.TypeBitMap
+	case *dns.NXT:
+		bitmap = &r.TypeBitMap
 	}
 	if bitmap != nil {
 		slices.Sort(*bitmap)
@@ -361,6 +431,8 @@ func canonicalNames(rr dns.RR) {
 	case *dns.MF:
 		r.Mf = strings.ToLower(r.Mf)
 	case *dns.NSEC:
+		r.NextDomain = strings.ToLower(r.NextDomain)
+	case *dns.NXT:
 		r.NextDomain = strings.ToLower(r.NextDomain)
 	case *dns.RRSIG:
 		r.SignerName = strings.ToLower(r.SignerName)

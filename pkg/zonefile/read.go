@@ -131,6 +131,9 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 	// the parser has (ownerSure) when later lines inherit it.
 	ended, ownerSure := true, false
 	if !ttlBeforeRecords(data) {
+		if n := untimed(data); n > 0 {
+			return nil, 0, nil, 0, &report.InputError{File: file, Line: n, Msg: "no TTL specified; zone rejected: this record has no TTL, and no $TTL, SOA or record with a TTL comes before it (BIND refuses the zone)"}
+		}
 		// The SOA says what BIND does: without a TTL of its own, its
 		// minimum is the default; with one, RFC 1035's last-TTL rule.
 		zp := dns.NewZoneParser(bytes.NewReader(data), dns.Fqdn(zone), file)
@@ -173,6 +176,7 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 	// file for as long as it is read.
 	var chunks chunker
 	var buf []string // the fields of each line, reused: a zone has 100,000s
+	record := ""     // the line the current record starts on
 	for n := 1; ; n++ {
 		line, ok := chunks.next(data)
 		if !ok {
@@ -188,6 +192,17 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 		f := buf
 		startDepth := depth
 		depth = max(0, depth+parens(code))
+		if len(f) > 0 && line[0] != '$' && startDepth == 0 {
+			record = line
+		}
+		// A character string over 255 bytes has no wire form, and BIND
+		// refuses the zone; miekg/dns splits it. Only a long line can
+		// hold one, so only a long line's record is looked at.
+		if len(line) > 257 && record != "" && stringType(record) {
+			if longString(line) {
+				return nil, 0, nil, 0, &report.InputError{File: file, Line: n - shift, Msg: "a character string longer than 255 bytes: BIND refuses the zone (split it into strings of at most 255, \"...\" \"...\")"}
+			}
+		}
 		if len(f) > 0 && line[0] != '$' && startDepth == 0 {
 			rest := f
 			own := line[0] != ' ' && line[0] != '\t'
@@ -386,6 +401,112 @@ func ttlBeforeRecords(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// stringType reports whether a record line (owner, TTL and class, type)
+// is of a type whose data are character strings of at most 255 bytes.
+func stringType(line string) bool {
+	f := strings.Fields(directive(line))
+	if len(f) > 0 && line[0] != ' ' && line[0] != '\t' {
+		f = f[1:]
+	}
+	for _, tok := range f {
+		if _, ok := parseTTL(tok); ok {
+			continue
+		}
+		if _, isClass := dns.StringToClass[strings.ToUpper(tok)]; isClass {
+			continue
+		}
+		switch strings.ToUpper(tok) {
+		case "TXT", "SPF", "HINFO", "AVC", "RESINFO":
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// longString reports whether line holds a character string (quoted, or
+// a bare word) longer than 255 bytes, an escape (\DDD, \X) counting one,
+// before its comment.
+func longString(line string) bool {
+	n, quoted, inWord := 0, false, false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case c == '"':
+			if quoted {
+				quoted = false
+				n = 0
+			} else {
+				quoted, n = true, 0
+			}
+			continue
+		case !quoted && c == ';':
+			return false
+		case !quoted && (c == ' ' || c == '\t' || c == '(' || c == ')'):
+			inWord, n = false, 0
+			continue
+		case c == '\\':
+			if i+3 < len(line) && isDigit(line[i+1]) && isDigit(line[i+2]) && isDigit(line[i+3]) {
+				i += 3
+			} else {
+				i++
+			}
+		}
+		if !quoted && !inWord {
+			inWord, n = true, 0
+		}
+		if n++; n > 255 {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// untimed is the line of the first record BIND refuses for want of a
+// TTL, or 0: with no $TTL before it, a record without a TTL of its own
+// before any record with one (RFC 1035's last TTL) and before the SOA
+// (whose minimum BIND then takes) has none.
+func untimed(data []byte) int {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	depth := 0
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		code := directive(line)
+		f := strings.Fields(code)
+		start := depth
+		depth = max(0, depth+parens(code))
+		switch {
+		case len(f) == 0 || start > 0:
+			continue
+		case line[0] == '$':
+			if up := strings.ToUpper(f[0]); up == "$TTL" || up == "$INCLUDE" || up == "$GENERATE" {
+				return 0 // a TTL, or records this does not follow: no verdict
+			}
+			continue
+		}
+		rest := f
+		if line[0] != ' ' && line[0] != '\t' {
+			rest = f[1:]
+		}
+		for _, tok := range rest {
+			if _, ok := parseTTL(tok); ok {
+				return 0
+			}
+			if _, isClass := dns.StringToClass[strings.ToUpper(tok)]; isClass {
+				continue
+			}
+			if strings.EqualFold(tok, "SOA") {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
 }
 
 // directive is a line without its comment; directives hold no quotes.

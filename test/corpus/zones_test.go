@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -185,10 +186,13 @@ func bounded(t *testing.T, name string, args ...string) *exec.Cmd {
 	return exec.CommandContext(ctx, name, args...)
 }
 
-// bindWhy is the first line of named's output that says what is wrong.
+// bindWhy is the last line of named's output that says what is wrong
+// (lines before it may be logged and not refuse the zone).
 func bindWhy(out []byte) string {
-	for _, l := range strings.Split(string(out), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.Contains(l, "not loaded due to errors") && !strings.HasPrefix(l, "OK") {
+	lines := strings.Split(string(out), "\n")
+	slices.Reverse(lines)
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && !strings.Contains(l, "not loaded due to errors") && !strings.HasPrefix(l, "OK") && !strings.HasPrefix(l, "loading from master file") {
 			if i := strings.Index(l, ": "); i > 0 && strings.Contains(l[:i], "/") {
 				l = l[i+2:] // the file's path, which is the test's
 			}
