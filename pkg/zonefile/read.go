@@ -198,8 +198,12 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 		// A character string over 255 bytes has no wire form, and BIND
 		// refuses the zone; miekg/dns splits it. Only a long line can
 		// hold one, so only a long line's record is looked at.
-		if len(line) > 257 && record != "" && stringType(record) {
-			if longString(line) {
+		if len(line) > 257 && record != "" {
+			data := line // a line continuing the record is all data
+			if line == record {
+				data = line[rdataStart(line):]
+			}
+			if stringType(record) && longString(data) {
 				return nil, 0, nil, 0, &report.InputError{File: file, Line: n - shift, Msg: "a character string longer than 255 bytes: BIND refuses the zone (split it into strings of at most 255, \"...\" \"...\")"}
 			}
 		}
@@ -424,6 +428,38 @@ func stringType(line string) bool {
 		return false
 	}
 	return false
+}
+
+// rdataStart is where a record line's data begins: after its owner (if
+// written), TTL and class, and type; len(line) if it has none.
+func rdataStart(line string) int {
+	i, field := 0, 0
+	owner := line != "" && line[0] != ' ' && line[0] != '\t'
+	for i < len(line) {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		start := i
+		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+			if line[i] == '\\' {
+				i++
+			}
+			i++
+		}
+		tok := line[start:min(i, len(line))]
+		field++
+		if field == 1 && owner {
+			continue
+		}
+		if _, ok := parseTTL(tok); ok {
+			continue
+		}
+		if _, isClass := dns.StringToClass[strings.ToUpper(tok)]; isClass {
+			continue
+		}
+		return min(i, len(line)) // tok was the type
+	}
+	return len(line)
 }
 
 // longString reports whether line holds a character string (quoted, or
