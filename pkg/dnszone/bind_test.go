@@ -280,3 +280,64 @@ func TestRecordListNotAZone(t *testing.T) {
 		}
 	}
 }
+
+// TestIncludeAsBIND: a zone split by $INCLUDE reads as named reads it. BIND
+// keeps one TTL state for the whole load: the included file starts with
+// the includer's default, a $TTL set in it holds in the includer after
+// the $INCLUDE, $GENERATE in it takes that default; origin reverts. A type
+// kept as written (WKS) is kept in an included file too.
+func TestIncludeAsBIND(t *testing.T) {
+	named, err := exec.LookPath("named-compilezone")
+	if err != nil {
+		need.Missing(t, "needs named-compilezone (BIND's bind9-utils): %v", err)
+	}
+	tests := []struct{ name, main, inc string }{
+		{"ttl carried both ways",
+			"$TTL 100\n@ IN SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n$INCLUDE inc.zone\nafter A 192.0.2.3\nlast 777 A 192.0.2.4\n",
+			"$TTL 200\nin A 192.0.2.2\n$GENERATE 1-2 g$ A 192.0.2.$\n"},
+		{"soa minimum as default in the included file",
+			"@ IN SOA ns1 h 1 2 3 4 5\n@ 300 NS ns1\nns1 A 192.0.2.1\n$INCLUDE inc.zone\nafter A 192.0.2.3\n",
+			"in A 192.0.2.2\nx 400 A 192.0.2.9\n$GENERATE 1-2 g$ A 192.0.2.$\n"},
+		{"origin given and reverted",
+			"$TTL 100\n@ IN SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n$INCLUDE inc.zone lab\nafter A 192.0.2.3\n",
+			"gw A 192.0.2.2\n$ORIGIN other.example.\nx A 192.0.2.5\n"},
+		{"kept as written",
+			"$TTL 100\n@ IN SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n$INCLUDE inc.zone\n",
+			"w IN WKS 192.0.2.9 tcp ftp smtp\nx IN X25 \"100099\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			main := filepath.Join(dir, "example.zone")
+			os.WriteFile(main, []byte(tt.main), 0o644)
+			os.WriteFile(filepath.Join(dir, "inc.zone"), []byte(tt.inc), 0o644)
+			canon := filepath.Join(dir, "canon.out")
+			cmd := exec.Command(named, "-q", "-i", "none", "-s", "full", "-o", canon, "example", "example.zone")
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("named-compilezone: %v\n%s", err, out)
+			}
+			live, err := ReadZoneFile(canon, "example", dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			desired, err := ReadZoneFile(main, "example", dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plan := Diff(desired, live, true); len(plan.Changes) > 0 {
+				text, _ := os.ReadFile(canon)
+				t.Errorf("planned %v against named's reading:\n%s", plan.Changes, text)
+			}
+			// not vacuous: a TTL changed in the included file is planned
+			os.WriteFile(filepath.Join(dir, "inc.zone"), []byte(strings.Replace(tt.inc, "$TTL 200", "$TTL 201", 1)+"zz 60 A 192.0.2.7\n"), 0o644)
+			changed, err := ReadZoneFile(main, "example", dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plan := Diff(changed, live, true); len(plan.Changes) == 0 {
+				t.Error("a record added in the included file was not planned")
+			}
+		})
+	}
+}

@@ -12,6 +12,9 @@ import (
 
 // addOpaque adds a record kept as written.
 func (z *Zone) addOpaque(o zonefile.Opaque, file string) {
+	if o.File != "" {
+		file = o.File // an $INCLUDEd file's
+	}
 	name := zonefile.Canonical(o.Name)
 	if !inZone(name, z.Origin) {
 		return

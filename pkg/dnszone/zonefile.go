@@ -42,7 +42,7 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	// About one RRset a line: a map sized so never grows (and rehashes).
 	z := newZoneSized(origin, file, bytes.Count(data, []byte("\n"))+1)
 	z.zoneFile = true
-	err := zonefile.ReadTo(file, data, origin, root != "", zonefile.Sink{
+	err := zonefile.ReadTo(file, data, origin, root, zonefile.Sink{
 		RR:      func(rr dns.RR) { z.add(rr, opts, file, 0) },
 		Opaque:  func(o zonefile.Opaque) { z.addOpaque(o, file) },
 		Address: func(a zonefile.Address) { z.addValue(a.Name, a.Type, a.TTL, a.Value, file, 0) },

@@ -27,6 +27,7 @@ type Opaque struct {
 	Name, Type string // the owner as written; the type mnemonic
 	TTL        uint32
 	Value      string // the data as written
+	File       string // the file it is written in (an $INCLUDEd one, too)
 	Line       int
 }
 

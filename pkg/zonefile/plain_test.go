@@ -43,7 +43,7 @@ func readAll(text, origin string, plain bool) ([]string, int, error) {
 			out = append(out, fmt.Sprintf("%s %d %s %s", Canonical(a.Name), a.TTL, dns.TypeToString[a.Type], a.Value))
 		}
 	}
-	err := ReadTo("z.zone", []byte(text), origin, false, sink)
+	err := ReadTo("z.zone", []byte(text), origin, "", sink)
 	slices.Sort(out)
 	return out, fast, err
 }

@@ -50,10 +50,11 @@ func zoneFromFileName(file string) string {
 
 // Read reads data, a zone file of zone origin, as BIND reads it
 // (preprocess, then miekg/dns): rr gets each parsed record and opaque each
-// kept as written, within MaxRecords, $GENERATE and $INCLUDE expanded. Both
-// dns-zone-diff and policy-check's zone parser read through it.
-func Read(file string, data []byte, origin string, includes bool, rr func(dns.RR), opaque func(Opaque)) error {
-	return ReadTo(file, data, origin, includes, Sink{RR: rr, Opaque: opaque})
+// kept as written, within MaxRecords, $GENERATE expanded and $INCLUDE
+// followed inside root ("" refuses $INCLUDE). Both dns-zone-diff and
+// policy-check's zone parser read through it.
+func Read(file string, data []byte, origin, root string, rr func(dns.RR), opaque func(Opaque)) error {
+	return ReadTo(file, data, origin, root, Sink{RR: rr, Opaque: opaque})
 }
 
 func tooMany(file string) error {
@@ -72,31 +73,78 @@ type Sink struct {
 }
 
 // ReadTo is Read, giving the records to sink.
-func ReadTo(file string, data []byte, origin string, includes bool, sink Sink) error {
-	text, shift, kept, plain, err := preprocess(file, data, origin, sink.Address)
+func ReadTo(file string, data []byte, origin, root string, sink Sink) error {
+	r := &reader{root: root, sink: sink}
+	return r.read(file, data, origin)
+}
+
+// maxIncludeDepth bounds $INCLUDE nesting (CheckIncludes refuses loops
+// first; this holds without it).
+const maxIncludeDepth = 16
+
+// reader is one zone being read: what all its files share. BIND keeps
+// one TTL state for the whole load (its load context): a $TTL in an
+// $INCLUDEd file holds in the including file after it, and the included
+// file starts with the includer's default. Origin and owner are each
+// file's own, and revert after an $INCLUDE (RFC 1035 5.1).
+type reader struct {
+	root  string // "" refuses $INCLUDE
+	sink  Sink
+	count int // records so far, in all files: one budget
+	depth int
+
+	def, last         uint32 // the default TTL; RFC 1035's last TTL
+	haveDef, haveLast bool
+}
+
+// read reads one file of the zone: its included files as their
+// $INCLUDE is met, through read again.
+func (r *reader) read(file string, data []byte, origin string) error {
+	text, shift, kept, err := r.preprocess(file, data, origin)
 	if err != nil {
 		return err
 	}
-	n := len(kept) + plain
-	if n > MaxRecords {
-		return tooMany(file)
-	}
-	rr, opaque := sink.RR, sink.Opaque
 	zp := dns.NewZoneParser(bytes.NewReader(text), dns.Fqdn(origin), file)
-	zp.SetIncludeAllowed(includes)
-	for r, ok := zp.Next(); ok; r, ok = zp.Next() {
-		if n++; n > MaxRecords {
+	// preprocess followed every $INCLUDE it could place; one it could
+	// not (inside a record) is refused here.
+	zp.SetIncludeAllowed(false)
+	for rec, ok := zp.Next(); ok; rec, ok = zp.Next() {
+		if r.count++; r.count > MaxRecords {
 			return tooMany(file)
 		}
-		rr(r)
+		r.sink.RR(rec)
 	}
 	if err := zp.Err(); err != nil {
 		return zoneError(file, err, shift)
 	}
 	for _, o := range kept {
-		opaque(o)
+		r.sink.Opaque(o)
 	}
 	return nil
+}
+
+// include reads the file an $INCLUDE line names (fields f, of file, at
+// line n), with origin the includer's current one, sharing the TTL state.
+func (r *reader) include(file string, n int, f []string, origin string) error {
+	name := strings.Trim(f[1], `"`)
+	incOrigin := origin
+	if len(f) >= 3 {
+		incOrigin = absolute(f[2], origin)
+	}
+	path := name
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(file), path)
+	}
+	if r.depth >= maxIncludeDepth {
+		return &report.InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s: more than %d files deep", name, maxIncludeDepth)}
+	}
+	data, err := ReadFile(r.root, path)
+	if err != nil {
+		return &report.InputError{File: file, Line: n, Msg: fmt.Sprintf("$INCLUDE %s: %v", name, err)}
+	}
+	r.depth++
+	defer func() { r.depth-- }()
+	return r.read(path, data, incOrigin)
 }
 
 // ttlSentinel marks a record the parser gave no TTL of its own: no zone
@@ -110,15 +158,17 @@ const ttlSentinel = 1<<31 + 1009
 //     the SOA's minimum as the default TTL of every record without one;
 //   - $GENERATE without a TTL: BIND gives the records the default TTL, not
 //     3600;
-//   - $INCLUDE FILE ORIGIN with a relative ORIGIN: made absolute, as a
-//     label spelled like a type or class ("a", "mx") is lost otherwise.
+//   - $INCLUDE FILE [ORIGIN] (with root set): the file is read then and
+//     there (reader.include), and the line becomes the $TTL it leaves;
+//   - a file included where a default TTL holds starts with it;
 //   - a record of a type miekg/dns cannot parse (WKS, NSAP, A6, …; see
 //     opaque.go) is taken out of the text, its line left blank, and
 //     returned in opaque to be kept as written.
-//   - with address set, a plain address record (plain.go) is given to it
-//     and its line left blank, counted in plain.
-func preprocess(file string, data []byte, zone string, address func(Address)) (out []byte, shift int, opaque []Opaque, plain int, err error) {
-	ttl, haveTTL := uint32(0), false
+//   - with the sink's Address set, a plain address record (plain.go) is
+//     given to it and its line left blank.
+func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, shift int, opaque []Opaque, err error) {
+	address := r.sink.Address
+	ttl, haveTTL := r.def, r.haveDef
 	// Plain records are read here only while the parser's default TTL is
 	// a $TTL directive's (not RFC 1035's last TTL, which the lines taken
 	// out would change) and no $INCLUDE or $GENERATE has made the owner
@@ -130,9 +180,18 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 	// stay for it, and an owner named on such a line may not be the owner
 	// the parser has (ownerSure) when later lines inherit it.
 	ended, ownerSure := true, false
-	if !ttlBeforeRecords(data) {
+	switch {
+	case (r.haveDef || r.haveLast) && !ttlBeforeRecords(data):
+		// included where a TTL holds: the file goes on from it
+		def := r.last
+		if r.haveDef {
+			def = r.def
+		}
+		data = append([]byte(fmt.Sprintf("$TTL %d\n", def)), data...)
+		ttl, haveTTL, shift = def, true, 1
+	case !ttlBeforeRecords(data):
 		if n := untimed(data); n > 0 {
-			return nil, 0, nil, 0, &report.InputError{File: file, Line: n, Msg: "no TTL specified; zone rejected: this record has no TTL, and no $TTL, SOA or record with a TTL comes before it (BIND refuses the zone)"}
+			return nil, 0, nil, &report.InputError{File: file, Line: n, Msg: "no TTL specified; zone rejected: this record has no TTL, and no $TTL, SOA or record with a TTL comes before it (BIND refuses the zone)"}
 		}
 		// The SOA says what BIND does: without a TTL of its own, its
 		// minimum is the default; with one, RFC 1035's last-TTL rule.
@@ -183,7 +242,7 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 			break
 		}
 		if len(line) > maxLine {
-			return nil, 0, nil, 0, &report.InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, bufio.ErrTooLong)}
+			return nil, 0, nil, &report.InputError{File: file, Msg: fmt.Sprintf("a line longer than %d bytes: %v", maxLine, bufio.ErrTooLong)}
 		}
 		line = strings.TrimSuffix(line, "\r")
 		orig := line
@@ -204,7 +263,7 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 				data = line[rdataStart(line):]
 			}
 			if stringType(record) && longString(data) {
-				return nil, 0, nil, 0, &report.InputError{File: file, Line: n - shift, Msg: "a character string longer than 255 bytes: BIND refuses the zone (split it into strings of at most 255, \"...\" \"...\")"}
+				return nil, 0, nil, &report.InputError{File: file, Line: n - shift, Msg: "a character string longer than 255 bytes: BIND refuses the zone (split it into strings of at most 255, \"...\" \"...\")"}
 			}
 		}
 		if len(f) > 0 && line[0] != '$' && startDepth == 0 {
@@ -238,8 +297,8 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 				if !a.explicit {
 					a.TTL = ttl
 				}
-				if plain++; plain > MaxRecords {
-					return nil, 0, nil, 0, tooMany(file)
+				if r.count++; r.count > MaxRecords {
+					return nil, 0, nil, tooMany(file)
 				}
 				a.Name = owner
 				address(a)
@@ -248,11 +307,14 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 				if !explicit {
 					t = def
 				}
-				opaque = append(opaque, Opaque{Name: owner, Type: typ, TTL: t, Value: value, Line: n - shift})
+				if r.count++; r.count > MaxRecords {
+					return nil, 0, nil, tooMany(file)
+				}
+				opaque = append(opaque, Opaque{Name: owner, Type: typ, TTL: t, Value: value, File: file, Line: n - shift})
 				line, hidden = "", true
 			} else if len(rest) > 0 {
 				if v, isTTL := parseTTL(rest[0]); isTTL {
-					lastTTL = v
+					lastTTL, r.haveLast = v, true
 				}
 			}
 		}
@@ -271,9 +333,16 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 				origin = absolute(f[1], origin)
 			case "$INCLUDE":
 				fast = false
-				if len(f) >= 3 && !strings.HasSuffix(f[2], ".") {
-					f[2] = absolute(f[2], origin)
-					line = strings.Join(f, " ")
+				if r.root != "" && startDepth == 0 && depth == 0 {
+					r.def, r.haveDef, r.last, r.haveLast = ttl, haveTTL, lastTTL, r.haveLast || haveTTL
+					if err := r.include(file, n-shift, f, origin); err != nil {
+						return nil, 0, nil, err
+					}
+					ttl, haveTTL, lastTTL = r.def, r.haveDef, r.last
+					line = "" // read; the TTL it leaves holds here on
+					if haveTTL {
+						line = fmt.Sprintf("$TTL %d", ttl)
+					}
 				}
 			case "$GENERATE":
 				fast = false
@@ -294,10 +363,11 @@ func preprocess(file string, data []byte, zone string, address func(Address)) (o
 		}
 		start += len(orig) + 1
 	}
+	r.def, r.haveDef, r.last = ttl, haveTTL, lastTTL
 	if b == nil {
-		return data, shift, opaque, plain, nil // nothing rewritten
+		return data, shift, opaque, nil // nothing rewritten
 	}
-	return b.Bytes(), shift, opaque, plain, nil
+	return b.Bytes(), shift, opaque, nil
 }
 
 // chunker hands out the lines of data as strings, converting a chunk of

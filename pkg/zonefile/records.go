@@ -32,7 +32,7 @@ func Records(file string, data []byte) (origin string, recs []Record, err error)
 		return "", nil, err
 	}
 	lines := OwnerLines(data, origin)
-	err = Read(file, data, origin, false, func(rr dns.RR) {
+	err = Read(file, data, origin, "", func(rr dns.RR) {
 		h := rr.Header()
 		name := Canonical(h.Name)
 		recs = append(recs, Record{
