@@ -5,11 +5,18 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/dnszone"
 )
 
 func main() {
+	// Two whole zones are held at once: collecting at 50% growth, not
+	// 100%, cuts peak memory by a tenth to a sixth on bench/'s zones for
+	// a few percent of time (GOGC still overrides it).
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	os.Exit(cli.Execute(dnszone.Command()))
 }

@@ -133,6 +133,7 @@ func TestEqualAsBIND(t *testing.T) {
 		{"nsec bitmap", "x IN NSEC next.example. NS A MX\n", "x IN NSEC next.example. A MX NS\n"},
 		{"generic type", "x IN TYPE1 \\# 4 C0000202\n", "x IN A 192.0.2.2\n"},
 		{"names in rdata", "x IN MX 10 MAIL.Example.\n", "x IN MX 10 mail.example.\n"},
+		{"escaped capital in rdata", "x IN MX 10 \\077AIL.Example.\n", "x IN MX 10 mail.example.\n"},
 		{"wks services", "x IN WKS 192.0.2.9 tcp ftp smtp 1\n", "x IN WKS 192.0.2.9 6 25 21 1 21\n"},
 		{"nxt bitmap", "x IN NXT Next.example. NS SOA KEY\n", "x IN NXT next.example. KEY NS SOA\n"},
 		{"mixed ttls: the first wins", "x 456 IN A 192.0.2.2\nx 123 IN A 192.0.2.1\n", "x IN 456 A 192.0.2.1\nx 456 IN A 192.0.2.2\n"},

@@ -3,6 +3,7 @@ package dnszone
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -332,7 +333,36 @@ func canonicalValue(rr dns.RR) (string, error) {
 		return r.A.String(), nil
 	case *dns.AAAA:
 		return r.AAAA.String(), nil
+	// Names and strings written plainly are their own canonical form:
+	// the round trip below would print them back as they are, at the
+	// cost of most of a large zone's garbage (FuzzPlainCanonical).
+	case *dns.NS:
+		if plainName(r.Ns) {
+			return strings.ToLower(r.Ns), nil
+		}
+	case *dns.CNAME:
+		if plainName(r.Target) {
+			return strings.ToLower(r.Target), nil
+		}
+	case *dns.PTR:
+		if plainName(r.Ptr) {
+			return strings.ToLower(r.Ptr), nil
+		}
+	case *dns.MX:
+		if plainName(r.Mx) {
+			return strconv.Itoa(int(r.Preference)) + " " + strings.ToLower(r.Mx), nil
+		}
+	case *dns.TXT:
+		if plainStrings(r.Txt) {
+			return `"` + strings.Join(r.Txt, "") + `"`, nil
+		}
 	}
+	return wireValue(rr)
+}
+
+// wireValue is canonicalValue through the wire: rr in canonical form,
+// packed and unpacked, printed.
+func wireValue(rr dns.RR) (string, error) {
 	rr = canonical(rr)
 	if r, ok := rr.(*dns.SOA); ok {
 		r.Serial = 0
@@ -340,6 +370,7 @@ func canonicalValue(rr dns.RR) (string, error) {
 	wire, err := roundTrip(rr)
 	if err == nil {
 		rr = wire
+		canonicalNames(rr) // an escaped capital (\077) is a capital only now
 	}
 	switch r := rr.(type) {
 	case *dns.TXT:
@@ -348,6 +379,53 @@ func canonicalValue(rr dns.RR) (string, error) {
 		return `"` + strings.Join(r.Txt, "") + `"`, err
 	}
 	return strings.TrimPrefix(rr.String(), rr.Header().String()), err
+}
+
+// plainName reports whether a name as miekg/dns holds it (fully
+// qualified) is printed back unchanged by a round trip through the wire,
+// but for case: letters, digits, '-', '_' and '*' in labels of 1 to 63
+// bytes, at most 255 bytes in all, no escape.
+func plainName(n string) bool {
+	if len(n) == 0 || len(n) > 254 || n[len(n)-1] != '.' {
+		return false
+	}
+	if n == "." {
+		return true
+	}
+	label := 0
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		switch {
+		case c == '.':
+			if label == 0 || label > 63 {
+				return false
+			}
+			label = 0
+			continue
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '*':
+		default:
+			return false
+		}
+		label++
+	}
+	return true
+}
+
+// plainStrings reports whether character strings as miekg/dns holds them
+// are printed back unchanged by a round trip: printable ASCII, no quote
+// or escape, at most 255 bytes each.
+func plainStrings(ss []string) bool {
+	for _, s := range ss {
+		if len(s) > 255 {
+			return false
+		}
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // roundTrip packs rr without compression and unpacks it: what is left is

@@ -217,12 +217,11 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 	// line that changes (always, for CRLF or a missing final newline,
 	// which the line scanner normalises).
 	var b *bytes.Buffer
-	// The rewrite is about as long as the file, or far shorter when
-	// plain records leave their lines blank.
-	size := len(data)
-	if address != nil {
-		size /= 4
-	}
+	// The rewrite is at most as long as the file (but for a $TTL or
+	// owner written in): shorter where plain records leave their lines
+	// blank, but sized for the whole, as growing it copies it over and
+	// over in a zone of few plain records.
+	size := len(data) + len(data)/16
 	copyAll := bytes.IndexByte(data, '\r') >= 0 || len(data) > 0 && data[len(data)-1] != '\n'
 	if copyAll {
 		b = &bytes.Buffer{}
