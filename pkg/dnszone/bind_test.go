@@ -342,3 +342,48 @@ func TestIncludeAsBIND(t *testing.T) {
 		})
 	}
 }
+
+// TestNoTTLAsBIND: dns/no-ttl warns exactly where named-checkzone warns
+// "no TTL specified; using SOA MINTTL instead", at the SOA's line.
+func TestNoTTLAsBIND(t *testing.T) {
+	checkzone, err := exec.LookPath("named-checkzone")
+	if err != nil {
+		need.Missing(t, "needs named-checkzone (BIND's bind9-utils): %v", err)
+	}
+	const rest = "@ IN NS ns1\nns1 IN A 192.0.2.1\n"
+	for _, tt := range []struct {
+		name, text string
+		line       int // of the warning; 0: none
+	}{
+		{"no $TTL", "; home\n\n@ IN SOA ns1 host 1 3600 600 86400 300\n" + rest, 3},
+		{"$TTL", "$TTL 300\n@ IN SOA ns1 host 1 3600 600 86400 300\n" + rest, 0},
+		{"soa with a ttl", "@ 600 IN SOA ns1 host 1 3600 600 86400 300\n" + rest, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			f := filepath.Join(dir, "example.zone")
+			os.WriteFile(f, []byte(tt.text), 0o644)
+			out, err := exec.Command(checkzone, "-i", "local", "example", f).CombinedOutput()
+			if err != nil {
+				t.Fatalf("named-checkzone: %v\n%s", err, out)
+			}
+			bindWarns := strings.Contains(string(out), "no TTL specified; using SOA MINTTL instead")
+			if bindWarns != (tt.line > 0) {
+				t.Fatalf("named-checkzone warns: %v, the case says %v: the case is wrong\n%s", bindWarns, tt.line > 0, out)
+			}
+			z, err := ReadZoneFile(f, "example", dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			line := 0
+			for _, p := range Lint(z) {
+				if p.Rule == RuleNoTTL {
+					line = p.Line
+				}
+			}
+			if line != tt.line {
+				t.Errorf("dns/no-ttl at line %d, want %d; findings %v", line, tt.line, Lint(z))
+			}
+		})
+	}
+}

@@ -18,6 +18,9 @@ const (
 	// RuleMXCNAME is a warning: an MX naming a CNAME, which BIND loads
 	// with "is a CNAME (illegal)" and mail servers may refuse.
 	RuleMXCNAME = "dns/mx-cname"
+	// RuleNoTTL is a warning: no $TTL, so BIND takes the SOA minimum for
+	// every record without a TTL (named-checkzone warns of it).
+	RuleNoTTL = "dns/no-ttl"
 )
 
 // Problem is something wrong in the desired records, whatever the server has.
@@ -79,6 +82,7 @@ func Lint(z *Zone) []Problem {
 		out = append(out, Problem{Rule: RuleOutOfZone, File: z.File, Msg: msg})
 	}
 	out = append(out, loadable(z)...)
+	out = append(out, z.warnings...)
 	for _, k := range keys {
 		s := z.Sets[k]
 		if k.Type == "CNAME" && others[k.Name] > 0 {

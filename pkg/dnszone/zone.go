@@ -56,7 +56,8 @@ type Zone struct {
 	// BIND refuses.
 	zoneFile  bool
 	unwirable []badRecord
-	soa       string // the first SOA record's data, serial and all
+	soa       string    // the first SOA record's data, serial and all
+	warnings  []Problem // what BIND warns of as it loads the file
 }
 
 // badRecord is a record BIND would refuse, and why.

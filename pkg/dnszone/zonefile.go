@@ -46,6 +46,10 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 		RR:      func(rr dns.RR) { z.add(rr, opts, file, 0) },
 		Opaque:  func(o zonefile.Opaque) { z.addOpaque(o, file) },
 		Address: func(a zonefile.Address) { z.addValue(a.Name, a.Type, a.TTL, a.Value, file, 0) },
+		Warn: func(f string, line int, msg string) {
+			z.warnings = append(z.warnings, Problem{Rule: RuleNoTTL, File: f, Line: line,
+				Msg: msg + ": the zone has no $TTL, and BIND gives every record without a TTL the SOA's minimum, which is also how long resolvers cache a name that does not exist; write $TTL at the top"})
+		},
 	})
 	if err != nil {
 		return nil, err

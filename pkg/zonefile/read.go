@@ -70,6 +70,9 @@ type Sink struct {
 	// most records, and the parser spends most of its time and garbage
 	// on them. Records then do not arrive in file order.
 	Address func(a Address)
+	// Warn, when set, receives what named-checkzone warns of (in its
+	// words) and loads anyway, with the file and line.
+	Warn func(file string, line int, msg string)
 }
 
 // ReadTo is Read, giving the records to sink.
@@ -200,6 +203,9 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 		for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
 			if soa, isSOA := rr.(*dns.SOA); isSOA {
 				if soa.Hdr.Ttl == ttlSentinel {
+					if r.sink.Warn != nil {
+						r.sink.Warn(file, soaLine(data), fmt.Sprintf("no TTL specified; using SOA MINTTL instead (%d)", soa.Minttl))
+					}
 					ttl, haveTTL = soa.Minttl, true
 					data = append([]byte(fmt.Sprintf("$TTL %d\n", ttl)), data...)
 					shift = 1
@@ -474,6 +480,21 @@ func ttlBeforeRecords(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// soaLine is the line of the first record line that names SOA as its
+// type, or 0.
+func soaLine(data []byte) int {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	for n := 1; sc.Scan(); n++ {
+		for _, f := range strings.Fields(directive(sc.Text())) {
+			if strings.EqualFold(f, "SOA") {
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 // stringType reports whether a record line (owner, TTL and class, type)
