@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/miekg/dns"
+
 	"github.com/plumbline/plumbline/pkg/zonefile"
 )
 
@@ -26,8 +28,13 @@ func (z *Zone) addOpaque(o zonefile.Opaque, file string) {
 		z.Sets[k] = s
 	}
 	v := o.Value
-	if strings.EqualFold(o.Type, "WKS") {
+	switch strings.ToUpper(o.Type) {
+	case "WKS":
 		v = canonicalWKS(v)
+	case "SVCB", "HTTPS":
+		if why := opaqueSVCBRefused(v); why != "" && z.zoneFile {
+			z.refuse(o.Name, dns.StringToType[strings.ToUpper(o.Type)], o.Line, why)
+		}
 	}
 	if i, found := slices.BinarySearch(s.Values, v); !found {
 		s.Values = slices.Insert(s.Values, i, v)

@@ -234,10 +234,15 @@ func (z *Zone) refuse(owner string, typ uint16, line int, why string) {
 }
 
 // refused is why BIND refuses rr in a zone file though it has a wire
-// form, in BIND's words, or "": a meta type, an SOA below the apex, an NS
-// at a wildcard, a second SOA, a ZONEMD digest of the wrong length.
+// form, in BIND's words, or "": a class other than IN, a meta type, an
+// SOA below the apex, an NS at a wildcard, a second SOA, a ZONEMD digest
+// of the wrong length, SVCB/HTTPS and NAPTR data BIND's parser refuses
+// (rdata.go).
 func (z *Zone) refused(rr dns.RR) string {
 	h := rr.Header()
+	if z.zoneFile && h.Class != dns.ClassINET {
+		return fmt.Sprintf("class '%s' != zone class 'IN'", dns.ClassToString[h.Class])
+	}
 	switch h.Rrtype {
 	case dns.TypeANY, dns.TypeAXFR, dns.TypeIXFR, dns.TypeMAILA, dns.TypeMAILB, dns.TypeOPT, dns.TypeTSIG, dns.TypeTKEY:
 		return fmt.Sprintf("type '%s': invalid use of a meta type", dns.TypeToString[h.Rrtype])
@@ -258,6 +263,8 @@ func (z *Zone) refused(rr dns.RR) string {
 		if strings.HasPrefix(h.Name, "*.") || h.Name == "*" {
 			return "invalid NS owner name (wildcard)"
 		}
+	case dns.TypeSVCB, dns.TypeHTTPS, dns.TypeNAPTR:
+		return refusedData(rr)
 	case dns.TypeZONEMD:
 		r := rr.(*dns.ZONEMD)
 		n := len(r.Digest) / 2
