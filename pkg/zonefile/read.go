@@ -167,6 +167,9 @@ const ttlSentinel = 1<<31 + 1009
 //   - a record of a type miekg/dns cannot parse (WKS, NSAP, A6, …; see
 //     opaque.go) is taken out of the text, its line left blank, and
 //     returned in opaque to be kept as written.
+//   - forms BIND reads and miekg/dns refuses, on one line (fixRecord):
+//     an algorithm mnemonic (DNSKEY 257 3 RSASHA256), LOC without minutes
+//     or seconds, TXT \# that is no generic rdata;
 //   - with the sink's Address set, a plain address record (plain.go) is
 //     given to it and its line left blank.
 func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, shift int, opaque []Opaque, err error) {
@@ -320,6 +323,17 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 			} else if len(rest) > 0 {
 				if v, isTTL := parseTTL(rest[0]); isTTL {
 					lastTTL, r.haveLast = v, true
+				}
+				if startDepth == 0 && depth == 0 {
+					if fixed, ok := fixRecord(rest); ok {
+						prefix := " "
+						if own {
+							prefix = f[0] + " "
+						} else if hidden {
+							prefix = owner + " "
+						}
+						line = prefix + strings.Join(fixed, " ")
+					}
 				}
 			}
 		}

@@ -1,0 +1,107 @@
+package zonefile
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/miekg/dns"
+)
+
+// fixRecord rewrites a one-line record's fields after its owner (TTL,
+// class, type, data) where BIND reads a form miekg/dns refuses, into the
+// form both read alike; ok is false where nothing changes:
+//   - an algorithm mnemonic (DNSKEY 257 3 RSASHA256, DS 1 ECDSAP256SHA256 2,
+//     RRSIG A RSASHA256 …) becomes its number;
+//   - LOC without minutes or seconds gets 0 for them (BIND's default);
+//   - TXT or SPF data starting \# not followed by a length is the string
+//     "#", not generic rdata (BIND reads "#" "text").
+func fixRecord(rest []string) ([]string, bool) {
+	i := 0
+	for ; i < len(rest) && i < 2; i++ {
+		if _, isTTL := parseTTL(rest[i]); isTTL {
+			continue
+		}
+		if _, isClass := dns.StringToClass[strings.ToUpper(rest[i])]; isClass {
+			continue
+		}
+		break
+	}
+	if i >= len(rest)-1 {
+		return nil, false
+	}
+	alg := 0 // the data field that names an algorithm
+	switch strings.ToUpper(rest[i]) {
+	case "DNSKEY", "CDNSKEY", "KEY":
+		alg = i + 3
+	case "DS", "CDS", "RRSIG", "SIG":
+		alg = i + 2
+	case "LOC":
+		return fixLOC(rest, i+1)
+	case "TXT", "SPF":
+		if rest[i+1] == `\#` && (i+2 >= len(rest) || !allDigits(rest[i+2])) {
+			out := append([]string(nil), rest...)
+			out[i+1] = `"#"`
+			return out, true
+		}
+		return nil, false
+	default:
+		return nil, false
+	}
+	if alg >= len(rest) || allDigits(rest[alg]) {
+		return nil, false
+	}
+	n, ok := dns.StringToAlgorithm[strings.ToUpper(rest[alg])]
+	if !ok {
+		return nil, false
+	}
+	out := append([]string(nil), rest...)
+	out[alg] = strconv.Itoa(int(n))
+	return out, true
+}
+
+// fixLOC fills in the minutes and seconds a LOC (RFC 1876) leaves out,
+// from data on: d [m [s]] N|S d [m [s]] E|W ….
+func fixLOC(rest []string, data int) ([]string, bool) {
+	out := append([]string(nil), rest[:data]...)
+	changed := false
+	j := data
+	for _, hemis := range []string{"NS", "EW"} {
+		if j >= len(rest) {
+			return nil, false
+		}
+		out = append(out, rest[j]) // degrees
+		j++
+		n := 0
+		for j < len(rest) && n < 2 && !isHemisphere(rest[j], hemis) {
+			out = append(out, rest[j])
+			j++
+			n++
+		}
+		if j >= len(rest) || !isHemisphere(rest[j], hemis) {
+			return nil, false
+		}
+		for ; n < 2; n++ {
+			out, changed = append(out, "0"), true
+		}
+		out = append(out, rest[j])
+		j++
+	}
+	if !changed {
+		return nil, false
+	}
+	return append(out, rest[j:]...), true
+}
+
+func isHemisphere(tok, hemis string) bool {
+	return len(tok) == 1 && strings.ContainsAny(strings.ToUpper(tok), hemis)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
