@@ -104,4 +104,3 @@ func allDigits(s string) bool {
 	}
 	return s != ""
 }
-
