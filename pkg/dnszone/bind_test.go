@@ -139,6 +139,10 @@ func TestEqualAsBIND(t *testing.T) {
 			"x IN DS 12345 8 2 abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789\n"},
 		{"loc without minutes or seconds", "x IN LOC 40 N 105 04 W 1208m\n", "x IN LOC 40 0 0 N 105 4 0.000 W 1208m\n"},
 		{"txt \\# that is no generic rdata", "x IN TXT \\# text\n", "x IN TXT \"#\" \"text\"\n"},
+		{"nsec3 comment inside parentheses", "6dfjitu5vml86qnku9fo2ljddqqtqpvu IN NSEC3 1 0 10 - (\n\t6DFJITU5VML86QNKU9FO2LJDDQQTQPVT ; next\n\tNS )\n",
+			"6dfjitu5vml86qnku9fo2ljddqqtqpvu IN NSEC3 1 0 10 - 6DFJITU5VML86QNKU9FO2LJDDQQTQPVT NS\n"},
+		{"nxt types by number", "x IN NXT next.example. ( 1 2 )\n", "x IN NXT next.example. A NS\n"},
+		{"wks over lines", "x IN WKS 192.0.2.9 6 ( 21\n 25 )\n", "x IN WKS 192.0.2.9 tcp smtp ftp\n"},
 		{"wks services", "x IN WKS 192.0.2.9 tcp ftp smtp 1\n", "x IN WKS 192.0.2.9 6 25 21 1 21\n"},
 		{"nxt bitmap", "x IN NXT Next.example. NS SOA KEY\n", "x IN NXT next.example. KEY NS SOA\n"},
 		{"mixed ttls: the first wins", "x 456 IN A 192.0.2.2\nx 123 IN A 192.0.2.1\n", "x IN 456 A 192.0.2.1\nx 456 IN A 192.0.2.2\n"},
@@ -183,8 +187,11 @@ func TestEqualAsBIND(t *testing.T) {
 				t.Errorf("equal data planned as changes: %v", changes)
 			}
 			mutated := strings.Replace(tt.b, "x IN", "y IN", 1)
-			if tt.name == "owner case" {
+			switch tt.name {
+			case "owner case":
 				mutated = "www IN A 192.0.2.3\n"
+			case "nsec3 comment inside parentheses": // its owner is a hash
+				mutated = strings.Replace(tt.b, " NS\n", " A\n", 1)
 			}
 			if changes := plan(tt.a, mutated); len(changes) == 0 {
 				t.Errorf("a real change was not planned: %q", mutated)
@@ -235,6 +242,8 @@ func TestLoadableAsBIND(t *testing.T) {
 		{"svcb mandatory key absent", soa + ns + "x IN HTTPS 1 . mandatory=port alpn=h2\n", false, "inconsistent resource record"},
 		{"svcb empty alpn item", soa + ns + "x IN HTTPS 1 . alpn=h2,,h3\n", false, "an empty alpn item"},
 		{"svcb unknown key", soa + ns + "x IN HTTPS 1 . foo=1\n", false, "no SVCB parameter foo"},
+		{"svcb as generic rdata", soa + ns + "x IN SVCB \\# 19 (\n00 00 ; priority\n03 66 6f 6f 07 65 78 61 6d 70 6c 65 03 63 6f 6d 00 ; target\n)\n", true, ""},
+		{"soa out of the zone, ignored", soa + ns + "$ORIGIN example.net.\n@ IN SOA ns1 host 1 3600 600 86400 300\n", true, ""},
 		{"svcb numbered key", soa + ns + "x IN HTTPS 1 . key65000=abc\n", true, ""},
 		{"svcb quoted alpn", soa + ns + "x IN HTTPS 1 . alpn=\"h2,h3\" port=\"8443\"\n", true, ""},
 		{"naptr regexp", soa + ns + "x IN NAPTR 100 10 \"u\" \"E2U+sip\" \"!^(.*)$!sip:\\\\1@example.com!\" .\n", true, ""},

@@ -51,7 +51,7 @@ func (z *Zone) addOpaque(o zonefile.Opaque, file string) {
 // system's /etc/protocols and /etc/services); data with a name not found
 // there stays as written, and compares as text.
 func canonicalWKS(value string) string {
-	f := strings.Fields(value)
+	f := strings.Fields(strings.NewReplacer("(", " ", ")", " ").Replace(value)) // written over lines
 	if len(f) < 2 {
 		return value
 	}

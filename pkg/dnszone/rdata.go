@@ -62,7 +62,7 @@ var svcbKeys = map[string]bool{
 // know, an empty alpn item.
 func opaqueSVCBRefused(value string) string {
 	f := strings.Fields(value)
-	if len(f) < 2 {
+	if len(f) < 2 || f[0] == `\#` { // generic rdata: BIND checks its wire form, not names
 		return ""
 	}
 	for _, p := range f[2:] {

@@ -246,6 +246,11 @@ func (z *Zone) refused(rr dns.RR) string {
 	switch h.Rrtype {
 	case dns.TypeANY, dns.TypeAXFR, dns.TypeIXFR, dns.TypeMAILA, dns.TypeMAILB, dns.TypeOPT, dns.TypeTSIG, dns.TypeTKEY:
 		return fmt.Sprintf("type '%s': invalid use of a meta type", dns.TypeToString[h.Rrtype])
+	}
+	if !inZone(zonefile.Canonical(h.Name), z.Origin) {
+		return "" // out of the zone: dropped, as BIND drops it (dns/out-of-zone)
+	}
+	switch h.Rrtype {
 	case dns.TypeSOA:
 		if !z.zoneFile {
 			return ""

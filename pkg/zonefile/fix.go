@@ -13,6 +13,7 @@ import (
 //   - an algorithm mnemonic (DNSKEY 257 3 RSASHA256, DS 1 ECDSAP256SHA256 2,
 //     RRSIG A RSASHA256 …) becomes its number;
 //   - LOC without minutes or seconds gets 0 for them (BIND's default);
+//   - an NXT's types written by number are written TYPEnnn;
 //   - TXT or SPF data starting \# not followed by a length is the string
 //     "#", not generic rdata (BIND reads "#" "text").
 func fixRecord(rest []string) ([]string, bool) {
@@ -37,6 +38,19 @@ func fixRecord(rest []string) ([]string, bool) {
 		alg = i + 2
 	case "LOC":
 		return fixLOC(rest, i+1)
+	case "NXT":
+		// BIND reads a type in NXT's bitmap by number (and writes an
+		// unknown one so); miekg/dns wants TYPEnnn.
+		var out []string
+		for j := i + 2; j < len(rest); j++ {
+			if allDigits(rest[j]) {
+				if out == nil {
+					out = append([]string(nil), rest...)
+				}
+				out[j] = "TYPE" + rest[j]
+			}
+		}
+		return out, out != nil
 	case "TXT", "SPF":
 		if rest[i+1] == `\#` && (i+2 >= len(rest) || !allDigits(rest[i+2])) {
 			out := append([]string(nil), rest...)
@@ -103,4 +117,23 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// stripComment is line without its comment: from the first ';' outside a
+// quoted string.
+func stripComment(line string) string {
+	quoted := false
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '\\':
+			i++
+		case '"':
+			quoted = !quoted
+		case ';':
+			if !quoted {
+				return line[:i]
+			}
+		}
+	}
+	return line
 }

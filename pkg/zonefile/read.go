@@ -244,6 +244,7 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 	var chunks chunker
 	var buf []string // the fields of each line, reused: a zone has 100,000s
 	record := ""     // the line the current record starts on
+	open := -1       // the opaque record whose parentheses are open
 	for n := 1; ; n++ {
 		line, ok := chunks.next(data)
 		if !ok {
@@ -320,6 +321,9 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 				}
 				opaque = append(opaque, Opaque{Name: owner, Type: typ, TTL: t, Value: value, File: file, Line: n - shift})
 				line, hidden = "", true
+				if depth > 0 {
+					open = len(opaque) - 1 // its data goes on in parentheses
+				}
 			} else if len(rest) > 0 {
 				if v, isTTL := parseTTL(rest[0]); isTTL {
 					lastTTL, r.haveLast = v, true
@@ -336,6 +340,19 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 					}
 				}
 			}
+		}
+		if open >= 0 && startDepth > 0 {
+			// a line of a record kept as written: its data, taken out too
+			opaque[open].Value += " " + strings.Join(f, " ")
+			line = ""
+			if depth == 0 {
+				open = -1
+			}
+		}
+		if (startDepth > 0 || depth > 0) && strings.IndexByte(line, ';') >= 0 {
+			// A comment inside a record's parentheses: miekg/dns loses
+			// the rest of an NSEC3 after one (BIND reads on); it is no data.
+			line = stripComment(line)
 		}
 		if len(f) >= 2 && line != "" && line[0] == '$' {
 			if !ended {
