@@ -43,7 +43,7 @@ func fixRecord(rest []string) ([]string, bool) {
 		// unknown one so); miekg/dns wants TYPEnnn.
 		var out []string
 		for j := i + 2; j < len(rest); j++ {
-			if allDigits(rest[j]) {
+			if digits(rest[j]) {
 				if out == nil {
 					out = append([]string(nil), rest...)
 				}
@@ -52,7 +52,7 @@ func fixRecord(rest []string) ([]string, bool) {
 		}
 		return out, out != nil
 	case "TXT", "SPF":
-		if rest[i+1] == `\#` && (i+2 >= len(rest) || !allDigits(rest[i+2])) {
+		if rest[i+1] == `\#` && (i+2 >= len(rest) || !digits(rest[i+2])) {
 			out := append([]string(nil), rest...)
 			out[i+1] = `"#"`
 			return out, true
@@ -61,7 +61,7 @@ func fixRecord(rest []string) ([]string, bool) {
 	default:
 		return nil, false
 	}
-	if alg >= len(rest) || allDigits(rest[alg]) {
+	if alg >= len(rest) || digits(rest[alg]) {
 		return nil, false
 	}
 	n, ok := dns.StringToAlgorithm[strings.ToUpper(rest[alg])]
@@ -108,15 +108,6 @@ func fixLOC(rest []string, data int) ([]string, bool) {
 
 func isHemisphere(tok, hemis string) bool {
 	return len(tok) == 1 && strings.ContainsAny(strings.ToUpper(tok), hemis)
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // stripComment is line without its comment: from the first ';' outside a
