@@ -251,6 +251,9 @@ func TestLoadableAsBIND(t *testing.T) {
 		{"naptr back-reference without a group", soa + ns + "x IN NAPTR 100 10 \"u\" \"E2U+sip\" \"!^.*$!sip:\\\\1@example.com!\" .\n", false, "NAPTR regexp"},
 		{"naptr flag other than i", soa + ns + "x IN NAPTR 100 10 \"u\" \"E2U+sip\" \"!^.*$!sip:x@example.com!q\" .\n", false, "NAPTR regexp"},
 		{"naptr bad regex", soa + ns + "x IN NAPTR 100 10 \"u\" \"E2U+sip\" \"!^(.*$!sip:x@example.com!\" .\n", false, "NAPTR regexp"},
+		{"generic rdata longer than its type", soa + ns + "x IN A \\# 5 c000020101\n", false, "read: extra input data"},
+		{"generic rdata of its type's length", soa + ns + "x IN MX \\# 5 000a016100\n", true, ""},
+		{"generic rdata of an unknown type", soa + ns + "x IN TYPE65000 \\# 3 abcdef\n", true, ""},
 		{"no ttl before the soa", "x IN TXT \"a\"\n@ IN SOA ns1.example. host.example. 1 3600 600 86400 300\n" + ns, false, "read: no TTL specified; zone rejected"},
 		{"soa minimum as ttl", "@ IN SOA ns1.example. host.example. 1 3600 600 86400 300\n" + ns + "x IN TXT \"a\"\n", true, ""},
 	}

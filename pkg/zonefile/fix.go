@@ -128,3 +128,47 @@ func stripComment(line string) string {
 	}
 	return line
 }
+
+// genericExtra is how many bytes of a one-line record's generic rdata
+// (TYPE \# LENGTH HEX) a known type does not read, or 0: miekg/dns drops
+// them, BIND refuses the zone ("extra input data").
+func genericExtra(rest []string) int {
+	i := 0
+	for ; i < len(rest) && i < 2; i++ {
+		if _, isTTL := parseTTL(rest[i]); isTTL {
+			continue
+		}
+		if _, isClass := dns.StringToClass[strings.ToUpper(rest[i])]; isClass {
+			continue
+		}
+		break
+	}
+	if i+2 >= len(rest) || rest[i+1] != `\#` {
+		return 0
+	}
+	typ, ok := dns.StringToType[strings.ToUpper(rest[i])]
+	if !ok {
+		n, err := strconv.ParseUint(strings.TrimPrefix(strings.ToUpper(rest[i]), "TYPE"), 10, 16)
+		if err != nil {
+			return 0
+		}
+		typ = uint16(n)
+	}
+	if _, known := dns.TypeToRR[typ]; !known {
+		return 0 // an unknown type holds any bytes
+	}
+	length, err := strconv.Atoi(rest[i+2])
+	if err != nil || length <= 0 || length > 65535 {
+		return 0
+	}
+	rr, err := dns.NewRR(". 0 IN " + strings.Join(rest[i:], " "))
+	if err != nil || rr == nil {
+		return 0 // the parser says what is wrong
+	}
+	msg := make([]byte, dns.Len(rr)+64)
+	off, err := dns.PackRR(rr, msg, 0, nil, false)
+	if err != nil {
+		return 0
+	}
+	return length - (off - 11) // the root owner, type, class, TTL and length: 11 bytes
+}

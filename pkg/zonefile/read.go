@@ -329,6 +329,9 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 					lastTTL, r.haveLast = v, true
 				}
 				if startDepth == 0 && depth == 0 {
+					if extra := genericExtra(rest); extra > 0 {
+						return nil, 0, nil, &report.InputError{File: file, Line: n - shift, Msg: fmt.Sprintf("extra input data: the generic rdata (\\# LENGTH HEX) holds %d bytes more than the type reads (BIND refuses the zone)", extra)}
+					}
 					if fixed, ok := fixRecord(rest); ok {
 						prefix := " "
 						if own {
