@@ -15,14 +15,14 @@ export PATH="$PATH:/usr/sbin:/sbin"
 APT_PACKAGES=(
 	ansible-lint:ansible-lint # ansible-lint-check's tests run the real one (6.13 on bookworm)
 	named:bind9               # dns-zone-diff's tests transfer zones from a real BIND
-	ldns-compare-zones:ldnsutils # the peer dns-zone-diff is benchmarked against
+	ldns-compare-zones:ldnsutils # the peer dns-zone-diff is benchmarked and corpus-checked against
 	qemu-aarch64-static:qemu-user-static # the image tests run each arm64 image's binary
 	debootstrap:debootstrap # the image tests' ansible-lint base (hack/bases.sh)
 )
 declare -A SKIPS=(
 	[ansible-lint]="pkg/ansiblelint (the real-tool tests), test/hostile (the ansible-lint attacks)"
-	[bind9]="pkg/dnszone (AXFR from a real named, the named-compilezone differential tests)"
-	[ldnsutils]="none (bench/ only)"
+	[bind9]="pkg/dnszone (AXFR from a real named, the named-compilezone differential tests), test/corpus (the 1,000-zone harness)"
+	[ldnsutils]="test/corpus TestZonesAsBIND's cross-check of edited zones (the rest of it runs); bench/ fails"
 	[qemu-user-static]="test/images (arm64)"
 	[debootstrap]="test/images"
 )
