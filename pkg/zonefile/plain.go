@@ -9,17 +9,79 @@ import (
 	"github.com/miekg/dns"
 )
 
-// Address is a plain address record: an A or AAAA record whose line is
-// owner, an optional TTL in seconds, an optional class IN, the type and
-// one address, and nothing that needs the real parser (quotes, escapes,
-// parentheses). Most records of a large zone are; ReadTo reads them
-// without miekg/dns, as miekg/dns reads them (TestPlainAsParsed).
+// Address is a plain record: an A or AAAA record whose line is owner, an
+// optional TTL in seconds, an optional class IN, the type and one
+// address, and nothing that needs the real parser (quotes, escapes,
+// parentheses); or a TXT record of plain quoted strings (plainTXT).
+// Most records of a large zone are; ReadTo reads them without miekg/dns,
+// as miekg/dns reads them (TestPlainAsParsed).
 type Address struct {
 	Name     string // as written, made absolute (not canonical)
-	Type     uint16 // dns.TypeA or dns.TypeAAAA
+	Type     uint16 // dns.TypeA, dns.TypeAAAA or dns.TypeTXT
 	TTL      uint32
-	Value    string // net.IP's form, as a parsed record prints it
+	Value    string // net.IP's form, as a parsed record prints it; TXT's strings joined, quoted
 	explicit bool   // the line gave the TTL
+}
+
+// plainTXT reads a plain TXT record: the fields after the owner (rest)
+// of a line, with no comment, escape or parenthesis, are an optional TTL
+// in seconds and class IN, TXT, then quoted strings of printable ASCII of
+// at most 255 bytes each (a ';' inside one is no comment), apart by
+// blanks. Its Value is the strings
+// joined in one pair of quotes, as dns-zone-diff compares TXT data.
+func plainTXT(rest []string, line string) (Address, bool) {
+	var a Address
+	if len(rest) < 2 || strings.ContainsAny(line, "\\()") {
+		return a, false
+	}
+	i, ttl := typeField(rest)
+	if i >= len(rest)-1 || !strings.EqualFold(rest[i], "TXT") || rest[i+1][0] != '"' {
+		return a, false
+	}
+	if ttl != "" {
+		t, err := strconv.ParseUint(ttl, 10, 31)
+		if err != nil {
+			return a, false
+		}
+		a.TTL, a.explicit = uint32(t), true
+	}
+	// The data: from the first quote on (no quote comes before it; a
+	// comment before it would have left rest without the type).
+	q := strings.IndexByte(line, '"')
+	if q < 0 || strings.IndexByte(line[:q], ';') >= 0 {
+		return a, false
+	}
+	data := line[q:]
+	var b strings.Builder
+	b.Grow(len(data))
+	b.WriteByte('"')
+	for data != "" {
+		switch data[0] {
+		case ' ', '\t':
+			data = data[1:]
+			continue
+		case '"':
+		default:
+			return a, false // a bare word: left to the parser
+		}
+		end := strings.IndexByte(data[1:], '"')
+		if end < 0 || end > 255 {
+			return a, false
+		}
+		for j := 1; j <= end; j++ {
+			if c := data[j]; c < 0x20 || c > 0x7e {
+				return a, false
+			}
+		}
+		b.WriteString(data[1 : end+1])
+		data = data[end+2:]
+		if data != "" && data[0] != ' ' && data[0] != '\t' {
+			return a, false // "a"b: left to the parser
+		}
+	}
+	b.WriteByte('"')
+	a.Type, a.Value = dns.TypeTXT, b.String()
+	return a, true
 }
 
 // plainAddress reads the fields after the owner, of a line whose text

@@ -30,6 +30,8 @@ func readAll(text, origin string, plain bool) ([]string, int, error) {
 				v = r.A.String()
 			case *dns.AAAA:
 				v = r.AAAA.String()
+			case *dns.TXT: // as dns-zone-diff compares it, and a plain TXT reads it
+				v = `"` + strings.Join(r.Txt, "") + `"`
 			}
 			out = append(out, fmt.Sprintf("%s %d %s %s", Canonical(h.Name), h.Ttl, dns.TypeToString[h.Rrtype], v))
 		},
@@ -85,6 +87,7 @@ var plainSeeds = []string{
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx MX 10\n$ORIGIN foo.\nh A 1.2.3.4\nh2 A 1.2.3.5\n",
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\na\\ 300 A 1.2.3.4\n A 1.2.3.5\n$ SOA 0\n",
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx TXT \"a\nh A 1.2.3.4\nh2 A 1.2.3.5\"\ny TXT b\\\nh3 A 1.2.3.6\n",
+	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx TXT \"v=spf1 a mx -all\"\ny 30 IN TXT \"a b\" \"\"\t\"c\"\nz TXT \"a\"b\nw TXT a \"b\"\n TXT \"k\" ; c\nd TXT \"v=DKIM1; k=rsa; p=MIG\" \"x;\"\ne TXT \"a\";c\n",
 }
 
 func FuzzPlainAsParsed(f *testing.F) {

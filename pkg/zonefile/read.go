@@ -300,6 +300,9 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 			isPlain := false
 			if fast && dirTTL && depth == 0 && prevEnded && ownerSure {
 				a, isPlain = plainAddress(rest, code)
+				if !isPlain && len(orig) < 4096 {
+					a, isPlain = plainTXT(rest, orig)
+				}
 			}
 			ended = isPlain || depth == 0 && lineEnds(rest, code)
 			if isPlain {
