@@ -39,8 +39,8 @@ func parseZone(file string, data []byte, origin, root string, opts Options) (*Zo
 	if _, ok := dns.IsDomainName(origin); origin == "" || !ok {
 		return nil, &report.InputError{File: file, Msg: fmt.Sprintf("invalid zone name %q", origin)}
 	}
-	// About one RRset a line: a map sized so never grows (and rehashes).
-	z := newZoneSized(origin, file, bytes.Count(data, []byte("\n"))+1)
+	// About one RRset a record: a map sized so seldom grows (and rehashes).
+	z := newZoneSized(origin, file, zonefile.EstimateRecords(data)+1)
 	z.zoneFile = true
 	err := zonefile.ReadTo(file, data, origin, root, zonefile.Sink{
 		RR:      func(rr dns.RR) { z.add(rr, opts, file, 0) },

@@ -12,14 +12,15 @@ import (
 // Address is a plain record: an A or AAAA record whose line is owner, an
 // optional TTL in seconds, an optional class IN, the type and one
 // address, and nothing that needs the real parser (quotes, escapes,
-// parentheses); or a TXT record of plain quoted strings (plainTXT).
+// parentheses); or a TXT record of plain quoted strings (plainTXT), or an
+// NS, CNAME, PTR or MX of a plain target (plainTarget).
 // Most records of a large zone are; ReadTo reads them without miekg/dns,
 // as miekg/dns reads them (TestPlainAsParsed).
 type Address struct {
 	Name     string // as written, made absolute (not canonical)
-	Type     uint16 // dns.TypeA, dns.TypeAAAA or dns.TypeTXT
+	Type     uint16 // A, AAAA, TXT, NS, CNAME, PTR or MX
 	TTL      uint32
-	Value    string // net.IP's form, as a parsed record prints it; TXT's strings joined, quoted
+	Value    string // as dns-zone-diff compares it: net.IP's form; TXT's strings joined, quoted; a target absolute, lower case
 	explicit bool   // the line gave the TTL
 }
 
@@ -119,6 +120,66 @@ func plainAddress(rest []string, code string) (Address, bool) {
 		return a, false
 	}
 	a.Value = ip.String()
+	return a, true
+}
+
+// plainTarget reads the fields after the owner (of a line whose text
+// without its comment is code) of an NS, CNAME, PTR or MX record whose
+// target is written plainly: letters, digits, hyphens, underscores and
+// dots, made absolute in origin as miekg/dns makes it. Its Value is the
+// data as dns-zone-diff compares it: the target in lower case, after
+// MX's preference. An NS at a wildcard, which BIND refuses, is left to
+// the parser (and the refusal).
+func plainTarget(rest []string, code, owner, origin string) (Address, bool) {
+	var a Address
+	if len(rest) < 2 || len(rest) > 5 || strings.ContainsAny(code, "\"\\()") {
+		return a, false
+	}
+	i, ttl := typeField(rest)
+	pref := ""
+	switch typ := strings.ToUpper(rest[i%len(rest)]); {
+	case i == len(rest)-2 && typ == "NS" && owner[0] != '*':
+		a.Type = dns.TypeNS
+	case i == len(rest)-2 && typ == "CNAME":
+		a.Type = dns.TypeCNAME
+	case i == len(rest)-2 && typ == "PTR":
+		a.Type = dns.TypePTR
+	case i == len(rest)-3 && typ == "MX":
+		p, err := strconv.ParseUint(rest[i+1], 10, 16)
+		if err != nil || !digits(rest[i+1]) {
+			return a, false
+		}
+		a.Type, pref = dns.TypeMX, strconv.FormatUint(p, 10)+" "
+	default:
+		return a, false
+	}
+	if ttl != "" {
+		t, err := strconv.ParseUint(ttl, 10, 31)
+		if err != nil {
+			return a, false
+		}
+		a.TTL, a.explicit = uint32(t), true
+	}
+	target := rest[len(rest)-1]
+	for j := 0; j < len(target); j++ {
+		if c := target[j]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return a, false
+		}
+	}
+	if target[0] == '.' && target != "." || strings.Contains(target, "..") {
+		return a, false
+	}
+	if !strings.HasSuffix(target, ".") {
+		if origin == "." {
+			target += "."
+		} else {
+			target += "." + origin
+		}
+	}
+	if _, ok := dns.IsDomainName(target); !ok {
+		return a, false
+	}
+	a.Value = pref + strings.ToLower(target)
 	return a, true
 }
 

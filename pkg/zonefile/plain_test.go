@@ -32,6 +32,15 @@ func readAll(text, origin string, plain bool) ([]string, int, error) {
 				v = r.AAAA.String()
 			case *dns.TXT: // as dns-zone-diff compares it, and a plain TXT reads it
 				v = `"` + strings.Join(r.Txt, "") + `"`
+			// Targets as dns-zone-diff compares them (plainTarget).
+			case *dns.NS:
+				v = strings.ToLower(r.Ns)
+			case *dns.CNAME:
+				v = strings.ToLower(r.Target)
+			case *dns.PTR:
+				v = strings.ToLower(r.Ptr)
+			case *dns.MX:
+				v = fmt.Sprintf("%d %s", r.Preference, strings.ToLower(r.Mx))
 			}
 			out = append(out, fmt.Sprintf("%s %d %s %s", Canonical(h.Name), h.Ttl, dns.TypeToString[h.Rrtype], v))
 		},
@@ -87,6 +96,7 @@ var plainSeeds = []string{
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx MX 10\n$ORIGIN foo.\nh A 1.2.3.4\nh2 A 1.2.3.5\n",
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\na\\ 300 A 1.2.3.4\n A 1.2.3.5\n$ SOA 0\n",
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx TXT \"a\nh A 1.2.3.4\nh2 A 1.2.3.5\"\ny TXT b\\\nh3 A 1.2.3.6\n",
+	"$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS Ns1\n@ 30 IN NS ns2.Example.NET.\nd NS d.\n* NS ns\nw CNAME @\nc CNAME x.\n\tMX 010 mail\nm MX 99999 mx\nm MX 5 mx extra\n1 PTR host.\n$ORIGIN .\nr PTR q\nt NS .\n",
 	"$TTL 60\n@ SOA ns h 1 2 3 4 5\nx TXT \"v=spf1 a mx -all\"\ny 30 IN TXT \"a b\" \"\"\t\"c\"\nz TXT \"a\"b\nw TXT a \"b\"\n TXT \"k\" ; c\nd TXT \"v=DKIM1; k=rsa; p=MIG\" \"x;\"\ne TXT \"a\";c\n",
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -107,7 +108,7 @@ func (r *reader) read(file string, data []byte, origin string) error {
 	if err != nil {
 		return err
 	}
-	zp := dns.NewZoneParser(bytes.NewReader(text), dns.Fqdn(origin), file)
+	zp := dns.NewZoneParser(text, dns.Fqdn(origin), file)
 	// preprocess followed every $INCLUDE it could place; one it could
 	// not (inside a record) is refused here.
 	zp.SetIncludeAllowed(false)
@@ -172,7 +173,7 @@ const ttlSentinel = 1<<31 + 1009
 //     or seconds, TXT \# that is no generic rdata;
 //   - with the sink's Address set, a plain address record (plain.go) is
 //     given to it and its line left blank.
-func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, shift int, opaque []Opaque, err error) {
+func (r *reader) preprocess(file string, data []byte, zone string) (out io.Reader, shift int, opaque []Opaque, err error) {
 	address := r.sink.Address
 	ttl, haveTTL := r.def, r.haveDef
 	// Plain records are read here only while the parser's default TTL is
@@ -225,17 +226,11 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 	// Most zones need no rewrite: the text is copied only from the first
 	// line that changes (always, for CRLF or a missing final newline,
 	// which the line scanner normalises).
-	var b *bytes.Buffer
-	// The rewrite is at most as long as the file (but for a $TTL or
-	// owner written in): shorter where plain records leave their lines
-	// blank, but sized for the whole, as growing it copies it over and
-	// over in a zone of few plain records.
-	size := len(data) + len(data)/16
+	// Lines the parser reads as written stay in data; only the lines
+	// rewritten are copied (all of them, for CRLF or a missing final
+	// newline, which the line scanner normalises).
+	txt := &text{data: data}
 	copyAll := bytes.IndexByte(data, '\r') >= 0 || len(data) > 0 && data[len(data)-1] != '\n'
-	if copyAll {
-		b = &bytes.Buffer{}
-		b.Grow(size)
-	}
 	start := 0 // where the current line starts in data
 	// Lines are cut as bufio.ScanLines cuts them, from strings made a
 	// chunk of lines at a time: a string per line was most of the garbage
@@ -300,6 +295,9 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 			isPlain := false
 			if fast && dirTTL && depth == 0 && prevEnded && ownerSure {
 				a, isPlain = plainAddress(rest, code)
+				if !isPlain {
+					a, isPlain = plainTarget(rest, code, owner, origin)
+				}
 				if !isPlain && len(orig) < 4096 {
 					a, isPlain = plainTXT(rest, orig)
 				}
@@ -394,22 +392,15 @@ func (r *reader) preprocess(file string, data []byte, zone string) (out []byte, 
 				}
 			}
 		}
-		if b == nil && line != orig {
-			b = &bytes.Buffer{}
-			b.Grow(size)
-			b.Write(data[:start])
-		}
-		if b != nil {
-			b.WriteString(line)
-			b.WriteByte('\n')
+		if copyAll || line != orig {
+			txt.write(line)
+		} else {
+			txt.keep(start, start+len(orig)+1)
 		}
 		start += len(orig) + 1
 	}
 	r.def, r.haveDef, r.last = ttl, haveTTL, lastTTL
-	if b == nil {
-		return data, shift, opaque, nil // nothing rewritten
-	}
-	return b.Bytes(), shift, opaque, nil
+	return txt.reader(), shift, opaque, nil
 }
 
 // chunker hands out the lines of data as strings, converting a chunk of
