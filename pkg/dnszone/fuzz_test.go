@@ -130,12 +130,16 @@ func canonicalWire(rr dns.RR) ([]byte, bool) {
 
 // FuzzPlainCanonical: the shortcut canonicalValue takes for names and
 // strings written plainly gives what the round trip through the wire
-// gives, for every record text miekg/dns reads (NS, CNAME, PTR, MX, TXT).
+// gives, for every record text miekg/dns reads (NS, CNAME, PTR, MX, TXT,
+// RRSIG).
 func FuzzPlainCanonical(f *testing.F) {
 	for _, s := range []string{
 		"x. 300 IN NS NS1.Example.", "x. 300 IN CNAME *.a-b_c.example.", "x. 300 IN PTR \\065b.example.",
 		"x. 300 IN MX 10 Mail.example.", "x. 300 IN TXT \"v=spf1 a mx -all\" \"x;y\"", "x. 300 IN TXT \"a\\\"b\"",
 		"x. 300 IN NS " + strings.Repeat("a", 64) + ".example.", "x. 300 IN TXT \"\\195\\169\"",
+		"x. 300 IN RRSIG A 8 2 300 20360101000000 20260101000000 63947 Big.Test. 2DZFHjzqx4huS4ctHCKB9AlSyXxO1CcD+3G8 SJjt5kxSN57xpuAZ==",
+		"x. 300 IN RRSIG TYPE65534 13 0 0 1 4294967295 0 . YWJj", "x. 300 IN RRSIG A 8 2 300 1 2 3 x. YW=j",
+		"x. 300 IN RRSIG A 8 2 300 1 2 3 x. YWJ=", "x. 300 IN RRSIG A 8 2 300 1 2 3 x. YWI=",
 	} {
 		f.Add(s)
 	}
@@ -145,7 +149,7 @@ func FuzzPlainCanonical(f *testing.F) {
 			return
 		}
 		switch rr.(type) {
-		case *dns.NS, *dns.CNAME, *dns.PTR, *dns.MX, *dns.TXT:
+		case *dns.NS, *dns.CNAME, *dns.PTR, *dns.MX, *dns.TXT, *dns.RRSIG:
 		default:
 			return
 		}
