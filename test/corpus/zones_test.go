@@ -249,7 +249,7 @@ func bindWhy(out []byte) string {
 func reason(msg string) string {
 	switch {
 	case strings.Contains(msg, "has 0 SOA records"):
-		return "by design: a file without an SOA (root hints for a hint zone, a secondary's empty file) is a list of records to dns-zone-diff (dns-format.md); " + msg
+		return "by design: root hints, which BIND loads as a hint zone (type hint, no SOA) and named-checkzone checks as a primary one; a file without an SOA is a list of records to dns-zone-diff (dns-format.md); " + msg
 	case strings.Contains(msg, "TypeBitMap"):
 		return "not yet read: miekg/dns refuses a type number (TYPE127) in an NSEC bitmap, which BIND writes (issue 32 section 2); " + msg
 	case strings.Contains(msg, "dns-zone-diff refuses it"):
