@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the root filesystem of the ansible-lint-check base image for the
 # image tests, which cannot pull one: a minimal Debian (debootstrap
-# --variant=minbase) with Debian's ansible-lint and a nonroot user (65532).
+# --variant=minbase) with Debian's ansible-lint, five collections of Debian's
+# ansible package and a nonroot user (65532).
 # The result is a tarball cached under build/bases; delete it to rebuild.
 # Needs root and Debian's package mirror.
 set -euo pipefail
@@ -19,9 +20,29 @@ fs=$work/fs
 
 echo "bases: debootstrap $suite into $fs"
 debootstrap --variant=minbase "$suite" "$fs" "$mirror" >"$work/log" 2>&1 || { tail -20 "$work/log"; exit 2; }
-echo "bases: apt-get install ansible-lint"
-chroot "$fs" apt-get install -y -q --no-install-recommends ansible-lint >>"$work/log" 2>&1 || { tail -20 "$work/log"; exit 2; }
+echo "bases: apt-get install ansible-lint ansible"
+chroot "$fs" apt-get install -y -q --no-install-recommends ansible-lint ansible >>"$work/log" 2>&1 || { tail -20 "$work/log"; exit 2; }
 chroot "$fs" apt-get clean
+# Of Debian's ansible package (7.7), only the collections homelab
+# repositories use most (docs/ansible-lint-check.md): the rest is 450 MB.
+# Their tests and docs are not needed to lint against them.
+keep=(ansible/posix community/general community/docker community/crypto kubernetes/core)
+coll=$fs/usr/lib/python3/dist-packages/ansible_collections
+for ns in "$coll"/*/; do
+	for c in "$ns"*/; do
+		c=${c%/}
+		rel=${c#"$coll"/}
+		if [[ " ${keep[*]} " != *" $rel "* ]]; then
+			rm -rf "$c"
+		fi
+	done
+	rmdir --ignore-fail-on-non-empty "${ns%/}"
+done
+for c in "${keep[@]}"; do
+	[[ -d $coll/$c ]] || { echo "bases: $c not in Debian's ansible package" >&2; exit 2; }
+	rm -rf "$coll/$c/tests" "$coll/$c/docs" "$coll/$c/changelogs"
+done
+rm -f "$fs/usr/bin/ansible-community"
 # What an image does not need: package lists, docs, caches.
 rm -rf "$fs"/var/lib/apt/lists/* "$fs"/usr/share/doc/* "$fs"/usr/share/man/* "$fs"/usr/share/info/* \
 	"$fs"/var/cache/debconf/*-old "$fs"/var/log/* "$fs"/tmp/*

@@ -8,6 +8,8 @@ package imagetest
 import (
 	"archive/tar"
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -158,7 +160,14 @@ func Bases(t testing.TB, reg, root string) (static, terraform, ansible string) {
 		{name: "usr/local/bin/terraform", mode: 0o755, data: tfBin}})
 	terraform = push(t, reg, "bases/terraform", image(t, "amd64", base, tfLayer))
 
-	rootfs := filepath.Join(root, "build", "bases", "ansible-lint-rootfs.tar")
+	// The cached root filesystem is named after the script that built it:
+	// a change to what the base carries builds it anew.
+	script, err := os.ReadFile(filepath.Join(root, "hack", "bases.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(script)
+	rootfs := filepath.Join(root, "build", "bases", fmt.Sprintf("ansible-lint-rootfs-%x.tar", sum[:6]))
 	if _, err := os.Stat(rootfs); err != nil {
 		cmd := exec.Command(filepath.Join(root, "hack", "bases.sh"), rootfs)
 		if out, err := cmd.CombinedOutput(); err != nil {

@@ -126,7 +126,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			file = lintConfigFile(pr.root)
 		}
 		var dropped []string
-		if pr.config, dropped, err = safeLintConfig(file, tmp, c.trustRules); err != nil {
+		if pr.config, dropped, err = safeLintConfig(file, tmp, c.trustRules, pr.mocks); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -179,7 +179,7 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 	// One file ansible-lint cannot load makes it report load-failure and
 	// lint nothing else; the preflight has reported those files with their
 	// line, so ansible-lint lints the rest.
-	for _, b := range pr.broken {
+	for _, b := range append(pr.broken, pr.vendored...) {
 		if rel, err := filepath.Rel(pr.root, b); err == nil {
 			args = append(args, "--exclude", rel)
 		}
@@ -205,7 +205,7 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 		return nil, fmt.Errorf("%s: %w", pr.root, err)
 	}
 	fs = explainSyntax(ctx, linter, pr, env, fs)
-	return replaceUnresolved(fs, pr.missing), nil
+	return replaceUnresolved(fs, pr.missing, pr.lacking), nil
 }
 
 // explainSyntax replaces ansible-lint 6's "Unexpected error code 4 from
@@ -263,8 +263,11 @@ func passed(k string) bool {
 // module/action" for a module of a collection the preflight found missing:
 // it keeps ansible-lint's place in the playbook, and says which collection
 // is missing, as the preflight's finding at requirements.yml does.
-func replaceUnresolved(fs []report.Finding, missing []string) []report.Finding {
-	if len(missing) == 0 {
+//
+// A module its installed collection lacks (an older version, lacking[module]
+// names it) is said the same way: the syntax check stops there.
+func replaceUnresolved(fs []report.Finding, missing []string, lacking map[string]string) []report.Finding {
+	if len(missing) == 0 && len(lacking) == 0 {
 		return fs
 	}
 	for i, f := range fs {
@@ -273,6 +276,13 @@ func replaceUnresolved(fs []report.Finding, missing []string) []report.Finding {
 		}
 		m := unresolved.FindStringSubmatch(f.Message)
 		if m == nil {
+			continue
+		}
+		if have, ok := lacking[m[1]]; ok {
+			c := collectionOf(m[1])
+			fs[i].Rule, fs[i].Help = RuleCollectionMissing, helpBase+"collection-missing"
+			fs[i].Message = fmt.Sprintf("%s is not a module of %s as installed here (a later version has it?): ansible's syntax check stops at it, and this playbook is not linted further. %s",
+				m[1], have, installAdvice(c, ""))
 			continue
 		}
 		for _, c := range missing {
@@ -291,9 +301,9 @@ var unresolved = regexp.MustCompile(`couldn't resolve module/action '([^']+)'`)
 // environment is ansible-lint's whole environment: of the caller's, only
 // what Python and Ansible need (ansible-lint loads plugins from the
 // repository, so nothing else of the pod's environment is there to be
-// read), without colour, and with HOME, ANSIBLE_HOME, ANSIBLE_LOCAL_TEMP
-// and the cache moved under tmp when they are not writable (an arbitrary
-// UID in a pod).
+// read), without colour, with the cache under tmp, and with HOME,
+// ANSIBLE_HOME and ANSIBLE_LOCAL_TEMP moved under tmp when they are not
+// writable (an arbitrary UID in a pod).
 func (c *Check) environment(tmp string) ([]string, error) {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
@@ -331,10 +341,16 @@ func (c *Check) environment(tmp string) ([]string, error) {
 		}
 	}
 	home := env["HOME"]
+	// ansible-lint's cache is always this run's own: the modules it mocks
+	// (mock_modules) are written there as a collection, which a later
+	// run of the same project would find and take for the installed one.
+	if err := os.MkdirAll(filepath.Join(tmp, "cache"), 0o700); err != nil {
+		return nil, err
+	}
+	env["XDG_CACHE_HOME"] = filepath.Join(tmp, "cache")
 	for _, d := range []struct{ key, def, sub string }{
 		{"ANSIBLE_HOME", filepath.Join(home, ".ansible"), "ansible"},
 		{"ANSIBLE_LOCAL_TEMP", filepath.Join(home, ".ansible", "tmp"), "ansible-tmp"},
-		{"XDG_CACHE_HOME", filepath.Join(home, ".cache"), "cache"},
 	} {
 		if env[d.key] == "" {
 			if scratch.Creatable(d.def) {

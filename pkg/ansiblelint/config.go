@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -102,6 +103,9 @@ func collectionPaths(root string, cfg ansibleCfg, env func(string) string) []str
 		paths = pathList("~/.ansible/collections:/usr/share/ansible/collections", "")
 	}
 	paths = append(paths, filepath.Join(root, "collections"))
+	if v := strings.ToLower(env("ANSIBLE_COLLECTIONS_SCAN_SYS_PATH")); v == "false" || v == "no" || v == "0" || v == "off" || v == "n" || v == "f" {
+		return dedupe(paths) // ansible does not look in Python's ansible_collections
+	}
 	for _, pattern := range []string{
 		"/usr/lib/python3/dist-packages",
 		"/usr/lib/python3*/site-packages",
@@ -180,35 +184,55 @@ func lintConfigFile(dir string) string {
 // itself, or, when it names a rulesdir and trust is false, a copy under
 // tmp without it (its other paths made absolute, as ansible-lint makes
 // them relative to the config's directory). dropped lists what was left out.
-func safeLintConfig(file, tmp string, trust bool) (use string, dropped []string, err error) {
-	if file == "" || trust {
+//
+// mocks are modules of collections not installed: added to the config's
+// mock_modules (in a copy, or a config of its own when there is none), so
+// ansible-lint's syntax check passes and its other rules run.
+func safeLintConfig(file, tmp string, trust bool, mocks []string) (use string, dropped []string, err error) {
+	if file == "" && len(mocks) == 0 || file != "" && trust && len(mocks) == 0 {
 		return file, nil, nil
 	}
-	data, err := tree.ReadFile(tree.RootFor(".", file), file, maxLintConfig)
-	if err != nil {
-		return "", nil, fmt.Errorf("ansible-lint config: %w", err)
+	cfg := map[string]any{}
+	if file != "" {
+		data, err := tree.ReadFile(tree.RootFor(".", file), file, maxLintConfig)
+		if err != nil {
+			return "", nil, fmt.Errorf("ansible-lint config: %w", err)
+		}
+		if err := yaml.Unmarshal(data, &cfg); err != nil || cfg == nil {
+			return file, nil, nil // ansible-lint reports its own config errors
+		}
 	}
-	var cfg map[string]any
-	if err := yaml.Unmarshal(data, &cfg); err != nil || cfg == nil {
-		return file, nil, nil // ansible-lint reports its own config errors
-	}
-	dirs, ok := cfg["rulesdir"]
-	if !ok {
+	dirs, hasRules := cfg["rulesdir"]
+	if !hasRules && len(mocks) == 0 {
 		return file, nil, nil
 	}
-	if list, ok := dirs.([]any); ok {
+	list, _ := dirs.([]any)
+	if hasRules && !trust {
 		for _, d := range list {
 			dropped = append(dropped, fmt.Sprint(d))
 		}
+		delete(cfg, "rulesdir")
 	}
-	delete(cfg, "rulesdir")
-	if ex, ok := cfg["exclude_paths"].([]any); ok {
-		base := filepath.Dir(file)
-		for i, p := range ex {
-			if s, ok := p.(string); ok && !filepath.IsAbs(s) {
-				ex[i] = filepath.Join(base, s)
+	// ansible-lint reads a config's paths relative to the config's
+	// directory; the copy is elsewhere.
+	base := filepath.Dir(file)
+	for _, key := range []string{"exclude_paths", "rulesdir"} {
+		if ex, ok := cfg[key].([]any); ok && file != "" {
+			for i, p := range ex {
+				if s, ok := p.(string); ok && !filepath.IsAbs(s) {
+					ex[i] = filepath.Join(base, s)
+				}
 			}
 		}
+	}
+	if len(mocks) > 0 {
+		have, _ := cfg["mock_modules"].([]any)
+		for _, m := range mocks {
+			if !slices.Contains(have, any(m)) {
+				have = append(have, m)
+			}
+		}
+		cfg["mock_modules"] = have
 	}
 	out, err := yaml.Marshal(cfg)
 	if err != nil {

@@ -46,8 +46,12 @@ type project struct {
 	cfg       ansibleCfg
 	files     int
 	findings  []report.Finding
-	missing   []string // collections not installed, namespace.name
-	broken    []string // YAML files that do not parse, OS paths
+	missing   []string          // collections not installed, namespace.name
+	used      map[string]use    // modules of collections the tasks name
+	mocks     []string          // of those, the ones ansible-lint mocks (not installed)
+	lacking   map[string]string // modules their installed collection lacks: "ns.coll VERSION"
+	vendored  []string          // OS paths of vendored collections and tool state, not linted
+	broken    []string          // YAML files that do not parse, OS paths
 	// refused is set when the tree holds a symlink out of it (or to a
 	// device): ansible-lint follows symlinks, so it is not run at all.
 	refused bool
@@ -86,7 +90,12 @@ func preflight(root string, env func(string) string) (*project, error) {
 		name := d.Name()
 		if d.IsDir() {
 			// Vendored collections are other people's code; dot-dirs are tool state.
-			if osPath != root && (strings.HasPrefix(name, ".") || name == "collections" || name == "node_modules") {
+			if osPath != root && (strings.HasPrefix(name, ".") || name == "collections" || name == "ansible_collections" || name == "node_modules") {
+				// ansible-lint lints them as the repository's code (its
+				// own defaults skip only .cache, .git and the like).
+				if name == "collections" || name == "ansible_collections" || name == ".ansible" || name == "node_modules" {
+					p.vendored = append(p.vendored, osPath)
+				}
 				return fs.SkipDir
 			}
 			return nil
@@ -129,6 +138,7 @@ func preflight(root string, env func(string) string) (*project, error) {
 			p.checkRequirements(f, env)
 		}
 	}
+	p.mockMissing(collectionPaths(root, p.cfg, env))
 	return p, nil
 }
 
@@ -187,6 +197,7 @@ func (p *project) checkYAML(osPath string) {
 		err := dec.Decode(&n)
 		if err == nil {
 			p.outside(osPath, &n)
+			p.modulesUsed(osPath, &n)
 			// Aliases are not expanded in a node tree; ansible-lint expands
 			// them, and a "billion laughs" file of a few hundred bytes then
 			// holds it for minutes at gigabytes.
@@ -367,11 +378,10 @@ func (p *project) checkRequirements(osPath string, env func(string) string) {
 		}
 		if !installed(searched, filepath.Join("ansible_collections", ns, name)) {
 			p.missing = append(p.missing, c.name)
-			p.add(report.Finding{Rule: RuleCollectionMissing, Severity: report.Error, File: relPath(osPath), Line: c.line,
+			p.add(report.Finding{Rule: RuleCollectionMissing, Severity: report.Warning, File: relPath(osPath), Line: c.line,
 				Help: helpBase + "collection-missing",
-				Message: fmt.Sprintf("collection %s is not installed where ansible looks (%s); vendor it with "+
-					"`ansible-galaxy collection install -r %s -p collections` and commit collections/, or bake it into the image",
-					c.name, strings.Join(searched, ", "), path.Base(relPath(osPath)))})
+				Message: fmt.Sprintf("collection %s is not installed where ansible looks (%s); the modules the tasks use from it are mocked, so the rest is linted. %s",
+					c.name, strings.Join(searched, ", "), installAdvice(c.name, relPath(osPath)))})
 		}
 	}
 	rolePaths := rolePaths(p.root, p.cfg, env)

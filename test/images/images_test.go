@@ -439,6 +439,13 @@ func checkRun(t *testing.T, w *world, image string, code int, out string) *repor
 	if status, _ := os.ReadFile(filepath.Join(w.results, image, "status")); string(status) != "fail" {
 		t.Errorf("%s: result status %q", image, status)
 	}
+	// The example's requirements.yml names community.general and
+	// ansible.posix: the image carries them (hack/bases.sh).
+	for _, f := range r.Findings {
+		if f.Rule == "ansible/collection-missing" {
+			t.Errorf("%s: the image lacks a collection it ships: %s", image, f.Message)
+		}
+	}
 	return r
 }
 
