@@ -19,6 +19,8 @@ type ansibleCfg struct {
 	collectionsPaths []string
 	rolesPaths       []string
 	inventory        []string
+	file             string // the file read, when one was
+	hostKeyOff       int    // the line of host_key_checking = False, or 0
 }
 
 // readAnsibleCfg reads the ansible.cfg ansible itself would use for a
@@ -33,10 +35,10 @@ func readAnsibleCfg(root string, env func(string) string) ansibleCfg {
 		return ansibleCfg{} // the walk reports a file it cannot read
 	}
 	base := filepath.Dir(file)
-	var cfg ansibleCfg
+	cfg := ansibleCfg{file: file}
 	section := ""
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || line[0] == '#' || line[0] == ';' {
 			continue
@@ -55,6 +57,13 @@ func readAnsibleCfg(root string, env func(string) string) ansibleCfg {
 			cfg.collectionsPaths = pathList(value, base)
 		case "roles_path":
 			cfg.rolesPaths = pathList(value, base)
+		case "host_key_checking":
+			// ansible's booleans; an inline comment starts at " ;".
+			v, _, _ := strings.Cut(value, " ;")
+			switch strings.ToLower(strings.TrimSpace(v)) {
+			case "false", "no", "n", "off", "0", "0.0", "f":
+				cfg.hostKeyOff = n
+			}
 		case "inventory", "hostfile":
 			for _, p := range strings.Split(value, ",") {
 				if p = strings.TrimSpace(p); p != "" {

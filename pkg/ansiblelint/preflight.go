@@ -51,6 +51,7 @@ type project struct {
 	mocks     []string          // of those, the ones ansible-lint mocks (not installed)
 	lacking   map[string]string // modules their installed collection lacks: "ns.coll VERSION"
 	vendored  []string          // OS paths of vendored collections and tool state, not linted
+	plays     plays             // what the play rules gather
 	broken    []string          // YAML files that do not parse, OS paths
 	// refused is set when the tree holds a symlink out of it (or to a
 	// device): ansible-lint follows symlinks, so it is not run at all.
@@ -129,6 +130,12 @@ func preflight(root string, env func(string) string) (*project, error) {
 	for _, f := range p.yamlFiles {
 		p.checkYAML(f)
 	}
+	p.plays.check(p, rolePaths(root, p.cfg, env))
+	if p.cfg.hostKeyOff > 0 {
+		p.add(report.Finding{Rule: RuleHostKeyChecking, Severity: report.Warning, File: relPath(p.cfg.file), Line: p.cfg.hostKeyOff,
+			Help:    rulesHelp + "ansiblehost-key-checking-off",
+			Message: "host_key_checking is off: ansible connects to any host that answers at the address, so a machine that takes over an address (a rebuilt VM, a spoofed DHCP lease) gets the SSH session and what the play sends it; record known host keys instead (ssh-keyscan into known_hosts, or accept-new via ANSIBLE_SSH_ARGS for first contact only)"})
+	}
 	p.inventoryOutside()
 	for _, f := range p.inventory {
 		p.checkINI(f)
@@ -198,6 +205,9 @@ func (p *project) checkYAML(osPath string) {
 		if err == nil {
 			p.outside(osPath, &n)
 			p.modulesUsed(osPath, &n)
+			if rel, err := filepath.Rel(p.root, osPath); err == nil {
+				p.plays.gather(rel, osPath, &n)
+			}
 			// Aliases are not expanded in a node tree; ansible-lint expands
 			// them, and a "billion laughs" file of a few hundred bytes then
 			// holds it for minutes at gigabytes.

@@ -1,0 +1,150 @@
+package ansiblelint
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/internal/need"
+	"github.com/plumbline/plumbline/internal/testfs"
+)
+
+// TestPlayRules: the preflight's own rules on plays, as ansible reads
+// them (the preflight alone: no ansible-lint run is needed to judge them).
+func TestPlayRules(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  []loc
+	}{
+		{"notify by name, listen and role : name", map[string]string{
+			"site.yml": `---
+- name: Web
+  hosts: all
+  roles: [web]
+  tasks:
+    - name: Conf
+      ansible.builtin.copy: {src: a, dest: /b}
+      notify:
+        - Restart nginx
+        - web config changed
+        - web : Reload web
+        - restart nginx
+        - Reload nginx
+  handlers:
+    - name: Restart nginx
+      ansible.builtin.service: {name: nginx, state: restarted}
+`,
+			"roles/web/handlers/main.yml": "- name: Reload web\n  listen: web config changed\n  ansible.builtin.command: true\n",
+			"roles/web/tasks/main.yml":    "- name: T\n  ansible.builtin.command: true\n  notify: Reload Web\n",
+		}, []loc{
+			{RuleNotifyNoHandler, "roles/web/tasks/main.yml", 3}, // case differs
+			{RuleNotifyNoHandler, "site.yml", 12},                // case differs
+			{RuleNotifyNoHandler, "site.yml", 13},
+		}},
+		{"an external role's handlers are not known: nothing judged", map[string]string{
+			"site.yml": "- name: P\n  hosts: all\n  roles: [geerlingguy.docker]\n  tasks:\n    - name: T\n      ansible.builtin.command: true\n      notify: restart docker\n",
+		}, nil},
+		{"a role's meta dependency on an external role: nothing judged", map[string]string{
+			"site.yml":                 "- name: P\n  hosts: all\n  roles: [app]\n",
+			"roles/app/meta/main.yml":  "dependencies:\n  - role: geerlingguy.docker\n",
+			"roles/app/tasks/main.yml": "- name: T\n  ansible.builtin.command: true\n  notify: restart docker\n",
+		}, nil},
+		{"a templated handler name: nothing judged", map[string]string{
+			"site.yml": "- name: P\n  hosts: all\n  tasks:\n    - name: T\n      ansible.builtin.command: true\n      notify: x\n  handlers:\n    - name: \"restart {{ svc }}\"\n      ansible.builtin.command: true\n",
+		}, nil},
+		{"a templated notify is not judged", map[string]string{
+			"site.yml": "- name: P\n  hosts: all\n  tasks:\n    - name: T\n      ansible.builtin.command: true\n      notify: \"restart {{ svc }}\"\n",
+		}, nil},
+		{"host key checking off", map[string]string{
+			"ansible.cfg": "[defaults]\ninventory = hosts\nhost_key_checking = False ; lab\n[ssh_connection]\nhost_key_checking = False\n",
+			"hosts":       "[lab]\nh1\n",
+			"site.yml":    "- name: P\n  hosts: all\n  tasks: []\n",
+		}, []loc{{RuleHostKeyChecking, "ansible.cfg", 3}}},
+		{"host key checking on", map[string]string{
+			"ansible.cfg": "[defaults]\nhost_key_checking = True\n",
+			"site.yml":    "- name: P\n  hosts: all\n  tasks: []\n",
+		}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for f, text := range tc.files {
+				testfs.Write(t, dir, f, text)
+			}
+			wd, _ := os.Getwd()
+			if err := os.Chdir(dir); err != nil {
+				t.Fatal(err)
+			}
+			defer os.Chdir(wd)
+			p, err := preflight(".", func(string) string { return "" })
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []loc
+			for _, f := range p.findings {
+				if f.Rule == RuleNotifyNoHandler || f.Rule == RuleHostKeyChecking {
+					got = append(got, loc{f.Rule, filepath.ToSlash(f.File), f.Line})
+				}
+			}
+			if diff := cmp.Diff(tc.want, sortLocs(got)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestNotifyAsAnsible: the rule judges each notify as ansible-playbook
+// itself does when the task changes (run on localhost, connection local):
+// it fails with "The requested handler ... was not found" exactly where
+// the rule reports.
+func TestNotifyAsAnsible(t *testing.T) {
+	playbook, err := exec.LookPath("ansible-playbook")
+	if err != nil {
+		need.Missing(t, "ansible-playbook (ansible-core, with ansible-lint) is not on PATH")
+	}
+	for _, name := range []string{"Restart nginx", "web config changed", "web : Reload web", "Reload web", "restart nginx", "Reload nginx", "web : reload web", "web: Reload web"} {
+		dir := t.TempDir()
+		testfs.Write(t, dir, "roles/web/handlers/main.yml", "- name: Reload web\n  listen: web config changed\n  ansible.builtin.debug: {msg: reload}\n")
+		testfs.Write(t, dir, "roles/web/tasks/main.yml", "- name: Noop\n  ansible.builtin.debug: {msg: x}\n")
+		testfs.Write(t, dir, "site.yml", fmt.Sprintf(`- name: Web
+  hosts: all
+  gather_facts: false
+  roles: [web]
+  tasks:
+    - name: Conf
+      ansible.builtin.command: "true"
+      changed_when: true
+      notify: %q
+  handlers:
+    - name: Restart nginx
+      ansible.builtin.debug: {msg: restart}
+`, name))
+		cmd := exec.Command(playbook, "-i", "localhost,", "-c", "local", "site.yml")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "XDG_CACHE_HOME="+t.TempDir(), "ANSIBLE_LOCAL_TEMP="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		ansibleMisses := err != nil && strings.Contains(string(out), "was not found in either the main handlers list nor in the listening handlers list")
+		if err != nil && !ansibleMisses {
+			t.Fatalf("%q: ansible-playbook: %v\n%s", name, err, out)
+		}
+		wd, _ := os.Getwd()
+		os.Chdir(dir)
+		p, perr := preflight(".", func(string) string { return "" })
+		os.Chdir(wd)
+		if perr != nil {
+			t.Fatal(perr)
+		}
+		reported := false
+		for _, f := range p.findings {
+			reported = reported || f.Rule == RuleNotifyNoHandler
+		}
+		if reported != ansibleMisses {
+			t.Errorf("notify %q: the rule reports it %v, ansible-playbook misses the handler %v", name, reported, ansibleMisses)
+		}
+	}
+}
