@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -199,4 +200,68 @@ func installAdvice(collection, requirements string) string {
 		what = "-r " + requirements
 	}
 	return fmt.Sprintf("Vendor it: `ansible-galaxy collection install %s -p ./collections`, set `collections_path = ./collections` under [defaults] in ansible.cfg, and commit both", what)
+}
+
+// versionMeets reports whether version meets constraint as ansible-galaxy
+// reads one: comma-separated specifiers (*, ==, !=, >=, >, <=, <, or a
+// bare version meaning ==). known is false where either cannot be read
+// (a pre-release, a branch name): nothing is then said.
+func versionMeets(version, constraint string) (ok, known bool) {
+	v, good := semver(version)
+	if !good {
+		return false, false
+	}
+	for _, spec := range strings.Split(constraint, ",") {
+		spec = strings.TrimSpace(spec)
+		if spec == "*" || spec == "" {
+			continue
+		}
+		op := ""
+		for _, o := range []string{">=", "<=", "==", "!=", ">", "<"} {
+			if strings.HasPrefix(spec, o) {
+				op, spec = o, strings.TrimSpace(spec[len(o):])
+				break
+			}
+		}
+		want, good := semver(spec)
+		if !good {
+			return false, false
+		}
+		c := slices.Compare(v, want)
+		switch op {
+		case ">=":
+			ok = c >= 0
+		case "<=":
+			ok = c <= 0
+		case ">":
+			ok = c > 0
+		case "<":
+			ok = c < 0
+		case "!=":
+			ok = c != 0
+		default:
+			ok = c == 0
+		}
+		if !ok {
+			return false, true
+		}
+	}
+	return true, true
+}
+
+// semver reads MAJOR.MINOR.PATCH (MINOR and PATCH may be left out).
+func semver(s string) ([]int, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) > 3 {
+		return nil, false
+	}
+	out := make([]int, 3)
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return nil, false
+		}
+		out[i] = n
+	}
+	return out, true
 }

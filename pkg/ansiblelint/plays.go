@@ -37,7 +37,7 @@ type plays struct {
 }
 
 // gather adds what one YAML document (of osPath, root-relative rel) holds.
-func (pl *plays) gather(rel, osPath string, n *yaml.Node) {
+func (pl *plays) gather(p *project, rel, osPath string, n *yaml.Node) {
 	inHandlers := slices.Contains(strings.Split(filepath.ToSlash(filepath.Dir(rel)), "/"), "handlers")
 	dir := ""
 	if filepath.Base(filepath.Dir(osPath)) == "handlers" {
@@ -69,6 +69,9 @@ func (pl *plays) gather(rel, osPath string, n *yaml.Node) {
 					pl.handler(item, dir)
 				}
 				pl.task(osPath, item)
+				if p != nil && !isPlay(item) {
+					p.secretNoLog(osPath, item)
+				}
 				for i := 0; i+1 < len(item.Content); i += 2 {
 					key, v := item.Content[i].Value, item.Content[i+1]
 					switch key {
@@ -84,6 +87,18 @@ func (pl *plays) gather(rel, osPath string, n *yaml.Node) {
 		}
 	}
 	walk(n, inHandlers, 0)
+}
+
+// isPlay reports whether a mapping in a list is a play (or a playbook
+// import), not a task.
+func isPlay(m *yaml.Node) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		switch m.Content[i].Value {
+		case "hosts", "import_playbook", "ansible.builtin.import_playbook", "roles":
+			return true
+		}
+	}
+	return false
 }
 
 // handler adds a handler's name and listen topics.

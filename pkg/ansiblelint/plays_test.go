@@ -66,6 +66,45 @@ func TestPlayRules(t *testing.T) {
 			"hosts":       "[lab]\nh1\n",
 			"site.yml":    "- name: P\n  hosts: all\n  tasks: []\n",
 		}, []loc{{RuleHostKeyChecking, "ansible.cfg", 3}}},
+		{"secrets without no_log", map[string]string{
+			"roles/dns/tasks/main.yml": `- name: Set forwarders
+  ansible.builtin.uri:
+    url: "http://localhost:5380/api/settings/set"
+    body:
+      token: "{{ technitium_api_token }}"
+- name: Same, hidden
+  ansible.builtin.uri:
+    url: "http://localhost:5380/api/settings/set?token={{ technitium_api_token }}"
+  no_log: true
+- name: Free-form
+  ansible.builtin.command: "mysql -p{{ db_password | quote }}"
+- name: Credentials in a URL
+  ansible.builtin.get_url:
+    url: https://admin:hunter2@nas.lan/backup.tar
+    dest: /tmp/b.tar
+- name: Only its path
+  ansible.builtin.copy:
+    src: "{{ tls_private_key_file }}"
+    dest: /etc/ssl/key.pem
+- name: From the environment, by name
+  ansible.builtin.debug:
+    msg: "{{ lookup('env', 'API_TOKEN') | length }}"
+- name: Passed on, not printed
+  ansible.builtin.include_role:
+    name: other
+  vars:
+    password: "{{ vault_password }}"
+- name: With args
+  ansible.builtin.shell: ./join.sh
+  args:
+    stdin: "{{ k3s_token }}"
+`,
+		}, []loc{
+			{RuleSecretNoLog, "roles/dns/tasks/main.yml", 11},
+			{RuleSecretNoLog, "roles/dns/tasks/main.yml", 13},
+			{RuleSecretNoLog, "roles/dns/tasks/main.yml", 29}, // at the module, args: below it
+			{RuleSecretNoLog, "roles/dns/tasks/main.yml", 2},
+		}},
 		{"host key checking on", map[string]string{
 			"ansible.cfg": "[defaults]\nhost_key_checking = True\n",
 			"site.yml":    "- name: P\n  hosts: all\n  tasks: []\n",
@@ -87,7 +126,7 @@ func TestPlayRules(t *testing.T) {
 			}
 			var got []loc
 			for _, f := range p.findings {
-				if f.Rule == RuleNotifyNoHandler || f.Rule == RuleHostKeyChecking {
+				if f.Rule == RuleNotifyNoHandler || f.Rule == RuleHostKeyChecking || f.Rule == RuleSecretNoLog {
 					got = append(got, loc{f.Rule, filepath.ToSlash(f.File), f.Line})
 				}
 			}
@@ -145,6 +184,30 @@ func TestNotifyAsAnsible(t *testing.T) {
 		}
 		if reported != ansibleMisses {
 			t.Errorf("notify %q: the rule reports it %v, ansible-playbook misses the handler %v", name, reported, ansibleMisses)
+		}
+	}
+}
+
+func TestVersionMeets(t *testing.T) {
+	for _, tc := range []struct {
+		version, constraint string
+		ok, known           bool
+	}{
+		{"6.6.2", ">=8.0.0", false, true},
+		{"8.1.0", ">=8.0.0", true, true},
+		{"1.5.4", ">=1.5.0,<2.0.0", true, true},
+		{"2.0.0", ">=1.5.0,<2.0.0", false, true},
+		{"1.5.4", "1.5.4", true, true},
+		{"1.5.4", "==1.5.3", false, true},
+		{"1.5.4", "!=1.5.4", false, true},
+		{"1.5.4", "*", true, true},
+		{"3.4.7", ">3", true, true},
+		{"1.0.0-beta1", ">=1.0.0", false, false},
+		{"1.5.4", "main", false, false},
+	} {
+		ok, known := versionMeets(tc.version, tc.constraint)
+		if ok != tc.ok || known != tc.known {
+			t.Errorf("versionMeets(%q, %q) = %v, %v; want %v, %v", tc.version, tc.constraint, ok, known, tc.ok, tc.known)
 		}
 	}
 }

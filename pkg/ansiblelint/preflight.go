@@ -206,7 +206,7 @@ func (p *project) checkYAML(osPath string) {
 			p.outside(osPath, &n)
 			p.modulesUsed(osPath, &n)
 			if rel, err := filepath.Rel(p.root, osPath); err == nil {
-				p.plays.gather(rel, osPath, &n)
+				p.plays.gather(p, rel, osPath, &n)
 			}
 			// Aliases are not expanded in a node tree; ansible-lint expands
 			// them, and a "billion laughs" file of a few hundred bytes then
@@ -361,8 +361,9 @@ func (p *project) checkINI(osPath string) {
 
 // requirement is one entry of requirements.yml.
 type requirement struct {
-	name string
-	line int
+	name    string
+	line    int
+	version string // the version constraint, as written ("" for any)
 }
 
 func (p *project) checkRequirements(osPath string, env func(string) string) {
@@ -385,6 +386,17 @@ func (p *project) checkRequirements(osPath string, env func(string) string) {
 				bad(c.line, fmt.Sprintf("collection %q is not namespace.name", c.name))
 			}
 			continue
+		}
+		if dir := collectionDir(searched, ns, name); dir != "" && c.version != "" {
+			// Installed, but is it a version the repository asks for?
+			// Ansible does not check; a module may be missing or differ.
+			have := readCollection(dir).version
+			if ok, known := versionMeets(have, c.version); known && !ok {
+				p.add(report.Finding{Rule: RuleCollectionMissing, Severity: report.Warning, File: relPath(osPath), Line: c.line,
+					Help: helpBase + "collection-missing",
+					Message: fmt.Sprintf("collection %s is installed as %s where ansible looks (%s), not the %s this file asks for: its modules may lack what the roles use, or differ. %s",
+						c.name, have, dir, c.version, installAdvice(c.name, relPath(osPath)))})
+			}
 		}
 		if !installed(searched, filepath.Join("ansible_collections", ns, name)) {
 			p.missing = append(p.missing, c.name)
@@ -449,13 +461,15 @@ func entries(n *yaml.Node, kind string, bad func(int, string)) []requirement {
 		case yaml.ScalarNode:
 			out = append(out, requirement{name: e.Value, line: e.Line})
 		case yaml.MappingNode:
-			var name, src string
+			var name, src, version string
 			for i := 0; i+1 < len(e.Content); i += 2 {
 				switch e.Content[i].Value {
 				case "name":
 					name = e.Content[i+1].Value
 				case "src":
 					src = e.Content[i+1].Value
+				case "version":
+					version = e.Content[i+1].Value
 				}
 			}
 			if name == "" && kind == "role" && src != "" {
@@ -465,7 +479,7 @@ func entries(n *yaml.Node, kind string, bad func(int, string)) []requirement {
 				bad(e.Line, kind+" entry without a name")
 				continue
 			}
-			out = append(out, requirement{name: name, line: e.Line})
+			out = append(out, requirement{name: name, line: e.Line, version: version})
 		default:
 			bad(e.Line, kind+" entry must be a name or a mapping")
 		}

@@ -11,11 +11,11 @@ import (
 )
 
 // TestLibrarySecretName: the bundled library's secret_name decides every
-// name of terraform-validate's table (pkg/terraform/testdata) as
-// terraform.SecretName does, so the two checks never disagree on what a
+// name of the shared table (pkg/secret/testdata) as secret.Name
+// does, so the two checks never disagree on what a
 // credential is.
 func TestLibrarySecretName(t *testing.T) {
-	f, err := os.Open("../terraform/testdata/secret-names.txt")
+	f, err := os.Open("../secret/testdata/secret-names.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

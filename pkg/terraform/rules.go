@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/secret"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -173,7 +174,7 @@ func variableRules(s *source, b *hcl.Block, override bool) []hit {
 	if a, ok := c.Attributes["type"]; ok {
 		typ = a.Expr
 	}
-	if SecretName(name) && secretType(typ) {
+	if secret.Name(name) && secretType(typ) {
 		if a, ok := c.Attributes["default"]; ok {
 			if v, ok := literal(a.Expr); ok && secretValue(v) {
 				hits = append(hits, newHit(RuleSecretLiteral, report.Error, s, a.Range, line,
@@ -215,7 +216,7 @@ func providerSecrets(s *source, b *hcl.Block) []hit {
 	var walk func(body *hclsyntax.Body)
 	walk = func(body *hclsyntax.Body) {
 		for name, a := range body.Attributes {
-			if !SecretName(name) {
+			if !secret.Name(name) {
 				continue
 			}
 			if v, ok := literal(a.Expr); ok && secretValue(v) {
@@ -237,7 +238,7 @@ func varsRules(s *source) []hit {
 	attrs, _ := s.file.Body.JustAttributes()
 	var hits []hit
 	for name, a := range attrs {
-		if !SecretName(name) {
+		if !secret.Name(name) {
 			continue
 		}
 		if v, ok := literal(a.Expr); ok && secretValue(v) {

@@ -41,7 +41,7 @@ deny_vm_memory contains {"msg": msg, "path": ["resource", "proxmox_virtual_envir
 }
 
 # secret_name decides by whole tokens of the name (split at _ - . and
-# case changes), as terraform-validate's terraform.SecretName does (the
+# case changes), as the Go checks' secret.Name does (the
 # same table tests both): a credential's word (password, token, secret,
 # api key, private key, ...), not a fact about one (its _id, _arn, _path,
 # _file, _version, _days, _ttl, ...), not a flag (manage_, create_,
