@@ -34,6 +34,7 @@ type plays struct {
 	roles    map[string]bool     // roles the plays and tasks name
 	unsure   bool                // a handler name ansible templates: no notify is judged
 	byDir    map[string][]string // handler names of each handlers/ directory
+	hosts    []hostsPlay         // the plays' hosts patterns
 }
 
 // gather adds what one YAML document (of osPath, root-relative rel) holds.
@@ -71,6 +72,17 @@ func (pl *plays) gather(p *project, rel, osPath string, n *yaml.Node) {
 				pl.task(osPath, item)
 				if p != nil && !isPlay(item) {
 					p.secretNoLog(osPath, item)
+				}
+				for i := 0; i+1 < len(item.Content); i += 2 {
+					if k, v := item.Content[i], item.Content[i+1]; k.Value == "hosts" && v.Kind == yaml.ScalarNode {
+						pl.hosts = append(pl.hosts, hostsPlay{pattern: v.Value, file: osPath, line: v.Line})
+					} else if k.Value == "hosts" && v.Kind == yaml.SequenceNode {
+						var parts []string
+						for _, c := range v.Content {
+							parts = append(parts, c.Value)
+						}
+						pl.hosts = append(pl.hosts, hostsPlay{pattern: strings.Join(parts, ","), file: osPath, line: v.Line})
+					}
 				}
 				for i := 0; i+1 < len(item.Content); i += 2 {
 					key, v := item.Content[i].Value, item.Content[i+1]

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -208,6 +210,64 @@ func TestVersionMeets(t *testing.T) {
 		ok, known := versionMeets(tc.version, tc.constraint)
 		if ok != tc.ok || known != tc.known {
 			t.Errorf("versionMeets(%q, %q) = %v, %v; want %v, %v", tc.version, tc.constraint, ok, known, tc.ok, tc.known)
+		}
+	}
+}
+
+// TestHostsAsAnsible: the names the rule says match nothing are the names
+// ansible-playbook --list-hosts warns "Could not match supplied host
+// pattern" of, for INI and YAML inventories.
+func TestHostsAsAnsible(t *testing.T) {
+	playbook, err := exec.LookPath("ansible-playbook")
+	if err != nil {
+		need.Missing(t, "ansible-playbook (ansible-core, with ansible-lint) is not on PATH")
+	}
+	inventories := map[string]string{
+		"inventory/hosts.ini": "[dns]\ndns1 ansible_host=10.0.0.1\ndns2\n\n[web]\nweb1\n\n[lab:children]\ndns\nedge\n\n[edge]\n",
+		"inventory/hosts.yml": "all:\n  children:\n    dns:\n      hosts:\n        dns1: {ansible_host: 10.0.0.1}\n        dns2:\n    web:\n      hosts:\n        web1:\n    lab:\n      children:\n        dns:\n        edge:\n",
+	}
+	patterns := []string{"dns", "dns_servers", "dns,web", "dns:!dns2", "dns:&lab", "all", "dns1", "nosuch:dns", "edge", "Dns", "web1,web2", "dns:!nosuch"}
+	for file, inv := range inventories {
+		for _, pattern := range patterns {
+			dir := t.TempDir()
+			testfs.Write(t, dir, file, inv)
+			testfs.Write(t, dir, "ansible.cfg", "[defaults]\ninventory = "+file+"\n")
+			testfs.Write(t, dir, "site.yml", fmt.Sprintf("- name: P\n  hosts: %q\n  gather_facts: false\n  tasks: []\n", pattern))
+			cmd := exec.Command(playbook, "--list-hosts", "site.yml")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_CONFIG="+filepath.Join(dir, "ansible.cfg"), "XDG_CACHE_HOME="+t.TempDir(), "ANSIBLE_LOCAL_TEMP="+t.TempDir())
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s %q: ansible-playbook: %v\n%s", file, pattern, err, out)
+			}
+			var ansibleMisses []string
+			for _, m := range regexp.MustCompile(`Could not match supplied host pattern, ignoring: (\S+)`).FindAllStringSubmatch(string(out), -1) {
+				ansibleMisses = append(ansibleMisses, m[1])
+			}
+			wd, _ := os.Getwd()
+			os.Chdir(dir)
+			p, perr := preflight(".", func(string) string { return "" })
+			os.Chdir(wd)
+			if perr != nil {
+				t.Fatal(perr)
+			}
+			var ours []string
+			for _, f := range p.findings {
+				if f.Rule == RuleHostsNoMatch {
+					for _, m := range regexp.MustCompile(`named (.*) in the inventory`).FindStringSubmatch(f.Message)[1:] {
+						for _, q := range strings.Split(m, ", ") {
+							ours = append(ours, strings.Trim(q, `"`))
+						}
+					}
+				} else if f.Rule != RuleHostKeyChecking {
+					t.Errorf("%s %q: %s: %s", file, pattern, f.Rule, f.Message)
+				}
+			}
+			slices.Sort(ansibleMisses)
+			slices.Sort(ours)
+			if diff := cmp.Diff(ansibleMisses, ours); diff != "" {
+				t.Errorf("%s %q: names matching nothing (-ansible +rule):\n%s", file, pattern, diff)
+			}
 		}
 	}
 }

@@ -52,6 +52,7 @@ type project struct {
 	lacking   map[string]string // modules their installed collection lacks: "ns.coll VERSION"
 	vendored  []string          // OS paths of vendored collections and tool state, not linted
 	plays     plays             // what the play rules gather
+	inv       inventoryNames    // what the inventories declare
 	broken    []string          // YAML files that do not parse, OS paths
 	// refused is set when the tree holds a symlink out of it (or to a
 	// device): ansible-lint follows symlinks, so it is not run at all.
@@ -108,6 +109,10 @@ func preflight(root string, env func(string) string) (*project, error) {
 			p.yamlFiles = append(p.yamlFiles, osPath)
 		case isINIInventory(root, osPath, p.cfg):
 			p.inventory = append(p.inventory, osPath)
+		case inInventoryDir(root, osPath):
+			// An inventory this check does not read (a script, a file
+			// without extension): which names it declares is unknown.
+			p.inv.unsure = true
 		}
 		return nil
 	})
@@ -140,6 +145,7 @@ func preflight(root string, env func(string) string) (*project, error) {
 	for _, f := range p.inventory {
 		p.checkINI(f)
 	}
+	p.checkHosts(&p.inv, p.plays.hosts)
 	for _, req := range []string{"requirements.yml", "collections/requirements.yml", "roles/requirements.yml"} {
 		if f := filepath.Join(root, req); fileExists(f) {
 			p.checkRequirements(f, env)
@@ -169,6 +175,29 @@ func template(root, osPath string) bool {
 func fileExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().IsRegular()
+}
+
+// inInventoryDir reports whether a file that is neither YAML nor an INI
+// inventory sits where inventories live (inventory/, inventories/, or
+// what ansible.cfg names), outside group_vars and host_vars, and is no
+// document (README.md).
+func inInventoryDir(root, osPath string) bool {
+	rel, err := filepath.Rel(root, osPath)
+	if err != nil {
+		return false
+	}
+	dirs := strings.Split(filepath.ToSlash(filepath.Dir(rel)), "/")
+	if slices.Contains(dirs, "group_vars") || slices.Contains(dirs, "host_vars") {
+		return false
+	}
+	if strings.HasPrefix(filepath.Base(osPath), ".") {
+		return false // .gitignore, .keep
+	}
+	switch strings.ToLower(filepath.Ext(osPath)) {
+	case ".md", ".txt", ".rst", ".j2", ".cfg", ".json", ".toml":
+		return false
+	}
+	return slices.Contains(dirs, "inventory") || slices.Contains(dirs, "inventories")
 }
 
 // isINIInventory: hosts files, *.ini under inventory directories, and
@@ -207,6 +236,9 @@ func (p *project) checkYAML(osPath string) {
 			p.modulesUsed(osPath, &n)
 			if rel, err := filepath.Rel(p.root, osPath); err == nil {
 				p.plays.gather(p, rel, osPath, &n)
+			}
+			if yamlInventory(p.root, osPath, p.cfg) {
+				p.inv.fromYAML(&n)
 			}
 			// Aliases are not expanded in a node tree; ansible-lint expands
 			// them, and a "billion laughs" file of a few hundred bytes then
@@ -347,7 +379,13 @@ func (p *project) checkINI(osPath string) {
 	if !ok {
 		return
 	}
-	if _, err := ParseINI(osPath, data); err != nil {
+	inv, err := ParseINI(osPath, data)
+	if err == nil {
+		p.inv.fromINI(inv, data)
+	} else {
+		p.inv.found, p.inv.unsure = true, true
+	}
+	if err != nil {
 		f := report.Finding{Rule: RuleInventory, Severity: report.Error, File: relPath(osPath), Help: helpBase + "inventory-invalid",
 			Message: "inventory does not parse: " + err.Error()}
 		var ie *report.InputError
