@@ -440,10 +440,21 @@ func checkRun(t *testing.T, w *world, image string, code int, out string) *repor
 		t.Errorf("%s: result status %q", image, status)
 	}
 	// The example's requirements.yml names community.general and
-	// ansible.posix: the image carries them (hack/bases.sh).
-	for _, f := range r.Findings {
-		if f.Rule == "ansible/collection-missing" {
-			t.Errorf("%s: the image lacks a collection it ships: %s", image, f.Message)
+	// ansible.posix: the image carries them (hack/bases.sh), in Debian's
+	// versions, older than the >= 8.0.0 the example asks for (planted).
+	if image == "ansible-lint-check" || image == "report" {
+		older := false
+		for _, f := range r.Findings {
+			if f.Rule != "ansible/collection-missing" {
+				continue
+			}
+			if strings.Contains(f.Message, "is not installed") {
+				t.Errorf("%s: the image lacks a collection it ships: %s", image, f.Message)
+			}
+			older = older || strings.HasPrefix(f.Message, "collection community.general is installed as 6.6.2 ")
+		}
+		if !older {
+			t.Errorf("%s: no finding that the image's community.general (6.6.2) is older than the example asks", image)
 		}
 	}
 	return r
