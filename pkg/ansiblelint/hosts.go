@@ -21,6 +21,15 @@ type inventoryNames struct {
 	names  map[string]bool
 	found  bool
 	unsure bool
+	dirs   map[string]bool // directories holding an inventory, cleaned OS paths
+}
+
+// dir notes the directory of an inventory file.
+func (in *inventoryNames) dir(file string) {
+	if in.dirs == nil {
+		in.dirs = map[string]bool{}
+	}
+	in.dirs[filepath.Clean(filepath.Dir(file))] = true
 }
 
 func (in *inventoryNames) add(name string) {
@@ -63,18 +72,19 @@ func (in *inventoryNames) fromINI(inv *Inventory, data []byte) {
 }
 
 // fromYAML adds what a YAML inventory declares: groups are mappings
-// with hosts, children or vars; hosts the keys of hosts.
-func (in *inventoryNames) fromYAML(n *yaml.Node) {
+// with hosts, children or vars; hosts the keys of hosts. It reports
+// whether n is an inventory.
+func (in *inventoryNames) fromYAML(n *yaml.Node) bool {
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
 	if n.Kind != yaml.MappingNode {
-		return
+		return false
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == "plugin" {
 			in.found, in.unsure = true, true // a dynamic inventory
-			return
+			return true
 		}
 	}
 	var group func(name string, g *yaml.Node, depth int)
@@ -112,13 +122,14 @@ func (in *inventoryNames) fromYAML(n *yaml.Node) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		v := n.Content[i+1]
 		if v.Kind != yaml.MappingNode && !(v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
-			return // not an inventory
+			return false // not an inventory
 		}
 	}
 	in.found = true
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		group(n.Content[i].Value, n.Content[i+1], 0)
 	}
+	return true
 }
 
 // yamlInventory reports whether a YAML file is where inventories live:

@@ -35,6 +35,7 @@ type plays struct {
 	unsure   bool                // a handler name ansible templates: no notify is judged
 	byDir    map[string][]string // handler names of each handlers/ directory
 	hosts    []hostsPlay         // the plays' hosts patterns
+	books    map[string]bool     // directories holding a playbook, cleaned OS paths
 }
 
 // gather adds what one YAML document (of osPath, root-relative rel) holds.
@@ -72,6 +73,12 @@ func (pl *plays) gather(p *project, rel, osPath string, n *yaml.Node) {
 				pl.task(osPath, item)
 				if p != nil && !isPlay(item) {
 					p.secretNoLog(osPath, item)
+				}
+				if depth == 1 && isPlay(item) {
+					if pl.books == nil {
+						pl.books = map[string]bool{}
+					}
+					pl.books[filepath.Clean(filepath.Dir(osPath))] = true
 				}
 				for i := 0; i+1 < len(item.Content); i += 2 {
 					if k, v := item.Content[i], item.Content[i+1]; k.Value == "hosts" && v.Kind == yaml.ScalarNode {

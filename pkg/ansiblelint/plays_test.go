@@ -271,3 +271,46 @@ func TestHostsAsAnsible(t *testing.T) {
 		}
 	}
 }
+
+// TestVarsDirsAsAnsible: a group_vars directory the rule calls unused is
+// one whose variable ansible-playbook does not see, and one it does not
+// is one ansible loads: beside the inventory, beside the playbook, or
+// neither.
+func TestVarsDirsAsAnsible(t *testing.T) {
+	playbook, err := exec.LookPath("ansible-playbook")
+	if err != nil {
+		need.Missing(t, "ansible-playbook (ansible-core, with ansible-lint) is not on PATH")
+	}
+	for _, at := range []string{"inventory/group_vars", "playbooks/group_vars", "group_vars", "roles/group_vars", "inventory/prod/group_vars"} {
+		dir := t.TempDir()
+		testfs.Write(t, dir, "ansible.cfg", "[defaults]\ninventory = inventory/hosts.ini\n")
+		testfs.Write(t, dir, "inventory/hosts.ini", "[lab]\nlocalhost ansible_connection=local\n")
+		testfs.Write(t, dir, "playbooks/site.yml", "- name: P\n  hosts: lab\n  gather_facts: false\n  tasks:\n    - name: Show\n      ansible.builtin.debug:\n        msg: \"x={{ lab_x | default('unset') }}\"\n")
+		testfs.Write(t, dir, at+"/lab.yml", "lab_x: set\n")
+		cmd := exec.Command(playbook, "playbooks/site.yml")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_CONFIG="+filepath.Join(dir, "ansible.cfg"), "XDG_CACHE_HOME="+t.TempDir(), "ANSIBLE_LOCAL_TEMP="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: ansible-playbook: %v\n%s", at, err, out)
+		}
+		unloaded := strings.Contains(string(out), "x=unset")
+		if !unloaded && !strings.Contains(string(out), "x=set") {
+			t.Fatalf("%s: ansible-playbook printed neither:\n%s", at, out)
+		}
+		wd, _ := os.Getwd()
+		os.Chdir(dir)
+		p, perr := preflight(".", func(string) string { return "" })
+		os.Chdir(wd)
+		if perr != nil {
+			t.Fatal(perr)
+		}
+		reported := false
+		for _, f := range p.findings {
+			reported = reported || f.Rule == RuleVarsDirUnused && f.File == at
+		}
+		if reported != unloaded {
+			t.Errorf("%s: the rule reports it %v, ansible leaves it unloaded %v", at, reported, unloaded)
+		}
+	}
+}

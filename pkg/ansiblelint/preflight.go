@@ -53,6 +53,7 @@ type project struct {
 	vendored  []string          // OS paths of vendored collections and tool state, not linted
 	plays     plays             // what the play rules gather
 	inv       inventoryNames    // what the inventories declare
+	varsDirs  []string          // group_vars and host_vars directories, OS paths
 	broken    []string          // YAML files that do not parse, OS paths
 	// refused is set when the tree holds a symlink out of it (or to a
 	// device): ansible-lint follows symlinks, so it is not run at all.
@@ -90,6 +91,9 @@ func preflight(root string, env func(string) string) (*project, error) {
 			return nil
 		}
 		name := d.Name()
+		if d.IsDir() && (name == "group_vars" || name == "host_vars") {
+			p.varsDirs = append(p.varsDirs, osPath)
+		}
 		if d.IsDir() {
 			// Vendored collections are other people's code; dot-dirs are tool state.
 			if osPath != root && (strings.HasPrefix(name, ".") || name == "collections" || name == "ansible_collections" || name == "node_modules") {
@@ -146,6 +150,17 @@ func preflight(root string, env func(string) string) (*project, error) {
 		p.checkINI(f)
 	}
 	p.checkHosts(&p.inv, p.plays.hosts)
+	for _, f := range p.inventory {
+		p.inv.dir(f)
+	}
+	for _, inv := range p.cfg.inventory {
+		if fi, err := os.Stat(filepath.Join(root, inv)); err == nil && fi.IsDir() {
+			p.inv.dir(filepath.Join(root, inv, "inventory")) // the directory itself
+		} else if err == nil {
+			p.inv.dir(filepath.Join(root, inv))
+		}
+	}
+	p.checkVarsDirs()
 	for _, req := range []string{"requirements.yml", "collections/requirements.yml", "roles/requirements.yml"} {
 		if f := filepath.Join(root, req); fileExists(f) {
 			p.checkRequirements(f, env)
@@ -237,8 +252,8 @@ func (p *project) checkYAML(osPath string) {
 			if rel, err := filepath.Rel(p.root, osPath); err == nil {
 				p.plays.gather(p, rel, osPath, &n)
 			}
-			if yamlInventory(p.root, osPath, p.cfg) {
-				p.inv.fromYAML(&n)
+			if yamlInventory(p.root, osPath, p.cfg) && p.inv.fromYAML(&n) {
+				p.inv.dir(osPath)
 			}
 			// Aliases are not expanded in a node tree; ansible-lint expands
 			// them, and a "billion laughs" file of a few hundred bytes then
