@@ -25,13 +25,15 @@ const (
 	RuleVariableNoDescription = "terraform/variable-no-description"
 	RuleUndeclaredVariable    = "terraform/undeclared-variable"
 	RuleSuppression           = "terraform/suppression-invalid"
+	RuleProxmoxTLSInsecure    = "terraform/proxmox-tls-insecure"
+	RuleProxmoxPrivilegedLXC  = "terraform/proxmox-lxc-privileged"
 )
 
 // Rules lists every rule id the check can report, for docs and suppressions.
 var Rules = []string{
 	RuleSyntax, RuleRead, RuleSecretLiteral, RuleSecretNotSensitive, RuleProviderUnversioned,
 	RuleModuleUnpinned, RuleVariableNoType, RuleVariableNoDescription, RuleUndeclaredVariable,
-	RuleSuppression, RuleFormat, RuleValidate, RuleInit,
+	RuleSuppression, RuleFormat, RuleValidate, RuleInit, RuleProxmoxTLSInsecure, RuleProxmoxPrivilegedLXC,
 }
 
 const helpBase = "https://github.com/plumbline/plumbline/blob/main/docs/rules/terraform.md#"
@@ -49,6 +51,7 @@ var (
 		{Type: "module", LabelNames: []string{"name"}},
 		{Type: "terraform"},
 		{Type: "provider", LabelNames: []string{"name"}},
+		{Type: "resource", LabelNames: []string{"type", "name"}},
 	}}
 	variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "default"}, {Name: "type"}, {Name: "description"}, {Name: "sensitive"},
@@ -81,6 +84,9 @@ func staticRules(sources []*source) []report.Finding {
 				hits = append(hits, providerRules(s, b)...)
 			case "provider":
 				hits = append(hits, providerSecrets(s, b)...)
+				hits = append(hits, proxmoxProvider(s, b)...)
+			case "resource":
+				hits = append(hits, proxmoxResource(s, b)...)
 			}
 		}
 	}

@@ -87,6 +87,11 @@ func TestStaticRules(t *testing.T) {
 		{RuleUndeclaredVariable, "rules/providers.tf", 5},
 		{RuleSecretLiteral, "rules/providers.tf", 7}, // in a nested block
 		{RuleUndeclaredVariable, "rules/providers.tf", 13},
+		{RuleProxmoxTLSInsecure, "rules/proxmox.tf", 4},
+		{RuleProxmoxPrivilegedLXC, "rules/proxmox.tf", 13}, // unprivileged left to its default, false
+		{RuleSecretLiteral, "rules/proxmox.tf", 17},        // user_account's password
+		{RuleProxmoxPrivilegedLXC, "rules/proxmox.tf", 24},
+		{RuleSecretLiteral, "rules/proxmox.tf", 35}, // cipassword
 		{RuleSecretLiteral, "rules/secrets.tfvars", 2},
 		{RuleSecretNotSensitive, "rules/variables.tf", 1},
 		{RuleSecretLiteral, "rules/variables.tf", 4},
@@ -102,8 +107,8 @@ func TestStaticRules(t *testing.T) {
 	if got := r.Details[report.DetailSkipped]; got != "init and validate (--offline)" {
 		t.Errorf("skipped = %q: --offline must say so", got)
 	}
-	if r.Summary.Files != 6 {
-		t.Errorf("files = %d, want 6", r.Summary.Files)
+	if r.Summary.Files != 7 {
+		t.Errorf("files = %d, want 7", r.Summary.Files)
 	}
 	for _, f := range r.Findings {
 		if f.Snippet == "" || !strings.HasPrefix(f.Help, helpBase) {
