@@ -33,7 +33,7 @@ const (
 var Rules = []string{
 	RuleSyntax, RuleRead, RuleSecretLiteral, RuleSecretNotSensitive, RuleProviderUnversioned,
 	RuleModuleUnpinned, RuleVariableNoType, RuleVariableNoDescription, RuleUndeclaredVariable,
-	RuleSuppression, RuleFormat, RuleValidate, RuleInit, RuleProxmoxTLSInsecure, RuleProxmoxPrivilegedLXC,
+	RuleSuppression, RuleFormat, RuleValidate, RuleInit, RuleProxmoxTLSInsecure, RuleProxmoxPrivilegedLXC, RuleUnused,
 }
 
 const helpBase = "https://github.com/plumbline/plumbline/blob/main/docs/rules/terraform.md#"
@@ -95,6 +95,7 @@ func staticRules(sources []*source) []report.Finding {
 			hits = append(hits, undeclared(s, declared)...)
 		}
 	}
+	hits = append(hits, unusedRules(sources)...)
 	var out []report.Finding
 	for _, s := range sources {
 		out = append(out, suppress(s, &hits)...)

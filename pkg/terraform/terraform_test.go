@@ -77,6 +77,9 @@ func TestStaticRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []loc{
+		{RuleUnused, "rules/child/main.tf", 1},
+		{RuleUnused, "rules/child/main.tf", 6},
+		{RuleUnused, "rules/child/main.tf", 11},
 		{RuleModuleUnpinned, "rules/modules.tf", 2},
 		{RuleModuleUnpinned, "rules/modules.tf", 11},
 		{RuleUndeclaredVariable, "rules/modules.tf", 20},
@@ -94,11 +97,16 @@ func TestStaticRules(t *testing.T) {
 		{RuleSecretLiteral, "rules/proxmox.tf", 35}, // cipassword
 		{RuleSecretLiteral, "rules/secrets.tfvars", 2},
 		{RuleSecretNotSensitive, "rules/variables.tf", 1},
+		{RuleUnused, "rules/variables.tf", 1},
 		{RuleSecretLiteral, "rules/variables.tf", 4},
+		{RuleUnused, "rules/variables.tf", 7},
+		{RuleUnused, "rules/variables.tf", 13},
 		{RuleVariableNoDescription, "rules/variables.tf", 20},
 		{RuleVariableNoType, "rules/variables.tf", 20},
 		{RuleSecretNotSensitive, "rules/variables.tf", 24}, // its secret-literal is suppressed
+		{RuleUnused, "rules/variables.tf", 24},
 		{RuleSecretNotSensitive, "rules/variables.tf", 30}, // trailing-comment suppression
+		{RuleUnused, "rules/variables.tf", 30},
 		{RuleProviderUnversioned, "rules/versions.tf", 7},
 	}
 	if diff := cmp.Diff(want, locs(r)); diff != "" {
@@ -438,6 +446,7 @@ func TestTestFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []loc{
+		{RuleUnused, "main.tf", 1}, // a test's variables {} is no use, as tflint has it
 		{RuleFormat, "tests/a.tftest.hcl", 2},
 		{RuleSyntax, "tests/broken.tftest.hcl", 2},
 	}
@@ -461,6 +470,8 @@ func TestOverridesAndFinalNewline(t *testing.T) {
 	}
 	want := []loc{
 		{RuleSyntax, "broken.tf", 2},
+		{RuleUnused, "main.tf", 1},
+		{RuleUnused, "main.tf", 7},
 		{RuleSecretLiteral, "main_override.tf", 6},
 	}
 	if diff := cmp.Diff(want, locs(r)); diff != "" {
