@@ -263,3 +263,17 @@ warn_project_wildcard contains {"msg": msg, "path": ["spec", "destinations", i]}
 	object.get(d, "server", "*") == "*"
 	msg := sprintf("AppProject/%s: allows any namespace on any cluster", [input.metadata.name])
 }
+
+# A resource whitelist entry of group "*" and kind "*": the project's
+# applications may create any cluster-scoped (or namespaced) resource,
+# ClusterRoleBindings and CRDs included.
+warn_project_wildcard contains {"msg": msg, "path": ["spec", field, i]} if {
+	is_argo
+	input.kind == "AppProject"
+	some field in ["clusterResourceWhitelist", "namespaceResourceWhitelist"]
+	some i, r in object.get(input.spec, field, [])
+	object.get(r, "group", "") == "*"
+	object.get(r, "kind", "") == "*"
+	what := {"clusterResourceWhitelist": "any cluster-scoped resource (ClusterRoleBindings, CRDs, namespaces)", "namespaceResourceWhitelist": "any namespaced resource"}[field]
+	msg := sprintf("AppProject/%s: %s allows %s; list the groups and kinds its applications deploy", [input.metadata.name, field, what])
+}

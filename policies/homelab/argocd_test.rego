@@ -147,6 +147,18 @@ test_project_wildcards if {
 	count(argocd.warn_project_wildcard) == 2 with input as p
 }
 
+test_project_resource_wildcards if {
+	p := {"apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject", "metadata": {"name": "open"}, "spec": {
+		"sourceRepos": ["https://git.home.arpa/homelab/infra.git"],
+		"destinations": [{"server": "https://kubernetes.default.svc", "namespace": "apps"}],
+		"clusterResourceWhitelist": [{"group": "*", "kind": "*"}],
+		"namespaceResourceWhitelist": [{"group": "*", "kind": "*"}, {"group": "apps", "kind": "Deployment"}],
+	}}
+	count(argocd.warn_project_wildcard) == 2 with input as p
+	q := json.patch(p, [{"op": "replace", "path": "/spec/clusterResourceWhitelist", "value": [{"group": "", "kind": "Namespace"}]}])
+	count(argocd.warn_project_wildcard) == 1 with input as q
+}
+
 # Issue 31, ArgoCD's own semantics (util/git NormalizeGitURL and
 # AppProject's IsSourcePermitted / isDestinationMatched in argo-cd).
 
