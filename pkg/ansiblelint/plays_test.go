@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
 
 	"github.com/plumbline/plumbline/internal/need"
 	"github.com/plumbline/plumbline/internal/testfs"
@@ -313,4 +314,65 @@ func TestVarsDirsAsAnsible(t *testing.T) {
 			t.Errorf("%s: the rule reports it %v, ansible leaves it unloaded %v", at, reported, unloaded)
 		}
 	}
+}
+
+// The play rules on any YAML a pull request writes, as a playbook, a role's
+// handlers and an inventory at once: no panic, and every finding is one of
+// theirs at a line of the file (or, for vars-dir-unused, none: no dirs).
+func FuzzPlays(f *testing.F) {
+	for _, seed := range []string{
+		"- name: P\n  hosts: dns:!dns2,web\n  roles: [web, {role: x}]\n  tasks:\n    - name: T\n      ansible.builtin.uri: {url: \"https://a:b@c/\", body: {token: \"{{ api_token }}\"}}\n      notify: [Restart, \"{{ h }}\"]\n  handlers:\n    - name: Restart\n      listen: [a, b]\n",
+		"all:\n  children:\n    dns:\n      hosts: {dns1: {}, dns2: null}\n    lab: {children: {dns: {}}}\n",
+		"plugin: community.general.proxmox\n", "dependencies: [{role: a}, b]\n", "- block:\n  - rescue: [{always: []}]\n  notify: 3\n",
+		"a: &a [*a]\n", "- hosts: [a, b]\n  tasks: {}\n", "- args: {x: '{{ password }}'}\n  no_log: false\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		root := t.TempDir()
+		p := &project{root: root}
+		files := []string{filepath.Join(root, "site.yml"), filepath.Join(root, "roles", "r", "handlers", "main.yml"), filepath.Join(root, "inventory", "hosts.yml")}
+		for _, file := range files {
+			dec := yaml.NewDecoder(strings.NewReader(text))
+			for i := 0; i < 8; i++ {
+				var n yaml.Node
+				if err := dec.Decode(&n); err != nil {
+					break
+				}
+				if _, over := expandsPast(&n, maxYAMLNodes); over {
+					return // the preflight refuses it before these rules
+				}
+				rel, _ := filepath.Rel(root, file)
+				p.modulesUsed(file, &n)
+				p.plays.gather(p, rel, file, &n)
+				p.inv.fromYAML(&n)
+			}
+		}
+		p.plays.check(p, []string{filepath.Join(root, "roles")})
+		p.checkHosts(&p.inv, p.plays.hosts)
+		lines := strings.Count(text, "\n") + 1
+		for _, f := range p.findings {
+			switch f.Rule {
+			case RuleNotifyNoHandler, RuleSecretNoLog, RuleHostsNoMatch:
+			default:
+				t.Fatalf("unexpected rule %+v", f)
+			}
+			if f.Line < 1 || f.Line > lines || f.Message == "" {
+				t.Fatalf("bad finding %+v for %q", f, text)
+			}
+		}
+	})
+}
+
+func FuzzVersionMeets(f *testing.F) {
+	for _, s := range []string{"1.2.3\x00>=1.0.0,<2", "6.6.2\x00>=8.0.0", "x\x00*", "1\x00==1.0.0", "1.2.3.4\x00!=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, c, _ := strings.Cut(s, "\x00")
+		ok, known := versionMeets(v, c)
+		if ok && !known {
+			t.Fatalf("versionMeets(%q, %q) = ok but not known", v, c)
+		}
+	})
 }
