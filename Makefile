@@ -35,7 +35,7 @@ CATALOG ?= $(CURDIR)/catalog
 FUZZTIME ?= 30s
 BENCHTIME ?= 3x
 
-.PHONY: build test demo lint bench tools deps fuzz clean images catalog bundles e2e install uninstall release release-key
+.PHONY: build test demo lint bench zones tools deps fuzz clean images catalog bundles e2e install uninstall release release-key
 
 ## build: every image binary and the plumbline command into bin/, static and version-stamped like ko builds them
 build:
@@ -123,6 +123,10 @@ lint: $(TOOLS_BIN)/actionlint
 e2e: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/gitea
 	@./hack/deps.sh e2e
 	./test/e2e/e2e.sh
+
+## zones: the 1,000-zone differential harness alone (test/corpus/zones against named-checkzone, named-compilezone and ldns-compare-zones; docs/dns-format.md), with its counts; make test runs it too
+zones: deps
+	$(GO) test -count=1 -run 'TestZonesAsBIND' -v ./test/corpus
 
 ## bench: benchmarks in bench/
 bench: $(TOOLS_BIN)/conftest $(TOOLS_BIN)/kustomize
