@@ -116,7 +116,8 @@ type job struct {
 	desired             string
 	live                []string
 	tsigFile, tokenFile string
-	names               string // the desired zones read, for "nothing compared"
+	names               string  // the desired zones read, for "nothing compared"
+	checked             []*Zone // the desired zones compared, for Reverse
 	// configured: the repository's config named the live sources, so a
 	// pull request did: credentials go only to hosts the operator allows.
 	configured bool
@@ -188,6 +189,19 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	if len(problems) > 0 {
 		return r, errors.Join(problems...)
+	}
+	// Forward and reverse zones are checked together, whichever zone
+	// entries (or files) they came from.
+	all := map[string]*Zone{}
+	for i := range jobs {
+		for _, z := range jobs[i].checked {
+			if _, ok := all[z.Origin]; !ok {
+				all[z.Origin] = z
+			}
+		}
+	}
+	for _, pr := range Reverse(all) {
+		r.Findings = append(r.Findings, report.Finding{Rule: pr.Rule, Severity: report.Warning, File: rel(pr.File), Line: pr.Line, Message: pr.Msg})
 	}
 	// A run that compared no zone found no drift because it looked at
 	// nothing: that is no pass.
@@ -297,6 +311,7 @@ func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report, 
 			continue
 		}
 		r.Summary.Files++
+		j.checked = append(j.checked, d)
 		// Lint and the plans only read the zones: lint beside them, its
 		// findings first as before.
 		var problems []Problem
