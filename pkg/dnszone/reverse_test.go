@@ -15,8 +15,8 @@ import (
 func TestReverse(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"home.arpa.zone": "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.20.1\nweb A 10.0.20.10\nwww A 10.0.20.10\nnas A 10.0.20.20\nlan A 10.0.10.5\n* A 10.0.20.99\nv6 AAAA 2001:db8::10\n",
-		"20.0.10.in-addr.arpa.zone": "$TTL 300\n@ SOA ns.home.arpa. h 1 2 3 4 5\n@ NS ns.home.arpa.\n1 PTR ns.home.arpa.\n10 PTR www.home.arpa.\n30 PTR gone.home.arpa.\n31 PTR nas.home.arpa.\n40 PTR printer.elsewhere.net.\n0/26 NS ns.home.arpa.\n",
+		"home.arpa.zone":                "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.20.1\nweb A 10.0.20.10\nwww A 10.0.20.10\nnas A 10.0.20.20\nlan A 10.0.10.5\n* A 10.0.20.99\nv6 AAAA 2001:db8::10\n",
+		"20.0.10.in-addr.arpa.zone":     "$TTL 300\n@ SOA ns.home.arpa. h 1 2 3 4 5\n@ NS ns.home.arpa.\n1 PTR ns.home.arpa.\n10 PTR www.home.arpa.\n30 PTR gone.home.arpa.\n31 PTR nas.home.arpa.\n40 PTR printer.elsewhere.net.\n0/26 NS ns.home.arpa.\n",
 		"8.b.d.0.1.0.0.2.ip6.arpa.zone": "$TTL 300\n@ SOA ns.home.arpa. h 1 2 3 4 5\n@ NS ns.home.arpa.\n0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR v6.home.arpa.\n",
 	}
 	zones := map[string]*Zone{}
