@@ -118,15 +118,7 @@ func TestPlayRules(t *testing.T) {
 			for f, text := range tc.files {
 				testfs.Write(t, dir, f, text)
 			}
-			wd, _ := os.Getwd()
-			if err := os.Chdir(dir); err != nil {
-				t.Fatal(err)
-			}
-			defer os.Chdir(wd)
-			p, err := preflight(".", func(string) string { return "" })
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := preflightIn(t, dir)
 			var got []loc
 			for _, f := range p.findings {
 				if f.Rule == RuleNotifyNoHandler || f.Rule == RuleHostKeyChecking || f.Rule == RuleSecretNoLog {
@@ -166,21 +158,12 @@ func TestNotifyAsAnsible(t *testing.T) {
     - name: Restart nginx
       ansible.builtin.debug: {msg: restart}
 `, name))
-		cmd := exec.Command(playbook, "-i", "localhost,", "-c", "local", "site.yml")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "XDG_CACHE_HOME="+t.TempDir(), "ANSIBLE_LOCAL_TEMP="+t.TempDir())
-		out, err := cmd.CombinedOutput()
+		out, err := runPlaybook(t, playbook, dir, "-i", "localhost,", "-c", "local", "site.yml")
 		ansibleMisses := err != nil && strings.Contains(string(out), "was not found in either the main handlers list nor in the listening handlers list")
 		if err != nil && !ansibleMisses {
 			t.Fatalf("%q: ansible-playbook: %v\n%s", name, err, out)
 		}
-		wd, _ := os.Getwd()
-		os.Chdir(dir)
-		p, perr := preflight(".", func(string) string { return "" })
-		os.Chdir(wd)
-		if perr != nil {
-			t.Fatal(perr)
-		}
+		p := preflightIn(t, dir)
 		reported := false
 		for _, f := range p.findings {
 			reported = reported || f.Rule == RuleNotifyNoHandler
@@ -234,10 +217,7 @@ func TestHostsAsAnsible(t *testing.T) {
 			testfs.Write(t, dir, file, inv)
 			testfs.Write(t, dir, "ansible.cfg", "[defaults]\ninventory = "+file+"\n")
 			testfs.Write(t, dir, "site.yml", fmt.Sprintf("- name: P\n  hosts: %q\n  gather_facts: false\n  tasks: []\n", pattern))
-			cmd := exec.Command(playbook, "--list-hosts", "site.yml")
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_CONFIG="+filepath.Join(dir, "ansible.cfg"), "XDG_CACHE_HOME="+t.TempDir(), "ANSIBLE_LOCAL_TEMP="+t.TempDir())
-			out, err := cmd.CombinedOutput()
+			out, err := runPlaybook(t, playbook, dir, "--list-hosts", "site.yml")
 			if err != nil {
 				t.Fatalf("%s %q: ansible-playbook: %v\n%s", file, pattern, err, out)
 			}
@@ -245,13 +225,7 @@ func TestHostsAsAnsible(t *testing.T) {
 			for _, m := range regexp.MustCompile(`Could not match supplied host pattern, ignoring: (\S+)`).FindAllStringSubmatch(string(out), -1) {
 				ansibleMisses = append(ansibleMisses, m[1])
 			}
-			wd, _ := os.Getwd()
-			os.Chdir(dir)
-			p, perr := preflight(".", func(string) string { return "" })
-			os.Chdir(wd)
-			if perr != nil {
-				t.Fatal(perr)
-			}
+			p := preflightIn(t, dir)
 			var ours []string
 			for _, f := range p.findings {
 				if f.Rule == RuleHostsNoMatch {
@@ -288,10 +262,7 @@ func TestVarsDirsAsAnsible(t *testing.T) {
 		testfs.Write(t, dir, "inventory/hosts.ini", "[lab]\nlocalhost ansible_connection=local\n")
 		testfs.Write(t, dir, "playbooks/site.yml", "- name: P\n  hosts: lab\n  gather_facts: false\n  tasks:\n    - name: Show\n      ansible.builtin.debug:\n        msg: \"x={{ lab_x | default('unset') }}\"\n")
 		testfs.Write(t, dir, at+"/lab.yml", "lab_x: set\n")
-		cmd := exec.Command(playbook, "playbooks/site.yml")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_CONFIG="+filepath.Join(dir, "ansible.cfg"), "XDG_CACHE_HOME="+t.TempDir(), "ANSIBLE_LOCAL_TEMP="+t.TempDir())
-		out, err := cmd.CombinedOutput()
+		out, err := runPlaybook(t, playbook, dir, "playbooks/site.yml")
 		if err != nil {
 			t.Fatalf("%s: ansible-playbook: %v\n%s", at, err, out)
 		}
@@ -299,13 +270,7 @@ func TestVarsDirsAsAnsible(t *testing.T) {
 		if !unloaded && !strings.Contains(string(out), "x=set") {
 			t.Fatalf("%s: ansible-playbook printed neither:\n%s", at, out)
 		}
-		wd, _ := os.Getwd()
-		os.Chdir(dir)
-		p, perr := preflight(".", func(string) string { return "" })
-		os.Chdir(wd)
-		if perr != nil {
-			t.Fatal(perr)
-		}
+		p := preflightIn(t, dir)
 		reported := false
 		for _, f := range p.findings {
 			reported = reported || f.Rule == RuleVarsDirUnused && f.File == at
@@ -375,4 +340,33 @@ func FuzzVersionMeets(f *testing.F) {
 			t.Fatalf("versionMeets(%q, %q) = ok but not known", v, c)
 		}
 	})
+}
+
+// preflightIn runs the preflight on dir as the check does (from inside
+// it, with no environment).
+func preflightIn(t *testing.T, dir string) *project {
+	t.Helper()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	p, err := preflight(".", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// runPlaybook runs ansible-playbook in dir with its ansible.cfg (when
+// there is one) and caches of its own, and returns what it printed.
+func runPlaybook(t *testing.T, playbook, dir string, args ...string) ([]byte, error) {
+	t.Helper()
+	cmd := exec.Command(playbook, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "XDG_CACHE_HOME="+t.TempDir(), "ANSIBLE_LOCAL_TEMP="+t.TempDir())
+	if cfg := filepath.Join(dir, "ansible.cfg"); fileExists(cfg) {
+		cmd.Env = append(cmd.Env, "ANSIBLE_CONFIG="+cfg)
+	}
+	return cmd.CombinedOutput()
 }

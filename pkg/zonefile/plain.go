@@ -39,12 +39,8 @@ func plainTXT(rest []string, line string) (Address, bool) {
 	if i >= len(rest)-1 || !strings.EqualFold(rest[i], "TXT") || rest[i+1][0] != '"' {
 		return a, false
 	}
-	if ttl != "" {
-		t, err := strconv.ParseUint(ttl, 10, 31)
-		if err != nil {
-			return a, false
-		}
-		a.TTL, a.explicit = uint32(t), true
+	if !a.setTTL(ttl) {
+		return a, false
 	}
 	// The data: from the first quote on (no quote comes before it; a
 	// comment before it would have left rest without the type).
@@ -96,12 +92,8 @@ func plainAddress(rest []string, code string) (Address, bool) {
 	if i != len(rest)-2 {
 		return a, false
 	}
-	if ttl != "" {
-		t, err := strconv.ParseUint(ttl, 10, 31)
-		if err != nil {
-			return a, false
-		}
-		a.TTL, a.explicit = uint32(t), true
+	if !a.setTTL(ttl) {
+		return a, false
 	}
 	// As miekg/dns parses the address: net.ParseIP, with a colon for
 	// AAAA and none for A.
@@ -153,12 +145,8 @@ func plainTarget(rest []string, code, owner, origin string) (Address, bool) {
 	default:
 		return a, false
 	}
-	if ttl != "" {
-		t, err := strconv.ParseUint(ttl, 10, 31)
-		if err != nil {
-			return a, false
-		}
-		a.TTL, a.explicit = uint32(t), true
+	if !a.setTTL(ttl) {
+		return a, false
 	}
 	target := rest[len(rest)-1]
 	for j := 0; j < len(target); j++ {
@@ -181,6 +169,20 @@ func plainTarget(rest []string, code, owner, origin string) (Address, bool) {
 	}
 	a.Value = pref + strings.ToLower(target)
 	return a, true
+}
+
+// setTTL takes a line's TTL field (empty: none given), as miekg/dns
+// reads one in seconds; false when it cannot be read so.
+func (a *Address) setTTL(ttl string) bool {
+	if ttl == "" {
+		return true
+	}
+	t, err := strconv.ParseUint(ttl, 10, 31)
+	if err != nil {
+		return false
+	}
+	a.TTL, a.explicit = uint32(t), true
+	return true
 }
 
 func digits(s string) bool {
