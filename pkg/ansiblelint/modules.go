@@ -3,7 +3,6 @@ package ansiblelint
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -80,7 +79,8 @@ func collectionOf(module string) string {
 // (its mock_modules: the syntax check then passes and every other rule
 // runs, as with the collection installed), and says once per collection,
 // at its first use, that it is missing and how to install it.
-func (p *project) mockMissing(searched []string) {
+func (p *project) mockMissing() {
+	searched := p.searched
 	var names []string
 	for name := range p.used {
 		names = append(names, name)
@@ -91,7 +91,7 @@ func (p *project) mockMissing(searched []string) {
 		c := collectionOf(name)
 		ns, coll, _ := strings.Cut(c, ".")
 		if dir := collectionDir(searched, ns, coll); dir != "" {
-			col := readCollection(dir)
+			col := p.collection(dir)
 			if !col.has(strings.TrimPrefix(name, c+".")) {
 				// An older version than the repository's, as Debian's
 				// packaged collections often are. Not mocked: a mock
@@ -131,13 +131,21 @@ func (p *project) mockMissing(searched []string) {
 
 // collectionDir is where ns.coll is installed among searched, or "".
 func collectionDir(searched []string, ns, coll string) string {
-	for _, p := range searched {
-		dir := filepath.Join(p, "ansible_collections", ns, coll)
-		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-			return dir
-		}
+	return firstDir(searched, filepath.Join("ansible_collections", ns, coll))
+}
+
+// collection reads an installed collection once per project: its
+// runtime.yml is thousands of lines, and every module used asks.
+func (p *project) collection(dir string) *collection {
+	if c, ok := p.colls[dir]; ok {
+		return c
 	}
-	return ""
+	if p.colls == nil {
+		p.colls = map[string]*collection{}
+	}
+	c := readCollection(dir)
+	p.colls[dir] = c
+	return c
 }
 
 // collection is what an installed collection offers.

@@ -46,15 +46,17 @@ type project struct {
 	cfg       ansibleCfg
 	files     int
 	findings  []report.Finding
-	missing   []string          // collections not installed, namespace.name
-	used      map[string]use    // modules of collections the tasks name
-	mocks     []string          // of those, the ones ansible-lint mocks (not installed)
-	lacking   map[string]string // modules their installed collection lacks: "ns.coll VERSION"
-	vendored  []string          // OS paths of vendored collections and tool state, not linted
-	plays     plays             // what the play rules gather
-	inv       inventoryNames    // what the inventories declare
-	varsDirs  []string          // group_vars and host_vars directories, OS paths
-	broken    []string          // YAML files that do not parse, OS paths
+	missing   []string               // collections not installed, namespace.name
+	used      map[string]use         // modules of collections the tasks name
+	mocks     []string               // of those, the ones ansible-lint mocks (not installed)
+	lacking   map[string]string      // modules their installed collection lacks: "ns.coll VERSION"
+	vendored  []string               // OS paths of vendored collections and tool state, not linted
+	plays     plays                  // what the play rules gather
+	searched  []string               // where ansible looks for collections, in its order
+	colls     map[string]*collection // installed collections read, by directory
+	inv       inventoryNames         // what the inventories declare
+	varsDirs  []string               // group_vars and host_vars directories, OS paths
+	broken    []string               // YAML files that do not parse, OS paths
 	// refused is set when the tree holds a symlink out of it (or to a
 	// device): ansible-lint follows symlinks, so it is not run at all.
 	refused bool
@@ -161,12 +163,13 @@ func preflight(root string, env func(string) string) (*project, error) {
 		}
 	}
 	p.checkVarsDirs()
+	p.searched = collectionPaths(root, p.cfg, env)
 	for _, req := range []string{"requirements.yml", "collections/requirements.yml", "roles/requirements.yml"} {
 		if f := filepath.Join(root, req); fileExists(f) {
 			p.checkRequirements(f, env)
 		}
 	}
-	p.mockMissing(collectionPaths(root, p.cfg, env))
+	p.mockMissing()
 	return p, nil
 }
 
@@ -428,7 +431,7 @@ func (p *project) checkRequirements(osPath string, env func(string) string) {
 		p.add(report.Finding{Rule: RuleRequirements, Severity: report.Error, File: relPath(osPath), Line: line, Message: msg, Help: helpBase + "requirements-invalid"})
 	}
 	collections, roles := parseRequirements(data, bad)
-	searched := collectionPaths(p.root, p.cfg, env)
+	searched := p.searched
 	for _, c := range collections {
 		if c.name == "ansible.builtin" || c.name == "ansible.legacy" {
 			continue
@@ -443,7 +446,7 @@ func (p *project) checkRequirements(osPath string, env func(string) string) {
 		if dir := collectionDir(searched, ns, name); dir != "" && c.version != "" {
 			// Installed, but is it a version the repository asks for?
 			// Ansible does not check; a module may be missing or differ.
-			have := readCollection(dir).version
+			have := p.collection(dir).version
 			if ok, known := versionMeets(have, c.version); known && !ok {
 				p.add(report.Finding{Rule: RuleCollectionMissing, Severity: report.Warning, File: relPath(osPath), Line: c.line,
 					Help: helpBase + "collection-missing",
@@ -451,7 +454,7 @@ func (p *project) checkRequirements(osPath string, env func(string) string) {
 						c.name, have, dir, c.version, installAdvice(c.name, relPath(osPath)))})
 			}
 		}
-		if !installed(searched, filepath.Join("ansible_collections", ns, name)) {
+		if collectionDir(searched, ns, name) == "" {
 			p.missing = append(p.missing, c.name)
 			p.add(report.Finding{Rule: RuleCollectionMissing, Severity: report.Warning, File: relPath(osPath), Line: c.line,
 				Help: helpBase + "collection-missing",
@@ -541,8 +544,16 @@ func entries(n *yaml.Node, kind string, bad func(int, string)) []requirement {
 }
 
 func installed(paths []string, rel string) bool {
-	return slices.ContainsFunc(paths, func(p string) bool {
-		fi, err := os.Stat(filepath.Join(p, rel))
-		return err == nil && fi.IsDir()
-	})
+	return firstDir(paths, rel) != ""
+}
+
+// firstDir is the first of paths holding the directory rel, joined, or "".
+func firstDir(paths []string, rel string) string {
+	for _, p := range paths {
+		dir := filepath.Join(p, rel)
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			return dir
+		}
+	}
+	return ""
 }

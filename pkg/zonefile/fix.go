@@ -17,16 +17,7 @@ import (
 //   - TXT or SPF data starting \# not followed by a length is the string
 //     "#", not generic rdata (BIND reads "#" "text").
 func fixRecord(rest []string) ([]string, bool) {
-	i := 0
-	for ; i < len(rest) && i < 2; i++ {
-		if _, isTTL := parseTTL(rest[i]); isTTL {
-			continue
-		}
-		if _, isClass := dns.StringToClass[strings.ToUpper(rest[i])]; isClass {
-			continue
-		}
-		break
-	}
+	i := headerFields(rest)
 	if i >= len(rest)-1 {
 		return nil, false
 	}
@@ -133,16 +124,7 @@ func stripComment(line string) string {
 // (TYPE \# LENGTH HEX) a known type does not read, or 0: miekg/dns drops
 // them, BIND refuses the zone ("extra input data").
 func genericExtra(rest []string) int {
-	i := 0
-	for ; i < len(rest) && i < 2; i++ {
-		if _, isTTL := parseTTL(rest[i]); isTTL {
-			continue
-		}
-		if _, isClass := dns.StringToClass[strings.ToUpper(rest[i])]; isClass {
-			continue
-		}
-		break
-	}
+	i := headerFields(rest)
 	if i+2 >= len(rest) || rest[i+1] != `\#` {
 		return 0
 	}
@@ -171,4 +153,20 @@ func genericExtra(rest []string) int {
 		return 0
 	}
 	return length - (off - 11) // the root owner, type, class, TTL and length: 11 bytes
+}
+
+// headerFields is how many of a record's fields after the owner are its
+// TTL and class (at most one each, in either order), before the type.
+func headerFields(rest []string) int {
+	i := 0
+	for ; i < len(rest) && i < 2; i++ {
+		if _, isTTL := parseTTL(rest[i]); isTTL {
+			continue
+		}
+		if _, isClass := dns.StringToClass[strings.ToUpper(rest[i])]; isClass {
+			continue
+		}
+		break
+	}
+	return i
 }
