@@ -79,6 +79,7 @@ type Policy struct {
 	Combine       *bool    `yaml:"combine" flag:"combine"`
 	Parser        string   `yaml:"parser" flag:"parser"`
 	Schema        *bool    `yaml:"schema" flag:"schema"`
+	Secrets       *bool    `yaml:"secrets" flag:"secrets"`
 	Kustomize     string   `yaml:"kustomize" flag:"kustomize"`
 	// Kustomizations are rendered instead of the entry points found.
 	Kustomizations []string `yaml:"kustomizations" flag:"kustomization" path:"true"`

@@ -10,6 +10,7 @@ import (
 	"github.com/plumbline/plumbline/pkg/ansiblelint"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/dnszone"
+	"github.com/plumbline/plumbline/pkg/leak"
 	"github.com/plumbline/plumbline/pkg/merge"
 	"github.com/plumbline/plumbline/pkg/policy"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -42,6 +43,7 @@ func TestEveryRuleDocumented(t *testing.T) {
 		dnszone.RuleCNAMEConflict, dnszone.RuleDoubledOrigin,
 		merge.RuleCheckMissing, merge.RuleNothingRan, merge.RuleReportInvalid, merge.RuleCheckSkipped, merge.RuleNotifyFailed,
 		report.RulePathAbsolute, RuleToolMissing,
+		leak.RuleToken, leak.RulePrivateKey, leak.RuleGeneric, leak.RuleAssignment, leak.RuleKubernetesSecret, leak.RuleURL, leak.RuleTooLarge,
 		"terraform-validate/" + cli.RuleIncomplete,
 	}
 	for _, id := range code {

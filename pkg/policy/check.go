@@ -16,6 +16,7 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/kustomize"
+	"github.com/plumbline/plumbline/pkg/leak"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
@@ -45,7 +46,7 @@ const DefaultWaivers = ".plumbline-waivers.yaml"
 type Check struct {
 	policies, data, namespaces cli.List
 	all, combine, strict       bool
-	schema                     bool
+	schema, secrets            bool
 	parserName, ignore         string
 	kustomize                  string
 	kustomizations, repoURLs   cli.List
@@ -83,6 +84,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.memory, "max-memory", 384, "stop evaluating when the heap passes this many `MiB` (the Task's limit is 1 GiB)")
 	fs.DurationVar(&c.timeout, "timeout", time.Minute, "time limit for evaluating one input (a file, or one document of a multi-document file)")
 	fs.BoolVar(&c.schema, "schema", true, "check Kubernetes objects as the API server decodes them (k8s/schema): built-in kinds and the repository's CRDs")
+	fs.BoolVar(&c.secrets, "secrets", true, "scan every file for credentials (secret/*: token formats, password-like assignments, Kubernetes Secrets, URLs with a password)")
 	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
@@ -228,12 +230,46 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 	}
 	r.Findings = mergeOverlays(r.Findings, builds)
+	if c.secrets {
+		if err := c.scanSecrets(ctx, r, req.Paths, ignore); err != nil {
+			problems = append(problems, err)
+		}
+	}
 	now := time.Now
 	if c.Now != nil {
 		now = c.Now
 	}
 	r.Counts["waived"] = waivers.apply(r, now())
 	return r, errors.Join(problems...)
+}
+
+// scanSecrets adds the secret scan's findings (pkg/leak) of every file
+// under paths, but not where a policy already reports the same plaintext
+// credential (report.Alike) at the same line.
+func (c *Check) scanSecrets(ctx context.Context, r *report.Report, paths []string, ignore *regexp.Regexp) error {
+	found, st, err := leak.Tree(ctx, paths, ignore, c.jobs)
+	if err != nil {
+		return fmt.Errorf("secret scan: %w", err)
+	}
+	r.Counts["secretScanFiles"] = st.Files
+	type at struct {
+		group int
+		file  string
+		line  int
+	}
+	shown := map[at]bool{}
+	for _, f := range r.Findings {
+		if g, ok := report.Alike(f.Rule); ok {
+			shown[at{g, f.File, f.Line}] = true
+		}
+	}
+	for _, f := range found {
+		if g, ok := report.Alike(f.Rule); ok && shown[at{g, f.File, f.Line}] {
+			continue
+		}
+		r.Findings = append(r.Findings, f)
+	}
+	return nil
 }
 
 // render renders the kustomizations under paths (--kustomize,

@@ -42,6 +42,7 @@ var notSecretLast = map[string]bool{
 var flagFirst = map[string]bool{
 	"manage": true, "create": true, "enable": true, "use": true, "generate": true, "is": true,
 	"has": true, "rotate": true, "random": true, "require": true, "allow": true, "disable": true,
+	"existing": true,
 }
 
 // Tokens splits a name at _, -, . and case changes, lower-cased.

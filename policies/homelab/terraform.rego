@@ -78,7 +78,7 @@ not_secret_last := {
 	"schedule", "interval", "period", "window", "format", "mode", "strategy", "algorithm", "size",
 }
 
-flag_first := {"manage", "create", "enable", "use", "generate", "is", "has", "rotate", "random", "require", "allow", "disable"}
+flag_first := {"manage", "create", "enable", "use", "generate", "is", "has", "rotate", "random", "require", "allow", "disable", "existing"}
 
 # A literal of a credential's shape: a non-empty string, not a reference
 # or a function call, not an ARN, a path or an expression with spaces
