@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/plumbline/plumbline/pkg/inventory"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -41,7 +42,7 @@ func (in *inventoryNames) add(name string) {
 
 // fromINI adds what an INI inventory declares (ParseINI's groups and
 // hosts, and the groups named only as children).
-func (in *inventoryNames) fromINI(inv *Inventory, data []byte) {
+func (in *inventoryNames) fromINI(inv *inventory.Inventory, data []byte) {
 	in.found = true
 	for g, hosts := range inv.Groups {
 		in.add(g)
@@ -71,63 +72,22 @@ func (in *inventoryNames) fromINI(inv *Inventory, data []byte) {
 	}
 }
 
-// fromYAML adds what a YAML inventory declares: groups are mappings
-// with hosts, children or vars; hosts the keys of hosts. It reports
-// whether n is an inventory.
+// fromYAML adds what a YAML inventory declares (inventory.FromYAML).
+// It reports whether n is an inventory.
 func (in *inventoryNames) fromYAML(n *yaml.Node) bool {
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	if n.Kind != yaml.MappingNode {
+	inv, ok := inventory.FromYAML(n)
+	if !ok {
 		return false
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == "plugin" {
-			in.found, in.unsure = true, true // a dynamic inventory
-			return true
-		}
-	}
-	var group func(name string, g *yaml.Node, depth int)
-	group = func(name string, g *yaml.Node, depth int) {
-		if depth > 50 {
-			in.unsure = true
-			return
-		}
-		in.add(name)
-		if g.Kind != yaml.MappingNode {
-			return
-		}
-		for i := 0; i+1 < len(g.Content); i += 2 {
-			k, v := g.Content[i].Value, g.Content[i+1]
-			switch k {
-			case "hosts":
-				if v.Kind == yaml.MappingNode {
-					for j := 0; j < len(v.Content); j += 2 {
-						h := v.Content[j].Value
-						if strings.ContainsAny(h, "[{") {
-							in.unsure = true
-						}
-						in.add(h)
-					}
-				}
-			case "children":
-				if v.Kind == yaml.MappingNode {
-					for j := 0; j+1 < len(v.Content); j += 2 {
-						group(v.Content[j].Value, v.Content[j+1], depth+1)
-					}
-				}
-			}
-		}
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		v := n.Content[i+1]
-		if v.Kind != yaml.MappingNode && !(v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
-			return false // not an inventory
-		}
-	}
 	in.found = true
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		group(n.Content[i].Value, n.Content[i+1], 0)
+	if inv.Dynamic || inv.Ranges {
+		in.unsure = true
+	}
+	for g, hosts := range inv.Groups {
+		in.add(g)
+		for _, h := range hosts {
+			in.add(h)
+		}
 	}
 	return true
 }

@@ -19,6 +19,7 @@ import (
 	goccyparser "github.com/goccy/go-yaml/parser"
 	"gopkg.in/yaml.v3"
 
+	"github.com/plumbline/plumbline/pkg/inventory"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
 )
@@ -397,7 +398,7 @@ func (p *project) checkINI(osPath string) {
 	if !ok {
 		return
 	}
-	inv, err := ParseINI(osPath, data)
+	inv, err := inventory.ParseINI(osPath, data)
 	if err == nil {
 		p.inv.fromINI(inv, data)
 	} else {

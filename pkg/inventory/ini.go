@@ -1,4 +1,4 @@
-package ansiblelint
+package inventory
 
 import (
 	"bufio"
@@ -10,9 +10,47 @@ import (
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
-// Inventory is what an INI inventory declares; enough to validate it.
+// Inventory is what an inventory declares.
 type Inventory struct {
 	Groups map[string][]string // group -> hosts
+	// Hosts are the hosts with the variables the inventory itself sets
+	// on them (not group variables, not host_vars files).
+	Hosts map[string]*Host
+	// Dynamic: an inventory plugin's configuration (plugin:), whose hosts
+	// no file lists.
+	Dynamic bool
+	// Ranges: a host pattern ansible expands (web[01:20]) is listed as
+	// written.
+	Ranges bool
+}
+
+// Host is one host of an inventory.
+type Host struct {
+	Name string
+	Line int // where it is first listed
+	Vars map[string]Var
+}
+
+// Var is a variable's value as written, and its line.
+type Var struct {
+	Value string
+	Line  int
+}
+
+// host returns the host named name, adding it at line.
+func (inv *Inventory) host(name string, line int) *Host {
+	if inv.Hosts == nil {
+		inv.Hosts = map[string]*Host{}
+	}
+	h, ok := inv.Hosts[name]
+	if !ok {
+		h = &Host{Name: name, Line: line, Vars: map[string]Var{}}
+		inv.Hosts[name] = h
+	}
+	if strings.ContainsAny(name, "[{") {
+		inv.Ranges = true
+	}
+	return h
 }
 
 // ParseINI reads an inventory in the INI format of ansible's ini inventory
@@ -70,10 +108,13 @@ func ParseINI(file string, data []byte) (*Inventory, error) {
 			if fields[0] == "" {
 				return nil, bad("empty host name")
 			}
+			h := inv.host(fields[0], n)
 			for _, f := range fields[1:] {
-				if k, _, ok := strings.Cut(f, "="); !ok || k == "" {
+				k, v, ok := strings.Cut(f, "=")
+				if !ok || k == "" {
 					return nil, bad("expected key=value host variable after %s, got %q", fields[0], f)
 				}
+				h.Vars[k] = Var{Value: v, Line: n}
 			}
 			inv.Groups[group] = append(inv.Groups[group], fields[0])
 		case "vars":
