@@ -80,6 +80,7 @@ type Policy struct {
 	Parser        string   `yaml:"parser" flag:"parser"`
 	Schema        *bool    `yaml:"schema" flag:"schema"`
 	Secrets       *bool    `yaml:"secrets" flag:"secrets"`
+	Addresses     *bool    `yaml:"addresses" flag:"addresses"`
 	Kustomize     string   `yaml:"kustomize" flag:"kustomize"`
 	// Kustomizations are rendered instead of the entry points found.
 	Kustomizations []string `yaml:"kustomizations" flag:"kustomization" path:"true"`

@@ -41,3 +41,16 @@ func TestHostVars(t *testing.T) {
 		t.Errorf("yaml groups (-want +got):\n%s", d)
 	}
 }
+
+// FuzzFromYAML: any YAML gives an inventory or not, never a panic.
+func FuzzFromYAML(f *testing.F) {
+	f.Add("all:\n  children:\n    dns:\n      hosts:\n        dns1: {ansible_host: 10.0.0.1}\n")
+	f.Add("plugin: community.general.proxmox\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		var n yaml.Node
+		if yaml.Unmarshal([]byte(in), &n) != nil {
+			return
+		}
+		FromYAML(&n)
+	})
+}

@@ -16,12 +16,8 @@ import (
 // arguments, provider blocks, locals, object values, a variable's default.
 // A file that does not parse has none: terraform-validate reports it.
 func hclHits(name string, data []byte, lines []string) []hit {
-	// The policy check's budgets for HCL (pkg/policy/parser): past them
-	// hclsyntax takes seconds, and the policy check reports the file.
-	if nesting.Items(data) > 300_000 {
-		return nil
-	}
-	if _, _, deep := nesting.Deeper(data, 256); deep {
+	// Past the HCL budgets the policy check reports the file.
+	if !nesting.HCLFits(data) {
 		return nil
 	}
 	f, diags := hclsyntax.ParseConfig(data, name, hcl.InitialPos)

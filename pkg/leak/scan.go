@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -226,7 +225,7 @@ func Tree(ctx context.Context, paths []string, ignore *regexp.Regexp, jobs int) 
 			return nil, st, err
 		}
 		defer rd.Close()
-		names, err := walk(p, ignore)
+		names, err := tree.Files(p, ignore)
 		if err != nil {
 			return nil, st, err
 		}
@@ -283,26 +282,4 @@ func scanOne(ctx context.Context, rd *tree.Reader, path string) ([]report.Findin
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	return File(ctx, name, data)
-}
-
-// walk lists the regular files under p.
-func walk(p string, ignore *regexp.Regexp) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if path != p && tree.Skip(d.Name()) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() || ignore != nil && ignore.MatchString(path) {
-			return nil
-		}
-		files = append(files, path)
-		return nil
-	})
-	return files, err
 }

@@ -70,3 +70,21 @@ func Items(text []byte) int {
 	}
 	return n
 }
+
+// The budgets of one HCL file, for every reader of HCL (policy-check's
+// parser, terraform-validate, the secret scan, the address plan): past
+// them hclsyntax's recursion takes seconds or overflows its stack, and no
+// real configuration comes near.
+const (
+	HCLDepth = 256
+	HCLItems = 300_000
+)
+
+// HCLFits reports whether text is within both HCL budgets.
+func HCLFits(text []byte) bool {
+	if Items(text) > HCLItems {
+		return false
+	}
+	_, _, deep := Deeper(text, HCLDepth)
+	return !deep
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plumbline/plumbline/pkg/addr"
 	"github.com/plumbline/plumbline/pkg/ansiblelint"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/dnszone"
@@ -43,6 +44,7 @@ func TestEveryRuleDocumented(t *testing.T) {
 		dnszone.RuleCNAMEConflict, dnszone.RuleDoubledOrigin,
 		merge.RuleCheckMissing, merge.RuleNothingRan, merge.RuleReportInvalid, merge.RuleCheckSkipped, merge.RuleNotifyFailed,
 		report.RulePathAbsolute, RuleToolMissing,
+		addr.RuleConflict, addr.RuleDNSOtherName,
 		leak.RuleToken, leak.RulePrivateKey, leak.RuleGeneric, leak.RuleAssignment, leak.RuleKubernetesSecret, leak.RuleURL, leak.RuleTooLarge,
 		"terraform-validate/" + cli.RuleIncomplete,
 	}

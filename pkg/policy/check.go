@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/plumbline/plumbline/pkg/addr"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/kustomize"
 	"github.com/plumbline/plumbline/pkg/leak"
@@ -46,7 +47,7 @@ const DefaultWaivers = ".plumbline-waivers.yaml"
 type Check struct {
 	policies, data, namespaces cli.List
 	all, combine, strict       bool
-	schema, secrets            bool
+	schema, secrets, addresses bool
 	parserName, ignore         string
 	kustomize                  string
 	kustomizations, repoURLs   cli.List
@@ -85,6 +86,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", time.Minute, "time limit for evaluating one input (a file, or one document of a multi-document file)")
 	fs.BoolVar(&c.schema, "schema", true, "check Kubernetes objects as the API server decodes them (k8s/schema): built-in kinds and the repository's CRDs")
 	fs.BoolVar(&c.secrets, "secrets", true, "scan every file for credentials (secret/*: token formats, password-like assignments, Kubernetes Secrets, URLs with a password)")
+	fs.BoolVar(&c.addresses, "addresses", true, "check the address plan (address/*): static addresses of Proxmox VMs in Terraform, the inventory's ansible_host and the zones' A/AAAA records claim no address twice")
 	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
@@ -233,6 +235,16 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if c.secrets {
 		if err := c.scanSecrets(ctx, r, req.Paths, ignore); err != nil {
 			problems = append(problems, err)
+		}
+	}
+	if c.addresses {
+		found, claims, err := addr.Tree(req.Paths, ignore)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("address plan: %w", err))
+		}
+		r.Findings = append(r.Findings, found...)
+		for src, n := range claims {
+			r.Counts["addresses."+string(src)] = n
 		}
 	}
 	now := time.Now

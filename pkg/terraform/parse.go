@@ -58,7 +58,7 @@ func isTestFile(name string) bool {
 
 // MaxItems bounds the values (nesting.Items) of one file parsed: 300,000
 // take some 200 MiB to parse, far past any real configuration.
-const MaxItems = 300_000
+const MaxItems = nesting.HCLItems
 
 // MaxRunItems bounds the values of all the files one run parses and keeps
 // (their syntax trees stay for the rules and init): 600,000, some 400 MiB.

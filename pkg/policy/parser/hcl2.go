@@ -40,11 +40,11 @@ func (hcl2Parser) Parse(name string, data []byte) (*Input, error) {
 
 // maxNesting is the deepest bracket nesting given to HCL's recursive
 // parser, as terraform-validate allows (200 KB of "[" overflowed its stack).
-const maxNesting = 256
+const maxNesting = nesting.HCLDepth
 
 // maxHCLItems bounds the values of one HCL file (nesting.Items), as
 // terraform-validate does: hclsyntax holds several hundred bytes for each.
-const maxHCLItems = 300_000
+const maxHCLItems = nesting.HCLItems
 
 func parseHCL(name string, data []byte) (*hclsyntax.Body, error) {
 	if n := nesting.Items(data); n > maxHCLItems {
