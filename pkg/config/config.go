@@ -81,6 +81,7 @@ type Policy struct {
 	Schema        *bool    `yaml:"schema" flag:"schema"`
 	Secrets       *bool    `yaml:"secrets" flag:"secrets"`
 	Addresses     *bool    `yaml:"addresses" flag:"addresses"`
+	Tekton        *bool    `yaml:"tekton" flag:"tekton"`
 	Kustomize     string   `yaml:"kustomize" flag:"kustomize"`
 	// Kustomizations are rendered instead of the entry points found.
 	Kustomizations []string `yaml:"kustomizations" flag:"kustomization" path:"true"`

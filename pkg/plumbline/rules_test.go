@@ -15,6 +15,7 @@ import (
 	"github.com/plumbline/plumbline/pkg/merge"
 	"github.com/plumbline/plumbline/pkg/policy"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tekton"
 	"github.com/plumbline/plumbline/pkg/terraform"
 )
 
@@ -45,6 +46,8 @@ func TestEveryRuleDocumented(t *testing.T) {
 		merge.RuleCheckMissing, merge.RuleNothingRan, merge.RuleReportInvalid, merge.RuleCheckSkipped, merge.RuleNotifyFailed,
 		report.RulePathAbsolute, RuleToolMissing,
 		addr.RuleConflict, addr.RuleDNSOtherName,
+		tekton.RuleImageLatest, tekton.RuleImageNoDigest, tekton.RuleRefMissing, tekton.RuleParamMissing, tekton.RuleParamUnknown,
+		tekton.RuleWorkspaceUnbound, tekton.RuleWorkspaceUnknown,
 		leak.RuleToken, leak.RulePrivateKey, leak.RuleGeneric, leak.RuleAssignment, leak.RuleKubernetesSecret, leak.RuleURL, leak.RuleTooLarge,
 		"terraform-validate/" + cli.RuleIncomplete,
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/plumbline/plumbline/pkg/leak"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tekton"
 	"github.com/plumbline/plumbline/pkg/tree"
 )
 
@@ -48,6 +49,7 @@ type Check struct {
 	policies, data, namespaces cli.List
 	all, combine, strict       bool
 	schema, secrets, addresses bool
+	tekton                     bool
 	parserName, ignore         string
 	kustomize                  string
 	kustomizations, repoURLs   cli.List
@@ -87,6 +89,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.schema, "schema", true, "check Kubernetes objects as the API server decodes them (k8s/schema): built-in kinds and the repository's CRDs")
 	fs.BoolVar(&c.secrets, "secrets", true, "scan every file for credentials (secret/*: token formats, password-like assignments, Kubernetes Secrets, URLs with a password)")
 	fs.BoolVar(&c.addresses, "addresses", true, "check the address plan (address/*): static addresses of Proxmox VMs in Terraform, the inventory's ansible_host and the zones' A/AAAA records claim no address twice")
+	fs.BoolVar(&c.tekton, "tekton", true, "check the repository's own Tekton YAML (tekton/*): step images pinned, taskRef/pipelineRef/StepAction refs that exist, params and workspaces as the referenced Task or Pipeline declares them")
 	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
@@ -246,6 +249,14 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		for src, n := range claims {
 			r.Counts["addresses."+string(src)] = n
 		}
+	}
+	if c.tekton {
+		found, n, err := tekton.Tree(req.Paths, ignore)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("tekton: %w", err))
+		}
+		r.Findings = append(r.Findings, found...)
+		r.Counts["tekton"] = n
 	}
 	now := time.Now
 	if c.Now != nil {

@@ -125,7 +125,7 @@ func TestConftestDecisions(t *testing.T) {
 			want, wantFailed := runConftest(t, bin, dir, tc.args...)
 			// conftest reads files as written and knows no schema: the
 			// same inputs, and only the policies' findings (no secret scan).
-			args := append([]string{"--schema=false", "--kustomize=off", "--secrets=false", "--addresses=false"}, ourOrder(tc.args)...)
+			args := append([]string{"--schema=false", "--kustomize=off", "--secrets=false", "--addresses=false", "--tekton=false"}, ourOrder(tc.args)...)
 			r, _, err := clitest.RunCheck(t, &Check{}, dir, args...)
 			if err != nil {
 				t.Fatal(err)
