@@ -17,6 +17,7 @@ import (
 //	data.plumbline.repository.dirs[path]   every directory, root-relative
 //	data.plumbline.repository.urls         the repository's remote URLs
 //	data.plumbline.argocd.projects[name]   every AppProject, plain or rendered
+//	data.plumbline.flux.gitrepositories[name]  every Flux GitRepository
 //	data.plumbline.input.file / .overlay   the file being checked and, for a
 //	                                       rendered object, its kustomization
 //
@@ -56,7 +57,7 @@ func (r *run) repository(root string) map[string]any {
 			urls = append(urls, u)
 		}
 	}
-	projects := map[string]any{}
+	projects, gitrepos := map[string]any{}, map[string]any{}
 	for _, d := range r.documents() {
 		m, _ := d.v.(map[string]any)
 		meta, _ := m["metadata"].(map[string]any)
@@ -64,10 +65,14 @@ func (r *run) repository(root string) map[string]any {
 		if m["kind"] == "AppProject" && strings.HasPrefix(str(m["apiVersion"]), "argoproj.io/") && name != "" {
 			projects[name] = m
 		}
+		if m["kind"] == "GitRepository" && strings.HasPrefix(str(m["apiVersion"]), "source.toolkit.fluxcd.io/") && name != "" {
+			gitrepos[name] = m
+		}
 	}
 	return map[string]any{
 		"repository": map[string]any{"dirs": dirs, "urls": urls},
 		"argocd":     map[string]any{"projects": projects},
+		"flux":       map[string]any{"gitrepositories": gitrepos},
 		"input":      map[string]any{"file": "", "overlay": ""},
 	}
 }
