@@ -228,6 +228,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		if err := run.checkSchemas(r); err != nil {
 			problems = append(problems, err)
 		}
+		run.checkWiring(r)
 	}
 	if c.combine {
 		if err := run.combined(ctx, r); err != nil {
