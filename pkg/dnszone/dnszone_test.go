@@ -454,9 +454,10 @@ func TestLintOutOfZone(t *testing.T) {
 	}
 	var got []string
 	for _, p := range Lint(z) {
-		got = append(got, p.Rule+" "+p.Msg)
+		got = append(got, fmt.Sprintf("%s:%d %s", p.Rule, p.Line, p.Msg))
 	}
-	want := []string{"dns/out-of-zone 2 records outside zone home.arpa., the first x.other.org.: not part of the zone, ignored as BIND ignores out-of-zone data (a $ORIGIN or a trailing dot?)"}
+	// At the first such record's line, for the report's link.
+	want := []string{"dns/out-of-zone:6 2 records outside zone home.arpa., the first x.other.org.: not part of the zone, ignored as BIND ignores out-of-zone data (a $ORIGIN or a trailing dot?)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -79,7 +79,11 @@ func Lint(z *Zone) []Problem {
 		if z.outside > 1 {
 			msg = fmt.Sprintf("%d records outside zone %s, the first %s: not part of the zone, ignored as BIND ignores out-of-zone data (a $ORIGIN or a trailing dot?)", z.outside, z.Origin, z.firstOutside)
 		}
-		out = append(out, Problem{Rule: RuleOutOfZone, File: z.File, Msg: msg})
+		line := z.outsideLine
+		if line == 0 {
+			line = z.NameLine(z.firstOutside)
+		}
+		out = append(out, Problem{Rule: RuleOutOfZone, File: z.File, Line: line, Msg: msg})
 	}
 	out = append(out, loadable(z)...)
 	out = append(out, z.warnings...)

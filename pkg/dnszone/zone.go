@@ -50,6 +50,7 @@ type Zone struct {
 	// the first such name. Lint says so: a dropped record is a finding.
 	outside      int
 	firstOutside string
+	outsideLine  int // firstOutside's line, where the file has lines
 
 	// zoneFile: read from an RFC 1035 file, which must load as a zone in
 	// BIND (YAML is a list of records). unwirable are its records whose
@@ -290,7 +291,7 @@ func (z *Zone) addValue(owner string, typ uint16, ttl uint32, v, file string, li
 	name := zonefile.Canonical(owner)
 	if !inZone(name, z.Origin) {
 		if z.outside++; z.outside == 1 {
-			z.firstOutside = name
+			z.firstOutside, z.outsideLine = name, line
 		}
 		return false
 	}

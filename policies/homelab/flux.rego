@@ -120,6 +120,8 @@ warn_prune_prod contains {"msg": msg, "path": ["spec", "prune"]} if {
 	is_flux
 	input.kind == "Kustomization"
 	prod
+	# flux bootstrap writes flux-system's with prune and rewrites it.
+	input.metadata.name != "flux-system"
 	input.spec.prune == true
 	msg := sprintf("%s: production reconciles with prune; a mistaken commit deletes live resources", [name])
 }

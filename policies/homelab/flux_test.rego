@@ -107,3 +107,12 @@ test_helmrelease_without_version if {
 	findings(doc) == {"deny_unpinned_ref"}
 	findings(json.patch(doc, [{"op": "add", "path": "/spec/chart/spec/version", "value": "8.5.x"}])) == set()
 }
+
+test_bootstrap_prune_left_alone if {
+	doc := json.patch(kustomization, [
+		{"op": "replace", "path": "/metadata/name", "value": "flux-system"},
+		{"op": "replace", "path": "/spec/path", "value": "./clusters/production"},
+		{"op": "replace", "path": "/spec/prune", "value": true},
+	])
+	findings(doc) == set()
+}
