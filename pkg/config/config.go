@@ -34,11 +34,22 @@ type Config struct {
 	Policy    *Policy    `yaml:"policy" tool:"policy-check"`
 	DNS       *DNS       `yaml:"dns" tool:"dns-zone-diff"`
 	Report    *Report    `yaml:"report" tool:"report"`
+	// Kubernetes is the cluster the repository deploys to, for every
+	// check that judges Kubernetes objects (the policy check's API
+	// lifecycle rules).
+	Kubernetes *Kubernetes `yaml:"kubernetes"`
 
 	// File is where the config was read; its paths are relative to Dir.
 	File string `yaml:"-"`
 	Dir  string `yaml:"-"`
 	pos  map[string]pos
+}
+
+// Kubernetes is the cluster the manifests are for.
+type Kubernetes struct {
+	// Version is its release as its API server reports it (1.31,
+	// v1.31.4+k3s1).
+	Version string `yaml:"version" flag:"kubernetes-version"`
 }
 
 // Terraform configures terraform-validate.
@@ -301,6 +312,10 @@ func (c *Config) Settings(tool string) []Setting {
 	v := reflect.ValueOf(c).Elem()
 	sf, _ := v.Type().FieldByName("FailOn")
 	add("failOn", sf, v.FieldByName("FailOn"))
+	if k := c.Kubernetes; k != nil && tool == "policy-check" {
+		sf, _ := reflect.TypeOf(*k).FieldByName("Version")
+		add("kubernetes.version", sf, reflect.ValueOf(k).Elem().FieldByName("Version"))
+	}
 	sec, prefix, ok := c.section(tool)
 	if !ok {
 		return out

@@ -534,3 +534,10 @@ func fieldPath(p []any) string {
 	}
 	return b.String()
 }
+
+// Serves reports whether the built-in schema's release serves kind at
+// apiVersion.
+func (c *Checker) Serves(apiVersion, kind string) bool {
+	_, ok := c.b.kinds[apiVersion+"/"+kind]
+	return ok
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/addr"
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/kube"
 	"github.com/plumbline/plumbline/pkg/kustomize"
 	"github.com/plumbline/plumbline/pkg/leak"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
@@ -50,6 +51,8 @@ type Check struct {
 	all, combine, strict       bool
 	schema, secrets, addresses bool
 	tekton                     bool
+	kubeVersion                string
+	target                     *kube.Release // kubeVersion, parsed
 	parserName, ignore         string
 	kustomize                  string
 	kustomizations, repoURLs   cli.List
@@ -92,12 +95,21 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.tekton, "tekton", true, "check the repository's own Tekton YAML (tekton/*): step images pinned, taskRef/pipelineRef/StepAction refs that exist, params and workspaces as the referenced Task or Pipeline declares them")
 	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
+	fs.StringVar(&c.kubeVersion, "kubernetes-version", "", "the cluster's Kubernetes `VERSION` (1.31, v1.31.4+k3s1): API versions it no longer serves are k8s/api-removed errors, deprecated ones k8s/api-deprecated warnings (default: only what the built-in schema's release serves)")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
 }
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
 	if c.jobs < 1 {
 		return nil, cli.Usagef("--jobs must be at least 1")
+	}
+	c.target = nil
+	if c.kubeVersion != "" {
+		v, err := kube.ParseRelease(c.kubeVersion)
+		if err != nil {
+			return nil, cli.Usagef("--kubernetes-version: %w", err)
+		}
+		c.target = &v
 	}
 	var fixed parser.Parser
 	if c.parserName != "" {

@@ -42,6 +42,9 @@ func (r *run) checkSchemas(rep *report.Report) error {
 	var order []string
 	unlisted := 0
 	for _, d := range docs {
+		if r.c.target != nil && r.lifecycle(rep, k, d) {
+			continue
+		}
 		outcome, problems := k.Check(d.v)
 		if outcome == kube.Unchecked || outcome == kube.Newer {
 			m := d.v.(map[string]any)
@@ -87,6 +90,48 @@ func (r *run) checkSchemas(rep *report.Report) error {
 			"%s: %d object(s) not schema-checked: %s", key, u.count, why)))
 	}
 	return nil
+}
+
+// Rule ids of the API lifecycle check: an API version the configured
+// Kubernetes (--kubernetes-version) no longer serves, or has deprecated.
+const (
+	RuleAPIRemoved    = "k8s/api-removed"
+	RuleAPIDeprecated = "k8s/api-deprecated"
+)
+
+// lifecycle judges d's API version against the cluster's release: removed
+// there is an error (and the schema check is not run: its message would
+// be about the built-in schema's release); deprecated is a warning. It
+// reports whether d is done with: removed, or removed by the built-in
+// schema's release while the cluster still serves it (not checkable).
+func (r *run) lifecycle(rep *report.Report, k *kube.Checker, d document) bool {
+	m, _ := d.v.(map[string]any)
+	apiVersion, kind := str(m["apiVersion"]), str(m["kind"])
+	l, ok := kube.LifecycleOf(apiVersion, kind)
+	if !ok {
+		return false
+	}
+	t := *r.c.target
+	schema, _ := kube.ParseRelease(kube.KubernetesVersion())
+	name := objectName(d.v)
+	finding := func(rule string, sev report.Severity, msg string) {
+		l := located{file: d.file, doc: append(slices.Clone(d.path), "apiVersion"), input: r.results[d.file].input}
+		l.Outcome = Outcome{Message: name + msg}
+		f := r.finding(l)
+		f.Rule, f.Severity = rule, sev
+		f.Help = "The Kubernetes release the cluster runs (kubernetes.version in .plumbline.yaml) against when Kubernetes deprecated and removes each API version (docs/rules/api-lifecycle.md)."
+		rep.Findings = append(rep.Findings, f)
+	}
+	switch {
+	case !t.Before(l.Removed) && (schema.Before(t) || !k.Serves(apiVersion, kind)):
+		finding(RuleAPIRemoved, report.Error, fmt.Sprintf("%s %s is not served by Kubernetes %s (removed in %s, deprecated since %s): the apply fails; move to the kind's current version", apiVersion, kind, t, l.Removed, l.Deprecated))
+		return true
+	case !t.Before(l.Deprecated) && t.Before(l.Removed):
+		finding(RuleAPIDeprecated, report.Warning, fmt.Sprintf("%s %s is deprecated in Kubernetes %s and removed in %s: the upgrade to %s breaks it; move to the kind's current version", apiVersion, kind, t, l.Removed, l.Removed))
+	}
+	// Served by the cluster, but not by the built-in schema's release: no
+	// schema to check it against.
+	return t.Before(l.Removed) && !k.Serves(apiVersion, kind)
 }
 
 func objectName(v any) string {
