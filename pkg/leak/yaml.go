@@ -6,6 +6,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/plumbline/plumbline/pkg/ynode"
+
 	"github.com/plumbline/plumbline/pkg/secret"
 )
 
@@ -67,10 +69,10 @@ func (y *yamlWalk) document(doc *yaml.Node, lineOffset int) bool {
 		return true
 	}
 	// SOPS keeps its metadata under sops: every value is ENC[…].
-	if value(top, "sops") != nil || notScanned[scalar(value(top, "kind"))] {
+	if ynode.Value(top, "sops") != nil || notScanned[scalar(ynode.Value(top, "kind"))] {
 		return false
 	}
-	if scalar(value(top, "kind")) == "Secret" && strings.HasPrefix(scalar(value(top, "apiVersion")), "v1") {
+	if scalar(ynode.Value(top, "kind")) == "Secret" && strings.HasPrefix(scalar(ynode.Value(top, "apiVersion")), "v1") {
 		y.secret(top, lineOffset)
 		return true
 	}
@@ -81,7 +83,7 @@ func (y *yamlWalk) document(doc *yaml.Node, lineOffset int) bool {
 // secret reports each plain value of a Kubernetes Secret.
 func (y *yamlWalk) secret(top *yaml.Node, lineOffset int) {
 	for _, field := range []string{"data", "stringData"} {
-		m := value(top, field)
+		m := ynode.Value(top, field)
 		if m == nil || m.Kind != yaml.MappingNode {
 			continue
 		}
@@ -150,7 +152,7 @@ func (y *yamlWalk) walk(n *yaml.Node, key string, lineOffset, depth int) {
 
 // nameValue is the container env form: {name: DB_PASSWORD, value: …}.
 func (y *yamlWalk) nameValue(m *yaml.Node, lineOffset int) {
-	name, v := value(m, "name"), value(m, "value")
+	name, v := ynode.Value(m, "name"), ynode.Value(m, "value")
 	if name == nil || v == nil || v.Kind != yaml.ScalarNode || v.Tag != "!!str" {
 		return
 	}
@@ -229,19 +231,6 @@ func username(m *yaml.Node, v string) bool {
 		}
 	}
 	return false
-}
-
-// value is the value of key in mapping m, or nil.
-func value(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 func scalar(n *yaml.Node) string {

@@ -11,6 +11,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/plumbline/plumbline/pkg/ynode"
+
 	"github.com/plumbline/plumbline/pipelines"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
@@ -61,7 +63,7 @@ func (r *Repo) File(name string, data []byte) {
 }
 
 func (r *Repo) add(file string, top *yaml.Node, ours bool) {
-	api, kind := scalar(value(top, "apiVersion")), scalar(value(top, "kind"))
+	api, kind := scalar(ynode.Value(top, "apiVersion")), scalar(ynode.Value(top, "kind"))
 	if kind == "TriggerTemplate" && strings.HasPrefix(api, "triggers.tekton.dev/") {
 		for _, t := range items(path(top, "spec", "resourcetemplates")) {
 			r.add(file, t, ours)
@@ -83,7 +85,7 @@ func (r *Repo) add(file string, top *yaml.Node, ours bool) {
 		if r.decls[kind] == nil {
 			r.decls[kind] = map[string]*decl{}
 		}
-		d := declare(kind, value(top, "spec"), file, top.Line)
+		d := declare(kind, ynode.Value(top, "spec"), file, top.Line)
 		d.ours = ours
 		if _, dup := r.decls[kind][name]; !dup || !ours {
 			r.decls[kind][name] = d
@@ -138,13 +140,13 @@ func (r *Repo) add1(rule string, sev report.Severity, file string, line int, for
 func (r *Repo) Findings() []report.Finding {
 	r.out = nil
 	for _, d := range r.docs {
-		spec := value(d.node, "spec")
+		spec := ynode.Value(d.node, "spec")
 		what := d.kind + "/" + d.name
 		switch d.kind {
 		case "Task":
 			r.task(d.file, what, spec)
 		case "StepAction":
-			r.image(d.file, what, value(spec, "image"))
+			r.image(d.file, what, ynode.Value(spec, "image"))
 		case "Pipeline":
 			r.pipeline(d.file, what, spec)
 		case "PipelineRun":
@@ -159,12 +161,12 @@ func (r *Repo) Findings() []report.Finding {
 // task checks a Task's spec (a Task, or one embedded).
 func (r *Repo) task(file, what string, spec *yaml.Node) {
 	for _, list := range []string{"steps", "sidecars"} {
-		for _, s := range items(value(spec, list)) {
-			if ref := value(s, "ref"); ref != nil {
+		for _, s := range items(ynode.Value(spec, list)) {
+			if ref := ynode.Value(s, "ref"); ref != nil {
 				r.ref(file, what, ref, "StepAction")
 				continue
 			}
-			r.image(file, what+" "+list[:len(list)-1]+" "+scalar(value(s, "name")), value(s, "image"))
+			r.image(file, what+" "+list[:len(list)-1]+" "+scalar(ynode.Value(s, "name")), ynode.Value(s, "image"))
 		}
 	}
 	r.image(file, what+" stepTemplate", path(spec, "stepTemplate", "image"))
@@ -191,11 +193,11 @@ func (r *Repo) image(file, what string, n *yaml.Node) {
 // when it is not judged here (a resolver, a bundle, a cluster kind, a
 // name made of params) or does not exist (a finding).
 func (r *Repo) ref(file, what string, ref *yaml.Node, kind string) *decl {
-	name := value(ref, "name")
-	if name == nil || value(ref, "resolver") != nil || value(ref, "bundle") != nil || value(ref, "apiVersion") != nil {
+	name := ynode.Value(ref, "name")
+	if name == nil || ynode.Value(ref, "resolver") != nil || ynode.Value(ref, "bundle") != nil || ynode.Value(ref, "apiVersion") != nil {
 		return nil
 	}
-	if k := scalar(value(ref, "kind")); k != "" && k != kind {
+	if k := scalar(ynode.Value(ref, "kind")); k != "" && k != kind {
 		return nil // ClusterTask, a custom task
 	}
 	if strings.Contains(name.Value, "$(") {
@@ -212,10 +214,10 @@ func (r *Repo) ref(file, what string, ref *yaml.Node, kind string) *decl {
 func (r *Repo) pipeline(file, what string, spec *yaml.Node) {
 	own := declare("Pipeline", spec, file, 0)
 	for _, list := range []string{"tasks", "finally"} {
-		for _, pt := range items(value(spec, list)) {
-			ptName := what + " task " + scalar(value(pt, "name"))
+		for _, pt := range items(ynode.Value(spec, list)) {
+			ptName := what + " task " + scalar(ynode.Value(pt, "name"))
 			var d *decl
-			if ts := value(pt, "taskSpec"); ts != nil {
+			if ts := ynode.Value(pt, "taskSpec"); ts != nil {
 				r.task(file, ptName, ts)
 				d = declare("Task", ts, file, ts.Line)
 				// Embedded specs receive the Pipeline's params (Tekton's
@@ -225,11 +227,11 @@ func (r *Repo) pipeline(file, what string, spec *yaml.Node) {
 						d.params[p] = true
 					}
 				}
-			} else if ref := value(pt, "taskRef"); ref != nil {
+			} else if ref := ynode.Value(pt, "taskRef"); ref != nil {
 				d = r.ref(file, ptName, ref, "Task")
 			}
-			for _, w := range items(value(pt, "workspaces")) {
-				if ws := value(w, "workspace"); ws != nil && !strings.Contains(ws.Value, "$(") {
+			for _, w := range items(ynode.Value(pt, "workspaces")) {
+				if ws := ynode.Value(w, "workspace"); ws != nil && !strings.Contains(ws.Value, "$(") {
 					if _, ok := own.workspaces[ws.Value]; !ok {
 						r.add1(RuleWorkspaceUnknown, report.Error, file, ws.Line, "%s binds the Pipeline's workspace %q, which the Pipeline does not declare (Tekton refuses the Pipeline)", ptName, ws.Value)
 					}
@@ -245,14 +247,14 @@ func (r *Repo) pipeline(file, what string, spec *yaml.Node) {
 // run checks a PipelineRun or TaskRun against what it runs.
 func (r *Repo) run(file, what string, spec *yaml.Node, kind, refKey, specKey string) {
 	var d *decl
-	if s := value(spec, specKey); s != nil {
+	if s := ynode.Value(spec, specKey); s != nil {
 		if kind == "Pipeline" {
 			r.pipeline(file, what, s)
 		} else {
 			r.task(file, what, s)
 		}
 		d = declare(kind, s, file, s.Line)
-	} else if ref := value(spec, refKey); ref != nil {
+	} else if ref := ynode.Value(spec, refKey); ref != nil {
 		d = r.ref(file, what, ref, kind)
 	}
 	if d != nil {
@@ -268,8 +270,8 @@ func (r *Repo) agree(file, what string, n *yaml.Node, d *decl) {
 		target += " (Plumbline's)"
 	}
 	passed := map[string]bool{}
-	for _, p := range items(value(n, "params")) {
-		pn := value(p, "name")
+	for _, p := range items(ynode.Value(n, "params")) {
+		pn := ynode.Value(p, "name")
 		if pn == nil {
 			continue
 		}
@@ -285,8 +287,8 @@ func (r *Repo) agree(file, what string, n *yaml.Node, d *decl) {
 		}
 	}
 	bound := map[string]bool{}
-	for _, w := range items(value(n, "workspaces")) {
-		wn := value(w, "name")
+	for _, w := range items(ynode.Value(n, "workspaces")) {
+		wn := ynode.Value(w, "name")
 		if wn == nil {
 			continue
 		}

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/plumbline/plumbline/pkg/ynode"
 )
 
 // doc is one Tekton resource of a file.
@@ -23,23 +25,10 @@ type decl struct {
 	ours       bool // one of Plumbline's own
 }
 
-// value is the value of key in mapping m, or nil.
-func value(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
 // path follows keys through nested mappings.
 func path(m *yaml.Node, keys ...string) *yaml.Node {
 	for _, k := range keys {
-		m = value(m, k)
+		m = ynode.Value(m, k)
 	}
 	return m
 }
@@ -62,14 +51,14 @@ func items(n *yaml.Node) []*yaml.Node {
 // declare reads the params and workspaces a spec declares.
 func declare(kind string, spec *yaml.Node, file string, line int) *decl {
 	d := &decl{kind: kind, params: map[string]bool{}, workspaces: map[string]bool{}, file: file, line: line}
-	for _, p := range items(value(spec, "params")) {
-		if n := scalar(value(p, "name")); n != "" {
-			d.params[n] = value(p, "default") != nil
+	for _, p := range items(ynode.Value(spec, "params")) {
+		if n := scalar(ynode.Value(p, "name")); n != "" {
+			d.params[n] = ynode.Value(p, "default") != nil
 		}
 	}
-	for _, w := range items(value(spec, "workspaces")) {
-		if n := scalar(value(w, "name")); n != "" {
-			d.workspaces[n] = scalar(value(w, "optional")) == "true"
+	for _, w := range items(ynode.Value(spec, "workspaces")) {
+		if n := scalar(ynode.Value(w, "name")); n != "" {
+			d.workspaces[n] = scalar(ynode.Value(w, "optional")) == "true"
 		}
 	}
 	return d
