@@ -182,6 +182,10 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 
 	// Policies may come from the pull request: an evaluation that grows
 	// the heap past the budget is stopped, as --timeout stops a slow one.
+	// The secret scan after it runs no policy: the watch is not its
+	// budget (it has its own), and a cancel meant for an evaluation must
+	// not stop it.
+	scanCtx := ctx
 	ctx, stopWatch := watchMemory(ctx, uint64(c.memory)<<20)
 	defer stopWatch()
 	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds}
@@ -249,7 +253,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Findings = mergeOverlays(r.Findings, builds)
 	if c.secrets {
-		if err := c.scanSecrets(ctx, r, req.Paths, ignore); err != nil {
+		if err := c.scanSecrets(scanCtx, r, req.Paths, ignore); err != nil {
 			problems = append(problems, err)
 		}
 	}
