@@ -36,8 +36,9 @@ type Config struct {
 	Report    *Report    `yaml:"report" tool:"report"`
 	// Kubernetes is the cluster the repository deploys to, for every
 	// check that judges Kubernetes objects (the policy check's API
-	// lifecycle rules).
-	Kubernetes *Kubernetes `yaml:"kubernetes"`
+	// lifecycle rules). A section with a "for" tag is shared: its
+	// settings go to each tool it names, beside that tool's own.
+	Kubernetes *Kubernetes `yaml:"kubernetes" for:"policy-check"`
 
 	// File is where the config was read; its paths are relative to Dir.
 	File string `yaml:"-"`
@@ -312,9 +313,14 @@ func (c *Config) Settings(tool string) []Setting {
 	v := reflect.ValueOf(c).Elem()
 	sf, _ := v.Type().FieldByName("FailOn")
 	add("failOn", sf, v.FieldByName("FailOn"))
-	if k := c.Kubernetes; k != nil && tool == "policy-check" {
-		sf, _ := reflect.TypeOf(*k).FieldByName("Version")
-		add("kubernetes.version", sf, reflect.ValueOf(k).Elem().FieldByName("Version"))
+	for i := range v.NumField() {
+		sf, f := v.Type().Field(i), v.Field(i)
+		if !slices.Contains(strings.Split(sf.Tag.Get("for"), ","), tool) || f.IsNil() {
+			continue
+		}
+		for j := range f.Elem().NumField() {
+			add(yamlName(sf)+"."+yamlName(f.Elem().Type().Field(j)), f.Elem().Type().Field(j), f.Elem().Field(j))
+		}
 	}
 	sec, prefix, ok := c.section(tool)
 	if !ok {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,4 +186,30 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSharedSection: kubernetes (a section with a "for" tag) gives its
+// settings to the tools it names, and to no other.
+func TestSharedSection(t *testing.T) {
+	f := filepath.Join(t.TempDir(), ".plumbline.yaml")
+	if err := os.WriteFile(f, []byte("version: 1\nkubernetes:\n  version: v1.31.4+k3s1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tool, want := range map[string][]string{
+		"policy-check":       {"kubernetes-version=v1.31.4+k3s1 (kubernetes.version, line 3)"},
+		"terraform-validate": nil,
+		"dns-zone-diff":      nil,
+	} {
+		var got []string
+		for _, s := range c.Settings(tool) {
+			got = append(got, fmt.Sprintf("%s=%s (%s, line %d)", s.Flag, strings.Join(s.Values, ","), s.Key, s.At.Line))
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tool, d)
+		}
+	}
 }

@@ -535,6 +535,12 @@ func fieldPath(p []any) string {
 	return b.String()
 }
 
+// Builtin reports whether apiVersion's group is one of Kubernetes' own in
+// the built-in schema's release (apps/v1, v1, networking.k8s.io/v1).
+func (c *Checker) Builtin(apiVersion string) bool {
+	return c.b.groups[group(apiVersion)]
+}
+
 // Serves reports whether the built-in schema's release serves kind at
 // apiVersion.
 func (c *Checker) Serves(apiVersion, kind string) bool {

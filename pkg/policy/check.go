@@ -52,7 +52,6 @@ type Check struct {
 	schema, secrets, addresses bool
 	tekton                     bool
 	kubeVersion                string
-	target                     *kube.Release // kubeVersion, parsed
 	parserName, ignore         string
 	kustomize                  string
 	kustomizations, repoURLs   cli.List
@@ -103,13 +102,13 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if c.jobs < 1 {
 		return nil, cli.Usagef("--jobs must be at least 1")
 	}
-	c.target = nil
+	var target *kube.Release
 	if c.kubeVersion != "" {
 		v, err := kube.ParseRelease(c.kubeVersion)
 		if err != nil {
 			return nil, cli.Usagef("--kubernetes-version: %w", err)
 		}
-		c.target = &v
+		target = &v
 	}
 	var fixed parser.Parser
 	if c.parserName != "" {
@@ -188,7 +187,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	scanCtx := ctx
 	ctx, stopWatch := watchMemory(ctx, uint64(c.memory)<<20)
 	defer stopWatch()
-	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds}
+	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds, target: target}
 	if err := run.start(ctx); err != nil {
 		return nil, err
 	}
@@ -244,7 +243,6 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		if err := run.checkSchemas(r); err != nil {
 			problems = append(problems, err)
 		}
-		run.checkWiring(r)
 	}
 	if c.combine {
 		if err := run.combined(ctx, r); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/plumbline/plumbline/pkg/kube"
 	"github.com/plumbline/plumbline/pkg/kustomize"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -33,6 +34,9 @@ type run struct {
 	results    []fileResult
 	// builds are the rendered kustomizations among files, by index.
 	builds map[int]*kustomize.Build
+	// target is the cluster's Kubernetes release (--kubernetes-version),
+	// nil when not given.
+	target *kube.Release
 	// tree reads the files under the working directory through one open
 	// root; nil when it could not be opened.
 	tree *tree.Reader

@@ -20,7 +20,8 @@ const (
 
 // checkSchemas checks every Kubernetes object among the parsed inputs,
 // plain and rendered, against the built-in kinds and the repository's
-// CRDs (read first, wherever they are).
+// CRDs (read first, wherever they are); then, with the same schema's
+// groups, the wiring of each rendered kustomization (wiring.go).
 func (r *run) checkSchemas(rep *report.Report) error {
 	k, err := kube.New()
 	if err != nil {
@@ -33,6 +34,9 @@ func (r *run) checkSchemas(rep *report.Report) error {
 		}
 	}
 	r.fluxApplied(docs)
+	// The built-in schema's release, for the API lifecycle: once, not per
+	// object.
+	schemaRelease, _ := kube.ParseRelease(kube.KubernetesVersion())
 	type unchecked struct {
 		file  int
 		path  []any
@@ -42,7 +46,7 @@ func (r *run) checkSchemas(rep *report.Report) error {
 	var order []string
 	unlisted := 0
 	for _, d := range docs {
-		if r.c.target != nil && r.lifecycle(rep, k, d) {
+		if r.target != nil && r.lifecycle(rep, k, schemaRelease, d) {
 			continue
 		}
 		outcome, problems := k.Check(d.v)
@@ -89,6 +93,7 @@ func (r *run) checkSchemas(rep *report.Report) error {
 		rep.Findings = append(rep.Findings, r.schemaFinding(u.file, u.path, report.Note, fmt.Sprintf(
 			"%s: %d object(s) not schema-checked: %s", key, u.count, why)))
 	}
+	r.checkWiring(rep, k)
 	return nil
 }
 
@@ -104,23 +109,19 @@ const (
 // be about the built-in schema's release); deprecated is a warning. It
 // reports whether d is done with: removed, or removed by the built-in
 // schema's release while the cluster still serves it (not checkable).
-func (r *run) lifecycle(rep *report.Report, k *kube.Checker, d document) bool {
+func (r *run) lifecycle(rep *report.Report, k *kube.Checker, schema kube.Release, d document) bool {
 	m, _ := d.v.(map[string]any)
 	apiVersion, kind := str(m["apiVersion"]), str(m["kind"])
 	l, ok := kube.LifecycleOf(apiVersion, kind)
 	if !ok {
 		return false
 	}
-	t := *r.c.target
-	schema, _ := kube.ParseRelease(kube.KubernetesVersion())
+	t := *r.target
 	name := objectName(d.v)
 	finding := func(rule string, sev report.Severity, msg string) {
-		l := located{file: d.file, doc: append(slices.Clone(d.path), "apiVersion"), input: r.results[d.file].input}
-		l.Outcome = Outcome{Message: name + msg}
-		f := r.finding(l)
-		f.Rule, f.Severity = rule, sev
-		f.Help = "The Kubernetes release the cluster runs (kubernetes.version in .plumbline.yaml) against when Kubernetes deprecated and removes each API version (docs/rules/api-lifecycle.md)."
-		rep.Findings = append(rep.Findings, f)
+		rep.Findings = append(rep.Findings, r.placed(d.file, append(slices.Clone(d.path), "apiVersion"), rule, sev,
+			"The Kubernetes release the cluster runs (kubernetes.version in .plumbline.yaml) against when Kubernetes deprecated and removes each API version (docs/rules/api-lifecycle.md).",
+			name+msg))
 	}
 	switch {
 	case !t.Before(l.Removed) && (schema.Before(t) || !k.Serves(apiVersion, kind)):
@@ -148,10 +149,17 @@ func (r *run) schemaFinding(file int, path []any, sev report.Severity, msg strin
 	if sev == report.Note {
 		rule = RuleSchemaUnchecked
 	}
+	return r.placed(file, path, rule, sev, schemaHelp(rule), msg)
+}
+
+// placed is a finding of the checks written in Go (schema, lifecycle,
+// wiring) at path of a document of file i, placed as a policy's finding
+// is: through an overlay to the base, patch or images entry that wrote it.
+func (r *run) placed(file int, path []any, rule string, sev report.Severity, help, msg string) report.Finding {
 	l := located{file: file, doc: path, input: r.results[file].input}
 	l.Outcome = Outcome{Message: msg}
 	f := r.finding(l)
-	f.Rule, f.Severity, f.Help = rule, sev, schemaHelp(rule)
+	f.Rule, f.Severity, f.Help = rule, sev, help
 	return f
 }
 

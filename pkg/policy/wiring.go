@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/plumbline/plumbline/pkg/kube"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -31,16 +32,6 @@ var leafKinds = map[string]bool{
 	"VolumeSnapshotClass": true, "PodDisruptionBudget": true,
 }
 
-// builtinGroup: an apiVersion of Kubernetes itself.
-func builtinGroup(apiVersion string) bool {
-	i := strings.LastIndexByte(apiVersion, '/')
-	if i < 0 {
-		return true // v1
-	}
-	g := apiVersion[:i]
-	return !strings.Contains(g, ".") || strings.HasSuffix(g, ".k8s.io") && !strings.HasPrefix(g, "gateway.networking.")
-}
-
 // podTemplatePath is where a workload kind keeps its pod template.
 var podTemplatePath = map[string][]string{
 	"Deployment": {"spec", "template"}, "StatefulSet": {"spec", "template"}, "DaemonSet": {"spec", "template"},
@@ -61,7 +52,7 @@ type wiringObject struct {
 // pod template of its namespace, and at an Ingress, HTTPRoute or Traefik
 // IngressRoute backend naming no Service there: both build, apply and sync
 // cleanly, and then route nothing.
-func (r *run) checkWiring(rep *report.Report) {
+func (r *run) checkWiring(rep *report.Report, k *kube.Checker) {
 	for i, fr := range r.results {
 		b := r.builds[i]
 		if b == nil || b.Err != nil || fr.input == nil {
@@ -76,7 +67,7 @@ func (r *run) checkWiring(rep *report.Report) {
 			if kind == "" || apiVersion == "" {
 				continue
 			}
-			if !builtinGroup(apiVersion) && !leafKinds[kind] {
+			if !k.Builtin(apiVersion) && !leafKinds[kind] {
 				closed = false
 				break
 			}
@@ -99,27 +90,57 @@ func (r *run) checkWiring(rep *report.Report) {
 	}
 }
 
+// wiringBudget bounds the pod templates compared with selectors in one
+// build: a build of many Services whose every label is common, yet whose
+// selectors match nothing, would otherwise cost Services × pods.
+var wiringBudget = 1 << 22 // a variable for its test
+
 func (r *run) wiring(objs []wiringObject) []report.Finding {
 	var out []report.Finding
 	services := map[string]bool{} // namespace/name
-	pods := map[string]int{}      // pod templates per namespace
+	// The pod templates of each namespace having each label (k=v): a
+	// selector's candidates are those of its rarest label.
+	pods := map[string]map[string][]map[string]any{}
 	for _, o := range objs {
 		if o.kind == "Service" {
 			services[o.ns+"/"+o.name] = true
 		}
-		if o.podLabels != nil {
-			pods[o.ns]++
+		if o.podLabels == nil {
+			continue
+		}
+		if pods[o.ns] == nil {
+			pods[o.ns] = map[string][]map[string]any{}
+		}
+		for k, v := range o.podLabels {
+			kv := fmt.Sprintf("%s=%v", k, v)
+			pods[o.ns][kv] = append(pods[o.ns][kv], o.podLabels)
 		}
 	}
+	budget, unjudged := wiringBudget, 0
+	var firstUnjudged wiringObject
 	for _, o := range objs {
 		switch o.kind {
 		case "Service":
 			sel, _ := dig(o.m, "spec", "selector").(map[string]any)
-			if len(sel) == 0 || str(dig(o.m, "spec", "type")) == "ExternalName" || pods[o.ns] == 0 {
+			if len(sel) == 0 || str(dig(o.m, "spec", "type")) == "ExternalName" || pods[o.ns] == nil {
 				continue
 			}
-			if !slices.ContainsFunc(objs, func(p wiringObject) bool { return p.ns == o.ns && selects(sel, p.podLabels) }) {
-				out = append(out, r.wiringFinding(o, []any{"spec", "selector"}, RuleServiceNoPods, fmt.Sprintf(
+			var cands []map[string]any
+			first := true
+			for k, v := range sel {
+				c := pods[o.ns][fmt.Sprintf("%s=%v", k, v)]
+				if first || len(c) < len(cands) {
+					cands, first = c, false
+				}
+			}
+			if budget -= len(cands); budget < 0 {
+				if unjudged++; unjudged == 1 {
+					firstUnjudged = o
+				}
+				continue
+			}
+			if !slices.ContainsFunc(cands, func(labels map[string]any) bool { return selects(sel, labels) }) {
+				out = append(out, r.wiringFinding(o, []any{"spec", "selector"}, RuleServiceNoPods, report.Warning, fmt.Sprintf(
 					"Service/%s: selector %s matches no pod template in namespace %s of this build: the Service has no endpoints",
 					o.name, labelString(sel), nsName(o.ns))))
 			}
@@ -130,7 +151,7 @@ func (r *run) wiring(objs []wiringObject) []report.Finding {
 			check := func(path []any, svc map[string]any) {
 				name := str(svc["name"])
 				if name != "" && !strings.Contains(name, "$") && !services[o.ns+"/"+name] {
-					out = append(out, r.wiringFinding(o, path, RuleBackendNoService, fmt.Sprintf(
+					out = append(out, r.wiringFinding(o, path, RuleBackendNoService, report.Warning, fmt.Sprintf(
 						"Ingress/%s: backend Service %s is not in namespace %s of this build: requests get 503", o.name, name, nsName(o.ns))))
 				}
 			}
@@ -168,22 +189,23 @@ func (r *run) wiring(objs []wiringObject) []report.Finding {
 					if name == "" || strings.Contains(name, "$") || services[ns+"/"+name] || ns != o.ns {
 						continue // another namespace's Service is another build's
 					}
-					out = append(out, r.wiringFinding(o, []any{"spec", list, ri, refs, bi, "name"}, RuleBackendNoService, fmt.Sprintf(
+					out = append(out, r.wiringFinding(o, []any{"spec", list, ri, refs, bi, "name"}, RuleBackendNoService, report.Warning, fmt.Sprintf(
 						"%s/%s: backend Service %s is not in namespace %s of this build: requests to it fail", o.kind, o.name, name, nsName(ns))))
 				}
 			}
 		}
 	}
+	if unjudged > 0 {
+		out = append(out, r.wiringFinding(firstUnjudged, []any{"spec", "selector"}, RuleServiceNoPods, report.Note, fmt.Sprintf(
+			"%d Services from this one on not judged: their selectors' pod templates came to more than %d comparisons in this build", unjudged, wiringBudget)))
+	}
 	return out
 }
 
-func (r *run) wiringFinding(o wiringObject, path []any, rule, msg string) report.Finding {
-	l := located{file: o.doc.file, doc: append(slices.Clone(o.doc.path), path...), input: r.results[o.doc.file].input}
-	l.Outcome = Outcome{Message: msg}
-	f := r.finding(l)
-	f.Rule, f.Severity = rule, report.Warning
-	f.Help = "Within one rendered kustomization that shows every pod and Service it makes (only built-in kinds and custom kinds known to make neither): a Service selector matching no pod template, a route to no Service. Both apply cleanly and route nothing (docs/rules/wiring.md)."
-	return f
+func (r *run) wiringFinding(o wiringObject, path []any, rule string, sev report.Severity, msg string) report.Finding {
+	return r.placed(o.doc.file, append(slices.Clone(o.doc.path), path...), rule, sev,
+		"Within one rendered kustomization that shows every pod and Service it makes (only built-in kinds and custom kinds known to make neither): a Service selector matching no pod template, a route to no Service. Both apply cleanly and route nothing (docs/rules/wiring.md).",
+		msg)
 }
 
 // selects: every key of the selector is a label of the pod with its value.

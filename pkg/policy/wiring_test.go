@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/plumbline/plumbline/internal/clitest"
+	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // TestWiring: a Service selecting no pod and routes to no Service are
@@ -94,5 +95,41 @@ func TestAPILifecycle(t *testing.T) {
 	}
 	if _, _, err := clitest.RunCheck(t, &Check{}, dir, "--kubernetes-version=latest", "."); err == nil {
 		t.Error("--kubernetes-version=latest accepted")
+	}
+}
+
+// TestWiringBudget: Services whose selectors' labels are all common yet
+// match no pod (each Service's candidates are half the pods) stop being
+// judged at the budget, with a note saying how many were not.
+func TestWiringBudget(t *testing.T) {
+	defer func(b int) { wiringBudget = b }(wiringBudget)
+	wiringBudget = 10000
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, labels: {%c: \"1\", i: \"%d\"}}\nspec: {containers: [{name: c, image: \"busybox:1.36\"}]}\n", i, 'a'+rune(i%2), i)
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s%d}\nspec: {selector: {a: \"1\", b: \"1\"}, ports: [{port: 80}]}\n", i)
+	}
+	for name, text := range map[string]string{"all.yaml": b.String(), "kustomization.yaml": "resources: [all.yaml]\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--secrets=false", "--addresses=false", "--tekton=false", ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned, notes := 0, []string{}
+	for _, f := range r.Findings {
+		switch {
+		case f.Rule == RuleServiceNoPods && f.Severity == report.Warning:
+			warned++
+		case f.Rule == RuleServiceNoPods:
+			notes = append(notes, f.Message)
+		}
+	}
+	// 200 candidates a Service: 50 judged within 10,000, 350 not.
+	if warned != 50 || len(notes) != 1 || !strings.Contains(notes[0], "350 Services from this one on not judged") {
+		t.Errorf("%d warned, notes %q; want 50 and one note of 350 not judged", warned, notes)
 	}
 }

@@ -5,6 +5,9 @@ package homelab.flux
 
 import rego.v1
 
+# Production and repository URLs mean what they mean for ArgoCD.
+import data.homelab.argocd
+
 is_flux if regex.match(`^(source|kustomize|helm)\.toolkit\.fluxcd\.io/`, input.apiVersion)
 
 name := sprintf("%s/%s", [input.kind, input.metadata.name])
@@ -12,19 +15,17 @@ name := sprintf("%s/%s", [input.kind, input.metadata.name])
 # Production: named, labelled or placed so (the object's name, a label,
 # its Kustomization's path or HelmRelease's target namespace, the file or
 # the kustomization overlay it is in), as for ArgoCD.
-prod_word(s) if regex.match(`(^|[-_./])prod(uction)?($|[-_./])`, lower(s))
-
-prod if prod_word(input.metadata.name)
+prod if argocd.prod_word(input.metadata.name)
 
 prod if input.metadata.labels[_] in {"prod", "production"}
 
-prod if prod_word(object.get(input.spec, "path", ""))
+prod if argocd.prod_word(object.get(input.spec, "path", ""))
 
-prod if prod_word(object.get(input.spec, "targetNamespace", ""))
+prod if argocd.prod_word(object.get(input.spec, "targetNamespace", ""))
 
-prod if prod_word(data.plumbline.input.file)
+prod if argocd.prod_word(data.plumbline.input.file)
 
-prod if prod_word(data.plumbline.input.overlay)
+prod if argocd.prod_word(data.plumbline.input.overlay)
 
 # The repository's own source: the GitRepository bootstrap made
 # (flux-system), or one whose URL is this repository's. Tracking a branch
@@ -33,16 +34,8 @@ own_source(gr) if gr.metadata.name == "flux-system"
 
 own_source(gr) if {
 	some u in data.plumbline.repository.urls
-	norm(u) == norm(gr.spec.url)
+	argocd.norm(u) == argocd.norm(gr.spec.url)
 }
-
-norm(u) := n if {
-	s := lower(trim_suffix(trim_suffix(trim_space(u), "/"), ".git"))
-	t := regex.replace(regex.replace(s, `^[a-z+]+://`, ""), `^[^@/]*@`, "")
-	n := regex.replace(t, `^([^/:]+):([^0-9/])`, "$1/$2")
-}
-
-pinned_version(v) if regex.match(`^v?[0-9]+(\.[0-9]+)*([-+][0-9A-Za-z.-]+)?$`, v)
 
 # METADATA
 # title: Production follows no branch of another repository

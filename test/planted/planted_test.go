@@ -191,12 +191,10 @@ func readPlanted(t *testing.T, dir string) []mistake {
 	return out
 }
 
+// oneLine keeps a finding on its row of unmatched.txt: 120 bytes and the
+// mark.
 func oneLine(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if len(s) > 120 {
-		s = s[:120] + "…"
-	}
-	return s
+	return report.Truncate(strings.ReplaceAll(s, "\n", " "), 120+len("…"))
 }
 
 func abs(n int) int {
