@@ -46,8 +46,10 @@ func ansibleCheck() cli.Check   { return &ansiblelint.Check{} }
 var runs = []run{
 	{"techno-tim+k3s-ansible", policyCheck, nil},
 	{"techno-tim+k3s-ansible", ansibleCheck, []string{"."}},
-	{"onedr0p+home-ops", policyCheck, nil},
-	{"khuedoan+homelab", policyCheck, nil},
+	// The cluster release each names: tuppr's KubernetesUpgrade, the k3s
+	// role's k3s_version, the template's Talos kubernetesVersion.
+	{"onedr0p+home-ops", policyCheck, []string{"--kubernetes-version=v1.36.4"}},
+	{"khuedoan+homelab", policyCheck, []string{"--kubernetes-version=v1.30.4+k3s1"}},
 	{"khuedoan+homelab", ansibleCheck, []string{"metal"}},
 	{"khuedoan+homelab", terraformCheck, []string{"--offline", "--all-dirs", "external"}},
 	{"fluxcd+flux2-kustomize-helm-example", policyCheck, nil},
@@ -58,7 +60,7 @@ var runs = []run{
 	{"Telmate+terraform-provider-proxmox", terraformCheck, []string{"--offline", "--all-dirs", "docs/examples"}},
 	{"terraform-aws-modules+terraform-aws-rds", terraformCheck, []string{"--offline", "--all-dirs", "."}},
 	{"terraform-aws-modules+terraform-aws-rds", policyCheck, nil},
-	{"onedr0p+cluster-template", policyCheck, nil},
+	{"onedr0p+cluster-template", policyCheck, []string{"--kubernetes-version=v1.36.4"}},
 }
 
 // hit is one error or warning a check gives on the corpus: what
