@@ -38,6 +38,11 @@ take Telmate+terraform-provider-proxmox 225e289 LICENSE docs/examples
 take terraform-aws-modules+terraform-aws-rds fa183b6 LICENSE main.tf variables.tf outputs.tf versions.tf modules examples/README.md examples/blue-green-deployment examples/complete-mssql examples/complete-mysql examples/complete-oracle examples/complete-postgres examples/cross-region-replica-postgres examples/enhanced-monitoring examples/groups examples/replica-mysql examples/replica-postgres examples/role-association-postgres
 # examples/s3-import-mysql holds a backup.zip the mirror does not keep: left out.
 take onedr0p+cluster-template ae732464 LICENSE .github template cluster.sample.toml makejinja.toml
+# Plain kustomize applications (Deployments, Services, routes), where the
+# wiring rules (k8s/service-no-pods, k8s/backend-no-service) have builds
+# to judge: the Flux and ArgoCD repositories above make theirs with Helm.
+take stefanprodan+podinfo eec06d1ea4 LICENSE kustomize deploy
+take GoogleCloudPlatform+microservices-demo 34ffea9175 LICENSE kustomize kubernetes-manifests
 du -sh "$out"
 
 # Zones: the test zone files of BIND, NSD, PowerDNS, ldns, dnscontrol and

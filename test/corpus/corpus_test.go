@@ -61,6 +61,8 @@ var runs = []run{
 	{"terraform-aws-modules+terraform-aws-rds", terraformCheck, []string{"--offline", "--all-dirs", "."}},
 	{"terraform-aws-modules+terraform-aws-rds", policyCheck, nil},
 	{"onedr0p+cluster-template", policyCheck, []string{"--kubernetes-version=v1.36.4"}},
+	{"stefanprodan+podinfo", policyCheck, nil},
+	{"GoogleCloudPlatform+microservices-demo", policyCheck, nil},
 }
 
 // hit is one error or warning a check gives on the corpus: what
