@@ -81,3 +81,20 @@ func TestParseRelease(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseRelease: any text is a release or an error, never a panic, and
+// a release reads back as itself.
+func FuzzParseRelease(f *testing.F) {
+	for _, s := range []string{"1.31", "v1.31.4+k3s1", "1.30.2-eks-1", "v1.9", "", "1.99999999999999999999", "v1.31.4++"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRelease(s)
+		if err != nil {
+			return
+		}
+		if back, err := ParseRelease(r.String()); err != nil || back != r {
+			t.Errorf("ParseRelease(%q) = %v, whose String reads back as %v, %v", s, r, back, err)
+		}
+	})
+}

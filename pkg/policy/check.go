@@ -51,7 +51,7 @@ type Check struct {
 	all, combine, strict       bool
 	schema, secrets, addresses bool
 	tekton                     bool
-	kubeVersion                string
+	release                    releaseFlag
 	parserName, ignore         string
 	kustomize                  string
 	kustomizations, repoURLs   cli.List
@@ -66,6 +66,33 @@ type Check struct {
 }
 
 var _ cli.Check = (*Check)(nil)
+
+// releaseFlag is --kubernetes-version, read when the flag is set, so a
+// bad value is a usage error at the flag (or the .plumbline.yaml line
+// that gave it).
+type releaseFlag struct{ r *kube.Release }
+
+var _ flag.Value = (*releaseFlag)(nil)
+
+func (f *releaseFlag) String() string {
+	if f == nil || f.r == nil {
+		return ""
+	}
+	return f.r.String()
+}
+
+func (f *releaseFlag) Set(s string) error {
+	if s == "" {
+		f.r = nil
+		return nil
+	}
+	r, err := kube.ParseRelease(s)
+	if err != nil {
+		return err
+	}
+	f.r = &r
+	return nil
+}
 
 func (c *Check) Flags(fs *flag.FlagSet) {
 	for _, name := range []string{"policy", "p"} {
@@ -94,21 +121,13 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.tekton, "tekton", true, "check the repository's own Tekton YAML (tekton/*): step images pinned, taskRef/pipelineRef/StepAction refs that exist, params and workspaces as the referenced Task or Pipeline declares them")
 	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
-	fs.StringVar(&c.kubeVersion, "kubernetes-version", "", "the cluster's Kubernetes `VERSION` (1.31, v1.31.4+k3s1): API versions it no longer serves are k8s/api-removed errors, deprecated ones k8s/api-deprecated warnings (default: only what the built-in schema's release serves)")
+	fs.Var(&c.release, "kubernetes-version", "the cluster's Kubernetes `VERSION` (1.31, v1.31.4+k3s1): API versions it no longer serves are k8s/api-removed errors, deprecated ones k8s/api-deprecated warnings (default: only what the built-in schema's release serves)")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
 }
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
 	if c.jobs < 1 {
 		return nil, cli.Usagef("--jobs must be at least 1")
-	}
-	var target *kube.Release
-	if c.kubeVersion != "" {
-		v, err := kube.ParseRelease(c.kubeVersion)
-		if err != nil {
-			return nil, cli.Usagef("--kubernetes-version: %w", err)
-		}
-		target = &v
 	}
 	var fixed parser.Parser
 	if c.parserName != "" {
@@ -187,7 +206,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	scanCtx := ctx
 	ctx, stopWatch := watchMemory(ctx, uint64(c.memory)<<20)
 	defer stopWatch()
-	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds, target: target}
+	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds, target: c.release.r}
 	if err := run.start(ctx); err != nil {
 		return nil, err
 	}
