@@ -4,8 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/plumbline/plumbline/internal/clitest"
+	"github.com/plumbline/plumbline/internal/testfs"
 )
 
 // TestAPILifecycle: with --kubernetes-version, an API version the cluster
@@ -24,11 +23,7 @@ func TestAPILifecycle(t *testing.T) {
 	hpa := "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 3\n"
 	fs := "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata: {name: f}\nspec:\n  priorityLevelConfiguration: {name: p}\n"
 	psp := "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\nspec: {}\n"
-	for name, text := range map[string]string{"hpa.yaml": hpa, "fs.yaml": fs, "psp.yaml": psp} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfs.WriteAll(t, dir, map[string]string{"hpa.yaml": hpa, "fs.yaml": fs, "psp.yaml": psp})
 	for _, tc := range []struct {
 		version string
 		want    []string

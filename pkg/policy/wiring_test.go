@@ -2,8 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +10,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/plumbline/plumbline/internal/clitest"
+	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -31,13 +30,7 @@ func TestWiring(t *testing.T) {
 			want = strings.Fields(strings.ReplaceAll(string(f.Data), " k8s/", "|k8s/"))
 			continue
 		}
-		p := filepath.Join(dir, f.Name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testfs.Write(t, dir, f.Name, string(f.Data))
 	}
 	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--secrets=false", "--addresses=false", "--tekton=false", ".")
 	if err != nil {
@@ -68,11 +61,7 @@ func TestWiringBudget(t *testing.T) {
 		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, labels: {%c: \"1\", i: \"%d\"}}\nspec: {containers: [{name: c, image: \"busybox:1.36\"}]}\n", i, 'a'+rune(i%2), i)
 		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s%d}\nspec: {selector: {a: \"1\", b: \"1\"}, ports: [{port: 80}]}\n", i)
 	}
-	for name, text := range map[string]string{"all.yaml": b.String(), "kustomization.yaml": "resources: [all.yaml]\n"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfs.WriteAll(t, dir, map[string]string{"all.yaml": b.String(), "kustomization.yaml": "resources: [all.yaml]\n"})
 	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--secrets=false", "--addresses=false", "--tekton=false", ".")
 	if err != nil {
 		t.Fatal(err)
