@@ -19,6 +19,7 @@ APT_PACKAGES=(
 	ldns-compare-zones:ldnsutils # the peer dns-zone-diff is benchmarked and corpus-checked against
 	qemu-aarch64-static:qemu-user-static # the image tests run each arm64 image's binary
 	debootstrap:debootstrap # the image tests' ansible-lint base (hack/bases.sh)
+	pre-commit:pre-commit   # test/precommit runs the hooks with Debian's pre-commit (3.0.4 on bookworm)
 )
 declare -A SKIPS=(
 	[ansible-lint]="pkg/ansiblelint (the real-tool tests), test/hostile (the ansible-lint attacks)"
@@ -27,6 +28,7 @@ declare -A SKIPS=(
 	[ldnsutils]="test/corpus TestZonesAsBIND's cross-check of edited zones (the rest of it runs); bench/ fails"
 	[qemu-user-static]="test/images (arm64)"
 	[debootstrap]="test/images"
+	[pre-commit]="test/precommit"
 )
 # `hack/deps.sh e2e` (make e2e): what the loopback cluster runs on.
 if [[ ${1:-} == e2e ]]; then

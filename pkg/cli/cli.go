@@ -195,6 +195,17 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		}
 		defer os.Chdir(back)
 	}
+	if cmd.InDir && len(paths) == 0 && o.config == "" {
+		// Run from inside a repository, the repository is where its
+		// config is, as git finds .git; its paths stay relative to it.
+		root, err := config.FindUp(".")
+		if err != nil {
+			return fail("%v", Usagef("find %s: %w", config.FileName, err))
+		}
+		if root != "" {
+			paths = []string{root}
+		}
+	}
 	if cmd.InDir && len(paths) == 1 {
 		// The repository is the working directory of every check, as in a
 		// pipeline, so findings name the same files; what the user named

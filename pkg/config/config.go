@@ -165,6 +165,30 @@ func Find(file, dir string) (string, error) {
 	return p, nil
 }
 
+// FindUp is the directory holding the config for dir, as git finds .git:
+// dir itself, else its nearest parent with a .plumbline.yaml, stopping at
+// the repository's top (a directory with .git) and at the file system's
+// root. "" when there is none.
+func FindUp(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Lstat(filepath.Join(dir, FileName)); err == nil {
+			return dir, nil
+		}
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return "", nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil
+		}
+		dir = parent
+	}
+}
+
 // Load reads and checks a config file. Every problem is a
 // *report.InputError at its line and column, joined.
 func Load(file string) (*Config, error) { return LoadPinned(file, "") }

@@ -32,6 +32,10 @@ type Options struct {
 	// did not run is never silently skipped.
 	Missing report.Severity
 	FailOn  report.Threshold
+	// Unchanged, when set, says why no check needed to run (plumbline
+	// check --changed-since with nothing changed): a run where none ran
+	// is then skipped for it and passes, not report/nothing-ran.
+	Unchanged string
 }
 
 // Merge combines reports into one whose Checks list every input, so a
@@ -97,7 +101,10 @@ func Merge(inputs []Input, o Options) *report.Report {
 	}
 	// A pipeline whose source never arrived skips every check: that must
 	// not read as a pass, however lenient Missing is for one skipped check.
-	if !ran && len(out.Checks) > 0 {
+	switch {
+	case !ran && len(out.Checks) > 0 && o.Unchanged != "":
+		out.Skipped = o.Unchanged
+	case !ran && len(out.Checks) > 0:
 		out.Findings = append(out.Findings, report.Finding{
 			Rule: RuleNothingRan, Severity: report.Error, Tool: o.Tool,
 			Message: "no check ran: none of the reports exists",

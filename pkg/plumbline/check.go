@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/plumbline/plumbline/pkg/ansiblelint"
+	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/dnszone"
@@ -52,11 +53,15 @@ type Named struct {
 type Check struct {
 	only         cli.List
 	changedSince string
+	newSince     string
 	quiet        bool
 	// LookPath finds a tool on PATH (exec.LookPath when nil).
 	LookPath func(string) (string, error)
 	// Changed lists the files changed since a git ref (git when nil).
 	Changed func(ctx context.Context, ref string) ([]string, error)
+	// Lines reads the lines changed since a git ref (change.Git in the
+	// working directory when nil).
+	Lines func(ctx context.Context, ref string) (*change.Set, error)
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -64,6 +69,7 @@ var _ cli.Check = (*Check)(nil)
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.Var(&c.only, "only", "run only these `CHECKS` (terraform, ansible, policy, dns; comma-separated)")
 	fs.StringVar(&c.changedSince, "changed-since", "", "run only the checks whose paths changed since git `REF` (a fast pre-push)")
+	fs.StringVar(&c.newSince, "new-since", "", "fail only on findings on lines changed since git `REF` (committed, staged, edited or new files); the others are shown as already there (a pre-push that an old finding does not block)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no live progress on the terminal")
 }
 
@@ -79,6 +85,16 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	checks, err := c.selected()
 	if err != nil {
 		return nil, err
+	}
+	var lines *change.Set
+	if c.newSince != "" {
+		read := c.Lines
+		if read == nil {
+			read = func(ctx context.Context, ref string) (*change.Set, error) { return change.Git(ctx, ".", ref) }
+		}
+		if lines, err = read(ctx, c.newSince); err != nil {
+			return nil, cli.Usagef("--new-since %s: %w", c.newSince, err)
+		}
 	}
 	var changed []string
 	if c.changedSince != "" {
@@ -141,7 +157,16 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			errs = append(errs, cli.Reported(fmt.Errorf("%s: %w", o.named.Command.FileName(), o.err)))
 		}
 	}
-	merged := merge.Merge(inputs, merge.Options{Tool: Tool, Version: version.String(), Missing: report.Error, FailOn: req.FailOn})
+	opts := merge.Options{Tool: Tool, Version: version.String(), Missing: report.Error, FailOn: req.FailOn}
+	if c.changedSince != "" {
+		opts.Unchanged = "nothing any check reads changed since " + c.changedSince
+	}
+	merged := merge.Merge(inputs, opts)
+	if lines != nil {
+		lines.Mark(merged.Findings)
+		merged.NewSince = c.newSince
+		merged.Finalize(req.FailOn)
+	}
 	return merged, errors.Join(errs...)
 }
 

@@ -97,3 +97,79 @@ func TestToolMissing(t *testing.T) {
 		t.Errorf("tool-missing notes %d, secret findings %d: %+v", notes, secrets, r.Findings)
 	}
 }
+
+// TestNewSince: a finding already on the base does not fail a pre-push
+// whose change did not write its line; one the change wrote does. With
+// nothing changed, --changed-since passes with every check skipped.
+// Real git; run from a subdirectory, the config is found upward.
+func TestNewSince(t *testing.T) {
+	dir := t.TempDir()
+	testfs.WriteAll(t, dir, map[string]string{
+		".plumbline.yaml":   "version: 1\nterraform: {offline: true}\npolicy: {enabled: false}\n",
+		"terraform/main.tf": "variable \"password\" {\n  type    = string\n  default = \"hunter2hunter2\"\n}\n",
+		"docs/README.md":    "# infra\n",
+	})
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	git("add", ".")
+	git("commit", "-qm", "base")
+	none := func(string) (string, error) { return "", errors.New("not found") }
+
+	code, r, stderr := check(t, &Check{LookPath: none}, dir, "--changed-since", "main")
+	if code != cli.ExitPass || r.Summary.Errors != 0 {
+		t.Errorf("nothing changed: exit %d, %v\n%s", code, status(r), stderr)
+	}
+	for tool, st := range status(r) {
+		if !strings.HasPrefix(st, "skipped:nothing changed under") {
+			t.Errorf("nothing changed: %s %s", tool, st)
+		}
+	}
+
+	testfs.WriteAll(t, dir, map[string]string{"docs/README.md": "# infra\n\nmore words\n", "terraform/main.tf": "variable \"password\" {\n  type    = string\n  default = \"hunter2hunter2\"\n}\n\n"})
+	if code, _, _ := check(t, &Check{LookPath: none}, dir); code != cli.ExitFindings {
+		t.Errorf("without --new-since the old finding fails the run: exit %d", code)
+	}
+	code, r, stderr = check(t, &Check{LookPath: none}, dir, "--new-since", "main")
+	if code != cli.ExitPass || r.Summary.Errors != 1 || r.Summary.Existing == 0 || r.NewSince != "main" {
+		t.Errorf("old finding only: exit %d, summary %+v\n%s", code, r.Summary, stderr)
+	}
+
+	testfs.WriteAll(t, dir, map[string]string{"terraform/token.tf": "variable \"api_token\" {\n  type    = string\n  default = \"s3cr3t-s3cr3t\"\n}\n"})
+	code, r, stderr = check(t, &Check{LookPath: none}, dir, "--new-since", "main")
+	var fresh, old []string
+	for _, f := range r.Findings {
+		if f.Rule != "terraform/secret-literal" {
+			continue
+		}
+		if f.Existing {
+			old = append(old, f.File)
+		} else {
+			fresh = append(fresh, f.File)
+		}
+	}
+	if code != cli.ExitFindings || strings.Join(fresh, ",") != "terraform/token.tf" || strings.Join(old, ",") != "terraform/main.tf" {
+		t.Errorf("a new finding: exit %d, new %v, old %v\n%s", code, fresh, old, stderr)
+	}
+	if code, _, stderr := check(t, &Check{LookPath: none}, dir, "--new-since", "no-such-ref"); code != cli.ExitBroken || !strings.Contains(stderr, "usage: --new-since no-such-ref: git diff: fatal: bad revision") {
+		t.Errorf("a bad ref: exit %d %s", code, stderr)
+	}
+
+	// From a subdirectory, with no DIR: the config above is the one used,
+	// and files are named from the repository's top.
+	t.Chdir(dir + "/docs")
+	var out, errOut bytes.Buffer
+	code = cli.Main(context.Background(), CheckCommand(), []string{"--format", "json", "--new-since", "main"}, cli.Env{Stdout: &out, Stderr: &errOut})
+	r, err := report.Decode("stdout", out.Bytes())
+	if err != nil {
+		t.Fatalf("exit %d: %v\n%s", code, err, errOut.String())
+	}
+	if code != cli.ExitFindings || !strings.Contains(out.String(), `"file": "terraform/token.tf"`) || status(r)["policy-check"] != "skipped:disabled in .plumbline.yaml" {
+		t.Errorf("from docs/: exit %d %v\n%s", code, status(r), errOut.String())
+	}
+}

@@ -72,6 +72,8 @@ func (d *decoder) report() (*Report, error) {
 			err = d.value(start, &r.Run)
 		case "skipped":
 			err = d.value(start, &r.Skipped)
+		case "newSince":
+			err = d.value(start, &r.NewSince)
 		case "summary":
 			err = d.value(start, &r.Summary)
 		case "checks":

@@ -1,15 +1,30 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
 // Markdown is a pull-request comment: a verdict, a table of checks and the
-// first findings. It stays under GitHub's 65,536-character comment limit.
+// findings that matter first. Findings are ordered by severity, then by
+// file; under the size budget (GitHub's 65,536-character comment limit,
+// which Gitea and Forgejo also fit) rows are cut from the least severe
+// up, notes first, and every finding left out is still counted, by
+// severity and rule, in a summary: an error is never dropped unseen.
+// When the report marks findings Existing (a pull request's base is
+// known), the new ones lead and the rest are collapsed below them.
 type Markdown struct {
+	// MaxFindings bounds the rows of warnings and notes (50 by default);
+	// errors are listed while the budget lasts.
 	MaxFindings int
+	// Budget is the most bytes the comment takes (60,000 by default).
+	Budget int
+	// ReportURL is where the full report can be read (the run in the
+	// Tekton Dashboard); ReportPlace, without one, says where it is kept.
+	ReportURL, ReportPlace string
 }
 
 var _ Writer = (*Markdown)(nil)
@@ -17,6 +32,9 @@ var _ Writer = (*Markdown)(nil)
 const (
 	defaultMaxFindings = 50
 	markdownBudget     = 60000
+	// maxGroups bounds the summary of findings left out: one line per
+	// severity and rule, then one line for the rest.
+	maxGroups = 60
 )
 
 func (m *Markdown) Write(w io.Writer, r *Report) error {
@@ -72,28 +90,7 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "| %s | | ❌ unreadable report | | | | |\n", mdCell(c.Tool))
 		}
 	}
-	if len(r.Findings) > 0 {
-		limit := m.MaxFindings
-		if limit <= 0 {
-			limit = defaultMaxFindings
-		}
-		fmt.Fprintf(&b, "\n<details open><summary>Findings</summary>\n\n")
-		b.WriteString("| Severity | Location | Rule | Message |\n|---|---|---|---|\n")
-		shown := 0
-		for _, f := range r.Findings {
-			row := fmt.Sprintf("| %s | %s | %s | %s |\n",
-				f.Severity, mdCode(f.Location()), mdCode(f.Rule), mdCell(oneLine(f.Message)))
-			if shown == limit || b.Len()+len(row) > markdownBudget {
-				break
-			}
-			b.WriteString(row)
-			shown++
-		}
-		if rest := len(r.Findings) - shown; rest > 0 {
-			fmt.Fprintf(&b, "\n… and %s more in the full report.\n", plural(rest, "finding"))
-		}
-		b.WriteString("\n</details>\n")
-	}
+	m.findings(&b, r)
 	out := b.String()
 	if len(out) > commentLimit {
 		out = Truncate(out, commentLimit-len(cutNote)) + cutNote
@@ -106,8 +103,182 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 // comment was cut there.
 const (
 	commentLimit = 65536
-	cutNote      = "\n\n… cut at GitHub's comment limit; the full report is in the pipeline's workspace.\n"
+	cutNote      = "\n\n… cut at GitHub's comment limit; the full report has everything.\n"
 )
+
+// findings writes the findings' rows, new ones first, then the summary of
+// those left out and where the full report is.
+func (m *Markdown) findings(b *strings.Builder, r *Report) {
+	if len(r.Findings) == 0 {
+		return
+	}
+	limit := cmp.Or(m.MaxFindings, defaultMaxFindings)
+	budget := cmp.Or(m.Budget, markdownBudget)
+	order := slices.Clone(r.Findings)
+	slices.SortStableFunc(order, func(a, c Finding) int {
+		return cmp.Or(cmp.Compare(c.Severity, a.Severity), boolCmp(a.Existing, c.Existing),
+			strings.Compare(a.File, c.File), cmp.Compare(a.Line, c.Line), cmp.Compare(a.Column, c.Column))
+	})
+	// The summary of everything is the most the summary of what is left
+	// out can take: reserve it, then fill the rest with rows.
+	link := m.link()
+	reserve := len(omitted(order)) + len(link) + 600 // section headers
+	room := budget - b.Len() - reserve
+	var shown []Finding
+	lesser := 0
+	var left []Finding
+	for i, f := range order {
+		// Past the first finding that does not fit, nothing of lower
+		// priority is listed: a note never takes an error's place.
+		row := mdRow(f)
+		if room-len(row) < 0 || (f.Severity != Error && lesser == limit) {
+			left = order[i:]
+			break
+		}
+		room -= len(row)
+		if f.Severity != Error {
+			lesser++
+		}
+		shown = append(shown, f)
+	}
+	var fresh, old []Finding
+	for _, f := range shown {
+		if f.Existing {
+			old = append(old, f)
+		} else {
+			fresh = append(fresh, f)
+		}
+	}
+	existing := r.Summary.Existing
+	switch {
+	case existing == 0:
+		b.WriteString("\n<details open><summary>Findings</summary>\n\n")
+		table(b, fresh)
+		b.WriteString("\n</details>\n")
+	default:
+		fmt.Fprintf(b, "\n<details open><summary>New in this change: %s</summary>\n\n", plural(len(r.Findings)-existing, "finding"))
+		table(b, fresh)
+		fmt.Fprintf(b, "\n</details>\n\n<details><summary>Already there before this change: %s</summary>\n\n", plural(existing, "finding"))
+		table(b, old)
+		b.WriteString("\n</details>\n")
+	}
+	if len(left) > 0 {
+		b.WriteString(omitted(left))
+	}
+	b.WriteString(link)
+}
+
+// boolCmp orders false before true.
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+func mdRow(f Finding) string {
+	return fmt.Sprintf("| %s | %s | %s | %s |\n", f.Severity, mdCode(f.Location()), mdCode(f.Rule), mdCell(oneLine(f.Message)))
+}
+
+func table(b *strings.Builder, fs []Finding) {
+	if len(fs) == 0 {
+		b.WriteString("None listed here.\n")
+		return
+	}
+	b.WriteString("| Severity | Location | Rule | Message |\n|---|---|---|---|\n")
+	for _, f := range fs {
+		b.WriteString(mdRow(f))
+	}
+}
+
+// omitted summarises findings not listed, by severity and rule, most
+// severe first: counts and the first files, never the findings' text.
+func omitted(fs []Finding) string {
+	if len(fs) == 0 {
+		return ""
+	}
+	type group struct {
+		sev   Severity
+		rule  string
+		n     int
+		files []string
+	}
+	var groups []*group
+	index := map[[2]string]*group{}
+	var total Summary
+	for _, f := range fs {
+		switch f.Severity {
+		case Error:
+			total.Errors++
+		case Warning:
+			total.Warnings++
+		default:
+			total.Notes++
+		}
+		k := [2]string{f.Severity.String(), f.Rule}
+		g := index[k]
+		if g == nil {
+			g = &group{sev: f.Severity, rule: f.Rule}
+			index[k] = g
+			groups = append(groups, g)
+		}
+		g.n++
+		if f.File != "" && len(g.files) < 3 && !slices.Contains(g.files, f.File) {
+			g.files = append(g.files, f.File)
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int { return cmp.Or(cmp.Compare(b.sev, a.sev), cmp.Compare(b.n, a.n)) })
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nNot listed above, to stay under the comment limit: %s, %s, %s, by rule:\n\n",
+		plural(total.Errors, "error"), plural(total.Warnings, "warning"), plural(total.Notes, "note"))
+	b.WriteString("| Severity | Rule | Findings | First files |\n|---|---|---:|---|\n")
+	for i, g := range groups {
+		if i == maxGroups {
+			var rest Summary
+			for _, g := range groups[i:] {
+				switch g.sev {
+				case Error:
+					rest.Errors += g.n
+				case Warning:
+					rest.Warnings += g.n
+				default:
+					rest.Notes += g.n
+				}
+			}
+			fmt.Fprintf(&b, "| | %d more rules | %d | %s, %s, %s |\n", len(groups)-i, rest.Errors+rest.Warnings+rest.Notes,
+				plural(rest.Errors, "error"), plural(rest.Warnings, "warning"), plural(rest.Notes, "note"))
+			break
+		}
+		var files []string
+		for _, f := range g.files {
+			files = append(files, mdCode(f))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %s |\n", g.sev, mdCode(g.rule), g.n, strings.Join(files, ", "))
+	}
+	return b.String()
+}
+
+// link says where the full report is.
+func (m *Markdown) link() string {
+	switch {
+	case m.ReportURL != "":
+		return "\nThe full report: " + mdLink("this run", m.ReportURL) + "\n"
+	case m.ReportPlace != "":
+		return "\nThe full report: " + mdCell(m.ReportPlace) + "\n"
+	}
+	return ""
+}
+
+// mdLink is an http(s) URL as a link; anything else as inert text.
+func mdLink(text, u string) string {
+	if (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) && !strings.ContainsAny(u, " <>()[]\"'`\n\r") {
+		return "[" + text + "](" + u + ")"
+	}
+	return mdCode(u)
+}
 
 // mdEscaper keeps text from the checked repository inert in a comment: no
 // table breaks, no HTML, no @mention that would notify someone (the

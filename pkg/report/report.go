@@ -66,6 +66,10 @@ type Finding struct {
 	Help      string   `json:"help,omitempty"`
 	// Tool is set on merged reports only, to keep each finding's origin.
 	Tool string `json:"tool,omitempty"`
+	// Existing: the finding is on a line the change being judged did not
+	// write (package change): a pull request's comment shows it after the
+	// new ones, and a report with NewSince does not fail on it.
+	Existing bool `json:"existing,omitempty"`
 }
 
 // Summary counts findings. Passed is the verdict under the threshold the
@@ -76,6 +80,8 @@ type Summary struct {
 	Notes    int  `json:"notes"`
 	Files    int  `json:"files"`
 	Passed   bool `json:"passed"`
+	// Existing counts the findings marked Existing, of any severity.
+	Existing int `json:"existing,omitempty"`
 }
 
 // Status says whether a check in a merged report produced a usable report.
@@ -115,7 +121,11 @@ type Report struct {
 	// Skipped, when set, says why the whole check did not run: it is
 	// disabled in .plumbline.yaml, or the part of the repository it checks
 	// is not there. A skipped report passes, and every format says so.
-	Skipped  string    `json:"skipped,omitempty"`
+	Skipped string `json:"skipped,omitempty"`
+	// NewSince, when set, is the git ref the verdict was taken against
+	// (plumbline check --new-since): only findings not marked Existing
+	// fail the run.
+	NewSince string    `json:"newSince,omitempty"`
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
 	// Checks lists the merged inputs; empty for a single check's report.
@@ -223,19 +233,31 @@ func (r *Report) Finalize(failOn Threshold) {
 		r.Findings = []Finding{}
 	}
 	Sort(r.Findings)
-	r.Summary.Errors, r.Summary.Warnings, r.Summary.Notes = 0, 0, 0
+	r.Summary.Errors, r.Summary.Warnings, r.Summary.Notes, r.Summary.Existing = 0, 0, 0, 0
+	var weighed Summary // what the verdict weighs: all, or under NewSince the new ones
 	for _, f := range r.Findings {
-		switch f.Severity {
-		case Error:
-			r.Summary.Errors++
-		case Warning:
-			r.Summary.Warnings++
-		case Note:
-			r.Summary.Notes++
+		counts := []*Summary{&r.Summary}
+		if f.Existing {
+			r.Summary.Existing++
+		}
+		if r.NewSince == "" || !f.Existing {
+			counts = append(counts, &weighed)
+		}
+		for _, s := range counts {
+			switch f.Severity {
+			case Error:
+				s.Errors++
+			case Warning:
+				s.Warnings++
+			case Note:
+				s.Notes++
+			}
 		}
 	}
-	r.Summary.Passed = r.Summary.Passes(failOn)
+	r.Summary.Passed = weighed.Passes(failOn)
 	for i := 0; r.Summary.Passed && i < len(r.Findings); i++ {
+		// A finding that blocks (a check that could not finish) blocks
+		// whether or not the change wrote its line.
 		r.Summary.Passed = !r.Findings[i].Blocks()
 	}
 }

@@ -53,6 +53,13 @@ func (t *Text) Write(w io.Writer, r *Report) error {
 	if r.Skipped != "" {
 		fmt.Fprintf(bw, "  skipped: %s\n", Printable(r.Skipped))
 	}
+	if r.Summary.Existing > 0 {
+		judged := "they count as the others do"
+		if r.NewSince != "" {
+			judged = "only the new ones decide the verdict (new since " + Printable(r.NewSince) + ")"
+		}
+		fmt.Fprintf(bw, "  %d already there before this change, marked so below: %s\n", r.Summary.Existing, judged)
+	}
 	for _, k := range slices.Sorted(maps.Keys(r.Details)) {
 		fmt.Fprintf(bw, "  %s: %s\n", Printable(k), Printable(r.Details[k]))
 	}
@@ -78,7 +85,11 @@ func (t *Text) Write(w io.Writer, r *Report) error {
 		}
 		// Names and messages come from the checked repository: escapes
 		// and newlines are shown, never obeyed by the terminal or the log.
-		fmt.Fprintf(bw, "  %-8s %s %s  %s\n", pos, t.severity(f.Severity), Printable(f.Rule), Printable(oneLine(f.Message)))
+		old := ""
+		if f.Existing {
+			old = " (already there)"
+		}
+		fmt.Fprintf(bw, "  %-8s %s %s  %s%s\n", pos, t.severity(f.Severity), Printable(f.Rule), Printable(oneLine(f.Message)), old)
 		if f.Snippet != "" {
 			for _, l := range strings.Split(strings.TrimRight(f.Snippet, "\n"), "\n") {
 				fmt.Fprintf(bw, "           | %s\n", Printable(l))

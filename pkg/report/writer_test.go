@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/merge"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -43,7 +44,24 @@ func fixtures(t *testing.T) map[string]*report.Report {
 		{Source: "reports/ansible-lint-check.json", Report: load(t, "ansible.json")},
 		{Source: "reports/dns-zone-diff.json"},
 	}, merge.Options{Tool: "report", Version: "0.1.0", Missing: report.Warning, FailOn: report.Threshold(report.Error)})
-	return map[string]*report.Report{"single": single, "merged": merged}
+	// A pull request that wrote one finding's line: it leads, the rest
+	// are collapsed as already there.
+	changed := merge.Merge([]merge.Input{
+		{Source: "reports/terraform-validate.json", Report: load(t, "terraform.json")},
+		{Source: "reports/ansible-lint-check.json", Report: load(t, "ansible.json")},
+	}, merge.Options{Tool: "report", Version: "0.1.0", Missing: report.Warning, FailOn: report.Threshold(report.Error)})
+	diff, err := os.Open(filepath.Join("testdata", "input", "change.diff"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer diff.Close()
+	set, err := change.Parse(diff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.Mark(changed.Findings)
+	changed.Finalize(report.Threshold(report.Error))
+	return map[string]*report.Report{"single": single, "merged": merged, "changed": changed}
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -271,8 +289,49 @@ func TestMarkdownStaysUnderCommentLimit(t *testing.T) {
 	if n := len([]rune(buf.String())); n >= 65536 {
 		t.Errorf("markdown is %d characters, over GitHub's comment limit", n)
 	}
-	if !strings.Contains(buf.String(), "more in the full report") {
+	if !strings.Contains(buf.String(), "Not listed above, to stay under the comment limit: 0 errors, ") {
 		t.Error("markdown does not say findings were left out")
+	}
+}
+
+// Ten thousand long errors and as many notes: every error is a row or
+// counted in the summary, no note is listed while an error is left out,
+// and the comment stays under the limit, with the link to the full report.
+func TestMarkdownNeverDropsErrors(t *testing.T) {
+	r := &report.Report{Tool: "report"}
+	for i := range 10000 {
+		r.Findings = append(r.Findings,
+			report.Finding{Rule: "n/r", Severity: report.Note, File: "a.tf", Line: i + 1, Message: "note"},
+			report.Finding{Rule: fmt.Sprintf("e/r%d", i%100), Severity: report.Error, File: fmt.Sprintf("z%d.tf", i), Line: 1,
+				Message: strings.Repeat("long message ", 40)})
+	}
+	r.Finalize(report.Threshold(report.Error))
+	var buf bytes.Buffer
+	md := &report.Markdown{ReportURL: "https://dashboard.example/#/namespaces/ci/taskruns/run-1"}
+	if err := md.Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if len(out) > 65536 {
+		t.Fatalf("markdown is %d bytes", len(out))
+	}
+	rows := strings.Count(out, "| error | `z")
+	var summarised int
+	if _, err := fmt.Sscanf(out[strings.Index(out, "Not listed above"):], "Not listed above, to stay under the comment limit: %d errors", &summarised); err != nil {
+		t.Fatal(err)
+	}
+	if rows == 0 || rows+summarised != 10000 {
+		t.Errorf("%d error rows + %d summarised, want 10000", rows, summarised)
+	}
+	if strings.Contains(out, "| note | `a.tf") {
+		t.Error("a note is listed while errors are left out")
+	}
+	if !strings.Contains(out, "The full report: [this run](https://dashboard.example/#/namespaces/ci/taskruns/run-1)") {
+		t.Error("no link to the full report")
+	}
+	// The summary names every error rule once, not the messages.
+	if strings.Count(out, "| error | `e/r") != 100 && !strings.Contains(out, "more rules") {
+		t.Error("the summary does not account for every rule")
 	}
 }
 

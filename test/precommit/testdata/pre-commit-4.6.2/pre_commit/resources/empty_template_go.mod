@@ -1,0 +1,1 @@
+module pre-commit-placeholder-empty-module
