@@ -89,6 +89,7 @@ func Parse(r io.Reader) (*Set, error) {
 	created, deleted := false, false
 	oldLeft, newLeft := 0, 0 // body lines of the current hunk still to come
 	read, n := 0, 0
+	text, headers := false, false // any text at all; any line of a diff's own
 	for sc.Scan() {
 		n++
 		line := sc.Bytes()
@@ -96,6 +97,7 @@ func Parse(r io.Reader) (*Set, error) {
 		if read > MaxDiff {
 			return nil, fmt.Errorf("line %d: %w (%d bytes)", n, ErrTooLarge, MaxDiff)
 		}
+		text = text || len(bytes.TrimSpace(line)) > 0
 		if oldLeft > 0 || newLeft > 0 {
 			switch {
 			case len(line) > 0 && line[0] == '-' && oldLeft > 0:
@@ -112,6 +114,7 @@ func Parse(r io.Reader) (*Set, error) {
 		switch {
 		case bytes.HasPrefix(line, []byte("diff --git ")):
 			cur, created, deleted = nil, false, false
+			headers = true
 		case bytes.Equal(line, []byte("--- /dev/null")):
 			created = true
 		case bytes.HasPrefix(line, []byte("+++ ")):
@@ -120,6 +123,7 @@ func Parse(r io.Reader) (*Set, error) {
 				cur, deleted = nil, true // nothing of it can hold a finding
 				continue
 			}
+			headers = true
 			p, err := unquote(name)
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", n, err)
@@ -160,6 +164,9 @@ func Parse(r io.Reader) (*Set, error) {
 	}
 	if oldLeft > 0 || newLeft > 0 {
 		return nil, fmt.Errorf("line %d: diff ends inside a hunk", n)
+	}
+	if text && !headers {
+		return nil, errors.New("not a unified diff: no file header (diff --git or +++) in it")
 	}
 	return s, nil
 }

@@ -91,6 +91,7 @@ func TestParseErrors(t *testing.T) {
 		{"no prefix", "+++ x\n", `line 1: new file name "x" without the b/ prefix`},
 		{"bad quote", "+++ \"b/x\n", "unterminated quote"},
 		{"interleaved", "+++ b/x\n@@ -1 +1 @@\ndiff --git a/y b/y\n", "line 3: hunk ends early"},
+		{"not a diff", "{\"tool\": \"a\"}\n", "not a unified diff"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := change.Parse(strings.NewReader(c.diff))

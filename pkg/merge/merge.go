@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/notify"
@@ -52,6 +54,7 @@ type Check struct {
 	// The base branch's config, for a pull request (Floor).
 	baseConfig, baseConfigSum string
 	baseRevision              string
+	changes                   string
 	base, head                *config.Config
 	hasBase                   bool
 	bar                       report.Threshold
@@ -67,6 +70,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.baseConfig, "base-config", "", "the base branch's config `FILE`, for a pull request: the run is judged at least at its failOn and missing, and a check it runs that the pull request's config disables is an error")
 	fs.StringVar(&c.baseConfigSum, "base-config-sha256", "", "the sha256 of --base-config, `HEX`, as the fetch step recorded it (\""+config.NoFile+"\": the base branch has none); a file with another is refused. Without it or --base-revision there is no base branch (a push)")
 	fs.StringVar(&c.baseRevision, "base-revision", "", "the pull request's base `COMMIT`: --base-config is its config as the fetch step wrote it (a directory: the .plumbline.yaml in it, absent when the base branch has none), when no step a pull request's code runs in can write it (a Pipeline's fetch Task); empty, without --base-config-sha256: no base branch (a push)")
+	fs.StringVar(&c.changes, "changes", "", "a pull request's diff against its base, `FILE` (git diff -U0): findings on lines it did not change are marked existing and shown after the new ones; the verdict is the same (a FILE that is not there: a push, none)")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
 	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token) and/or webhook-url files; each present is used (empty: notify nobody)")
 	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")
@@ -123,6 +127,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		bad = append(bad, cli.Reported(err))
 	}
 	r.Findings = append(r.Findings, c.lowered(tools, req.FailOn)...)
+	r.Findings = append(r.Findings, c.markChanges(r.Findings)...)
 	r.Finalize(req.FailOn)
 	c.notify(ctx, r, notifiers)
 	for _, in := range inputs {
@@ -131,6 +136,33 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 	}
 	return r, errors.Join(bad...)
+}
+
+// RuleChangesUnreadable: the pull request's diff (--changes) could not be
+// read, so no finding is shown as already there. A note: it changes how
+// the comment is ordered, never the verdict.
+const RuleChangesUnreadable = "report/changes-unreadable"
+
+// markChanges marks the findings on lines the pull request did not
+// change, from --changes; a file that is not there is a push.
+func (c *Check) markChanges(findings []report.Finding) []report.Finding {
+	if c.changes == "" {
+		return nil
+	}
+	data, err := readRegular(c.changes)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var set *change.Set
+	if err == nil {
+		set, err = change.Parse(bytes.NewReader(data))
+	}
+	if err != nil {
+		return []report.Finding{{Rule: RuleChangesUnreadable, Severity: report.Note, Tool: Tool,
+			Message: "cannot tell new findings from old ones: " + report.Truncate(err.Error(), 500)}}
+	}
+	set.Mark(findings)
+	return nil
 }
 
 // whenList is the repeatable --when flag. Unlike cli.List it never splits
@@ -230,6 +262,21 @@ func (c *Check) targetURL() (string, error) {
 	return strings.TrimRight(c.dashboardURL, "/") + "/#/namespaces/" + url.PathEscape(parts[1]) + "/" + parts[0] + "/" + url.PathEscape(parts[2]), nil
 }
 
+// markdown is the comment's writer, linking the full report: the run in
+// the Tekton Dashboard, else how to reach it with tkn, and the reports
+// workspace that keeps report.json when one is bound.
+func (c *Check) markdown() *report.Markdown {
+	if u, err := c.targetURL(); err == nil && u != "" {
+		return &report.Markdown{ReportURL: u}
+	}
+	parts := strings.Split(c.dashboardRun, "/")
+	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+		return &report.Markdown{}
+	}
+	kind := strings.TrimSuffix(parts[0], "s")
+	return &report.Markdown{ReportPlace: fmt.Sprintf("tkn %s logs %s -n %s (the report step), and report.json in the run's reports workspace when one is bound", kind, parts[2], parts[1])}
+}
+
 // notify tells each notifier; a failure becomes a warning in the report,
 // never a failed run: the checks' verdict stands either way.
 func (c *Check) notify(ctx context.Context, r *report.Report, ns []notify.Notifier) {
@@ -238,7 +285,7 @@ func (c *Check) notify(ctx context.Context, r *report.Report, ns []notify.Notifi
 	}
 	// r is finalized by Merge: counts and verdict are the run's.
 	var md strings.Builder
-	if err := (&report.Markdown{}).Write(&md, r); err != nil {
+	if err := c.markdown().Write(&md, r); err != nil {
 		return
 	}
 	for _, n := range ns {

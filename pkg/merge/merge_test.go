@@ -239,3 +239,73 @@ func TestGitea(t *testing.T) {
 		t.Error("--gitea-url without a scheme accepted")
 	}
 }
+
+// A pull request's diff (--changes) marks the findings on lines it did not
+// change; the comment leads with the new one, collapses the old, and says
+// where the full report is. The verdict is the same either way.
+func TestChangesLeadTheComment(t *testing.T) {
+	var comments []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if strings.Contains(r.URL.Path, "/comments") && r.Method == http.MethodPost {
+			var c struct {
+				Body string `json:"body"`
+			}
+			json.Unmarshal(body, &c)
+			comments = append(comments, c.Body)
+		}
+		if r.Method == http.MethodGet {
+			io.WriteString(w, `[]`)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "github-token"), []byte("t0ken\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{"tool":"a","findings":[
+		{"rule":"a/old","severity":"error","message":"was there","file":"main.tf","line":2},
+		{"rule":"a/new","severity":"warning","message":"just written","file":"main.tf","line":9}]}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "changes.diff"), []byte("diff --git a/main.tf b/main.tf\n--- a/main.tf\n+++ b/main.tf\n@@ -8,0 +9 @@\n+x\n"), 0o644)
+	args := []string{"--notify-credentials", dir, "--github-repo", "homelab/infra", "--github-pr", "7",
+		"--github-sha", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "--github-api", srv.URL + "/",
+		"--dashboard-run", "taskruns/ci/validate-x2k4f", "--changes", filepath.Join(dir, "changes.diff"), "a.json"}
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Passed || r.Summary.Errors != 1 || r.Summary.Existing != 1 {
+		t.Errorf("summary %+v: the old error still fails the pull request", r.Summary)
+	}
+	if len(comments) != 1 {
+		t.Fatalf("%d comments", len(comments))
+	}
+	c := comments[0]
+	newAt, oldAt := strings.Index(c, "`a/new`"), strings.Index(c, "`a/old`")
+	if !strings.Contains(c, "New in this change: 1 finding") || newAt < 0 || oldAt < newAt ||
+		!strings.Contains(c, "<details><summary>Already there before this change: 1 finding</summary>") ||
+		!strings.Contains(c, "tkn taskrun logs validate-x2k4f -n ci") {
+		t.Errorf("comment:\n%s", c)
+	}
+
+	// A push: no diff file, nothing marked. A diff that is not one: a note.
+	for _, tc := range []struct{ file, rule string }{{"none.diff", ""}, {"a.json", RuleChangesUnreadable}} {
+		r, _, err := clitest.RunCheck(t, &Check{}, dir, "--changes", filepath.Join(dir, tc.file), "a.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rules []string
+		for _, f := range r.Findings {
+			if f.Existing {
+				t.Errorf("%s: %s marked existing", tc.file, f.Rule)
+			}
+			if f.Rule == RuleChangesUnreadable {
+				rules = append(rules, f.Rule)
+			}
+		}
+		if strings.Join(rules, "") != tc.rule {
+			t.Errorf("%s: %v", tc.file, rules)
+		}
+	}
+}
