@@ -291,7 +291,22 @@ func (o *options) secrets(ctx context.Context) error {
 		}
 		o.say("secret/plumbline-notify created empty: add github-token (or gitea-token) and webhook-url to be told (docs/quickstart.md §5)")
 	}
-	o.say("done. Next: expose el-plumbline-github (docs/quickstart.md §3); DNS checks need a dns-credentials Secret (§4)")
+	// The Secrets webhook runs of trusted changes mount (triggers/): made
+	// empty so a run finds them, filled by the operator (quickstart §4).
+	for _, s := range []struct{ name, what string }{
+		{"plumbline-git", ".git-credentials and .gitconfig for a private repository"},
+		{"plumbline-dns", "the TSIG key or Technitium token files your zones name"},
+	} {
+		if _, err := o.sh(ctx, nil, nil, "kubectl", "get", "secret", s.name, "-n", o.namespace); err == nil {
+			o.say("secret/%s exists: kept", s.name)
+			continue
+		}
+		if err := o.createSecret(ctx, s.name, nil); err != nil {
+			return err
+		}
+		o.say("secret/%s created empty: add %s (docs/quickstart.md §4)", s.name, s.what)
+	}
+	o.say("done. Next: expose el-plumbline-github (docs/quickstart.md §3); fill plumbline-git and plumbline-dns if your repository is private or your zones need a key (§4)")
 	if o.gitea {
 		o.say("Gitea: run hack/forge-interceptor-tls.sh %s for the interceptor's certificate", o.namespace)
 	}

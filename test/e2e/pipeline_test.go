@@ -91,7 +91,7 @@ func install(t *testing.T, w *world) *installed {
 }
 
 // liveDNS starts BIND on the bridge with examples/homelab's live zone for
-// the rest of t, puts its TSIG key in the Secret dns-credentials, and
+// the rest of t, puts its TSIG key in the Secret plumbline-dns (as quickstart §4 says), and
 // returns the zone's axfr:// URL.
 func (w *world) liveDNS(t *testing.T) string {
 	t.Helper()
@@ -100,7 +100,7 @@ func (w *world) liveDNS(t *testing.T) string {
 		t.Fatal(err)
 	}
 	srv := bindtest.StartOn(t, w.hostIP, bindtest.Zone{Name: "home.arpa", Text: string(live), Transfer: "tsig"})
-	secret := kubectl(t, "", "create", "secret", "generic", "dns-credentials", "-n", ns,
+	secret := kubectl(t, "", "create", "secret", "generic", "plumbline-dns", "-n", ns,
 		"--from-literal=tsig.key="+srv.Key, "--dry-run=client", "-o", "yaml")
 	kubectl(t, secret, "apply", "-f", "-")
 	return "axfr://" + srv.Addr + "/home.arpa"

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/google/go-cmp/cmp"
 	"io/fs"
 	"net/http"
 	"os"
@@ -124,6 +125,18 @@ type rendered struct {
 	params      pipelinev1.Params
 	annotations map[string]string
 	json        []byte
+	// secrets maps each workspace bound to a Secret to the Secret's name.
+	secrets map[string]string
+}
+
+func secretsOf(ws []pipelinev1.WorkspaceBinding) map[string]string {
+	m := map[string]string{}
+	for _, w := range ws {
+		if w.Secret != nil {
+			m[w.Name] = w.Secret.SecretName
+		}
+	}
+	return m
 }
 
 // deliver runs one webhook through a trigger's interceptors like the
@@ -237,7 +250,7 @@ func deliver(t *testing.T, trig triggersv1.Trigger, ev event) (bool, *rendered, 
 		if err := tr.Validate(ctx); err != nil {
 			t.Fatalf("rendered TaskRun does not validate: %v", err)
 		}
-		r.ref, r.params, r.annotations = tr.Spec.TaskRef.Name, tr.Spec.Params, tr.Annotations
+		r.ref, r.params, r.annotations, r.secrets = tr.Spec.TaskRef.Name, tr.Spec.Params, tr.Annotations, secretsOf(tr.Spec.Workspaces)
 	case "PipelineRun":
 		var pr pipelinev1.PipelineRun
 		if err := dec.Decode(&pr); err != nil {
@@ -248,7 +261,7 @@ func deliver(t *testing.T, trig triggersv1.Trigger, ev event) (bool, *rendered, 
 		if err := pr.Validate(ctx); err != nil {
 			t.Fatalf("rendered PipelineRun does not validate: %v", err)
 		}
-		r.ref, r.params, r.annotations = pr.Spec.PipelineRef.Name, pr.Spec.Params, pr.Annotations
+		r.ref, r.params, r.annotations, r.secrets = pr.Spec.PipelineRef.Name, pr.Spec.Params, pr.Annotations, secretsOf(pr.Spec.Workspaces)
 	default:
 		t.Fatalf("the template made a %q:\n%s", head.Kind, resources[0])
 	}
@@ -618,6 +631,49 @@ func forgeProcess(t *testing.T, req *triggersv1.InterceptorRequest) *triggersv1.
 
 // withSettings is the shipped EventListeners with the settings of
 // listener's trigger group (its CEL overlays) set to branches and owners.
+// TestCredentials: pushes and trusted pull requests bind the repository's
+// git and DNS Secrets; a run after /ok-to-test binds a Secret that exists
+// nowhere (an empty volume), unless the trigger group's one setting,
+// approved_credentials, says otherwise. Every run binds notify.
+func TestCredentials(t *testing.T) {
+	trusted := map[string]string{"git-credentials": "plumbline-git", "dns-credentials": "plumbline-dns", "notify-credentials": "plumbline-notify"}
+	withheld := map[string]string{"git-credentials": "plumbline-withheld", "dns-credentials": "plumbline-withheld", "notify-credentials": "plumbline-notify"}
+	approve := func(listener string) map[string]*triggersv1.EventListener {
+		els := shipped[triggersv1.EventListener](t, "EventListener")
+		settings := els[listener].Spec.TriggerGroups[0].Interceptors[1]
+		for i := range settings.Params {
+			b, _ := json.Marshal(settings.Params[i].Value)
+			b = bytes.Replace(b, []byte(`{"expression":"false","key":"approved_credentials"}`), []byte(`{"expression":"true","key":"approved_credentials"}`), 1)
+			json.Unmarshal(b, &settings.Params[i].Value)
+		}
+		return els
+	}
+	shippedEls := shipped[triggersv1.EventListener](t, "EventListener")
+	for _, tc := range []struct {
+		trigger string
+		els     map[string]*triggersv1.EventListener
+		ev      event
+		want    map[string]string
+	}{
+		{"plumbline-github-push", shippedEls, event{file: "push.json", header: "push", signWith: webhookSecret}, trusted},
+		{"plumbline-github-pull-request", shippedEls, event{file: "pull_request.json", header: "pull_request", signWith: webhookSecret}, trusted},
+		{"plumbline-github-ok-to-test", shippedEls, event{file: "issue_comment.json", header: "issue_comment", signWith: webhookSecret}, withheld},
+		{"plumbline-github-ok-to-test", approve("plumbline-github"), event{file: "issue_comment.json", header: "issue_comment", signWith: webhookSecret}, trusted},
+		{"plumbline-gitea-push", shippedEls, gitea("push.json"), trusted},
+		{"plumbline-gitea-ok-to-test", shippedEls, gitea("pull_request_comment.json"), withheld},
+		{"plumbline-gitea-ok-to-test", approve("plumbline-gitea"), gitea("pull_request_comment.json"), trusted},
+	} {
+		fired, r, why := deliver(t, triggerIn(t, tc.els, tc.trigger), tc.ev)
+		if !fired {
+			t.Errorf("%s did not fire: %s", tc.trigger, why)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, r.secrets); diff != "" {
+			t.Errorf("%s: Secrets (-want +got):\n%s", tc.trigger, diff)
+		}
+	}
+}
+
 func withSettings(t *testing.T, listener, branches, owners string) map[string]*triggersv1.EventListener {
 	t.Helper()
 	els := shipped[triggersv1.EventListener](t, "EventListener")
