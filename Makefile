@@ -35,7 +35,7 @@ CATALOG ?= $(CURDIR)/catalog
 FUZZTIME ?= 30s
 BENCHTIME ?= 3x
 
-.PHONY: build test demo lint bench zones tools deps fuzz clean images catalog bundles e2e install uninstall release release-key
+.PHONY: build test demo lint bench zones tools deps fuzz clean images catalog bundles e2e install uninstall release release-key dist
 
 ## build: every image binary and the plumbline command into bin/, static and version-stamped like ko builds them
 build:
@@ -73,6 +73,11 @@ INSTALL_ENV = NAMESPACE="$(NAMESPACE)" INSTALL_MODE="$(INSTALL_MODE)" CTR="$(CTR
 	KO_DOCKER_REPO="$(KO_DOCKER_REPO)" VERSION="$(VERSION)" INSTALL_GITEA="$(INSTALL_GITEA)"
 install: $(KO)
 	$(INSTALL_ENV) $(GO) run ./hack/install install
+
+## dist: one archive per platform of VERSION (X.Y) into build/dist: the plumbline CLI and check binaries, the images as an OCI layout, the YAML by digest and an installer needing only kubectl and ctr (docs/install.md)
+DIST_PLATFORMS ?= linux/amd64,linux/arm64
+dist: $(KO)
+	VERSION=$(VERSION) $(GO) run ./hack/install -version $(VERSION) -platform $(DIST_PLATFORMS) -out $(CURDIR)/build/dist dist
 
 ## uninstall: removes what make install created in NAMESPACE (and the namespace, if install made it), nothing else
 uninstall:

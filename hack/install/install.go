@@ -41,6 +41,7 @@ var (
 
 type options struct {
 	root, namespace, mode, repo, ctr, platform, version string
+	from, distDir                                       string
 	gitea                                               bool
 	out                                                 io.Writer
 }
@@ -55,12 +56,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.ctr, "ctr", os.Getenv("CTR"), "the ctr `COMMAND` of the node's containerd (default: k3s ctr when k3s is installed, else ctr)")
 	fs.StringVar(&o.platform, "platform", os.Getenv("PLATFORM"), "`OS/ARCH` to build for (import mode default: the first node's; registry mode: linux/amd64,linux/arm64)")
 	fs.StringVar(&o.version, "version", envOr("VERSION", "dev"), "the version stamped into the binaries")
+	fs.StringVar(&o.from, "from", "", "install from the release archive unpacked in `DIR` (its images and YAML): no Go, no ko")
+	fs.StringVar(&o.distDir, "out", "build/dist", "where dist writes the archives (`DIR`)")
 	fs.BoolVar(&o.gitea, "gitea", os.Getenv("INSTALL_GITEA") != "", "also the Gitea/Forgejo EventListener and interceptor")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: install [flags] install|uninstall")
+		return errors.New("usage: install [flags] install|uninstall|dist")
 	}
 	if o.mode == "" {
 		o.mode = "import"
@@ -70,6 +73,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if o.mode != "import" && o.mode != "registry" {
 		return fmt.Errorf("-mode %q: want registry or import", o.mode)
+	}
+	if fs.Arg(0) == "dist" {
+		return o.dist(ctx)
 	}
 	if o.mode == "registry" && o.repo == "" {
 		return errors.New("registry mode needs KO_DOCKER_REPO (or -repo)")
@@ -86,7 +92,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	case "uninstall":
 		return o.uninstall(ctx)
 	}
-	return fmt.Errorf("%q: want install or uninstall", fs.Arg(0))
+	return fmt.Errorf("%q: want install, uninstall or dist", fs.Arg(0))
 }
 
 func envOr(name, def string) string {
@@ -131,11 +137,15 @@ func (o *options) install(ctx context.Context) error {
 	if err := o.ensureNamespace(ctx); err != nil {
 		return err
 	}
-	files := []string{"stepactions", "tasks", "pipelines", "triggers"}
+	files := distFiles[distYAML]
 	if o.gitea {
-		files = append(files, "triggers/gitea", "triggers/forge-interceptor")
+		files = append(files, distFiles[distGiteaYAML]...)
 	}
-	resolved, err := o.images(ctx, files)
+	images := o.images
+	if o.from != "" {
+		images = func(ctx context.Context, _ []string) ([]byte, error) { return o.fromArchive(ctx) }
+	}
+	resolved, err := images(ctx, files)
 	if err != nil {
 		return err
 	}

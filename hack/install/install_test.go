@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -134,5 +135,95 @@ func TestArchive(t *testing.T) {
 	if diff := cmp.Diff(digests, got); diff != "" {
 		b, _ := json.Marshal(m)
 		t.Errorf("names and digests (-want +got):\n%s\n%s", diff, b)
+	}
+}
+
+// An archive installs onto a registry with no Go or ko: each image of its
+// layout pushed once under the repository given, by the same digest, and
+// the YAML renamed to it. A tar naming a path outside the archive, or
+// something other than a file, is refused.
+func TestFromArchiveToRegistry(t *testing.T) {
+	src := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer src.Close()
+	dst := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer dst.Close()
+	host := strings.TrimPrefix(src.URL, "http://")
+	img, _ := random.Image(1024, 2)
+	ref, _ := name.ParseReference(host + "/plumbline/report:x")
+	if err := remote.Write(ref, img); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := img.Digest()
+	top := t.TempDir()
+	if err := writeArchive(filepath.Join(top, distImages), map[string]string{"report": host + "/plumbline/report@" + d.String()}, localRepo, "1.0"); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(top, "yaml"), 0o755)
+	os.WriteFile(filepath.Join(top, distYAML), []byte("image: "+localRepo+"/report@"+d.String()+"\n"), 0o644)
+	os.WriteFile(filepath.Join(top, distPlatform), []byte("linux/amd64\n"), 0o644)
+
+	repo := strings.TrimPrefix(dst.URL, "http://") + "/mirror"
+	var out strings.Builder
+	o := &options{from: top, mode: "registry", repo: repo, version: "1.0", out: &out}
+	yamlOut, err := o.fromArchive(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "image: " + repo + "/report@" + d.String(); !strings.Contains(string(yamlOut), want) {
+		t.Errorf("YAML %q, want %q", yamlOut, want)
+	}
+	pushedRef, err := name.ParseReference(repo + "/report@" + d.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pushed, err := remote.Image(pushedRef)
+	if err != nil {
+		t.Fatalf("the image is not in the registry by its digest: %v", err)
+	}
+	if pd, _ := pushed.Digest(); pd != d {
+		t.Errorf("pushed %s, want %s", pd, d)
+	}
+	if strings.Count(out.String(), "push ") != 1 {
+		t.Errorf("pushed more than once:\n%s", out.String())
+	}
+
+	for _, h := range []*tar.Header{
+		{Name: "../escape", Typeflag: tar.TypeReg, Size: 1},
+		{Name: "link", Typeflag: tar.TypeSymlink, Linkname: "/etc/passwd"},
+	} {
+		file := filepath.Join(t.TempDir(), "bad.tar")
+		f, _ := os.Create(file)
+		tw := tar.NewWriter(f)
+		tw.WriteHeader(h)
+		if h.Size > 0 {
+			tw.Write([]byte("x"))
+		}
+		tw.Close()
+		f.Close()
+		if err := untar(file, t.TempDir()); err == nil {
+			t.Errorf("%s (%c) unpacked", h.Name, h.Typeflag)
+		}
+	}
+}
+
+// The same tree gives the same archive, byte for byte: a release can be
+// rebuilt and compared.
+func TestTarGzReproducible(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "bin", "x"), []byte("binary"), 0o755)
+	os.WriteFile(filepath.Join(dir, "PLATFORM"), []byte("linux/amd64\n"), 0o644)
+	a, err := tarGz(dir, "p", filepath.Join(t.TempDir(), "a.tar.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Add(time.Hour)
+	os.Chtimes(filepath.Join(dir, "bin", "x"), now, now)
+	b, err := tarGz(dir, "p", filepath.Join(t.TempDir(), "b.tar.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Errorf("two archives of one tree: %s and %s", a, b)
 	}
 }

@@ -1,0 +1,97 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tektonv1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+)
+
+// TestDist is the release archive as a user without Go uses it: make dist
+// for the node's platform, the archive unpacked, its installer run with no
+// go and no ko on PATH into a fresh namespace (import mode, the node's
+// containerd), plumbline-validate run green from the imported images, its
+// CLI run on the example, then uninstalled.
+func TestDist(t *testing.T) {
+	w := setup(t)
+	in := install(t, w)
+	const target = "plumbline-dist"
+	dist := filepath.Join(t.TempDir(), "dist")
+	cmd := exec.Command("make", "--no-print-directory", "dist", "VERSION=9.9", "DIST_PLATFORMS=linux/amd64")
+	cmd.Dir = w.root
+	cmd.Env = append(os.Environ(), "KO_CONFIG_PATH="+w.koDir)
+	// make dist writes to build/dist; the test reads it from there.
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make dist: %v\n%s", err, out)
+	}
+	archive := filepath.Join(w.root, "build", "dist", "plumbline-9.9-linux-amd64.tar.gz")
+	os.MkdirAll(dist, 0o755)
+	run(t, dist, "tar", "-xzf", archive)
+	top := filepath.Join(dist, "plumbline-9.9-linux-amd64")
+	sums := run(t, filepath.Dir(archive), "sha256sum", "-c", "SHA256SUMS")
+	t.Logf("SHA256SUMS: %s", sums)
+
+	// PATH: kubectl and ctr, the shell's tools; no go, no ko.
+	kubectlDir := filepath.Dir(must(exec.LookPath("kubectl")))
+	ctrDir := filepath.Dir(must(exec.LookPath("ctr")))
+	path := strings.Join([]string{kubectlDir, ctrDir, "/usr/sbin", "/usr/bin", "/sbin", "/bin"}, ":")
+	for _, tool := range []string{"go", "ko"} {
+		for _, dir := range filepath.SplitList(path) {
+			if _, err := os.Stat(filepath.Join(dir, tool)); err == nil {
+				t.Fatalf("%s is on the installer's PATH (%s)", tool, dir)
+			}
+		}
+	}
+	ctr := "ctr --address " + filepath.Join(w.state, "run", "containerd.sock")
+	installer := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(filepath.Join(top, "install"), append([]string{"-namespace", target, "-ctr", ctr}, args...)...)
+		cmd.Dir = t.TempDir()
+		cmd.Env = append(os.Environ(), "PATH="+path)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("./install %v: %v\n%s", args, err, out)
+		}
+		t.Logf("./install %v:\n%s", args, out)
+		return string(out)
+	}
+	installer("install")
+	images := kubectl(t, "", "get", "stepactions", "-n", target, "-o",
+		`jsonpath={range .items[*]}{range .spec.params[?(@.name=="image")]}{.default}{"\n"}{end}{end}`)
+	for _, img := range strings.Fields(images) {
+		if !strings.HasPrefix(img, "plumbline.local/") || !strings.Contains(img, "@sha256:") {
+			t.Errorf("an installed image is %q, want plumbline.local/NAME@sha256:…", img)
+		}
+	}
+	sha := run(t, in.repoDir, "git", "rev-parse", "main")
+	tr := validateTaskRun(target, "validate-", in.repoURL, sha)
+	tr.Spec.Params = append(tr.Spec.Params, tektonv1.Param{Name: "on-error", Value: *tektonv1.NewStructuredValues("continue")})
+	tr.Spec.ServiceAccountName = "plumbline"
+	tr.Spec.PodTemplate.SecurityContext = &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), FSGroup: ptr.To[int64](65532)}
+	created, err := w.tekton.TektonV1().TaskRuns(target).Create(context.Background(), tr, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.checkValidateRun(t, target, created.Name, sha, validateWant(true))
+
+	// The CLI of the archive, on the example, as on a laptop.
+	cli := exec.Command(filepath.Join(top, "bin", "plumbline"), "version")
+	if b, err := cli.CombinedOutput(); err != nil || !strings.Contains(string(b), "9.9") {
+		t.Errorf("bin/plumbline version: %v %s", err, b)
+	}
+
+	installer("uninstall")
+	if out, err := exec.Command("kubectl", "get", "namespace", target).CombinedOutput(); err == nil {
+		t.Errorf("namespace %s is still there:\n%s", target, out)
+	}
+}
