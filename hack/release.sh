@@ -93,6 +93,17 @@ for ref in "${bundles[@]}"; do
 done
 rm -f "$out/provenance.json" "$out/sbom.spdx.json" "$out/sbom.err"
 
+# The archives for people without Go or ko (docs/install.md): one per
+# platform, each with its SBOM, both signed as blobs (a Sigstore bundle
+# beside each file), and SHA256SUMS.
+dist=${DIST_DIR:-$root/build/dist}
+say "make dist"
+make --no-print-directory -C "$root" dist VERSION="$VERSION" DIST_PLATFORMS="${DIST_PLATFORMS:-linux/amd64,linux/arm64}"
+for f in "$dist"/plumbline-"$VERSION"-*.tar.gz "$dist"/plumbline-"$VERSION"-*.spdx.json "$dist"/SHA256SUMS; do
+	say "sign $(basename "$f")"
+	"$cosign" sign-blob "${sign[@]}" --bundle "$f.sigstore.json" "$f" >/dev/null
+done
+
 # With a key, make catalog signed every Task and Pipeline for Tekton's
 # trusted resources; this VerificationPolicy makes a namespace accept them
 # only as signed, fetched from this release's bundles or repository.
@@ -137,6 +148,14 @@ fi
 	echo "## Images"
 	echo
 	for r in "${images[@]}"; do echo "- \`$r\`"; done
+	echo
+	echo "## Archives (docs/install.md)"
+	echo
+	echo "Each with its Sigstore bundle (\`FILE.sigstore.json\`): \`cosign verify-blob --key keys/cosign.pub --bundle FILE.sigstore.json FILE\`."
+	echo
+	echo '```'
+	cat "$dist/SHA256SUMS"
+	echo '```'
 	echo
 	echo "## Bundles"
 	echo

@@ -6,6 +6,8 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"debug/buildinfo"
+	"encoding/json"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -14,7 +16,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -84,7 +88,14 @@ func (o *options) dist(ctx context.Context) error {
 			return err
 		}
 		fmt.Fprintf(&sums, "%s  %s\n", sum, filepath.Base(file))
-		o.say("wrote %s", file)
+		sbom, err := spdx(top, base, o.version, sum)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(top+".spdx.json", sbom, 0o644); err != nil {
+			return err
+		}
+		o.say("wrote %s and its SBOM %s", file, filepath.Base(top)+".spdx.json")
 	}
 	return os.WriteFile(filepath.Join(o.distDir, "SHA256SUMS"), sums.Bytes(), 0o644)
 }
@@ -159,6 +170,69 @@ func (o *options) distTree(ctx context.Context, top, osName, arch string) error 
 		}
 	}
 	return nil
+}
+
+// spdx is an SPDX 2.3 document for the archive: the binaries of its bin/
+// and the Go modules each was built from (their build info, as go version
+// -m reads it); the images' own SBOMs are the ones ko attaches.
+func spdx(top, name, version, archiveSum string) ([]byte, error) {
+	type pkg struct {
+		ID       string `json:"SPDXID"`
+		Name     string `json:"name"`
+		Version  string `json:"versionInfo,omitempty"`
+		Download string `json:"downloadLocation"`
+		Checksum []any  `json:"checksums,omitempty"`
+		External []any  `json:"externalRefs,omitempty"`
+	}
+	var pkgs []pkg
+	var rels []any
+	pkgs = append(pkgs, pkg{ID: "SPDXRef-Archive", Name: name + ".tar.gz", Version: version, Download: "NOASSERTION",
+		Checksum: []any{map[string]string{"algorithm": "SHA256", "checksumValue": archiveSum}}})
+	rels = append(rels, map[string]string{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-Archive"})
+	seen := map[string]bool{}
+	bins, err := os.ReadDir(filepath.Join(top, "bin"))
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bins {
+		info, err := buildinfo.ReadFile(filepath.Join(top, "bin", b.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("bin/%s: %w", b.Name(), err)
+		}
+		id := "SPDXRef-bin-" + b.Name()
+		pkgs = append(pkgs, pkg{ID: id, Name: "bin/" + b.Name(), Version: version, Download: "NOASSERTION"})
+		rels = append(rels, map[string]string{"spdxElementId": "SPDXRef-Archive", "relationshipType": "CONTAINS", "relatedSpdxElement": id})
+		for _, m := range info.Deps {
+			if m.Replace != nil {
+				m = m.Replace
+			}
+			mid := "SPDXRef-go-" + regexp.MustCompile(`[^A-Za-z0-9.-]`).ReplaceAllString(m.Path+"-"+m.Version, "-")
+			if !seen[mid] {
+				seen[mid] = true
+				pkgs = append(pkgs, pkg{ID: mid, Name: m.Path, Version: m.Version, Download: "NOASSERTION",
+					External: []any{map[string]string{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+						"referenceLocator": "pkg:golang/" + m.Path + "@" + m.Version}}})
+			}
+			rels = append(rels, map[string]string{"spdxElementId": id, "relationshipType": "DEPENDS_ON", "relatedSpdxElement": mid})
+		}
+	}
+	doc := map[string]any{
+		"spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": name,
+		"documentNamespace": "https://github.com/plumbline/plumbline/releases/" + name + "-" + archiveSum[:16],
+		"creationInfo":      map[string]any{"creators": []string{"Tool: plumbline-install dist"}, "created": created()},
+		"packages":          pkgs, "relationships": rels,
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+// created is SOURCE_DATE_EPOCH when set (a rebuild gives the same SBOM),
+// else now.
+func created() string {
+	t := time.Now()
+	if e, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
+		t = time.Unix(e, 0)
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {

@@ -33,7 +33,11 @@ func Check(root string) ([]tektoncheck.Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(problems, ko...), nil
+	claims, err := checkMinVersion(root, files)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(problems, ko...), claims...), nil
 }
 
 func yamlFiles(root string) ([]string, error) {

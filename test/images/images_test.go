@@ -2,6 +2,7 @@ package images
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -261,7 +262,7 @@ func TestImages(t *testing.T) {
 		cmd := exec.Command("make", "--no-print-directory", "release", "VERSION="+version, "KO_DOCKER_REPO="+reg+"/plumbline",
 			"IMAGE_REFS="+relRefs, "CATALOG="+cat)
 		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "KO_CONFIG_PATH="+koDir, "TOOL_PLATFORMS=linux/amd64", "RELEASE_DIR="+notes,
+		cmd.Env = append(os.Environ(), "KO_CONFIG_PATH="+koDir, "TOOL_PLATFORMS=linux/amd64", "DIST_PLATFORMS=linux/amd64", "RELEASE_DIR="+notes,
 			"COSIGN_KEY="+filepath.Join(keys, "cosign.key"), "COSIGN_PASSWORD=test-only", "COSIGN_FLAGS=--allow-http-registry")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("make release: %v\n%s", err, out)
@@ -293,6 +294,32 @@ func TestImages(t *testing.T) {
 		bundle := reg + "/plumbline/bundles/plumbline-policy-check:" + version
 		if err := verify("verify", bundle); err != nil {
 			t.Error(err)
+		}
+		// The archive, its SBOM and the checksums, each signed as a blob.
+		dist := filepath.Join(root, "build", "dist")
+		archive := filepath.Join(dist, "plumbline-"+version+"-linux-amd64.tar.gz")
+		for _, f := range []string{archive, strings.TrimSuffix(archive, ".tar.gz") + ".spdx.json", filepath.Join(dist, "SHA256SUMS")} {
+			out, err := exec.Command(cosign, "verify-blob", "--key", filepath.Join(keys, "cosign.pub"), "--insecure-ignore-tlog=true",
+				"--bundle", f+".sigstore.json", f).CombinedOutput()
+			if err != nil {
+				t.Errorf("cosign verify-blob %s: %v\n%s", filepath.Base(f), err, out)
+			}
+		}
+		if !strings.Contains(text, "plumbline-"+version+"-linux-amd64.tar.gz") {
+			t.Errorf("the release notes do not list the archive")
+		}
+		var sbom struct {
+			Packages []struct{ Name string } `json:"packages"`
+		}
+		if err := json.Unmarshal(must(os.ReadFile(strings.TrimSuffix(archive, ".tar.gz")+".spdx.json")), &sbom); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, p := range sbom.Packages {
+			names = append(names, p.Name)
+		}
+		if !slices.Contains(names, "bin/plumbline") || !slices.Contains(names, "gopkg.in/yaml.v3") {
+			t.Errorf("the archive's SBOM lists %v", names)
 		}
 		// The catalog's Tasks carry the release's signature for Tekton's
 		// trusted resources: Tekton's own VerifyResource, with the
