@@ -27,6 +27,8 @@ type Rule struct {
 var (
 	ruleID   = regexp.MustCompile("^`([a-z][a-z0-9.-]*/[a-z0-9-]+)`$")
 	severity = regexp.MustCompile(`^(error|warning|note)\b`)
+	// ruleColumn finds a table header with a column named rule (or rule id).
+	ruleColumn = regexp.MustCompile(`\|\s*rule( id)?\s*\|`)
 )
 
 // Rules lists every rule documented in docs/ (the rows of their rule
@@ -75,7 +77,7 @@ func Rules() ([]Rule, error) {
 func tableRules(md string) []Rule {
 	var rules []Rule
 	sections := map[string]string{}
-	var cur string
+	var cur, header string
 	var body strings.Builder
 	flush := func() {
 		if cur != "" {
@@ -95,6 +97,17 @@ func tableRules(md string) []Rule {
 			body.WriteString(line + "\n")
 		}
 		if !strings.HasPrefix(line, "|") {
+			header = ""
+			continue
+		}
+		if header == "" {
+			// A table's first row names its columns: only a table of
+			// rules (a column "rule") lists rules, not one of packages,
+			// files or benchmarks that names them in passing.
+			header = strings.ToLower(line)
+			continue
+		}
+		if !ruleColumn.MatchString(header) {
 			continue
 		}
 		cells := strings.Split(strings.Trim(line, "|"), " | ")
@@ -143,6 +156,10 @@ func printRules(w io.Writer, id string) error {
 		return nil
 	}
 	i := slices.IndexFunc(rules, func(r Rule) bool { return r.ID == id })
+	if base, _, tagged := strings.Cut(id, "["); i < 0 && tagged {
+		// A finding's id with its tag (ansible-lint/yaml[truthy]): the rule.
+		i = slices.IndexFunc(rules, func(r Rule) bool { return r.ID == base })
+	}
 	if i < 0 {
 		return fmt.Errorf("no rule %q (plumbline rules lists them)", report.Truncate(id, 80))
 	}

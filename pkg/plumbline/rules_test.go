@@ -80,3 +80,19 @@ func TestRulesCommand(t *testing.T) {
 		t.Errorf("unknown rule: exit %d", code)
 	}
 }
+
+// plumbline rules lists rules only: rows of tables with a rule column,
+// never a package, a file or a benchmark the docs name in passing, and
+// no placeholder summary.
+func TestRulesAreRules(t *testing.T) {
+	rules, err := Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules {
+		area, _, _ := strings.Cut(r.ID, "/")
+		if area == "pkg" || area == "bin" || area == "cmd" || area == "images" || area == "hack" || strings.Contains(r.Summary, "<check>") {
+			t.Errorf("%s listed as a rule: %s", r.ID, r.Summary)
+		}
+	}
+}
