@@ -112,6 +112,7 @@ type DNS struct {
 	MinRRsets        *int     `yaml:"minRRsets" flag:"min-rrsets"`
 	AllowRootNS      *bool    `yaml:"allowRootNS" flag:"allow-root-ns"`
 	ExpectNoChanges  *bool    `yaml:"expectNoChanges" flag:"expect-no-changes"`
+	FailOnDrift      *bool    `yaml:"failOnDrift" flag:"fail-on-drift"`
 	Prune            *bool    `yaml:"prune" flag:"prune"`
 	DNSSEC           *bool    `yaml:"dnssec" flag:"dnssec"`
 	Timeout          string   `yaml:"timeout" flag:"timeout"`

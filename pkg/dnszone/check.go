@@ -55,6 +55,7 @@ type Check struct {
 	live                sources
 	zones               cli.List
 	safety              Safety
+	failOnDrift         bool
 	prune, dnssec       bool
 	tsigFile, tsigEnv   string
 	tokenFile, tokenEnv string
@@ -90,6 +91,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.safety.MinRRsets, "min-rrsets", 10, "the percentages apply to zones with at least this many live RRsets")
 	fs.BoolVar(&c.safety.AllowRootNS, "allow-root-ns", false, "allow changes to a zone's own NS records")
 	fs.BoolVar(&c.safety.ExpectNoChanges, "expect-no-changes", false, "any change is an error (drift detection)")
+	fs.BoolVar(&c.failOnDrift, "fail-on-drift", false, "live servers of one zone that disagree (dns/server-drift) are an error, not a warning")
 	fs.BoolVar(&c.prune, "prune", false, "delete live RRsets of names the desired side never mentions (else: unmanaged)")
 	fs.BoolVar(&c.dnssec, "dnssec", false, "compare DNSSEC records (RRSIG, NSEC, NSEC3, DNSKEY, …) too")
 	fs.StringVar(&c.tsigFile, "tsig-key-file", "", "TSIG key for AXFR, from `FILE` (BIND key syntax or NAME:ALG:SECRET)")
@@ -366,7 +368,7 @@ func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report, 
 			lint[i] = report.Finding{Rule: pr.Rule, Severity: sev, File: rel(pr.File), Line: pr.Line, Message: pr.Msg}
 		}
 		r.Findings = slices.Insert(r.Findings, lintAt, lint...)
-		if n := drift(r, d, served); n > 0 {
+		if n := drift(r, d, served, c.failOnDrift); n > 0 {
 			r.Counts["drift"] += n
 		}
 	}
@@ -414,7 +416,7 @@ func (c *Check) allowed(j *job) error {
 // servers that disagree (a zone transfer that broke) are wrong whatever
 // Git says. Each difference is a dns/server-drift finding at the name's
 // line in the desired records, when they hold it.
-func drift(r *report.Report, d *Zone, served []side) int {
+func drift(r *report.Report, d *Zone, served []side, failOnDrift bool) int {
 	n := 0
 	for i := 1; i < len(served); i++ {
 		a, b := served[0], served[i]
@@ -435,7 +437,11 @@ func drift(r *report.Report, d *Zone, served []side) int {
 			default:
 				continue
 			}
-			f := report.Finding{Rule: RuleServerDrift, Severity: report.Warning, File: rel(d.File), Message: "zone " + d.Origin + ": " + msg}
+			sev := report.Warning
+			if failOnDrift {
+				sev = report.Error
+			}
+			f := report.Finding{Rule: RuleServerDrift, Severity: sev, File: rel(d.File), Message: "zone " + d.Origin + ": " + msg}
 			if s, ok := d.Sets[Key{Name: ch.Name, Type: ch.Type}]; ok {
 				f.File, f.Line = rel(s.File), d.LineOf(s)
 			} else if line := d.NameLine(ch.Name); line > 0 {

@@ -95,6 +95,26 @@ func TestServersAndZones(t *testing.T) {
 	if r.Counts["drift"] != 1 || r.Summary.Files != 2 {
 		t.Errorf("counts %v, files %d", r.Counts, r.Summary.Files)
 	}
+	// A warning by default; with dns.failOnDrift, redundant servers that
+	// disagree fail the run.
+	sevOf := func(r *report.Report) report.Severity {
+		for _, f := range r.Findings {
+			if f.Rule == RuleServerDrift {
+				return f.Severity
+			}
+		}
+		return 0
+	}
+	if sevOf(r) != report.Warning {
+		t.Errorf("drift is %s by default, want warning", sevOf(r))
+	}
+	os.WriteFile(filepath.Join(dir, ".plumbline.yaml"), []byte(cfg+"  failOnDrift: true\n"), 0o644)
+	out.Reset()
+	cli.Main(context.Background(), cli.Command{Name: Tool, Check: &Check{}},
+		[]string{"--format", "json", "--fail-on", "never", "."}, cli.Env{Stdout: &out, Stderr: &errOut})
+	if strict, err := report.Decode("stdout", out.Bytes()); err != nil || sevOf(strict) != report.Error {
+		t.Errorf("with failOnDrift: %v, drift %s", err, sevOf(strict))
+	}
 	// The same records against dns2 alone are planned as a create there:
 	// each server's plan is its own.
 	if !slices.ContainsFunc(r.Findings, func(f report.Finding) bool {

@@ -1,16 +1,20 @@
 package plumbline
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/miekg/dns"
+	"gopkg.in/yaml.v3"
 
 	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/zonefile"
@@ -20,9 +24,20 @@ import (
 type layout struct {
 	terraform, ansible, policies, kustomize []string
 	zones                                   []foundZone
+	// argocd, flux, tekton: files of each kind found (ArgoCD
+	// Applications, Flux objects, Tekton resources), for the comments
+	// and the settings they turn on.
+	argocd, flux, tekton []string
+	// origin is the repository's origin remote: the URL its ArgoCD
+	// Applications and Flux sources name for "this repository".
+	origin string
 }
 
-type foundZone struct{ zone, file string }
+// foundZone is a zone file and the name servers its apex NS records name.
+type foundZone struct {
+	zone, file string
+	servers    []string
+}
 
 // maxWalk bounds the files Init looks at: a repository, not a disk.
 const maxWalk = 200_000
@@ -110,18 +125,28 @@ func detect(dir string) (layout, error) {
 		switch {
 		case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
 			tfTops[top] = true
-		case name == "ansible.cfg" || name == "requirements.yml" && strings.Contains(rel, "ansible") || isPlaybook(start):
+		case isAnsible(filepath.ToSlash(rel), name, p, start):
 			ansTops[top] = true
 		case strings.HasSuffix(name, ".rego") && !strings.HasSuffix(name, "_test.rego"):
 			regoDirs[filepath.ToSlash(filepath.Dir(rel))] = true
 		case name == "kustomization.yaml" || name == "kustomization.yml":
 			l.kustomize = append(l.kustomize, filepath.ToSlash(rel))
 		case strings.HasSuffix(name, ".zone") || strings.HasPrefix(name, "db.") || strings.HasSuffix(name, ".db"):
-			if z, ok := zoneOf(p, name); ok {
-				l.zones = append(l.zones, foundZone{z, filepath.ToSlash(rel)})
+			if z, servers, ok := zoneOf(p, name); ok {
+				l.zones = append(l.zones, foundZone{z, filepath.ToSlash(rel), servers})
 			}
 		case start != nil && isDNSYAML(start):
-			l.zones = append(l.zones, foundZone{"", filepath.ToSlash(rel)})
+			l.zones = append(l.zones, foundZone{file: filepath.ToSlash(rel)})
+		}
+		if start != nil {
+			switch kindOf(start) {
+			case "argocd":
+				l.argocd = append(l.argocd, filepath.ToSlash(rel))
+			case "flux":
+				l.flux = append(l.flux, filepath.ToSlash(rel))
+			case "tekton":
+				l.tekton = append(l.tekton, filepath.ToSlash(rel))
+			}
 		}
 		return nil
 	})
@@ -139,6 +164,7 @@ func detect(dir string) (layout, error) {
 	}
 	// Live snapshots (a "live" directory) are sources, not desired zones.
 	l.zones = slices.DeleteFunc(l.zones, func(z foundZone) bool { return strings.Contains("/"+z.file, "/live/") })
+	l.origin = originURL(dir)
 	return l, nil
 }
 
@@ -163,16 +189,96 @@ func head(p string) []byte {
 	return b[:n]
 }
 
-// isPlaybook: a YAML list whose items have hosts: (a play).
-func isPlaybook(start []byte) bool {
-	sc := bufio.NewScanner(bytes.NewReader(start))
-	for sc.Scan() {
-		t := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(t, "- hosts:") || strings.HasPrefix(t, "hosts:") && strings.HasPrefix(sc.Text(), "  ") {
-			return true
+// isAnsible finds Ansible by its own markers: ansible.cfg, a playbook, an
+// inventory, a role's tasks or a collection requirements file next to
+// them; never by YAML that merely has a hosts: key (an Ingress's tls).
+func isAnsible(rel, name, path string, start []byte) bool {
+	switch {
+	case name == "ansible.cfg":
+		return true
+	case strings.Contains("/"+rel, "/roles/") && (strings.HasSuffix(rel, "/tasks/main.yml") || strings.HasSuffix(rel, "/tasks/main.yaml")):
+		return true
+	case start == nil:
+		return (name == "hosts" || name == "hosts.ini" || name == "inventory.ini") && isINIInventory(head(path))
+	}
+	return isPlaybook(path) || isYAMLInventory(start)
+}
+
+// isPlaybook: a YAML file whose top level is a list of plays (mappings
+// with hosts:, or import_playbook:), as ansible-playbook reads one.
+func isPlaybook(path string) bool {
+	data, err := readSmall(path)
+	if err != nil || !bytes.Contains(data, []byte("hosts")) && !bytes.Contains(data, []byte("import_playbook")) {
+		return false
+	}
+	var plays []map[string]any
+	if yaml.Unmarshal(data, &plays) != nil || len(plays) == 0 {
+		return false
+	}
+	for _, p := range plays {
+		for _, k := range []string{"hosts", "import_playbook", "ansible.builtin.import_playbook"} {
+			if _, ok := p[k]; ok {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// isYAMLInventory: a YAML inventory's top level is all: (or a group)
+// with hosts:, children: or vars:.
+func isYAMLInventory(start []byte) bool {
+	return bytes.HasPrefix(start, []byte("all:")) || bytes.Contains(start, []byte("\nall:")) &&
+		(bytes.Contains(start, []byte("\n  hosts:")) || bytes.Contains(start, []byte("\n  children:")))
+}
+
+// isINIInventory: an INI inventory has [group] sections of host lines.
+func isINIInventory(start []byte) bool {
+	return regexp.MustCompile(`(?m)^\[[A-Za-z0-9_:-]+\]\s*$`).Match(start)
+}
+
+// readSmall reads a file of at most 256 KiB: a playbook, not a data dump.
+func readSmall(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 256<<10+1))
+	if err != nil || len(data) > 256<<10 {
+		return nil, errors.New("too large")
+	}
+	return data, nil
+}
+
+// kindOf tells ArgoCD, Flux and Tekton YAML by their API groups.
+func kindOf(start []byte) string {
+	switch {
+	case bytes.Contains(start, []byte("apiVersion: argoproj.io/")):
+		return "argocd"
+	case regexp.MustCompile(`apiVersion: (kustomize|helm|source|notification|image)\.toolkit\.fluxcd\.io/`).Match(start):
+		return "flux"
+	case regexp.MustCompile(`apiVersion: (triggers\.)?tekton\.dev/`).Match(start):
+		return "tekton"
+	}
+	return ""
+}
+
+// originURL is the repository's origin remote, or "": what its ArgoCD
+// Applications and Flux GitRepositories name it by.
+func originURL(dir string) string {
+	cmd := exec.Command("git", "config", "--get", "remote.origin.url")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	u := strings.TrimSpace(string(out))
+	// Never a token in a URL into a file that is committed.
+	if i := strings.Index(u, "@"); i > 0 && strings.Contains(u[:i], "://") && strings.Contains(u[strings.Index(u, "://")+3:i], ":") {
+		u = u[:strings.Index(u, "://")+3] + u[i+1:]
+	}
+	return u
 }
 
 // isDNSYAML: our DNS YAML format has zone: and records: at the top.
@@ -180,13 +286,27 @@ func isDNSYAML(h []byte) bool {
 	return bytes.Contains(h, []byte("\nrecords:")) && (bytes.HasPrefix(h, []byte("zone:")) || bytes.Contains(h, []byte("\nzone:")))
 }
 
-func zoneOf(p, name string) (string, bool) {
+// zoneOf reads a zone file's name and the servers of its apex NS records.
+func zoneOf(p, name string) (string, []string, bool) {
 	data := head(p)
 	if !bytes.Contains(data, []byte("SOA")) && !bytes.Contains(data, []byte("soa")) {
-		return "", false
+		return "", nil, false
 	}
 	z, err := zonefile.Name(name, data, "")
-	return strings.TrimSuffix(z, "."), err == nil
+	if err != nil {
+		return "", nil, false
+	}
+	var servers []string
+	if full, err := readSmall(p); err == nil {
+		zonefile.Read(name, full, z, "", func(rr dns.RR) {
+			if ns, ok := rr.(*dns.NS); ok && strings.EqualFold(ns.Hdr.Name, z) {
+				if s := strings.ToLower(strings.TrimSuffix(ns.Ns, ".")); !slices.Contains(servers, s) {
+					servers = append(servers, s)
+				}
+			}
+		}, nil)
+	}
+	return strings.TrimSuffix(z, "."), servers, true
 }
 
 // render writes the config with a comment on every choice, so the file
@@ -212,6 +332,20 @@ func render(l layout) string {
 	section("terraform", "Terraform", l.terraform, "  # offline: true   # syntax and rules only, no terraform init/validate\n")
 	section("ansible", "Ansible project", l.ansible, "  # profile: production\n")
 	b.WriteString("\npolicy:\n  paths: [.]\n")
+	if l.origin != "" {
+		b.WriteString("  # this repository, as ArgoCD Applications and Flux sources name it (from git's origin)\n")
+		fmt.Fprintf(&b, "  repoURLs: [%s]\n", quote(l.origin))
+	}
+	if len(l.argocd) > 0 {
+		fmt.Fprintf(&b, "  # ArgoCD found (%s): the bundled argocd rules check Applications and AppProjects\n", firstFew(l.argocd))
+	}
+	if len(l.flux) > 0 {
+		fmt.Fprintf(&b, "  # Flux found (%s): the bundled flux rules check Kustomizations, HelmReleases and sources\n", firstFew(l.flux))
+	}
+	if len(l.tekton) > 0 {
+		fmt.Fprintf(&b, "  # Tekton YAML found (%s): its Tasks, Pipelines and runs are checked against each other\n", firstFew(l.tekton))
+		b.WriteString("  tekton: true\n")
+	}
 	if len(l.policies) > 0 {
 		b.WriteString("  policies:\n")
 		for _, p := range l.policies {
@@ -236,11 +370,31 @@ func render(l layout) string {
 				fmt.Fprintf(&b, "    - desired: %s\n", quote(z.file))
 			}
 			b.WriteString("      # every server of the zone; two or more are also compared with each other\n")
-			b.WriteString("      live: []   # e.g. [axfr://dns1.home.arpa/ZONE, axfr://dns2.home.arpa/ZONE]\n")
+			if len(z.servers) > 0 {
+				var urls []string
+				for _, s := range z.servers {
+					urls = append(urls, "axfr://"+s+"/"+z.zone)
+				}
+				fmt.Fprintf(&b, "      # the zone's NS records name them; uncomment with the address the run can reach, and tsigKeyFile if transfers need a key\n")
+				fmt.Fprintf(&b, "      # live: [%s]\n", strings.Join(urls, ", "))
+			}
+			b.WriteString("      live: []\n")
 		}
 		b.WriteString("  maxDeletePercent: 30\n")
+		if slices.ContainsFunc(l.zones, func(z foundZone) bool { return len(z.servers) > 1 }) {
+			b.WriteString("  # more than one server per zone: servers that disagree fail the run (dns/server-drift)\n")
+			b.WriteString("  failOnDrift: true\n")
+		}
 	}
 	return b.String()
+}
+
+// firstFew names up to three files, and how many more.
+func firstFew(files []string) string {
+	if len(files) <= 3 {
+		return strings.Join(files, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(files[:3], ", "), len(files)-3)
 }
 
 // quote writes a YAML string that reads back as itself.

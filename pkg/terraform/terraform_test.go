@@ -612,3 +612,31 @@ func TestFormattedForSureAgreesWithTerraform(t *testing.T) {
 	}
 	t.Logf("%d files formatted for sure (terraform fmt agrees), %d left to terraform fmt", sure, unsure)
 }
+
+// When init fails, the finding names terraform's own cause and the fix
+// for it: a committed lock file that no longer satisfies the constraints
+// is not a registry problem, and "run offline" would not help.
+func TestInitCauseNamed(t *testing.T) {
+	m := mirror(t)
+	dir := t.TempDir()
+	testfs.Write(t, dir, "root/main.tf", tftest.RequiredProviders+"\nresource \"lab_vm\" \"a\" {\n  name = \"a\"\n}\n")
+	testfs.Write(t, dir, "root/.terraform.lock.hcl", "provider \""+tftest.Provider+"\" {\n  version     = \"0.0.9\"\n  constraints = \"0.0.9\"\n  hashes = [\n    \"h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\n  ]\n}\n")
+	r, _, _ := run(t, dir, "--provider-mirror", m, "--fmt=false")
+	var msg, file string
+	for _, f := range r.Findings {
+		if f.Rule == RuleInit {
+			msg, file = f.Message, f.File
+		}
+	}
+	if file != "root/.terraform.lock.hcl" {
+		t.Errorf("init finding at %q, want the lock file", file)
+	}
+	for _, want := range []string{"the committed .terraform.lock.hcl locks " + tftest.Provider + " 0.0.9", "terraform init -upgrade", "commit the lock file"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("init finding %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "--offline") {
+		t.Errorf("the advice is to run offline: %q", msg)
+	}
+}

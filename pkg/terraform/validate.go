@@ -259,6 +259,10 @@ func validateFindings(d *dir, out *tfjson.ValidateOutput) []report.Finding {
 	return fs
 }
 
+// lockedMismatch is terraform's "locked provider X V does not match
+// configured version constraint C" (its words since 0.14).
+var lockedMismatch = regexp.MustCompile(`locked provider ([^ ]+) ([^ ]+) does not match configured version constraint (.+?); must use terraform init -upgrade`)
+
 var failedProvider = regexp.MustCompile(`(?:for provider|provider) ([a-zA-Z0-9._-]+(?:/[a-zA-Z0-9._-]+){1,2})`)
 
 // initFinding says which provider could not be installed, why, and how to
@@ -277,7 +281,24 @@ func initFinding(d *dir, output string) report.Finding {
 	advice := "To run without a registry, give a filesystem mirror with --provider-mirror DIR " +
 		"(made with `terraform providers mirror DIR` where the registry is reachable) or --plugin-dir DIR; " +
 		"or skip init and validate with --offline."
+	flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "╵", " ", "╷", " ").Replace(output)), " ")
 	switch m := failedProvider.FindStringSubmatch(output); {
+	case lockedMismatch.MatchString(flat):
+		// terraform's own cause, not the registry's: say it and its fix.
+		l := lockedMismatch.FindStringSubmatch(flat)
+		msg = fmt.Sprintf("the committed .terraform.lock.hcl locks %s %s, which the configuration's constraint %s no longer allows (%s)", l[1], l[2], l[3], d.rel)
+		advice = "Run terraform init -upgrade where the registry is reachable and commit the lock file it writes."
+		reason = ""
+	case strings.Contains(flat, "does not match any of the checksums recorded in the dependency lock file"):
+		msg = "a provider package does not match the checksums in the committed .terraform.lock.hcl for " + d.rel
+		advice = "The lock file was likely made on another platform: run terraform providers lock -platform=linux_amd64 " +
+			"-platform=linux_arm64 (and your laptop's) and commit it."
+	case strings.Contains(flat, "Unsupported Terraform Core version"):
+		msg = "the configuration's required_version does not allow this terraform for " + d.rel
+		advice = "Use a terraform (or tofu) the constraint allows, or change required_version."
+	case strings.Contains(flat, "lock.hcl") && (strings.Contains(flat, "Missing required argument") || strings.Contains(flat, "Invalid provider lock file")):
+		msg = "the committed .terraform.lock.hcl cannot be read for " + d.rel
+		advice = "Fix it, or delete it and run terraform init where the registry is reachable, then commit the new one."
 	case strings.Contains(output, "Failed to download module"), strings.Contains(output, "Module not installed"):
 		msg = "a module could not be downloaded for " + d.rel
 		advice = "init fetches remote modules: vendor the module into the repository and use a local source, " +
@@ -295,6 +316,12 @@ func initFinding(d *dir, output string) report.Finding {
 	if file == d.rel && len(d.files) > 0 {
 		file = path.Join(d.rel, filepath.Base(d.files[0]))
 	}
+	if strings.Contains(msg, ".terraform.lock.hcl") {
+		file = path.Join(d.rel, ".terraform.lock.hcl")
+	}
+	if reason != "" {
+		msg += ": " + reason
+	}
 	return report.Finding{Rule: RuleInit, Severity: report.Error, File: file, Help: helpBase + "init",
-		Message: msg + ": " + reason + ". " + advice}
+		Message: msg + ". " + advice}
 }
