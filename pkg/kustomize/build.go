@@ -46,6 +46,10 @@ type Options struct {
 type Result struct {
 	Builds   []*Build
 	Consumed map[string]bool // root-relative
+	// Deprecated are the fields kustomize warns about (commonLabels,
+	// bases, patchesStrategicMerge, …) in the kustomizations the builds
+	// read, each at its line with kustomize's own words.
+	Deprecated []*report.InputError
 }
 
 // Build is one kustomization rendered.
@@ -119,8 +123,12 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 			}
 		}
 	}
-	// kustomize prints its warnings with the standard logger; they belong
-	// to the build, not on the check's stderr.
+	res.Deprecated = deprecations(all, targets, t)
+	// kustomize prints its warnings with the standard logger, and those
+	// about deprecated fields straight to os.Stderr: they belong to the
+	// build (Warnings, Deprecated), not on the check's stderr, where they
+	// would tear a progress line.
+	defer quietStderr()()
 	var logged syncBuffer
 	defer log.SetOutput(log.Writer())
 	defer log.SetFlags(log.Flags())

@@ -37,6 +37,9 @@ const (
 	RuleWaiverExpired = "policy/waiver-expired"
 	RuleWaiverUnused  = "policy/waiver-unused"
 	RuleKustomize     = "policy/kustomize-error"
+	// RuleKustomizeDeprecated is a note: a kustomization field kustomize
+	// deprecates (commonLabels, bases, …), in kustomize's words, at its line.
+	RuleKustomizeDeprecated = "policy/kustomize-deprecated"
 	// RuleNotRendered is a note: a kustomization offline rendering cannot
 	// build (a remote base, a Helm chart) is not checked; details say so.
 	RuleNotRendered = "policy/not-rendered"
@@ -192,11 +195,15 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	for _, t := range templates {
 		notChecked(r, t)
 	}
-	files, builds, err := c.render(ctx, req.Paths, files, ignore)
+	files, builds, deprecated, err := c.render(ctx, req.Paths, files, ignore)
 	if err != nil {
 		return nil, err
 	}
 	r.Summary.Files = len(files)
+	for _, d := range deprecated {
+		f := d.Finding(RuleKustomizeDeprecated, report.Note)
+		r.Findings = append(r.Findings, f)
+	}
 
 	// Policies may come from the pull request: an evaluation that grows
 	// the heap past the budget is stopped, as --timeout stops a slow one.
@@ -333,16 +340,16 @@ func (c *Check) scanSecrets(ctx context.Context, r *report.Report, paths []strin
 // --kustomization) and returns the input files: the plain files no build
 // read (a base or a patch is checked as rendered, not as written), then one
 // per build.
-func (c *Check) render(ctx context.Context, paths, files []string, ignore *regexp.Regexp) ([]string, map[int]*kustomize.Build, error) {
+func (c *Check) render(ctx context.Context, paths, files []string, ignore *regexp.Regexp) ([]string, map[int]*kustomize.Build, []*report.InputError, error) {
 	switch c.kustomize {
 	case "off":
 		if len(c.kustomizations) > 0 {
-			return nil, nil, cli.Usagef("--kustomization with --kustomize off")
+			return nil, nil, nil, cli.Usagef("--kustomization with --kustomize off")
 		}
-		return files, nil, nil
+		return files, nil, nil, nil
 	case "auto", "":
 	default:
-		return nil, nil, cli.Usagef("--kustomize %q: want auto or off", c.kustomize)
+		return nil, nil, nil, cli.Usagef("--kustomize %q: want auto or off", c.kustomize)
 	}
 	root := tree.Root(".")
 	var dirs []string
@@ -353,7 +360,7 @@ func (c *Check) render(ctx context.Context, paths, files []string, ignore *regex
 	}
 	res, err := kustomize.Render(ctx, kustomize.Options{Root: root, Paths: paths, Dirs: dirs})
 	if err != nil {
-		return nil, nil, fmt.Errorf("kustomize: %w", err)
+		return nil, nil, nil, fmt.Errorf("kustomize: %w", err)
 	}
 	consumed := map[string]bool{}
 	for f := range res.Consumed {
@@ -375,7 +382,10 @@ func (c *Check) render(ctx context.Context, paths, files []string, ignore *regex
 		builds[len(out)] = b
 		out = append(out, file)
 	}
-	return out, builds, nil
+	for _, d := range res.Deprecated {
+		d.File, _ = report.RelPath(filepath.Join(root, d.File))
+	}
+	return out, builds, res.Deprecated, nil
 }
 
 // BundledRef, as a --policy value (or in policy.policies), is the bundled

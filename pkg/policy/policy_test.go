@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -331,5 +332,44 @@ func TestInputsOutsideWorkingDirectory(t *testing.T) {
 		if !slices.ContainsFunc(got, func(g string) bool { return strings.HasPrefix(g, want) }) {
 			t.Errorf("no finding %q in:\n%s", want, strings.Join(got, "\n"))
 		}
+	}
+}
+
+// TestKustomizeDeprecatedFields: a base with commonLabels that two
+// overlays share is one note, at the field's line, in kustomize's words;
+// nothing of it reaches the process's stderr.
+func TestKustomizeDeprecatedFields(t *testing.T) {
+	dir := t.TempDir()
+	testfs.WriteAll(t, dir, map[string]string{
+		"k8s/base/kustomization.yaml": "resources:\n  - cm.yaml\ncommonLabels:\n  app: x\n",
+		"k8s/base/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n",
+		"k8s/dev/kustomization.yaml":  "resources:\n  - ../base\nnamePrefix: dev-\n",
+		"k8s/prod/kustomization.yaml": "resources:\n  - ../base\nnamePrefix: prod-\n",
+	})
+	read, write, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = write
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "k8s")
+	os.Stderr = stderr
+	write.Close()
+	printed, _ := io.ReadAll(read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		if f.Rule == RuleKustomizeDeprecated {
+			got = append(got, fmt.Sprintf("%s %s %s", f.Location(), f.Severity, f.Message))
+		}
+	}
+	want := []string{"k8s/base/kustomization.yaml:3 note 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize edit fix' to update your Kustomization automatically."}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if strings.Contains(string(printed), "deprecated") {
+		t.Errorf("kustomize printed to stderr: %q", printed)
 	}
 }

@@ -91,13 +91,26 @@ func (t *Text) Write(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(bw, "  %-8s %s %s  %s%s\n", pos, t.severity(f.Severity), Printable(f.Rule), Printable(oneLine(f.Message)), old)
 		if f.Snippet != "" {
-			for _, l := range strings.Split(strings.TrimRight(f.Snippet, "\n"), "\n") {
+			lines := strings.Split(strings.TrimRight(f.Snippet, "\n"), "\n")
+			// A long snippet (a whole file's fmt diff) is folded: the
+			// rest is in the JSON and SARIF reports.
+			shown := lines
+			if len(lines) > maxSnippetLines {
+				shown = lines[:maxSnippetLines]
+			}
+			for _, l := range shown {
 				fmt.Fprintf(bw, "           | %s\n", Printable(l))
+			}
+			if rest := len(lines) - len(shown); rest > 0 {
+				fmt.Fprintf(bw, "           | … %s more (the whole snippet is in the JSON report)\n", plural(rest, "line"))
 			}
 		}
 	}
 	return bw.Flush()
 }
+
+// maxSnippetLines is the most lines of one snippet the text format shows.
+const maxSnippetLines = 20
 
 func checkDetail(c Part) string {
 	switch c.Status {

@@ -409,3 +409,22 @@ func TestJSONAsEncoder(t *testing.T) {
 		}
 	}
 }
+
+// A long snippet (a fmt diff of a whole file) is folded after 20 lines in
+// the text format, and says how much it left out.
+func TestTextFoldsLongSnippets(t *testing.T) {
+	var lines []string
+	for i := range 45 {
+		lines = append(lines, fmt.Sprintf("+line %d", i))
+	}
+	r := &report.Report{Tool: "t", Findings: []report.Finding{{Rule: "terraform/fmt", Severity: report.Warning, File: "a.tf", Message: "m", Snippet: strings.Join(lines, "\n")}}}
+	r.Finalize(report.Threshold(report.Error))
+	var buf bytes.Buffer
+	if err := (&report.Text{}).Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.Count(out, "| +line") != 20 || !strings.Contains(out, "| … 25 lines more") && !strings.Contains(out, "| … 25 more") {
+		t.Errorf("folded:\n%s", out)
+	}
+}
