@@ -126,6 +126,11 @@ type Zone struct {
 	Live        []string `yaml:"live" source:"true"`
 	TSIGKeyFile string   `yaml:"tsigKeyFile"`
 	TokenFile   string   `yaml:"tokenFile"`
+	// AllowHTTP lets this zone's technitium+http:// sources (Technitium's
+	// console on plain HTTP, port 5380) get the API token unencrypted.
+	// In a pipeline the operator must also list http://HOST:PORT in the
+	// credentials' allowed-hosts: a repository cannot choose it alone.
+	AllowHTTP bool `yaml:"allowHTTP"`
 }
 
 // Report configures report. It has no enabled: the report is the

@@ -123,6 +123,9 @@ type job struct {
 	// configured: the repository's config named the live sources, so a
 	// pull request did: credentials go only to hosts the operator allows.
 	configured bool
+	// allowHTTP: the config lets this zone's technitium+http:// sources
+	// have the token (with the operator's http:// line in allowed-hosts).
+	allowHTTP bool
 }
 
 func (c *Check) jobs() ([]job, error) {
@@ -141,7 +144,7 @@ func (c *Check) jobs() ([]job, error) {
 			if len(c.zones) > 0 && !slices.ContainsFunc(c.zones, func(n string) bool { return zonefile.Canonical(n) == zonefile.Canonical(z.Zone) }) {
 				continue
 			}
-			j := job{desired: z.Desired, live: z.Live, tsigFile: cmp.Or(z.TSIGKeyFile, c.tsigFile), tokenFile: cmp.Or(z.TokenFile, c.tokenFile), configured: true}
+			j := job{desired: z.Desired, live: z.Live, tsigFile: cmp.Or(z.TSIGKeyFile, c.tsigFile), tokenFile: cmp.Or(z.TokenFile, c.tokenFile), configured: true, allowHTTP: z.AllowHTTP}
 			if z.Zone != "" {
 				j.zones = []string{z.Zone}
 			}
@@ -239,7 +242,7 @@ func (c *Check) run(ctx context.Context, root string, j *job, r *report.Report, 
 		secrets.Add(tsig.Secret)
 	}
 	secrets.Add(token)
-	cfg := Config{Root: root, Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token, AllowHTTP: c.allowHTTP}
+	cfg := Config{Root: root, Options: Options{DNSSEC: c.dnssec}, TSIG: tsig, Token: token, AllowHTTP: c.allowHTTP || j.allowHTTP}
 	if len(j.zones) == 1 {
 		cfg.Zone = j.zones[0] // the zone a single zone file holds
 	}
@@ -404,7 +407,13 @@ func (c *Check) allowed(j *job) error {
 		if err != nil || u.Host == "" {
 			continue // a file: no credentials are sent anywhere
 		}
-		if !hosts[strings.ToLower(u.Host)] && !hosts[strings.ToLower(u.Hostname())] {
+		if u.Scheme == "technitium+http" && j.allowHTTP && !c.allowHTTP && !hosts["http://"+strings.ToLower(u.Host)] {
+			// The config may ask for plain HTTP; only the operator may
+			// grant it, host by host.
+			return cli.Usagef("live source %s: %s's allowHTTP sends the API token unencrypted, and the credentials directory's %s "+
+				"does not list http://%s: the operator allows plain HTTP, host by host", spec, config.FileName, AllowedHosts, u.Host)
+		}
+		if !hosts[strings.ToLower(u.Host)] && !hosts[strings.ToLower(u.Hostname())] && !hosts["http://"+strings.ToLower(u.Host)] {
 			return cli.Usagef("live source %s comes from %s with credentials, and %s is not in the credentials directory's %s: "+
 				"a repository may not choose where the TSIG key or token is sent", spec, config.FileName, u.Host, AllowedHosts)
 		}

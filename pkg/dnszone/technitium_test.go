@@ -1,6 +1,8 @@
 package dnszone
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -107,5 +110,51 @@ func TestTechnitiumErrorLeaksNothing(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "tK3n") || strings.ContainsAny(err.Error(), "\x1b\n") ||
 		!strings.Contains(err.Error(), "token=[token]") {
 		t.Errorf("error = %q", err)
+	}
+}
+
+// A zone's allowHTTP in .plumbline.yaml is how a homelab reaches
+// Technitium's console on plain HTTP (port 5380); in a pipeline (a
+// credentials directory) the token goes there only when the operator's
+// allowed-hosts lists http://HOST:PORT too: the repository asks, the
+// operator grants, host by host.
+func TestTechnitiumAllowHTTPPerZone(t *testing.T) {
+	srv := technitiumServer(t, "s3cret")
+	host := strings.TrimPrefix(srv.URL, "http://")
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "creds")
+	os.MkdirAll(creds, 0o755)
+	os.WriteFile(filepath.Join(creds, "technitium.token"), []byte("s3cret\n"), 0o600)
+	desired, _ := os.ReadFile(filepath.Join("testdata", "desired", "home.arpa.zone"))
+	os.WriteFile(filepath.Join(dir, "home.arpa.zone"), desired, 0o644)
+	cfg := func(allow bool) {
+		os.WriteFile(filepath.Join(dir, ".plumbline.yaml"), []byte(fmt.Sprintf("version: 1\ndns:\n  zones:\n    - zone: home.arpa\n      desired: home.arpa.zone\n"+
+			"      tokenFile: technitium.token\n      allowHTTP: %v\n      live: [technitium+http://%s/home.arpa]\n", allow, host)), 0o644)
+	}
+	t.Chdir(dir)
+	runIt := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := cli.Main(context.Background(), cli.Command{Name: Tool, Check: &Check{}},
+			append([]string{"--format", "json", "--fail-on", "never"}, append(args, ".")...), cli.Env{Stdout: &out, Stderr: &errOut})
+		return code, out.String(), errOut.String()
+	}
+	// On a laptop (no credentials directory): the config's word suffices.
+	os.WriteFile(filepath.Join(dir, "technitium.token"), []byte("s3cret\n"), 0o600)
+	cfg(false)
+	if code, _, stderr := runIt(); code != cli.ExitBroken || !strings.Contains(stderr, "plain http would send the API token unencrypted") {
+		t.Errorf("no allowHTTP: exit %d %s", code, stderr)
+	}
+	cfg(true)
+	if code, out, stderr := runIt(); code != cli.ExitPass || !strings.Contains(out, "dns/create") {
+		t.Errorf("allowHTTP on a laptop: exit %d %s", code, stderr)
+	}
+	// In a pipeline: the host alone in allowed-hosts is not enough.
+	os.WriteFile(filepath.Join(creds, AllowedHosts), []byte(host+"\n"), 0o644)
+	if code, _, stderr := runIt("--credentials-dir", creds); code != cli.ExitBroken || !strings.Contains(stderr, "does not list http://"+host) {
+		t.Errorf("allowHTTP without the operator's http:// line: exit %d %s", code, stderr)
+	}
+	os.WriteFile(filepath.Join(creds, AllowedHosts), []byte("http://"+host+"\n"), 0o644)
+	if code, _, stderr := runIt("--credentials-dir", creds); code != cli.ExitPass {
+		t.Errorf("allowHTTP granted by the operator: exit %d %s", code, stderr)
 	}
 }
