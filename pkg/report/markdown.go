@@ -10,8 +10,9 @@ import (
 
 // Markdown is a pull-request comment: a verdict, a table of checks and the
 // findings that matter first. Findings are ordered by severity, then by
-// file; under the size budget (GitHub's 65,536-character comment limit,
-// which Gitea and Forgejo also fit) rows are cut from the least severe
+// file; under the size budget (GitHub's 65,536-character comment limit;
+// Gitea 1.26, and Forgejo after it, check no size on a comment and store
+// it as LONGTEXT, so GitHub's bounds both) rows are cut from the least severe
 // up, notes first, and every finding left out is still counted, by
 // severity and rule, in a summary: an error is never dropped unseen.
 // When the report marks findings Existing (a pull request's base is
