@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -114,7 +115,7 @@ func (o *options) distTree(ctx context.Context, top, osName, arch string) error 
 			return err
 		}
 	}
-	for _, bin := range slices.Sorted(mapKeys(distBinaries)) {
+	for _, bin := range slices.Sorted(maps.Keys(distBinaries)) {
 		o.say("build bin/%s for %s/%s", bin, osName, arch)
 		if _, err := o.sh(ctx, nil, []string{"CGO_ENABLED=0", "GOOS=" + osName, "GOARCH=" + arch}, "go", "build", "-trimpath",
 			"-ldflags", "-s -w -X github.com/plumbline/plumbline/pkg/version.Version="+o.version,
@@ -130,7 +131,7 @@ func (o *options) distTree(ctx context.Context, top, osName, arch string) error 
 	ko := filepath.Join(o.root, "build", "tools", "ko")
 	images := map[string]string{} // local name -> pushed ref
 	refRE := regexp.MustCompile(regexp.QuoteMeta(reg.addr+"/plumbline/") + `([a-z0-9-]+)@(sha256:[0-9a-f]{64})`)
-	for _, out := range slices.Sorted(mapKeys(distFiles)) {
+	for _, out := range slices.Sorted(maps.Keys(distFiles)) {
 		args := []string{"resolve", "-B", "--image-user=65532", "--platform=" + osName + "/" + arch}
 		for _, f := range distFiles[out] {
 			args = append(args, "-f", f)
@@ -233,16 +234,6 @@ func created() string {
 		t = time.Unix(e, 0)
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // tarGz writes dir as file, its entries under prefix/, in a fixed order
