@@ -1,15 +1,12 @@
 package main
 
 import (
-	"archive/tar"
 	"fmt"
 	"io"
-	"io/fs"
 	"log"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -80,46 +77,13 @@ func writeArchive(file string, images map[string]string, repo, version string) e
 	return tarDir(dir, file)
 }
 
+// tarDir writes dir as a plain tar (the OCI layout ctr imports).
 func tarDir(dir, file string) error {
 	f, err := os.Create(file)
 	if err != nil {
 		return err
 	}
-	tw := tar.NewWriter(f)
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || path == dir {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		hdr, err := tar.FileInfoHeader(info, "")
-		if err != nil {
-			return err
-		}
-		hdr.Name = filepath.ToSlash(rel)
-		if d.IsDir() {
-			hdr.Name += "/"
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		src, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer src.Close()
-		_, err = io.Copy(tw, src)
-		return err
-	})
-	if err == nil {
-		err = tw.Close()
-	}
+	err = writeTar(f, dir, "")
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

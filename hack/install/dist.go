@@ -236,9 +236,8 @@ func created() string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// tarGz writes dir as file, its entries under prefix/, in a fixed order
-// and with fixed times, so the same tree gives the same bytes; it returns
-// the file's sha256.
+// tarGz writes dir as a gzipped tar, its entries under prefix/, and
+// returns the file's sha256.
 func tarGz(dir, prefix, file string) (string, error) {
 	f, err := os.Create(file)
 	if err != nil {
@@ -246,12 +245,29 @@ func tarGz(dir, prefix, file string) (string, error) {
 	}
 	h := sha256.New()
 	gz := gzip.NewWriter(io.MultiWriter(f, h))
-	tw := tar.NewWriter(gz)
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err = writeTar(gz, dir, prefix)
+	for _, c := range []io.Closer{gz, f} {
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), err
+}
+
+// writeTar writes dir's files and directories as a tar to w, under
+// prefix/ (none when empty), in a fixed order and with fixed owners and
+// no times, so the same tree gives the same bytes. Anything but a file
+// or a directory is refused.
+func writeTar(w io.Writer, dir, prefix string) error {
+	tw := tar.NewWriter(w)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, path)
+		rel, _ := filepath.Rel(dir, p)
+		if rel == "." && prefix == "" {
+			return nil
+		}
 		info, err := d.Info()
 		if err != nil {
 			return err
@@ -263,7 +279,7 @@ func tarGz(dir, prefix, file string) (string, error) {
 		case info.Mode().IsRegular():
 			hdr.Typeflag, hdr.Size = tar.TypeReg, info.Size()
 		default:
-			return fmt.Errorf("%s: not a file or directory", path)
+			return fmt.Errorf("%s: not a file or directory", p)
 		}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return err
@@ -271,7 +287,7 @@ func tarGz(dir, prefix, file string) (string, error) {
 		if d.IsDir() {
 			return nil
 		}
-		src, err := os.Open(path)
+		src, err := os.Open(p)
 		if err != nil {
 			return err
 		}
@@ -279,12 +295,10 @@ func tarGz(dir, prefix, file string) (string, error) {
 		_, err = io.Copy(tw, src)
 		return err
 	})
-	for _, c := range []io.Closer{tw, gz, f} {
-		if cerr := c.Close(); err == nil {
-			err = cerr
-		}
+	if cerr := tw.Close(); err == nil {
+		err = cerr
 	}
-	return hex.EncodeToString(h.Sum(nil)), err
+	return err
 }
 
 // fromArchive is install's images step from an archive (-from): the YAML

@@ -26,6 +26,18 @@ func check(t *testing.T, c *Check, dir string, args ...string) (int, *report.Rep
 	return code, r, errOut.String()
 }
 
+// commitAll makes dir a git repository whose main holds one commit of
+// everything in it.
+func commitAll(t *testing.T, dir string) {
+	t.Helper()
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"commit", "-qm", "base"}} {
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
 func status(r *report.Report) map[string]string {
 	m := map[string]string{}
 	for _, p := range r.Checks {
@@ -44,16 +56,7 @@ func TestChangedSince(t *testing.T) {
 		"terraform/main.tf": "variable \"a\" {\n  type = string\n}\n",
 		"ansible/site.yml":  "- hosts: all\n  tasks: []\n",
 	})
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git("init", "-q", "-b", "main")
-	git("add", ".")
-	git("commit", "-qm", "base")
+	commitAll(t, dir)
 	testfs.WriteAll(t, dir, map[string]string{"terraform/new.tf": "variable \"b\" {\n  type = string\n}\n"})
 
 	code, r, stderr := check(t, &Check{}, dir, "--changed-since", "main")
@@ -109,16 +112,7 @@ func TestNewSince(t *testing.T) {
 		"terraform/main.tf": "variable \"password\" {\n  type    = string\n  default = \"hunter2hunter2\"\n}\n",
 		"docs/README.md":    "# infra\n",
 	})
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git("init", "-q", "-b", "main")
-	git("add", ".")
-	git("commit", "-qm", "base")
+	commitAll(t, dir)
 	none := func(string) (string, error) { return "", errors.New("not found") }
 
 	code, r, stderr := check(t, &Check{LookPath: none}, dir, "--changed-since", "main")

@@ -3,17 +3,11 @@
 package e2e
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	tektonv1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 )
 
 // TestDist is the release archive as a user without Go uses it: make dist
@@ -73,16 +67,7 @@ func TestDist(t *testing.T) {
 			t.Errorf("an installed image is %q, want plumbline.local/NAME@sha256:…", img)
 		}
 	}
-	sha := run(t, in.repoDir, "git", "rev-parse", "main")
-	tr := validateTaskRun(target, "validate-", in.repoURL, sha)
-	tr.Spec.Params = append(tr.Spec.Params, tektonv1.Param{Name: "on-error", Value: *tektonv1.NewStructuredValues("continue")})
-	tr.Spec.ServiceAccountName = "plumbline"
-	tr.Spec.PodTemplate.SecurityContext = &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), FSGroup: ptr.To[int64](65532)}
-	created, err := w.tekton.TektonV1().TaskRuns(target).Create(context.Background(), tr, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.checkValidateRun(t, target, created.Name, sha, validateWant(true))
+	w.validateInstalled(t, target, in, run(t, in.repoDir, "git", "rev-parse", "main"))
 
 	// The CLI of the archive, on the example, as on a laptop.
 	cli := exec.Command(filepath.Join(top, "bin", "plumbline"), "version")

@@ -148,6 +148,14 @@ func TestGitea(t *testing.T) {
 	for _, c := range comments {
 		if c.User.Login == "plumbline-bot" && strings.HasPrefix(c.Body, "<!-- plumbline:report -->") {
 			bot++
+			// The finding on the file the pull request added leads; what
+			// main already had is collapsed below it; the comment says
+			// where the full report is.
+			newAt, oldAt := strings.Index(c.Body, "New in this change"), strings.Index(c.Body, "<details><summary>Already there before this change")
+			extraAt := strings.Index(c.Body, "terraform/envs/lab/extra.tf")
+			if newAt < 0 || oldAt < 0 || extraAt < newAt || extraAt > oldAt || !strings.Contains(c.Body, "The full report: tkn taskrun logs "+r.name) {
+				t.Errorf("the comment does not lead with the pull request's own finding:\n%s", c.Body)
+			}
 		}
 	}
 	if bot != 1 {

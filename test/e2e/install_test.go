@@ -72,15 +72,7 @@ func TestInstall(t *testing.T) {
 	}
 
 	sha := run(t, in.repoDir, "git", "rev-parse", "main")
-	tr := validateTaskRun(target, "validate-", in.repoURL, sha)
-	tr.Spec.Params = append(tr.Spec.Params, tektonv1.Param{Name: "on-error", Value: *tektonv1.NewStructuredValues("continue")})
-	tr.Spec.ServiceAccountName = "plumbline"
-	tr.Spec.PodTemplate.SecurityContext = &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), FSGroup: ptr.To[int64](65532)}
-	created, err := w.tekton.TektonV1().TaskRuns(target).Create(context.Background(), tr, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.checkValidateRun(t, target, created.Name, sha, validateWant(true))
+	tr, created := w.validateInstalled(t, target, in, sha)
 	done, _ := w.tekton.TektonV1().TaskRuns(target).Get(context.Background(), created.Name, metav1.GetOptions{})
 	p, err := w.kube.CoreV1().Pods(target).Get(context.Background(), done.Status.PodName, metav1.GetOptions{})
 	if err != nil {
@@ -129,4 +121,22 @@ func TestInstall(t *testing.T) {
 	if out, err := exec.Command("kubectl", "get", "namespace", viaRegistry).CombinedOutput(); err == nil {
 		t.Errorf("namespace %s is still there:\n%s", viaRegistry, out)
 	}
+}
+
+// validateInstalled runs plumbline-validate as installed in namespace
+// (the trigger's on-error, the install's service account, UID 65532) on
+// the example repository's commit sha, checks it as checkValidateRun
+// does, and returns the TaskRun it sent and the one created.
+func (w *world) validateInstalled(t *testing.T, namespace string, in *installed, sha string) (*tektonv1.TaskRun, *tektonv1.TaskRun) {
+	t.Helper()
+	tr := validateTaskRun(namespace, "validate-", in.repoURL, sha)
+	tr.Spec.Params = append(tr.Spec.Params, tektonv1.Param{Name: "on-error", Value: *tektonv1.NewStructuredValues("continue")})
+	tr.Spec.ServiceAccountName = "plumbline"
+	tr.Spec.PodTemplate.SecurityContext = &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), FSGroup: ptr.To[int64](65532)}
+	created, err := w.tekton.TektonV1().TaskRuns(namespace).Create(context.Background(), tr, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.checkValidateRun(t, namespace, created.Name, sha, validateWant(true))
+	return tr, created
 }
