@@ -37,6 +37,20 @@ type layout struct {
 type foundZone struct {
 	zone, file string
 	servers    []string
+	// snapshots are files of the zone as a server serves it.
+	snapshots []string
+}
+
+// isSnapshot: a zone file under a directory named for snapshots of
+// what servers serve (live, dns-live, snapshots), not the desired zone.
+func isSnapshot(file string) bool {
+	dirs := strings.Split(file, "/")
+	for _, d := range dirs[:len(dirs)-1] {
+		if d := strings.ToLower(d); strings.Contains(d, "live") || strings.Contains(d, "snapshot") {
+			return true
+		}
+	}
+	return false
 }
 
 // maxWalk bounds the files Init looks at: a repository, not a disk.
@@ -133,7 +147,7 @@ func detect(dir string) (layout, error) {
 			l.kustomize = append(l.kustomize, filepath.ToSlash(rel))
 		case strings.HasSuffix(name, ".zone") || strings.HasPrefix(name, "db.") || strings.HasSuffix(name, ".db"):
 			if z, servers, ok := zoneOf(p, name); ok {
-				l.zones = append(l.zones, foundZone{z, filepath.ToSlash(rel), servers})
+				l.zones = append(l.zones, foundZone{zone: z, file: filepath.ToSlash(rel), servers: servers})
 			}
 		case start != nil && isDNSYAML(start):
 			l.zones = append(l.zones, foundZone{file: filepath.ToSlash(rel)})
@@ -162,8 +176,23 @@ func detect(dir string) (layout, error) {
 			l.policies = append(l.policies, d)
 		}
 	}
-	// Live snapshots (a "live" directory) are sources, not desired zones.
-	l.zones = slices.DeleteFunc(l.zones, func(z foundZone) bool { return strings.Contains("/"+z.file, "/live/") })
+	// Snapshots of what servers serve (a directory named for it: live/,
+	// dns-live/, snapshots/) are live sources of the zone, not zones.
+	var snapshots []foundZone
+	l.zones = slices.DeleteFunc(l.zones, func(z foundZone) bool {
+		if isSnapshot(z.file) {
+			snapshots = append(snapshots, z)
+			return true
+		}
+		return false
+	})
+	for i := range l.zones {
+		for _, s := range snapshots {
+			if s.zone != "" && s.zone == l.zones[i].zone {
+				l.zones[i].snapshots = append(l.zones[i].snapshots, s.file)
+			}
+		}
+	}
 	l.origin = originURL(dir)
 	return l, nil
 }
@@ -375,13 +404,20 @@ func render(l layout) string {
 				for _, s := range z.servers {
 					urls = append(urls, "axfr://"+s+"/"+z.zone)
 				}
-				fmt.Fprintf(&b, "      # the zone's NS records name them; uncomment with the address the run can reach, and tsigKeyFile if transfers need a key\n")
+				fmt.Fprintf(&b, "      # the zone's NS records name them; use them with the address the run can reach, and tsigKeyFile if transfers need a key\n")
 				fmt.Fprintf(&b, "      # live: [%s]\n", strings.Join(urls, ", "))
 			}
-			b.WriteString("      live: []\n")
+			if len(z.snapshots) > 0 {
+				b.WriteString("      # snapshots of what the servers serve, found in the repository\n      live:\n")
+				for _, f := range z.snapshots {
+					fmt.Fprintf(&b, "        - %s\n", quote(f))
+				}
+			} else {
+				b.WriteString("      live: []\n")
+			}
 		}
 		b.WriteString("  maxDeletePercent: 30\n")
-		if slices.ContainsFunc(l.zones, func(z foundZone) bool { return len(z.servers) > 1 }) {
+		if slices.ContainsFunc(l.zones, func(z foundZone) bool { return len(z.servers) > 1 || len(z.snapshots) > 1 }) {
 			b.WriteString("  # more than one server per zone: servers that disagree fail the run (dns/server-drift)\n")
 			b.WriteString("  failOnDrift: true\n")
 		}
