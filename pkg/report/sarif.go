@@ -114,6 +114,9 @@ func buildSARIF(r *Report) *sarif.Report {
 type toolGroup struct {
 	tool, version string
 	findings      []Finding
+	// baseline: the report tells new findings from existing ones (a pull
+	// request's diff, --new-since): each result says which.
+	baseline bool
 }
 
 // byTool splits a report into per-tool groups in the order of its checks.
@@ -125,7 +128,7 @@ func byTool(r *Report) []toolGroup {
 			return i
 		}
 		index[tool] = len(groups)
-		groups = append(groups, toolGroup{tool: tool, version: version})
+		groups = append(groups, toolGroup{tool: tool, version: version, baseline: r.Summary.Existing > 0 || r.NewSince != ""})
 		return len(groups) - 1
 	}
 	for _, c := range r.Checks {
@@ -189,6 +192,10 @@ func sarifRun(g toolGroup) *sarif.Run {
 		run.AddResult(res)
 		res.Level = f.Severity.String()
 		res.Message = sarif.NewTextMessage(f.Message)
+		if g.baseline {
+			// SARIF's own words for "on a line the change wrote" or not.
+			res.WithBaselineState(map[bool]string{true: "unchanged", false: "new"}[f.Existing])
+		}
 		res.AddLocation(sarif.NewLocationWithPhysicalLocation(physical(f)))
 		key := fingerprint(g.tool, f)
 		res.WithPartialFingerprints(map[string]string{FingerprintKey: fmt.Sprintf("%s:%d", key, seen[key])})
