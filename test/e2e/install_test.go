@@ -72,7 +72,7 @@ func TestInstall(t *testing.T) {
 	}
 
 	sha := run(t, in.repoDir, "git", "rev-parse", "main")
-	tr, created := w.validateInstalled(t, target, in, sha)
+	tr, created := w.validateInstalled(t, target, in.repoURL, sha, validateWant(true))
 	done, _ := w.tekton.TektonV1().TaskRuns(target).Get(context.Background(), created.Name, metav1.GetOptions{})
 	p, err := w.kube.CoreV1().Pods(target).Get(context.Background(), done.Status.PodName, metav1.GetOptions{})
 	if err != nil {
@@ -125,11 +125,11 @@ func TestInstall(t *testing.T) {
 
 // validateInstalled runs plumbline-validate as installed in namespace
 // (the trigger's on-error, the install's service account, UID 65532) on
-// the example repository's commit sha, checks it as checkValidateRun
+// commit sha of repoURL, checks each step's exit as checkValidateRun
 // does, and returns the TaskRun it sent and the one created.
-func (w *world) validateInstalled(t *testing.T, namespace string, in *installed, sha string) (*tektonv1.TaskRun, *tektonv1.TaskRun) {
+func (w *world) validateInstalled(t *testing.T, namespace, repoURL, sha string, want map[string]int32) (*tektonv1.TaskRun, *tektonv1.TaskRun) {
 	t.Helper()
-	tr := validateTaskRun(namespace, "validate-", in.repoURL, sha)
+	tr := validateTaskRun(namespace, "validate-", repoURL, sha)
 	tr.Spec.Params = append(tr.Spec.Params, tektonv1.Param{Name: "on-error", Value: *tektonv1.NewStructuredValues("continue")})
 	tr.Spec.ServiceAccountName = "plumbline"
 	tr.Spec.PodTemplate.SecurityContext = &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532), FSGroup: ptr.To[int64](65532)}
@@ -137,6 +137,6 @@ func (w *world) validateInstalled(t *testing.T, namespace string, in *installed,
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.checkValidateRun(t, namespace, created.Name, sha, validateWant(true))
+	w.checkValidateRun(t, namespace, created.Name, sha, want)
 	return tr, created
 }
