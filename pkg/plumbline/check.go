@@ -122,7 +122,8 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		var args []string
 		var notes []report.Finding
 		reason := ""
-		if c.changedSince != "" {
+		if c.changedSince != "" && (req.Config == nil || req.Config.Enabled(n.Command.FileName())) {
+			// A disabled check says so (in its own run), not "nothing changed".
 			if p := pathsOf(n, req.Config); !touched(changed, p) {
 				reason = fmt.Sprintf("nothing changed under %s since %s", strings.Join(p, ", "), c.changedSince)
 			}
