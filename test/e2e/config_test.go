@@ -46,7 +46,7 @@ func TestConfiguredDNS(t *testing.T) {
 		bindtest.Zone{Name: "20.0.10.in-addr.arpa", Text: read("dns-live/dns2/20.0.10.in-addr.arpa.zone"), Transfer: "tsig"})
 	// The servers the repository's config may send the key to are the
 	// operator's to list (allowed-hosts), never the repository's.
-	secret := kubectl(t, "", "create", "secret", "generic", "dns-credentials", "-n", ns,
+	secret := kubectl(t, "", "create", "secret", "generic", "plumbline-dns", "-n", ns,
 		"--from-literal=tsig.key="+dns1.Key, "--from-literal=allowed-hosts="+w.hostIP, "--dry-run=client", "-o", "yaml")
 	kubectl(t, secret, "apply", "-f", "-")
 
@@ -140,7 +140,7 @@ func TestConfiguredDNS(t *testing.T) {
 				PodTemplate: &pod.Template{AutomountServiceAccountToken: ptr.To(false),
 					SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532)}},
 				Workspaces: []pipelinev1.WorkspaceBinding{{Name: "dns-credentials",
-					Secret: &corev1.SecretVolumeSource{SecretName: "dns-credentials"}}},
+					Secret: &corev1.SecretVolumeSource{SecretName: "plumbline-dns"}}},
 			},
 		}
 		done, cond, res := w.runTaskRun(t, tr)
