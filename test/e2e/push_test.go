@@ -201,7 +201,7 @@ func pullRequestEvent(sha, cloneURL, association string) []byte {
 func okToTestEvent(cloneURL string, number int, association string) []byte {
 	ev := map[string]any{
 		"action": "created",
-		"issue": map[string]any{"number": number, "state": "open", "user": map[string]any{"login": "someone"},
+		"issue": map[string]any{"number": number, "state": "open", "user": map[string]any{"login": "someone"}, "author_association": "NONE",
 			"pull_request": map[string]any{"url": fmt.Sprintf("https://api.github.com/repos/homelab/infra/pulls/%d", number)}},
 		"comment": map[string]any{"body": "/ok-to-test", "author_association": association,
 			"user": map[string]any{"login": "commenter"}},

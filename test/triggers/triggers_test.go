@@ -662,6 +662,9 @@ func TestCredentials(t *testing.T) {
 		{"plumbline-gitea-push", shippedEls, gitea("push.json"), trusted},
 		{"plumbline-gitea-ok-to-test", shippedEls, gitea("pull_request_comment.json"), withheld},
 		{"plumbline-gitea-ok-to-test", approve("plumbline-gitea"), gitea("pull_request_comment.json"), trusted},
+		// A payload without the author's association is not trusted for it.
+		{"plumbline-github-ok-to-test", shippedEls, event{file: "issue_comment.json", header: "issue_comment", signWith: webhookSecret,
+			mutate: func(m map[string]any) { delete(m["issue"].(map[string]any), "author_association") }}, withheld},
 		// A re-run of a trusted author's pull request is a trusted run.
 		{"plumbline-github-ok-to-test", shippedEls, event{file: "issue_comment.json", header: "issue_comment", signWith: webhookSecret,
 			mutate: func(m map[string]any) { m["issue"].(map[string]any)["author_association"] = "MEMBER" }}, trusted},
