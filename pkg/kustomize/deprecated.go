@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"os"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,37 +25,40 @@ var deprecatedKey = regexp.MustCompile(`'([A-Za-z0-9]+)' is deprecated`)
 func deprecations(all map[string]*kust, targets []string, t *memTree) []*report.InputError {
 	var out []*report.InputError
 	seen := map[string]bool{}
-	var visit func(d string)
-	visit = func(d string) {
-		k := all[d]
-		if k == nil || seen[d] {
-			return
-		}
-		seen[d] = true
-		data, err := t.FileSystem.ReadFile(memPath(k.file))
-		if err == nil {
-			var kz types.Kustomization
-			if kz.Unmarshal(data) == nil {
-				if msgs := kz.CheckDeprecatedFields(); msgs != nil {
-					for _, m := range *msgs {
-						msg := strings.TrimPrefix(strings.TrimSpace(m), "# Warning: ")
-						line := 0
-						if key := deprecatedKey.FindStringSubmatch(msg); key != nil {
-							line = topLevelLine(data, key[1])
-						}
-						out = append(out, &report.InputError{File: k.file, Line: line, Msg: msg})
-					}
-				}
+	for _, d := range slices.Sorted(slices.Values(targets)) {
+		for _, k := range reachable(all, d, t) {
+			if seen[k.file] {
+				continue // a base two overlays share: said once
 			}
-		}
-		for _, r := range k.refs() {
-			if sub := path.Clean(pathJoin(k.dir, r.value)); all[sub] != nil {
-				visit(sub)
-			}
+			seen[k.file] = true
+			out = append(out, deprecatedIn(k, t)...)
 		}
 	}
-	for _, d := range slices.Sorted(slices.Values(targets)) {
-		visit(d)
+	return out
+}
+
+// deprecatedIn is kustomize's own warnings about k's deprecated fields.
+func deprecatedIn(k *kust, t *memTree) []*report.InputError {
+	data, err := t.FileSystem.ReadFile(memPath(k.file))
+	if err != nil {
+		return nil
+	}
+	var kz types.Kustomization
+	if kz.Unmarshal(data) != nil {
+		return nil
+	}
+	msgs := kz.CheckDeprecatedFields()
+	if msgs == nil {
+		return nil
+	}
+	var out []*report.InputError
+	for _, m := range *msgs {
+		msg := strings.TrimPrefix(strings.TrimSpace(m), "# Warning: ")
+		line := 0
+		if key := deprecatedKey.FindStringSubmatch(msg); key != nil {
+			line = topLevelLine(data, key[1])
+		}
+		out = append(out, &report.InputError{File: k.file, Line: line, Msg: msg})
 	}
 	return out
 }

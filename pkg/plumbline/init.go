@@ -230,14 +230,18 @@ func isAnsible(rel, name, path string, start []byte) bool {
 	case start == nil:
 		return (name == "hosts" || name == "hosts.ini" || name == "inventory.ini") && isINIInventory(head(path))
 	}
-	return isPlaybook(path) || isYAMLInventory(start)
+	return isPlaybook(path, start) || isYAMLInventory(start)
 }
 
 // isPlaybook: a YAML file whose top level is a list of plays (mappings
 // with hosts:, or import_playbook:), as ansible-playbook reads one.
-func isPlaybook(path string) bool {
+func isPlaybook(path string, start []byte) bool {
+	// A play names its hosts near the top: only then is the file read whole.
+	if !bytes.Contains(start, []byte("hosts")) && !bytes.Contains(start, []byte("import_playbook")) {
+		return false
+	}
 	data, err := readSmall(path)
-	if err != nil || !bytes.Contains(data, []byte("hosts")) && !bytes.Contains(data, []byte("import_playbook")) {
+	if err != nil {
 		return false
 	}
 	var plays []map[string]any
@@ -263,7 +267,7 @@ func isYAMLInventory(start []byte) bool {
 
 // isINIInventory: an INI inventory has [group] sections of host lines.
 func isINIInventory(start []byte) bool {
-	return regexp.MustCompile(`(?m)^\[[A-Za-z0-9_:-]+\]\s*$`).Match(start)
+	return iniGroup.Match(start)
 }
 
 // readSmall reads a file of at most 256 KiB: a playbook, not a data dump.
@@ -280,14 +284,20 @@ func readSmall(path string) ([]byte, error) {
 	return data, nil
 }
 
+var (
+	iniGroup  = regexp.MustCompile(`(?m)^\[[A-Za-z0-9_:-]+\]\s*$`)
+	fluxAPI   = regexp.MustCompile(`apiVersion: (kustomize|helm|source|notification|image)\.toolkit\.fluxcd\.io/`)
+	tektonAPI = regexp.MustCompile(`apiVersion: (triggers\.)?tekton\.dev/`)
+)
+
 // kindOf tells ArgoCD, Flux and Tekton YAML by their API groups.
 func kindOf(start []byte) string {
 	switch {
 	case bytes.Contains(start, []byte("apiVersion: argoproj.io/")):
 		return "argocd"
-	case regexp.MustCompile(`apiVersion: (kustomize|helm|source|notification|image)\.toolkit\.fluxcd\.io/`).Match(start):
+	case fluxAPI.Match(start):
 		return "flux"
-	case regexp.MustCompile(`apiVersion: (triggers\.)?tekton\.dev/`).Match(start):
+	case tektonAPI.Match(start):
 		return "tekton"
 	}
 	return ""
