@@ -14,8 +14,11 @@ GITEA_VERSION := v1.26.0
 COSIGN_VERSION := v2.6.5
 ACTIONLINT_VERSION := v1.7.12
 # The kustomize CLI at the release whose API policy-check renders with
-# (sigs.k8s.io/kustomize/api v0.20.1): the oracle its tests compare with.
-KUSTOMIZE_VERSION := v5.7.1
+# (sigs.k8s.io/kustomize/api v0.21.2): the oracle its tests compare with.
+KUSTOMIZE_VERSION := v5.8.2
+# The helm CLI at the release whose engine policy-check renders charts with
+# (helm.sh/helm/v4 in go.mod): pkg/helm's oracle.
+HELM_VERSION := v4.3.2
 # tflint: the oracle of terraform/unused-declaration (TestUnusedAsTflint).
 TFLINT_VERSION := v0.55.0
 # kubeconform is the second oracle of k8s/schema (pkg/kube's tests).
@@ -146,8 +149,8 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
 		done
 
-## tools: ko, crane, conftest, cosign, actionlint, kustomize, kubeconform, tflint and Gitea at pinned versions into build/tools (each once)
-tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/kubeconform $(TOOLS_BIN)/gitea $(TOOLS_BIN)/tflint
+## tools: ko, crane, conftest, cosign, actionlint, kustomize, helm, kubeconform, tflint and Gitea at pinned versions into build/tools (each once)
+tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/helm $(TOOLS_BIN)/kubeconform $(TOOLS_BIN)/gitea $(TOOLS_BIN)/tflint
 
 # cosign signs and verifies releases (make release; test/images verifies
 # with it); a few minutes to build from empty caches, once.
@@ -159,6 +162,9 @@ $(TOOLS_BIN)/actionlint:
 
 $(TOOLS_BIN)/kustomize:
 	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+$(TOOLS_BIN)/helm:
+	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install helm.sh/helm/v4/cmd/helm@$(HELM_VERSION)
 
 $(TOOLS_BIN)/tflint:
 	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/terraform-linters/tflint@$(TFLINT_VERSION)

@@ -47,7 +47,7 @@ func unpack(t *testing.T, name string) string {
 // for byte, or both refusing. It also checks which directories are entry
 // points.
 func TestMatchesKustomizeCLI(t *testing.T) {
-	bin := need.Tool(t, "kustomize", "v5.7.1") // the CLI of the API release we render with
+	bin := need.Tool(t, "kustomize", "v5.8.2") // the CLI of the API release we render with
 	tests := []struct {
 		archive string
 		entries []string
