@@ -12,9 +12,13 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/plumbline"
+	"github.com/plumbline/plumbline/pkg/proc"
 )
 
 func main() {
+	if code, ok := proc.Serve(); ok { // a chart rendered in a child
+		os.Exit(code)
+	}
 	cli.LimitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := plumbline.Main(ctx, os.Args[1:], cli.OSEnv())

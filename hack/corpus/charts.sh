@@ -44,6 +44,7 @@ chart metrics-server kubernetes-sigs+metrics-server 5ed5d3a2cf LICENSE charts/me
 chart reloader stakater+Reloader 655a2b3814 LICENSE deployments/kubernetes/chart/reloader
 chart sealed-secrets bitnami-labs+sealed-secrets 86671a8851 LICENSE helm/sealed-secrets
 chart cert-manager cert-manager+cert-manager 2d0d7f7f74 LICENSE deploy/charts/cert-manager
+chart podinfo stefanprodan+podinfo eec06d1ea4 LICENSE charts/podinfo
 # app-template takes the common library chart from a chart repository:
 # vendored as `helm dependency build` would (its charts/ directory), from
 # the same repository's source.

@@ -8,21 +8,32 @@ import (
 	"github.com/plumbline/plumbline/internal/gotool"
 )
 
-// rendering is what rendering kustomizations and checking quantities as the
-// API server does bring in (issue 21): kustomize's API and kyaml, the
-// OpenAPI types kyaml reads, sigs.k8s.io/yaml, and apimachinery's quantity
-// parser. Only the binaries that run policy-check may have them.
-var rendering = []string{
-	"sigs.k8s.io/kustomize/", "sigs.k8s.io/yaml", "k8s.io/kube-openapi/pkg/validation/spec",
-	"k8s.io/kube-openapi/pkg/internal", "k8s.io/apimachinery/pkg/api/resource",
-	"k8s.io/apimachinery/pkg/runtime/serializer/cbor/",
-}
+// renderers are the packages that render what a repository deploys and
+// check quantities as the API server does: kustomize's API (issue 21),
+// Helm's engine (issue 35: its capabilities and lookup bring client-go's
+// scheme and dynamic client) and apimachinery's quantity parser. Only the
+// binaries that run policy-check may have what they bring.
+var renderers = []string{"./pkg/kustomize", "./pkg/helm", "./pkg/kube"}
 
 // TestImagesStayLean: image binaries and plumbline must not pull in Tekton,
 // Kubernetes' client or API types, or knative (binary size and start-up);
 // those belong in hack/ and tests. policy-check and plumbline may have
-// the few rendering packages above, and nothing else of Kubernetes.
+// what the renderers bring, and nothing else of Kubernetes; no renderer
+// brings Tekton or knative.
 func TestImagesStayLean(t *testing.T) {
+	deps := gotool.Command(append([]string{"list", "-deps"}, renderers...)...)
+	deps.Dir = filepath.Join("..", "..")
+	out, err := deps.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	rendering := map[string]bool{}
+	for _, d := range strings.Fields(string(out)) {
+		if strings.HasPrefix(d, "github.com/tektoncd/") || strings.HasPrefix(d, "knative.dev/") {
+			t.Errorf("the renderers depend on %s", d)
+		}
+		rendering[d] = true
+	}
 	list := gotool.Command("list", "./images/...", "./cmd/...")
 	list.Dir = filepath.Join("..", "..")
 	mains, err := list.Output()
@@ -39,19 +50,10 @@ func TestImagesStayLean(t *testing.T) {
 		renders := strings.HasSuffix(pkg, "/images/policy-check") || strings.HasSuffix(pkg, "/cmd/plumbline")
 		for _, dep := range strings.Fields(string(out)) {
 			for _, banned := range []string{"github.com/tektoncd/", "k8s.io/", "knative.dev/", "sigs.k8s.io/"} {
-				if strings.HasPrefix(dep, banned) && !(renders && allowed(dep)) {
+				if strings.HasPrefix(dep, banned) && !(renders && rendering[dep]) {
 					t.Errorf("%s depends on %s", pkg, dep)
 				}
 			}
 		}
 	}
-}
-
-func allowed(dep string) bool {
-	for _, a := range rendering {
-		if strings.HasPrefix(dep, a) {
-			return true
-		}
-	}
-	return false
 }

@@ -576,6 +576,11 @@ func writeFile(spec reportSpec, r *report.Report) (string, error) {
 // Execute runs cmd with the process's arguments and environment, cancelling
 // on SIGINT and SIGTERM, and returns the exit code for main to os.Exit with.
 func Execute(cmd Command) int {
+	// A copy of this binary started to run an isolated function (a Helm
+	// chart's templates) does only that.
+	if code, ok := proc.Serve(); ok {
+		return code
+	}
 	LimitMemory()
 	// An image's binary is the one process of its step: what the tools it
 	// runs leave behind is killed, and its environment is closed to them.

@@ -95,6 +95,8 @@ type Policy struct {
 	Addresses     *bool    `yaml:"addresses" flag:"addresses"`
 	Tekton        *bool    `yaml:"tekton" flag:"tekton"`
 	Kustomize     string   `yaml:"kustomize" flag:"kustomize"`
+	Helm          string   `yaml:"helm" flag:"helm"`
+	ChartCache    string   `yaml:"chartCache" flag:"chart-cache" path:"true"`
 	// Kustomizations are rendered instead of the entry points found.
 	Kustomizations []string `yaml:"kustomizations" flag:"kustomization" path:"true"`
 	RepoURLs       []string `yaml:"repoURLs" flag:"repo-url"`

@@ -84,7 +84,7 @@ type info struct {
 
 func (i info) Name() string       { return i.name }
 func (i info) Size() int64        { return 0 }
-func (i info) Mode() fs.FileMode   { return map[bool]fs.FileMode{true: fs.ModeDir}[i.dir] }
+func (i info) Mode() fs.FileMode  { return map[bool]fs.FileMode{true: fs.ModeDir}[i.dir] }
 func (i info) ModTime() time.Time { return time.Time{} }
 func (i info) IsDir() bool        { return i.dir }
 func (i info) Sys() any           { return nil }

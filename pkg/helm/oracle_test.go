@@ -79,6 +79,9 @@ func TestMatchesHelmTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := "v" + strings.TrimPrefix(string(kv), "v") + ".0"; got != DefaultKubeVersion {
+		t.Errorf("helm template's default Kubernetes is %s, DefaultKubeVersion %s", got, DefaultKubeVersion)
+	}
 	for _, c := range charts {
 		dir := filepath.Join(corpus, c.Name())
 		files := readChart(t, dir)

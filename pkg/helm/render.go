@@ -33,6 +33,15 @@ type Options struct {
 	Values Values `json:"values"`
 }
 
+// DefaultKubeVersion is .Capabilities.KubeVersion when none is
+// configured: the helm CLI's default, its client-go's release (in a test
+// binary Helm's own default would be its testing 1.20).
+const DefaultKubeVersion = "v1.37.0"
+
+// InChart starts the name of a values file (with no data) to be read
+// from the chart itself.
+const InChart = "@chart/"
+
 // Doc is one document of the output: the template (or crds/ file) that
 // wrote it, chart-qualified as in helm's "# Source:" line, and its YAML.
 type Doc struct {
@@ -70,6 +79,20 @@ func Render(ctx context.Context, ch *chart.Chart, opt Options) (*Output, error) 
 	if opt.Namespace == "" {
 		opt.Namespace = "default"
 	}
+	// A values file named inside the chart (ArgoCD's valueFiles of a
+	// chart from a repository, Flux's valuesFiles) is read from it.
+	opt.Values.Files = slices.Clone(opt.Values.Files)
+	for i, f := range opt.Values.Files {
+		name, ok := strings.CutPrefix(f.Name, InChart)
+		if !ok || f.Data != nil {
+			continue
+		}
+		j := slices.IndexFunc(ch.Raw, func(r *common.File) bool { return r.Name == name })
+		if j < 0 {
+			return nil, fmt.Errorf("values file %s is not in chart %s", name, ch.Name())
+		}
+		opt.Values.Files[i] = File{Name: name, Data: ch.Raw[j].Data}
+	}
 	vals, err := opt.Values.Merge()
 	if err != nil {
 		return nil, err
@@ -78,7 +101,10 @@ func Render(ctx context.Context, ch *chart.Chart, opt Options) (*Output, error) 
 		return nil, fmt.Errorf("chart dependencies processing failed: %w", err)
 	}
 	caps := common.DefaultCapabilities.Copy()
-	if opt.KubeVersion != "" {
+	if opt.KubeVersion == "" {
+		opt.KubeVersion = DefaultKubeVersion
+	}
+	{
 		kv, err := common.ParseKubeVersion(opt.KubeVersion)
 		if err != nil {
 			return nil, fmt.Errorf("invalid kube version '%s': %w", opt.KubeVersion, err)

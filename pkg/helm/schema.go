@@ -80,7 +80,9 @@ func validateSchema(values common.Values, schemaJSON []byte, skipped *[]string) 
 // permissive is Helm's default for an unresolved urn: reference.
 type permissive struct{}
 
-func (permissive) Load(string) (any, error) { return jsonschema.UnmarshalJSON(strings.NewReader("true")) }
+func (permissive) Load(string) (any, error) {
+	return jsonschema.UnmarshalJSON(strings.NewReader("true"))
+}
 
 // refused is every other reference out of the schema: noted, and not
 // loaded.

@@ -51,8 +51,28 @@ func LifecycleOf(apiVersion, kind string) (Lifecycle, bool) {
 }
 
 // lifecyclesGone are kinds removed long enough ago that k8s.io/api no
-// longer has their types, from Kubernetes' deprecated API migration guide.
+// longer has their types, from Kubernetes' deprecated API migration guide,
+// and those k8s.io/api dropped between v0.32 and v0.37 (as its v0.32
+// types declared them): still met in repositories.
 var lifecyclesGone = map[string]Lifecycle{
-	"policy/v1beta1/PodSecurityPolicy":     {Release{1, 21}, Release{1, 25}},
-	"extensions/v1beta1/PodSecurityPolicy": {Release{1, 11}, Release{1, 16}},
+	"policy/v1beta1/PodSecurityPolicy":                             {Release{1, 21}, Release{1, 25}},
+	"extensions/v1beta1/PodSecurityPolicy":                         {Release{1, 11}, Release{1, 16}},
+	"autoscaling/v2beta1/HorizontalPodAutoscaler":                  {Release{1, 22}, Release{1, 25}},
+	"autoscaling/v2beta1/HorizontalPodAutoscalerList":              {Release{1, 22}, Release{1, 25}},
+	"autoscaling/v2beta2/HorizontalPodAutoscaler":                  {Release{1, 23}, Release{1, 26}},
+	"autoscaling/v2beta2/HorizontalPodAutoscalerList":              {Release{1, 22}, Release{1, 25}},
+	"networking.k8s.io/v1alpha1/IPAddress":                         {Release{1, 30}, Release{1, 33}},
+	"networking.k8s.io/v1alpha1/IPAddressList":                     {Release{1, 30}, Release{1, 33}},
+	"networking.k8s.io/v1alpha1/ServiceCIDR":                       {Release{1, 30}, Release{1, 33}},
+	"networking.k8s.io/v1alpha1/ServiceCIDRList":                   {Release{1, 30}, Release{1, 33}},
+	"resource.k8s.io/v1alpha3/DeviceClass":                         {Release{1, 34}, Release{1, 37}},
+	"resource.k8s.io/v1alpha3/DeviceClassList":                     {Release{1, 34}, Release{1, 37}},
+	"resource.k8s.io/v1alpha3/ResourceClaim":                       {Release{1, 34}, Release{1, 37}},
+	"resource.k8s.io/v1alpha3/ResourceClaimList":                   {Release{1, 34}, Release{1, 37}},
+	"resource.k8s.io/v1alpha3/ResourceClaimTemplate":               {Release{1, 34}, Release{1, 37}},
+	"resource.k8s.io/v1alpha3/ResourceClaimTemplateList":           {Release{1, 34}, Release{1, 37}},
+	"resource.k8s.io/v1alpha3/ResourceSlice":                       {Release{1, 34}, Release{1, 37}},
+	"resource.k8s.io/v1alpha3/ResourceSliceList":                   {Release{1, 34}, Release{1, 37}},
+	"storagemigration.k8s.io/v1alpha1/StorageVersionMigration":     {Release{1, 33}, Release{1, 36}},
+	"storagemigration.k8s.io/v1alpha1/StorageVersionMigrationList": {Release{1, 33}, Release{1, 36}},
 }

@@ -39,6 +39,10 @@ type Options struct {
 	// entry points found under Paths.
 	Dirs    []string
 	Timeout time.Duration // for one build (default 30s)
+	// Helm, when set, also renders the charts the repository deploys
+	// (ArgoCD Applications' Helm sources, Flux HelmReleases), each a
+	// Build after the kustomizations'.
+	Helm *HelmOptions
 }
 
 // Result is every build, and the files they read: those are rendered
@@ -46,6 +50,9 @@ type Options struct {
 type Result struct {
 	Builds   []*Build
 	Consumed map[string]bool // root-relative
+	// Charts are the chart directories of the repository a release
+	// rendered (root-relative).
+	Charts map[string]bool
 	// Deprecated are the fields kustomize warns about (commonLabels,
 	// bases, patchesStrategicMerge, …) in the kustomizations the builds
 	// read, each at its line with kustomize's own words.
@@ -65,6 +72,8 @@ type Build struct {
 	// match nothing in the output: kustomize passes over them silently,
 	// and a typo in a name means the change never reaches the cluster.
 	Unused []*report.InputError
+	// Helm is the release a chart build renders; nil for a kustomization.
+	Helm *Release
 }
 
 // Render finds the kustomizations to render (Options.Dirs, else every
@@ -82,8 +91,8 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Consumed: map[string]bool{}}
-	if len(dirs) == 0 && len(opt.Dirs) == 0 {
+	res := &Result{Consumed: map[string]bool{}, Charts: map[string]bool{}}
+	if len(dirs) == 0 && len(opt.Dirs) == 0 && opt.Helm == nil {
 		return res, nil
 	}
 	t, err := load(root)
@@ -178,7 +187,53 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 			stuck = fmt.Sprintf("the kustomizations rendered before it came to more than %d MiB", MaxOutput>>20)
 		}
 	}
+	if opt.Helm != nil {
+		res.Builds = append(res.Builds, renderReleases(ctx, t, opt.Helm, res, &rendered)...)
+	}
 	return res, nil
+}
+
+// renderReleases renders every release the repository declares, within
+// what is left of MaxOutput.
+func renderReleases(ctx context.Context, t *memTree, opt *HelmOptions, res *Result, rendered *int) []*Build {
+	h := findReleases(t, opt, res.Builds, res.Consumed)
+	var out []*Build
+	for _, err := range h.errs {
+		for _, e := range flatten(err) {
+			var ie *report.InputError
+			if errors.As(e, &ie) {
+				out = append(out, &Build{Dir: ie.File, File: ie.File, Err: ie})
+			}
+		}
+	}
+	for _, r := range h.releases {
+		if *rendered > MaxOutput {
+			out = append(out, &Build{Dir: r.Label(), File: r.File, Helm: r, Err: &report.InputError{File: r.File, Line: r.Line,
+				Msg: fmt.Sprintf("%s: not rendered: what was rendered before it came to more than %d MiB", r.Label(), MaxOutput>>20)}})
+			continue
+		}
+		b := renderRelease(ctx, t, opt, r)
+		if r.chartDir != "" && b.Err == nil {
+			res.Charts[r.chartDir] = true
+		}
+		*rendered += len(b.YAML)
+		out = append(out, b)
+	}
+	return out
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
 }
 
 func absUnder(root, p string) string {

@@ -292,16 +292,6 @@ func TestOffline(t *testing.T) {
 	}
 }
 
-func flatten(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
 // TestSymlinkOut: a resource that is a symlink out of the repository is
 // not read: the build fails as if the file were not there.
 func TestSymlinkOut(t *testing.T) {

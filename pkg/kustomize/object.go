@@ -22,6 +22,9 @@ type Object struct {
 
 	sources []source // highest priority first
 	home    loc      // where the object as a whole is written
+	// trace, for an object a chart rendered, finds the values line that
+	// set a field (file "" when none did).
+	trace func(p []any) (string, int)
 }
 
 type loc struct {
@@ -60,6 +63,11 @@ func (o *Object) ID() string { return o.Kind + "/" + o.Name }
 // (keys and indexes into Value): the patch or images entry that set it,
 // else the resource file, else where the object is written at all.
 func (o *Object) Locate(p []any) (file string, line int) {
+	if o.trace != nil {
+		if f, l := o.trace(p); f != "" {
+			return f, l
+		}
+	}
 	best, at := -1, o.home
 	for _, s := range o.sources {
 		n, l := s.locate(o.Value, p)

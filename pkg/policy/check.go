@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -43,6 +44,10 @@ const (
 	// RuleNotRendered is a note: a kustomization offline rendering cannot
 	// build (a remote base, a Helm chart) is not checked; details say so.
 	RuleNotRendered = "policy/not-rendered"
+	// RuleHelm is a chart the repository deploys that does not render
+	// (helm template fails: ArgoCD's sync and Flux's install would), and
+	// what a render left out.
+	RuleHelm = "policy/helm-error"
 )
 
 // DefaultWaivers is the waiver file read when it exists.
@@ -56,7 +61,7 @@ type Check struct {
 	tekton                     bool
 	release                    releaseFlag
 	parserName, ignore         string
-	kustomize                  string
+	kustomize, helm, cache     string
 	kustomizations, repoURLs   cli.List
 	regoVersion, waivers       string
 	capabilities               string
@@ -73,7 +78,10 @@ var _ cli.Check = (*Check)(nil)
 // releaseFlag is --kubernetes-version, read when the flag is set, so a
 // bad value is a usage error at the flag (or the .plumbline.yaml line
 // that gave it).
-type releaseFlag struct{ r *kube.Release }
+type releaseFlag struct {
+	r   *kube.Release
+	raw string // as given: Helm's .Capabilities.KubeVersion takes the patch release too
+}
 
 var _ flag.Value = (*releaseFlag)(nil)
 
@@ -86,14 +94,14 @@ func (f *releaseFlag) String() string {
 
 func (f *releaseFlag) Set(s string) error {
 	if s == "" {
-		f.r = nil
+		f.r, f.raw = nil, ""
 		return nil
 	}
 	r, err := kube.ParseRelease(s)
 	if err != nil {
 		return err
 	}
-	f.r = &r
+	f.r, f.raw = &r, s
 	return nil
 }
 
@@ -123,6 +131,8 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.addresses, "addresses", true, "check the address plan (address/*): static addresses of Proxmox VMs in Terraform, the inventory's ansible_host and the zones' A/AAAA records claim no address twice")
 	fs.BoolVar(&c.tekton, "tekton", true, "check the repository's own Tekton YAML (tekton/*): step images pinned, taskRef/pipelineRef/StepAction refs that exist, params and workspaces as the referenced Task or Pipeline declares them")
 	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
+	fs.StringVar(&c.helm, "helm", "auto", "render the Helm charts the repository deploys and check what they apply: auto (ArgoCD Applications' Helm sources, Flux HelmReleases; charts in the repository or the --chart-cache) or off")
+	fs.StringVar(&c.cache, "chart-cache", "", "`DIR` of packaged charts (helm pull -d DIR/HOST/PATH): where charts of chart repositories and OCI registries are found offline")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.release, "kubernetes-version", "the cluster's Kubernetes `VERSION` (1.31, v1.31.4+k3s1): API versions it no longer serves are k8s/api-removed errors, deprecated ones k8s/api-deprecated warnings (default: only what the built-in schema's release serves)")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
@@ -192,12 +202,16 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, cli.Usagef("%w", err)
 	}
-	for _, t := range templates {
-		notChecked(r, t)
-	}
 	files, builds, deprecated, err := c.render(ctx, req.Paths, files, ignore)
 	if err != nil {
 		return nil, err
+	}
+	for _, t := range templates {
+		if !slices.ContainsFunc(slices.Collect(maps.Values(builds)), func(b *kustomize.Build) bool {
+			return b.Helm != nil && b.Err == nil && b.Helm.ChartDir() != "" && strings.HasPrefix(t, "Helm chart "+b.Helm.ChartDir()+" (")
+		}) {
+			notChecked(r, t)
+		}
 	}
 	r.Summary.Files = len(files)
 	for _, d := range deprecated {
@@ -225,9 +239,13 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	for i := range run.results {
 		fr := &run.results[i]
 		if b := builds[i]; b != nil && len(b.Warnings) > 0 {
+			rule, line := RuleKustomize, 0
+			if b.Helm != nil {
+				rule, line = RuleHelm, b.Helm.Line
+			}
 			for _, w := range b.Warnings {
-				r.Findings = append(r.Findings, report.Finding{Rule: RuleKustomize, Severity: report.Note,
-					File: files[i], Message: b.Dir + ": " + w})
+				r.Findings = append(r.Findings, report.Finding{Rule: rule, Severity: report.Note,
+					File: files[i], Line: line, Message: b.Dir + ": " + w})
 			}
 		}
 		if b := builds[i]; b != nil {
@@ -238,9 +256,13 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			}
 		}
 		if b := builds[i]; b != nil && b.Err != nil {
-			// A kustomization that does not build is a finding (ArgoCD's
-			// sync would fail), not a broken check.
-			inputFindings(r, b.Err, RuleKustomize)
+			// A kustomization or a chart that does not build is a
+			// finding (ArgoCD's sync would fail), not a broken check.
+			rule := RuleKustomize
+			if b.Helm != nil {
+				rule = RuleHelm
+			}
+			inputFindings(r, b.Err, rule)
 			continue
 		}
 		if fr.err != nil {
@@ -358,7 +380,16 @@ func (c *Check) render(ctx context.Context, paths, files []string, ignore *regex
 			dirs = append(dirs, d)
 		}
 	}
-	res, err := kustomize.Render(ctx, kustomize.Options{Root: root, Paths: paths, Dirs: dirs})
+	opt := kustomize.Options{Root: root, Paths: paths, Dirs: dirs}
+	switch c.helm {
+	case "auto", "":
+		opt.Helm = &kustomize.HelmOptions{KubeVersion: c.release.raw, Cache: c.cache,
+			RepoURLs: append(gitRemotes(root), c.repoURLs...)}
+	case "off":
+	default:
+		return nil, nil, nil, cli.Usagef("--helm %q: want auto or off", c.helm)
+	}
+	res, err := kustomize.Render(ctx, opt)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("kustomize: %w", err)
 	}

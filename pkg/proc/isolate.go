@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,12 +86,19 @@ func Serve() (code int, served bool) {
 		fmt.Fprintf(os.Stderr, "read request: %v\n", err)
 		return 2, true
 	}
+	if _, err := os.Stdout.WriteString(servedMark); err != nil {
+		return 2, true
+	}
 	if err := f(in, os.Stdout); err != nil {
 		fmt.Fprint(os.Stderr, err.Error())
 		return 3, true
 	}
 	return 0, true
 }
+
+// served starts a child's output: a binary that never called Serve (a
+// test binary without it in TestMain) is told apart from a broken child.
+const servedMark = "plumbline-isolated\n"
 
 // Executable is the binary Isolate starts: this one, unless a test says
 // otherwise.
@@ -113,7 +121,9 @@ func Isolate(ctx context.Context, name string, in []byte, lim Limits) ([]byte, e
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
-	cmd := Command(ctx, exe)
+	// A test binary that does not Serve runs no tests, should it be
+	// started by mistake; Serve ignores its arguments.
+	cmd := Command(ctx, exe, "-test.run=^$")
 	cmd.Env = []string{isolatedEnv + "=" + name, memoryEnv + "=" + strconv.FormatInt(lim.Memory, 10),
 		"GOMAXPROCS=1", "GOTRACEBACK=none"}
 	cmd.Stdin = strings.NewReader(string(in))
@@ -130,12 +140,16 @@ func Isolate(ctx context.Context, name string, in []byte, lim Limits) ([]byte, e
 		return nil, &LimitError{What: "output", Limit: mib(int64(lim.Output))}
 	}
 	stderr := strings.TrimSpace(string(res.Stderr))
+	got, ok := bytes.CutPrefix(out.Bytes(), []byte(servedMark))
 	switch {
+	case !ok && (res.Code == 0 || res.Code == 3):
+		return nil, fmt.Errorf("isolate %s: %s does not serve isolated functions (its main, or TestMain, must call proc.Serve first)", name, exe)
 	case res.Code == 0:
-		return out.Bytes(), nil
+		return got, nil
 	case res.Code == 3:
 		return nil, &FuncError{Msg: stderr}
-	case strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory"):
+	case strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") ||
+		strings.Contains(stderr, "failed to create new OS thread"):
 		return nil, &LimitError{What: "memory", Limit: mib(lim.Memory)}
 	case strings.Contains(stderr, "goroutine stack exceeds"):
 		return nil, &LimitError{What: "stack", Limit: "1 GiB"}

@@ -52,7 +52,9 @@ var runs = []run{
 	{"khuedoan+homelab", policyCheck, []string{"--kubernetes-version=v1.30.4+k3s1"}},
 	{"khuedoan+homelab", ansibleCheck, []string{"metal"}},
 	{"khuedoan+homelab", terraformCheck, []string{"--offline", "--all-dirs", "external"}},
-	{"fluxcd+flux2-kustomize-helm-example", policyCheck, nil},
+	// Its podinfo HelmReleases render from a chart cache holding the
+	// chart of test/corpus/charts (TestCorpusHelm).
+	{"fluxcd+flux2-kustomize-helm-example", policyCheck, []string{chartCacheArg}},
 	{"fluxcd+flux2-multi-tenancy", policyCheck, nil},
 	{"prometheus-operator+kube-prometheus", policyCheck, nil},
 	{"bpg+terraform-provider-proxmox", terraformCheck, []string{"--offline", "--all-dirs", "example"}},
@@ -84,7 +86,7 @@ type judged struct {
 // so (go test -run TestCorpus -update adds new ones as unjudged). The
 // goal it holds: no noise errors, and warnings at least 90% real.
 func TestCorpus(t *testing.T) {
-	need.Tool(t, "kustomize", "v5.7.1") // the oracle of TestCorpusKustomize; also proves the tools are built
+	need.Tool(t, "kustomize", "v5.8.2") // the oracle of TestCorpusKustomize; also proves the tools are built
 	if _, err := exec.LookPath("ansible-lint"); err != nil {
 		need.Missing(t, "ansible-lint is not on PATH (hack/deps.sh installs it)")
 	}
@@ -95,7 +97,7 @@ func TestCorpus(t *testing.T) {
 	var got []judged
 	for _, r := range runs {
 		t.Run(r.repo+"/"+toolName(r.check()), func(t *testing.T) {
-			rep, _, err := clitest.RunCheck(t, r.check(), checkout(t, filepath.Join(root, r.repo)), r.args...)
+			rep, _, err := clitest.RunCheck(t, r.check(), checkout(t, filepath.Join(root, r.repo)), withCache(t, r.args)...)
 			if rep == nil {
 				t.Fatalf("no report: %v", err)
 			}
@@ -162,7 +164,7 @@ func TestCorpus(t *testing.T) {
 // TestCorpusKustomize: every kustomization of the corpus that Plumbline
 // renders equals kustomize build's output, or both refuse it.
 func TestCorpusKustomize(t *testing.T) {
-	bin := need.Tool(t, "kustomize", "v5.7.1")
+	bin := need.Tool(t, "kustomize", "v5.8.2")
 	root, _ := filepath.Abs("repos")
 	entries, _ := os.ReadDir(root)
 	builds := 0

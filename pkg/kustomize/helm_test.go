@@ -1,0 +1,328 @@
+package kustomize
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/internal/testfs"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// webChart is a small chart: a Deployment whose replicas, image and
+// privileged flag come from values, and a test hook.
+func webChart(version string) map[string]string {
+	return map[string]string{
+		"Chart.yaml":       "apiVersion: v2\nname: web\nversion: " + version + "\n",
+		"values.yaml":      "image:\n  repository: nginx\n  tag: \"1.27\"\nreplicas: 1\nprivileged: false\n",
+		"values-prod.yaml": "replicas: 2\n",
+		"templates/deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+  namespace: {{ .Release.Namespace }}
+spec:
+  replicas: {{ .Values.replicas }}
+  template:
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+          securityContext:
+            privileged: {{ .Values.privileged }}
+`,
+		"templates/test.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    helm.sh/hook: test\nspec:\n  containers:\n    - name: t\n      image: busybox:1.36\n",
+	}
+}
+
+// pack writes files as `helm package` does: a gzipped tar under NAME/.
+func pack(t *testing.T, dir, name string, files map[string]string) {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for n, text := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: name + "/" + n, Mode: 0o644, Size: int64(len(text)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gz.Close(); err != nil {
+		t.Fatal(err)
+	}
+	testfs.Write(t, filepath.Dir(dir), filepath.Base(dir), buf.String())
+}
+
+func chartIn(t *testing.T, repo, dir string, files map[string]string) {
+	t.Helper()
+	for n, text := range files {
+		testfs.Write(t, repo, filepath.Join(dir, n), text)
+	}
+}
+
+const ourURL = "https://git.example.com/me/homelab.git"
+
+func TestHelmReleases(t *testing.T) {
+	cache := t.TempDir()
+	pack(t, filepath.Join(cache, "charts.example.com", "web-1.2.3.tgz"), "web", webChart("1.2.3"))
+	pack(t, filepath.Join(cache, "charts.example.com", "web-1.3.0.tgz"), "web", webChart("1.3.0"))
+	pack(t, filepath.Join(cache, "charts.example.com", "web-2.0.0.tgz"), "web", webChart("2.0.0"))
+	pack(t, filepath.Join(cache, "ghcr.io", "example", "charts", "web-1.2.3.tgz"), "web", webChart("1.2.3"))
+	type place struct {
+		path []any
+		file string
+		line int
+	}
+	tests := []struct {
+		name    string
+		files   map[string]string
+		chart   string // a dir to write webChart to
+		label   string
+		objects []string
+		at      []place
+		err     string
+	}{
+		{
+			name:  "ArgoCD path source: valueFiles, valuesObject, parameters",
+			chart: "charts/web",
+			files: map[string]string{"apps/web.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+  namespace: argocd
+spec:
+  destination:
+    namespace: apps
+  source:
+    repoURL: https://git.example.com/me/homelab
+    path: charts/web
+    helm:
+      valueFiles: [values-prod.yaml]
+      valuesObject:
+        image:
+          tag: "1.28"
+      parameters:
+        - name: privileged
+          value: "true"
+`},
+			label:   "Application argocd/web",
+			objects: []string{"Deployment apps/web"},
+			at: []place{
+				{[]any{"spec", "replicas"}, "charts/web/values-prod.yaml", 1},
+				{[]any{"spec", "template", "spec", "containers", 0, "image"}, "apps/web.yaml", 16},
+				{[]any{"spec", "template", "spec", "containers", 0, "securityContext", "privileged"}, "apps/web.yaml", 19},
+				// Set by the chart's template: the source, never the chart.
+				{[]any{"metadata", "name"}, "apps/web.yaml", 9},
+			},
+		},
+		{
+			name: "ArgoCD chart from a repository, values from a $ref source",
+			files: map[string]string{"values/web.yaml": "replicas: 5\n", "apps/web.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  destination: {namespace: web}
+  sources:
+    - repoURL: https://charts.example.com
+      chart: web
+      targetRevision: 1.2.*
+      helm:
+        releaseName: site
+        valueFiles: [values-prod.yaml, $values/values/web.yaml]
+    - repoURL: git@git.example.com:me/homelab.git
+      ref: values
+`},
+			label:   "Application argocd/web",
+			objects: []string{"Deployment web/site"},
+			at:      []place{{[]any{"spec", "replicas"}, "values/web.yaml", 1}},
+		},
+		{
+			name: "Flux HelmRelease from a HelmRepository, a version range",
+			files: map[string]string{"flux/web.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: example, namespace: flux-system}
+spec:
+  url: https://charts.example.com/
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: apps}
+spec:
+  chart:
+    spec:
+      chart: web
+      version: 1.x
+      sourceRef: {kind: HelmRepository, name: example, namespace: flux-system}
+  values:
+    replicas: 3
+`},
+			label:   "HelmRelease apps/web",
+			objects: []string{"Deployment apps/web"},
+			at:      []place{{[]any{"spec", "replicas"}, "flux/web.yaml", 17}},
+		},
+		{
+			name: "Flux chartRef to an OCIRepository, a target namespace",
+			files: map[string]string{"flux/web.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata: {name: web}
+spec:
+  url: oci://ghcr.io/example/charts/web
+  ref: {tag: 1.2.3}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: flux-system}
+spec:
+  targetNamespace: media
+  chartRef: {kind: OCIRepository, name: web}
+`},
+			label:   "HelmRelease flux-system/web",
+			objects: []string{"Deployment media/media-web"},
+		},
+		{
+			name:  "Flux chart from a GitRepository of this repository",
+			chart: "charts/web",
+			files: map[string]string{"flux/web.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec:
+  url: ssh://git@git.example.com/me/homelab
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: apps}
+spec:
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+      valuesFiles: [charts/web/values-prod.yaml]
+`},
+			label:   "HelmRelease apps/web",
+			objects: []string{"Deployment apps/web"},
+		},
+		{
+			name: "a chart the cache does not hold",
+			files: map[string]string{"apps/web.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  source: {repoURL: "oci://ghcr.io/other", chart: web, targetRevision: 9.9.9}
+`},
+			label: "Application argocd/web",
+			err:   "apps/web.yaml:5: Application argocd/web: chart web 9.9.9 of oci://ghcr.io/other is not in the chart cache, so it is not rendered offline; add it with `helm pull oci://ghcr.io/other/web --version 9.9.9 -d " + filepath.Join(cache, "ghcr.io/other") + "`",
+		},
+		{
+			name:  "a chart that fails as helm template fails",
+			chart: "charts/web",
+			files: map[string]string{"apps/web.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  source:
+    repoURL: https://git.example.com/me/homelab
+    path: charts/web
+    helm:
+      values: |
+        replicas: {{
+`},
+			label: "Application argocd/web",
+			err:   "apps/web.yaml:5: Application argocd/web: failed to parse apps/web.yaml (values)",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			repo := t.TempDir()
+			testfs.WriteAll(t, repo, tc.files)
+			if tc.chart != "" {
+				chartIn(t, repo, tc.chart, webChart("1.0.0"))
+			}
+			res, err := Render(context.Background(), Options{Root: repo, Helm: &HelmOptions{Cache: cache, RepoURLs: []string{ourURL}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b *Build
+			for _, x := range res.Builds {
+				if x.Helm != nil {
+					b = x
+				}
+			}
+			if b == nil {
+				t.Fatalf("no release rendered: %+v", res.Builds)
+			}
+			if b.Dir != tc.label {
+				t.Errorf("label %q, want %q", b.Dir, tc.label)
+			}
+			if tc.err != "" {
+				var ie *report.InputError
+				if !errors.As(b.Err, &ie) || !strings.HasPrefix(ie.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", b.Err, tc.err)
+				}
+				return
+			}
+			if b.Err != nil {
+				t.Fatal(b.Err)
+			}
+			var got []string
+			for _, o := range b.Objects {
+				got = append(got, o.Kind+" "+o.Namespace+"/"+o.Name)
+			}
+			if d := cmp.Diff(tc.objects, got); d != "" {
+				t.Errorf("objects (-want +got):\n%s", d)
+			}
+			for _, p := range tc.at {
+				file, line := b.Objects[0].Locate(p.path)
+				if file != p.file || line != p.line {
+					t.Errorf("%v at %s:%d, want %s:%d", p.path, file, line, p.file, p.line)
+				}
+			}
+		})
+	}
+}
+
+// TestHelmDependencies: a chart's dependencies charts/ lacks come from
+// the repository (file://) and the cache, as helm dependency build
+// would vendor them.
+func TestHelmDependencies(t *testing.T) {
+	cache := t.TempDir()
+	pack(t, filepath.Join(cache, "charts.example.com", "web-1.2.3.tgz"), "web", webChart("1.2.3"))
+	repo := t.TempDir()
+	lib := webChart("0.1.0")
+	lib["Chart.yaml"] = "apiVersion: v2\nname: lib\nversion: 0.1.0\n"
+	chartIn(t, repo, "charts/lib", lib)
+	testfs.WriteAll(t, repo, map[string]string{
+		"charts/site/Chart.yaml":  "apiVersion: v2\nname: site\nversion: 0.1.0\ndependencies:\n  - name: web\n    version: 1.2.3\n    repository: https://charts.example.com\n  - name: lib\n    version: 0.1.0\n    repository: file://../lib\n",
+		"charts/site/values.yaml": "web:\n  replicas: 4\n",
+		"apps/site.yaml":          "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: site, namespace: argocd}\nspec:\n  source: {repoURL: " + ourURL + ", path: charts/site}\n",
+	})
+	res, err := Render(context.Background(), Options{Root: repo, Helm: &HelmOptions{Cache: cache, RepoURLs: []string{ourURL}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := res.Builds[len(res.Builds)-1]
+	if b.Err != nil {
+		t.Fatal(b.Err)
+	}
+	var got []string
+	for _, o := range b.Objects {
+		got = append(got, o.Kind+"/"+o.Name)
+	}
+	if d := cmp.Diff([]string{"Deployment/site", "Deployment/site"}, got); d != "" {
+		t.Errorf("objects (-want +got):\n%s", d)
+	}
+	if !res.Charts["charts/site"] {
+		t.Errorf("charts rendered: %v", res.Charts)
+	}
+}
