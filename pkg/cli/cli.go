@@ -356,6 +356,7 @@ func Finish(r *report.Report, runErr error, failOn report.Threshold, paths []str
 	for i := range r.Findings {
 		r.Findings[i].Bound()
 	}
+	report.BoundDiffs(r.Findings)
 	complete := budgetFindings(r)
 	r.Finalize(failOn)
 	return complete

@@ -619,7 +619,8 @@ func renderRelease(ctx context.Context, t *memTree, opt *HelmOptions, r *Release
 // tracer places a rendered field at the values line that set it: a
 // scalar of the user's values equal to the field's (the one under the
 // same key first, the values passed last first: they win), else a string
-// of the values that is a part of the field's (an image's tag).
+// of the values that is a part of the field's (an image's tag), else the
+// one value of the user's equal to it.
 func (r *Release) tracer(obj any) func(p []any) (string, int) {
 	return func(p []any) (string, int) {
 		v := valueAt(obj, p)
@@ -639,6 +640,16 @@ func (r *Release) tracer(obj any) func(p []any) (string, int) {
 			path  []any
 			score int
 		}
+		// A short value (3, true) is taken from another key only when
+		// the user's values hold it once.
+		equal := 0
+		for _, vs := range r.values {
+			walkLeaves(vs.value, nil, func(_ []any, lv any) {
+				if fmt.Sprint(lv) == want {
+					equal++
+				}
+			})
+		}
 		var best hit
 		for i := len(r.values) - 1; i >= 0; i-- {
 			vs := &r.values[i]
@@ -653,6 +664,8 @@ func (r *Release) tracer(obj any) func(p []any) (string, int) {
 					score = 3
 				case len(ls) >= 3 && slices.Contains(parts, ls) && len(parts) > 1:
 					score = 2
+				case ls == want && equal == 1:
+					score = 1
 				}
 				if score > best.score {
 					best = hit{vs, slices.Clone(lp), score}

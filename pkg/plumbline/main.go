@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/delta"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/version"
 )
@@ -23,9 +25,21 @@ func CheckCommand() cli.Command {
 	}
 }
 
+// DiffCommand is plumbline diff: what a change will deploy, rendered.
+func DiffCommand() cli.Command {
+	return cli.Command{
+		Name:     "plumbline diff",
+		Synopsis: "[--base] BASE [DIR]",
+		Summary:  "Render every kustomization, ArgoCD Application and Flux HelmRelease of the repository DIR (default .) at the revision BASE and now, and show the objects added, removed and changed, with a diff of each.",
+		Check:    &delta.Check{},
+		InDir:    true,
+	}
+}
+
 const usage = `usage: plumbline COMMAND
 
   plumbline check [DIR]   run every enabled check on the repository, at once (plumbline check --help)
+  plumbline diff BASE [DIR]  what the change since BASE will deploy: the rendered Kubernetes diff (plumbline diff --help)
   plumbline init [DIR]    write a commented .plumbline.yaml for the layout found in DIR
   plumbline rules [ID]    list every rule, or show one rule's documentation
   plumbline version       print the version
@@ -47,6 +61,12 @@ func Main(ctx context.Context, args []string, env cli.Env) int {
 	switch args[0] {
 	case "check":
 		return cli.Main(ctx, CheckCommand(), args[1:], env)
+	case "diff":
+		rest := args[1:]
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			rest = append([]string{"--base", rest[0]}, rest[1:]...)
+		}
+		return cli.Main(ctx, DiffCommand(), rest, env)
 	case "init":
 		if len(args) > 2 {
 			return fail(cli.Usagef("plumbline init [DIR]"))

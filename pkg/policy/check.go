@@ -384,7 +384,7 @@ func (c *Check) render(ctx context.Context, paths, files []string, ignore *regex
 	switch c.helm {
 	case "auto", "":
 		opt.Helm = &kustomize.HelmOptions{KubeVersion: c.release.raw, Cache: c.cache,
-			RepoURLs: append(gitRemotes(root), c.repoURLs...)}
+			RepoURLs: append(tree.GitRemotes(root), c.repoURLs...)}
 	case "off":
 	default:
 		return nil, nil, nil, cli.Usagef("--helm %q: want auto or off", c.helm)

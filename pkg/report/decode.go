@@ -149,6 +149,7 @@ func (d *decoder) findings() ([]Finding, error) {
 		f.Bound()
 		fs = append(fs, f)
 	}
+	BoundDiffs(fs)
 	return fs, d.delim(']', "end of findings")
 }
 

@@ -91,13 +91,108 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "| %s | | ❌ unreadable report | | | | |\n", mdCell(c.Tool))
 		}
 	}
-	m.findings(&b, r)
+	rest := m.deploys(&b, r)
+	m.findings(&b, rest)
 	out := b.String()
 	if len(out) > commentLimit {
 		out = Truncate(out, commentLimit-len(cutNote)) + cutNote
 	}
 	_, err := io.WriteString(w, out)
 	return err
+}
+
+// deploysShare is the part of the budget the rendered diff may take: the
+// findings that fail the run come after it and must still fit.
+const deploysShare = 2
+
+// deploys writes what the change deploys (the findings that carry a
+// diff), collapsed per overlay or release with counts in the summary, and
+// returns the report without them for the findings table. Diffs past
+// their share of the budget are counted, not shown.
+func (m *Markdown) deploys(b *strings.Builder, r *Report) *Report {
+	var diffs []Finding
+	rest := *r
+	rest.Findings = nil
+	for _, f := range r.Findings {
+		if f.Diff != "" {
+			diffs = append(diffs, f)
+		} else {
+			rest.Findings = append(rest.Findings, f)
+		}
+	}
+	if len(diffs) == 0 {
+		return r
+	}
+	type group struct {
+		name  string
+		items []Finding
+		ops   map[string]int
+	}
+	var groups []*group
+	byName := map[string]*group{}
+	total := map[string]int{}
+	for _, f := range diffs {
+		// "GROUP: OP KIND NAME", as pkg/delta writes it.
+		name, what, _ := strings.Cut(f.Message, ": ")
+		op, _, _ := strings.Cut(what, " ")
+		g := byName[name]
+		if g == nil {
+			g = &group{name: name, ops: map[string]int{}}
+			byName[name] = g
+			groups = append(groups, g)
+		}
+		g.items = append(g.items, f)
+		g.ops[op]++
+		total[op]++
+	}
+	counts := func(ops map[string]int) string {
+		var parts []string
+		for _, op := range []string{"added", "changed", "removed"} {
+			if ops[op] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", ops[op], op))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	room := cmp.Or(m.Budget, markdownBudget) / deploysShare
+	start := b.Len()
+	fmt.Fprintf(b, "\n<details><summary>What this change deploys: %s, in %s</summary>\n\n",
+		counts(total), map[bool]string{true: "1 overlay or release", false: fmt.Sprintf("%d overlays or releases", len(groups))}[len(groups) == 1])
+	left := 0
+	for _, g := range groups {
+		fmt.Fprintf(b, "<details><summary><code>%s</code>: %s</summary>\n\n", mdCell(g.name), counts(g.ops))
+		for _, f := range g.items {
+			_, what, _ := strings.Cut(f.Message, ": ")
+			block := fmt.Sprintf("**%s** (%s)\n\n%s\n", mdCell(oneLine(what)), mdCode(f.Location()), fenced(f.Diff, "diff"))
+			if b.Len()-start+len(block) > room {
+				left++
+				continue
+			}
+			b.WriteString(block)
+		}
+		b.WriteString("</details>\n\n")
+	}
+	if left > 0 {
+		fmt.Fprintf(b, "%s not shown here, to stay under the comment limit: the full report has them.\n\n", plural(left, "object's diff"))
+	}
+	b.WriteString("</details>\n")
+	return &rest
+}
+
+// fenced is text in a code block whose fence no backtick run in it can
+// close.
+func fenced(text, lang string) string {
+	run, longest := 0, 0
+	for _, c := range text {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	return fence + lang + "\n" + strings.TrimRight(text, "\n") + "\n" + fence + "\n"
 }
 
 // commentLimit is GitHub's limit on a comment's length; cutNote says the

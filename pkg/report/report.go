@@ -63,7 +63,11 @@ type Finding struct {
 	EndLine   int      `json:"endLine,omitempty"`
 	EndColumn int      `json:"endColumn,omitempty"`
 	Snippet   string   `json:"snippet,omitempty"`
-	Help      string   `json:"help,omitempty"`
+	// Diff is a unified diff the finding shows whole (k8s/change: an
+	// object a change will deploy), within MaxDiff and the report's
+	// MaxDiffs.
+	Diff string `json:"diff,omitempty"`
+	Help string `json:"help,omitempty"`
 	// Tool is set on merged reports only, to keep each finding's origin.
 	Tool string `json:"tool,omitempty"`
 	// Existing: the finding is on a line the change being judged did not
@@ -146,6 +150,10 @@ const (
 	MaxSnippet = 256
 	MaxHelp    = 256
 	maxName    = 512 // file, rule, tool
+	// A diff is read whole, so it gets more room; all a report's diffs
+	// together get MaxDiffs, the first come first.
+	MaxDiff  = 16 << 10
+	MaxDiffs = 1 << 20
 )
 
 // The report command's rules for a verdict that cannot be trusted (a
@@ -165,7 +173,23 @@ func (f *Finding) Bound() {
 	f.Message = Truncate(f.Message, MaxMessage)
 	f.Snippet = Truncate(f.Snippet, MaxSnippet)
 	f.Help = Truncate(f.Help, MaxHelp)
+	f.Diff = Truncate(f.Diff, MaxDiff)
 	f.File, f.Rule, f.Tool = Truncate(f.File, maxName), Truncate(f.Rule, maxName), Truncate(f.Tool, maxName)
+}
+
+// BoundDiffs keeps the diffs of fs within MaxDiffs, the first first; a
+// diff left out says so in its finding's message.
+func BoundDiffs(fs []Finding) {
+	total := 0
+	for i := range fs {
+		if fs[i].Diff == "" {
+			continue
+		}
+		if total += len(fs[i].Diff); total > MaxDiffs {
+			fs[i].Diff = ""
+			fs[i].Message = Truncate(fs[i].Message+" (diff left out: the report's diffs came to more than 1 MiB)", MaxMessage)
+		}
+	}
 }
 
 // MaxFindings is the most findings one report holds: a check lists the

@@ -105,6 +105,11 @@ func (t *Text) Write(w io.Writer, r *Report) error {
 				fmt.Fprintf(bw, "           | … %s more (the whole snippet is in the JSON report)\n", plural(rest, "line"))
 			}
 		}
+		if f.Diff != "" {
+			for _, l := range strings.Split(strings.TrimRight(f.Diff, "\n"), "\n") {
+				fmt.Fprintf(bw, "           %s\n", t.diffLine(Printable(l)))
+			}
+		}
 	}
 	return bw.Flush()
 }
@@ -154,4 +159,19 @@ func oneLine(s string) string {
 		return s[:i] + " …"
 	}
 	return s
+}
+
+// diffLine colours a unified diff's line as git does.
+func (t *Text) diffLine(l string) string {
+	switch {
+	case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+		return t.paint(ansiBold, l)
+	case strings.HasPrefix(l, "+"):
+		return t.paint(ansiGreen, l)
+	case strings.HasPrefix(l, "-"):
+		return t.paint(ansiRed, l)
+	case strings.HasPrefix(l, "@@"):
+		return t.paint(ansiCyan, l)
+	}
+	return l
 }

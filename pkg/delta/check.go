@@ -1,0 +1,137 @@
+package delta
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/config"
+	"github.com/plumbline/plumbline/pkg/kustomize"
+	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/tree"
+)
+
+// Tool names the diff's reports.
+const Tool = "k8s-diff"
+
+// Check is plumbline diff: the rendered Kubernetes diff between a base
+// revision (or a base checkout) and the working tree.
+type Check struct {
+	base, baseDir string
+	cache, kube   string
+	helm          string
+	repoURLs      cli.List
+}
+
+var (
+	_ cli.Check        = (*Check)(nil)
+	_ cli.Configurable = (*Check)(nil)
+)
+
+func (c *Check) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.base, "base", "", "the base `REVISION` (a branch, a tag, a commit) of the repository's git history")
+	fs.StringVar(&c.baseDir, "base-dir", "", "a checkout of the base in `DIR`, instead of --base (the pipeline's fetch step writes one)")
+	fs.StringVar(&c.cache, "chart-cache", "", "`DIR` of packaged charts (policy.chartCache)")
+	fs.StringVar(&c.kube, "kubernetes-version", "", "the cluster's Kubernetes `VERSION` (kubernetes.version): Helm's .Capabilities")
+	fs.StringVar(&c.helm, "helm", "auto", "render the charts the repository deploys: auto or off (policy.helm)")
+	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (policy.repoURLs)")
+}
+
+// Configure takes the policy check's rendering settings from the config.
+func (c *Check) Configure(cfg *config.Config) error {
+	if p := cfg.Policy; p != nil {
+		if c.cache == "" && p.ChartCache != "" {
+			c.cache = filepath.Join(cfg.Dir, p.ChartCache)
+		}
+		if c.helm == "auto" && p.Helm != "" {
+			c.helm = p.Helm
+		}
+		if len(c.repoURLs) == 0 {
+			c.repoURLs = p.RepoURLs
+		}
+	}
+	if k := cfg.Kubernetes; k != nil && c.kube == "" {
+		c.kube = k.Version
+	}
+	return nil
+}
+
+func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
+	if (c.base == "") == (c.baseDir == "") {
+		return nil, cli.Usagef("name the base: --base REVISION or --base-dir DIR")
+	}
+	if len(req.Paths) != 1 {
+		return nil, cli.Usagef("one repository DIR")
+	}
+	root, err := filepath.Abs(req.Paths[0])
+	if err != nil {
+		return nil, err
+	}
+	baseDir := c.baseDir
+	if c.base != "" {
+		tmp, err := os.MkdirTemp("", "plumbline-base-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp)
+		if err := Export(ctx, root, c.base, tmp); err != nil {
+			return nil, cli.Usagef("%w", err)
+		}
+		baseDir = tmp
+	}
+	var helm *kustomize.HelmOptions
+	switch c.helm {
+	case "auto", "":
+		helm = &kustomize.HelmOptions{KubeVersion: c.kube, Cache: c.cache, RepoURLs: append(tree.GitRemotes(root), c.repoURLs...)}
+	case "off":
+	default:
+		return nil, cli.Usagef("--helm %q: want auto or off", c.helm)
+	}
+	head, err := kustomize.Render(ctx, kustomize.Options{Root: root, Helm: helm})
+	if err != nil {
+		return nil, fmt.Errorf("render the head: %w", err)
+	}
+	r, err := Report(ctx, baseDir, head, helm)
+	if err != nil {
+		return nil, err
+	}
+	r.Tool = Tool
+	return r, nil
+}
+
+// Report renders the base in dir as head was rendered and reports what
+// changes between them.
+func Report(ctx context.Context, dir string, head *kustomize.Result, helm *kustomize.HelmOptions) (*report.Report, error) {
+	base, err := kustomize.Render(ctx, kustomize.Options{Root: dir, Helm: helm})
+	if err != nil {
+		return nil, fmt.Errorf("render the base: %w", err)
+	}
+	changes, unknown := Compare(FromResult(base), FromResult(head))
+	at := map[string][2]any{}
+	for _, res := range []*kustomize.Result{base, head} {
+		for _, b := range res.Builds {
+			line := 0
+			if b.Helm != nil {
+				line = b.Helm.Line
+			}
+			at[b.Dir] = [2]any{b.File, line}
+		}
+	}
+	r := &report.Report{Findings: Findings(changes, unknown, func(g string) (string, int) {
+		v := at[g]
+		f, _ := v[0].(string)
+		l, _ := v[1].(int)
+		return f, l
+	}), Counts: map[string]int{}}
+	groups := map[string]bool{}
+	for _, c := range changes {
+		r.Counts["k8s."+string(c.Op)]++
+		groups[c.Group] = true
+	}
+	r.Counts["k8s.groups"] = len(groups)
+	r.Summary.Files = len(head.Builds)
+	return r, nil
+}
