@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/config"
@@ -90,11 +91,12 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	default:
 		return nil, cli.Usagef("--helm %q: want auto or off", c.helm)
 	}
-	head, err := kustomize.Render(ctx, kustomize.Options{Root: root, Helm: helm})
+	opt := kustomize.Options{Root: root, Helm: helm}
+	head, err := kustomize.Render(ctx, opt)
 	if err != nil {
 		return nil, fmt.Errorf("render the head: %w", err)
 	}
-	r, err := Report(ctx, baseDir, head, helm)
+	r, err := Report(ctx, baseDir, head, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -102,10 +104,28 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	return r, nil
 }
 
-// Report renders the base in dir as head was rendered and reports what
+// Report renders the base checked out in dir as head was rendered (with
+// opt: its root, paths and kustomizations taken to dir) and reports what
 // changes between them.
-func Report(ctx context.Context, dir string, head *kustomize.Result, helm *kustomize.HelmOptions) (*report.Report, error) {
-	base, err := kustomize.Render(ctx, kustomize.Options{Root: dir, Helm: helm})
+func Report(ctx context.Context, dir string, head *kustomize.Result, opt kustomize.Options) (*report.Report, error) {
+	root, err := filepath.Abs(opt.Root)
+	if err != nil {
+		return nil, err
+	}
+	rebase := func(ps []string) []string {
+		var out []string
+		for _, p := range ps {
+			abs := p
+			if !filepath.IsAbs(p) {
+				abs = filepath.Join(root, p)
+			}
+			if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				out = append(out, filepath.Join(dir, rel))
+			}
+		}
+		return out
+	}
+	base, err := kustomize.Render(ctx, kustomize.Options{Root: dir, Paths: rebase(opt.Paths), Dirs: rebase(opt.Dirs), Helm: opt.Helm, Timeout: opt.Timeout})
 	if err != nil {
 		return nil, fmt.Errorf("render the base: %w", err)
 	}

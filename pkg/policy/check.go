@@ -18,6 +18,7 @@ import (
 	"github.com/plumbline/plumbline/pkg/addr"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/kube"
+	"github.com/plumbline/plumbline/pkg/delta"
 	"github.com/plumbline/plumbline/pkg/kustomize"
 	"github.com/plumbline/plumbline/pkg/leak"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
@@ -62,6 +63,9 @@ type Check struct {
 	release                    releaseFlag
 	parserName, ignore         string
 	kustomize, helm, cache     string
+	baseDir                    string
+	rendered                   *kustomize.Result // the head, for the diff
+	renderOpt                  kustomize.Options
 	kustomizations, repoURLs   cli.List
 	regoVersion, waivers       string
 	capabilities               string
@@ -132,6 +136,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.tekton, "tekton", true, "check the repository's own Tekton YAML (tekton/*): step images pinned, taskRef/pipelineRef/StepAction refs that exist, params and workspaces as the referenced Task or Pipeline declares them")
 	fs.StringVar(&c.kustomize, "kustomize", "auto", "render kustomizations and check what they apply: auto (every entry point: a kustomization no other one uses) or off")
 	fs.StringVar(&c.helm, "helm", "auto", "render the Helm charts the repository deploys and check what they apply: auto (ArgoCD Applications' Helm sources, Flux HelmReleases; charts in the repository or the --chart-cache) or off")
+	fs.StringVar(&c.baseDir, "base-dir", "", "a checkout of the pull request's base in `DIR`: what the change deploys is reported (k8s/change: every object added, removed or changed, with a diff; k8s/change-deletes, k8s/change-immutable); a DIR that does not exist (a push) is no base")
 	fs.StringVar(&c.cache, "chart-cache", "", "`DIR` of packaged charts (helm pull -d DIR/HOST/PATH): where charts of chart repositories and OCI registries are found offline")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.release, "kubernetes-version", "the cluster's Kubernetes `VERSION` (1.31, v1.31.4+k3s1): API versions it no longer serves are k8s/api-removed errors, deprecated ones k8s/api-deprecated warnings (default: only what the built-in schema's release serves)")
@@ -298,6 +303,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 	}
 	r.Findings = mergeOverlays(r.Findings, builds)
+	if err := c.deploys(ctx, r); err != nil {
+		problems = append(problems, err)
+	}
 	if c.secrets {
 		if err := c.scanSecrets(scanCtx, r, req.Paths, ignore); err != nil {
 			problems = append(problems, err)
@@ -327,6 +335,26 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Counts["waived"] = waivers.apply(r, now())
 	return r, errors.Join(problems...)
+}
+
+// deploys adds what the change deploys (pkg/delta), with --base-dir.
+func (c *Check) deploys(ctx context.Context, r *report.Report) error {
+	if c.baseDir == "" || c.rendered == nil {
+		return nil
+	}
+	if fi, err := os.Stat(c.baseDir); err != nil || !fi.IsDir() {
+		r.Details["deploys"] = "no base to compare with (" + c.baseDir + " is not there: a push, or a manual run)"
+		return nil
+	}
+	d, err := delta.Report(ctx, c.baseDir, c.rendered, c.renderOpt)
+	if err != nil {
+		return fmt.Errorf("rendered diff: %w", err)
+	}
+	r.Findings = append(r.Findings, d.Findings...)
+	for k, v := range d.Counts {
+		r.Counts[k] = v
+	}
+	return nil
 }
 
 // scanSecrets adds the secret scan's findings (pkg/leak) of every file
@@ -393,6 +421,7 @@ func (c *Check) render(ctx context.Context, paths, files []string, ignore *regex
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("kustomize: %w", err)
 	}
+	c.rendered, c.renderOpt = res, opt
 	consumed := map[string]bool{}
 	for f := range res.Consumed {
 		consumed[filepath.Join(root, f)] = true

@@ -118,7 +118,8 @@ func TestGitea(t *testing.T) {
 	run(t, work, "git", "checkout", "-q", "-b", "feature")
 	os.WriteFile(filepath.Join(work, "terraform", "envs", "lab", "extra.tf"), []byte("variable \"extra\" {\n  type        = string\n  description = \"More.\"\n}\n"), 0o644)
 	run(t, work, "git", "add", "-A")
-	prSHA := commit(t, work, "a stranger's change")
+	commit(t, work, "a stranger's change")
+	prSHA := scaleWhoami(t, work)
 	run(t, work, "git", "push", "-q", srv.CloneURL("stranger", "stranger/infra"), "HEAD:refs/heads/feature")
 	var pr struct {
 		Number int `json:"number"`
@@ -155,6 +156,12 @@ func TestGitea(t *testing.T) {
 			extraAt := strings.Index(c.Body, "terraform/envs/lab/extra.tf")
 			if newAt < 0 || oldAt < 0 || extraAt < newAt || extraAt > oldAt || !strings.Contains(c.Body, "The full report: tkn taskrun logs "+r.name) {
 				t.Errorf("the comment does not lead with the pull request's own finding:\n%s", c.Body)
+			}
+			// What it deploys, collapsed per release, that field only.
+			if !strings.Contains(c.Body, "<summary>What this change deploys: 1 changed, in 1 overlay or release</summary>") ||
+				!strings.Contains(c.Body, "<summary><code>Application argocd/whoami-prod</code>: 1 changed</summary>") ||
+				!strings.Contains(c.Body, "\n-  replicas: 2\n+  replicas: 3\n") {
+				t.Errorf("the comment does not show what the pull request deploys:\n%s", c.Body)
 			}
 		}
 	}

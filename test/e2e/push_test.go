@@ -114,7 +114,10 @@ func TestPush(t *testing.T) {
 	// own "/ok-to-test"; the owner's "/ok-to-test" runs the pull request's
 	// head, fetched as refs/pull/7/head from the repository (where GitHub
 	// keeps it); a collaborator's pull request runs at once.
-	prSHA, _ := push("stranger", "terraform/envs/lab/main.tf", "a stranger's change")
+	push("stranger", "terraform/envs/lab/main.tf", "a stranger's change")
+	// The pull request also scales a chart's release: its comment shows
+	// what that deploys (k8s/change), that field and no other.
+	prSHA := scaleWhoami(t, work)
 	run(t, work, "git", "push", "-q", "origin", "HEAD:refs/pull/7/head")
 	before = w.triggeredRuns(t)
 	logStart = fileSize(interceptors)
@@ -145,7 +148,11 @@ func TestPush(t *testing.T) {
 	}
 	w.postEvent(t, "issue_comment", okToTestEvent(in.repoURL, 7, "OWNER"), key, "")
 	r = w.waitTriggered(t, before, "refs/pull/7/head")
-	w.checkValidateRun(t, ns, r.name, prSHA, validateWant(true))
+	merged = w.checkValidateRun(t, ns, r.name, prSHA, validateWant(true))
+	if !strings.Contains(merged, "k8s/change  Application argocd/whoami-prod: changed Deployment whoami-prod") ||
+		!strings.Contains(merged, "+  replicas: 3") {
+		t.Errorf("the pull request's run does not show what it deploys:\n%s", tail(merged, 60))
+	}
 	w.noToken(t, r.name)
 	before = w.triggeredRuns(t)
 	w.postEvent(t, "pull_request", pullRequestEvent(sha, in.repoURL, "COLLABORATOR"), key, "")
@@ -177,6 +184,21 @@ func TestPush(t *testing.T) {
 // pullRequestEvent is GitHub's pull_request event for a pull request
 // against main whose head is sha, in a fork at cloneURL, by an author
 // GitHub calls association.
+// scaleWhoami commits, in the checkout work, the prod whoami release
+// scaled from 2 replicas to 3 (a value of its ArgoCD Application), and
+// returns the commit.
+func scaleWhoami(t *testing.T, work string) string {
+	t.Helper()
+	app := filepath.Join(work, "argocd", "whoami.yaml")
+	data := must(os.ReadFile(app))
+	if !bytes.Contains(data, []byte("replicaCount: 2")) {
+		t.Fatalf("argocd/whoami.yaml has no replicaCount: 2:\n%s", data)
+	}
+	os.WriteFile(app, bytes.Replace(data, []byte("replicaCount: 2"), []byte("replicaCount: 3"), 1), 0o644)
+	run(t, work, "git", "add", "argocd/whoami.yaml")
+	return commit(t, work, "scale whoami")
+}
+
 func pullRequestEvent(sha, cloneURL, association string) []byte {
 	ev := map[string]any{
 		"action": "opened", "number": 7,
