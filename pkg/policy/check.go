@@ -17,8 +17,8 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/addr"
 	"github.com/plumbline/plumbline/pkg/cli"
-	"github.com/plumbline/plumbline/pkg/kube"
 	"github.com/plumbline/plumbline/pkg/delta"
+	"github.com/plumbline/plumbline/pkg/kube"
 	"github.com/plumbline/plumbline/pkg/kustomize"
 	"github.com/plumbline/plumbline/pkg/leak"
 	"github.com/plumbline/plumbline/pkg/policy/parser"
