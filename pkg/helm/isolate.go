@@ -17,7 +17,9 @@ import (
 // Budget bounds one chart's rendering: the child's address space, its
 // wall clock and the output it may return. A variable so tests can lower
 // it.
-var Budget = proc.Limits{Memory: 2 << 30, Timeout: 30 * time.Second, Output: 32 << 20}
+// The memory stays well inside the policy-check step's 1 GiB beside the
+// check itself; real charts render in tens of MiB.
+var Budget = proc.Limits{Memory: 512 << 20, Timeout: 30 * time.Second, Output: 32 << 20}
 
 const isolated = "helm-render"
 

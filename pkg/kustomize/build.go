@@ -99,6 +99,7 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.helm = opt.Helm
 	all := map[string]*kust{}
 	for _, d := range allKustDirs(t) {
 		all[d] = t.readKust(d)
@@ -161,6 +162,25 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 			b.Err = errors.Join(errs...)
 			continue
 		}
+		undo := func() {}
+		if opt.Helm != nil {
+			var errs []error
+			undo, errs = inflate(ctx, t, opt.Helm, all, d)
+			if len(errs) > 0 {
+				undo()
+				b.Err = errors.Join(errs...)
+				continue
+			}
+		}
+		restore := func() {
+			undo()
+			for f, r := range t.generated {
+				if r.chartDir != "" {
+					res.Charts[r.chartDir] = true
+				}
+				delete(t.generated, f)
+			}
+		}
 		logged.Reset()
 		m, keep, timedOut, err := build(ctx, t, all[d], opt.Timeout)
 		for _, l := range strings.Split(strings.TrimSpace(logged.String()), "\n") {
@@ -169,18 +189,23 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 			}
 		}
 		for _, f := range t.taken() {
-			res.Consumed[f] = true
+			if t.generated[f] == nil {
+				res.Consumed[f] = true
+			}
 		}
+
 		if timedOut {
 			stuck = "an earlier kustomization did not finish within its time"
 		}
 		if err != nil {
+			restore()
 			b.Err = placeError(err, all, d, t)
 			continue
 		}
 		if err := b.fill(m, keep, all, d, t); err != nil {
 			b.Err = placeError(err, all, d, t)
 		}
+		restore()
 		if rendered += len(b.YAML); rendered > MaxOutput {
 			b.Objects, b.YAML, b.Unused = nil, nil, nil
 			b.Err = &report.InputError{File: b.File, Msg: fmt.Sprintf("not checked: the kustomizations rendered so far came to more than %d MiB", MaxOutput>>20)}

@@ -28,13 +28,17 @@ type memTree struct {
 	filesys.FileSystem
 	mu   sync.Mutex
 	read map[string]bool // "/"-rooted paths
+	// helm, when set, renders helmCharts entries (inflate); generated
+	// are the files their output was written to, root-relative.
+	helm      *HelmOptions
+	generated map[string]*Release
 }
 
 // load copies the regular files under root into memory. A file over
 // MaxFileSize or refused by pkg/tree (a symlink out of the tree, a device)
 // is left out: kustomize then reports it missing where it is used.
 func load(root string) (*memTree, error) {
-	m := &memTree{FileSystem: newMemFS(), read: map[string]bool{}}
+	m := &memTree{FileSystem: newMemFS(), read: map[string]bool{}, generated: map[string]*Release{}}
 	var total int64
 	files := 0
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

@@ -6,12 +6,15 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/plumbline/plumbline/internal/need"
 	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -324,5 +327,66 @@ func TestHelmDependencies(t *testing.T) {
 	}
 	if !res.Charts["charts/site"] {
 		t.Errorf("charts rendered: %v", res.Charts)
+	}
+}
+
+// TestHelmCharts: a kustomization's helmCharts entry with its chart under
+// chartHome renders as `kustomize build --enable-helm` renders it (the
+// CLI with the helm CLI of the same release), and a finding on a value
+// points at valuesInline.
+func TestHelmCharts(t *testing.T) {
+	kbin := need.Tool(t, "kustomize", "v5.8.2")
+	hbin := need.Tool(t, "helm", "v4.3.2")
+	repo := t.TempDir()
+	chartIn(t, repo, "apps/web/charts/web", webChart("1.0.0"))
+	testfs.WriteAll(t, repo, map[string]string{
+		"apps/web/kustomization.yaml": `namespace: web
+commonLabels: {team: home}
+resources: [extra.yaml]
+helmCharts:
+  - name: web
+    releaseName: site
+    namespace: web
+    valuesInline:
+      replicas: 4
+      privileged: true
+`,
+		"apps/web/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}\n",
+	})
+	res, err := Render(context.Background(), Options{Root: repo, Helm: &HelmOptions{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Builds) != 1 || res.Builds[0].Err != nil {
+		t.Fatalf("builds: %+v", res.Builds)
+	}
+	b := res.Builds[0]
+	cmd := exec.Command(kbin, "build", "--enable-helm", "--helm-command", hbin, filepath.Join(repo, "apps/web"))
+	home := t.TempDir()
+	cmd.Env = []string{"HOME=" + home, "HELM_CACHE_HOME=" + home, "HELM_CONFIG_HOME=" + home, "HELM_DATA_HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	want, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("kustomize build --enable-helm: %v %s", err, stderr.String())
+	}
+	if d := cmp.Diff(string(want), string(b.YAML)); d != "" {
+		t.Errorf("differs from kustomize build --enable-helm (-cli +ours):\n%s", d)
+	}
+	for _, o := range b.Objects {
+		if o.Kind != "Deployment" {
+			continue
+		}
+		for _, c := range []struct {
+			p    []any
+			line int
+		}{{[]any{"spec", "template", "spec", "containers", 0, "securityContext", "privileged"}, 10}, {[]any{"metadata", "name"}, 5}} {
+			if file, line := o.Locate(c.p); file != "apps/web/kustomization.yaml" || line != c.line {
+				t.Errorf("%v at %s:%d, want apps/web/kustomization.yaml:%d", c.p, file, line, c.line)
+			}
+		}
+	}
+	if !res.Charts["apps/web/charts/web"] {
+		t.Errorf("charts %v", res.Charts)
 	}
 }

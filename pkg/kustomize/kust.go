@@ -243,6 +243,9 @@ func (k *kust) offline(t *memTree) []error {
 		}
 	}
 	for _, f := range []string{"helmCharts", "helmChartInflationGenerator"} {
+		if f == "helmCharts" && t.helm != nil {
+			continue // rendered by inflate
+		}
 		if _, ok := k.m[f]; ok {
 			errs = append(errs, &Unfetched{&report.InputError{File: k.file, Line: k.line(f),
 				Msg: f + " needs a chart download and helm: not rendered offline, so this kustomization is not checked; render the chart into the repository (helm template) to check it"}})

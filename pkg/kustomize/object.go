@@ -271,7 +271,12 @@ func (b *Build) fill(m resmap.ResMap, keepOrigin bool, all map[string]*kust, dir
 		if og := origins[i]; og != nil && og.Repo == "" {
 			if og.Path != "" {
 				file := path.Clean(pathJoin(dir, og.Path))
-				if in := read(file); in != nil {
+				if r := t.generated[file]; r != nil {
+					// A helmCharts entry's output: the entry, or the
+					// values line that set a field.
+					o.home = loc{r.File, r.Line}
+					o.trace = r.tracer(o.Value)
+				} else if in := read(file); in != nil {
 					prefix, doc := pickDoc(in.Value, o)
 					o.sources = append(o.sources, source{file: file, in: in, prefix: prefix, doc: doc, base: true})
 					o.home = loc{file, in.Line(prefix)}

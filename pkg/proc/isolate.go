@@ -153,6 +153,10 @@ func Isolate(ctx context.Context, name string, in []byte, lim Limits) ([]byte, e
 		return nil, &LimitError{What: "memory", Limit: mib(lim.Memory)}
 	case strings.Contains(stderr, "goroutine stack exceeds"):
 		return nil, &LimitError{What: "stack", Limit: "1 GiB"}
+	case res.Code == -1:
+		// Killed, and not by us: the container's OOM killer takes the
+		// largest process.
+		return nil, fmt.Errorf("isolated %s was killed (the container's memory limit?)", name)
 	}
 	if i := strings.IndexByte(stderr, '\n'); i > 0 {
 		stderr = stderr[:i]
