@@ -23,8 +23,9 @@ import (
 // bomb costs the one chart, never the check.
 
 const (
-	isolatedEnv = "PLUMBLINE_ISOLATED"
-	memoryEnv   = "PLUMBLINE_ISOLATED_MEMORY"
+	interpreterEnv = "PLUMBLINE_ISOLATE_INTERPRETER"
+	isolatedEnv    = "PLUMBLINE_ISOLATED"
+	memoryEnv      = "PLUMBLINE_ISOLATED_MEMORY"
 )
 
 var isolated = struct {
@@ -122,8 +123,14 @@ func Isolate(ctx context.Context, name string, in []byte, lim Limits) ([]byte, e
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
 	// A test binary that does not Serve runs no tests, should it be
-	// started by mistake; Serve ignores its arguments.
-	cmd := Command(ctx, exe, "-test.run=^$")
+	// started by mistake; Serve ignores its arguments. Under emulation
+	// (an arm64 image run by qemu-user on amd64, test/images) the copy is
+	// started through the emulator too.
+	args := []string{exe, "-test.run=^$"}
+	if via := os.Getenv(interpreterEnv); via != "" {
+		args = append([]string{via}, args...)
+	}
+	cmd := Command(ctx, args[0], args[1:]...)
 	cmd.Env = []string{isolatedEnv + "=" + name, memoryEnv + "=" + strconv.FormatInt(lim.Memory, 10),
 		"GOMAXPROCS=1", "GOTRACEBACK=none"}
 	cmd.Stdin = strings.NewReader(string(in))

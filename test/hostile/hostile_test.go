@@ -86,6 +86,18 @@ type attack struct {
 	time  time.Duration
 }
 
+// hostileChart writes a chart of one template and the ArgoCD Application
+// that deploys it from this repository, and a policy to fail on.
+func hostileChart(t *testing.T, repo, tpl string) {
+	t.Helper()
+	testfs.Write(t, repo, "policy/p.rego", denyPolicy)
+	testfs.Write(t, repo, "charts/bomb/Chart.yaml", "apiVersion: v2\nname: bomb\nversion: 0.1.0\n")
+	testfs.Write(t, repo, "charts/bomb/templates/t.yaml", tpl)
+	testfs.Write(t, repo, "apps/bomb.yaml", "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: bomb, namespace: argocd}\n"+
+		"spec:\n  source: {repoURL: https://git.example.com/infra.git, path: charts/bomb}\n  destination: {namespace: bomb}\n")
+	testfs.Write(t, repo, ".git/config", "[remote \"origin\"]\n\turl = https://git.example.com/infra.git\n")
+}
+
 func symlink(t *testing.T, target, link string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
@@ -132,6 +144,22 @@ func TestAttacks(t *testing.T) {
 					testfs.Write(t, repo, fmt.Sprintf("o%02d/kustomization.yaml", i), fmt.Sprintf("namePrefix: o%d-\nresources: [../base]\n", i))
 				}
 			}, args: []string{"."}, code: 1, want: "came to more than 64 MiB"},
+		{name: "a chart whose template allocates without end", tool: "policy-check", limit: limitCheck, time: 30 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				hostileChart(t, repo, `{{ range until 300000000 }}{{ end }}`)
+			}, args: []string{"."}, code: 1, want: "rendering stopped: it needed more memory than its budget of 512 MiB"},
+		{name: "a chart looping ten billion times", tool: "policy-check", limit: limitCheck, time: 45 * time.Second,
+			setup: func(t *testing.T, repo, _ string) {
+				hostileChart(t, repo, `{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}`)
+			}, args: []string{"."}, code: 1, want: "rendering stopped: it needed more time than its budget of 30s"},
+		{name: "a chart reading the TSIG key by symlink, /etc/passwd by schema, the environment", tool: "policy-check", limit: limitCheck,
+			setup: func(t *testing.T, repo, outside string) {
+				hostileChart(t, repo, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: leak}\ndata:\n  key: {{ .Files.Get \"files/tsig.key\" | quote }}\n  env: {{ .Files.Get \"/proc/self/environ\" | quote }}\n")
+				testfs.Write(t, outside, "tsig.key", secret)
+				symlink(t, filepath.Join(outside, "tsig.key"), filepath.Join(repo, "charts", "bomb", "files", "tsig.key"))
+				testfs.Write(t, repo, "charts/bomb/values.schema.json", `{"$ref": "file:///etc/passwd"}`)
+				testfs.Write(t, repo, "other.yaml", "deny: true\n")
+			}, args: []string{"."}, code: 1, want: "no"},
 		{name: "ansible file symlinked to /dev/zero", tool: "ansible-lint-check", limit: limitCheck,
 			setup: func(t *testing.T, repo, _ string) {
 				testfs.Write(t, repo, "site.yml", play)
