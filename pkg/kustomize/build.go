@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -231,13 +232,26 @@ func renderReleases(ctx context.Context, t *memTree, opt *HelmOptions, res *Resu
 			}
 		}
 	}
-	for _, r := range h.releases {
+	// Each chart renders in a process of its own: as many at once as
+	// there are CPUs, taken in order.
+	builds := make([]*Build, len(h.releases))
+	sem := make(chan struct{}, max(1, runtime.NumCPU()))
+	var wg sync.WaitGroup
+	for i, r := range h.releases {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			builds[i] = renderRelease(ctx, t, opt, r)
+		}()
+	}
+	wg.Wait()
+	for i, b := range builds {
+		r := h.releases[i]
 		if *rendered > MaxOutput {
-			out = append(out, &Build{Dir: r.Label(), File: r.File, Helm: r, Err: &report.InputError{File: r.File, Line: r.Line,
-				Msg: fmt.Sprintf("%s: not rendered: what was rendered before it came to more than %d MiB", r.Label(), MaxOutput>>20)}})
-			continue
+			b = &Build{Dir: r.Label(), File: r.File, Helm: r, Err: &report.InputError{File: r.File, Line: r.Line,
+				Msg: fmt.Sprintf("%s: not checked: what was rendered before it came to more than %d MiB", r.Label(), MaxOutput>>20)}}
 		}
-		b := renderRelease(ctx, t, opt, r)
 		if r.chartDir != "" && b.Err == nil {
 			res.Charts[r.chartDir] = true
 		}
