@@ -137,7 +137,7 @@ zones: deps
 	$(GO) test -count=1 -run 'TestZonesAsBIND' -v ./test/corpus
 
 ## bench: benchmarks in bench/
-bench: $(TOOLS_BIN)/conftest $(TOOLS_BIN)/kustomize
+bench: $(TOOLS_BIN)/conftest $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/helm
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./bench/...
 
 ## fuzz: run every fuzz target of the module (each func FuzzX in a _test.go) for FUZZTIME
