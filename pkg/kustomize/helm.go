@@ -316,14 +316,7 @@ func applicationReleases(t *memTree, opt *HelmOptions, at locator, m map[string]
 			if v := str(hs["namespace"]); v != "" {
 				r.opt.Namespace = v
 			}
-			if v := str(hs["kubeVersion"]); v != "" {
-				r.opt.KubeVersion = v
-			}
-			if list, ok := hs["apiVersions"].([]any); ok {
-				for _, a := range list {
-					r.opt.APIVersions = append(r.opt.APIVersions, str(a))
-				}
-			}
+			r.capabilities(hs)
 			r.opt.IncludeCRDs = hs["skipCrds"] != true
 			r.opt.SkipTests = hs["skipTests"] == true
 			if err := r.argoValues(t, opt, src.sub("helm"), hs, refs); err != nil {
@@ -403,6 +396,19 @@ func (r *Release) argoValues(t *memTree, opt *HelmOptions, at locator, hs map[st
 		}
 	}
 	return nil
+}
+
+// capabilities takes kubeVersion and apiVersions from a Helm source's
+// settings (ArgoCD's helm, a helmCharts entry: the same keys).
+func (r *Release) capabilities(m map[string]any) {
+	if v := str(m["kubeVersion"]); v != "" {
+		r.opt.KubeVersion = v
+	}
+	if list, ok := m["apiVersions"].([]any); ok {
+		for _, a := range list {
+			r.opt.APIVersions = append(r.opt.APIVersions, str(a))
+		}
+	}
 }
 
 func (r *Release) addValuesFile(file string, data []byte) {

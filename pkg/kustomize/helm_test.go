@@ -1,9 +1,7 @@
 package kustomize
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -45,29 +43,6 @@ spec:
 	}
 }
 
-// pack writes files as `helm package` does: a gzipped tar under NAME/.
-func pack(t *testing.T, dir, name string, files map[string]string) {
-	t.Helper()
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	for n, text := range files {
-		if err := tw.WriteHeader(&tar.Header{Name: name + "/" + n, Mode: 0o644, Size: int64(len(text)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write([]byte(text)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := gz.Close(); err != nil {
-		t.Fatal(err)
-	}
-	testfs.Write(t, filepath.Dir(dir), filepath.Base(dir), buf.String())
-}
-
 func chartIn(t *testing.T, repo, dir string, files map[string]string) {
 	t.Helper()
 	for n, text := range files {
@@ -79,10 +54,10 @@ const ourURL = "https://git.example.com/me/homelab.git"
 
 func TestHelmReleases(t *testing.T) {
 	cache := t.TempDir()
-	pack(t, filepath.Join(cache, "charts.example.com", "web-1.2.3.tgz"), "web", webChart("1.2.3"))
-	pack(t, filepath.Join(cache, "charts.example.com", "web-1.3.0.tgz"), "web", webChart("1.3.0"))
-	pack(t, filepath.Join(cache, "charts.example.com", "web-2.0.0.tgz"), "web", webChart("2.0.0"))
-	pack(t, filepath.Join(cache, "ghcr.io", "example", "charts", "web-1.2.3.tgz"), "web", webChart("1.2.3"))
+	testfs.PackChart(t, filepath.Join(cache, "charts.example.com", "web-1.2.3.tgz"), "web", webChart("1.2.3"))
+	testfs.PackChart(t, filepath.Join(cache, "charts.example.com", "web-1.3.0.tgz"), "web", webChart("1.3.0"))
+	testfs.PackChart(t, filepath.Join(cache, "charts.example.com", "web-2.0.0.tgz"), "web", webChart("2.0.0"))
+	testfs.PackChart(t, filepath.Join(cache, "ghcr.io", "example", "charts", "web-1.2.3.tgz"), "web", webChart("1.2.3"))
 	type place struct {
 		path []any
 		file string
@@ -300,7 +275,7 @@ spec:
 // would vendor them.
 func TestHelmDependencies(t *testing.T) {
 	cache := t.TempDir()
-	pack(t, filepath.Join(cache, "charts.example.com", "web-1.2.3.tgz"), "web", webChart("1.2.3"))
+	testfs.PackChart(t, filepath.Join(cache, "charts.example.com", "web-1.2.3.tgz"), "web", webChart("1.2.3"))
 	repo := t.TempDir()
 	lib := webChart("0.1.0")
 	lib["Chart.yaml"] = "apiVersion: v2\nname: lib\nversion: 0.1.0\n"

@@ -190,14 +190,7 @@ func chartsEntry(t *memTree, opt *HelmOptions, k *kust, i int, e map[string]any)
 	if v := str(e["nameTemplate"]); v != "" {
 		r.opt.ReleaseName = v
 	}
-	if v := str(e["kubeVersion"]); v != "" {
-		r.opt.KubeVersion = v
-	}
-	if list, ok := e["apiVersions"].([]any); ok {
-		for _, a := range list {
-			r.opt.APIVersions = append(r.opt.APIVersions, str(a))
-		}
-	}
+	r.capabilities(e)
 	// The values: valuesFile (default the chart's values.yaml), merged
 	// with valuesInline as valuesMerge says (override, the default: inline
 	// wins; merge: the file wins; replace: inline alone), then

@@ -1,9 +1,7 @@
 package corpus
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io/fs"
 	"os"
@@ -16,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/plumbline/plumbline/internal/need"
+	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/pkg/kustomize"
 )
 
@@ -57,9 +56,20 @@ func corpusCache(t *testing.T) string {
 					version = strings.TrimSpace(v)
 				}
 			}
-			if cache.err = packChart(src, name, filepath.Join(dir, key, name+"-"+version+".tgz")); cache.err != nil {
+			files := map[string]string{}
+			cache.err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() || strings.HasSuffix(p, ".source") {
+					return err
+				}
+				data, err := os.ReadFile(p)
+				rel, _ := filepath.Rel(src, p)
+				files[filepath.ToSlash(rel)] = string(data)
+				return err
+			})
+			if cache.err != nil {
 				return
 			}
+			testfs.PackChart(t, filepath.Join(dir, key, name+"-"+version+".tgz"), name, files)
 		}
 	})
 	if cache.err != nil {
@@ -77,41 +87,6 @@ func withCache(t *testing.T, args []string) []string {
 		out[i] = a
 	}
 	return out
-}
-
-// packChart writes dir as a packaged chart: a gzipped tar under name/.
-func packChart(dir, name, to string) error {
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".source") {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if err := tw.WriteHeader(&tar.Header{Name: name + "/" + filepath.ToSlash(rel), Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
-			return err
-		}
-		_, err = tw.Write(data)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	if err := gz.Close(); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(to, buf.Bytes(), 0o644)
 }
 
 // TestCorpusHelm renders the charts the corpus repositories deploy

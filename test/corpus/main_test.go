@@ -1,16 +1,10 @@
 package corpus
 
 import (
-	"os"
 	"testing"
 
-	"github.com/plumbline/plumbline/pkg/proc"
+	"github.com/plumbline/plumbline/internal/childtest"
 )
 
-// TestMain lets this test binary be the child a chart is rendered in.
-func TestMain(m *testing.M) {
-	if code, ok := proc.Serve(); ok {
-		os.Exit(code)
-	}
-	os.Exit(m.Run())
-}
+// TestMain lets this test binary be the child a chart renders in.
+func TestMain(m *testing.M) { childtest.Main(m) }
