@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/config"
+	"github.com/plumbline/plumbline/pkg/delta"
 	"github.com/plumbline/plumbline/pkg/dnszone"
 	"github.com/plumbline/plumbline/pkg/merge"
 	"github.com/plumbline/plumbline/pkg/policy"
@@ -69,7 +71,7 @@ var _ cli.Check = (*Check)(nil)
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.Var(&c.only, "only", "run only these `CHECKS` (terraform, ansible, policy, dns; comma-separated)")
 	fs.StringVar(&c.changedSince, "changed-since", "", "run only the checks whose paths changed since git `REF` (a fast pre-push)")
-	fs.StringVar(&c.newSince, "new-since", "", "fail only on findings on lines changed since git `REF` (committed, staged, edited or new files); the others are shown as already there (a pre-push that an old finding does not block)")
+	fs.StringVar(&c.newSince, "new-since", "", "fail only on findings on lines changed since git `REF` (committed, staged, edited or new files); the others are shown as already there (a pre-push that an old finding does not block); policy-check also shows what the change deploys (k8s/change, as plumbline diff REF)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no live progress on the terminal")
 }
 
@@ -95,6 +97,20 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		if lines, err = read(ctx, c.newSince); err != nil {
 			return nil, cli.Usagef("--new-since %s: %w", c.newSince, err)
 		}
+	}
+	// With a base, policy-check also says what the change deploys: the
+	// rendered diff against the base's files (k8s/change).
+	baseDir := ""
+	if c.newSince != "" && slices.ContainsFunc(checks, func(n Named) bool { return n.Short == "policy" }) {
+		dir, err := os.MkdirTemp("", "plumbline-base-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		if err := delta.Export(ctx, ".", c.newSince, dir); err != nil {
+			return nil, cli.Usagef("--new-since %s: %w", c.newSince, err)
+		}
+		baseDir = dir
 	}
 	var changed []string
 	if c.changedSince != "" {
@@ -130,6 +146,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 		if reason == "" {
 			args, notes, reason = tools(n, look)
+		}
+		if n.Short == "policy" && baseDir != "" {
+			args = append(args, "--base-dir="+baseDir)
 		}
 		if reason != "" {
 			outs[i].r = &report.Report{Tool: n.Command.FileName(), Version: version.String(), Skipped: reason, Findings: notes}
