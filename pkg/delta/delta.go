@@ -125,13 +125,25 @@ func keyOf(o Object) key {
 // side only is not compared (Unknown says why).
 func Compare(base, head Side) (changes []Change, unknown map[string]string) {
 	unknown = map[string]string{}
+	// A group that fails on both sides (a chart not in the cache, at any
+	// version) has nothing to compare: the check's own finding says why
+	// it does not render. One that fails on one side only is unknown.
+	same := map[string]bool{}
 	for g, why := range head.Failed {
+		if _, ok := base.Failed[g]; ok {
+			same[g] = true
+			continue
+		}
 		unknown[g] = "it does not render at the head: " + why
 	}
 	for g, why := range base.Failed {
-		if _, ok := unknown[g]; !ok {
+		if !same[g] {
 			unknown[g] = "it did not render at the base: " + why
 		}
+	}
+	skip := func(g string) bool {
+		_, ok := unknown[g]
+		return ok || same[g]
 	}
 	b := map[key]Object{}
 	for _, o := range base.Objects {
@@ -140,7 +152,7 @@ func Compare(base, head Side) (changes []Change, unknown map[string]string) {
 	seen := map[key]bool{}
 	for _, o := range head.Objects {
 		k := keyOf(o)
-		if _, skip := unknown[k.group]; skip {
+		if skip(k.group) {
 			continue
 		}
 		seen[k] = true
@@ -162,7 +174,7 @@ func Compare(base, head Side) (changes []Change, unknown map[string]string) {
 	}
 	for _, o := range base.Objects {
 		k := keyOf(o)
-		if _, skip := unknown[k.group]; skip || seen[k] {
+		if skip(k.group) || seen[k] {
 			continue
 		}
 		changes = append(changes, change(k, Removed, o.Value, nil, "", 0))
