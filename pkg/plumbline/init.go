@@ -381,6 +381,11 @@ func render(l layout) string {
 	if len(l.flux) > 0 {
 		fmt.Fprintf(&b, "  # Flux found (%s): the bundled flux rules check Kustomizations, HelmReleases and sources\n", firstFew(l.flux))
 	}
+	if len(l.argocd) > 0 || len(l.flux) > 0 {
+		b.WriteString("  # the charts Applications and HelmReleases deploy are rendered and checked; those of chart\n" +
+			"  # repositories come from a cache (helm pull -d CACHE/HOST/PATH), else are named as not rendered\n" +
+			"  # chartCache: charts-cache\n")
+	}
 	if len(l.tekton) > 0 {
 		fmt.Fprintf(&b, "  # Tekton YAML found (%s): its Tasks, Pipelines and runs are checked against each other\n", firstFew(l.tekton))
 		b.WriteString("  tekton: true\n")
