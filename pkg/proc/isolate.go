@@ -97,7 +97,7 @@ func Serve() (code int, served bool) {
 	return 0, true
 }
 
-// served starts a child's output: a binary that never called Serve (a
+// servedMark starts a child's output: a binary that never called Serve (a
 // test binary without it in TestMain) is told apart from a broken child.
 const servedMark = "plumbline-isolated\n"
 
