@@ -47,8 +47,6 @@ const InChart = "@chart/"
 type Doc struct {
 	Source  string `json:"source"`
 	Content string `json:"content"`
-	Hook    bool   `json:"hook,omitempty"`
-	CRD     bool   `json:"crd,omitempty"`
 }
 
 // Output is one chart rendered.
@@ -144,7 +142,7 @@ func Render(ctx context.Context, ch *chart.Chart, opt Options) (*Output, error) 
 	if opt.IncludeCRDs {
 		for _, crd := range ch.CRDObjects() {
 			fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", crd.Filename, crd.File.Data)
-			out.Docs = append(out.Docs, Doc{Source: crd.Filename, Content: string(crd.File.Data), CRD: true})
+			out.Docs = append(out.Docs, Doc{Source: crd.Filename, Content: string(crd.File.Data)})
 		}
 	}
 	for _, m := range manifests {
@@ -161,7 +159,7 @@ func Render(ctx context.Context, ch *chart.Chart, opt Options) (*Output, error) 
 				continue
 			}
 			fmt.Fprintf(&full, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
-			out.Docs = append(out.Docs, Doc{Source: h.Path, Content: h.Manifest, Hook: true})
+			out.Docs = append(out.Docs, Doc{Source: h.Path, Content: h.Manifest})
 		}
 	}
 	out.Manifest = full.String()
