@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"github.com/plumbline/plumbline/internal/tektonsig"
 	"io"
 	"log"
 	"net/http/httptest"
@@ -259,7 +260,7 @@ func TestSigned(t *testing.T) {
 		},
 	}
 	_ = policy // what an operator applies; the controller verifies with it in e2e TestTrusted
-	// The controller's check, over the bytes it checksums (checksumOf: its
+	// The controller's check, over the bytes it checksums (tektonsig.Checksum: its
 	// apimachinery's JSON; Tekton's VerifyResource in this module would
 	// checksum v0.37's, which the controller never sees).
 	verify := func(kind, file string) bool {
@@ -289,7 +290,7 @@ func TestSigned(t *testing.T) {
 		if err != nil {
 			return false
 		}
-		sum, err := checksumOf(map[string]string{"task": "Task", "pipeline": "Pipeline"}[kind], meta, spec)
+		sum, err := tektonsig.Checksum(map[string]string{"task": "Task", "pipeline": "Pipeline"}[kind], meta, spec)
 		if err != nil {
 			t.Fatal(err)
 		}
