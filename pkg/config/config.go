@@ -97,6 +97,12 @@ type Policy struct {
 	Kustomize     string   `yaml:"kustomize" flag:"kustomize"`
 	Helm          string   `yaml:"helm" flag:"helm"`
 	ChartCache    string   `yaml:"chartCache" flag:"chart-cache" path:"true"`
+	// ChartRepos may be fetched from when the run may fetch (a trusted
+	// run, --fetch-charts); a pull request's come from its base branch.
+	ChartRepos []string `yaml:"chartRepos" flag:"chart-repo"`
+	// Production are the overlays and release files that deploy to
+	// production (globs); a pull request's come from its base branch.
+	Production []string `yaml:"production" flag:"production"`
 	// Kustomizations are rendered instead of the entry points found.
 	Kustomizations []string `yaml:"kustomizations" flag:"kustomization" path:"true"`
 	RepoURLs       []string `yaml:"repoURLs" flag:"repo-url"`

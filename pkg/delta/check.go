@@ -10,6 +10,7 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/config"
+	hl "github.com/plumbline/plumbline/pkg/helm"
 	"github.com/plumbline/plumbline/pkg/kustomize"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
@@ -25,6 +26,9 @@ type Check struct {
 	cache, kube   string
 	helm          string
 	repoURLs      cli.List
+	chartRepos    cli.List
+	production    cli.List
+	fetch         bool
 }
 
 var (
@@ -38,6 +42,9 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.cache, "chart-cache", "", "`DIR` of packaged charts (policy.chartCache)")
 	fs.StringVar(&c.kube, "kubernetes-version", "", "the cluster's Kubernetes `VERSION` (kubernetes.version): Helm's .Capabilities")
 	fs.StringVar(&c.helm, "helm", "auto", "render the charts the repository deploys: auto or off (policy.helm)")
+	fs.Var(&c.chartRepos, "chart-repo", "with --fetch-charts, a chart repository or OCI registry `URL` charts the cache lacks are fetched from (policy.chartRepos; repeatable)")
+	fs.BoolVar(&c.fetch, "fetch-charts", false, "fetch the charts the cache lacks from the --chart-repo repositories (and no other), keeping them in the --chart-cache")
+	fs.Var(&c.production, "production", "`GLOB`s of the overlays and release files that deploy to production (policy.production; repeatable): a deletion or an immutable change there is an error; default: a path segment prod or production")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (policy.repoURLs)")
 }
 
@@ -52,6 +59,12 @@ func (c *Check) Configure(cfg *config.Config) error {
 		}
 		if len(c.repoURLs) == 0 {
 			c.repoURLs = p.RepoURLs
+		}
+		if len(c.chartRepos) == 0 {
+			c.chartRepos = p.ChartRepos
+		}
+		if len(c.production) == 0 {
+			c.production = p.Production
 		}
 	}
 	if k := cfg.Kubernetes; k != nil && c.kube == "" {
@@ -87,6 +100,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	switch c.helm {
 	case "auto", "":
 		helm = &kustomize.HelmOptions{KubeVersion: c.kube, Cache: c.cache, RepoURLs: append(tree.GitRemotes(root), c.repoURLs...)}
+		if c.fetch {
+			helm.Fetch = &hl.Remote{Allow: c.chartRepos, Store: hl.Cache(c.cache)}
+		}
 	case "off":
 	default:
 		return nil, cli.Usagef("--helm %q: want auto or off", c.helm)
@@ -96,7 +112,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, fmt.Errorf("render the head: %w", err)
 	}
-	r, err := Report(ctx, baseDir, head, opt)
+	r, err := Report(ctx, baseDir, head, opt, Production(c.production))
 	if err != nil {
 		return nil, err
 	}
@@ -106,8 +122,8 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 
 // Report renders the base checked out in dir as head was rendered (with
 // opt: its root, paths and kustomizations taken to dir) and reports what
-// changes between them.
-func Report(ctx context.Context, dir string, head *kustomize.Result, opt kustomize.Options) (*report.Report, error) {
+// changes between them; prod says which groups are production.
+func Report(ctx context.Context, dir string, head *kustomize.Result, opt kustomize.Options, prod Production) (*report.Report, error) {
 	root, err := filepath.Abs(opt.Root)
 	if err != nil {
 		return nil, err
@@ -145,7 +161,7 @@ func Report(ctx context.Context, dir string, head *kustomize.Result, opt kustomi
 		f, _ := v[0].(string)
 		l, _ := v[1].(int)
 		return f, l
-	}), Counts: map[string]int{}}
+	}, prod), Counts: map[string]int{}}
 	groups := map[string]bool{}
 	for _, c := range changes {
 		r.Counts["k8s."+string(c.Op)]++

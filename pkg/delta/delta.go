@@ -3,6 +3,7 @@ package delta
 import (
 	"cmp"
 	"fmt"
+	"path"
 	"reflect"
 	"slices"
 	"strings"
@@ -343,12 +344,39 @@ var deletesData = map[string]string{
 	"CustomResourceDefinition": "every object of its kind, in every namespace, goes with it",
 }
 
-// Production reports whether a group deploys to production: a path
-// segment prod or production (the homelab library's rule too).
-func Production(group string) bool {
-	for _, seg := range strings.FieldsFunc(group, func(r rune) bool { return r == '/' || r == ' ' || r == '(' || r == ')' }) {
-		if seg == "prod" || seg == "production" {
-			return true
+// Production says which groups deploy to production: the patterns of
+// policy.production (a pull request's: the base branch's), each a path
+// glob matched against the overlay's directory and the file that declares
+// a release (a directory also matches what is below it); with none, a
+// path segment prod or production (the homelab library's rule too).
+type Production []string
+
+// Match reports whether group, declared in file, deploys to production.
+func (p Production) Match(group, file string) bool {
+	fields := strings.FieldsFunc(group, func(r rune) bool { return r == ' ' || r == '(' || r == ')' })
+	if len(p) == 0 {
+		for _, seg := range strings.FieldsFunc(group, func(r rune) bool { return r == '/' || r == ' ' || r == '(' || r == ')' }) {
+			if seg == "prod" || seg == "production" {
+				return true
+			}
+		}
+		return false
+	}
+	cands := fields
+	if file != "" {
+		cands = append(cands, file, path.Dir(file))
+	}
+	for _, pat := range p {
+		pat = strings.Trim(path.Clean("/"+strings.TrimSpace(pat)), "/")
+		for _, c := range cands {
+			for d := path.Clean(c); ; d = path.Dir(d) {
+				if ok, _ := path.Match(pat, d); ok {
+					return true
+				}
+				if d == "." || d == "/" || !strings.Contains(d, "/") {
+					break
+				}
+			}
 		}
 	}
 	return false
@@ -358,11 +386,11 @@ func Production(group string) bool {
 const MaxDiffLines = 200
 
 // Findings are the report's: a note per change with its diff, a
-// warning (an error in production) per deletion that loses data and per
+// warning (an error in production, as prod says) per deletion that loses data and per
 // immutable field rewritten, a note per group not compared. removedAt
 // places a removed object (it has no line at the head): its group's
 // kustomization or release file.
-func Findings(changes []Change, unknown map[string]string, removedAt func(group string) (string, int)) []report.Finding {
+func Findings(changes []Change, unknown map[string]string, removedAt func(group string) (string, int), prod Production) []report.Finding {
 	var out []report.Finding
 	for _, c := range changes {
 		file, line := c.File, c.Line
@@ -376,7 +404,11 @@ func Findings(changes []Change, unknown map[string]string, removedAt func(group 
 		out = append(out, report.Finding{Rule: RuleChange, Severity: report.Note, File: file, Line: line,
 			Message: fmt.Sprintf("%s: %s %s", c.Group, c.Op, c.ID()), Diff: diff})
 		sev := report.Warning
-		if Production(c.Group) {
+		gf := c.File
+		if removedAt != nil {
+			gf, _ = removedAt(c.Group)
+		}
+		if prod.Match(c.Group, gf) {
 			sev = report.Error
 		}
 		if why, ok := deletesData[c.Kind]; ok && c.Op == Removed {

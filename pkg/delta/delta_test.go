@@ -51,7 +51,7 @@ func TestCompare(t *testing.T) {
 	if d := cmp.Diff(map[string]string{"broken": "it does not render at the head: kustomize: no such file"}, unknown); d != "" {
 		t.Errorf("unknown (-want +got):\n%s", d)
 	}
-	fs := Findings(changes, unknown, func(g string) (string, int) { return g + "/kustomization.yaml", 0 })
+	fs := Findings(changes, unknown, func(g string) (string, int) { return g + "/kustomization.yaml", 0 }, nil)
 	sev := map[string]report.Severity{}
 	for _, f := range fs {
 		if f.Rule != RuleChange {
@@ -63,6 +63,33 @@ func TestCompare(t *testing.T) {
 		"k8s/change-unknown broken":          report.Note,
 	}, sev); d != "" {
 		t.Errorf("safety findings (-want +got):\n%s", d)
+	}
+}
+
+// TestProduction: which groups policy.production makes production, and
+// the default without it.
+func TestProduction(t *testing.T) {
+	for _, tc := range []struct {
+		prod        Production
+		group, file string
+		want        bool
+	}{
+		{nil, "k8s/overlays/prod", "k8s/overlays/prod/kustomization.yaml", true},
+		{nil, "Application argocd/web (k8s/overlays/production)", "argocd/web.yaml", true},
+		{nil, "k8s/overlays/production-like", "", false},
+		{nil, "clusters/main/apps", "clusters/main/apps/kustomization.yaml", false},
+		{Production{"clusters/main"}, "clusters/main/apps", "clusters/main/apps/kustomization.yaml", true},
+		{Production{"clusters/main"}, "k8s/overlays/prod", "k8s/overlays/prod/kustomization.yaml", false},
+		{Production{"clusters/*/apps"}, "clusters/home/apps", "", true},
+		{Production{"clusters/*/apps"}, "clusters/home/infra", "", false},
+		{Production{"./argocd/prod-*.yaml"}, "Application argocd/web", "argocd/prod-web.yaml", true},
+		{Production{"argocd/prod"}, "Application argocd/web", "argocd/prodweb.yaml", false},
+		{Production{"apps"}, "HelmRelease media/plex (clusters/home/apps)", "clusters/home/apps/plex/release.yaml", false},
+		{Production{"clusters/home/apps"}, "HelmRelease media/plex (clusters/home/apps)", "clusters/home/apps/plex/release.yaml", true},
+	} {
+		if got := tc.prod.Match(tc.group, tc.file); got != tc.want {
+			t.Errorf("%q.Match(%q, %q) = %v, want %v", tc.prod, tc.group, tc.file, got, tc.want)
+		}
 	}
 }
 

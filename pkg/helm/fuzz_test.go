@@ -43,3 +43,27 @@ func FuzzLoad(f *testing.F) {
 		_ = ch.Name()
 	})
 }
+
+// FuzzIndex: any index.yaml a chart repository serves parses or fails,
+// and a version it picks is one it lists; any repository URL is allowed
+// only on a path boundary of an allowed one.
+func FuzzIndex(f *testing.F) {
+	f.Add("apiVersion: v1\nentries:\n  web:\n    - version: 1.0.0\n      urls: [web-1.0.0.tgz]\n    - version: 2.0.0-rc.1\n", "web", "^1", "https://h/charts/x")
+	f.Add(`{"apiVersion":"v1","entries":{"web":[null,{"version":"x"}]}}`, "web", "", "oci://h/charts")
+	f.Add("apiVersion: v1\nentries: {web: [{version: &a 1.0.0}, {version: *a}]}\n", "web", "1.0.0", "https://u:p@h/charts")
+	f.Fuzz(func(t *testing.T, index, name, version, repo string) {
+		idx, err := parseIndex([]byte(index))
+		if err == nil {
+			if e, err := idx.pick(name, version); err == nil && e == nil {
+				t.Fatal("picked nothing without an error")
+			}
+		}
+		r := &Remote{Allow: []string{"https://h/charts", "oci://h/charts"}}
+		if r.Allowed(repo) {
+			_, key, ok := splitRepo(repo)
+			if !ok || key != "h/charts" && !strings.HasPrefix(key, "h/charts/") {
+				t.Fatalf("%q allowed, its key %q", repo, key)
+			}
+		}
+	})
+}

@@ -31,6 +31,9 @@ type HelmOptions struct {
 	// RepoURLs are this repository's URLs: an Application or a
 	// GitRepository naming one of them deploys from this checkout.
 	RepoURLs []string
+	// Fetch gets a chart the cache lacks, from the repositories it
+	// allows (trusted runs only); nil renders offline.
+	Fetch helm.Fetcher
 }
 
 // Release is a chart the repository deploys: an ArgoCD Application's
@@ -575,7 +578,7 @@ func renderRelease(ctx context.Context, t *memTree, opt *HelmOptions, r *Release
 		b.Err = &Unfetched{at("not rendered: " + strings.Join(r.skipped, ", "))}
 		return b
 	}
-	files, archive, err := chartFiles(t, opt, r)
+	files, archive, err := chartFiles(ctx, t, opt, r)
 	if err != nil {
 		var uf *Unfetched
 		if errors.As(err, &uf) {
@@ -736,15 +739,10 @@ func walkLeaves(v any, p []any, f func([]any, any)) {
 // repository, with the dependencies its charts/ lacks (file:// ones from
 // the repository, the others from the cache, as `helm dependency build`
 // would vendor them), or the packaged chart from the cache.
-func chartFiles(t *memTree, opt *HelmOptions, r *Release) ([]helm.File, []byte, error) {
-	cache := helm.Cache(opt.Cache)
+func chartFiles(ctx context.Context, t *memTree, opt *HelmOptions, r *Release) ([]helm.File, []byte, error) {
 	if r.chartDir == "" {
-		data, v, err := cache.Find(r.repo, r.chart, r.version)
+		data, v, err := packagedChart(ctx, opt, r.repo, r.chart, r.version)
 		if err != nil {
-			var nc *helm.NotCached
-			if errors.As(err, &nc) {
-				return nil, nil, &Unfetched{&report.InputError{Msg: nc.Error()}}
-			}
 			return nil, nil, err
 		}
 		r.version = v
@@ -776,11 +774,11 @@ func chartFiles(t *memTree, opt *HelmOptions, r *Release) ([]helm.File, []byte, 
 		case d.repo == "":
 			// helm says it is missing
 		default:
-			data, v, err := cache.Find(d.repo, d.name, d.version)
+			data, v, err := packagedChart(ctx, opt, d.repo, d.name, d.version)
 			if err != nil {
-				var nc *helm.NotCached
-				if errors.As(err, &nc) {
-					return nil, nil, &Unfetched{&report.InputError{Msg: "dependency " + nc.Error()}}
+				var uf *Unfetched
+				if errors.As(err, &uf) {
+					uf.Msg = "dependency " + uf.Msg
 				}
 				return nil, nil, err
 			}
@@ -788,6 +786,29 @@ func chartFiles(t *memTree, opt *HelmOptions, r *Release) ([]helm.File, []byte, 
 		}
 	}
 	return files, nil, nil
+}
+
+// packagedChart is a chart of a repository: from the cache, else fetched
+// when a fetcher is given. What neither gives is Unfetched: the release
+// is named, not rendered, and the rest is checked.
+func packagedChart(ctx context.Context, opt *HelmOptions, repo, name, version string) ([]byte, string, error) {
+	data, v, err := helm.Cache(opt.Cache).Find(repo, name, version)
+	var nc *helm.NotCached
+	if !errors.As(err, &nc) {
+		return data, v, err
+	}
+	if opt.Fetch == nil {
+		return nil, "", &Unfetched{&report.InputError{Msg: nc.Error()}}
+	}
+	data, v, err = opt.Fetch.Fetch(ctx, repo, name, version)
+	if err != nil {
+		var refused *helm.Refused
+		if errors.As(err, &refused) {
+			return nil, "", &Unfetched{&report.InputError{Msg: nc.Error() + "; " + err.Error()}}
+		}
+		return nil, "", &Unfetched{&report.InputError{Msg: "not rendered: " + err.Error()}}
+	}
+	return data, v, nil
 }
 
 // dirFiles are the files under dir in the tree, named prefix + their

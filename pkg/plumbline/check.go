@@ -57,6 +57,7 @@ type Check struct {
 	changedSince string
 	newSince     string
 	quiet        bool
+	fetchCharts  bool
 	// LookPath finds a tool on PATH (exec.LookPath when nil).
 	LookPath func(string) (string, error)
 	// Changed lists the files changed since a git ref (git when nil).
@@ -73,6 +74,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.changedSince, "changed-since", "", "run only the checks whose paths changed since git `REF` (a fast pre-push)")
 	fs.StringVar(&c.newSince, "new-since", "", "fail only on findings on lines changed since git `REF` (committed, staged, edited or new files); the others are shown as already there (a pre-push that an old finding does not block); policy-check also shows what the change deploys (k8s/change, as plumbline diff REF)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no live progress on the terminal")
+	fs.BoolVar(&c.fetchCharts, "fetch-charts", false, "policy-check fetches the charts the chart cache lacks from the policy.chartRepos repositories (and no other)")
 }
 
 // outcome is one check's run.
@@ -149,6 +151,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 		if n.Short == "policy" && baseDir != "" {
 			args = append(args, "--base-dir="+baseDir)
+		}
+		if n.Short == "policy" && c.fetchCharts {
+			args = append(args, "--fetch-charts")
 		}
 		if reason != "" {
 			outs[i].r = &report.Report{Tool: n.Command.FileName(), Version: version.String(), Skipped: reason, Findings: notes}

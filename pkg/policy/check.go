@@ -17,7 +17,9 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/addr"
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/delta"
+	"github.com/plumbline/plumbline/pkg/helm"
 	"github.com/plumbline/plumbline/pkg/kube"
 	"github.com/plumbline/plumbline/pkg/kustomize"
 	"github.com/plumbline/plumbline/pkg/leak"
@@ -67,6 +69,10 @@ type Check struct {
 	rendered                   *kustomize.Result // the head, for the diff
 	renderOpt                  kustomize.Options
 	kustomizations, repoURLs   cli.List
+	chartRepos, production     cli.List
+	fetchCharts                bool
+	baseConfig, baseConfigSum  string
+	baseRevision               string
 	regoVersion, waivers       string
 	capabilities               string
 	memory                     int
@@ -138,6 +144,12 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.helm, "helm", "auto", "render the Helm charts the repository deploys and check what they apply: auto (ArgoCD Applications' Helm sources, Flux HelmReleases; charts in the repository or the --chart-cache) or off")
 	fs.StringVar(&c.baseDir, "base-dir", "", "a checkout of the pull request's base in `DIR`: what the change deploys is reported (k8s/change: every object added, removed or changed, with a diff; k8s/change-deletes, k8s/change-immutable); a DIR that does not exist (a push) is no base")
 	fs.StringVar(&c.cache, "chart-cache", "", "`DIR` of packaged charts (helm pull -d DIR/HOST/PATH): where charts of chart repositories and OCI registries are found offline")
+	fs.Var(&c.chartRepos, "chart-repo", "with --fetch-charts, a chart repository or OCI registry `URL` the charts the cache lacks may be fetched from (policy.chartRepos; a pull request's are its base branch's; repeatable)")
+	fs.BoolVar(&c.fetchCharts, "fetch-charts", false, "fetch the charts the cache lacks from the --chart-repo repositories and no other, keeping them in the --chart-cache when it is writable (trusted runs only: the pipelines pass it for pushes and trusted authors' pull requests)")
+	fs.Var(&c.production, "production", "`GLOB`s of the overlays and release files that deploy to production (policy.production; a pull request's are its base branch's; repeatable): a deletion or an immutable change there is an error; default: a path segment prod or production")
+	fs.StringVar(&c.baseConfig, "base-config", "", "the base branch's config `FILE`, for a pull request: its policy.chartRepos and policy.production are used, not the pull request's")
+	fs.StringVar(&c.baseConfigSum, "base-config-sha256", "", "the sha256 of --base-config, `HEX`, as the fetch step recorded it (\""+config.NoFile+"\": the base branch has none); empty: no base branch (a push)")
+	fs.StringVar(&c.baseRevision, "base-revision", "", "the pull request's base `COMMIT`, when --base-config is where no step a pull request's code runs in can write (a Pipeline's fetch Task's workspace: a directory, its .plumbline.yaml absent when the base branch has none); empty, without --base-config-sha256: no base branch (a push)")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.release, "kubernetes-version", "the cluster's Kubernetes `VERSION` (1.31, v1.31.4+k3s1): API versions it no longer serves are k8s/api-removed errors, deprecated ones k8s/api-deprecated warnings (default: only what the built-in schema's release serves)")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
@@ -192,6 +204,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 				Message: fmt.Sprintf("namespace %s has no deny, violation or warn rules; its policies did not run (see --namespace, --all-namespaces)", ns)})
 		}
 	}
+	c.fromBase(r)
 	// Bad waivers are reported, the good ones still apply, and the run
 	// goes on: nothing else found is lost.
 	waivers, waiverErr := c.loadWaivers()
@@ -337,6 +350,44 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	return r, errors.Join(problems...)
 }
 
+// fromBase takes what a pull request may not decide for itself from its
+// base branch's config: the chart repositories the run may connect to,
+// and which overlays are production (a pull request that said its
+// production is none would turn the errors of its own deletions into
+// warnings). A base config that is not the one the fetch step recorded
+// gives neither: nothing is fetched.
+func (c *Check) fromBase(r *report.Report) {
+	if c.baseConfigSum == "" && c.baseRevision == "" {
+		return
+	}
+	headRepos, headProd := c.chartRepos, c.production
+	c.chartRepos, c.production = nil, nil
+	var base *config.Config
+	var err error
+	if c.baseConfig != "" {
+		base, err = config.LoadPinned(c.baseConfig, c.baseConfigSum)
+	}
+	if err != nil {
+		c.fetchCharts = false
+		r.Details["fromBase"] = "the base branch's config cannot be used (" + err.Error() + "): no chart is fetched, production is the default"
+		return
+	}
+	if base != nil && base.Policy != nil {
+		c.chartRepos, c.production = base.Policy.ChartRepos, base.Policy.Production
+	}
+	var ignored []string
+	if !slices.Equal(headRepos, c.chartRepos) {
+		ignored = append(ignored, "policy.chartRepos")
+	}
+	if !slices.Equal(headProd, c.production) {
+		ignored = append(ignored, "policy.production")
+	}
+	if len(ignored) > 0 {
+		r.Findings = append(r.Findings, report.Finding{Rule: RuleHelm, Severity: report.Note, File: config.FileName,
+			Message: "the pull request's " + strings.Join(ignored, " and ") + " differ from the base branch's, which this run uses: a pull request cannot choose where the check connects to or what is production (change the base branch's config first)"})
+	}
+}
+
 // deploys adds what the change deploys (pkg/delta), with --base-dir.
 func (c *Check) deploys(ctx context.Context, r *report.Report) error {
 	if c.baseDir == "" || c.rendered == nil {
@@ -346,7 +397,7 @@ func (c *Check) deploys(ctx context.Context, r *report.Report) error {
 		r.Details["deploys"] = "no base to compare with (" + c.baseDir + " is not there: a push, or a manual run)"
 		return nil
 	}
-	d, err := delta.Report(ctx, c.baseDir, c.rendered, c.renderOpt)
+	d, err := delta.Report(ctx, c.baseDir, c.rendered, c.renderOpt, delta.Production(c.production))
 	if err != nil {
 		return fmt.Errorf("rendered diff: %w", err)
 	}
@@ -413,6 +464,9 @@ func (c *Check) render(ctx context.Context, paths, files []string, ignore *regex
 	case "auto", "":
 		opt.Helm = &kustomize.HelmOptions{KubeVersion: c.release.raw, Cache: c.cache,
 			RepoURLs: append(tree.GitRemotes(root), c.repoURLs...)}
+		if c.fetchCharts {
+			opt.Helm.Fetch = &helm.Remote{Allow: c.chartRepos, Store: helm.Cache(c.cache)}
+		}
 	case "off":
 	default:
 		return nil, nil, nil, cli.Usagef("--helm %q: want auto or off", c.helm)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/google/go-cmp/cmp"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -632,12 +633,12 @@ func forgeProcess(t *testing.T, req *triggersv1.InterceptorRequest) *triggersv1.
 // withSettings is the shipped EventListeners with the settings of
 // listener's trigger group (its CEL overlays) set to branches and owners.
 // TestCredentials: pushes and trusted pull requests bind the repository's
-// git and DNS Secrets; a run after /ok-to-test binds a Secret that exists
+// git and DNS Secrets and fetch charts; a run after /ok-to-test binds a Secret that exists
 // nowhere (an empty volume), unless the trigger group's one setting,
 // approved_credentials, says otherwise. Every run binds notify.
 func TestCredentials(t *testing.T) {
-	trusted := map[string]string{"git-credentials": "plumbline-git", "dns-credentials": "plumbline-dns", "notify-credentials": "plumbline-notify"}
-	withheld := map[string]string{"git-credentials": "plumbline-withheld", "dns-credentials": "plumbline-withheld", "notify-credentials": "plumbline-notify"}
+	trusted := map[string]string{"git-credentials": "plumbline-git", "dns-credentials": "plumbline-dns", "notify-credentials": "plumbline-notify", "fetch-charts": "true"}
+	withheld := map[string]string{"git-credentials": "plumbline-withheld", "dns-credentials": "plumbline-withheld", "notify-credentials": "plumbline-notify", "fetch-charts": "false"}
 	approve := func(listener string) map[string]*triggersv1.EventListener {
 		els := shipped[triggersv1.EventListener](t, "EventListener")
 		settings := els[listener].Spec.TriggerGroups[0].Interceptors[1]
@@ -674,8 +675,16 @@ func TestCredentials(t *testing.T) {
 			t.Errorf("%s did not fire: %s", tc.trigger, why)
 			continue
 		}
-		if diff := cmp.Diff(tc.want, r.secrets); diff != "" {
-			t.Errorf("%s: Secrets (-want +got):\n%s", tc.trigger, diff)
+		got := maps.Clone(r.secrets)
+		// Charts are fetched (from the base branch's allowlist) by
+		// trusted runs only, as the Secrets are bound.
+		for _, p := range r.params {
+			if p.Name == "fetch-charts" {
+				got["fetch-charts"] = p.Value.StringVal
+			}
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: Secrets and fetch-charts (-want +got):\n%s", tc.trigger, diff)
 		}
 	}
 }
