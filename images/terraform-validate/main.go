@@ -1,6 +1,7 @@
 // Command terraform-validate checks every Terraform root module under the
 // given paths: syntax, static rules, terraform fmt, and terraform init and
-// validate, offline from a provider mirror.
+// validate, offline from a provider mirror. `terraform-validate
+// terraform-plan` plans them against their state (trusted runs only).
 package main
 
 import (
@@ -11,5 +12,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Execute(terraform.Command()))
+	os.Exit(cli.Execute(terraform.Command(), terraform.PlanCommand()))
 }

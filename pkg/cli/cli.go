@@ -576,7 +576,9 @@ func writeFile(spec reportSpec, r *report.Report) (string, error) {
 
 // Execute runs cmd with the process's arguments and environment, cancelling
 // on SIGINT and SIGTERM, and returns the exit code for main to os.Exit with.
-func Execute(cmd Command) int {
+// An image whose binary serves more than one check names the others in
+// more: the first argument naming one of them runs it instead.
+func Execute(cmd Command, more ...Command) int {
 	// A copy of this binary started to run an isolated function (a Helm
 	// chart's templates) does only that.
 	if code, ok := proc.Serve(); ok {
@@ -593,5 +595,12 @@ func Execute(cmd Command) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Main(ctx, cmd, os.Args[1:], OSEnv())
+	args := os.Args[1:]
+	for _, m := range more {
+		if len(args) > 0 && args[0] == m.Name {
+			cmd, args = m, args[1:]
+			break
+		}
+	}
+	return Main(ctx, cmd, args, OSEnv())
 }

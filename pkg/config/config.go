@@ -30,6 +30,8 @@ type Config struct {
 	Version   int        `yaml:"version"`
 	FailOn    string     `yaml:"failOn" flag:"fail-on"`
 	Terraform *Terraform `yaml:"terraform" tool:"terraform-validate"`
+	// TerraformPlan is the plan of trusted runs (terraform-plan).
+	TerraformPlan *TerraformPlan `yaml:"terraformPlan" tool:"terraform-plan"`
 	Ansible   *Ansible   `yaml:"ansible" tool:"ansible-lint-check"`
 	Policy    *Policy    `yaml:"policy" tool:"policy-check"`
 	DNS       *DNS       `yaml:"dns" tool:"dns-zone-diff"`
@@ -64,6 +66,18 @@ type Terraform struct {
 	AllDirs *bool    `yaml:"allDirs" flag:"all-dirs"`
 	Fmt     *bool    `yaml:"fmt" flag:"fmt"`
 	Timeout string   `yaml:"timeout" flag:"timeout"`
+}
+
+// TerraformPlan configures terraform-plan, which runs only where the run
+// is trusted (a push, a trusted author's pull request, a scheduled run).
+type TerraformPlan struct {
+	Enabled    *bool    `yaml:"enabled"`
+	Paths      []string `yaml:"paths" args:"true" path:"true"`
+	Include    []string `yaml:"include" flag:"include"`
+	Exclude    []string `yaml:"exclude" flag:"exclude"`
+	MaxDestroy string   `yaml:"maxDestroy" flag:"max-destroy"`
+	AllDirs    *bool    `yaml:"allDirs" flag:"all-dirs"`
+	Timeout    string   `yaml:"timeout" flag:"timeout"`
 }
 
 // Ansible configures ansible-lint-check.

@@ -35,6 +35,8 @@ func TestEveryRuleDocumented(t *testing.T) {
 		terraform.RuleProviderUnversioned, terraform.RuleModuleUnpinned, terraform.RuleVariableNoType,
 		terraform.RuleVariableNoDescription, terraform.RuleUndeclaredVariable, terraform.RuleFormat, terraform.RuleInit,
 		terraform.RuleValidate, terraform.RuleSuppression,
+		terraform.RulePlanCreate, terraform.RulePlanUpdate, terraform.RulePlanReplace, terraform.RulePlanDestroy,
+		terraform.RulePlanMaxDestroy, terraform.RulePlanDrift, terraform.RulePlanError, terraform.RulePlanNoState,
 		ansiblelint.RuleCollectionMissing, ansiblelint.RuleRoleMissing, ansiblelint.RuleRequirements,
 		ansiblelint.RuleInventory, ansiblelint.RuleUnreadable, ansiblelint.RuleYAML, ansiblelint.RuleRulesdirIgnored,
 		policy.RuleRego, policy.RuleParse, policy.RuleEval, policy.RuleWaiverInvalid, policy.RuleWaiverExpired,

@@ -33,6 +33,29 @@ type Terraform interface {
 	Validate(ctx context.Context, dir string, env map[string]string) (*tfjson.ValidateOutput, error)
 }
 
+// Planner is what terraform-plan asks of terraform besides its version.
+type Planner interface {
+	Version(ctx context.Context) (string, error)
+	// InitBackend is init with the configuration's backend, where the
+	// state is.
+	InitBackend(ctx context.Context, dir string, env map[string]string, pluginDir string) error
+	// Plan writes a plan of dir to the file out.
+	Plan(ctx context.Context, dir string, env map[string]string, out string) error
+	// Show is the plan in out as JSON.
+	Show(ctx context.Context, dir string, env map[string]string, out string) ([]byte, error)
+}
+
+var _ Planner = (*Exec)(nil)
+
+// PlanError is a terraform run that failed, with what it said.
+type PlanError struct {
+	Output string
+	Err    error
+}
+
+func (e *PlanError) Error() string { return e.Err.Error() }
+func (e *PlanError) Unwrap() error { return e.Err }
+
 // FindBinary returns the explicit binary if given, else terraform, else tofu
 // from PATH.
 func FindBinary(explicit string) (string, error) {
@@ -159,6 +182,42 @@ func (e *Exec) Init(ctx context.Context, dir string, env map[string]string, plug
 		return &InitError{Output: string(res.Stderr), Err: fmt.Errorf("exit status %d", res.Code)}
 	}
 	return nil
+}
+
+func (e *Exec) InitBackend(ctx context.Context, dir string, env map[string]string, pluginDir string) error {
+	args := []string{"init", "-no-color", "-input=false", "-get=true", "-upgrade=false"}
+	if pluginDir != "" {
+		args = append(args, "-plugin-dir="+pluginDir)
+	}
+	return e.planStep(ctx, dir, env, args...)
+}
+
+func (e *Exec) Plan(ctx context.Context, dir string, env map[string]string, out string) error {
+	// -lock-timeout: a plan waits a while for another run's lock on a
+	// shared state rather than failing at once.
+	return e.planStep(ctx, dir, env, "plan", "-no-color", "-input=false", "-lock-timeout=60s", "-out="+out)
+}
+
+func (e *Exec) planStep(ctx context.Context, dir string, env map[string]string, args ...string) error {
+	res, err := e.run(ctx, dir, env, nil, args...)
+	if err != nil {
+		return err
+	}
+	if res.Code != 0 {
+		return &PlanError{Output: string(res.Stderr), Err: fmt.Errorf("%s: exit status %d", args[0], res.Code)}
+	}
+	return nil
+}
+
+func (e *Exec) Show(ctx context.Context, dir string, env map[string]string, out string) ([]byte, error) {
+	res, err := e.run(ctx, dir, env, nil, "show", "-no-color", "-json", out)
+	if err != nil {
+		return nil, err
+	}
+	if res.Code != 0 {
+		return nil, &PlanError{Output: string(res.Stderr), Err: fmt.Errorf("show: exit status %d", res.Code)}
+	}
+	return res.Stdout, nil
 }
 
 func (e *Exec) Validate(ctx context.Context, dir string, env map[string]string) (*tfjson.ValidateOutput, error) {

@@ -208,16 +208,7 @@ func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[s
 	}
 	// init writes or updates the lock file next to the configuration; the
 	// source tree is left as it was found.
-	lock := filepath.Join(d.osPath, ".terraform.lock.hcl")
-	if before, err := os.ReadFile(lock); errors.Is(err, os.ErrNotExist) {
-		defer os.Remove(lock)
-	} else if err == nil {
-		defer func() {
-			if after, err := os.ReadFile(lock); err != nil || !bytes.Equal(before, after) {
-				_ = os.WriteFile(lock, before, 0o644)
-			}
-		}()
-	}
+	defer keepLockFile(d.osPath)()
 	unlock := lockInit()
 	err := tf.Init(ctx, d.osPath, env, pluginDir)
 	unlock()
