@@ -306,6 +306,7 @@ func (o *options) secrets(ctx context.Context) error {
 	for _, s := range []struct{ name, what string }{
 		{"plumbline-git", ".git-credentials and .gitconfig for a private repository"},
 		{"plumbline-dns", "the TSIG key or Technitium token files your zones name"},
+		{"plumbline-terraform", "terraform-plan's environment: one key per variable (PROXMOX_VE_API_TOKEN, the state backend's credentials)"},
 	} {
 		if _, err := o.sh(ctx, nil, nil, "kubectl", "get", "secret", s.name, "-n", o.namespace); err == nil {
 			o.say("secret/%s exists: kept", s.name)
@@ -316,7 +317,7 @@ func (o *options) secrets(ctx context.Context) error {
 		}
 		o.say("secret/%s created empty: add %s (docs/quickstart.md §4)", s.name, s.what)
 	}
-	o.say("done. Next: expose el-plumbline-github (docs/quickstart.md §3); fill plumbline-git and plumbline-dns if your repository is private or your zones need a key (§4)")
+	o.say("done. Next: expose el-plumbline-github (docs/quickstart.md §3); fill plumbline-git and plumbline-dns if your repository is private or your zones need a key, plumbline-terraform to plan Terraform (§4)")
 	if o.gitea {
 		o.say("Gitea: run hack/forge-interceptor-tls.sh %s for the interceptor's certificate", o.namespace)
 	}

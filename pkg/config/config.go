@@ -32,10 +32,10 @@ type Config struct {
 	Terraform *Terraform `yaml:"terraform" tool:"terraform-validate"`
 	// TerraformPlan is the plan of trusted runs (terraform-plan).
 	TerraformPlan *TerraformPlan `yaml:"terraformPlan" tool:"terraform-plan"`
-	Ansible   *Ansible   `yaml:"ansible" tool:"ansible-lint-check"`
-	Policy    *Policy    `yaml:"policy" tool:"policy-check"`
-	DNS       *DNS       `yaml:"dns" tool:"dns-zone-diff"`
-	Report    *Report    `yaml:"report" tool:"report"`
+	Ansible       *Ansible       `yaml:"ansible" tool:"ansible-lint-check"`
+	Policy        *Policy        `yaml:"policy" tool:"policy-check"`
+	DNS           *DNS           `yaml:"dns" tool:"dns-zone-diff"`
+	Report        *Report        `yaml:"report" tool:"report"`
 	// Kubernetes is the cluster the repository deploys to, for every
 	// check that judges Kubernetes objects (the policy check's API
 	// lifecycle rules). A section with a "for" tag is shared: its
@@ -76,8 +76,10 @@ type TerraformPlan struct {
 	Include    []string `yaml:"include" flag:"include"`
 	Exclude    []string `yaml:"exclude" flag:"exclude"`
 	MaxDestroy string   `yaml:"maxDestroy" flag:"max-destroy"`
-	AllDirs    *bool    `yaml:"allDirs" flag:"all-dirs"`
-	Timeout    string   `yaml:"timeout" flag:"timeout"`
+	// ProviderMirror is a filesystem mirror to install providers from.
+	ProviderMirror string `yaml:"providerMirror" flag:"provider-mirror" path:"true"`
+	AllDirs        *bool  `yaml:"allDirs" flag:"all-dirs"`
+	Timeout        string `yaml:"timeout" flag:"timeout"`
 }
 
 // Ansible configures ansible-lint-check.

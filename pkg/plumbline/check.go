@@ -58,6 +58,7 @@ type Check struct {
 	newSince     string
 	quiet        bool
 	fetchCharts  bool
+	plan         bool
 	// LookPath finds a tool on PATH (exec.LookPath when nil).
 	LookPath func(string) (string, error)
 	// Changed lists the files changed since a git ref (git when nil).
@@ -74,6 +75,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.changedSince, "changed-since", "", "run only the checks whose paths changed since git `REF` (a fast pre-push)")
 	fs.StringVar(&c.newSince, "new-since", "", "fail only on findings on lines changed since git `REF` (committed, staged, edited or new files); the others are shown as already there (a pre-push that an old finding does not block); policy-check also shows what the change deploys (k8s/change, as plumbline diff REF)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no live progress on the terminal")
+	fs.BoolVar(&c.plan, "plan", false, "also plan the Terraform root modules against their state (terraform-plan: the providers run with your credentials, from the environment) and check the plans with policy-check")
 	fs.BoolVar(&c.fetchCharts, "fetch-charts", false, "policy-check fetches the charts the chart cache lacks from the policy.chartRepos repositories (and no other)")
 }
 
@@ -133,6 +135,18 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		term = req.Terminal
 	}
 	progress := newProgress(term)
+	// The plan comes first: policy-check reads what it writes.
+	var planned *outcome
+	planDir := ""
+	if c.plan {
+		dir, err := os.MkdirTemp("", "plumbline-plans-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		planDir = dir
+		planned = c.runPlan(ctx, req, look, progress, dir)
+	}
 	outs := make([]outcome, len(checks))
 	var wg sync.WaitGroup
 	for i, n := range checks {
@@ -155,6 +169,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		if n.Short == "policy" && c.fetchCharts {
 			args = append(args, "--fetch-charts")
 		}
+		if n.Short == "policy" && planDir != "" {
+			args = append(args, "--plans="+planDir)
+		}
 		if reason != "" {
 			outs[i].r = &report.Report{Tool: n.Command.FileName(), Version: version.String(), Skipped: reason, Findings: notes}
 			outs[i].r.Finalize(req.FailOn)
@@ -172,6 +189,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	wg.Wait()
 	progress.stop()
+	if planned != nil {
+		outs = append([]outcome{*planned}, outs...)
+	}
 
 	var inputs []merge.Input
 	var errs []error
@@ -193,6 +213,28 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		merged.Finalize(req.FailOn)
 	}
 	return merged, errors.Join(errs...)
+}
+
+// runPlan runs terraform-plan into dir, as plumbline check --plan's
+// first step. Credentials are the caller's environment's: on a laptop
+// the user is the one trusted.
+func (c *Check) runPlan(ctx context.Context, req cli.Request, look func(string) (string, error), progress *progress, dir string) *outcome {
+	n := Named{"plan", terraform.PlanCommand()}
+	o := &outcome{named: n}
+	if _, err := look("terraform"); err != nil {
+		if _, err := look("tofu"); err != nil {
+			o.r = &report.Report{Tool: n.Command.FileName(), Version: version.String(), Skipped: "terraform (or tofu) is not installed here: nothing planned"}
+			o.r.Finalize(req.FailOn)
+			return o
+		}
+	}
+	start := time.Now()
+	done := progress.start(n.Command.FileName())
+	r, err := cli.Embedded(ctx, n.Command, req.Config, []string{"--plan-dir=" + dir, "--pass-env"}, cli.Request{FailOn: req.FailOn, Progress: io.Discard})
+	r.Finalize(req.FailOn)
+	o.r, o.err, o.took = r, err, time.Since(start)
+	done(r, err)
+	return o
 }
 
 // selected are the checks --only names, all by default.

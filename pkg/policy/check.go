@@ -73,6 +73,7 @@ type Check struct {
 	fetchCharts                bool
 	baseConfig, baseConfigSum  string
 	baseRevision               string
+	plans                      string
 	regoVersion, waivers       string
 	capabilities               string
 	memory                     int
@@ -150,6 +151,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.baseConfig, "base-config", "", "the base branch's config `FILE`, for a pull request: its policy.chartRepos and policy.production are used, not the pull request's")
 	fs.StringVar(&c.baseConfigSum, "base-config-sha256", "", "the sha256 of --base-config, `HEX`, as the fetch step recorded it (\""+config.NoFile+"\": the base branch has none); empty: no base branch (a push)")
 	fs.StringVar(&c.baseRevision, "base-revision", "", "the pull request's base `COMMIT`, when --base-config is where no step a pull request's code runs in can write (a Pipeline's fetch Task's workspace: a directory, its .plumbline.yaml absent when the base branch has none); empty, without --base-config-sha256: no base branch (a push)")
+	fs.StringVar(&c.plans, "plans", "", "`DIR` of Terraform plans as terraform-plan writes them (MODULE.tfplan.json): each is checked as its root module's plan (the bundled library's homelab.terraform_plan rules), its findings placed at the module; a DIR that is not there is none")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.release, "kubernetes-version", "the cluster's Kubernetes `VERSION` (1.31, v1.31.4+k3s1): API versions it no longer serves are k8s/api-removed errors, deprecated ones k8s/api-deprecated warnings (default: only what the built-in schema's release serves)")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
@@ -220,6 +222,11 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, cli.Usagef("%w", err)
 	}
+	planFiles, planModules, err := planInputs(c.plans)
+	if err != nil {
+		return nil, cli.Usagef("--plans: %w", err)
+	}
+	files = append(files, planFiles...)
 	files, builds, deprecated, err := c.render(ctx, req.Paths, files, ignore)
 	if err != nil {
 		return nil, err
@@ -316,6 +323,18 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 	}
 	r.Findings = mergeOverlays(r.Findings, builds)
+	for i, f := range r.Findings {
+		if !strings.HasSuffix(f.File, ".tfplan.json") {
+			continue
+		}
+		abs := f.File
+		if !filepath.IsAbs(abs) {
+			abs, _ = filepath.Abs(abs)
+		}
+		if m, ok := planModules[abs]; ok {
+			r.Findings[i].File, r.Findings[i].Line, r.Findings[i].Column = m, 0, 0
+		}
+	}
 	if err := c.deploys(ctx, r); err != nil {
 		problems = append(problems, err)
 	}
@@ -348,6 +367,39 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Counts["waived"] = waivers.apply(r, now())
 	return r, errors.Join(problems...)
+}
+
+// planInputs are the plans terraform-plan wrote into dir, and the root
+// module each is of, by its absolute path.
+func planInputs(dir string) ([]string, map[string]string, error) {
+	if dir == "" {
+		return nil, nil, nil
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var files []string
+	modules := map[string]string{}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".tfplan.json")
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		files = append(files, filepath.Join(dir, e.Name()))
+		if name == "_root" {
+			name = "."
+		}
+		modules[filepath.Join(dir, e.Name())] = strings.ReplaceAll(name, "__", "/")
+	}
+	return files, modules, nil
 }
 
 // fromBase takes what a pull request may not decide for itself from its

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
+	"github.com/plumbline/plumbline/pkg/secret"
 	"github.com/plumbline/plumbline/pkg/tree"
 )
 
@@ -47,7 +49,7 @@ type Plan struct {
 
 	bin, mirror, pluginDir string
 	credentials, planDir   string
-	trusted                bool
+	trusted, passEnv       bool
 	maxDestroy             limit
 	timeout                time.Duration
 	include, exclude       cli.List
@@ -105,6 +107,7 @@ func (c *Plan) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.mirror, "provider-mirror", "", "install providers only from this filesystem mirror `DIR`")
 	fs.StringVar(&c.pluginDir, "plugin-dir", "", "pass -plugin-dir `DIR` to terraform init")
 	fs.StringVar(&c.credentials, "credentials-dir", "", "`DIR` of files, each an environment variable for terraform and its providers: its name the file's (PROXMOX_VE_API_TOKEN, TF_VAR_pm_password, AWS_ACCESS_KEY_ID for an S3 backend, KUBE_CONFIG_PATH), its value the content; the values are masked in every message")
+	fs.BoolVar(&c.passEnv, "pass-env", false, "give terraform and its providers this process's whole environment (a laptop's PROXMOX_VE_*, AWS_*, KUBE_CONFIG_PATH), not only what a run needs; plumbline check --plan does")
 	fs.StringVar(&c.planDir, "plan-dir", "", "write each root module's plan as JSON (terraform show -json, sensitive and credential-named values masked, no configuration or variables) into `DIR`, as MODULE.tfplan.json, for policy-check")
 	fs.Var(&c.maxDestroy, "max-destroy", "more destroys and replacements than `N` (a count, or a percentage of the resources in a state of at least 10) in a root module is an error (terraform/plan-max-destroy)")
 	fs.BoolVar(&c.trusted, "trusted", c.trusted, "plan; false plans nothing and says why (the pipelines pass false for a run that is not trusted: a pull request's code would run with the providers' credentials)")
@@ -137,7 +140,20 @@ func (c *Plan) Run(ctx context.Context, req cli.Request) (*report.Report, error)
 	if err != nil {
 		return nil, cli.Usagef("--credentials-dir: %w", err)
 	}
-	mask := masker(creds)
+	masked := maps.Clone(creds)
+	if c.passEnv {
+		// What the environment gives terraform under a credential's
+		// name is masked as the credentials directory's files are.
+		if masked == nil {
+			masked = map[string]string{}
+		}
+		for _, kv := range os.Environ() {
+			if k, v, ok := strings.Cut(kv, "="); ok && (secret.Name(k) || strings.HasPrefix(k, "TF_VAR_")) {
+				masked["env "+k] = v
+			}
+		}
+	}
+	mask := masker(masked)
 	w := &walker{byOS: map[string]*dir{}}
 	if w.include, err = globs("--include", c.include); err != nil {
 		return nil, err
@@ -194,7 +210,19 @@ func (c *Plan) Run(ctx context.Context, req cli.Request) (*report.Report, error)
 	if err != nil {
 		return r, err
 	}
-	var tf Planner = &Exec{Bin: bin, Env: BaseEnv()}
+	base := BaseEnv()
+	if c.passEnv {
+		for _, kv := range os.Environ() {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				base[k] = v
+			}
+		}
+		// The check's own settings still win.
+		base["CHECKPOINT_DISABLE"], base["TF_IN_AUTOMATION"] = "1", "1"
+		delete(base, "TF_CLI_CONFIG_FILE")
+		delete(base, "TF_DATA_DIR")
+	}
+	var tf Planner = &Exec{Bin: bin, Env: base}
 	if c.NewTerraform != nil {
 		tf = c.NewTerraform(bin)
 	}
@@ -284,7 +312,7 @@ func (c *Plan) planOne(ctx context.Context, tf Planner, d *dir, srcs []*source, 
 		}
 		name := strings.ReplaceAll(strings.Trim(d.rel, "/"), "/", "__")
 		if name == "" || name == "." {
-			name = "root"
+			name = "_root"
 		}
 		if err := os.WriteFile(filepath.Join(c.planDir, name+".tfplan.json"), masked, 0o644); err != nil {
 			return fs, n, fmt.Errorf("--plan-dir: %w", err)

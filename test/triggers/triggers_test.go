@@ -637,8 +637,10 @@ func forgeProcess(t *testing.T, req *triggersv1.InterceptorRequest) *triggersv1.
 // nowhere (an empty volume), unless the trigger group's one setting,
 // approved_credentials, says otherwise. Every run binds notify.
 func TestCredentials(t *testing.T) {
-	trusted := map[string]string{"git-credentials": "plumbline-git", "dns-credentials": "plumbline-dns", "notify-credentials": "plumbline-notify", "fetch-charts": "true"}
-	withheld := map[string]string{"git-credentials": "plumbline-withheld", "dns-credentials": "plumbline-withheld", "notify-credentials": "plumbline-notify", "fetch-charts": "false"}
+	trusted := map[string]string{"git-credentials": "plumbline-git", "dns-credentials": "plumbline-dns", "notify-credentials": "plumbline-notify",
+		"terraform-credentials": "plumbline-terraform", "fetch-charts": "true", "terraform-plan": "true"}
+	withheld := map[string]string{"git-credentials": "plumbline-withheld", "dns-credentials": "plumbline-withheld", "notify-credentials": "plumbline-notify",
+		"terraform-credentials": "plumbline-withheld", "fetch-charts": "false", "terraform-plan": "false"}
 	approve := func(listener string) map[string]*triggersv1.EventListener {
 		els := shipped[triggersv1.EventListener](t, "EventListener")
 		settings := els[listener].Spec.TriggerGroups[0].Interceptors[1]
@@ -676,11 +678,11 @@ func TestCredentials(t *testing.T) {
 			continue
 		}
 		got := maps.Clone(r.secrets)
-		// Charts are fetched (from the base branch's allowlist) by
-		// trusted runs only, as the Secrets are bound.
+		// Charts are fetched (from the base branch's allowlist) and
+		// Terraform planned by trusted runs only, as the Secrets are bound.
 		for _, p := range r.params {
-			if p.Name == "fetch-charts" {
-				got["fetch-charts"] = p.Value.StringVal
+			if p.Name == "fetch-charts" || p.Name == "terraform-plan" {
+				got[p.Name] = p.Value.StringVal
 			}
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
