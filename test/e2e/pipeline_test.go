@@ -75,7 +75,7 @@ func install(t *testing.T, w *world) *installed {
 		// The StepActions first: every Task's steps run one by name.
 		actions, _ := filepath.Glob(filepath.Join(in.catalog, "stepaction", "*", release, "*.yaml"))
 		tasks, _ := filepath.Glob(filepath.Join(in.catalog, "task", "*", release, "*.yaml"))
-		if len(actions) != 6 || len(tasks) != 7 {
+		if len(actions) != 7 || len(tasks) != 7 {
 			t.Fatalf("catalog StepActions %v, Tasks %v", actions, tasks)
 		}
 		for _, f := range append(actions, tasks...) {
