@@ -23,6 +23,8 @@ HELM_VERSION := v4.3.2
 TFLINT_VERSION := v0.55.0
 # kubeconform is the second oracle of k8s/schema (pkg/kube's tests).
 KUBECONFORM_VERSION := v0.7.0
+# The Prometheus Pushgateway report pushes the metrics to (pkg/notify).
+PUSHGATEWAY_VERSION := v1.11.5
 KO := $(TOOLS_BIN)/ko
 # Images: both platforms, an SBOM, the version stamped; the tool images'
 # bases carry their tool. KO_CONFIG_PATH is where .ko.yaml is read (the
@@ -149,8 +151,8 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
 		done
 
-## tools: ko, crane, conftest, cosign, actionlint, kustomize, helm, kubeconform, tflint and Gitea at pinned versions into build/tools (each once)
-tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/helm $(TOOLS_BIN)/kubeconform $(TOOLS_BIN)/gitea $(TOOLS_BIN)/tflint
+## tools: ko, crane, conftest, cosign, actionlint, kustomize, helm, kubeconform, tflint, pushgateway and Gitea at pinned versions into build/tools (each once)
+tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/helm $(TOOLS_BIN)/kubeconform $(TOOLS_BIN)/gitea $(TOOLS_BIN)/tflint $(TOOLS_BIN)/pushgateway
 
 # cosign signs and verifies releases (make release; test/images verifies
 # with it); a few minutes to build from empty caches, once.
@@ -168,6 +170,9 @@ $(TOOLS_BIN)/helm:
 
 $(TOOLS_BIN)/tflint:
 	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/terraform-linters/tflint@$(TFLINT_VERSION)
+
+$(TOOLS_BIN)/pushgateway:
+	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/prometheus/pushgateway@$(PUSHGATEWAY_VERSION)
 
 $(TOOLS_BIN)/kubeconform:
 	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)

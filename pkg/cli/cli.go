@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/proc"
@@ -144,6 +146,7 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 			}
 		}
 	}
+	started := time.Now()
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var o options
@@ -278,6 +281,12 @@ func Main(ctx context.Context, cmd Command, args []string, env Env) int {
 		r, runErr = st.run(ctx, cmd, req)
 	}
 	r, runErr = finished(r, runErr, cmd, o.runID, failOn, paths)
+	if !cmd.Verdict {
+		// How long the check ran, for the metrics: a verdict's own run
+		// is not a check's, and merging a merged report again must change
+		// nothing.
+		r.Seconds = math.Round(time.Since(started).Seconds()*100) / 100
+	}
 	secrets.MaskReport(r)
 
 	code := ExitPass

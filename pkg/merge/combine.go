@@ -67,7 +67,7 @@ func Merge(inputs []Input, o Options) *report.Report {
 			// The check ran and found its part of the repository absent
 			// or disabled: shown, never counted as a pass of anything.
 			r := in.Report
-			out.Checks = append(out.Checks, report.Part{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: report.Skipped, Reason: r.Skipped})
+			out.Checks = append(out.Checks, report.Part{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: report.Skipped, Reason: r.Skipped, Seconds: r.Seconds})
 			out.Findings = append(out.Findings, report.Finding{
 				Rule: RuleCheckSkipped, Severity: report.Note, Tool: o.Tool,
 				Message: r.Tool + " skipped: " + r.Skipped,
@@ -86,7 +86,7 @@ func Merge(inputs []Input, o Options) *report.Report {
 				r.Findings[i].Tool = r.ToolOf(r.Findings[i])
 			}
 			r.Finalize(o.FailOn)
-			part := report.Part{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: report.Ran, Summary: r.Summary}
+			part := report.Part{Tool: r.Tool, Version: r.Version, Source: in.Source, Status: report.Ran, Summary: r.Summary, Seconds: r.Seconds}
 			if why := r.IncompleteReason(); why != "" {
 				part.Status, part.Reason = report.Incomplete, why
 			}

@@ -72,7 +72,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.baseRevision, "base-revision", "", "the pull request's base `COMMIT`: --base-config is its config as the fetch step wrote it (a directory: the .plumbline.yaml in it, absent when the base branch has none), when no step a pull request's code runs in can write it (a Pipeline's fetch Task); empty, without --base-config-sha256: no base branch (a push)")
 	fs.StringVar(&c.changes, "changes", "", "a pull request's diff against its base, `FILE` (git diff -U0): findings on lines it did not change are marked existing and shown after the new ones; the verdict is the same (a FILE that is not there: a push, none)")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
-	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token) and/or webhook-url files; each present is used (empty: notify nobody)")
+	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token), webhook-url and pushgateway-url files; each present is used (empty: notify nobody)")
 	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")
 	fs.StringVar(&c.githubSHA, "github-sha", "", "set a commit status on this `SHA`")
 	fs.StringVar(&c.githubPR, "github-pr", "", "keep one comment with the summary on this pull request `NUMBER` (empty: none)")
@@ -181,7 +181,8 @@ func (l *whenList) Set(v string) error {
 
 // notifiers reads the credentials directory: a github-token file (with
 // --github-repo) posts to GitHub, a gitea-token file (with --gitea-url
-// too) to Gitea or Forgejo, a webhook-url file to a chat. Missing
+// too) to Gitea or Forgejo, a webhook-url file to a chat, a
+// pushgateway-url file the metrics to a Prometheus Pushgateway. Missing
 // files mean nobody is told, which is not an error: the workspace is
 // optional.
 func (c *Check) notifiers(secrets *report.Secrets) ([]notify.Notifier, error) {
@@ -240,6 +241,13 @@ func (c *Check) notifiers(secrets *report.Secrets) ([]notify.Notifier, error) {
 	}
 	if hook != "" {
 		ns = append(ns, &notify.Webhook{URL: hook})
+	}
+	push, err := read("pushgateway-url")
+	if err != nil {
+		return nil, err
+	}
+	if push != "" {
+		ns = append(ns, &notify.Pushgateway{URL: push, Repository: c.githubRepo})
 	}
 	return ns, nil
 }

@@ -74,6 +74,8 @@ func (d *decoder) report() (*Report, error) {
 			err = d.value(start, &r.Skipped)
 		case "newSince":
 			err = d.value(start, &r.NewSince)
+		case "seconds":
+			err = d.value(start, &r.Seconds)
 		case "summary":
 			err = d.value(start, &r.Summary)
 		case "checks":

@@ -111,6 +111,8 @@ type Part struct {
 	// Reason says why a check was skipped, or is incomplete.
 	Reason  string  `json:"reason,omitempty"`
 	Summary Summary `json:"summary"`
+	// Seconds is how long the check ran, as its report says.
+	Seconds float64 `json:"seconds,omitempty"`
 }
 
 // Report is what every check produces and what writers render.
@@ -129,7 +131,10 @@ type Report struct {
 	// NewSince, when set, is the git ref the verdict was taken against
 	// (plumbline check --new-since): only findings not marked Existing
 	// fail the run.
-	NewSince string    `json:"newSince,omitempty"`
+	NewSince string `json:"newSince,omitempty"`
+	// Seconds is how long the check ran (a check's own report; a merged
+	// report has its checks' in Checks).
+	Seconds  float64   `json:"seconds,omitempty"`
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
 	// Checks lists the merged inputs; empty for a single check's report.

@@ -20,12 +20,13 @@ type Options struct {
 }
 
 var writers = map[string]func(Options) Writer{
-	"text":     func(o Options) Writer { return &Text{Color: o.Color} },
-	"json":     func(Options) Writer { return &JSON{} },
-	"sarif":    func(Options) Writer { return &SARIF{} },
-	"junit":    func(Options) Writer { return &JUnit{} },
-	"markdown": func(Options) Writer { return &Markdown{} },
-	"github":   func(Options) Writer { return &GitHub{} },
+	"text":       func(o Options) Writer { return &Text{Color: o.Color} },
+	"json":       func(Options) Writer { return &JSON{} },
+	"sarif":      func(Options) Writer { return &SARIF{} },
+	"junit":      func(Options) Writer { return &JUnit{} },
+	"markdown":   func(Options) Writer { return &Markdown{} },
+	"github":     func(Options) Writer { return &GitHub{} },
+	"prometheus": func(Options) Writer { return &Prometheus{} },
 }
 
 // Formats lists the names NewWriter accepts, sorted.

@@ -83,7 +83,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestWritersGolden(t *testing.T) {
-	ext := map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "junit": "xml", "markdown": "md", "github": "txt"}
+	ext := map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "junit": "xml", "markdown": "md", "github": "txt", "prometheus": "prom"}
 	for fixture, r := range fixtures(t) {
 		for _, format := range report.Formats() {
 			t.Run(fixture+"/"+format, func(t *testing.T) {

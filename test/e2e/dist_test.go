@@ -74,7 +74,7 @@ func TestDist(t *testing.T) {
 	os.WriteFile(filepath.Join(clean, "terraform", "main.tf"), []byte("variable \"name\" {\n  type        = string\n  description = \"The VM's name.\"\n}\n\noutput \"name\" {\n  value = var.name\n}\n"), 0o644)
 	os.WriteFile(filepath.Join(clean, ".plumbline.yaml"), []byte("version: 1\nterraform:\n  offline: true\npolicy:\n  enabled: false\n"), 0o644)
 	bare := gitRepo(t, clean, filepath.Join(w.state, "git", "dist-clean.git"))
-	green := map[string]int32{"fetch": 0, "policy-check": 0, "dns-zone-diff": 0, "terraform-validate": 0, "ansible-lint-check": 0, "report": 0}
+	green := map[string]int32{"fetch": 0, "terraform-plan": 0, "policy-check": 0, "dns-zone-diff": 0, "terraform-validate": 0, "ansible-lint-check": 0, "report": 0}
 	w.validateInstalled(t, target, "git://"+w.hostIP+"/dist-clean.git", run(t, bare, "git", "rev-parse", "main"), green)
 
 	// The CLI of the archive, on the example, as on a laptop.

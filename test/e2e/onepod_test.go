@@ -31,7 +31,7 @@ import (
 // examples/homelab: the checks find the planted mistakes (1), and with
 // onError: continue the report still runs and fails (1).
 func validateWant(dns bool) map[string]int32 {
-	want := map[string]int32{"fetch": 0, "policy-check": 1, "dns-zone-diff": 0, "terraform-validate": 1,
+	want := map[string]int32{"fetch": 0, "terraform-plan": 0, "policy-check": 1, "dns-zone-diff": 0, "terraform-validate": 1,
 		"ansible-lint-check": 1, "report": 1}
 	if dns {
 		want["dns-zone-diff"] = 1

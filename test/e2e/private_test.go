@@ -161,7 +161,7 @@ func TestPushCredentials(t *testing.T) {
 	before := w.triggeredRuns(t)
 	w.post(t, pushEvent("refs/heads/main", sha, cloneURL, []string{"dns/home.arpa.zone"}), key, "")
 	r := w.waitTriggered(t, before, sha)
-	want := map[string]int32{"fetch": 0, "policy-check": 0, "dns-zone-diff": 1, "terraform-validate": 0, "ansible-lint-check": 0, "report": 1}
+	want := map[string]int32{"fetch": 0, "terraform-plan": 0, "policy-check": 0, "dns-zone-diff": 1, "terraform-validate": 0, "ansible-lint-check": 0, "report": 1}
 	merged := w.checkValidateRun(t, ns, r.name, sha, want)
 	// The zone was transferred with the key: a plan against the server,
 	// nothing left uncompared.

@@ -172,10 +172,10 @@ func TestPush(t *testing.T) {
 	before = w.triggeredRuns(t)
 	w.post(t, pushEvent("refs/heads/main", onlySHA, "git://"+w.hostIP+"/tfonly.git", []string{"terraform/main.tf"}), key, "")
 	r = w.waitTriggered(t, before, onlySHA)
-	green := map[string]int32{"fetch": 0, "policy-check": 0, "dns-zone-diff": 0, "terraform-validate": 0,
+	green := map[string]int32{"fetch": 0, "terraform-plan": 0, "policy-check": 0, "dns-zone-diff": 0, "terraform-validate": 0,
 		"ansible-lint-check": 0, "report": 0}
 	merged = w.checkValidateRun(t, ns, r.name, onlySHA, green)
-	want := map[string]string{"terraform-validate": "ran", "ansible-lint-check": "skipped", "policy-check": "skipped", "dns-zone-diff": "skipped"}
+	want := map[string]string{"terraform-validate": "ran", "terraform-plan": "ran", "ansible-lint-check": "skipped", "policy-check": "skipped", "dns-zone-diff": "skipped"}
 	if got := checkStatus(merged); !maps.Equal(got, want) {
 		t.Errorf("checks %v, want %v\n%s", got, want, merged)
 	}
