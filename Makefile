@@ -72,10 +72,11 @@ release-key: $(TOOLS_BIN)/cosign
 	@test ! -e keys/cosign.key || { echo "release-key: keys/cosign.key exists"; exit 2; }
 	mkdir -p keys && cd keys && $(TOOLS_BIN)/cosign generate-key-pair
 
-## install: everything onto the cluster of the current kubeconfig, into NAMESPACE (default plumbline): with KO_DOCKER_REPO ko pushes there, else (INSTALL_MODE=import) the images go into the node's containerd (CTR, default k3s ctr or ctr); INSTALL_GITEA=1 adds Gitea
+## install: everything onto the cluster of the current kubeconfig, into NAMESPACE (default plumbline): with KO_DOCKER_REPO ko pushes there, else (INSTALL_MODE=import) the images go into the node's containerd (CTR, default k3s ctr or ctr); INSTALL_GITEA=1 adds Gitea; SCHEDULE_REPO=URL adds the drift check of that repository on a schedule (SCHEDULE, default hourly; SCHEDULE_REVISION, default main)
 # Every variable is passed on as it is; the tool's defaults apply to empty ones.
 INSTALL_ENV = NAMESPACE="$(NAMESPACE)" INSTALL_MODE="$(INSTALL_MODE)" CTR="$(CTR)" PLATFORM="$(PLATFORM)" \
-	KO_DOCKER_REPO="$(KO_DOCKER_REPO)" VERSION="$(VERSION)" INSTALL_GITEA="$(INSTALL_GITEA)"
+	KO_DOCKER_REPO="$(KO_DOCKER_REPO)" VERSION="$(VERSION)" INSTALL_GITEA="$(INSTALL_GITEA)" \
+	SCHEDULE_REPO="$(SCHEDULE_REPO)" SCHEDULE_REVISION="$(SCHEDULE_REVISION)" SCHEDULE="$(SCHEDULE)"
 install: $(KO)
 	$(INSTALL_ENV) $(GO) run ./hack/install install
 

@@ -31,6 +31,7 @@ import (
 const (
 	distYAML      = "yaml/plumbline.yaml" // StepActions, Tasks, Pipelines, Triggers
 	distGiteaYAML = "yaml/gitea.yaml"     // the Gitea/Forgejo EventListener and interceptor
+	distSchedule  = "yaml/schedule.yaml"  // the drift CronJob, its scheduler and state volume
 	distImages    = "images.tar"          // the images, one OCI image layout in a tar
 	distPlatform  = "PLATFORM"            // os/arch of the binaries and images
 )
@@ -39,6 +40,7 @@ const (
 var distFiles = map[string][]string{
 	distYAML:      {"stepactions", "tasks", "pipelines", "triggers"},
 	distGiteaYAML: {"triggers/gitea", "triggers/forge-interceptor"},
+	distSchedule:  {"schedules"},
 }
 
 // distBinaries are built into bin/ for laptops and pre-commit's system
@@ -309,6 +311,9 @@ func (o *options) fromArchive(ctx context.Context) ([]byte, error) {
 	parts := []string{distYAML}
 	if o.gitea {
 		parts = append(parts, distGiteaYAML)
+	}
+	if o.scheduleRepo != "" {
+		parts = append(parts, distSchedule)
 	}
 	for _, p := range parts {
 		data, err := os.ReadFile(filepath.Join(o.from, p))

@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,12 +38,13 @@ const (
 var (
 	namespacedKinds = "stepactions.tekton.dev,tasks.tekton.dev,pipelines.tekton.dev,eventlisteners.triggers.tekton.dev," +
 		"triggers.triggers.tekton.dev,triggerbindings.triggers.tekton.dev,triggertemplates.triggers.tekton.dev," +
-		"serviceaccounts,rolebindings,secrets,deployments,services"
+		"serviceaccounts,rolebindings,secrets,deployments,services,roles.rbac.authorization.k8s.io,cronjobs.batch,configmaps,persistentvolumeclaims"
 )
 
 type options struct {
 	root, namespace, mode, repo, ctr, platform, version string
 	from, distDir                                       string
+	scheduleRepo, scheduleRevision, schedule            string
 	gitea                                               bool
 	out                                                 io.Writer
 }
@@ -59,6 +62,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.from, "from", "", "install from the release archive unpacked in `DIR` (its images and YAML): no Go, no ko")
 	fs.StringVar(&o.distDir, "out", "build/dist", "where dist writes the archives (`DIR`)")
 	fs.BoolVar(&o.gitea, "gitea", os.Getenv("INSTALL_GITEA") != "", "also the Gitea/Forgejo EventListener and interceptor")
+	fs.StringVar(&o.scheduleRepo, "schedule-repo", os.Getenv("SCHEDULE_REPO"), "also the drift check on a schedule (schedules/drift.yaml) of the repository at `URL`")
+	fs.StringVar(&o.scheduleRevision, "schedule-revision", envOr("SCHEDULE_REVISION", "main"), "the `BRANCH` the scheduled run checks")
+	fs.StringVar(&o.schedule, "schedule", envOr("SCHEDULE", "0 * * * *"), "when the scheduled run starts, as a CronJob's `SCHEDULE`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -141,6 +147,9 @@ func (o *options) install(ctx context.Context) error {
 	if o.gitea {
 		files = append(files, distFiles[distGiteaYAML]...)
 	}
+	if o.scheduleRepo != "" {
+		files = append(files, distFiles[distSchedule]...)
+	}
 	images := o.images
 	if o.from != "" {
 		images = func(ctx context.Context, _ []string) ([]byte, error) { return o.fromArchive(ctx) }
@@ -148,6 +157,12 @@ func (o *options) install(ctx context.Context) error {
 	resolved, err := images(ctx, files)
 	if err != nil {
 		return err
+	}
+	if o.scheduleRepo != "" {
+		if resolved, err = o.fillSchedule(resolved); err != nil {
+			return err
+		}
+		o.say("drift check of %s (%s) scheduled at %q: chats are told when drift appears or goes (docs/metrics.md, docs/quickstart.md §6)", o.scheduleRepo, o.scheduleRevision, o.schedule)
 	}
 	docs, err := o.label(resolved)
 	if err != nil {
@@ -157,6 +172,30 @@ func (o *options) install(ctx context.Context) error {
 		return err
 	}
 	return o.secrets(ctx)
+}
+
+// fillSchedule writes the repository, its branch and the schedule into
+// schedules/drift.yaml's marked lines.
+func (o *options) fillSchedule(stream []byte) ([]byte, error) {
+	u, err := url.Parse(o.scheduleRepo)
+	if err != nil || u.Host == "" || u.User != nil {
+		return nil, fmt.Errorf("-schedule-repo %q: want the repository's clone URL, without credentials (plumbline-git holds them)", o.scheduleRepo)
+	}
+	if f := strings.Fields(o.schedule); len(f) != 5 && !(len(f) == 1 && strings.HasPrefix(f[0], "@")) {
+		return nil, fmt.Errorf("-schedule %q: want a CronJob schedule (five fields, \"0 * * * *\", or @hourly)", o.schedule)
+	}
+	name := strings.TrimSuffix(strings.Trim(u.Path, "/"), ".git")
+	for _, f := range []struct{ marker, value string }{
+		{"SCHEDULE_REPO_NAME", name}, {"SCHEDULE_REPO", o.scheduleRepo}, {"SCHEDULE_REVISION", o.scheduleRevision}, {"SCHEDULE", o.schedule},
+	} {
+		re := regexp.MustCompile(`(?m)^(\s*(?:value|schedule): ).*# ` + f.marker + `(?:$|[ :].*$)`)
+		if !re.Match(stream) {
+			return nil, fmt.Errorf("schedules/drift.yaml has no line marked %s", f.marker)
+		}
+		quoted, _ := json.Marshal(f.value)
+		stream = re.ReplaceAll(stream, append([]byte("${1}"), bytes.ReplaceAll(quoted, []byte("$"), []byte("$$"))...))
+	}
+	return stream, nil
 }
 
 func (o *options) ensureNamespace(ctx context.Context) error {

@@ -8,6 +8,7 @@ import (
 	triggersv1alpha1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1alpha1"
 	triggersv1beta1 "github.com/tektoncd/triggers/pkg/apis/triggers/v1beta1"
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 )
@@ -32,6 +33,8 @@ var kinds = map[string]func() any{
 	"v1/ServiceAccount":                                 func() any { return &corev1.ServiceAccount{} },
 	"v1/Secret":                                         func() any { return &corev1.Secret{} },
 	"v1/ConfigMap":                                      func() any { return &corev1.ConfigMap{} },
+	"v1/PersistentVolumeClaim":                          func() any { return &corev1.PersistentVolumeClaim{} },
+	"batch/v1/CronJob":                                  func() any { return &batchv1.CronJob{} },
 	"v1/Service":                                        func() any { return &corev1.Service{} },
 	"rbac.authorization.k8s.io/v1/Role":                 func() any { return &rbacv1.Role{} },
 	"rbac.authorization.k8s.io/v1/RoleBinding":          func() any { return &rbacv1.RoleBinding{} },

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -58,6 +59,39 @@ func (c *Checker) rules(obj any) []Problem {
 		ps = append(ps, c.images(obj, nil)...)
 		ps = append(ps, pipelineParams(o)...)
 		ps = append(ps, wiring(o, c.Tasks)...)
+	case *pipelinev1.TaskRun:
+		// A run we ship (the schedule's template) of one of our Tasks:
+		// its params and workspaces as the Task declares them.
+		if o.Spec.TaskRef != nil {
+			if t := c.Tasks[o.Spec.TaskRef.Name]; t != nil {
+				where := "taskrun " + o.Name
+				ps = append(ps, paramWiring(where, "task "+t.Name, o.Spec.Params, t.Spec.Params)...)
+				for _, w := range o.Spec.Workspaces {
+					if !slices.ContainsFunc(t.Spec.Workspaces, func(d pipelinev1.WorkspaceDeclaration) bool { return d.Name == w.Name }) {
+						ps = append(ps, rule(RuleWiring, "%s: task %s has no workspace %s", where, t.Name, w.Name))
+					}
+				}
+			}
+		}
+	case *corev1.ConfigMap:
+		// A run template kept in a ConfigMap (schedules/) is checked as
+		// the run it is.
+		for _, key := range slices.Sorted(maps.Keys(o.Data)) {
+			if !strings.Contains(o.Data[key], "apiVersion: tekton.dev/") {
+				continue
+			}
+			docs, p := split("configmap "+o.Name+" "+key, []byte(o.Data[key]))
+			if p != nil {
+				ps = append(ps, *p)
+				continue
+			}
+			for _, d := range docs {
+				for _, q := range c.doc(d) {
+					q.Msg = "configmap " + o.Name + " key " + key + ": " + q.Msg
+					ps = append(ps, q)
+				}
+			}
+		}
 	}
 	return ps
 }

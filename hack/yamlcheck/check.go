@@ -11,7 +11,7 @@ import (
 )
 
 // Dirs holds the YAML we ship and therefore validate.
-var Dirs = []string{"tasks", "pipelines", "triggers", "stepactions"}
+var Dirs = []string{"tasks", "pipelines", "triggers", "stepactions", "schedules"}
 
 // Check validates the shipped YAML under root and .ko.yaml.
 func Check(root string) ([]tektoncheck.Problem, error) {

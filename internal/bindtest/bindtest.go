@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,9 @@ type Zone struct {
 // Server is a running named.
 type Server struct {
 	Addr string // IP:PORT
+	ip   string
+	port int
+	stop func()
 	// Key is the TSIG key zones with Transfer "tsig" accept, in BIND syntax.
 	Key                   string
 	KeyName, KeyAlgorithm string
@@ -57,9 +61,25 @@ func StartOn(t testing.TB, ip string, zones ...Zone) *Server {
 	if err != nil {
 		need.Missing(t, "needs named (Debian package bind9): %v", err)
 	}
+	return startAt(t, bin, ip, freePort(t, ip), zones...)
+}
+
+// Serve stops s and serves zones in its place, at the same address: a
+// server whose records someone changed by hand.
+func (s *Server) Serve(t testing.TB, zones ...Zone) {
+	t.Helper()
+	s.stop()
+	bin, err := exec.LookPath("named")
+	if err != nil {
+		bin = "/usr/sbin/named"
+	}
+	*s = *startAt(t, bin, s.ip, s.port, zones...)
+}
+
+func startAt(t testing.TB, bin, ip string, port int, zones ...Zone) *Server {
+	t.Helper()
 	dir := t.TempDir()
-	port := freePort(t, ip)
-	s := &Server{Addr: net.JoinHostPort(ip, fmt.Sprint(port)), KeyName: "xfr-key.", KeyAlgorithm: "hmac-sha256.", KeySecret: Secret}
+	s := &Server{Addr: net.JoinHostPort(ip, fmt.Sprint(port)), ip: ip, port: port, KeyName: "xfr-key.", KeyAlgorithm: "hmac-sha256.", KeySecret: Secret}
 	s.Key = fmt.Sprintf("key \"xfr-key\" {\n\talgorithm hmac-sha256;\n\tsecret \"%s\";\n};\n", Secret)
 	var conf strings.Builder
 	fmt.Fprintf(&conf, "options {\n directory %q;\n listen-on port %d { %s; };\n listen-on-v6 { none; };\n pid-file %q;\n recursion no;\n dnssec-validation no;\n allow-transfer { none; };\n notify no;\n};\n",
@@ -88,10 +108,14 @@ func StartOn(t testing.TB, ip string, zones ...Zone) *Server {
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-	})
+	var once sync.Once
+	s.stop = func() {
+		once.Do(func() {
+			cmd.Process.Kill()
+			<-done
+		})
+	}
+	t.Cleanup(s.stop)
 	// Ready when it answers the first zone's SOA.
 	deadline := time.Now().Add(15 * time.Second)
 	for {

@@ -45,6 +45,7 @@ type Check struct {
 	digests whenList // FILE=HEX, like --when never split on commas
 
 	credentials                      string
+	driftState                       string
 	githubRepo, githubSHA, githubAPI string
 	githubTargetURL, githubRef       string
 	giteaURL                         string
@@ -72,7 +73,8 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.baseRevision, "base-revision", "", "the pull request's base `COMMIT`: --base-config is its config as the fetch step wrote it (a directory: the .plumbline.yaml in it, absent when the base branch has none), when no step a pull request's code runs in can write it (a Pipeline's fetch Task); empty, without --base-config-sha256: no base branch (a push)")
 	fs.StringVar(&c.changes, "changes", "", "a pull request's diff against its base, `FILE` (git diff -U0): findings on lines it did not change are marked existing and shown after the new ones; the verdict is the same (a FILE that is not there: a push, none)")
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
-	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token), webhook-url and pushgateway-url files; each present is used (empty: notify nobody)")
+	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token), webhook-url, shoutrrr-url (service URLs, one a line: ntfy://, gotify://, matrix://, discord://, slack://, telegram://, …) and pushgateway-url files; each present is used (empty: notify nobody)")
+	fs.StringVar(&c.driftState, "drift-state", "", "a scheduled run: keep whether what runs differs from Git in `DIR` (a volume that outlives the run) and tell the chats (webhook-url, shoutrrr-url) only when that changes, drift appeared or drift gone; the commit status and the metrics are told every run")
 	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")
 	fs.StringVar(&c.githubSHA, "github-sha", "", "set a commit status on this `SHA`")
 	fs.StringVar(&c.githubPR, "github-pr", "", "keep one comment with the summary on this pull request `NUMBER` (empty: none)")
@@ -129,7 +131,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	r.Findings = append(r.Findings, c.lowered(tools, req.FailOn)...)
 	r.Findings = append(r.Findings, c.markChanges(r.Findings)...)
 	r.Finalize(req.FailOn)
-	c.notify(ctx, r, notifiers)
+	c.notify(ctx, r, c.scheduled(r, notifiers))
 	for _, in := range inputs {
 		if in.Err != nil {
 			bad = append(bad, cli.Reported(fmt.Errorf("unreadable report: %w", in.Err)))
@@ -182,6 +184,7 @@ func (l *whenList) Set(v string) error {
 // notifiers reads the credentials directory: a github-token file (with
 // --github-repo) posts to GitHub, a gitea-token file (with --gitea-url
 // too) to Gitea or Forgejo, a webhook-url file to a chat, a
+// shoutrrr-url file to the services its URLs name, a
 // pushgateway-url file the metrics to a Prometheus Pushgateway. Missing
 // files mean nobody is told, which is not an error: the workspace is
 // optional.
@@ -234,6 +237,20 @@ func (c *Check) notifiers(secrets *report.Secrets) ([]notify.Notifier, error) {
 		}
 		g.Ref = c.githubRef
 		ns = append(ns, g)
+	}
+	chats, err := read("shoutrrr-url")
+	if err != nil {
+		return nil, err
+	}
+	var urls []string
+	for _, u := range strings.Split(chats, "\n") {
+		if u = strings.TrimSpace(u); u != "" && !strings.HasPrefix(u, "#") {
+			secrets.Add(u) // each URL alone carries its token
+			urls = append(urls, u)
+		}
+	}
+	if len(urls) > 0 {
+		ns = append(ns, &notify.Shoutrrr{URLs: urls})
 	}
 	hook, err := read("webhook-url")
 	if err != nil {

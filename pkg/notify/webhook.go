@@ -19,13 +19,18 @@ import (
 type Webhook struct {
 	URL    string
 	Client *http.Client
+	// Text, when set, is the message instead of the run's verdict.
+	Text string
 }
 
-var _ Notifier = (*Webhook)(nil)
+var (
+	_ Notifier = (*Webhook)(nil)
+	_ Chat     = (*Webhook)(nil)
+)
 
-func (w *Webhook) Name() string { return "webhook" }
-
-func (w *Webhook) Notify(ctx context.Context, r *report.Report, _ string) error {
+// verdictText is a run in one message: its verdict and counts, and each
+// check that did not run.
+func verdictText(r *report.Report) string {
 	verdict := "passed"
 	if !r.Summary.Passed {
 		verdict = "failed"
@@ -35,6 +40,18 @@ func (w *Webhook) Notify(ctx context.Context, r *report.Report, _ string) error 
 		if c.Status != report.Ran {
 			text += fmt.Sprintf("\n%s: %s", c.Tool, c.Status)
 		}
+	}
+	return text
+}
+
+func (w *Webhook) Name() string { return "webhook" }
+
+func (w *Webhook) WithText(text string) Chat { c := *w; c.Text = text; return &c }
+
+func (w *Webhook) Notify(ctx context.Context, r *report.Report, _ string) error {
+	text := w.Text
+	if text == "" {
+		text = verdictText(r)
 	}
 	body, _ := json.Marshal(map[string]string{"text": text, "content": text})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
