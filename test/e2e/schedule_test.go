@@ -31,7 +31,9 @@ import (
 func TestSchedule(t *testing.T) {
 	w := setup(t)
 	in := install(t, w)
-	zone, err := os.ReadFile(filepath.Join(w.root, "examples", "homelab", "dns", "home.arpa.zone"))
+	// The example's live zone: its desired one holds planted mistakes
+	// BIND refuses to load.
+	zone, err := os.ReadFile(filepath.Join(w.root, "examples", "homelab", "dns-live", "home.arpa.zone"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,9 @@ func TestSchedule(t *testing.T) {
 
 	repo := t.TempDir()
 	run(t, repo, "mkdir", "-p", "dns")
-	run(t, repo, "cp", filepath.Join(w.root, "examples", "homelab", "dns", "home.arpa.zone"), "dns/")
+	if err := os.WriteFile(filepath.Join(repo, "dns", "home.arpa.zone"), zone, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cfg := fmt.Sprintf("version: 1\npolicy:\n  enabled: false\nterraform:\n  enabled: false\nansible:\n  enabled: false\n"+
 		"dns:\n  failOnDrift: true\n  zones:\n    - zone: home.arpa\n      desired: dns/home.arpa.zone\n      live:\n"+
 		"        - axfr://%s/home.arpa\n        - axfr://%s/home.arpa\n", dns1.Addr, dns2.Addr)
