@@ -25,6 +25,9 @@ TFLINT_VERSION := v0.55.0
 KUBECONFORM_VERSION := v0.7.0
 # The Prometheus Pushgateway report pushes the metrics to (pkg/notify).
 PUSHGATEWAY_VERSION := v1.11.5
+# OpenTofu: terraform-validate's and terraform-plan's tests run against it
+# too (hack/tofu.sh; a few minutes to build from empty caches, once).
+TOFU_VERSION := v1.12.6
 KO := $(TOOLS_BIN)/ko
 # Images: both platforms, an SBOM, the version stamped; the tool images'
 # bases carry their tool. KO_CONFIG_PATH is where .ko.yaml is read (the
@@ -152,8 +155,8 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
 		done
 
-## tools: ko, crane, conftest, cosign, actionlint, kustomize, helm, kubeconform, tflint, pushgateway and Gitea at pinned versions into build/tools (each once)
-tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/helm $(TOOLS_BIN)/kubeconform $(TOOLS_BIN)/gitea $(TOOLS_BIN)/tflint $(TOOLS_BIN)/pushgateway
+## tools: ko, crane, conftest, cosign, actionlint, kustomize, helm, kubeconform, tflint, pushgateway, tofu and Gitea at pinned versions into build/tools (each once)
+tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/helm $(TOOLS_BIN)/kubeconform $(TOOLS_BIN)/gitea $(TOOLS_BIN)/tflint $(TOOLS_BIN)/pushgateway $(TOOLS_BIN)/tofu
 
 # cosign signs and verifies releases (make release; test/images verifies
 # with it); a few minutes to build from empty caches, once.
@@ -171,6 +174,9 @@ $(TOOLS_BIN)/helm:
 
 $(TOOLS_BIN)/tflint:
 	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/terraform-linters/tflint@$(TFLINT_VERSION)
+
+$(TOOLS_BIN)/tofu:
+	./hack/tofu.sh $(TOOLS_BIN)/tofu $(TOFU_VERSION)
 
 $(TOOLS_BIN)/pushgateway:
 	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/prometheus/pushgateway@$(PUSHGATEWAY_VERSION)

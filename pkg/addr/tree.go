@@ -65,7 +65,7 @@ func kindOf(path string) string {
 	base := strings.ToLower(filepath.Base(path))
 	ext := filepath.Ext(base)
 	switch {
-	case ext == ".tf":
+	case ext == ".tf" || ext == ".tofu":
 		return "tf"
 	case ext == ".zone" || strings.HasPrefix(base, "db.") && !strings.HasSuffix(base, ".j2"):
 		return "zone"

@@ -128,7 +128,7 @@ func structured(name string) string {
 	switch {
 	case strings.HasSuffix(base, ".yaml"), strings.HasSuffix(base, ".yml"):
 		return "yaml"
-	case strings.HasSuffix(base, ".tf"), strings.HasSuffix(base, ".tfvars"), strings.HasSuffix(base, ".hcl"):
+	case strings.HasSuffix(base, ".tf"), strings.HasSuffix(base, ".tofu"), strings.HasSuffix(base, ".tfvars"), strings.HasSuffix(base, ".hcl"):
 		return "hcl"
 	case base == ".env", strings.HasSuffix(base, ".env"), strings.HasPrefix(base, ".env."):
 		return "env"

@@ -42,8 +42,12 @@ type source struct {
 	starts []int
 }
 
+// isTerraformFile: configuration, OpenTofu's .tofu files too (tofu reads a
+// .tofu file instead of the .tf file of the same name; terraform ignores
+// it).
 func isTerraformFile(name string) bool {
-	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json") ||
+		strings.HasSuffix(name, ".tofu") || strings.HasSuffix(name, ".tofu.json")
 }
 
 func isVarsFile(name string) bool {

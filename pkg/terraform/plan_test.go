@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/plumbline/plumbline/internal/clitest"
+	"github.com/plumbline/plumbline/internal/need"
 	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/internal/tftest"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -35,13 +37,9 @@ provider "lab" {
 
 // applied writes the module into dir and applies it with the real
 // terraform: the state and the cloud hold its VMs.
-func applied(t *testing.T, dir, cloud, vms string) {
+func applied(t *testing.T, bin, dir, cloud, vms string) {
 	t.Helper()
 	testfs.Write(t, dir, "main.tf", labModule(cloud, vms))
-	bin, err := FindBinary(os.Getenv("PLUMBLINE_TERRAFORM"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	tmp := t.TempDir()
 	env, _, err := (&Check{mirror: mirror(t)}).environment(tmp)
 	if err != nil {
@@ -61,13 +59,22 @@ func applied(t *testing.T, dir, cloud, vms string) {
 	os.Remove(filepath.Join(dir, ".terraform.lock.hcl"))
 }
 
-func runPlan(t *testing.T, dir string, args ...string) (*report.Report, string, error) {
+func runPlan(t *testing.T, bin, dir string, args ...string) (*report.Report, string, error) {
 	t.Helper()
+	return clitest.RunCheck(t, PlanCommand().Check, dir, append([]string{"--terraform-bin", bin}, args...)...)
+}
+
+// eachBinary runs test with terraform (or what PLUMBLINE_TERRAFORM names)
+// and with OpenTofu (make tools builds it): a plan reads the same with
+// either.
+func eachBinary(t *testing.T, test func(t *testing.T, bin string)) {
 	needTerraform(t)
-	if bin := os.Getenv("PLUMBLINE_TERRAFORM"); bin != "" {
-		args = append([]string{"--terraform-bin", bin}, args...)
+	tf, err := FindBinary(os.Getenv("PLUMBLINE_TERRAFORM"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return clitest.RunCheck(t, PlanCommand().Check, dir, args...)
+	t.Run(filepath.Base(tf), func(t *testing.T) { test(t, tf) })
+	t.Run("tofu", func(t *testing.T) { test(t, need.Tool(t, "tofu", "v1.12.6")) })
 }
 
 // TestPlan: a module applied for real, then changed in the repository
@@ -76,10 +83,13 @@ func runPlan(t *testing.T, dir string, args ...string) (*report.Report, string, 
 // the attributes that change; the password and the credential are in no
 // output, not even the plan JSON policy-check gets.
 func TestPlan(t *testing.T) {
-	needTerraform(t)
+	eachBinary(t, func(t *testing.T, bin string) { testplan(t, bin) })
+}
+
+func testplan(t *testing.T, bin string) {
 	repo, cloud := t.TempDir(), t.TempDir()
 	dir := filepath.Join(repo, "terraform", "lab")
-	applied(t, dir, cloud, `
+	applied(t, bin, dir, cloud, `
 resource "lab_vm" "web" {
   name      = "web"
   cores     = 2
@@ -126,7 +136,7 @@ resource "lab_vm" "new" {
 	creds := t.TempDir()
 	testfs.Write(t, creds, "LAB_TOKEN", labToken+"\n")
 	plans := t.TempDir()
-	r, progress, err := runPlan(t, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "--plan-dir", plans, "--max-destroy", "1", "terraform")
+	r, progress, err := runPlan(t, bin, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "--plan-dir", plans, "--max-destroy", "1", "terraform")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +208,10 @@ resource "lab_vm" "new" {
 // terraform's message, the credentials in it masked; without
 // credentials the provider refuses, and says which it wants.
 func TestPlanFailuresMasked(t *testing.T) {
-	needTerraform(t)
+	eachBinary(t, func(t *testing.T, bin string) { testplanfailuresmasked(t, bin) })
+}
+
+func testplanfailuresmasked(t *testing.T, bin string) {
 	repo, cloud := t.TempDir(), t.TempDir()
 	testfs.Write(t, repo, "terraform/lab/main.tf", labModule(cloud, `
 variable "token" {
@@ -217,7 +230,7 @@ resource "lab_vm" "web" {
 	creds := t.TempDir()
 	testfs.Write(t, creds, "LAB_TOKEN", labToken)
 	testfs.Write(t, creds, "TF_VAR_token", labToken)
-	r, _, err := runPlan(t, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "terraform")
+	r, _, err := runPlan(t, bin, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "terraform")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +240,7 @@ resource "lab_vm" "web" {
 	os.Remove(filepath.Join(creds, "TF_VAR_token"))
 	os.Remove(filepath.Join(creds, "LAB_TOKEN"))
 	testfs.Write(t, repo, "terraform/lab/main.tf", labModule(cloud, `resource "lab_vm" "web" { name = "web" }`+"\n"))
-	r, _, err = runPlan(t, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "terraform")
+	r, _, err = runPlan(t, bin, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "terraform")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +302,10 @@ func planOf(gone, existing int) *tfjson.Plan {
 // TestPlanNoState: a module whose state is local and not there (a fresh
 // clone) is not planned, and the note says why; one with a backend is.
 func TestPlanNoState(t *testing.T) {
-	needTerraform(t)
+	eachBinary(t, func(t *testing.T, bin string) { testplannostate(t, bin) })
+}
+
+func testplannostate(t *testing.T, bin string) {
 	repo, cloud := t.TempDir(), t.TempDir()
 	testfs.Write(t, repo, "terraform/fresh/main.tf", labModule(cloud, `resource "lab_vm" "web" { name = "web" }`+"\n"))
 	testfs.Write(t, repo, "terraform/elsewhere/main.tf", labModule(cloud, `
@@ -302,7 +318,7 @@ resource "lab_vm" "db" { name = "db" }
 `))
 	creds := t.TempDir()
 	testfs.Write(t, creds, "LAB_TOKEN", labToken)
-	r, _, err := runPlan(t, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "terraform")
+	r, _, err := runPlan(t, bin, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "terraform")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +330,7 @@ resource "lab_vm" "db" { name = "db" }
 		t.Errorf("(-want +got):\n%s", d)
 	}
 	testfs.Write(t, repo, "terraform/state/elsewhere.tfstate", emptyState)
-	r, _, err = runPlan(t, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "terraform")
+	r, _, err = runPlan(t, bin, repo, "--provider-mirror", mirror(t), "--credentials-dir", creds, "terraform")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,5 +340,23 @@ resource "lab_vm" "db" { name = "db" }
 	}
 	if d := cmp.Diff([]string{RulePlanCreate + " terraform/elsewhere/main.tf:19", RulePlanNoState + " terraform/fresh"}, got); d != "" {
 		t.Errorf("with its state (-want +got):\n%s", d)
+	}
+}
+
+// TestTofuFiles: OpenTofu's .tofu files are configuration: the static
+// rules check them as they check .tf files.
+func TestTofuFiles(t *testing.T) {
+	repo := t.TempDir()
+	testfs.Write(t, repo, "terraform/lab/main.tofu", "variable \"api_token\" {\n  type    = string\n  default = \"s3cr3t-t0ken-value\"\n}\n")
+	r, _, err := clitest.RunCheck(t, &Check{}, repo, "--offline", "--fmt=false", "terraform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.Rule+" "+f.Location())
+	}
+	if !slices.Contains(got, RuleSecretLiteral+" terraform/lab/main.tofu:3:3") {
+		t.Errorf("the .tofu file was not checked: %v", got)
 	}
 }

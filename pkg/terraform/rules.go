@@ -166,7 +166,7 @@ func literal(e hcl.Expression) (cty.Value, bool) {
 // isOverride: override.tf and *_override.tf (and their .tf.json) change
 // blocks declared elsewhere, as terraform merges them.
 func isOverride(path string) bool {
-	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".tf")
+	base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".tf"), ".tofu")
 	return base == "override" || strings.HasSuffix(base, "_override")
 }
 

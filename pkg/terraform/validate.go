@@ -252,7 +252,7 @@ func validateFindings(d *dir, out *tfjson.ValidateOutput) []report.Finding {
 
 // lockedMismatch is terraform's "locked provider X V does not match
 // configured version constraint C" (its words since 0.14).
-var lockedMismatch = regexp.MustCompile(`locked provider ([^ ]+) ([^ ]+) does not match configured version constraint (.+?); must use terraform init -upgrade`)
+var lockedMismatch = regexp.MustCompile(`locked provider ([^ ]+) ([^ ]+) does not match configured version constraint (.+?); must use (?:terraform|tofu) init -upgrade`)
 
 var failedProvider = regexp.MustCompile(`(?:for provider|provider) ([a-zA-Z0-9._-]+(?:/[a-zA-Z0-9._-]+){1,2})`)
 

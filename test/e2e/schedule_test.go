@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -128,7 +129,12 @@ spec:
 		runs++
 		job := fmt.Sprintf("drift-e2e-%d", runs)
 		kubectl(t, "", "create", "job", "-n", ns, "--from=cronjob/plumbline-drift", job)
-		kubectl(t, "", "wait", "-n", ns, "--for=condition=complete", "--timeout=120s", "job/"+job)
+		if out, err := exec.Command("kubectl", "wait", "-n", ns, "--for=condition=complete", "--timeout=120s", "job/"+job).CombinedOutput(); err != nil {
+			describe, _ := exec.Command("kubectl", "describe", "-n", ns, "job/"+job).CombinedOutput()
+			pods, _ := exec.Command("kubectl", "describe", "-n", ns, "pods", "-l", "job-name="+job).CombinedOutput()
+			podLogs, _ := exec.Command("kubectl", "logs", "-n", ns, "-l", "job-name="+job, "--tail=50").CombinedOutput()
+			t.Fatalf("job %s did not complete: %v %s\n%s\n%s\nlogs:\n%s", job, err, out, describe, pods, podLogs)
+		}
 		out := kubectl(t, "", "logs", "-n", ns, "job/"+job)
 		m := regexp.MustCompile(`started taskruns/` + ns + `/(drift-[a-z0-9]+)`).FindStringSubmatch(out)
 		if m == nil {
