@@ -39,9 +39,10 @@ type API interface {
 type Check struct {
 	// API is how the run is created; nil is the pod's own in-cluster
 	// service account.
-	API       API
-	template  string
-	namespace string
+	API            API
+	template       string
+	namespace      string
+	serviceAccount string
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -57,6 +58,7 @@ func Command() cli.Command {
 func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.template, "template", "", "the run to start, a TaskRun or PipelineRun of tekton.dev/v1 as YAML or JSON `FILE` (a ConfigMap's key); metadata.generateName names each run")
 	fs.StringVar(&c.namespace, "namespace", "", "where to start it (default: the pod's own namespace)")
+	fs.StringVar(&c.serviceAccount, "service-account", ServiceAccount, "`DIR` holding the service account's token, ca.crt and namespace, as Kubernetes mounts them in a pod")
 }
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
@@ -74,7 +76,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	api := c.API
 	ns := c.namespace
 	if api == nil {
-		ic, err := InClusterAPI()
+		ic, err := InClusterAPI(c.serviceAccount)
 		if err != nil {
 			return nil, err
 		}
@@ -147,21 +149,22 @@ type InCluster struct {
 
 var _ API = (*InCluster)(nil)
 
-// serviceAccount is where Kubernetes mounts a pod's token.
-const serviceAccount = "/var/run/secrets/kubernetes.io/serviceaccount"
+// ServiceAccount is where Kubernetes mounts a pod's token.
+const ServiceAccount = "/var/run/secrets/kubernetes.io/serviceaccount"
 
-// InClusterAPI is the API of the cluster the pod runs in, as its service
-// account.
-func InClusterAPI() (*InCluster, error) {
+// InClusterAPI is the API of the cluster the pod runs in
+// (KUBERNETES_SERVICE_HOST and _PORT), as the service account whose
+// token, ca.crt and namespace are in dir.
+func InClusterAPI(dir string) (*InCluster, error) {
 	host, port := os.Getenv("KUBERNETES_SERVICE_HOST"), os.Getenv("KUBERNETES_SERVICE_PORT")
 	if host == "" || port == "" {
 		return nil, errors.New("not in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set): give --namespace and run it there")
 	}
-	token, err := os.ReadFile(filepath.Join(serviceAccount, "token"))
+	token, err := os.ReadFile(filepath.Join(dir, "token"))
 	if err != nil {
 		return nil, fmt.Errorf("the service account's token (is automountServiceAccountToken off?): %w", err)
 	}
-	ca, err := os.ReadFile(filepath.Join(serviceAccount, "ca.crt"))
+	ca, err := os.ReadFile(filepath.Join(dir, "ca.crt"))
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +172,7 @@ func InClusterAPI() (*InCluster, error) {
 	if !pool.AppendCertsFromPEM(ca) {
 		return nil, errors.New("the service account's ca.crt holds no certificate")
 	}
-	ns, _ := os.ReadFile(filepath.Join(serviceAccount, "namespace"))
+	ns, _ := os.ReadFile(filepath.Join(dir, "namespace"))
 	return &InCluster{Host: "https://" + net.JoinHostPort(host, port), Token: strings.TrimSpace(string(token)), Namespace: strings.TrimSpace(string(ns)),
 		Client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}}, nil
 }
