@@ -38,8 +38,16 @@ func TestSchedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dns1 := bindtest.StartOn(t, w.hostIP, bindtest.Zone{Name: "home.arpa", Text: string(zone)})
-	dns2 := bindtest.StartOn(t, w.hostIP, bindtest.Zone{Name: "home.arpa", Text: string(zone)})
+	// Transfers with the TSIG key (pods reach the host from their own
+	// addresses), the key in plumbline-dns as quickstart §4 says.
+	dns1 := bindtest.StartOn(t, w.hostIP, bindtest.Zone{Name: "home.arpa", Text: string(zone), Transfer: "tsig"})
+	dns2 := bindtest.StartOn(t, w.hostIP, bindtest.Zone{Name: "home.arpa", Text: string(zone), Transfer: "tsig"})
+	dnsSecret := kubectl(t, "", "create", "secret", "generic", "plumbline-dns", "-n", ns,
+		"--from-literal=tsig.key="+dns1.Key, "--from-literal=allowed-hosts="+w.hostIP, "--dry-run=client", "-o", "yaml")
+	kubectl(t, dnsSecret, "apply", "-f", "-")
+	t.Cleanup(func() {
+		kubectl(t, kubectl(t, "", "create", "secret", "generic", "plumbline-dns", "-n", ns, "--dry-run=client", "-o", "yaml"), "apply", "-f", "-")
+	})
 
 	repo := t.TempDir()
 	run(t, repo, "mkdir", "-p", "dns")
@@ -47,7 +55,7 @@ func TestSchedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := fmt.Sprintf("version: 1\npolicy:\n  enabled: false\nterraform:\n  enabled: false\nansible:\n  enabled: false\n"+
-		"dns:\n  failOnDrift: true\n  zones:\n    - zone: home.arpa\n      desired: dns/home.arpa.zone\n      live:\n"+
+		"dns:\n  failOnDrift: true\n  zones:\n    - zone: home.arpa\n      desired: dns/home.arpa.zone\n      tsigKeyFile: tsig.key\n      live:\n"+
 		"        - axfr://%s/home.arpa\n        - axfr://%s/home.arpa\n", dns1.Addr, dns2.Addr)
 	if err := os.WriteFile(filepath.Join(repo, ".plumbline.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
@@ -118,8 +126,10 @@ spec:
 	}
 	kubectl(t, text, "apply", "-n", ns, "-f", "-")
 	t.Cleanup(func() {
-		kubectl(t, text, "delete", "-n", ns, "--ignore-not-found", "-f", "-")
-		kubectl(t, "", "delete", "pv", "plumbline-state-e2e", "--ignore-not-found")
+		// The scheduled runs' pods hold the claim: they go first.
+		kubectl(t, "", "delete", "taskruns", "-n", ns, "-l", "plumbline.dev/scheduled=true", "--ignore-not-found")
+		kubectl(t, text, "delete", "-n", ns, "--ignore-not-found", "--wait=false", "-f", "-")
+		kubectl(t, "", "delete", "pv", "plumbline-state-e2e", "--ignore-not-found", "--wait=false")
 	})
 
 	// Each run as the CronJob's pod starts one: its container's command
@@ -185,7 +195,7 @@ spec:
 	if len(told) != 0 {
 		t.Errorf("no drift, yet the chat was told %q", told)
 	}
-	dns2.Serve(t, bindtest.Zone{Name: "home.arpa", Text: string(zone) + "byhand IN A 10.0.10.99\n"})
+	dns2.Serve(t, bindtest.Zone{Name: "home.arpa", Text: string(zone) + "byhand IN A 10.0.10.99\n", Transfer: "tsig"})
 	tr := scheduled()
 	if results(tr)["status"] != "fail" {
 		t.Errorf("drift with failOnDrift, yet %v\n%s", results(tr), logs(ns, tr))

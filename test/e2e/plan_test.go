@@ -1,0 +1,209 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tektoncd/pipeline/pkg/apis/pipeline/pod"
+	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/plumbline/plumbline/internal/tftest"
+)
+
+// TestTerraformPlan: terraform-plan in the one-pod validation, against a
+// real state and a real "cloud". The state is behind Terraform's http
+// backend (what a homelab on GitLab uses; this cluster's pods cannot
+// reach its apiserver, so the kubernetes backend cannot be served here),
+// the cloud is the project's test provider, whose VMs are files on a
+// volume. A VM is applied for real from the host; the repository adds a
+// second; someone shrinks the first's disk by hand. The run plans the
+// create and finds the drift, with the provider's token mounted in the
+// terraform-plan step alone and in no log; the same run untrusted plans
+// nothing and says so.
+func TestTerraformPlan(t *testing.T) {
+	w := setup(t)
+	install(t, w)
+
+	// The state server: GET and POST of one state, as the http backend speaks.
+	var mu sync.Mutex
+	var state []byte
+	ln, err := net.Listen("tcp", w.hostIP+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch r.Method {
+		case http.MethodGet:
+			if state == nil {
+				rw.WriteHeader(http.StatusNoContent)
+				return
+			}
+			rw.Write(state)
+		case http.MethodPost:
+			state, _ = io.ReadAll(io.LimitReader(r.Body, 16<<20))
+		default:
+			rw.WriteHeader(http.StatusMethodNotAllowed)
+		}
+	})}
+	go backend.Serve(ln)
+	t.Cleanup(func() { backend.Close() })
+	address := "http://" + ln.Addr().String() + "/state/lab"
+
+	// The provider mirror and the cloud, on one hostPath volume the
+	// plumbline-validate run mounts as provider-mirror.
+	vol := filepath.Join(w.state, "pv", "provider-mirror")
+	os.RemoveAll(vol)
+	// The mirror at the volume's top, as the Task passes it to terraform
+	// (terraform passes over the cloud directory beside the provider's).
+	if err := tftest.BuildMirror(vol); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(vol, "cloud"), 0o755)
+	run(t, w.root, "chmod", "-R", "a+rX", vol)
+	kubectl(t, fmt.Sprintf(`apiVersion: v1
+kind: PersistentVolume
+metadata: {name: provider-mirror-e2e}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadOnlyMany]
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: {path: %s, type: Directory}
+  claimRef: {namespace: %s, name: provider-mirror}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: provider-mirror, namespace: %s}
+spec:
+  accessModes: [ReadOnlyMany]
+  storageClassName: ""
+  volumeName: provider-mirror-e2e
+  resources: {requests: {storage: 1Gi}}
+`, vol, ns, ns), "apply", "-f", "-")
+	t.Cleanup(func() {
+		// The runs' pods hold the claim: they go first.
+		kubectl(t, "", "delete", "taskruns", "-n", ns, "-l", "plumbline.dev/e2e=plan", "--ignore-not-found")
+		kubectl(t, "", "delete", "pvc", "-n", ns, "provider-mirror", "--ignore-not-found", "--wait=false")
+		kubectl(t, "", "delete", "pv", "provider-mirror-e2e", "--ignore-not-found", "--wait=false")
+	})
+
+	const token = "lab-e2e-token-7c1d9e"
+	module := func(vms string) string {
+		return tftest.RequiredProviders + `
+terraform {
+  backend "http" {
+    address = "` + address + `"
+  }
+}
+
+variable "cloud" {
+  type = string
+}
+
+provider "lab" {
+  endpoint = var.cloud
+}
+` + vms
+	}
+	web := "\nresource \"lab_vm\" \"web\" {\n  name      = \"web\"\n  disk_size = 32\n}\n"
+	db := "\nresource \"lab_vm\" \"db\" {\n  name = \"db\"\n}\n"
+
+	// Applied for real from the host: the state server and the cloud hold web.
+	applied := t.TempDir()
+	if err := os.WriteFile(filepath.Join(applied, "main.tf"), []byte(module(web)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(t.TempDir(), "tf.rc")
+	os.WriteFile(rc, []byte("provider_installation {\n  filesystem_mirror {\n    path = \""+vol+"\"\n  }\n}\n"), 0o644)
+	for _, args := range [][]string{{"init", "-input=false"}, {"apply", "-input=false", "-auto-approve"}} {
+		cmd := exec.Command("terraform", args...)
+		cmd.Dir = applied
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_DATA_DIR="+filepath.Join(applied, ".tfdata"),
+			"TF_VAR_cloud="+filepath.Join(vol, "cloud"), "LAB_TOKEN="+token)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("terraform %v: %v\n%s", args, err, out)
+		}
+	}
+	run(t, w.root, "chmod", "-R", "a+rX", filepath.Join(vol, "cloud"))
+	// By hand, outside Terraform: web's disk shrinks.
+	webJSON := filepath.Join(vol, "cloud", "web.json")
+	data, err := os.ReadFile(webJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(webJSON, []byte(strings.Replace(string(data), `"disk_size":32`, `"disk_size":16`, 1)), 0o644)
+
+	// The repository adds db; its config plans only Terraform.
+	repo := t.TempDir()
+	run(t, repo, "mkdir", "-p", "terraform/lab")
+	os.WriteFile(filepath.Join(repo, "terraform", "lab", "main.tf"), []byte(module(web+db)), 0o644)
+	os.WriteFile(filepath.Join(repo, ".plumbline.yaml"), []byte("version: 1\nterraform:\n  enabled: false\npolicy:\n  enabled: false\nansible:\n  enabled: false\ndns:\n  enabled: false\n"), 0o644)
+	bare := gitRepo(t, repo, filepath.Join(w.state, "git", "planned.git"))
+	sha := run(t, bare, "git", "rev-parse", "main")
+
+	secret := kubectl(t, "", "create", "secret", "generic", "plumbline-terraform", "-n", ns,
+		"--from-literal=LAB_TOKEN="+token, "--from-literal=TF_VAR_cloud=/workspace/provider-mirror/cloud", "--dry-run=client", "-o", "yaml")
+	kubectl(t, secret, "apply", "-f", "-")
+	t.Cleanup(func() {
+		kubectl(t, kubectl(t, "", "create", "secret", "generic", "plumbline-terraform", "-n", ns, "--dry-run=client", "-o", "yaml"), "apply", "-f", "-")
+	})
+	start := func(trusted string) *pipelinev1.TaskRun {
+		t.Helper()
+		tr := &pipelinev1.TaskRun{
+			ObjectMeta: metav1.ObjectMeta{GenerateName: "validate-plan-", Namespace: ns, Labels: map[string]string{"plumbline.dev/e2e": "plan"}},
+			Spec: pipelinev1.TaskRunSpec{
+				TaskRef: &pipelinev1.TaskRef{Name: "plumbline-validate"},
+				Params: pipelinev1.Params{
+					{Name: "repo-url", Value: *pipelinev1.NewStructuredValues("git://" + w.hostIP + "/planned.git")},
+					{Name: "revision", Value: *pipelinev1.NewStructuredValues(sha)},
+					{Name: "terraform-plan", Value: *pipelinev1.NewStructuredValues(trusted)},
+				},
+				PodTemplate: &pod.Template{AutomountServiceAccountToken: ptr.To(false),
+					SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532)}},
+				Workspaces: []pipelinev1.WorkspaceBinding{
+					{Name: "terraform-credentials", Secret: &corev1.SecretVolumeSource{SecretName: "plumbline-terraform"}},
+					{Name: "provider-mirror", PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "provider-mirror", ReadOnly: true}},
+				},
+			},
+		}
+		done, cond, res := w.runTaskRun(t, tr)
+		t.Logf("%s: %s %v", done.Name, cond.Status, res)
+		return done
+	}
+	done := start("true")
+	out, _ := exec.Command("kubectl", "logs", "-n", ns, done.Status.PodName, "-c", "step-report").CombinedOutput()
+	merged := string(out)
+	for _, want := range []string{"terraform/plan-create", "lab_vm.db will be created", "terraform/plan-drift", "lab_vm.web was changed outside Terraform", "disk_size = 32 -> 16"} {
+		if !strings.Contains(merged, want) {
+			t.Errorf("the report lacks %q:\n%s", want, tail(merged, 60))
+		}
+	}
+	w.mountedOnlyBy(t, done, "/workspace/terraform-credentials", "step-terraform-plan")
+	all, _ := exec.Command("kubectl", "logs", "-n", ns, done.Status.PodName, "--all-containers").CombinedOutput()
+	if strings.Contains(string(all), token) {
+		t.Error("the provider's token is in the pod's logs")
+	}
+	if _, err := os.Stat(filepath.Join(vol, "cloud", "db.json")); err == nil {
+		t.Error("the plan created db: a plan applies nothing")
+	}
+
+	untrusted := start("false")
+	out, _ = exec.Command("kubectl", "logs", "-n", ns, untrusted.Status.PodName, "-c", "step-report").CombinedOutput()
+	if !strings.Contains(string(out), "not planned: the run is not trusted") || strings.Contains(string(out), "terraform/plan-create") {
+		t.Errorf("the untrusted run:\n%s", tail(string(out), 40))
+	}
+}
