@@ -91,7 +91,7 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "| %s | | ❌ unreadable report | | | | |\n", mdCell(c.Tool))
 		}
 	}
-	rest := m.deploys(&b, r)
+	rest := m.planned(&b, m.deploys(&b, r))
 	m.findings(&b, rest)
 	out := b.String()
 	if len(out) > commentLimit {
@@ -114,7 +114,7 @@ func (m *Markdown) deploys(b *strings.Builder, r *Report) *Report {
 	rest := *r
 	rest.Findings = nil
 	for _, f := range r.Findings {
-		if f.Diff != "" {
+		if f.Diff != "" && f.Rule == "k8s/change" {
 			diffs = append(diffs, f)
 		} else {
 			rest.Findings = append(rest.Findings, f)
@@ -174,6 +174,82 @@ func (m *Markdown) deploys(b *strings.Builder, r *Report) *Report {
 	}
 	if left > 0 {
 		fmt.Fprintf(b, "%s not shown here, to stay under the comment limit: the full report has them.\n\n", plural(left, "object's diff"))
+	}
+	b.WriteString("</details>\n")
+	return &rest
+}
+
+// planned writes what the Terraform plans do (terraform-plan's findings,
+// each with the attributes that change), collapsed per root module with
+// counts in the summary, and returns the report without the creates and
+// in-place updates: replacements, destroys and drift stay in the table,
+// which people read first.
+func (m *Markdown) planned(b *strings.Builder, r *Report) *Report {
+	verbs := map[string]string{"terraform/plan-create": "to add", "terraform/plan-update": "to change",
+		"terraform/plan-replace": "to replace", "terraform/plan-destroy": "to destroy", "terraform/plan-drift": "drifted"}
+	order := []string{"to add", "to change", "to replace", "to destroy", "drifted"}
+	type module struct {
+		name  string
+		items []Finding
+		ops   map[string]int
+	}
+	var mods []*module
+	byName := map[string]*module{}
+	total := map[string]int{}
+	rest := *r
+	rest.Findings = nil
+	for _, f := range r.Findings {
+		verb, ok := verbs[f.Rule]
+		if !ok || f.Diff == "" {
+			rest.Findings = append(rest.Findings, f)
+			continue
+		}
+		if f.Severity > Note {
+			rest.Findings = append(rest.Findings, f)
+		}
+		// "MODULE: ADDRESS will be …", as terraform-plan writes it.
+		name, _, _ := strings.Cut(f.Message, ": ")
+		g := byName[name]
+		if g == nil {
+			g = &module{name: name, ops: map[string]int{}}
+			byName[name] = g
+			mods = append(mods, g)
+		}
+		g.items = append(g.items, f)
+		g.ops[verb]++
+		total[verb]++
+	}
+	if len(mods) == 0 {
+		return r
+	}
+	counts := func(ops map[string]int) string {
+		var parts []string
+		for _, v := range order {
+			if ops[v] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", ops[v], v))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	room := cmp.Or(m.Budget, markdownBudget) / deploysShare
+	start := b.Len()
+	fmt.Fprintf(b, "\n<details><summary>What the Terraform plan does: %s, in %s</summary>\n\n", counts(total), plural(len(mods), "root module"))
+	left := 0
+	for _, g := range mods {
+		fmt.Fprintf(b, "<details><summary><code>%s</code>: %s</summary>\n\n", mdCell(g.name), counts(g.ops))
+		for _, f := range g.items {
+			_, what, _ := strings.Cut(f.Message, ": ")
+			block := fmt.Sprintf("**%s** (%s)\n\n%s\n", mdCell(oneLine(what)), mdCode(f.Location()), fenced(f.Diff, "diff"))
+			if b.Len()-start+len(block) > room {
+				left++
+				continue
+			}
+			b.WriteString(block)
+		}
+		b.WriteString("</details>\n\n")
+	}
+	if left > 0 {
+		fmt.Fprintf(b, "%s not shown here, to stay under the comment limit: the full report has them.\n\n", plural(left, "resource's change"))
 	}
 	b.WriteString("</details>\n")
 	return &rest

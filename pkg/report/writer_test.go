@@ -428,3 +428,39 @@ func TestTextFoldsLongSnippets(t *testing.T) {
 		t.Errorf("folded:\n%s", out)
 	}
 }
+
+// TestMarkdownPlan: terraform-plan's findings are collapsed per root
+// module with counts in the summary; creates and in-place updates leave
+// the table, drift, replacements and destroys stay in it.
+func TestMarkdownPlan(t *testing.T) {
+	r := &report.Report{Tool: "report", Findings: []report.Finding{
+		{Rule: "terraform/plan-create", Severity: report.Note, Tool: "terraform-plan", File: "terraform/lab/main.tf", Line: 27,
+			Message: "terraform/lab: lab_vm.new will be created", Diff: "+ lab_vm.new\n    + name = \"new\"\n"},
+		{Rule: "terraform/plan-update", Severity: report.Note, Tool: "terraform-plan", File: "terraform/lab/main.tf", Line: 14,
+			Message: "terraform/lab: lab_vm.web will be updated in place", Diff: "~ lab_vm.web\n    ~ cores = 2 -> 4\n"},
+		{Rule: "terraform/plan-drift", Severity: report.Warning, Tool: "terraform-plan", File: "terraform/lab/main.tf", Line: 14,
+			Message: "terraform/lab: lab_vm.web was changed outside Terraform: the state no longer says what runs", Diff: "~ lab_vm.web\n    ~ disk_size = 32 -> 16\n"},
+		{Rule: "terraform/plan-create", Severity: report.Note, Tool: "terraform-plan", File: "terraform/dns/main.tf", Line: 3,
+			Message: "terraform/dns: dns_a_record_set.nas will be created", Diff: "+ dns_a_record_set.nas\n"},
+	}}
+	r.Finalize(report.Threshold(report.Error))
+	var buf bytes.Buffer
+	if err := (&report.Markdown{}).Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	for _, want := range []string{
+		"<details><summary>What the Terraform plan does: 2 to add, 1 to change, 1 drifted, in 2 root modules</summary>",
+		"<details><summary><code>terraform/lab</code>: 1 to add, 1 to change, 1 drifted</summary>",
+		"**lab_vm.web will be updated in place** (`terraform/lab/main.tf:14`)",
+		"    ~ cores = 2 -> 4",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("no %q in:\n%s", want, md)
+		}
+	}
+	table := md[strings.Index(md, "Findings</summary>"):]
+	if !strings.Contains(table, "was changed outside Terraform") || strings.Contains(table, "will be created") {
+		t.Errorf("the table after the plan:\n%s", table)
+	}
+}
