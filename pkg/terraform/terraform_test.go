@@ -573,6 +573,16 @@ func TestFormattedForSureAgreesWithTerraform(t *testing.T) {
 		"variable \"x\" {\n  type    = list(string)\n  default = []\n}\n",
 		"locals {\n  a = \"${var.x}\"\n}\n",
 		"locals {\n  a = \"${var.x}-y\"\n  b = [\"${var.x}\"]\n}\n",
+		// Interpolations terraform fmt leaves, and the ones it unwraps
+		// (issue 37: a file with "${ is no longer sent to terraform fmt
+		// unless one value is a single interpolation).
+		"locals {\n  a = \"${var.x}-y\"\n}\n",
+		"locals {\n  a = \"${var.x}${var.y}\"\n}\n",
+		"locals {\n  a = \"${upper(\"${var.x}\")}\"\n}\n",
+		"locals {\n  a = \"x-${var.y}\"\n  b = \"${var.z}\" # why\n}\n",
+		"resource \"terraform_data\" \"a\" {\n  input = \"${var.name}-1\"\n  lifecycle {\n    replace_triggered_by = [terraform_data.b]\n  }\n  provisioner \"local-exec\" {\n    command = \"${var.cmd}\"\n  }\n}\n",
+		"locals {\n  a = \"${var.x}%{if true}y%{endif}\"\n}\n",
+		"locals {\n  a = [for s in var.l : \"${s}\"]\n  b = { k = \"${var.v}\" }\n}\n",
 		"locals {\n  a = <<EOT\nhello ${var.x}\nEOT\n}\n",
 		"locals {\n  a = { for k, v in var.m : k => v }\n  b = {for k, v in var.m : k => v}\n}\n",
 		"resource \"terraform_data\" \"a\" {\n  input = var.x # why\n  // and\n  /* more */\n}\n",
