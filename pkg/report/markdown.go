@@ -110,6 +110,11 @@ const deploysShare = 2
 // returns the report without them for the findings table. Diffs past
 // their share of the budget are counted, not shown.
 func (m *Markdown) deploys(b *strings.Builder, r *Report) *Report {
+	// A report at its budget is large: copied only when there is
+	// something to take out of it.
+	if !slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Diff != "" && f.Rule == "k8s/change" }) {
+		return r
+	}
 	var diffs []Finding
 	rest := *r
 	rest.Findings = nil
@@ -192,6 +197,9 @@ func (m *Markdown) planned(b *strings.Builder, r *Report) *Report {
 		name  string
 		items []Finding
 		ops   map[string]int
+	}
+	if !slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Diff != "" && verbs[f.Rule] != "" }) {
+		return r
 	}
 	var mods []*module
 	byName := map[string]*module{}
