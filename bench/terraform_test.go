@@ -177,6 +177,40 @@ func BenchmarkTerraformValidate20BuiltinModules(b *testing.B) {
 	b.ReportMetric(oursCPU.Seconds()/n, "plumbline-cpu-s/op")
 }
 
+// BenchmarkTerraformValidate20BuiltinModulesFmt: the same modules with
+// fmt on both sides (the naive loop adds terraform fmt -check per
+// module). Their values interpolate ("${var.name}-1"): none is one that
+// terraform fmt unwraps, so no file needs a terraform fmt process (issue
+// 37 section 4).
+func BenchmarkTerraformValidate20BuiltinModulesFmt(b *testing.B) {
+	tf, err := terraform.FindBinary("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	mirror := b.TempDir()
+	root := b.TempDir()
+	dirs := genBuiltinModules(b, root, 20)
+	b.Chdir(root)
+	var ours, peer time.Duration
+	for b.Loop() {
+		start := time.Now()
+		naive(b, tf, mirror, dirs)
+		for _, dir := range dirs {
+			cmd := exec.Command(tf, "fmt", "-check", "-no-color")
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("terraform fmt in %s: %v\n%s", dir, err, out)
+			}
+		}
+		mid := time.Now()
+		plumbline(b, "--provider-mirror", mirror, "envs")
+		ours += time.Since(mid)
+		peer += mid.Sub(start)
+	}
+	b.ReportMetric(peer.Seconds()/ours.Seconds(), "x-faster-than-naive-loop")
+	b.ReportMetric(ours.Seconds()/float64(b.N), "plumbline-s/op")
+}
+
 // BenchmarkTerraformSyntaxOnly1000Files: the syntax and rules pass alone
 // (--offline --fmt=false, no terraform run) over 1,000 .tf files; goal: under 1 s.
 func BenchmarkTerraformSyntaxOnly1000Files(b *testing.B) {
