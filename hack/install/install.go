@@ -162,7 +162,7 @@ func (o *options) install(ctx context.Context) error {
 		if resolved, err = o.fillSchedule(resolved); err != nil {
 			return err
 		}
-		o.say("drift check of %s (%s) scheduled at %q: chats are told when drift appears or goes (docs/metrics.md, docs/quickstart.md §6)", o.scheduleRepo, o.scheduleRevision, o.schedule)
+		o.say("drift check of %s (%s) scheduled at %q: chats are told when drift appears or goes (docs/schedule.md)", o.scheduleRepo, o.scheduleRevision, o.schedule)
 	}
 	docs, err := o.label(resolved)
 	if err != nil {
