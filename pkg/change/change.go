@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"os/exec"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +32,9 @@ var ErrTooLarge = errors.New("diff over the budget")
 // repository root with forward slashes.
 type Set struct {
 	files map[string]*lines
+	// moved are the paths the change deleted or renamed (both names): no
+	// line of theirs is the change's, but what reads them is touched.
+	moved map[string]bool
 	// All: the change could not be read whole; every line counts as touched.
 	All bool
 }
@@ -69,6 +75,35 @@ func (s *Set) Files() []string {
 	return out
 }
 
+// Paths are every path the change touched, sorted: the files it wrote
+// and those it deleted or renamed (both names).
+func (s *Set) Paths() []string {
+	out := s.Files()
+	for p := range s.moved {
+		if _, ok := s.files[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Under reports whether the change touched a path in dir (a
+// repository-relative directory, "." for all of it) or below it; with
+// All, everything is touched.
+func (s *Set) Under(dir string) bool {
+	if s == nil || s.All {
+		return true
+	}
+	dir = strings.Trim(path.Clean("/"+dir), "/")
+	for _, p := range s.Paths() {
+		if dir == "" || p == dir || strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 // Mark sets Existing on each finding the change did not write: one on an
 // untouched line of a file. A finding with no file (about the run or the
 // repository as a whole) is never marked: nothing says it is old.
@@ -82,7 +117,8 @@ func (s *Set) Mark(fs []report.Finding) {
 // hunk's body is skipped by its counts, so a content line that looks like
 // a header ("+++ x" is an added "++ x") is never read as one.
 func Parse(r io.Reader) (*Set, error) {
-	s := &Set{files: map[string]*lines{}}
+	s := &Set{files: map[string]*lines{}, moved: map[string]bool{}}
+	oldName := ""
 	sc := bufio.NewScanner(io.LimitReader(r, MaxDiff+1))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	var cur *lines
@@ -113,14 +149,26 @@ func Parse(r io.Reader) (*Set, error) {
 		}
 		switch {
 		case bytes.HasPrefix(line, []byte("diff --git ")):
-			cur, created, deleted = nil, false, false
+			cur, created, deleted, oldName = nil, false, false, ""
 			headers = true
 		case bytes.Equal(line, []byte("--- /dev/null")):
 			created = true
+		case bytes.HasPrefix(line, []byte("--- ")):
+			if p, err := unquote(string(line[4:])); err == nil {
+				oldName, _ = strings.CutPrefix(p, "a/")
+			}
+		case bytes.HasPrefix(line, []byte("rename from ")), bytes.HasPrefix(line, []byte("rename to ")):
+			_, name, _ := bytes.Cut(line[len("rename "):], []byte(" "))
+			if p, err := unquote(string(name)); err == nil && len(s.moved) < MaxFiles {
+				s.moved[p] = true
+			}
 		case bytes.HasPrefix(line, []byte("+++ ")):
 			name := string(line[4:])
 			if name == "/dev/null" {
 				cur, deleted = nil, true // nothing of it can hold a finding
+				if oldName != "" && len(s.moved) < MaxFiles {
+					s.moved[oldName] = true
+				}
 				continue
 			}
 			headers = true
@@ -314,4 +362,30 @@ func output(name string, cmd *exec.Cmd) ([]byte, error) {
 		return nil, fmt.Errorf("git %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// Load reads a change from file (git diff -U0, as the pipelines' fetch
+// step writes a pull request's): nil when there is no file (a push: no
+// change to narrow the run to), a Set touching everything when it cannot
+// be read whole (the safe reading).
+func Load(file string) (*Set, error) {
+	if file == "" {
+		return nil, nil
+	}
+	f, err := os.Open(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", file)
+	}
+	s, err := Parse(f)
+	if err != nil {
+		return &Set{All: true}, nil
+	}
+	return s, nil
 }

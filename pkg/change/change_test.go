@@ -119,9 +119,10 @@ func TestGit(t *testing.T) {
 		}
 	}
 	testfs.WriteAll(t, dir, map[string]string{
-		"a.tf":       "one\ntwo\nthree\n",
-		"moved.tf":   "x\ny\nz\n",
-		".gitignore": "*.tfstate\n",
+		"a.tf":             "one\ntwo\nthree\n",
+		"moved.tf":         "x\ny\nz\n",
+		"modules/old/x.tf": "gone\n",
+		".gitignore":       "*.tfstate\n",
 	})
 	git("init", "-q")
 	git("add", ".")
@@ -132,9 +133,19 @@ func TestGit(t *testing.T) {
 		"x.tfstate":     "{}",
 	})
 	git("mv", "moved.tf", "renamed.tf")
+	git("rm", "-q", "modules/old/x.tf")
 	s, err := change.Git(context.Background(), dir, "HEAD")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// What reads a deleted or renamed file is touched too.
+	if diff := cmp.Diff([]string{"a.tf", "modules/old/x.tf", "moved.tf", "new file.yaml", "renamed.tf"}, s.Paths()); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
+	}
+	for dir, want := range map[string]bool{"modules/old": true, "modules": true, "modules/new": false, ".": true, "mod": false} {
+		if got := s.Under(dir); got != want {
+			t.Errorf("Under(%q) = %v, want %v", dir, got, want)
+		}
 	}
 	if diff := cmp.Diff([]string{"a.tf", "new file.yaml"}, s.Files()); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)

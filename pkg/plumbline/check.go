@@ -126,6 +126,24 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			return nil, cli.Usagef("--changed-since %s: %w", c.changedSince, err)
 		}
 	}
+	// The checks that narrow to what a change touches (terraform: the
+	// root modules it reaches) read it as the pipelines give it, a diff.
+	changesFile := ""
+	if c.changedSince != "" {
+		f, err := os.CreateTemp("", "plumbline-changes-*.diff")
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(f.Name())
+		for _, p := range changed {
+			p = filepath.ToSlash(p)
+			fmt.Fprintf(f, "diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n", p, p, p, p)
+		}
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
+		changesFile = f.Name()
+	}
 	look := c.LookPath
 	if look == nil {
 		look = exec.LookPath
@@ -165,6 +183,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 		if n.Short == "policy" && baseDir != "" {
 			args = append(args, "--base-dir="+baseDir)
+		}
+		if n.Short == "terraform" && changesFile != "" {
+			args = append(args, "--changes="+changesFile)
 		}
 		if n.Short == "policy" && c.fetchCharts {
 			args = append(args, "--fetch-charts")

@@ -70,6 +70,31 @@ func TestChangedSince(t *testing.T) {
 	}
 }
 
+// TestChangedSinceNarrows: terraform-validate checks only the root
+// modules the change reaches (issue 37 section 2), with real git.
+func TestChangedSinceNarrows(t *testing.T) {
+	dir := t.TempDir()
+	v := func(name string) string { return "variable \"" + name + "\" {\n  type = string\n}\n" }
+	testfs.WriteAll(t, dir, map[string]string{
+		".plumbline.yaml":              "version: 1\nterraform: {offline: true}\npolicy: {enabled: false}\n",
+		"terraform/envs/a/main.tf":     v("a") + "module \"vm\" {\n  source = \"../../modules/vm\"\n  name   = var.a\n}\n",
+		"terraform/envs/b/main.tf":     v("b") + "output \"b\" {\n  value = var.b\n}\n",
+		"terraform/modules/vm/main.tf": v("name") + "output \"n\" {\n  value = var.name\n}\n",
+	})
+	commitAll(t, dir)
+	testfs.WriteAll(t, dir, map[string]string{"terraform/envs/b/main.tf": v("b") + "output \"b\" {\n  value = lower(var.b)\n}\n"})
+	_, r, stderr := check(t, &Check{}, dir, "--changed-since", "main", "--only", "terraform")
+	files := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Tool == "terraform-validate" && f.File != "" {
+			files[f.File] = true
+		}
+	}
+	if len(files) != 1 || !files["terraform/envs/b/main.tf"] {
+		t.Errorf("checked %v, want only envs/b\n%s", files, stderr)
+	}
+}
+
 // TestToolMissing: without terraform, its syntax and rules still run and
 // a note says what was left out; without ansible-lint, that check is
 // skipped with how to install it. The rest runs.

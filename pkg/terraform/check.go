@@ -17,7 +17,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/diff"
 
+	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/cli"
+	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/glob"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
@@ -46,6 +48,7 @@ type Check struct {
 	jobs             int
 	timeout          time.Duration
 	include, exclude cli.List
+	changes          string
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -61,6 +64,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.Var(&c.include, "include", "only directories matching `GLOBS` (comma-separated, repeatable; * ? and ** which spans directories)")
 	fs.Var(&c.exclude, "exclude", "skip directories matching `GLOBS` (comma-separated, repeatable)")
 	fs.BoolVar(&c.allDirs, "all-dirs", false, "validate every module directory, also those only used as local module sources")
+	fs.StringVar(&c.changes, "changes", "", "a pull request's change, `FILE` (git diff -U0; the pipelines' fetch step writes one): only the root modules it touches, in their own files or a local module they call, are checked; a FILE that is not there (a push), or a change to .plumbline.yaml, checks everything")
 }
 
 // DefaultPaths is the repository's layout: terraform/ (cli.Defaulter).
@@ -107,6 +111,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	r := &report.Report{Tool: Tool, Details: map[string]string{}}
 	r.Findings = append(r.Findings, w.findings...)
 	sources := c.scan(w, r)
+	if err := c.narrow(w, sources, r); err != nil {
+		return nil, err
+	}
 	// terraform follows symlinks (a module source, a .tf file): with one
 	// leading out of the tree, it is not run at all, and each is an error.
 	for _, e := range escapes {
@@ -164,6 +171,83 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Findings = dedupe(append(r.Findings, vf...))
 	return r, errors.Join(append(errs, verr)...)
+}
+
+// narrow keeps, with --changes, only what the change touches: the root
+// modules with a changed file in them or in a local module they call, and
+// those modules; the rest is neither formatted nor validated, and its
+// static findings are dropped. A change that touches none is a skip.
+func (c *Check) narrow(w *walker, sources map[*dir][]*source, r *report.Report) error {
+	set, err := change.Load(c.changes)
+	if err != nil {
+		return cli.Usagef("--changes: %w", err)
+	}
+	if set == nil || set.Under(config.FileName) {
+		return nil
+	}
+	keep := map[*dir]bool{}
+	var kept, left []string
+	for _, d := range w.dirs {
+		if !d.root {
+			continue
+		}
+		closure := map[*dir]bool{}
+		var walk func(d *dir)
+		walk = func(d *dir) {
+			if d == nil || closure[d] {
+				return
+			}
+			closure[d] = true
+			for _, s := range sources[d] {
+				for _, child := range s.localModules(d.osPath) {
+					walk(w.byOS[child])
+				}
+			}
+		}
+		walk(d)
+		touched := false
+		for m := range closure {
+			touched = touched || changedIn(set, m.rel)
+		}
+		if !touched {
+			d.root = false
+			left = append(left, d.rel)
+			continue
+		}
+		kept = append(kept, d.rel)
+		for m := range closure {
+			keep[m] = true
+		}
+	}
+	if len(kept) == 0 {
+		return cli.Skipf("the change touches no Terraform root module, nor a module one calls")
+	}
+	byRel := map[string]*dir{}
+	for _, d := range w.dirs {
+		byRel[d.rel] = d
+	}
+	r.Findings = slices.DeleteFunc(r.Findings, func(f report.Finding) bool {
+		d := byRel[path.Dir(f.File)]
+		return d != nil && !keep[d]
+	})
+	w.dirs = slices.DeleteFunc(w.dirs, func(d *dir) bool { return !keep[d] })
+	slices.Sort(left)
+	if len(left) > 0 {
+		r.Details["unchanged"] = fmt.Sprintf("%d root modules the change does not touch: %s", len(left), report.Truncate(strings.Join(left, ", "), 500))
+	}
+	return nil
+}
+
+// changedIn: a path the change touched is a file directly in dir (a
+// module is its directory's files, not its subdirectories').
+func changedIn(set *change.Set, dir string) bool {
+	dir = path.Clean(dir)
+	for _, p := range set.Paths() {
+		if path.Dir(p) == dir {
+			return true
+		}
+	}
+	return false
 }
 
 func globs(flag string, patterns []string) ([]*glob.Glob, error) {

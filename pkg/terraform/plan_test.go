@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -358,5 +360,80 @@ func TestTofuFiles(t *testing.T) {
 	}
 	if !slices.Contains(got, RuleSecretLiteral+" terraform/lab/main.tofu:3:3") {
 		t.Errorf("the .tofu file was not checked: %v", got)
+	}
+}
+
+// TestChanges: with a pull request's diff, only the root modules it
+// touches, in their files or a local module they call, are checked (their
+// static findings show which); a change to no Terraform module is a skip,
+// to .plumbline.yaml or with no diff file (a push) everything. The diffs
+// are real git's.
+func TestChanges(t *testing.T) {
+	repo := t.TempDir()
+	v := func(name string) string { return "variable \"" + name + "\" {\n  type = string\n}\n" }
+	testfs.WriteAll(t, repo, map[string]string{
+		"terraform/envs/a/main.tf":     v("a") + "module \"vm\" {\n  source = \"../../modules/vm\"\n  name   = var.a\n}\n",
+		"terraform/envs/b/main.tf":     v("b") + "output \"b\" {\n  value = var.b\n}\n",
+		"terraform/modules/vm/main.tf": v("name") + "output \"n\" {\n  value = var.name\n}\n",
+		"README.md":                    "# infra\n",
+		".plumbline.yaml":              "version: 1\n",
+	})
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@e", "-c", "init.defaultBranch=main"}, args...)...)
+		cmd.Dir = repo
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	git("init", "-q")
+	git("add", ".")
+	git("commit", "-qm", "base")
+	for _, tc := range []struct {
+		name, file, text string
+		want             []string // the files with findings
+		skipped          bool
+	}{
+		{"a module a root calls", "terraform/modules/vm/main.tf", v("name") + "output \"n\" {\n  value = upper(var.name)\n}\n",
+			[]string{"terraform/envs/a/main.tf", "terraform/modules/vm/main.tf"}, false},
+		{"one root module", "terraform/envs/b/main.tf", v("b") + "output \"b\" {\n  value = lower(var.b)\n}\n",
+			[]string{"terraform/envs/b/main.tf"}, false},
+		{"no Terraform", "README.md", "# infra, again\n", nil, true},
+		{"the config", ".plumbline.yaml", "version: 1\nfailOn: warning\n",
+			[]string{"terraform/envs/a/main.tf", "terraform/envs/b/main.tf", "terraform/modules/vm/main.tf"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			testfs.Write(t, repo, tc.file, tc.text)
+			defer git("checkout", "-q", "--", ".")
+			diff := filepath.Join(t.TempDir(), "changes.diff")
+			if err := os.WriteFile(diff, []byte(git("diff", "-U0", "main", "--")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r, _, err := clitest.RunCheck(t, &Check{}, repo, "--offline", "--fmt=false", "--changes", diff, "terraform")
+			if tc.skipped {
+				if err == nil || !strings.Contains(err.Error(), "touches no Terraform root module") {
+					t.Fatalf("want a skip: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := map[string]bool{}
+			for _, f := range r.Findings {
+				files[f.File] = true
+			}
+			got := slices.Sorted(maps.Keys(files))
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("checked (-want +got):\n%s", d)
+			}
+		})
+	}
+	// No diff file: a push, everything.
+	r, _, err := clitest.RunCheck(t, &Check{}, repo, "--offline", "--fmt=false", "--changes", filepath.Join(repo, "none.diff"), "terraform")
+	if err != nil || len(r.Findings) < 3 {
+		t.Errorf("a push: %v %v", err, r.Findings)
 	}
 }
