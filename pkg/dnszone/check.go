@@ -11,12 +11,14 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -51,7 +53,7 @@ var actionRules = map[Action]struct {
 // Check is dns-zone-diff; it implements cli.Check. The PATH argument is the
 // repository root that $INCLUDE may not leave.
 type Check struct {
-	desired             string
+	desired, changes    string
 	live                sources
 	zones               cli.List
 	safety              Safety
@@ -99,6 +101,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.tokenFile, "token-file", "", "Technitium API token from `FILE`")
 	fs.StringVar(&c.tokenEnv, "token-env", "", "Technitium API token from environment variable `NAME`")
 	fs.StringVar(&c.credentials, "credentials-dir", "", "resolve relative --tsig-key-file and --token-file in `DIR` (a Secret workspace); empty means the working directory")
+	fs.StringVar(&c.changes, "changes", "", "a pull request's change, `FILE` (git diff -U0): only the zones whose desired files it touches (or a file beside them, an $INCLUDE) are compared; a FILE that is not there (a push), or a change to .plumbline.yaml, compares every zone")
 	fs.StringVar(&c.plan, "plan", "", "write the plan as JSON to `FILE` (docs/dns-zone-diff.md)")
 	fs.StringVar(&c.planDir, "plan-dir", "", "write the plan as JSON to `DIR`/dns-plan.json; empty means none (for optional Tekton workspaces)")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit for reading each live source")
@@ -126,6 +129,50 @@ type job struct {
 	// allowHTTP: the config lets this zone's technitium+http:// sources
 	// have the token (with the operator's http:// line in allowed-hosts).
 	allowHTTP bool
+}
+
+// narrow keeps, with --changes, the zones whose desired files the change
+// touches, or a file in their directory (an $INCLUDE beside them); a
+// change to no zone is a skip, and one to .plumbline.yaml compares all.
+func (c *Check) narrow(jobs []job) ([]job, string, error) {
+	set, err := change.Load(c.changes)
+	if err != nil {
+		return nil, "", cli.Usagef("--changes: %w", err)
+	}
+	if set == nil || set.Under(config.FileName) {
+		return jobs, "", nil
+	}
+	desired := map[string]bool{}
+	for _, j := range jobs {
+		desired[filepath.ToSlash(filepath.Clean(j.desired))] = true
+	}
+	// A changed file beside a desired zone file that is no zone's own: an
+	// $INCLUDE it may read.
+	beside := func(d string) bool {
+		for _, p := range set.Paths() {
+			if path.Dir(p) == path.Dir(d) && !desired[p] {
+				return true
+			}
+		}
+		return false
+	}
+	var kept []job
+	var left []string
+	for _, j := range jobs {
+		d := filepath.ToSlash(filepath.Clean(j.desired))
+		if set.Under(d) || beside(d) {
+			kept = append(kept, j)
+			continue
+		}
+		left = append(left, cmp.Or(strings.Join(j.zones, ", "), d))
+	}
+	if len(kept) == 0 {
+		return nil, "", cli.Skipf("the change touches no zone's desired records")
+	}
+	if len(left) == 0 {
+		return kept, "", nil
+	}
+	return kept, fmt.Sprintf("%d zones the change does not touch: %s", len(left), report.Truncate(strings.Join(left, ", "), 500)), nil
 }
 
 func (c *Check) jobs() ([]job, error) {
@@ -175,6 +222,10 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, err
 	}
+	jobs, unchanged, err := c.narrow(jobs)
+	if err != nil {
+		return nil, err
+	}
 	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Counts: map[string]int{"creates": 0, "deletes": 0, "updates": 0}}
 	var plans []ZonePlan
 	var problems []error
@@ -191,6 +242,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		if err != nil {
 			problems = append(problems, err)
 		}
+	}
+	if unchanged != "" {
+		r.Details = map[string]string{"unchanged": unchanged}
 	}
 	if len(problems) > 0 {
 		return r, errors.Join(problems...)

@@ -3,11 +3,14 @@ package dnszone
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/internal/testfs"
+	"github.com/plumbline/plumbline/pkg/config"
 )
 
 // TestReverse: forward and reverse zones managed together agree, or each
@@ -42,5 +45,42 @@ func TestReverse(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestChangesNarrow: with a pull request's diff, only the zones whose
+// desired files (or a file beside them) it touches are compared.
+func TestChangesNarrow(t *testing.T) {
+	zone := func(origin, ip string) string {
+		return "$ORIGIN " + origin + ".\n$TTL 300\n@ IN SOA ns1 admin 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A " + ip + "\nwww IN A " + ip + "\n"
+	}
+	repo := t.TempDir()
+	testfs.WriteAll(t, repo, map[string]string{
+		"dns/a.test.zone":  zone("a.test", "10.0.0.1"),
+		"dns/b.test.zone":  zone("b.test", "10.0.0.2"),
+		"live/a.test.zone": zone("a.test", "10.0.0.9"), // drifted
+		"live/b.test.zone": zone("b.test", "10.0.0.8"), // drifted
+	})
+	c := &Check{configured: []config.Zone{
+		{Zone: "a.test", Desired: "dns/a.test.zone", Live: []string{"live/a.test.zone"}},
+		{Zone: "b.test", Desired: "dns/b.test.zone", Live: []string{"live/b.test.zone"}},
+	}}
+	diff := filepath.Join(t.TempDir(), "changes.diff")
+	testfs.Write(t, filepath.Dir(diff), "changes.diff", "diff --git a/dns/b.test.zone b/dns/b.test.zone\n--- a/dns/b.test.zone\n+++ b/dns/b.test.zone\n@@ -6 +6 @@\n-www IN A 10.0.0.3\n+www IN A 10.0.0.2\n")
+	r, _, err := clitest.RunCheck(t, c, repo, "--changes", diff, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zones := map[string]bool{}
+	for _, f := range r.Findings {
+		zones[f.File] = true
+	}
+	if zones["dns/a.test.zone"] || !zones["dns/b.test.zone"] || !strings.Contains(r.Details["unchanged"], "a.test") {
+		t.Errorf("compared %v, details %v", zones, r.Details)
+	}
+	testfs.Write(t, filepath.Dir(diff), "changes.diff", "diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-a\n+b\n")
+	c = &Check{configured: c.configured}
+	if _, _, err := clitest.RunCheck(t, c, repo, "--changes", diff, "."); err == nil || !strings.Contains(err.Error(), "touches no zone") {
+		t.Errorf("no zone touched: %v", err)
 	}
 }
