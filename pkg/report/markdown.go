@@ -91,7 +91,7 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "| %s | | ❌ unreadable report | | | | |\n", mdCell(c.Tool))
 		}
 	}
-	rest := m.planned(&b, m.deploys(&b, r))
+	rest := m.collapse(&b, m.collapse(&b, r, deploysSection), planSection)
 	m.findings(&b, rest)
 	out := b.String()
 	if len(out) > commentLimit {
@@ -105,67 +105,106 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 // findings that fail the run come after it and must still fit.
 const deploysShare = 2
 
-// deploys writes what the change deploys (the findings that carry a
-// diff), collapsed per overlay or release with counts in the summary, and
-// returns the report without them for the findings table. Diffs past
-// their share of the budget are counted, not shown.
-func (m *Markdown) deploys(b *strings.Builder, r *Report) *Report {
+// section is a collapsed part of the comment: findings that carry a diff,
+// grouped by the first part of their message ("GROUP: …"), each group
+// collapsed with the counts of its kinds in the summary.
+type section struct {
+	title string               // "What this change deploys"
+	kind  func(Finding) string // the finding's kind ("added", "to add"); "" is not in the section
+	order []string             // the kinds, in the order the counts name them
+	unit  string               // what a group is ("overlay or release")
+	units string               // and more of them ("overlays or releases")
+	item  string               // what a diff is, for the count of those not shown
+	// keep: the finding also stays in the findings table.
+	keep func(Finding) bool
+}
+
+// deploysSection is what a change deploys (pkg/delta's k8s/change notes),
+// per overlay or release.
+var deploysSection = section{title: "What this change deploys", order: []string{"added", "changed", "removed"},
+	unit: "overlay or release", units: "overlays or releases", item: "object's diff",
+	kind: func(f Finding) string {
+		if f.Rule != "k8s/change" || f.Diff == "" {
+			return ""
+		}
+		// "GROUP: OP KIND NAME", as pkg/delta writes it.
+		_, what, _ := strings.Cut(f.Message, ": ")
+		op, _, _ := strings.Cut(what, " ")
+		return op
+	},
+	keep: func(Finding) bool { return false }}
+
+// planSection is what the Terraform plans do (terraform-plan's findings),
+// per root module: creates and in-place updates leave the table,
+// replacements, destroys and drift stay in it, where people read first.
+var planSection = section{title: "What the Terraform plan does", order: []string{"to add", "to change", "to replace", "to destroy", "drifted"},
+	unit: "root module", units: "root modules", item: "resource's change",
+	kind: func(f Finding) string {
+		if f.Diff == "" {
+			return ""
+		}
+		return map[string]string{"terraform/plan-create": "to add", "terraform/plan-update": "to change",
+			"terraform/plan-replace": "to replace", "terraform/plan-destroy": "to destroy", "terraform/plan-drift": "drifted"}[f.Rule]
+	},
+	keep: func(f Finding) bool { return f.Severity > Note }}
+
+// collapse writes s's findings of r, grouped and collapsed, and returns
+// the report for the findings table: without them, unless s keeps them.
+// Diffs past their share of the budget are counted, not shown.
+func (m *Markdown) collapse(b *strings.Builder, r *Report, s section) *Report {
 	// A report at its budget is large: copied only when there is
 	// something to take out of it.
-	if !slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Diff != "" && f.Rule == "k8s/change" }) {
-		return r
-	}
-	var diffs []Finding
-	rest := *r
-	rest.Findings = nil
-	for _, f := range r.Findings {
-		if f.Diff != "" && f.Rule == "k8s/change" {
-			diffs = append(diffs, f)
-		} else {
-			rest.Findings = append(rest.Findings, f)
-		}
-	}
-	if len(diffs) == 0 {
+	if !slices.ContainsFunc(r.Findings, func(f Finding) bool { return s.kind(f) != "" }) {
 		return r
 	}
 	type group struct {
 		name  string
 		items []Finding
-		ops   map[string]int
+		kinds map[string]int
 	}
 	var groups []*group
 	byName := map[string]*group{}
 	total := map[string]int{}
-	for _, f := range diffs {
-		// "GROUP: OP KIND NAME", as pkg/delta writes it.
-		name, what, _ := strings.Cut(f.Message, ": ")
-		op, _, _ := strings.Cut(what, " ")
+	rest := *r
+	rest.Findings = nil
+	for _, f := range r.Findings {
+		k := s.kind(f)
+		if k == "" || s.keep(f) {
+			rest.Findings = append(rest.Findings, f)
+		}
+		if k == "" {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Message, ": ")
 		g := byName[name]
 		if g == nil {
-			g = &group{name: name, ops: map[string]int{}}
+			g = &group{name: name, kinds: map[string]int{}}
 			byName[name] = g
 			groups = append(groups, g)
 		}
 		g.items = append(g.items, f)
-		g.ops[op]++
-		total[op]++
+		g.kinds[k]++
+		total[k]++
 	}
-	counts := func(ops map[string]int) string {
+	counts := func(kinds map[string]int) string {
 		var parts []string
-		for _, op := range []string{"added", "changed", "removed"} {
-			if ops[op] > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", ops[op], op))
+		for _, k := range s.order {
+			if kinds[k] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", kinds[k], k))
 			}
 		}
 		return strings.Join(parts, ", ")
 	}
 	room := cmp.Or(m.Budget, markdownBudget) / deploysShare
 	start := b.Len()
-	fmt.Fprintf(b, "\n<details><summary>What this change deploys: %s, in %s</summary>\n\n",
-		counts(total), map[bool]string{true: "1 overlay or release", false: fmt.Sprintf("%d overlays or releases", len(groups))}[len(groups) == 1])
+	units := "1 " + s.unit
+	if len(groups) != 1 {
+		units = fmt.Sprintf("%d %s", len(groups), s.units)
+	}
+	fmt.Fprintf(b, "\n<details><summary>%s: %s, in %s</summary>\n\n", s.title, counts(total), units)
 	left := 0
 	for _, g := range groups {
-		fmt.Fprintf(b, "<details><summary><code>%s</code>: %s</summary>\n\n", mdCell(g.name), counts(g.ops))
+		fmt.Fprintf(b, "<details><summary><code>%s</code>: %s</summary>\n\n", mdCell(g.name), counts(g.kinds))
 		for _, f := range g.items {
 			_, what, _ := strings.Cut(f.Message, ": ")
 			block := fmt.Sprintf("**%s** (%s)\n\n%s\n", mdCell(oneLine(what)), mdCode(f.Location()), fenced(f.Diff, "diff"))
@@ -178,86 +217,7 @@ func (m *Markdown) deploys(b *strings.Builder, r *Report) *Report {
 		b.WriteString("</details>\n\n")
 	}
 	if left > 0 {
-		fmt.Fprintf(b, "%s not shown here, to stay under the comment limit: the full report has them.\n\n", plural(left, "object's diff"))
-	}
-	b.WriteString("</details>\n")
-	return &rest
-}
-
-// planned writes what the Terraform plans do (terraform-plan's findings,
-// each with the attributes that change), collapsed per root module with
-// counts in the summary, and returns the report without the creates and
-// in-place updates: replacements, destroys and drift stay in the table,
-// which people read first.
-func (m *Markdown) planned(b *strings.Builder, r *Report) *Report {
-	verbs := map[string]string{"terraform/plan-create": "to add", "terraform/plan-update": "to change",
-		"terraform/plan-replace": "to replace", "terraform/plan-destroy": "to destroy", "terraform/plan-drift": "drifted"}
-	order := []string{"to add", "to change", "to replace", "to destroy", "drifted"}
-	type module struct {
-		name  string
-		items []Finding
-		ops   map[string]int
-	}
-	if !slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Diff != "" && verbs[f.Rule] != "" }) {
-		return r
-	}
-	var mods []*module
-	byName := map[string]*module{}
-	total := map[string]int{}
-	rest := *r
-	rest.Findings = nil
-	for _, f := range r.Findings {
-		verb, ok := verbs[f.Rule]
-		if !ok || f.Diff == "" {
-			rest.Findings = append(rest.Findings, f)
-			continue
-		}
-		if f.Severity > Note {
-			rest.Findings = append(rest.Findings, f)
-		}
-		// "MODULE: ADDRESS will be …", as terraform-plan writes it.
-		name, _, _ := strings.Cut(f.Message, ": ")
-		g := byName[name]
-		if g == nil {
-			g = &module{name: name, ops: map[string]int{}}
-			byName[name] = g
-			mods = append(mods, g)
-		}
-		g.items = append(g.items, f)
-		g.ops[verb]++
-		total[verb]++
-	}
-	if len(mods) == 0 {
-		return r
-	}
-	counts := func(ops map[string]int) string {
-		var parts []string
-		for _, v := range order {
-			if ops[v] > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", ops[v], v))
-			}
-		}
-		return strings.Join(parts, ", ")
-	}
-	room := cmp.Or(m.Budget, markdownBudget) / deploysShare
-	start := b.Len()
-	fmt.Fprintf(b, "\n<details><summary>What the Terraform plan does: %s, in %s</summary>\n\n", counts(total), plural(len(mods), "root module"))
-	left := 0
-	for _, g := range mods {
-		fmt.Fprintf(b, "<details><summary><code>%s</code>: %s</summary>\n\n", mdCell(g.name), counts(g.ops))
-		for _, f := range g.items {
-			_, what, _ := strings.Cut(f.Message, ": ")
-			block := fmt.Sprintf("**%s** (%s)\n\n%s\n", mdCell(oneLine(what)), mdCode(f.Location()), fenced(f.Diff, "diff"))
-			if b.Len()-start+len(block) > room {
-				left++
-				continue
-			}
-			b.WriteString(block)
-		}
-		b.WriteString("</details>\n\n")
-	}
-	if left > 0 {
-		fmt.Fprintf(b, "%s not shown here, to stay under the comment limit: the full report has them.\n\n", plural(left, "resource's change"))
+		fmt.Fprintf(b, "%s not shown here, to stay under the comment limit: the full report has them.\n\n", plural(left, s.item))
 	}
 	b.WriteString("</details>\n")
 	return &rest

@@ -154,6 +154,22 @@ spec:
 	return dir
 }
 
+// hostPathPV makes a PersistentVolume of dir on the host that only the
+// claim named claim in the namespace ns binds, with access mode mode.
+func hostPathPV(t *testing.T, pv, dir, claim, mode string) {
+	t.Helper()
+	kubectl(t, fmt.Sprintf(`apiVersion: v1
+kind: PersistentVolume
+metadata: {name: %s}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [%s]
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: {path: %s, type: Directory}
+  claimRef: {namespace: %s, name: %s}
+`, pv, mode, dir, ns, claim), "apply", "-f", "-")
+}
+
 func namespace(t *testing.T, name string) {
 	t.Helper()
 	if out, err := exec.Command("kubectl", "get", "namespace", name).CombinedOutput(); err == nil {

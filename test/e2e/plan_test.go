@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -75,25 +74,16 @@ func TestTerraformPlan(t *testing.T) {
 	}
 	os.MkdirAll(filepath.Join(vol, "cloud"), 0o755)
 	run(t, w.root, "chmod", "-R", "a+rX", vol)
-	kubectl(t, fmt.Sprintf(`apiVersion: v1
-kind: PersistentVolume
-metadata: {name: provider-mirror-e2e}
-spec:
-  capacity: {storage: 1Gi}
-  accessModes: [ReadOnlyMany]
-  persistentVolumeReclaimPolicy: Retain
-  hostPath: {path: %s, type: Directory}
-  claimRef: {namespace: %s, name: provider-mirror}
----
-apiVersion: v1
+	hostPathPV(t, "provider-mirror-e2e", vol, "provider-mirror", "ReadOnlyMany")
+	kubectl(t, `apiVersion: v1
 kind: PersistentVolumeClaim
-metadata: {name: provider-mirror, namespace: %s}
+metadata: {name: provider-mirror, namespace: `+ns+`}
 spec:
   accessModes: [ReadOnlyMany]
   storageClassName: ""
   volumeName: provider-mirror-e2e
   resources: {requests: {storage: 1Gi}}
-`, vol, ns, ns), "apply", "-f", "-")
+`, "apply", "-f", "-")
 	t.Cleanup(func() {
 		// The runs' pods hold the claim: they go first.
 		kubectl(t, "", "delete", "taskruns", "-n", ns, "-l", "plumbline.dev/e2e=plan", "--ignore-not-found")

@@ -91,16 +91,7 @@ func TestSchedule(t *testing.T) {
 	os.RemoveAll(stateDir)
 	os.MkdirAll(stateDir, 0o777)
 	os.Chmod(stateDir, 0o777)
-	kubectl(t, fmt.Sprintf(`apiVersion: v1
-kind: PersistentVolume
-metadata: {name: plumbline-state-e2e}
-spec:
-  capacity: {storage: 64Mi}
-  accessModes: [ReadWriteOnce]
-  persistentVolumeReclaimPolicy: Delete
-  hostPath: {path: %s, type: Directory}
-  claimRef: {namespace: %s, name: plumbline-state}
-`, stateDir, ns), "apply", "-f", "-")
+	hostPathPV(t, "plumbline-state-e2e", stateDir, "plumbline-state", "ReadWriteOnce")
 
 	// The shipped file, as make install fills it; the release's report
 	// image (the catalog pins it) for ko's reference.
