@@ -86,24 +86,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			return nil, cli.Usagef("%s %s: not a directory", d.flag, d.dir)
 		}
 	}
-	w := &walker{byOS: map[string]*dir{}}
-	var err error
-	if w.include, err = globs("--include", c.include); err != nil {
+	w, escapes, err := walkPaths(req.Paths, c.include, c.exclude)
+	if err != nil {
 		return nil, err
-	}
-	if w.exclude, err = globs("--exclude", c.exclude); err != nil {
-		return nil, err
-	}
-	var escapes []*tree.Error
-	for _, p := range req.Paths {
-		if err := w.walk(p); err != nil {
-			return nil, err
-		}
-		esc, err := tree.Escapes(tree.RootFor(".", p), p)
-		if err != nil {
-			return nil, err
-		}
-		escapes = append(escapes, esc...)
 	}
 	if len(w.dirs) == 0 && len(w.findings) == 0 && len(escapes) == 0 && req.Defaulted {
 		return nil, cli.Skipf("no Terraform files under %s", strings.Join(req.Paths, ", "))
@@ -248,6 +233,31 @@ func changedIn(set *change.Set, dir string) bool {
 		}
 	}
 	return false
+}
+
+// walkPaths finds the Terraform directories under paths, as --include
+// and --exclude select them, and the symlinks that lead out of each.
+func walkPaths(paths []string, include, exclude cli.List) (*walker, []*tree.Error, error) {
+	w := &walker{byOS: map[string]*dir{}}
+	var err error
+	if w.include, err = globs("--include", include); err != nil {
+		return nil, nil, err
+	}
+	if w.exclude, err = globs("--exclude", exclude); err != nil {
+		return nil, nil, err
+	}
+	var escapes []*tree.Error
+	for _, p := range paths {
+		if err := w.walk(p); err != nil {
+			return nil, nil, err
+		}
+		esc, err := tree.Escapes(tree.RootFor(".", p), p)
+		if err != nil {
+			return nil, nil, err
+		}
+		escapes = append(escapes, esc...)
+	}
+	return w, escapes, nil
 }
 
 func globs(flag string, patterns []string) ([]*glob.Glob, error) {

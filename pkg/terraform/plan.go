@@ -154,27 +154,15 @@ func (c *Plan) Run(ctx context.Context, req cli.Request) (*report.Report, error)
 		}
 	}
 	mask := masker(masked)
-	w := &walker{byOS: map[string]*dir{}}
-	if w.include, err = globs("--include", c.include); err != nil {
-		return nil, err
-	}
-	if w.exclude, err = globs("--exclude", c.exclude); err != nil {
+	w, escapes, err := walkPaths(req.Paths, c.include, c.exclude)
+	if err != nil {
 		return nil, err
 	}
 	r := &report.Report{Tool: PlanTool, Details: map[string]string{}, Counts: map[string]int{}}
-	for _, p := range req.Paths {
-		if err := w.walk(p); err != nil {
-			return nil, err
-		}
-		esc, err := tree.Escapes(tree.RootFor(".", p), p)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range esc {
-			rel, _ := report.RelPath(e.Path)
-			r.Findings = append(r.Findings, report.Finding{Rule: RuleRead, Severity: report.Error, File: rel,
-				Message: e.Msg + "; terraform, which would follow it, is not run"})
-		}
+	for _, e := range escapes {
+		rel, _ := report.RelPath(e.Path)
+		r.Findings = append(r.Findings, report.Finding{Rule: RuleRead, Severity: report.Error, File: rel,
+			Message: e.Msg + "; terraform, which would follow it, is not run"})
 	}
 	if len(r.Findings) > 0 {
 		return r, nil

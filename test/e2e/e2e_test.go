@@ -5,6 +5,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,6 +154,20 @@ spec:
   resources: {requests: {storage: 1Gi}}
 `, namespace, dir, namespace, namespace, namespace), "apply", "-f", "-")
 	return dir
+}
+
+// serve serves h on the host's bridge address, where pods reach it,
+// until t ends, and returns its address.
+func (w *world) serve(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", w.hostIP+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
 }
 
 // hostPathPV makes a PersistentVolume of dir on the host that only the

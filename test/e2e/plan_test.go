@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -39,11 +38,7 @@ func TestTerraformPlan(t *testing.T) {
 	// The state server: GET and POST of one state, as the http backend speaks.
 	var mu sync.Mutex
 	var state []byte
-	ln, err := net.Listen("tcp", w.hostIP+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	backend := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	address := "http://" + w.serve(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch r.Method {
@@ -58,10 +53,7 @@ func TestTerraformPlan(t *testing.T) {
 		default:
 			rw.WriteHeader(http.StatusMethodNotAllowed)
 		}
-	})}
-	go backend.Serve(ln)
-	t.Cleanup(func() { backend.Close() })
-	address := "http://" + ln.Addr().String() + "/state/lab"
+	})) + "/state/lab"
 
 	// The provider mirror and the cloud, on one hostPath volume the
 	// plumbline-validate run mounts as provider-mirror.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -66,21 +65,15 @@ func TestSchedule(t *testing.T) {
 	// The chat.
 	var mu sync.Mutex
 	var told []string
-	ln, err := net.Listen("tcp", w.hostIP+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	chat := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	chatAddr := w.serve(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		var body map[string]string
 		json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body)
 		mu.Lock()
 		told = append(told, body["text"])
 		mu.Unlock()
-	})}
-	go chat.Serve(ln)
-	t.Cleanup(func() { chat.Close() })
+	}))
 	notifySecret := kubectl(t, "", "create", "secret", "generic", "plumbline-notify", "-n", ns,
-		"--from-literal=webhook-url=http://"+ln.Addr().String()+"/chat", "--dry-run=client", "-o", "yaml")
+		"--from-literal=webhook-url=http://"+chatAddr+"/chat", "--dry-run=client", "-o", "yaml")
 	kubectl(t, notifySecret, "apply", "-f", "-")
 	t.Cleanup(func() {
 		kubectl(t, kubectl(t, "", "create", "secret", "generic", "plumbline-notify", "-n", ns, "--dry-run=client", "-o", "yaml"), "apply", "-f", "-")
