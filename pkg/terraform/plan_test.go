@@ -437,3 +437,25 @@ func TestChanges(t *testing.T) {
 		t.Errorf("a push: %v %v", err, r.Findings)
 	}
 }
+
+// TestCredentialsBounded: a credentials directory is read within bounds:
+// a file too large, or a symlink out of it, is a usage error naming it,
+// and nothing is planned.
+func TestCredentialsBounded(t *testing.T) {
+	repo, creds := t.TempDir(), t.TempDir()
+	testfs.Write(t, repo, "terraform/lab/main.tf", labModule(t.TempDir(), `resource "lab_vm" "web" { name = "web" }`+"\n"))
+	testfs.Write(t, creds, "KUBE_CONFIG", strings.Repeat("x", maxCredential+1))
+	_, _, err := runPlan(t, "terraform", repo, "--credentials-dir", creds, "terraform")
+	if err == nil || !strings.Contains(err.Error(), "KUBE_CONFIG") {
+		t.Errorf("an oversized credential: %v", err)
+	}
+	os.Remove(filepath.Join(creds, "KUBE_CONFIG"))
+	outside := filepath.Join(t.TempDir(), "secret")
+	testfs.Write(t, filepath.Dir(outside), "secret", "s3cr3t")
+	if err := os.Symlink(outside, filepath.Join(creds, "TOKEN")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runPlan(t, "terraform", repo, "--credentials-dir", creds, "terraform"); err == nil || !strings.Contains(err.Error(), "TOKEN") {
+		t.Errorf("a symlink out of the directory: %v", err)
+	}
+}
