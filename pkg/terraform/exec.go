@@ -217,6 +217,10 @@ func (e *Exec) Show(ctx context.Context, dir string, env map[string]string, out 
 	if res.Code != 0 {
 		return nil, &PlanError{Output: string(res.Stderr), Err: fmt.Errorf("show: exit status %d", res.Code)}
 	}
+	if len(res.Stdout) >= proc.MaxOutput {
+		// Cut there: what is left would not parse, and says less.
+		return nil, fmt.Errorf("show: the plan's JSON is larger than %d MiB: plan fewer resources per root module", proc.MaxOutput>>20)
+	}
 	return res.Stdout, nil
 }
 

@@ -10,13 +10,15 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/plumbline/plumbline/pkg/proc"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/secret"
 )
 
-// MaxPlanJSON bounds terraform show -json's output: a plan of thousands
-// of resources is tens of MiB.
-const MaxPlanJSON = 64 << 20
+// MaxPlanJSON bounds terraform show -json's output as read (pkg/proc keeps
+// at most as much of a tool's output): a plan of thousands of resources is
+// tens of MiB.
+const MaxPlanJSON = proc.MaxOutput
 
 // parsePlan reads terraform show -json's plan.
 func parsePlan(data []byte) (*tfjson.Plan, error) {
