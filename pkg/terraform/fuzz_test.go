@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -43,6 +44,30 @@ func FuzzStaticRules(f *testing.F) {
 			if fd.File != name || fd.Line < 1 || fd.Line > lines || fd.Rule == "" || fd.Message == "" {
 				t.Fatalf("bad finding %+v for %q", fd, text)
 			}
+		}
+	})
+}
+
+// FuzzPlanJSON: whatever terraform show -json (or a forged file) holds,
+// the summary and the masked plan for policy-check are written without a
+// panic, and the masked plan is JSON (TestPlan and TestMaskPlan hold what
+// it masks).
+func FuzzPlanJSON(f *testing.F) {
+	f.Add(`{"format_version":"1.2","terraform_version":"1.11.0","resource_changes":[{"address":"lab_vm.a","mode":"managed","type":"lab_vm","name":"a","change":{"actions":["update"],"before":{"password":"hunter2hunter2","cores":2},"after":{"password":"hunter2hunter2","cores":4},"before_sensitive":{"password":true},"after_sensitive":{"password":true}}}]}`)
+	f.Add(`{"format_version":"1.2","resource_drift":[{"mode":"managed","change":{"actions":["delete"],"before":{"api_token":"hunter2hunter2"}}}],"prior_state":{"values":{"root_module":{"resources":[{"mode":"managed","values":{"token":"hunter2hunter2"},"sensitive_values":{}}]}}}}`)
+	f.Add(`{"output_changes":{"db_password":{"actions":["create"],"after":"hunter2hunter2"}},"planned_values":{"outputs":{"x":{"sensitive":true,"value":"hunter2hunter2"}}}}`)
+	f.Fuzz(func(t *testing.T, text string) {
+		if p, err := parsePlan([]byte(text)); err == nil {
+			var l limit
+			l.Set("1")
+			summarise("m", p, func(string, string) (string, int) { return "", 0 }, l, func(s string) string { return s })
+		}
+		out, err := maskPlan([]byte(text), func(s string) string { return s })
+		if err != nil {
+			return
+		}
+		if !json.Valid(out) {
+			t.Fatalf("masked plan is not JSON: %s", out)
 		}
 	})
 }

@@ -459,3 +459,30 @@ func TestCredentialsBounded(t *testing.T) {
 		t.Errorf("a symlink out of the directory: %v", err)
 	}
 }
+
+// TestMaskPlan: what terraform marks sensitive, and what sits under a
+// credential's name, is masked everywhere the plan JSON holds values;
+// the configuration and the variables are left out.
+func TestMaskPlan(t *testing.T) {
+	in := `{"format_version":"1.2","terraform_version":"1.11.0",
+"variables":{"pm_password":{"value":"v-hunter2"}},
+"configuration":{"provider_config":{"proxmox":{"expressions":{"password":{"constant_value":"c-hunter2"}}}}},
+"resource_changes":[{"address":"a.b","mode":"managed","change":{"actions":["update"],
+  "before":{"user_account":[{"password":"b-hunter2","username":"root"}],"ip":"10.0.0.1"},
+  "after":{"user_account":[{"password":"a-hunter2","username":"root"}],"ip":"10.0.0.2","note":"s-hunter2"},
+  "before_sensitive":{},"after_sensitive":{"note":true}}}],
+"output_changes":{"api_token":{"actions":["create"],"after":"o-hunter2"}},
+"planned_values":{"outputs":{"x":{"sensitive":true,"value":"p-hunter2"}},"root_module":{"child_modules":[{"resources":[{"values":{"token":"m-hunter2","n":1},"sensitive_values":{}}]}]}}}`
+	out, err := maskPlan([]byte(in), masker(map[string]string{"X": "10.0.0.2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "hunter2") {
+		t.Errorf("a secret is left:\n%s", out)
+	}
+	for _, want := range []string{`"username": "root"`, `"ip": "10.0.0.1"`, `"ip": "****"`, `"n": 1`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("no %s in:\n%s", want, out)
+		}
+	}
+}
