@@ -175,5 +175,10 @@ func FuzzParse(f *testing.F) {
 		for _, file := range s.Files() {
 			s.Touched(file, 1)
 		}
+		for _, p := range s.Paths() {
+			if !s.Under(p) {
+				t.Fatalf("%q is a path of the change, not under it", p)
+			}
+		}
 	})
 }
