@@ -97,6 +97,7 @@ func (s *Set) Under(dir string) bool {
 	}
 	dir = strings.Trim(path.Clean("/"+dir), "/")
 	for _, p := range s.Paths() {
+		p = strings.Trim(path.Clean("/"+p), "/")
 		if dir == "" || p == dir || strings.HasPrefix(p, dir+"/") {
 			return true
 		}
