@@ -25,8 +25,9 @@ TFLINT_VERSION := v0.55.0
 KUBECONFORM_VERSION := v0.7.0
 # The Prometheus Pushgateway report pushes the metrics to (pkg/notify).
 PUSHGATEWAY_VERSION := v1.11.5
-# OpenTofu: terraform-validate's and terraform-plan's tests run against it
-# too (hack/tofu.sh; a few minutes to build from empty caches, once).
+# OpenTofu: terraform-validate's and terraform-plan's tests also run
+# against it when make tofu has built it (hack/tofu.sh: about five minutes
+# from empty caches, so not part of make tools: CI's clean-clone budget).
 TOFU_VERSION := v1.12.6
 KO := $(TOOLS_BIN)/ko
 # Images: both platforms, an SBOM, the version stamped; the tool images'
@@ -155,8 +156,8 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
 		done
 
-## tools: ko, crane, conftest, cosign, actionlint, kustomize, helm, kubeconform, tflint, pushgateway, tofu and Gitea at pinned versions into build/tools (each once)
-tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/helm $(TOOLS_BIN)/kubeconform $(TOOLS_BIN)/gitea $(TOOLS_BIN)/tflint $(TOOLS_BIN)/pushgateway $(TOOLS_BIN)/tofu
+## tools: ko, crane, conftest, cosign, actionlint, kustomize, helm, kubeconform, tflint, pushgateway and Gitea at pinned versions into build/tools (each once)
+tools: $(KO) $(TOOLS_BIN)/crane $(TOOLS_BIN)/conftest $(TOOLS_BIN)/cosign $(TOOLS_BIN)/actionlint $(TOOLS_BIN)/kustomize $(TOOLS_BIN)/helm $(TOOLS_BIN)/kubeconform $(TOOLS_BIN)/gitea $(TOOLS_BIN)/tflint $(TOOLS_BIN)/pushgateway
 
 # cosign signs and verifies releases (make release; test/images verifies
 # with it); a few minutes to build from empty caches, once.
@@ -174,6 +175,9 @@ $(TOOLS_BIN)/helm:
 
 $(TOOLS_BIN)/tflint:
 	GOBIN=$(TOOLS_BIN) CGO_ENABLED=0 $(GO) install github.com/terraform-linters/tflint@$(TFLINT_VERSION)
+
+## tofu: OpenTofu TOFU_VERSION into build/tools from the module proxy; make test then runs terraform-plan's tests against it too
+tofu: $(TOOLS_BIN)/tofu
 
 $(TOOLS_BIN)/tofu:
 	./hack/tofu.sh $(TOOLS_BIN)/tofu $(TOFU_VERSION)

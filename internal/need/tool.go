@@ -17,16 +17,16 @@ func Tool(t testing.TB, name, version string) string {
 	if bin := os.Getenv(env); bin != "" {
 		return bin
 	}
-	bin := filepath.Join(moduleRoot(), "build", "tools", name)
+	bin := filepath.Join(ModuleRoot(), "build", "tools", name)
 	if _, err := os.Stat(bin); err != nil {
 		Missing(t, "needs %s at %s: run `make tools` (builds %s %s) or set %s", name, bin, name, version, env)
 	}
 	return bin
 }
 
-// moduleRoot is the nearest directory above the working directory with a
+// ModuleRoot is the nearest directory above the working directory with a
 // go.mod (go test runs in the package's directory).
-func moduleRoot() string {
+func ModuleRoot() string {
 	dir, _ := os.Getwd()
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
