@@ -8,6 +8,7 @@ import (
 	"compress/gzip"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -56,4 +57,53 @@ func PackChart(t testing.TB, to, name string, files map[string]string) {
 		t.Fatal(err)
 	}
 	Write(t, filepath.Dir(to), filepath.Base(to), buf.String())
+}
+
+// Git runs the real git in dir as a user of its own, with main the
+// default branch, and returns what it prints.
+func Git(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@e", "-c", "init.defaultBranch=main"}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// Commit makes dir a repository whose main holds files.
+func Commit(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	WriteAll(t, dir, files)
+	Git(t, dir, "init", "-q")
+	Git(t, dir, "add", ".")
+	Git(t, dir, "commit", "-qm", "base")
+}
+
+// Change writes files (an empty text deletes one) over the repository
+// dir and returns the file of the change against main, as the
+// pipelines' fetch step writes it (git diff -U0); the work tree is main
+// again when the test ends.
+func Change(t testing.TB, dir string, files map[string]string) string {
+	t.Helper()
+	for name, text := range files {
+		if text == "" {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		Write(t, dir, name, text)
+	}
+	Git(t, dir, "add", "-A")
+	diff := filepath.Join(t.TempDir(), "changes.diff")
+	if err := os.WriteFile(diff, []byte(Git(t, dir, "diff", "-U0", "--cached", "main", "--")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		Git(t, dir, "reset", "-q", "--hard", "main")
+		Git(t, dir, "clean", "-qfd")
+	})
+	return diff
 }

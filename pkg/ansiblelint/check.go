@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/plumbline/plumbline/internal/scratch"
+	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -34,6 +36,7 @@ type Check struct {
 	skip, warn cli.List
 	timeout    time.Duration
 	trustRules bool
+	changes    change.Flags
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -46,6 +49,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.Var(&c.skip, "skip", "rule `IDS` to skip (comma-separated, repeatable)")
 	fs.Var(&c.warn, "warn", "rule `IDS` to report as warnings (comma-separated, repeatable)")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "time limit for ansible-lint on one path")
+	c.changes.Register(fs, "ansible-lint gets only the playbooks, roles and files it touches, and what uses them (a role's playbooks, a file's importers); one to ansible.cfg, the ansible-lint config, an inventory or requirements lints everything")
 	fs.BoolVar(&c.trustRules, "trust-rulesdir", false, "load the custom rules (Python) the ansible-lint config's rulesdir names; off by default, as the repository being checked wrote them")
 }
 
@@ -69,9 +73,14 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		linter = c.NewLinter(bin)
 	}
 
+	set, err := c.changes.Load()
+	if err != nil {
+		return nil, cli.Usagef("--changes: %w", err)
+	}
 	r := &report.Report{Tool: Tool, Details: map[string]string{}}
 	var projects []*project
 	var budgetErrs []error
+	var left []string
 	for _, p := range req.Paths {
 		pr, err := preflight(p, os.Getenv)
 		if err != nil {
@@ -83,12 +92,38 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			}
 			return nil, fmt.Errorf("no Ansible files (playbooks, roles, inventories) under %s; check the path", p)
 		}
+		if set != nil {
+			lintCfg := c.config
+			if lintCfg == "" {
+				lintCfg = lintConfigFile(pr.root)
+			}
+			if pr.scope = pr.narrow(set, lintCfg); pr.scope != nil {
+				pr.findings = slices.DeleteFunc(pr.findings, func(f report.Finding) bool { return !pr.scope.keeps(f) })
+				maps.DeleteFunc(pr.overBudget, func(f string, _ error) bool { return !pr.scope.has(f) })
+				if len(pr.scope.targets(pr)) == 0 {
+					left = append(left, relPath(pr.root))
+					continue
+				}
+			}
+		}
 		projects = append(projects, pr)
 		r.Findings = append(r.Findings, pr.findings...)
-		for _, err := range pr.overBudget {
-			budgetErrs = append(budgetErrs, cli.Reported(err))
+		for _, f := range slices.Sorted(maps.Keys(pr.overBudget)) {
+			budgetErrs = append(budgetErrs, cli.Reported(pr.overBudget[f]))
 		}
 		r.Summary.Files += pr.files
+	}
+	if len(projects) == 0 {
+		return nil, cli.Skipf("the change touches no playbook, role or Ansible file under %s, nor one they use", strings.Join(left, ", "))
+	}
+	if len(left) > 0 {
+		r.Details["unchanged"] = "Ansible projects the change does not touch: " + strings.Join(left, ", ")
+	}
+	for _, pr := range projects {
+		if pr.scope != nil {
+			r.Details["narrowed"] = strings.TrimPrefix(r.Details["narrowed"]+"; ", "; ") +
+				report.Truncate(relPath(pr.root)+": "+strings.Join(pr.scope.targets(pr), ", "), 500)
+		}
 	}
 
 	// The versions are asked for while ansible-lint runs: it keeps one core
@@ -184,6 +219,11 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 			args = append(args, "--exclude", rel)
 		}
 	}
+	// A pull request's change: only what it touches, after "--" so that
+	// a file named like a flag stays a file.
+	if pr.scope != nil {
+		args = append(append(args, "--"), pr.scope.targets(pr)...)
+	}
 	res, err := linter.Lint(ctx, pr.root, args, env)
 	switch {
 	case ctx.Err() == context.DeadlineExceeded:
@@ -205,6 +245,10 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 		return nil, fmt.Errorf("%s: %w", pr.root, err)
 	}
 	fs = explainSyntax(ctx, linter, pr, env, fs)
+	// Given a playbook, ansible-lint also lints some of what it finds
+	// beside it: a narrowed run reports what the whole run reports on
+	// what the change touches, no more.
+	fs = slices.DeleteFunc(fs, func(f report.Finding) bool { return !pr.scope.keeps(f) })
 	return replaceUnresolved(fs, pr.missing, pr.lacking), nil
 }
 

@@ -36,6 +36,14 @@ type plays struct {
 	byDir    map[string][]string // handler names of each handlers/ directory
 	hosts    []hostsPlay         // the plays' hosts patterns
 	books    map[string]bool     // directories holding a playbook, cleaned OS paths
+
+	// For --changes, by OS path of the file that writes them: the roles
+	// it names, the files it names (imports, includes, vars_files, a
+	// task's src), and whether it holds a play.
+	cur       string
+	uses      map[string][]string
+	refs      map[string][]string
+	playbooks map[string]bool
 }
 
 // gather adds what one YAML document (of osPath, root-relative rel) holds.
@@ -76,10 +84,12 @@ func (pl *plays) gather(p *project, rel, osPath string, n *yaml.Node) {
 				}
 				if depth == 1 && isPlay(item) {
 					if pl.books == nil {
-						pl.books = map[string]bool{}
+						pl.books, pl.playbooks = map[string]bool{}, map[string]bool{}
 					}
 					pl.books[filepath.Clean(filepath.Dir(osPath))] = true
+					pl.playbooks[osPath] = true
 				}
+				pl.fileRefs(item)
 				for i := 0; i+1 < len(item.Content); i += 2 {
 					if k, v := item.Content[i], item.Content[i+1]; k.Value == "hosts" && v.Kind == yaml.ScalarNode {
 						pl.hosts = append(pl.hosts, hostsPlay{pattern: v.Value, file: osPath, line: v.Line})
@@ -105,7 +115,9 @@ func (pl *plays) gather(p *project, rel, osPath string, n *yaml.Node) {
 			}
 		}
 	}
+	pl.cur = osPath
 	walk(n, inHandlers, 0)
+	pl.cur = ""
 }
 
 // isPlay reports whether a mapping in a list is a play (or a playbook
@@ -185,9 +197,57 @@ func (pl *plays) roleList(v *yaml.Node) {
 
 func (pl *plays) role(name string) {
 	if pl.roles == nil {
-		pl.roles = map[string]bool{}
+		pl.roles, pl.uses = map[string]bool{}, map[string][]string{}
 	}
 	pl.roles[name] = true
+	if pl.cur != "" {
+		pl.uses[pl.cur] = append(pl.uses[pl.cur], name)
+	}
+}
+
+// fileRefs notes the files a play or task names: what --changes follows
+// from a changed task file, vars file or template to what reads it.
+func (pl *plays) fileRefs(m *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		key, v := m.Content[i].Value, m.Content[i+1]
+		key = strings.TrimPrefix(strings.TrimPrefix(key, "ansible.builtin."), "ansible.legacy.")
+		switch key {
+		case "import_playbook", "include_tasks", "import_tasks", "include", "include_vars", "vars_files",
+			"template", "copy", "src", "file":
+		default:
+			continue
+		}
+		var add func(n *yaml.Node, depth int)
+		add = func(n *yaml.Node, depth int) {
+			if depth > 3 {
+				return
+			}
+			switch n.Kind {
+			case yaml.ScalarNode:
+				if pl.refs == nil {
+					pl.refs = map[string][]string{}
+				}
+				// The free form: "file=x.yml" or "x.yml" first.
+				for _, f := range strings.Fields(n.Value) {
+					if _, v, ok := strings.Cut(f, "="); ok {
+						f = v
+					}
+					pl.refs[pl.cur] = append(pl.refs[pl.cur], f)
+				}
+			case yaml.SequenceNode:
+				for _, c := range n.Content {
+					add(c, depth+1)
+				}
+			case yaml.MappingNode:
+				for j := 0; j+1 < len(n.Content); j += 2 {
+					if k := n.Content[j].Value; k == "file" || k == "src" || k == "_raw_params" {
+						add(n.Content[j+1], depth+1)
+					}
+				}
+			}
+		}
+		add(v, 0)
+	}
 }
 
 // check reports each notify that names no handler, as ansible matches

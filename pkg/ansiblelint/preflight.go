@@ -62,8 +62,12 @@ type project struct {
 	// device): ansible-lint follows symlinks, so it is not run at all.
 	refused bool
 	config  string // the ansible-lint config to pass, if any
-	// overBudget says which inputs were not checked for a budget (exit 2).
-	overBudget []error
+	// scope is what a pull request's change touches (--changes); nil:
+	// everything.
+	scope *scope
+	// overBudget says which inputs were not checked for a budget (exit 2),
+	// by root-relative file.
+	overBudget map[string]error
 }
 
 // relPath is where reports say osPath is.
@@ -73,6 +77,13 @@ func relPath(osPath string) string {
 }
 
 func (p *project) add(f report.Finding) { p.findings = append(p.findings, f) }
+
+func (p *project) budget(osPath string, err error) {
+	if p.overBudget == nil {
+		p.overBudget = map[string]error{}
+	}
+	p.overBudget[relPath(osPath)] = err
+}
 
 // preflight walks root and checks YAML, requirements and inventories.
 func preflight(root string, env func(string) string) (*project, error) {
@@ -266,7 +277,7 @@ func (p *project) checkYAML(osPath string) {
 				p.add(report.Finding{Rule: RuleYAML, Severity: report.Error, File: relPath(osPath), Line: line, Help: helpBase + "hostile-input",
 					Message: fmt.Sprintf("YAML holds more than %d nodes with its aliases expanded (an alias bomb, or data rather than a playbook?); ansible-lint is not run on this file", maxYAMLNodes)})
 				p.broken = append(p.broken, osPath)
-				p.overBudget = append(p.overBudget, fmt.Errorf("%s: YAML past the budget of %d nodes", relPath(osPath), maxYAMLNodes))
+				p.budget(osPath, fmt.Errorf("%s: YAML past the budget of %d nodes", relPath(osPath), maxYAMLNodes))
 				return
 			}
 			continue
@@ -291,7 +302,7 @@ func (p *project) checkYAML(osPath string) {
 			f.Help = helpBase + "hostile-input"
 			p.add(f)
 			p.broken = append(p.broken, osPath)
-			p.overBudget = append(p.overBudget, fmt.Errorf("%s: YAML nested past the depth budget", relPath(osPath)))
+			p.budget(osPath, fmt.Errorf("%s: YAML nested past the depth budget", relPath(osPath)))
 			return
 		}
 		if line, col := problemAt(data); line > f.Line {

@@ -3,7 +3,6 @@ package change_test
 import (
 	"context"
 	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -110,14 +109,7 @@ func TestParseErrors(t *testing.T) {
 // untracked, an ignored one, a rename without edits.
 func TestGit(t *testing.T) {
 	dir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@e", "-c", "init.defaultBranch=main"}, args...)...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	git := func(args ...string) { t.Helper(); testfs.Git(t, dir, args...) }
 	testfs.WriteAll(t, dir, map[string]string{
 		"a.tf":             "one\ntwo\nthree\n",
 		"moved.tf":         "x\ny\nz\n",

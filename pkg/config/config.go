@@ -41,6 +41,9 @@ type Config struct {
 	// lifecycle rules). A section with a "for" tag is shared: its
 	// settings go to each tool it names, beside that tool's own.
 	Kubernetes *Kubernetes `yaml:"kubernetes" for:"policy-check"`
+	// PullRequests is what a pull request's run checks, for every check
+	// that narrows to what a change touches.
+	PullRequests *PullRequests `yaml:"pullRequests" for:"terraform-validate,ansible-lint-check,dns-zone-diff,policy-check"`
 
 	// File is where the config was read; its paths are relative to Dir.
 	File string `yaml:"-"`
@@ -53,6 +56,12 @@ type Kubernetes struct {
 	// Version is its release as its API server reports it (1.31,
 	// v1.31.4+k3s1).
 	Version string `yaml:"version" flag:"kubernetes-version"`
+}
+
+// PullRequests says whether a pull request's run checks only what it
+// touches (and what uses that) or everything. Pushes check everything.
+type PullRequests struct {
+	ChangedOnly *bool `yaml:"changedOnly" flag:"changed-only"`
 }
 
 // Terraform configures terraform-validate.

@@ -71,7 +71,7 @@ func TestErrors(t *testing.T) {
 		{"syntax", "version: 1\nterraform: [\n", []string{"c.yaml:2: did not find expected node content"}},
 		{"empty", "", []string{`c.yaml:1: empty: want at least "version: 1"`}},
 		{"no version", "failOn: error\n", []string{"c.yaml:1:1: version: want 1 (the only version), got 0"}},
-		{"unknown check", "version: 1\nhelm: {}\n", []string{`c.yaml:2:1: the config: unknown key "helm" (known: version, failOn, terraform, terraformPlan, ansible, policy, dns, report, kubernetes)`}},
+		{"unknown check", "version: 1\nhelm: {}\n", []string{`c.yaml:2:1: the config: unknown key "helm" (known: version, failOn, terraform, terraformPlan, ansible, policy, dns, report, kubernetes, pullRequests)`}},
 		{"kubernetes version", "version: 1\nkubernetes: {version: [1]}\n", []string{`c.yaml:2:23: kubernetes.version: want a string, got a list`}},
 		{"unknown key", "version: 1\nterraform:\n  path: x\n", []string{`c.yaml:3:3: terraform: unknown key "path" (known: enabled, paths, include, exclude, offline, jobs, allDirs, fmt, timeout)`}},
 		{"types", "version: 1\nterraform:\n  jobs: many\n  offline: yes please\ndns:\n  zones: home.arpa\n", []string{

@@ -53,7 +53,8 @@ var actionRules = map[Action]struct {
 // Check is dns-zone-diff; it implements cli.Check. The PATH argument is the
 // repository root that $INCLUDE may not leave.
 type Check struct {
-	desired, changes    string
+	desired             string
+	changes             change.Flags
 	live                sources
 	zones               cli.List
 	safety              Safety
@@ -101,7 +102,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.tokenFile, "token-file", "", "Technitium API token from `FILE`")
 	fs.StringVar(&c.tokenEnv, "token-env", "", "Technitium API token from environment variable `NAME`")
 	fs.StringVar(&c.credentials, "credentials-dir", "", "resolve relative --tsig-key-file and --token-file in `DIR` (a Secret workspace); empty means the working directory")
-	fs.StringVar(&c.changes, "changes", "", "a pull request's change, `FILE` (git diff -U0): only the zones whose desired files it touches (or a file beside them, an $INCLUDE) are compared; a FILE that is not there (a push), or a change to .plumbline.yaml, compares every zone")
+	c.changes.Register(fs, "only the zones whose desired files it touches (or a file beside them, an $INCLUDE) are compared")
 	fs.StringVar(&c.plan, "plan", "", "write the plan as JSON to `FILE` (docs/dns-zone-diff.md)")
 	fs.StringVar(&c.planDir, "plan-dir", "", "write the plan as JSON to `DIR`/dns-plan.json; empty means none (for optional Tekton workspaces)")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "time limit for reading each live source")
@@ -135,11 +136,11 @@ type job struct {
 // touches, or a file in their directory (an $INCLUDE beside them); a
 // change to no zone is a skip, and one to .plumbline.yaml compares all.
 func (c *Check) narrow(jobs []job) ([]job, string, error) {
-	set, err := change.Load(c.changes)
+	set, err := c.changes.Load()
 	if err != nil {
 		return nil, "", cli.Usagef("--changes: %w", err)
 	}
-	if set == nil || set.Under(config.FileName) {
+	if set == nil {
 		return jobs, "", nil
 	}
 	desired := map[string]bool{}

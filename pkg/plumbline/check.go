@@ -127,8 +127,8 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 	}
 	// The checks that narrow to what a change touches (terraform: the
-	// root modules it reaches; dns: the zones) read it as the pipelines
-	// give it, a diff.
+	// root modules it reaches; ansible: the playbooks and roles; dns: the
+	// zones) read it as the pipelines give it, a diff.
 	changesFile := ""
 	if c.changedSince != "" {
 		f, err := os.CreateTemp("", "plumbline-changes-*.diff")
@@ -185,7 +185,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		if n.Short == "policy" && baseDir != "" {
 			args = append(args, "--base-dir="+baseDir)
 		}
-		if (n.Short == "terraform" || n.Short == "dns") && changesFile != "" {
+		if (n.Short == "terraform" || n.Short == "dns" || n.Short == "ansible") && changesFile != "" {
 			args = append(args, "--changes="+changesFile)
 		}
 		if n.Short == "policy" && c.fetchCharts {

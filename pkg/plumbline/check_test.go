@@ -5,9 +5,13 @@ import (
 	"context"
 	"errors"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/internal/need"
 	"github.com/plumbline/plumbline/internal/testfs"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -71,27 +75,47 @@ func TestChangedSince(t *testing.T) {
 }
 
 // TestChangedSinceNarrows: terraform-validate checks only the root
-// modules the change reaches (issue 37 section 2), with real git.
+// modules the change reaches, ansible-lint only the playbooks and roles
+// (issue 37 section 2), with real git and the real ansible-lint.
 func TestChangedSinceNarrows(t *testing.T) {
+	if _, err := exec.LookPath("ansible-lint"); err != nil {
+		need.Missing(t, "ansible-lint is not installed")
+	}
 	dir := t.TempDir()
 	v := func(name string) string { return "variable \"" + name + "\" {\n  type = string\n}\n" }
+	play := func(role string) string {
+		return "---\n- name: Play\n  hosts: all\n  roles:\n    - " + role + "\n"
+	}
+	task := "---\n- ansible.builtin.command: echo x\n"
 	testfs.WriteAll(t, dir, map[string]string{
-		".plumbline.yaml":              "version: 1\nterraform: {offline: true}\npolicy: {enabled: false}\n",
-		"terraform/envs/a/main.tf":     v("a") + "module \"vm\" {\n  source = \"../../modules/vm\"\n  name   = var.a\n}\n",
-		"terraform/envs/b/main.tf":     v("b") + "output \"b\" {\n  value = var.b\n}\n",
-		"terraform/modules/vm/main.tf": v("name") + "output \"n\" {\n  value = var.name\n}\n",
+		".plumbline.yaml":                 "version: 1\nterraform: {offline: true}\npolicy: {enabled: false}\n",
+		"terraform/envs/a/main.tf":        v("a") + "module \"vm\" {\n  source = \"../../modules/vm\"\n  name   = var.a\n}\n",
+		"terraform/envs/b/main.tf":        v("b") + "output \"b\" {\n  value = var.b\n}\n",
+		"terraform/modules/vm/main.tf":    v("name") + "output \"n\" {\n  value = var.name\n}\n",
+		"ansible/playbooks/a.yml":         play("ra"),
+		"ansible/playbooks/b.yml":         play("rb"),
+		"ansible/roles/ra/tasks/main.yml": task,
+		"ansible/roles/rb/tasks/main.yml": task,
+		"ansible/inventory/hosts.ini":     "[all]\nh1\n",
 	})
 	commitAll(t, dir)
-	testfs.WriteAll(t, dir, map[string]string{"terraform/envs/b/main.tf": v("b") + "output \"b\" {\n  value = lower(var.b)\n}\n"})
-	_, r, stderr := check(t, &Check{}, dir, "--changed-since", "main", "--only", "terraform")
-	files := map[string]bool{}
+	testfs.WriteAll(t, dir, map[string]string{
+		"terraform/envs/b/main.tf":        v("b") + "output \"b\" {\n  value = lower(var.b)\n}\n",
+		"ansible/roles/rb/tasks/main.yml": task + "- ansible.builtin.command: echo y\n",
+	})
+	_, r, stderr := check(t, &Check{}, dir, "--changed-since", "main", "--only", "terraform,ansible")
+	files := map[string][]string{}
 	for _, f := range r.Findings {
-		if f.Tool == "terraform-validate" && f.File != "" {
-			files[f.File] = true
+		if f.File != "" && !slices.Contains(files[f.Tool], f.File) {
+			files[f.Tool] = append(files[f.Tool], f.File)
 		}
 	}
-	if len(files) != 1 || !files["terraform/envs/b/main.tf"] {
-		t.Errorf("checked %v, want only envs/b\n%s", files, stderr)
+	want := map[string][]string{
+		"terraform-validate": {"terraform/envs/b/main.tf"},
+		"ansible-lint-check": {"ansible/roles/rb/tasks/main.yml"},
+	}
+	if d := cmp.Diff(want, files); d != "" {
+		t.Errorf("checked (-want +got):\n%s\n%s", d, stderr)
 	}
 }
 

@@ -19,7 +19,6 @@ import (
 
 	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/cli"
-	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/glob"
 	"github.com/plumbline/plumbline/pkg/report"
 	"github.com/plumbline/plumbline/pkg/tree"
@@ -48,7 +47,7 @@ type Check struct {
 	jobs             int
 	timeout          time.Duration
 	include, exclude cli.List
-	changes          string
+	changes          change.Flags
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -64,7 +63,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.Var(&c.include, "include", "only directories matching `GLOBS` (comma-separated, repeatable; * ? and ** which spans directories)")
 	fs.Var(&c.exclude, "exclude", "skip directories matching `GLOBS` (comma-separated, repeatable)")
 	fs.BoolVar(&c.allDirs, "all-dirs", false, "validate every module directory, also those only used as local module sources")
-	fs.StringVar(&c.changes, "changes", "", "a pull request's change, `FILE` (git diff -U0; the pipelines' fetch step writes one): only the root modules it touches, in their own files or a local module they call, are checked; a FILE that is not there (a push), or a change to .plumbline.yaml, checks everything")
+	c.changes.Register(fs, "only the root modules it touches, in their own files or a local module they call, are checked")
 }
 
 // DefaultPaths is the repository's layout: terraform/ (cli.Defaulter).
@@ -163,11 +162,11 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 // those modules; the rest is neither formatted nor validated, and its
 // static findings are dropped. A change that touches none is a skip.
 func (c *Check) narrow(w *walker, sources map[*dir][]*source, r *report.Report) error {
-	set, err := change.Load(c.changes)
+	set, err := c.changes.Load()
 	if err != nil {
 		return cli.Usagef("--changes: %w", err)
 	}
-	if set == nil || set.Under(config.FileName) {
+	if set == nil {
 		return nil
 	}
 	keep := map[*dir]bool{}

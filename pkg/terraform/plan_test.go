@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -389,16 +388,7 @@ func TestChanges(t *testing.T) {
 		"README.md":                    "# infra\n",
 		".plumbline.yaml":              "version: 1\n",
 	})
-	git := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@e", "-c", "init.defaultBranch=main"}, args...)...)
-		cmd.Dir = repo
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	git := func(args ...string) string { t.Helper(); return testfs.Git(t, repo, args...) }
 	git("init", "-q")
 	git("add", ".")
 	git("commit", "-qm", "base")

@@ -1,0 +1,219 @@
+package ansiblelint
+
+import (
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/plumbline/plumbline/pkg/change"
+	"github.com/plumbline/plumbline/pkg/report"
+)
+
+// scope is what a change touches in one project: the files and the role
+// directories, root-relative with forward slashes as reports write them.
+type scope struct {
+	files, roles map[string]bool
+}
+
+// narrow works out, for a pull request's change, what of the project it
+// touches: the changed playbooks, task and vars files; the roles with a
+// changed file; and, following what names what, every playbook or role
+// that uses a touched role (a play's roles:, include_role, a role's meta
+// dependencies) or names a touched file (import_playbook, include_tasks,
+// vars_files, a template's src). It returns nil when the change touches
+// what every play reads (ansible.cfg, the ansible-lint config, an
+// inventory, requirements, vendored collections): everything is checked.
+func (p *project) narrow(set *change.Set, lintConfig string) *scope {
+	root := relPath(p.root)
+	under := func(f string) bool { return root == "." || f == root || strings.HasPrefix(f, root+"/") }
+	global := map[string]bool{}
+	for _, f := range append([]string{p.cfg.file, lintConfig}, p.inventory...) {
+		if f != "" {
+			global[relPath(f)] = true
+		}
+	}
+	s := &scope{files: map[string]bool{}, roles: map[string]bool{}}
+	for _, c := range set.Paths() {
+		if !under(c) {
+			continue
+		}
+		if global[c] || everything(c, root, p.vendored) {
+			return nil
+		}
+		s.touch(c)
+	}
+	if len(s.files) == 0 && len(s.roles) == 0 {
+		return s
+	}
+	// What names what, root-relative; grown to a fixed point, as a role's
+	// meta dependency on a touched role touches it, and so its users.
+	uses, refs := map[string][]string{}, map[string][]string{}
+	for f, names := range p.plays.uses {
+		uses[relPath(f)] = names
+	}
+	for f, names := range p.plays.refs {
+		refs[relPath(f)] = names
+	}
+	for grown := true; grown; {
+		grown = false
+		for _, f := range p.yamlFiles {
+			rel := relPath(f)
+			if s.has(rel) {
+				continue
+			}
+			if slices.ContainsFunc(uses[rel], s.roleNamed) || slices.ContainsFunc(refs[rel], func(ref string) bool {
+				return slices.ContainsFunc(candidates(rel, ref, root), func(f string) bool { return s.files[f] })
+			}) {
+				s.touch(rel)
+				grown = true
+			}
+		}
+	}
+	return s
+}
+
+// everything reports whether a changed file is one every play reads.
+func everything(rel, root string, vendored []string) bool {
+	for _, v := range vendored {
+		if v := relPath(v); rel == v || strings.HasPrefix(rel, v+"/") {
+			return true
+		}
+	}
+	inRoot := strings.TrimPrefix(rel, root+"/")
+	if root == "." {
+		inRoot = rel
+	}
+	switch path.Base(rel) {
+	case "ansible.cfg", ".ansible-lint", ".ansible-lint-ignore", "requirements.yml", "requirements.yaml", "galaxy.yml":
+		return true
+	}
+	if inRoot == ".config/ansible-lint.yml" {
+		return true
+	}
+	// An inventory beside its group_vars: a host or group added or gone
+	// changes which plays match what.
+	dirs := strings.Split(path.Dir(inRoot), "/")
+	if slices.Contains(dirs, "group_vars") || slices.Contains(dirs, "host_vars") {
+		return false
+	}
+	return len(dirs) > 0 && (dirs[0] == "inventory" || dirs[0] == "inventories")
+}
+
+// roleDir is the role a root-relative file is in ("roles/NAME", at any
+// depth), or "".
+func roleDir(rel string) string {
+	parts := strings.Split(rel, "/")
+	for i := len(parts) - 3; i >= 0; i-- {
+		if parts[i] == "roles" {
+			return strings.Join(parts[:i+2], "/")
+		}
+	}
+	return ""
+}
+
+func (s *scope) touch(rel string) {
+	if d := roleDir(rel); d != "" {
+		s.roles[d] = true
+		return
+	}
+	s.files[rel] = true
+}
+
+func (s *scope) has(rel string) bool {
+	if d := roleDir(rel); d != "" {
+		return s.roles[d]
+	}
+	return s.files[rel]
+}
+
+// roleNamed: a role reference (a name, or a path to the role) names a
+// touched role. A collection's role (ns.coll.role) is none of the
+// repository's.
+func (s *scope) roleNamed(ref string) bool {
+	name := path.Base(strings.TrimRight(ref, "/"))
+	if strings.Count(ref, ".") >= 2 && !strings.Contains(ref, "/") {
+		return false
+	}
+	for d := range s.roles {
+		if path.Base(d) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// candidates are the files a reference in the file from may name,
+// root-relative: Ansible looks for a relative name beside the file, in
+// its tasks/, vars/, templates/ and files/, in its role's, and in the
+// project; {{ playbook_dir }} and {{ role_path }} are read as such, any
+// other template names nothing known.
+func candidates(from, ref, root string) []string {
+	dir, role := path.Dir(from), roleDir(from)
+	if m := placeholder.FindStringSubmatch(ref); m != nil {
+		base := dir
+		if m[1] == "role_path" {
+			if role == "" {
+				return nil
+			}
+			base = role
+		}
+		return []string{path.Join(base, ref[len(m[0]):])}
+	}
+	if strings.Contains(ref, "{{") || path.IsAbs(ref) || ref == "" {
+		return nil
+	}
+	var out []string
+	for _, d := range []string{dir, path.Join(dir, "tasks"), path.Join(dir, "vars"), path.Join(dir, "templates"), path.Join(dir, "files"), root} {
+		out = append(out, path.Join(d, ref))
+	}
+	if role != "" {
+		for _, sub := range []string{"tasks", "handlers", "vars", "defaults", "meta", "templates", "files"} {
+			out = append(out, path.Join(role, sub, ref))
+		}
+	}
+	return out
+}
+
+var placeholder = regexp.MustCompile(`^\{\{\s*(playbook_dir|role_path)\s*\}\}/`)
+
+// keeps reports whether a finding is about what the change touches (or
+// about the project as a whole).
+func (s *scope) keeps(f report.Finding) bool {
+	return s == nil || f.File == "" || s.has(f.File)
+}
+
+// targets are what ansible-lint is given, relative to the project root:
+// the touched roles' directories and the touched YAML files that are
+// still there (a playbook brings its roles along).
+func (s *scope) targets(p *project) []string {
+	root := relPath(p.root)
+	var out []string
+	rel := func(f string) string {
+		if root == "." {
+			return f
+		}
+		return strings.TrimPrefix(f, root+"/")
+	}
+	for d := range s.roles {
+		if fi, err := os.Stat(filepath.Join(p.root, filepath.FromSlash(rel(d)))); err == nil && fi.IsDir() {
+			out = append(out, rel(d))
+		}
+	}
+	lintable := map[string]bool{}
+	for _, f := range p.yamlFiles {
+		lintable[relPath(f)] = true
+	}
+	for _, f := range append(slices.Clone(p.broken), p.vendored...) {
+		delete(lintable, relPath(f))
+	}
+	for f := range s.files {
+		if lintable[f] {
+			out = append(out, rel(f))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
