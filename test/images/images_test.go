@@ -2,9 +2,9 @@ package images
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"github.com/plumbline/plumbline/internal/tektonsig"
 	"io"
 	"log"
 	"maps"
@@ -31,6 +31,7 @@ import (
 
 	"github.com/plumbline/plumbline/internal/imagetest"
 	"github.com/plumbline/plumbline/internal/need"
+	"github.com/plumbline/plumbline/internal/tektonsig"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -386,6 +387,9 @@ func TestImages(t *testing.T) {
 			}
 			fs := filepath.Join(t.TempDir(), "fs")
 			extract(t, img, fs)
+			if r.image == "ansible-lint-check" {
+				stalePyc(t, fs)
+			}
 			c := commandOf(t, root, r.image, r.params)
 			cf := must(img.ConfigFile())
 			code, out := runIn(t, amd, fs, cf.Config.Env, c, r.image, append(cf.Config.Entrypoint, c.args...)...)
@@ -490,6 +494,40 @@ func checkRun(t *testing.T, w *world, image string, code int, out string) *repor
 		}
 	}
 	return r
+}
+
+// stalePyc fails for bytecode Python would not use: a .pyc stamped with
+// its source's mtime (the layer's mtimes are all 0, so it never matches)
+// is compiled again at every start, as UID 65532 cannot write it back.
+// Every .pyc of ansible-lint, ansible and the standard library is to be
+// an unchecked hash-based one (PEP 552: flags 0b01).
+func stalePyc(t *testing.T, fs string) {
+	t.Helper()
+	n, stale := 0, []string{}
+	for _, dir := range []string{"usr/lib/python3/dist-packages/ansiblelint", "usr/lib/python3/dist-packages/ansible", "usr/lib/python3.11"} {
+		filepath.WalkDir(filepath.Join(fs, dir), func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".pyc") {
+				return nil
+			}
+			f, err := os.Open(p)
+			if err != nil {
+				return nil
+			}
+			defer f.Close()
+			head := make([]byte, 8)
+			if _, err := io.ReadFull(f, head); err != nil {
+				return nil
+			}
+			n++
+			if binary.LittleEndian.Uint32(head[4:]) != 1 && len(stale) < 5 {
+				stale = append(stale, strings.TrimPrefix(p, fs))
+			}
+			return nil
+		})
+	}
+	if n < 1000 || len(stale) > 0 {
+		t.Errorf("ansible-lint-check: %d .pyc files; ones Python compiles again at every start: %v", n, stale)
+	}
 }
 
 func must[T any](v T, err error) T {
