@@ -133,7 +133,7 @@ func TestGitea(t *testing.T) {
 	// outcome lands on the pull request.
 	srv.API("homelab", http.MethodPost, fmt.Sprintf("/repos/homelab/infra/issues/%d/comments", pr.Number), map[string]any{"body": "Read it.\n/ok-to-test"}, nil)
 	r = w.waitTriggered(t, before, fmt.Sprintf("refs/pull/%d/head", pr.Number))
-	w.checkValidateRun(t, ns, r.name, prSHA, validateWant(true))
+	w.checkValidateRun(t, ns, r.name, prSHA, prWant(true))
 	w.noToken(t, r.name)
 	if state, _ := srv.Status("homelab/infra", prSHA); state != "failure" {
 		t.Errorf("the pull request's commit status: %q", state)

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,6 +31,19 @@ import (
 // validateWant is each step of plumbline-validate with its exit code on
 // examples/homelab: the checks find the planted mistakes (1), and with
 // onError: continue the report still runs and fails (1).
+// prWant is each step's exit on a pull request of the example: the
+// checks its change touches nothing of are skipped (exit 0);
+// terraform-validate fails when it touches envs/lab, whose module has a
+// planted secret.
+func prWant(terraform bool) map[string]int32 {
+	want := validateWant(false)
+	want["ansible-lint-check"] = 0
+	if !terraform {
+		want["terraform-validate"] = 0
+	}
+	return want
+}
+
 func validateWant(dns bool) map[string]int32 {
 	want := map[string]int32{"fetch": 0, "terraform-plan": 0, "policy-check": 1, "dns-zone-diff": 0, "terraform-validate": 1,
 		"ansible-lint-check": 1, "report": 1}
@@ -129,6 +143,14 @@ func checkStatus(log string) map[string]string {
 	for _, match := range regexp.MustCompile(`(?m)^  ([a-z-]+) +\S+ +(ran|skipped|did not run|report unreadable)`).FindAllStringSubmatch(log, -1) {
 		m[match[1]] = match[2]
 	}
+	return m
+}
+
+// narrowed is checkStatus of the checks that narrow to a pull request's
+// change, and policy-check, which reads the whole repository.
+func narrowed(log string) map[string]string {
+	m := checkStatus(log)
+	delete(m, "terraform-plan")
 	return m
 }
 
@@ -238,6 +260,7 @@ type cost struct {
 	// limit of one container, which is what one step may use.
 	peakRequest, maxLimit int64
 	wall                  time.Duration
+	start                 time.Time // the webhook POST
 }
 
 func (c cost) String() string {
@@ -359,6 +382,175 @@ func TestOnePod(t *testing.T) {
 		w.checkValidateRun(t, ns, created.Name, sha, validateWant(true))
 	})
 
+	// ansible-lint in the pod against the same check on this host, warm
+	// (its second run), on the same commit: issue 37 section 1.
+	hostLint := hostAnsibleLint(t, w, in.repoDir, sha)
+
+	// Nine runs of each, the one pod first (the node's page cache holds
+	// what the Pipeline's pods then read too): every run is logged, the
+	// median of the ratios is asserted.
+	var onePods, pipelines []cost
+	var podLint []float64
+	for i := range speedRuns {
+		c, tr := w.timedValidate(t, push, key, sha, validateWant(true))
+		onePods = append(onePods, c)
+		if i == 0 {
+			w.timeline(t, c.start, tr)
+		}
+		if d, ok := lintTime(stepLog(ns, tr, "ansible-lint-check")); ok {
+			podLint = append(podLint, d)
+		}
+	}
+	kubectl(t, "", "patch", "trigger", "plumbline-github-push", "-n", ns, "--type=json",
+		"-p", `[{"op": "replace", "path": "/spec/template/ref", "value": "plumbline-infra-validation"}]`)
+	restore := func() {
+		kubectl(t, "", "patch", "trigger", "plumbline-github-push", "-n", ns, "--type=json",
+			"-p", `[{"op": "replace", "path": "/spec/template/ref", "value": "plumbline-validate"}]`)
+		time.Sleep(5 * time.Second) // the sink reads the Trigger from its informer
+	}
+	restored := false
+	defer func() {
+		if !restored {
+			restore()
+		}
+	}()
+	time.Sleep(5 * time.Second)
+	for range speedRuns {
+		before := w.triggeredRuns(t)
+		start := time.Now()
+		w.post(t, push, key, "")
+		r := w.waitTriggered(t, before, sha)
+		if r.kind != "PipelineRun" {
+			t.Fatalf("the patched trigger started a %s, want a PipelineRun", r.kind)
+		}
+		w.checkInfraRun(t, r.name, sha, infraWant(true))
+		pr, err := w.tekton.TektonV1().PipelineRuns(ns).Get(context.Background(), r.name, metav1.GetOptions{})
+		if err != nil || pr.Status.CompletionTime == nil {
+			t.Fatalf("%s: %v", r.name, err)
+		}
+		pipelines = append(pipelines, w.measure(t, start, pr.Status.CompletionTime.Time))
+	}
+	restore()
+	restored = true
+
+	var lines []string
+	var ratios []float64
+	for i := range speedRuns {
+		ratio := float64(pipelines[i].wall) / float64(onePods[i].wall)
+		ratios = append(ratios, ratio)
+		lines = append(lines, fmt.Sprintf("run %d: plumbline-validate %s, infra-validation %s: %.2fx",
+			i+1, onePods[i].wall.Round(100*time.Millisecond), pipelines[i].wall.Round(100*time.Millisecond), ratio))
+	}
+	slices.Sort(ratios)
+	median := ratios[len(ratios)/2]
+	walls := make([]time.Duration, 0, speedRuns)
+	for _, c := range onePods {
+		walls = append(walls, c.wall)
+	}
+	slices.Sort(walls)
+	summary := fmt.Sprintf("plumbline-validate:  %s\ninfra-validation:    %s\n%s\none pod is %.2fx as fast, end to end (median of %d; lowest %.2fx); plumbline-validate's median %s from the POST\n",
+		onePods[0], pipelines[0], strings.Join(lines, "\n"), median, speedRuns, ratios[0], walls[len(walls)/2].Round(100*time.Millisecond))
+
+	if len(podLint) > 0 {
+		slices.Sort(podLint)
+		summary += fmt.Sprintf("ansible-lint on the example: %.1fs in the pod (median of %d), %.1fs on this host (warm): %.2fx (goal 1.2x)\n",
+			podLint[len(podLint)/2], len(podLint), hostLint, podLint[len(podLint)/2]/hostLint)
+	} else {
+		t.Errorf("no ansible-lint time in the ansible-lint-check step's log")
+	}
+
+	// A pull request touching only kubernetes/: terraform-validate,
+	// ansible-lint and dns-zone-diff are skipped, saying why.
+	work := t.TempDir()
+	run(t, work, "git", "clone", "-q", in.repoDir, ".")
+	run(t, work, "git", "checkout", "-q", "-b", "k8s-only")
+	dep := filepath.Join(work, "kubernetes", "base", "deployment.yaml")
+	if _, err := os.Stat(dep); err != nil {
+		t.Fatalf("the example has no %s: %v", dep, err)
+	}
+	f := must(os.OpenFile(dep, os.O_APPEND|os.O_WRONLY, 0))
+	fmt.Fprintf(f, "# a pull request's comment\n")
+	f.Close()
+	run(t, work, "git", "add", "-A")
+	prSHA := commit(t, work, "kubernetes only")
+	run(t, work, "git", "push", "-q", "origin", "HEAD:refs/heads/k8s-only")
+	before := w.triggeredRuns(t)
+	start := time.Now()
+	w.postEvent(t, "pull_request", pullRequestEvent(sha, prSHA, in.repoURL, "COLLABORATOR"), key, "")
+	r := w.waitTriggered(t, before, prSHA)
+	merged := w.checkValidateRun(t, ns, r.name, prSHA, prWant(false))
+	tr, err := w.tekton.TektonV1().TaskRuns(ns).Get(context.Background(), r.name, metav1.GetOptions{})
+	if err != nil || tr.Status.CompletionTime == nil {
+		t.Fatalf("%s: %v", r.name, err)
+	}
+	prWall := tr.Status.CompletionTime.Sub(start)
+	w.timeline(t, start, tr)
+	summary += fmt.Sprintf("a pull request touching only kubernetes/: %s from the POST\n", prWall.Round(100*time.Millisecond))
+	if got, want := narrowed(merged), map[string]string{"terraform-validate": "skipped", "ansible-lint-check": "skipped", "dns-zone-diff": "skipped", "policy-check": "ran"}; !maps.Equal(got, want) {
+		t.Errorf("a pull request touching only kubernetes/: checks %v, want %v\n%s", got, want, tail(merged, 40))
+	}
+
+	t.Logf("issue 18 and 37 measurement, same push, same cluster:\n%s", summary)
+	os.WriteFile(filepath.Join(w.state, "onepod-measurement.txt"), []byte(summary), 0o644)
+	if c := onePods[0]; c.pods != 1 || c.pvcs != 0 || c.peakRequest > 512<<20 || c.maxLimit > 1<<30 {
+		t.Errorf("plumbline-validate: %s; want 1 pod, 0 PVCs, at most 512 Mi requested and 1 Gi per step", c)
+	}
+	// The floor: below it, something got slower. Issue 37's goal (a
+	// median of 2.5x, no run below 2x, 6 s from the POST, 4 s for a
+	// pull request touching only kubernetes/) is said when missed.
+	if median < 1.5 {
+		t.Errorf("one pod is only %.2fx as fast as the Pipeline (median of %d): slower than before", median, speedRuns)
+	}
+	if median < 2.5 || ratios[0] < 2 || walls[len(walls)/2] > 6*time.Second || prWall > 4*time.Second {
+		t.Logf("issue 37's goal not met on this machine: median %.2fx (goal 2.5x), lowest %.2fx (goal 2x), median %s from the POST (goal 6 s), pull request %s (goal 4 s)",
+			median, ratios[0], walls[len(walls)/2].Round(100*time.Millisecond), prWall.Round(100*time.Millisecond))
+	}
+}
+
+// lintTime reads the time ansible-lint took from ansible-lint-check's
+// progress line ("ansible-lint-check: ansible: 9 findings (1.4s)").
+func lintTime(log string) (float64, bool) {
+	m := regexp.MustCompile(`ansible-lint-check: \S+: \d+ findings \((\d+\.\d)s\)`).FindStringSubmatch(log)
+	if m == nil {
+		return 0, false
+	}
+	var d float64
+	_, err := fmt.Sscan(m[1], &d)
+	return d, err == nil
+}
+
+// hostAnsibleLint runs ansible-lint-check on this host on commit sha of
+// the repository, twice, and returns the second (warm) run's ansible-lint
+// time.
+func hostAnsibleLint(t *testing.T, w *world, repo, sha string) float64 {
+	t.Helper()
+	dir, bin := t.TempDir(), filepath.Join(t.TempDir(), "ansible-lint-check")
+	run(t, dir, "git", "clone", "-q", repo, ".")
+	run(t, dir, "git", "checkout", "-q", sha)
+	build := exec.Command("go", "build", "-o", bin, "./images/ansible-lint-check")
+	build.Dir = w.root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	var d float64
+	for range 2 {
+		cmd := exec.Command(bin, "--chdir", dir)
+		out, _ := cmd.CombinedOutput() // exit 1: the example's findings
+		var ok bool
+		if d, ok = lintTime(string(out)); !ok {
+			t.Fatalf("ansible-lint-check on the host said no time:\n%s", out)
+		}
+	}
+	return d
+}
+
+// speedRuns is how many times TestOnePod runs each of the two.
+const speedRuns = 9
+
+// timedValidate posts push, waits for the plumbline-validate TaskRun it
+// starts, checks its steps, and measures it from the POST.
+func (w *world) timedValidate(t *testing.T, push []byte, key, sha string, want map[string]int32) (cost, *pipelinev1.TaskRun) {
+	t.Helper()
 	before := w.triggeredRuns(t)
 	start := time.Now()
 	w.post(t, push, key, "")
@@ -366,44 +558,14 @@ func TestOnePod(t *testing.T) {
 	if r.kind != "TaskRun" {
 		t.Fatalf("the shipped trigger started a %s, want a TaskRun of plumbline-validate", r.kind)
 	}
-	w.checkValidateRun(t, ns, r.name, sha, validateWant(true))
+	w.checkValidateRun(t, ns, r.name, sha, want)
 	tr, err := w.tekton.TektonV1().TaskRuns(ns).Get(context.Background(), r.name, metav1.GetOptions{})
 	if err != nil || tr.Status.CompletionTime == nil {
 		t.Fatalf("%s: %v", r.name, err)
 	}
-	onePod := w.measure(t, start, tr.Status.CompletionTime.Time)
-	w.timeline(t, start, tr)
-
-	kubectl(t, "", "patch", "trigger", "plumbline-github-push", "-n", ns, "--type=json",
-		"-p", `[{"op": "replace", "path": "/spec/template/ref", "value": "plumbline-infra-validation"}]`)
-	defer kubectl(t, "", "patch", "trigger", "plumbline-github-push", "-n", ns, "--type=json",
-		"-p", `[{"op": "replace", "path": "/spec/template/ref", "value": "plumbline-validate"}]`)
-	time.Sleep(5 * time.Second) // the sink reads the Trigger from its informer
-	before = w.triggeredRuns(t)
-	start = time.Now()
-	w.post(t, push, key, "")
-	r = w.waitTriggered(t, before, sha)
-	if r.kind != "PipelineRun" {
-		t.Fatalf("the patched trigger started a %s, want a PipelineRun", r.kind)
-	}
-	w.checkInfraRun(t, r.name, sha, infraWant(true))
-	pr, err := w.tekton.TektonV1().PipelineRuns(ns).Get(context.Background(), r.name, metav1.GetOptions{})
-	if err != nil || pr.Status.CompletionTime == nil {
-		t.Fatalf("%s: %v", r.name, err)
-	}
-	pipeline := w.measure(t, start, pr.Status.CompletionTime.Time)
-
-	speed := float64(pipeline.wall) / float64(onePod.wall)
-	summary := fmt.Sprintf("plumbline-validate:  %s\ninfra-validation:    %s\none pod is %.2fx as fast, end to end\n", onePod, pipeline, speed)
-	t.Logf("issue 18 measurement, same push, same cluster:\n%s", summary)
-	os.WriteFile(filepath.Join(w.state, "onepod-measurement.txt"), []byte(summary), 0o644)
-	if onePod.pods != 1 || onePod.pvcs != 0 || onePod.peakRequest > 512<<20 || onePod.maxLimit > 1<<30 {
-		t.Errorf("plumbline-validate: %s; want 1 pod, 0 PVCs, at most 512 Mi requested and 1 Gi per step", onePod)
-	}
-	if speed < 2 {
-		t.Logf("goal not met on this run: one pod %.2fx as fast, the goal is 2x", speed)
-	}
-
+	c := w.measure(t, start, tr.Status.CompletionTime.Time)
+	c.start = start
+	return c, tr
 }
 
 // noToken checks that the pod of TaskRun name has no service-account

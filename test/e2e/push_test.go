@@ -121,7 +121,7 @@ func TestPush(t *testing.T) {
 	run(t, work, "git", "push", "-q", "origin", "HEAD:refs/pull/7/head")
 	before = w.triggeredRuns(t)
 	logStart = fileSize(interceptors)
-	w.postEvent(t, "pull_request", pullRequestEvent(prSHA, in.repoURL, "FIRST_TIME_CONTRIBUTOR"), key, "")
+	w.postEvent(t, "pull_request", pullRequestEvent(sha, prSHA, in.repoURL, "FIRST_TIME_CONTRIBUTOR"), key, "")
 	w.postEvent(t, "issue_comment", okToTestEvent(in.repoURL, 7, "NONE"), key, "")
 	refusals := map[string]string{
 		"pull request": "Message:expression header.match('X-GitHub-Event', 'pull_request') && body.action in",
@@ -148,16 +148,23 @@ func TestPush(t *testing.T) {
 	}
 	w.postEvent(t, "issue_comment", okToTestEvent(in.repoURL, 7, "OWNER"), key, "")
 	r = w.waitTriggered(t, before, "refs/pull/7/head")
-	merged = w.checkValidateRun(t, ns, r.name, prSHA, validateWant(true))
+	// Its change touches terraform/envs/lab (the stranger's line) and an
+	// Application: Ansible and DNS are skipped, saying why.
+	merged = w.checkValidateRun(t, ns, r.name, prSHA, prWant(true))
+	if got, want := narrowed(merged), map[string]string{"terraform-validate": "ran", "ansible-lint-check": "skipped", "dns-zone-diff": "skipped", "policy-check": "ran"}; !maps.Equal(got, want) {
+		t.Errorf("the pull request's checks %v, want %v\n%s", got, want, tail(merged, 40))
+	}
 	if !strings.Contains(merged, "k8s/change  Application argocd/whoami-prod: changed Deployment whoami-prod") ||
 		!strings.Contains(merged, "+  replicas: 3") {
 		t.Errorf("the pull request's run does not show what it deploys:\n%s", tail(merged, 60))
 	}
 	w.noToken(t, r.name)
 	before = w.triggeredRuns(t)
-	w.postEvent(t, "pull_request", pullRequestEvent(sha, in.repoURL, "COLLABORATOR"), key, "")
+	// A collaborator's pull request with nothing in it: every check that
+	// narrows to a change is skipped.
+	w.postEvent(t, "pull_request", pullRequestEvent(sha, sha, in.repoURL, "COLLABORATOR"), key, "")
 	r = w.waitTriggered(t, before, sha)
-	w.checkValidateRun(t, ns, r.name, sha, validateWant(true))
+	w.checkValidateRun(t, ns, r.name, sha, prWant(false))
 
 	// A repository that has only terraform/ and a config: pushed, it runs
 	// green, Ansible skipped (not there), policies disabled, DNS not
@@ -182,8 +189,8 @@ func TestPush(t *testing.T) {
 }
 
 // pullRequestEvent is GitHub's pull_request event for a pull request
-// against main whose head is sha, in a fork at cloneURL, by an author
-// GitHub calls association.
+// against main at base whose head is sha, in a fork at cloneURL, by an
+// author GitHub calls association.
 // scaleWhoami commits, in the checkout work, the prod whoami release
 // scaled from 2 replicas to 3 (a value of its ArgoCD Application), and
 // returns the commit.
@@ -199,7 +206,7 @@ func scaleWhoami(t *testing.T, work string) string {
 	return commit(t, work, "scale whoami")
 }
 
-func pullRequestEvent(sha, cloneURL, association string) []byte {
+func pullRequestEvent(base, sha, cloneURL, association string) []byte {
 	ev := map[string]any{
 		"action": "opened", "number": 7,
 		"pull_request": map[string]any{
@@ -207,7 +214,7 @@ func pullRequestEvent(sha, cloneURL, association string) []byte {
 			"user": map[string]any{"login": "someone"},
 			"head": map[string]any{"ref": "feature", "sha": sha,
 				"repo": map[string]any{"full_name": "someone/infra", "clone_url": cloneURL}},
-			"base": map[string]any{"ref": "main", "sha": sha,
+			"base": map[string]any{"ref": "main", "sha": base,
 				"repo": map[string]any{"full_name": "homelab/infra", "clone_url": cloneURL}},
 		},
 		"repository": map[string]any{"name": "infra", "full_name": "homelab/infra", "clone_url": cloneURL, "default_branch": "main"},
