@@ -20,11 +20,11 @@ type fastYAML struct {
 	// finalNL: the text ends with a line break (a block scalar that runs
 	// to the end without one is left to yaml.v3).
 	finalNL bool
-	i     int // the next line
-	end   int // the current document's end
-	pos   positions
-	nodes int
-	bad   bool
+	i       int // the next line
+	end     int // the current document's end
+	pos     positions
+	nodes   int
+	bad     bool
 }
 
 type fastLine struct {
