@@ -235,3 +235,44 @@ func BenchmarkPolicyCheckYAML2000Plain(b *testing.B) {
 func BenchmarkPolicyCheckYAML2000Bodies(b *testing.B) {
 	policyBench(b, func(dir string) { policyInputs(b, dir, 2000, false) }, func(dir string) { k8sPlain(b, dir, true) })
 }
+
+// BenchmarkPolicyCheckYAML2000ConfigMaps: the Bodies workload with a
+// ConfigMap beside each Deployment, its data in literal and folded block
+// scalars (a config file, a script), which the fast YAML reader takes
+// since issue 37 (before, every such file went to yaml.v3). Goal: as on
+// Bodies.
+func BenchmarkPolicyCheckYAML2000ConfigMaps(b *testing.B) {
+	policyBench(b, func(dir string) {
+		policyInputs(b, dir, 2000, false)
+		files, _ := filepath.Glob(filepath.Join(dir, "*", "*.yaml"))
+		for i, f := range files {
+			cm := fmt.Sprintf(`---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: conf-%d
+data:
+  nginx.conf: |
+    server {
+      listen 80;
+      location / {
+        proxy_pass http://app-%d:8080;
+      }
+    }
+  entrypoint.sh: |-
+    #!/bin/sh
+    set -eu
+    exec nginx -g 'daemon off;'
+  motd: >
+    Managed by Git;
+    changes go through a pull request.
+`, i, i)
+			fh, err := os.OpenFile(f, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			fh.WriteString(cm)
+			fh.Close()
+		}
+	}, func(dir string) { k8sPlain(b, dir, true) })
+}

@@ -185,7 +185,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		if n.Short == "policy" && baseDir != "" {
 			args = append(args, "--base-dir="+baseDir)
 		}
-		if (n.Short == "terraform" || n.Short == "dns" || n.Short == "ansible") && changesFile != "" {
+		if changesFile != "" {
 			args = append(args, "--changes="+changesFile)
 		}
 		if n.Short == "policy" && c.fetchCharts {

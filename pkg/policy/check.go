@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/plumbline/plumbline/pkg/addr"
+	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/config"
 	"github.com/plumbline/plumbline/pkg/delta"
@@ -79,6 +80,7 @@ type Check struct {
 	memory                     int
 	jobs                       int
 	timeout                    time.Duration
+	changes                    change.Flags
 
 	// Now is the clock waivers expire by; nil means time.Now.
 	Now func() time.Time
@@ -154,6 +156,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.plans, "plans", "", "`DIR` of Terraform plans as terraform-plan writes them (MODULE.tfplan.json): each is checked as its root module's plan (the bundled library's homelab.terraform_plan rules), its findings placed at the module; a DIR that is not there is none")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.release, "kubernetes-version", "the cluster's Kubernetes `VERSION` (1.31, v1.31.4+k3s1): API versions it no longer serves are k8s/api-removed errors, deprecated ones k8s/api-deprecated warnings (default: only what the built-in schema's release serves)")
+	c.changes.Register(fs, "policy-check reads the whole repository under its paths (the secret scan every file, the address plan, Tekton references, CRD schemas and the rendered diff all of it), so it is skipped only when the change touches none of its paths, policies, data or waivers")
 	fs.Var(&c.kustomizations, "kustomization", "render these kustomization `DIRS` instead of the entry points found (repeatable)")
 }
 
@@ -176,6 +179,13 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			return nil, cli.Usagef("--ignore: %w", err)
 		}
 		ignore = re
+	}
+	set, err := c.changes.Load()
+	if err != nil {
+		return nil, cli.Usagef("--changes: %w", err)
+	}
+	if set != nil && !c.touched(set, req.Paths) {
+		return nil, cli.Skipf("the change touches nothing under %s, nor a policy, data or waiver file", strings.Join(req.Paths, ", "))
 	}
 	paths, shown, remove, err := c.policyDirs()
 	if err != nil {
@@ -367,6 +377,19 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	r.Counts["waived"] = waivers.apply(r, now())
 	return r, errors.Join(problems...)
+}
+
+// touched reports whether a change touches what the check reads: a
+// file under paths, a policy, a data file or the waivers.
+func (c *Check) touched(set *change.Set, paths []string) bool {
+	for _, group := range [][]string{paths, c.policies, c.data, {c.waivers}} {
+		for _, p := range group {
+			if p != "" && p != BundledRef && set.Under(p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // planInputs are the plans terraform-plan wrote into dir, and the root

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -211,7 +212,7 @@ func sameAsYAMLv3(t *testing.T, text string) (taken bool) {
 
 // FuzzFastYAML: the fast reader agrees with yaml.v3 wherever it answers.
 func FuzzFastYAML(f *testing.F) {
-	for _, s := range fastSeeds {
+	for _, s := range append(slices.Clone(fastSeeds), blockScalars...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) { sameAsYAMLv3(t, text) })
@@ -225,6 +226,30 @@ var fastSeeds = []string{k8s,
 	"  indented: root\n  second: 2\n",
 	"list:\n  - name: a\n    env:\n    - {name: X, value: \"1\"}\n  - name: b\n",
 	"yes: 1\n1.0: b\nnull: c\n.x: d\n/p: e\n",
+	"data:\n  a.conf: |\n    x = 1\n\n      y = 2  \n    # not a comment\n  b: >-\n    one\n    two\n\n    three\n  c: |+\n    kept\n\n\nnext: 1\n",
+	"steps:\n  - name: s\n    script: |\n      #!/bin/sh\n      echo hi\n  - |\n    raw\n# end\n",
+}
+
+// blockScalars are texts with block scalars the fast reader takes: the
+// shapes of ConfigMaps, Tekton scripts and Helm values.
+var blockScalars = []string{
+	"a: |\n  x\n",
+	"a: |-\n  x\n  y\n",
+	"a: |+\n  x\n\n",
+	"a: >\n  x\n  y\n\n  z\nb: 1\n",
+	"a: > # folded\n  x\n",
+	"- |\n  one\n\n  two\n- b\n",
+	"k:\n  - name: x\n    script: |\n      set -e\n        indented\n      done\n    after: 1\n",
+}
+
+// TestFastBlockScalars: the fast reader takes literal and folded block
+// scalars and reads them as yaml.v3 does.
+func TestFastBlockScalars(t *testing.T) {
+	for _, text := range blockScalars {
+		if !sameAsYAMLv3(t, text) {
+			t.Errorf("the fast reader left to yaml.v3:\n%s", text)
+		}
+	}
 }
 
 // TestFastYAMLAgrees: on the seeds, the examples and every YAML file in

@@ -3,22 +3,28 @@ package parser
 import "strings"
 
 // fastYAML reads the YAML most configuration is written in (block
-// mappings and sequences of plain, quoted and one-line flow scalars) in
-// one pass over its lines, without yaml.v3's scanner, tokens and node tree,
+// mappings and sequences of plain, quoted and one-line flow scalars, and
+// the literal and folded block scalars of ConfigMaps and scripts) in one
+// pass over its lines, without yaml.v3's scanner, tokens and node tree,
 // which cost four times the rest of a small file's parse. At the first
-// thing outside that shape (anchors, aliases, tags, block and multi-line
-// scalars, escapes other than \" \\ \n \t, tabs, carriage returns,
+// thing outside that shape (anchors, aliases, tags, multi-line flow and
+// plain scalars, block scalars with an explicit indentation or leading
+// empty lines, escapes other than \" \\ \n \t, tabs, carriage returns,
 // non-ASCII bytes, directives, empty documents, a key written twice, any
 // doubt) it gives up and the file is parsed by yaml.v3 as before.
 // FuzzFastYAML holds the two to the same value and the same positions on
 // every text the fast reader accepts.
 type fastYAML struct {
 	lines []fastLine
-	i     int // the next line
-	end   int // the current document's end
-	pos   positions
-	nodes int
-	bad   bool
+	raw   []string // every line as written, for block scalars
+	// finalNL: the text ends with a line break (a block scalar that runs
+	// to the end without one is left to yaml.v3).
+	finalNL bool
+	i       int // the next line
+	end     int // the current document's end
+	pos     positions
+	nodes   int
+	bad     bool
 }
 
 type fastLine struct {
@@ -98,7 +104,9 @@ func (f *fastYAML) split(data []byte) bool {
 		}
 	}
 	text := string(data)
-	f.lines = make([]fastLine, 0, strings.Count(text, "\n")+1)
+	n := strings.Count(text, "\n") + 1
+	f.lines, f.raw = make([]fastLine, 0, n), make([]string, 0, n)
+	f.finalNL = strings.HasSuffix(text, "\n")
 	num := 0
 	for len(text) > 0 {
 		num++
@@ -108,6 +116,7 @@ func (f *fastYAML) split(data []byte) bool {
 		} else {
 			text = ""
 		}
+		f.raw = append(f.raw, line)
 		indent := 0
 		for indent < len(line) && line[indent] == ' ' {
 			indent++
@@ -255,6 +264,9 @@ func (f *fastYAML) sequence(indent int, parent int32, key string, index, line, d
 // inline reads a value written after "key: " or "- " on line at: a quoted
 // or plain scalar or a flow collection, then nothing but a comment.
 func (f *fastYAML) inline(s string, parent int32, key string, index, line, at int) any {
+	if s[0] == '|' || s[0] == '>' {
+		return f.blockScalar(s, parent, key, index, line, at)
+	}
 	if f.i < f.end && !f.lines[f.i].marker && f.lines[f.i].indent > f.lines[f.i-1].indent {
 		return f.fail() // more lines of a scalar
 	}
@@ -277,6 +289,86 @@ func (f *fastYAML) inline(s string, parent int32, key string, index, line, at in
 	}
 	f.pos.done(f.node(parent, key, index, line, at))
 	return PlainScalar(s)
+}
+
+// blockScalar reads a literal (|) or folded (>) scalar whose header s
+// ends line at, as YAML 1.1 and libyaml do: its indentation is its first
+// line's, and the line breaks after its last line are clipped to one,
+// stripped (-) or kept (+). An explicit indentation, empty lines before
+// the first, lines of spaces past the indentation, a folded scalar's
+// more-indented lines or trailing spaces, an empty scalar and one that
+// runs to the end of a text with no final line break are left to yaml.v3.
+func (f *fastYAML) blockScalar(s string, parent int32, key string, index, line, at int) any {
+	folded, chomp, h := s[0] == '>', byte(0), s[1:]
+	if h != "" && (h[0] == '-' || h[0] == '+') {
+		chomp, h = h[0], h[1:]
+	}
+	if !trailing(h) {
+		return f.fail()
+	}
+	outer := f.lines[f.i-1].indent // the header's line: its mapping's or sequence's
+	var content []string
+	n, empty, last, ended := 0, 0, 0, false
+	for k := at; k < len(f.raw); k++ {
+		r := f.raw[k]
+		sp := 0
+		for sp < len(r) && r[sp] == ' ' {
+			sp++
+		}
+		if sp == len(r) {
+			if n == 0 || sp > n {
+				return f.fail()
+			}
+			empty++
+			continue
+		}
+		if n == 0 {
+			if sp <= outer {
+				return f.fail()
+			}
+			n = sp
+		}
+		if sp < n {
+			ended = true
+			break
+		}
+		if folded && (sp > n || r[len(r)-1] == ' ') {
+			return f.fail()
+		}
+		for ; empty > 0; empty-- {
+			content = append(content, "")
+		}
+		content = append(content, r[n:])
+		last = k + 1
+	}
+	if n == 0 || !ended && !f.finalNL {
+		return f.fail()
+	}
+	var b strings.Builder
+	for i, c := range content {
+		switch {
+		case i == 0:
+		case !folded:
+			b.WriteByte('\n')
+		case c == "":
+			b.WriteByte('\n')
+			continue
+		case content[i-1] != "":
+			b.WriteByte(' ')
+		}
+		b.WriteString(c)
+	}
+	switch chomp {
+	case 0:
+		b.WriteByte('\n')
+	case '+':
+		b.WriteString(strings.Repeat("\n", 1+empty))
+	}
+	for f.i < f.end && f.lines[f.i].num <= last {
+		f.i++
+	}
+	f.pos.done(f.node(parent, key, index, line, at))
+	return b.String()
 }
 
 // trailing reports whether what follows a value on its line is nothing, or
