@@ -32,8 +32,9 @@ var ErrTooLarge = errors.New("diff over the budget")
 // repository root with forward slashes.
 type Set struct {
 	files map[string]*lines
-	// moved are the paths the change deleted or renamed (both names): no
-	// line of theirs is the change's, but what reads them is touched.
+	// moved are the paths the change touched without writing a line of
+	// theirs: deleted, renamed (both names), a mode changed, an empty file
+	// added. What reads them is touched.
 	moved map[string]bool
 	// All: the change could not be read whole; every line counts as touched.
 	All bool
@@ -152,6 +153,11 @@ func Parse(r io.Reader) (*Set, error) {
 		case bytes.HasPrefix(line, []byte("diff --git ")):
 			cur, created, deleted, oldName = nil, false, false, ""
 			headers = true
+			// A file with no hunk (a mode changed, an empty file added)
+			// is named only here.
+			if p, ok := headerPath(string(line[len("diff --git "):])); ok && len(s.moved) < MaxFiles {
+				s.moved[p] = true
+			}
 		case bytes.Equal(line, []byte("--- /dev/null")):
 			created = true
 		case bytes.HasPrefix(line, []byte("--- ")):
@@ -218,6 +224,33 @@ func Parse(r io.Reader) (*Set, error) {
 		return nil, errors.New("not a unified diff: no file header (diff --git or +++) in it")
 	}
 	return s, nil
+}
+
+// headerPath is the file of a "diff --git a/P b/P" header naming one
+// path (quoted as git quotes names, or not); a rename's two names are
+// read from its rename lines.
+func headerPath(names string) (string, bool) {
+	if strings.HasPrefix(names, `"`) {
+		end := strings.Index(names[1:], `" "`)
+		if end < 0 {
+			return "", false
+		}
+		a, errA := unquote(names[:end+2])
+		b, errB := unquote(names[end+3:])
+		if errA != nil || errB != nil || !strings.HasPrefix(a, "a/") || !strings.HasPrefix(b, "b/") || a[2:] != b[2:] {
+			return "", false
+		}
+		return a[2:], a[2:] != ""
+	}
+	if len(names)%2 == 0 {
+		return "", false
+	}
+	half := len(names) / 2
+	a, b := names[:half], names[half+1:]
+	if names[half] != ' ' || !strings.HasPrefix(a, "a/") || !strings.HasPrefix(b, "b/") || a[2:] != b[2:] || a == "a/" {
+		return "", false
+	}
+	return a[2:], true
 }
 
 func (s *Set) file(p string) (*lines, error) {

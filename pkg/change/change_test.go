@@ -3,6 +3,8 @@ package change_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -106,7 +108,8 @@ func TestParseErrors(t *testing.T) {
 }
 
 // Git against the real git: a commit, then edits, a new file left
-// untracked, an ignored one, a rename without edits.
+// untracked, an ignored one, a rename without edits, a mode change, an
+// empty file added.
 func TestGit(t *testing.T) {
 	dir := t.TempDir()
 	git := func(args ...string) { t.Helper(); testfs.Git(t, dir, args...) }
@@ -115,6 +118,7 @@ func TestGit(t *testing.T) {
 		"moved.tf":         "x\ny\nz\n",
 		"modules/old/x.tf": "gone\n",
 		".gitignore":       "*.tfstate\n",
+		"vault.sh":         "echo pw\n",
 	})
 	git("init", "-q")
 	git("add", ".")
@@ -126,12 +130,17 @@ func TestGit(t *testing.T) {
 	})
 	git("mv", "moved.tf", "renamed.tf")
 	git("rm", "-q", "modules/old/x.tf")
+	if err := os.Chmod(filepath.Join(dir, "vault.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	testfs.Write(t, dir, "roles/r/empty.yml", "")
+	git("add", "-N", "roles/r/empty.yml")
 	s, err := change.Git(context.Background(), dir, "HEAD")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// What reads a deleted or renamed file is touched too.
-	if diff := cmp.Diff([]string{"a.tf", "modules/old/x.tf", "moved.tf", "new file.yaml", "renamed.tf"}, s.Paths()); diff != "" {
+	if diff := cmp.Diff([]string{"a.tf", "modules/old/x.tf", "moved.tf", "new file.yaml", "renamed.tf", "roles/r/empty.yml", "vault.sh"}, s.Paths()); diff != "" {
 		t.Errorf("paths (-want +got):\n%s", diff)
 	}
 	for dir, want := range map[string]bool{"modules/old": true, "modules": true, "modules/new": false, ".": true, "mod": false} {

@@ -160,11 +160,15 @@ func TestPush(t *testing.T) {
 	}
 	w.noToken(t, r.name)
 	before = w.triggeredRuns(t)
-	// A collaborator's pull request with nothing in it: every check that
-	// narrows to a change is skipped.
+	// A collaborator's pull request with nothing in it: every check is
+	// skipped, saying why, and the run passes.
 	w.postEvent(t, "pull_request", pullRequestEvent(sha, sha, in.repoURL, "COLLABORATOR"), key, "")
 	r = w.waitTriggered(t, before, sha)
-	w.checkValidateRun(t, ns, r.name, sha, prWant(false))
+	merged = w.checkValidateRun(t, ns, r.name, sha, map[string]int32{"fetch": 0, "terraform-plan": 0, "policy-check": 0,
+		"dns-zone-diff": 0, "terraform-validate": 0, "ansible-lint-check": 0, "report": 0})
+	if got, want := narrowed(merged), map[string]string{"terraform-validate": "skipped", "ansible-lint-check": "skipped", "dns-zone-diff": "skipped", "policy-check": "skipped"}; !maps.Equal(got, want) {
+		t.Errorf("an empty pull request's checks %v, want %v\n%s", got, want, tail(merged, 40))
+	}
 
 	// A repository that has only terraform/ and a config: pushed, it runs
 	// green, Ansible skipped (not there), policies disabled, DNS not
