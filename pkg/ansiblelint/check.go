@@ -119,11 +119,14 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if len(left) > 0 {
 		r.Details["unchanged"] = "Ansible projects the change does not touch: " + strings.Join(left, ", ")
 	}
+	var narrowed []string
 	for _, pr := range projects {
 		if pr.scope != nil {
-			r.Details["narrowed"] = strings.TrimPrefix(r.Details["narrowed"]+"; ", "; ") +
-				report.Truncate(relPath(pr.root)+": "+strings.Join(pr.scope.targets(pr), ", "), 500)
+			narrowed = append(narrowed, report.Truncate(relPath(pr.root)+": "+strings.Join(pr.scope.targets(pr), ", "), 500))
 		}
+	}
+	if len(narrowed) > 0 {
+		r.Details["narrowed"] = strings.Join(narrowed, "; ")
 	}
 
 	// The versions are asked for while ansible-lint runs: it keeps one core
