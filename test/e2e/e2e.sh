@@ -14,7 +14,7 @@ export E2E_STATE=${E2E_STATE:-$root/build/e2e}
 # when build/ is a symlink.
 mkdir -p "$E2E_STATE" && E2E_STATE=$(cd "$E2E_STATE" && pwd -P)
 export E2E_REGISTRY=${E2E_REGISTRY:-127.0.0.1:5000}
-export E2E_BRIDGE=plbr0 E2E_HOST_IP=10.244.0.1 E2E_PVS=${E2E_PVS:-10}
+export E2E_BRIDGE=plbr0 E2E_HOST_IP=10.244.0.1 E2E_PVS=${E2E_PVS:-24}
 export KUBECONFIG=$E2E_STATE/kubeconfig
 state=$E2E_STATE
 bin=$state/bin
