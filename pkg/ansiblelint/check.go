@@ -92,7 +92,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			}
 			return nil, fmt.Errorf("no Ansible files (playbooks, roles, inventories) under %s; check the path", p)
 		}
-		if set != nil {
+		// A refused project (a symlink out of the tree) is not narrowed:
+		// its findings say why ansible-lint did not run, touched or not.
+		if set != nil && !pr.refused {
 			lintCfg := c.config
 			if lintCfg == "" {
 				lintCfg = lintConfigFile(pr.root)
