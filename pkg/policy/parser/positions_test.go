@@ -279,6 +279,37 @@ func TestFastYAMLAgrees(t *testing.T) {
 	}
 }
 
+// TestFastYAMLAgreesOnCorpus: on every YAML file of the real repositories
+// in test/corpus (Flux, ArgoCD, Helm, Ansible and Tekton of other people),
+// the fast reader and yaml.v3 agree wherever the fast reader answers.
+func TestFastYAMLAgreesOnCorpus(t *testing.T) {
+	taken, blocks, total := 0, 0, 0
+	err := filepath.WalkDir("../../../test/corpus/repos", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) || !d.Type().IsRegular() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		total++
+		if sameAsYAMLv3(t, string(b)) {
+			taken++
+			if strings.Contains(string(b), ": |") || strings.Contains(string(b), ": >") {
+				blocks++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("fast reader took %d of %d corpus files, %d of them with block scalars", taken, total, blocks)
+	if total < 500 || taken*2 < total {
+		t.Errorf("fast reader took only %d of %d corpus files", taken, total)
+	}
+}
+
 // Nodes with more children than wideChildren are looked up through an
 // index (issue 30: thousands of documents were scanned for each finding);
 // lines stay those of the reference, for documents, keys and list items,
