@@ -102,7 +102,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			if pr.scope = pr.narrow(set, lintCfg); pr.scope != nil {
 				pr.findings = slices.DeleteFunc(pr.findings, func(f report.Finding) bool { return !pr.scope.keeps(f) })
 				maps.DeleteFunc(pr.overBudget, func(f string, _ error) bool { return !pr.scope.has(f) })
-				if len(pr.scope.targets(pr)) == 0 {
+				if len(pr.scope.lint) == 0 {
 					left = append(left, relPath(pr.root))
 					continue
 				}
@@ -124,7 +124,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	var narrowed []string
 	for _, pr := range projects {
 		if pr.scope != nil {
-			narrowed = append(narrowed, report.Truncate(relPath(pr.root)+": "+strings.Join(pr.scope.targets(pr), ", "), 500))
+			narrowed = append(narrowed, report.Truncate(relPath(pr.root)+": "+strings.Join(pr.scope.lint, ", "), 500))
 		}
 	}
 	if len(narrowed) > 0 {
@@ -227,7 +227,7 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 	// A pull request's change: only what it touches, after "--" so that
 	// a file named like a flag stays a file.
 	if pr.scope != nil {
-		args = append(append(args, "--"), pr.scope.targets(pr)...)
+		args = append(append(args, "--"), pr.scope.lint...)
 	}
 	res, err := linter.Lint(ctx, pr.root, args, env)
 	switch {

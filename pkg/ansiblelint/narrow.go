@@ -16,6 +16,8 @@ import (
 // directories, root-relative with forward slashes as reports write them.
 type scope struct {
 	files, roles map[string]bool
+	// lint is what ansible-lint is given (targets), worked out once.
+	lint []string
 }
 
 // narrow works out, for a pull request's change, what of the project it
@@ -72,6 +74,7 @@ func (p *project) narrow(set *change.Set, lintConfig string) *scope {
 			}
 		}
 	}
+	s.lint = s.targets(p)
 	return s
 }
 
