@@ -50,27 +50,49 @@ func (p *project) narrow(set *change.Set, lintConfig string) *scope {
 	if len(s.files) == 0 && len(s.roles) == 0 {
 		return s
 	}
-	// What names what, root-relative; grown to a fixed point, as a role's
-	// meta dependency on a touched role touches it, and so its users.
-	uses, refs := map[string][]string{}, map[string][]string{}
+	// Who names what, root-relative: the readers of each file a reference
+	// may name and the users of each role, followed from the change once
+	// each (a role's meta dependency on a touched role touches it, and so
+	// its users), in time linear in the references.
+	readers, users := map[string][]string{}, map[string][]string{}
+	for f, refs := range p.plays.refs {
+		rel := relPath(f)
+		for _, ref := range refs {
+			for _, c := range candidates(rel, ref, root) {
+				readers[c] = append(readers[c], rel)
+			}
+		}
+	}
 	for f, names := range p.plays.uses {
-		uses[relPath(f)] = names
+		for _, ref := range names {
+			if name, ok := roleName(ref); ok {
+				users[name] = append(users[name], relPath(f))
+			}
+		}
 	}
-	for f, names := range p.plays.refs {
-		refs[relPath(f)] = names
+	var queue []string // "f:" a touched file, "r:" a touched role's name
+	for f := range s.files {
+		queue = append(queue, "f:"+f)
 	}
-	for grown := true; grown; {
-		grown = false
-		for _, f := range p.yamlFiles {
-			rel := relPath(f)
+	for d := range s.roles {
+		queue = append(queue, "r:"+path.Base(d))
+	}
+	for len(queue) > 0 {
+		item := queue[0]
+		queue = queue[1:]
+		next := readers[item[2:]]
+		if item[0] == 'r' {
+			next = users[item[2:]]
+		}
+		for _, rel := range next {
 			if s.has(rel) {
 				continue
 			}
-			if slices.ContainsFunc(uses[rel], s.roleNamed) || slices.ContainsFunc(refs[rel], func(ref string) bool {
-				return slices.ContainsFunc(candidates(rel, ref, root), func(f string) bool { return s.files[f] })
-			}) {
-				s.touch(rel)
-				grown = true
+			s.touch(rel)
+			if d := roleDir(rel); d != "" {
+				queue = append(queue, "r:"+path.Base(d))
+			} else {
+				queue = append(queue, "f:"+rel)
 			}
 		}
 	}
@@ -132,20 +154,14 @@ func (s *scope) has(rel string) bool {
 	return s.files[rel]
 }
 
-// roleNamed: a role reference (a name, or a path to the role) names a
-// touched role. A collection's role (ns.coll.role) is none of the
+// roleName is the name of the role a reference (a name, or a path to
+// the role) names; a collection's role (ns.coll.role) is none of the
 // repository's.
-func (s *scope) roleNamed(ref string) bool {
-	name := path.Base(strings.TrimRight(ref, "/"))
+func roleName(ref string) (string, bool) {
 	if strings.Count(ref, ".") >= 2 && !strings.Contains(ref, "/") {
-		return false
+		return "", false
 	}
-	for d := range s.roles {
-		if path.Base(d) == name {
-			return true
-		}
-	}
-	return false
+	return path.Base(strings.TrimRight(ref, "/")), true
 }
 
 // candidates are the files a reference in the file from may name,

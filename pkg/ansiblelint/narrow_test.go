@@ -1,15 +1,18 @@
 package ansiblelint
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/internal/testfs"
+	"github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -122,4 +125,40 @@ func filesOf(r *report.Report) []string {
 		files[f.File] = true
 	}
 	return slices.Sorted(maps.Keys(files))
+}
+
+// TestNarrowChainBounded: a hostile project whose 3,000 task files each
+// include the next (listed so that every pass over the files would find
+// one more) is followed in one walk of its references: the whole chain is
+// touched, in well under a second.
+func TestNarrowChainBounded(t *testing.T) {
+	const n = 3000
+	dir := t.TempDir()
+	files := map[string]string{"ansible/site.yml": "---\n- name: Site\n  hosts: all\n  tasks:\n    - ansible.builtin.include_tasks: tasks/t0000.yml\n"}
+	for i := range n {
+		body := "---\n- ansible.builtin.debug: {msg: end}\n"
+		if i+1 < n {
+			body = fmt.Sprintf("---\n- ansible.builtin.include_tasks: t%04d.yml\n", i+1)
+		}
+		files[fmt.Sprintf("ansible/tasks/t%04d.yml", i)] = body
+	}
+	testfs.WriteAll(t, dir, files)
+	t.Chdir(dir)
+	p, err := preflight("ansible", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := fmt.Sprintf("ansible/tasks/t%04d.yml", n-1)
+	set, err := change.Parse(strings.NewReader("diff --git a/" + last + " b/" + last + "\n--- a/" + last + "\n+++ b/" + last + "\n@@ -1 +1 @@\n-x\n+y\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	s := p.narrow(set, "")
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("narrowing took %s", took)
+	}
+	if len(s.lint) != n+1 {
+		t.Errorf("%d files to lint, want the whole chain and site.yml (%d)", len(s.lint), n+1)
+	}
 }
