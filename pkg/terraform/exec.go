@@ -30,6 +30,8 @@ type Terraform interface {
 	// Format returns content as terraform fmt would write it.
 	Format(ctx context.Context, content []byte) ([]byte, error)
 	Init(ctx context.Context, dir string, env map[string]string, pluginDir string) error
+	// Get installs the modules dir calls, as init does, and nothing else.
+	Get(ctx context.Context, dir string, env map[string]string) error
 	Validate(ctx context.Context, dir string, env map[string]string) (*tfjson.ValidateOutput, error)
 }
 
@@ -184,6 +186,17 @@ func (e *Exec) Init(ctx context.Context, dir string, env map[string]string, plug
 	return nil
 }
 
+func (e *Exec) Get(ctx context.Context, dir string, env map[string]string) error {
+	res, err := e.run(ctx, dir, env, nil, "get", "-no-color")
+	if err != nil {
+		return err
+	}
+	if res.Code != 0 {
+		return fmt.Errorf("get: exit %d%s", res.Code, tail(res.Stderr))
+	}
+	return nil
+}
+
 func (e *Exec) InitBackend(ctx context.Context, dir string, env map[string]string, pluginDir string) error {
 	args := []string{"init", "-no-color", "-input=false", "-get=true", "-upgrade=false"}
 	if pluginDir != "" {
@@ -268,7 +281,9 @@ func tail(b []byte) string {
 // they were after each module (validateOne), so nothing is broken.
 func cliConfig(cacheDir, mirror string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "plugin_cache_dir = %q\nplugin_cache_may_break_dependency_lock_file = true\n", cacheDir)
+	if cacheDir != "" {
+		fmt.Fprintf(&b, "plugin_cache_dir = %q\nplugin_cache_may_break_dependency_lock_file = true\n", cacheDir)
+	}
 	if mirror != "" {
 		fmt.Fprintf(&b, "provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)
 	}

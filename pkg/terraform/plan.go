@@ -224,7 +224,7 @@ func (c *Plan) Run(ctx context.Context, req cli.Request) (*report.Report, error)
 		return r, err
 	}
 	defer os.RemoveAll(tmp)
-	env, pluginDir, err := v.environment(tmp)
+	env, pluginDir, err := v.environment(tmp, true)
 	if err != nil {
 		return r, err
 	}
@@ -358,7 +358,7 @@ func noState(d *dir, srcs []*source) string {
 // keepLockFile leaves the source tree's lock file as it was when the
 // returned function runs: init writes or updates it.
 func keepLockFile(dir string) func() {
-	lock := filepath.Join(dir, ".terraform.lock.hcl")
+	lock := filepath.Join(dir, lockFile)
 	before, err := os.ReadFile(lock)
 	switch {
 	case errors.Is(err, os.ErrNotExist):

@@ -42,7 +42,7 @@ func applied(t *testing.T, bin, dir, cloud, vms string) {
 	t.Helper()
 	testfs.Write(t, dir, "main.tf", labModule(cloud, vms))
 	tmp := t.TempDir()
-	env, _, err := (&Check{mirror: mirror(t)}).environment(tmp)
+	env, _, err := (&Check{mirror: mirror(t)}).environment(tmp, true)
 	if err != nil {
 		t.Fatal(err)
 	}

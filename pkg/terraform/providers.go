@@ -3,6 +3,7 @@ package terraform
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -17,13 +18,31 @@ var providerSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "data", LabelNames: []string{"type", "name"}},
 }}
 
-// providerNeeds lists the provider source addresses a root module and the
-// local modules it calls declare in required_providers. known is false
-// when parsing alone cannot tell: a remote module, a module outside the
-// scanned tree, or a resource whose provider is not declared.
-func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (addrs []string, known bool) {
+// needs is what a root module and the local modules it calls declare
+// about providers.
+type needs struct {
+	// addrs are the source addresses in required_providers.
+	addrs []string
+	// known is false when parsing alone cannot tell: a remote module, a
+	// module outside the scanned tree, or a resource whose provider is not
+	// declared.
+	known bool
+	// reqs is every declaration as "ADDRESS CONSTRAINT", sorted and
+	// without repeats: what terraform init selects providers from. Empty
+	// with exact false when a version constraint is not a literal.
+	reqs  []string
+	exact bool
+	// modules: the root module calls a module (init installs it).
+	modules bool
+}
+
+// providerNeeds reads what d and the local modules it calls need of
+// terraform init.
+func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) needs {
 	seen := map[string]bool{}
-	known = true
+	n := needs{known: true, exact: true}
+	reqs := map[string]bool{}
+	root := d
 	var visit func(d *dir)
 	visit = func(d *dir) {
 		if seen[d.osPath] {
@@ -45,15 +64,20 @@ func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (ad
 						attrs, _ := rp.Body.JustAttributes()
 						for name, a := range attrs {
 							declared[name] = true
-							addrs = append(addrs, providerAddr(name, a.Expr))
+							addr := providerAddr(name, a.Expr)
+							n.addrs = append(n.addrs, addr)
+							c, ok := versionConstraint(a.Expr)
+							n.exact = n.exact && ok
+							reqs[addr+" "+c] = true
 						}
 					}
 				case "resource", "data":
 					types = append(types, b.Labels[0])
 				case "module":
+					n.modules = n.modules || d == root
 					childPath, ok := localModule(b, d.osPath)
 					if !ok {
-						known = false
+						n.known = false
 						continue
 					}
 					child := byOS[childPath]
@@ -61,7 +85,7 @@ func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (ad
 						// A local module outside the scanned paths: read it now.
 						var parsed []*source
 						if child, parsed = loadDir(childPath); child == nil {
-							known = false
+							n.known = false
 							continue
 						}
 						byOS[childPath] = child
@@ -74,17 +98,54 @@ func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (ad
 		for _, t := range types {
 			local, _, _ := strings.Cut(t, "_")
 			if !declared[local] && local != "terraform" {
-				known = false
+				n.known = false
 			}
 		}
 	}
 	visit(d)
-	return addrs, known
+	if n.exact {
+		for r := range reqs {
+			n.reqs = append(n.reqs, r)
+		}
+		sort.Strings(n.reqs)
+	}
+	return n
+}
+
+// versionConstraint is a required_providers entry's version, "" when it
+// has none; ok is false when it is not a literal string.
+func versionConstraint(e hcl.Expression) (string, bool) {
+	v, ok := literal(e)
+	switch {
+	case !ok:
+		return "", false
+	case v.Type() == cty.String:
+		// The legacy form, lab = "1.0": a version constraint alone.
+		return v.AsString(), true
+	case !v.Type().IsObjectType():
+		return "", false
+	case !v.Type().HasAttribute("version"):
+		return "", true
+	}
+	c := v.GetAttr("version")
+	if c.IsNull() || c.Type() != cty.String {
+		return "", false
+	}
+	return c.AsString(), true
 }
 
 // localModule returns the directory a module block's literal local source
 // ("./x", "../x") names; ok is false for any other source.
 func localModule(b *hcl.Block, dir string) (string, bool) {
+	src, ok := localSource(b)
+	if !ok {
+		return "", false
+	}
+	return filepath.Clean(filepath.Join(dir, src)), true
+}
+
+// localSource is a module block's literal local source as written.
+func localSource(b *hcl.Block) (string, bool) {
 	mc, _, _ := b.Body.PartialContent(moduleSchema)
 	a, ok := mc.Attributes["source"]
 	if !ok {
@@ -94,7 +155,7 @@ func localModule(b *hcl.Block, dir string) (string, bool) {
 	if !ok || v.Type() != cty.String || sourceKind(v.AsString()) != "local" {
 		return "", false
 	}
-	return filepath.Clean(filepath.Join(dir, v.AsString())), true
+	return v.AsString(), true
 }
 
 // localModules lists the directories s calls as local modules.
@@ -183,24 +244,32 @@ var backendSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 // backend or cloud block. terraform then validates as it would after
 // init, at half the processes: the naive loop's init is pure overhead
 // here (tested against terraform: the same diagnostics either way).
-func initless(d *dir, sources map[*dir][]*source, addrs []string, known bool) bool {
-	if !known || len(addrs) > 0 {
+func initless(d *dir, sources map[*dir][]*source, n needs) bool {
+	if !n.known || len(n.addrs) > 0 {
 		return false
 	}
-	for _, s := range sources[d] {
-		if s.vars {
-			continue
+	for _, b := range blocks(sources[d], initlessSchema) {
+		if b.Type != "terraform" {
+			return false
 		}
-		content, _, _ := s.file.Body.PartialContent(initlessSchema)
-		for _, b := range content.Blocks {
-			if b.Type != "terraform" {
-				return false
-			}
-			bc, _, _ := b.Body.PartialContent(backendSchema)
-			if len(bc.Blocks) > 0 {
-				return false
-			}
+		bc, _, _ := b.Body.PartialContent(backendSchema)
+		if len(bc.Blocks) > 0 {
+			return false
 		}
 	}
 	return true
+}
+
+// blocks lists the blocks schema names in the configuration files (not
+// the variable files) of srcs.
+func blocks(srcs []*source, schema *hcl.BodySchema) []*hcl.Block {
+	var out []*hcl.Block
+	for _, s := range srcs {
+		if s.vars {
+			continue
+		}
+		content, _, _ := s.file.Body.PartialContent(schema)
+		out = append(out, content.Blocks...)
+	}
+	return out
 }

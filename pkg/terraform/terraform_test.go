@@ -511,8 +511,7 @@ func TestInitlessAsAfterInit(t *testing.T) {
 	decide := func(name string) bool {
 		d, sources := loadDir(filepath.Join(tmp, name))
 		all := map[*dir][]*source{d: sources}
-		addrs, known := providerNeeds(d, all, map[string]*dir{d.osPath: d})
-		return initless(d, all, addrs, known)
+		return initless(d, all, providerNeeds(d, all, map[string]*dir{d.osPath: d}))
 	}
 	for name := range mods {
 		if !decide(name) {

@@ -56,12 +56,6 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 		return nil, broken, err
 	}
 	defer os.RemoveAll(tmp)
-	env, pluginDir, err := c.environment(tmp)
-	if err != nil {
-		return nil, broken, err
-	}
-	cache := env["TF_PLUGIN_CACHE_DIR"]
-
 	var (
 		initMu   sync.RWMutex
 		outMu    sync.Mutex
@@ -73,37 +67,92 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 	)
 	// Computed up front: providerNeeds may read directories outside the
 	// scan and records them in the maps it is given.
-	needs := make([][]string, len(roots))
-	known := make([]bool, len(roots))
+	need := make([]needs, len(roots))
 	noInit := make([]bool, len(roots))
+	leaders := make([]*initGroup, len(roots))
+	follows := make([]*initGroup, len(roots))
+	manifests := make([][]byte, len(roots))
+	groups := map[string]*initGroup{}
 	for i, d := range roots {
-		needs[i], known[i] = providerNeeds(d, sources, w.byOS)
-		noInit[i] = initless(d, sources, needs[i], known[i])
+		need[i] = providerNeeds(d, sources, w.byOS)
+		noInit[i] = initless(d, sources, need[i])
+		key, ok := groupKey(d, need[i])
+		switch g := groups[key]; {
+		case noInit[i] || !ok:
+		case g == nil:
+			leaders[i] = &initGroup{done: make(chan struct{})}
+			groups[key] = leaders[i]
+		default:
+			follows[i] = g
+			if need[i].modules {
+				manifests[i], _ = moduleManifest(d, sources, w.byOS)
+			}
+		}
 	}
+	inits := 0
+	for i := range roots {
+		if !noInit[i] && follows[i] == nil {
+			inits++
+		}
+	}
+	// The plugin cache serves a second init: for one, it is a copy of
+	// each provider package more.
+	env, pluginDir, err := c.environment(tmp, inits > 1)
+	if err != nil {
+		return nil, broken, err
+	}
+	cache := env["TF_PLUGIN_CACHE_DIR"]
+	dataDir := func(i int) string { return filepath.Join(tmp, "data", fmt.Sprint(i)) }
 	for i, d := range roots {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if g := follows[i]; g != nil {
+				// Its leader's init first, outside the semaphore: a
+				// follower holding a slot could keep its leader from one.
+				select {
+				case <-g.done:
+				case <-ctx.Done():
+				}
+			}
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			start := time.Now()
-			modEnv := map[string]string{"TF_DATA_DIR": filepath.Join(tmp, "data", fmt.Sprint(i))}
+			modEnv := map[string]string{"TF_DATA_DIR": dataDir(i)}
 			for k, v := range env {
 				modEnv[k] = v
 			}
 			lock := func() func() {
 				initMu.RLock()
-				if known[i] && cached(cache, needs[i]) {
+				if cache != "" && need[i].known && cached(cache, need[i].addrs) {
 					return initMu.RUnlock
 				}
 				initMu.RUnlock()
 				initMu.Lock()
 				return initMu.Unlock
 			}
-			if noInit[i] {
-				lock = nil
+			switch {
+			case noInit[i]:
+				findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, nil, nil)
+			case leaders[i] != nil:
+				g := leaders[i]
+				var once sync.Once
+				release := func() { once.Do(func() { close(g.done) }) }
+				findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, lock, func() {
+					g.data, g.lock, g.ok = modEnv["TF_DATA_DIR"], readLock(d.osPath), true
+					release()
+				})
+				release()
+			case follows[i] != nil && follows[i].ok:
+				var shared bool
+				if findings[i], shared = c.validateShared(ctx, tf, d, modEnv, follows[i], need[i].modules, manifests[i]); !shared {
+					// Not as its leader's init left it: its own init decides.
+					modEnv["TF_DATA_DIR"] = dataDir(i) + "-own"
+					findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, lock, nil)
+				}
+			default:
+				findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, lock, nil)
 			}
-			findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, lock)
 			status := fmt.Sprintf("%d findings", len(findings[i]))
 			if errs[i] != nil {
 				status = "failed"
@@ -155,11 +204,15 @@ func configItems(d *dir, sources map[*dir][]*source, byOS map[string]*dir) int {
 }
 
 // environment writes the CLI config and picks writable places for what
-// terraform keeps, so the check runs under any UID with a read-only HOME.
-func (c *Check) environment(tmp string) (map[string]string, string, error) {
-	cache := filepath.Join(tmp, "plugin-cache")
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return nil, "", err
+// terraform keeps, so the check runs under any UID with a read-only HOME;
+// with useCache, a plugin cache shared by the inits.
+func (c *Check) environment(tmp string, useCache bool) (map[string]string, string, error) {
+	cache := ""
+	if useCache {
+		cache = filepath.Join(tmp, "plugin-cache")
+		if err := os.MkdirAll(cache, 0o755); err != nil {
+			return nil, "", err
+		}
 	}
 	mirror, pluginDir := "", ""
 	var err error
@@ -177,7 +230,10 @@ func (c *Check) environment(tmp string) (map[string]string, string, error) {
 	if err := os.WriteFile(cfg, []byte(cliConfig(cache, mirror)), 0o644); err != nil {
 		return nil, "", err
 	}
-	env := map[string]string{"TF_CLI_CONFIG_FILE": cfg, "TF_PLUGIN_CACHE_DIR": cache}
+	env := map[string]string{"TF_CLI_CONFIG_FILE": cfg}
+	if cache != "" {
+		env["TF_PLUGIN_CACHE_DIR"] = cache
+	}
 	if !scratch.Writable(os.Getenv("HOME")) {
 		home := filepath.Join(tmp, "home")
 		if err := os.MkdirAll(home, 0o755); err != nil {
@@ -189,8 +245,9 @@ func (c *Check) environment(tmp string) (map[string]string, string, error) {
 }
 
 // validateOne runs init (holding what lockInit takes) and validate in d;
-// validate alone when lockInit is nil (initless).
-func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[string]string, pluginDir string, lockInit func() (unlock func())) ([]report.Finding, error) {
+// validate alone when lockInit is nil (initless). afterInit, when given,
+// runs once init has succeeded, before the lock file is restored.
+func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[string]string, pluginDir string, lockInit func() (unlock func()), afterInit func()) ([]report.Finding, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	timedOut := func(err error) error {
@@ -219,11 +276,100 @@ func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[s
 		}
 		return nil, timedOut(err)
 	}
+	if afterInit != nil {
+		afterInit()
+	}
 	out, err := tf.Validate(ctx, d.osPath, env)
 	if err != nil {
 		return nil, timedOut(err)
 	}
 	return validateFindings(d, out), nil
+}
+
+// initGroup is root modules for which terraform init would do the same
+// provider work: the same requirements (addresses and constraints, with
+// their local modules') and the same lock file, from the same mirror. Its
+// first module's init is run; the others reuse the providers it installed
+// and the lock file it wrote, and run terraform get for their module
+// calls: init's cost once per group, not per module.
+type initGroup struct {
+	done chan struct{} // closed when the first module's init has ended
+	ok   bool          // it succeeded; data and lock are what it left
+	data string        // its TF_DATA_DIR
+	lock []byte        // its lock file after init (nil: none)
+}
+
+// groupKey is what decides init's provider work in d: its requirements
+// and its lock file. ok is false when that is not known from the text.
+func groupKey(d *dir, n needs) (string, bool) {
+	if !n.known || !n.exact {
+		return "", false
+	}
+	lock, err := os.ReadFile(filepath.Join(d.osPath, lockFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", false
+	}
+	// The lock file's presence is part of the key: an empty one is not
+	// the same as none.
+	return strings.Join(n.reqs, "\n") + "\x00" + fmt.Sprint(err == nil) + "\x00" + string(lock), true
+}
+
+const lockFile = ".terraform.lock.hcl"
+
+// readLock is d's lock file, nil if it has none.
+func readLock(dir string) []byte {
+	b, err := os.ReadFile(filepath.Join(dir, lockFile))
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// validateShared validates d as its group's first module's init left
+// things: that module's providers, its lock file in place of d's (d's is
+// restored), and terraform get when d calls modules (or the manifest it
+// would write, when known). shared is false
+// when get fails or validate finds an error: then d's own init decides,
+// so what is reported is what terraform says after d's own init (a
+// module that would fail there is never passed here).
+func (c *Check) validateShared(ctx context.Context, tf Terraform, d *dir, env map[string]string, g *initGroup, modules bool, manifest []byte) (fs []report.Finding, shared bool) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	restore := keepLockFile(d.osPath)
+	defer restore()
+	data := env["TF_DATA_DIR"]
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		return nil, false
+	}
+	if err := os.Symlink(filepath.Join(g.data, "providers"), filepath.Join(data, "providers")); err != nil {
+		return nil, false
+	}
+	lock := filepath.Join(d.osPath, lockFile)
+	if g.lock == nil {
+		if err := os.Remove(lock); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, false
+		}
+	} else if err := os.WriteFile(lock, g.lock, 0o644); err != nil {
+		return nil, false
+	}
+	switch {
+	case manifest != nil:
+		if err := os.MkdirAll(filepath.Join(data, "modules"), 0o755); err != nil {
+			return nil, false
+		}
+		if err := os.WriteFile(filepath.Join(data, "modules", "modules.json"), manifest, 0o644); err != nil {
+			return nil, false
+		}
+	case modules:
+		if err := tf.Get(ctx, d.osPath, env); err != nil {
+			return nil, false
+		}
+	}
+	out, err := tf.Validate(ctx, d.osPath, env)
+	if err != nil || !out.Valid || out.ErrorCount > 0 {
+		return nil, false
+	}
+	return validateFindings(d, out), true
 }
 
 func validateFindings(d *dir, out *tfjson.ValidateOutput) []report.Finding {
