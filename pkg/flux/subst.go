@@ -1,10 +1,9 @@
 package flux
 
 import (
+	"github.com/plumbline/plumbline/pkg/input"
 	"regexp"
 	"strings"
-
-	"github.com/plumbline/plumbline/pkg/policy/parser"
 )
 
 // Vars are a substitution's variables: Known values, Hidden names whose
@@ -165,5 +164,5 @@ func scalar(s string) any {
 	if strings.ContainsAny(s, "\n:#{}[],&*!|>'\"%@`") {
 		return s
 	}
-	return parser.PlainScalar(s)
+	return input.PlainScalar(s)
 }

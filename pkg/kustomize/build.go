@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/input"
 	"io/fs"
 	"log"
 	"path"
@@ -538,7 +539,7 @@ func placeError(err error, all map[string]*kust, dir string, t *memTree) error {
 			if err != nil {
 				continue
 			}
-			in, err := yamlParser.Parse(r.value, data)
+			in, err := input.YAML(r.value, data)
 			if err != nil {
 				continue
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/input"
 	"io/fs"
 	"path"
 	"slices"
@@ -13,7 +14,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/plumbline/plumbline/pkg/helm"
-	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -140,7 +140,7 @@ func findReleases(t *memTree, opt *HelmOptions, builds []*Build, consumed map[st
 			return nil
 		}
 		file := relPath(p)
-		in, err := yamlParser.Parse(file, data)
+		in, err := input.YAML(file, data)
 		if err != nil {
 			return nil // policy-check reports the file
 		}
@@ -205,7 +205,7 @@ func (h *helmDocs) add(t *memTree, opt *HelmOptions, decls []decl) {
 	}
 }
 
-func fileLocator(file string, in *parser.Input) locator {
+func fileLocator(file string, in *input.Input) locator {
 	return func(p []any) (string, int) { return file, in.Line(p) }
 }
 
@@ -416,7 +416,7 @@ func (r *Release) capabilities(m map[string]any) {
 
 func (r *Release) addValuesFile(file string, data []byte) {
 	r.opt.Values.Files = append(r.opt.Values.Files, helm.File{Name: file, Data: data})
-	if vin, err := yamlParser.Parse(file, data); err == nil {
+	if vin, err := input.YAML(file, data); err == nil {
 		r.values = append(r.values, valuesSource{at: fileLocator(file, vin), value: vin.Value})
 	}
 }
@@ -438,7 +438,7 @@ func (r *Release) addInline(at locator, v map[string]any) {
 func (r *Release) addValuesString(at locator, s string) {
 	r.opt.Values.Files = append(r.opt.Values.Files, helm.File{Name: r.File + " (values)", Data: []byte(s)})
 	file, offset := at(nil)
-	if vin, err := yamlParser.Parse(file, []byte(s)); err == nil && file != "" {
+	if vin, err := input.YAML(file, []byte(s)); err == nil && file != "" {
 		r.values = append(r.values, valuesSource{value: vin.Value, at: func(p []any) (string, int) {
 			if l := vin.Line(p); l > 0 {
 				return file, l + offset
@@ -599,7 +599,7 @@ func renderRelease(ctx context.Context, t *memTree, opt *HelmOptions, r *Release
 		r.skipped = append(r.skipped, "values.schema.json's reference to "+s+" (values not checked against it)")
 	}
 	for _, d := range out.Docs {
-		in, err := yamlParser.Parse(d.Source, []byte(d.Content))
+		in, err := input.YAML(d.Source, []byte(d.Content))
 		if err != nil {
 			b.Err = at("the chart rendered YAML that does not parse (" + d.Source + "): " + err.Error())
 			return b

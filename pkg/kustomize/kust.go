@@ -1,22 +1,20 @@
 package kustomize
 
 import (
+	"github.com/plumbline/plumbline/pkg/input"
 	"path"
 	"strings"
 
-	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
 // kust is one kustomization file as written: its value and its lines.
 type kust struct {
 	dir, file string // root-relative
-	in        *parser.Input
+	in        *input.Input
 	m         map[string]any
 	err       error // it does not parse: kustomize will say so too
 }
-
-var yamlParser, _ = parser.New("yaml")
 
 func (t *memTree) readKust(dir string) *kust {
 	file := t.kustomizationIn(dir)
@@ -26,7 +24,7 @@ func (t *memTree) readKust(dir string) *kust {
 	k := &kust{dir: dir, file: file}
 	data, err := t.FileSystem.ReadFile(memPath(file))
 	if err == nil {
-		k.in, err = yamlParser.Parse(file, data)
+		k.in, err = input.YAML(file, data)
 	}
 	if err != nil {
 		k.err = err
@@ -231,7 +229,7 @@ func (k *kust) offline(t *memTree) []error {
 				if err != nil || t.FileSystem.IsDir(memPath(file)) {
 					continue // kustomize says what is wrong with it
 				}
-				in, err := yamlParser.Parse(file, data)
+				in, err := input.YAML(file, data)
 				if err != nil {
 					continue
 				}

@@ -2,6 +2,7 @@ package kustomize
 
 import (
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/input"
 	"path"
 	"regexp"
 	"slices"
@@ -11,7 +12,6 @@ import (
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
 
-	"github.com/plumbline/plumbline/pkg/policy/parser"
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
@@ -37,7 +37,7 @@ type loc struct {
 // kustomization's images entry.
 type source struct {
 	file   string
-	in     *parser.Input
+	in     *input.Input
 	prefix []any // the document's path inside the file
 	doc    any   // the document, to follow list elements by name
 	offset int   // lines before an inline patch's first line
@@ -226,15 +226,15 @@ func imageName(img string) string {
 
 // fill turns kustomize's output into Objects with their sources.
 func (b *Build) fill(m resmap.ResMap, keepOrigin bool, all map[string]*kust, dir string, t *memTree) error {
-	files := map[string]*parser.Input{}
-	read := func(file string) *parser.Input {
+	files := map[string]*input.Input{}
+	read := func(file string) *input.Input {
 		if in, ok := files[file]; ok {
 			return in
 		}
 		data, err := t.FileSystem.ReadFile(memPath(file))
-		var in *parser.Input
+		var in *input.Input
 		if err == nil {
-			in, _ = yamlParser.Parse(file, data)
+			in, _ = input.YAML(file, data)
 		}
 		files[file] = in
 		return in
@@ -259,7 +259,7 @@ func (b *Build) fill(m resmap.ResMap, keepOrigin bool, all map[string]*kust, dir
 		if err != nil {
 			return err
 		}
-		in, err := yamlParser.Parse(b.File, y)
+		in, err := input.YAML(b.File, y)
 		if err != nil {
 			return err
 		}
@@ -435,7 +435,7 @@ func generatorHome(all map[string]*kust, file string, o *Object) loc {
 
 // sourcesFor lists the patches and images entries of k that apply to o,
 // later ones first (they win).
-func (k *kust) sourcesFor(o *Object, read func(string) *parser.Input, t *memTree) []source {
+func (k *kust) sourcesFor(o *Object, read func(string) *input.Input, t *memTree) []source {
 	if k.m == nil {
 		return nil
 	}
@@ -477,7 +477,7 @@ func (k *kust) sourcesFor(o *Object, read func(string) *parser.Input, t *memTree
 		if p.target != nil && !targets(p.target, o) {
 			continue
 		}
-		var in *parser.Input
+		var in *input.Input
 		file, offset := k.file, 0
 		pathOf, inline := "", ""
 		switch v := p.v.(type) {
@@ -501,7 +501,7 @@ func (k *kust) sourcesFor(o *Object, read func(string) *parser.Input, t *memTree
 				key = append(key, "patch")
 			}
 			var err error
-			if in, err = yamlParser.Parse(k.file, []byte(inline)); err != nil {
+			if in, err = input.YAML(k.file, []byte(inline)); err != nil {
 				in = nil
 			}
 			offset = k.line(key...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/input"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,7 +49,7 @@ type run struct {
 }
 
 type fileResult struct {
-	input    *parser.Input
+	input    *input.Input
 	outcomes []located
 	err      error
 }
@@ -58,7 +59,7 @@ type located struct {
 	Outcome
 	file  int   // index into run.files; -1 for a combined finding
 	doc   []any // path of the document inside the file's value
-	input *parser.Input
+	input *input.Input
 }
 
 // start parses and evaluates every document of every file on --jobs
@@ -204,7 +205,7 @@ func each(jobs, n int, f func(j, i int)) {
 	wg.Wait()
 }
 
-func (r *run) parse(i int) (*parser.Input, error) {
+func (r *run) parse(i int) (*input.Input, error) {
 	if b := r.builds[i]; b != nil {
 		return rendered(b), nil
 	}
@@ -384,12 +385,12 @@ func (r *run) combined(ctx context.Context, rep *report.Report) error {
 // rendered is a kustomization's output as one input: its objects as the
 // documents of a multi-document file, each path placed in the file (base,
 // patch, kustomization) it came from.
-func rendered(b *kustomize.Build) *parser.Input {
+func rendered(b *kustomize.Build) *input.Input {
 	docs := make([]any, len(b.Objects))
 	for i, o := range b.Objects {
 		docs[i] = o.Value
 	}
-	return parser.Rendered(docs, func(p []any) (string, int) {
+	return input.Rendered(docs, func(p []any) (string, int) {
 		if len(p) > 0 {
 			if k, ok := p[0].(int); ok && k >= 0 && k < len(b.Objects) {
 				return b.Objects[k].Locate(p[1:])
@@ -421,7 +422,7 @@ func (r *run) documents() []document {
 // fileDocuments lists the documents of file i: like conftest, a file whose
 // value is an array (several YAML documents, a JSON list) is checked one
 // element at a time.
-func fileDocuments(i int, in *parser.Input) []document {
+func fileDocuments(i int, in *input.Input) []document {
 	if list, ok := in.Value.([]any); ok {
 		out := make([]document, len(list))
 		for k, v := range list {

@@ -3,6 +3,7 @@ package parser
 import (
 	"bufio"
 	"bytes"
+	"github.com/plumbline/plumbline/pkg/input"
 	"regexp"
 	"strings"
 
@@ -22,9 +23,9 @@ var (
 	envRef = regexp.MustCompile(`\\?\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\\?\$([A-Za-z_][A-Za-z0-9_]*)`)
 )
 
-func (dotenvParser) Parse(name string, data []byte) (*Input, error) {
+func (dotenvParser) Parse(name string, data []byte) (*input.Input, error) {
 	out := map[string]any{}
-	lines := lineMap{}
+	lines := input.Lines{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	n := 0
@@ -55,12 +56,12 @@ func (dotenvParser) Parse(name string, data []byte) (*Input, error) {
 			val = expand(stripComment(val), out)
 		}
 		out[key] = val
-		lines.set(child("", key), n)
+		lines.Set(input.Child("", key), n)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, &report.InputError{File: name, Line: n + 1, Msg: err.Error()}
 	}
-	return &Input{Value: out, lines: lines}, nil
+	return input.WithLines(out, lines, nil), nil
 }
 
 // expand replaces $VAR and ${VAR} with earlier keys of the file, else the

@@ -3,6 +3,7 @@ package parser
 import (
 	"encoding/json"
 	"errors"
+	"github.com/plumbline/plumbline/pkg/input"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -23,7 +24,7 @@ func fuzzParser(f *testing.F, name string, seeds ...string) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		in, err := p.Parse("fuzz", []byte(text))
-		lines := lineCount([]byte(text))
+		lines := input.LineCount([]byte(text))
 		if err != nil {
 			var pe *report.InputError
 			if !errors.As(err, &pe) {

@@ -3,6 +3,7 @@ package parser
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/input"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -22,20 +23,20 @@ type hcl2Parser struct{}
 
 var _ Parser = hcl2Parser{}
 
-func (hcl2Parser) Parse(name string, data []byte) (*Input, error) {
+func (hcl2Parser) Parse(name string, data []byte) (*input.Input, error) {
 	body, err := parseHCL(name, data)
 	if err != nil {
 		return nil, err
 	}
-	c := &hclConv{src: data, file: name, lines: lineMap{}, names: map[string]int{}}
+	c := &hclConv{src: data, file: name, lines: input.Lines{}, names: map[string]int{}}
 	v, err := c.body(body, "")
 	if err != nil {
 		return nil, err
 	}
-	if err := checkNumbers(v); err != nil {
+	if err := input.CheckNumbers(v); err != nil {
 		return nil, &report.InputError{File: name, Msg: err.Error()}
 	}
-	return &Input{Value: v, lines: c.lines, names: c.names}, nil
+	return input.WithLines(v, c.lines, c.names), nil
 }
 
 // maxNesting is the deepest bracket nesting given to HCL's recursive
@@ -75,7 +76,7 @@ func parseHCL(name string, data []byte) (*hclsyntax.Body, error) {
 type hclConv struct {
 	src   []byte
 	file  string
-	lines lineMap
+	lines input.Lines
 	names map[string]int
 }
 
@@ -91,8 +92,8 @@ func (c *hclConv) body(b *hclsyntax.Body, path string) (map[string]any, error) {
 		}
 	}
 	for name, attr := range b.Attributes {
-		p := child(path, name)
-		c.lines.set(p, attr.SrcRange.Start.Line)
+		p := input.Child(path, name)
+		c.lines.Set(p, attr.SrcRange.Start.Line)
 		v, err := c.expr(attr.Expr, p)
 		if err != nil {
 			return nil, err
@@ -106,9 +107,9 @@ func (c *hclConv) block(blk *hclsyntax.Block, out map[string]any, path string) e
 	line := blk.DefRange().Start.Line
 	key := blk.Type
 	for _, label := range blk.Labels {
-		path = child(path, key)
-		if !c.lines.has(path) {
-			c.lines.set(path, line)
+		path = input.Child(path, key)
+		if !c.lines.Has(path) {
+			c.lines.Set(path, line)
 		}
 		next, exists := out[key]
 		if !exists {
@@ -121,9 +122,9 @@ func (c *hclConv) block(blk *hclsyntax.Block, out map[string]any, path string) e
 		}
 		out, key = m, label
 	}
-	path = child(path, key)
-	if !c.lines.has(path) {
-		c.lines.set(path, line)
+	path = input.Child(path, key)
+	if !c.lines.Has(path) {
+		c.lines.Set(path, line)
 	}
 	var list []any
 	if cur, exists := out[key]; exists {
@@ -133,8 +134,8 @@ func (c *hclConv) block(blk *hclsyntax.Block, out map[string]any, path string) e
 		}
 		list = l
 	}
-	elem := child(path, len(list))
-	c.lines.set(elem, line)
+	elem := input.Child(path, len(list))
+	c.lines.Set(elem, line)
 	v, err := c.body(blk.Body, elem)
 	if err != nil {
 		return err
@@ -176,8 +177,8 @@ func (c *hclConv) expr(e hclsyntax.Expression, path string) (any, error) {
 	case *hclsyntax.TupleConsExpr:
 		list := make([]any, 0, len(v.Exprs))
 		for i, x := range v.Exprs {
-			p := child(path, i)
-			c.lines.set(p, x.Range().Start.Line)
+			p := input.Child(path, i)
+			c.lines.Set(p, x.Range().Start.Line)
 			el, err := c.expr(x, p)
 			if err != nil {
 				return nil, err
@@ -192,8 +193,8 @@ func (c *hclConv) expr(e hclsyntax.Expression, path string) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			p := child(path, k)
-			c.lines.set(p, item.KeyExpr.Range().Start.Line)
+			p := input.Child(path, k)
+			c.lines.Set(p, item.KeyExpr.Range().Start.Line)
 			if m[k], err = c.expr(item.ValueExpr, p); err != nil {
 				return nil, err
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/input"
 	"math"
 	"strconv"
 	"strings"
@@ -23,9 +24,9 @@ type iniParser struct{}
 
 var _ Parser = iniParser{}
 
-func (iniParser) Parse(name string, data []byte) (*Input, error) {
+func (iniParser) Parse(name string, data []byte) (*input.Input, error) {
 	out := map[string]any{}
-	lines := lineMap{}
+	lines := input.Lines{}
 	var section map[string]any
 	path := ""
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -49,14 +50,14 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 			if sec == "" {
 				return nil, &report.InputError{File: name, Line: n, Msg: "empty section name"}
 			}
-			path = child("", sec)
+			path = input.Child("", sec)
 			if sec == "DEFAULT" {
 				section, path = map[string]any{}, "" // conftest drops it
 				continue
 			}
 			if _, ok := out[sec]; !ok {
 				out[sec] = map[string]any{}
-				lines.set(path, n)
+				lines.Set(path, n)
 			}
 			section = out[sec].(map[string]any)
 			continue
@@ -72,7 +73,7 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 		if isKV && !strings.ContainsAny(key, " \t") && key != "" {
 			section[key] = iniValue(unquote(stripComment(strings.TrimSpace(val))))
 			if path != "" {
-				lines.set(child(path, key), n)
+				lines.Set(input.Child(path, key), n)
 			}
 			continue
 		}
@@ -82,13 +83,13 @@ func (iniParser) Parse(name string, data []byte) (*Input, error) {
 		}
 		section[host] = vars
 		if path != "" {
-			lines.set(child(path, host), n)
+			lines.Set(input.Child(path, host), n)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, &report.InputError{File: name, Line: n + 1, Msg: err.Error()}
 	}
-	return &Input{Value: out, lines: lines}, nil
+	return input.WithLines(out, lines, nil), nil
 }
 
 // hostLine splits "host k=v k2='v 2'" into the host and its variables.

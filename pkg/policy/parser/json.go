@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/input"
 	"io"
 	"unicode/utf8"
 
@@ -17,13 +18,13 @@ type jsonParser struct{}
 
 var _ Parser = jsonParser{}
 
-func (jsonParser) Parse(name string, data []byte) (*Input, error) {
+func (jsonParser) Parse(name string, data []byte) (*input.Input, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	v, err := decodeJSON(name, data)
 	if err != nil {
 		return nil, err
 	}
-	return &Input{Value: v, build: func() lineMap { return jsonLines(data) }}, nil
+	return input.Lazy(v, func() input.Lines { return jsonLines(data) }), nil
 }
 
 func decodeJSON(name string, data []byte) (any, error) {
@@ -41,9 +42,9 @@ func decodeJSON(name string, data []byte) (any, error) {
 		line, col := lineCol(data, int64(off))
 		return nil, &report.InputError{File: name, Line: line, Column: col, Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02x): JSON is UTF-8", data[off])}
 	}
-	if off, over := jsonValuesPast(data, maxYAMLNodes); over {
+	if off, over := jsonValuesPast(data, input.MaxNodes); over {
 		line, col := lineCol(data, int64(off))
-		return nil, &report.InputError{File: name, Line: line, Column: col, Msg: fmt.Sprintf("more than %d values: data, not configuration (budget)", maxYAMLNodes)}
+		return nil, &report.InputError{File: name, Line: line, Column: col, Msg: fmt.Sprintf("more than %d values: data, not configuration (budget)", input.MaxNodes)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -54,7 +55,7 @@ func decodeJSON(name string, data []byte) (any, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, jsonError(name, data, dec.InputOffset(), errors.New("unexpected data after the JSON value"))
 	}
-	if err := checkNumbers(v); err != nil {
+	if err := input.CheckNumbers(v); err != nil {
 		return nil, &report.InputError{File: name, Msg: err.Error()}
 	}
 	return v, nil
@@ -90,8 +91,8 @@ func lineCol(data []byte, off int64) (int, int) {
 
 // jsonLines maps every path of a valid JSON document to the line its value
 // starts on, by walking the tokens once.
-func jsonLines(data []byte) lineMap {
-	lines := lineMap{}
+func jsonLines(data []byte) input.Lines {
+	lines := input.Lines{}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	nl := newlines(data)
@@ -111,9 +112,9 @@ func jsonLines(data []byte) lineMap {
 		}
 		f := &stack[len(stack)-1]
 		if f.array {
-			return child(f.path, f.index)
+			return input.Child(f.path, f.index)
 		}
-		return child(f.path, f.key)
+		return input.Child(f.path, f.key)
 	}
 	for {
 		off := dec.InputOffset()
@@ -135,13 +136,13 @@ func jsonLines(data []byte) lineMap {
 		if len(stack) > 0 && !stack[len(stack)-1].array && !stack[len(stack)-1].keyed {
 			if k, ok := tok.(string); ok {
 				stack[len(stack)-1].key, stack[len(stack)-1].keyed = k, true
-				lines.set(child(stack[len(stack)-1].path, k), lineAt(off))
+				lines.Set(input.Child(stack[len(stack)-1].path, k), lineAt(off))
 				continue
 			}
 		}
 		p := next()
-		if !lines.has(p) || len(stack) > 0 && stack[len(stack)-1].array {
-			lines.set(p, lineAt(off))
+		if !lines.Has(p) || len(stack) > 0 && stack[len(stack)-1].array {
+			lines.Set(p, lineAt(off))
 		}
 		if d, ok := tok.(json.Delim); ok {
 			stack = append(stack, frame{path: p, array: d == '['})

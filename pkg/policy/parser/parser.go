@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/input"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -9,7 +10,7 @@ import (
 
 // Parser reads one file's bytes into an Input. name is used in errors only.
 type Parser interface {
-	Parse(name string, data []byte) (*Input, error)
+	Parse(name string, data []byte) (*input.Input, error)
 }
 
 // MaxFileSize bounds what a parser is given: a policy input larger than

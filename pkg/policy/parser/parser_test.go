@@ -3,6 +3,7 @@ package parser
 import (
 	"encoding/json"
 	"errors"
+	"github.com/plumbline/plumbline/pkg/input"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
-func parse(t *testing.T, name, file, text string) *Input {
+func parse(t *testing.T, name, file, text string) *input.Input {
 	t.Helper()
 	p, err := New(name)
 	if err != nil {
@@ -207,7 +208,7 @@ func TestAliasBomb(t *testing.T) {
 		prev = n
 	}
 	start := time.Now()
-	_, err := yamlParser{}.Parse("bomb.yaml", []byte(bomb))
+	_, err := input.YAML("bomb.yaml", []byte(bomb))
 	if err == nil || !strings.Contains(err.Error(), "alias bomb") {
 		t.Fatalf("got %v, want the alias bomb refused", err)
 	}

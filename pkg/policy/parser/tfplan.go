@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/input"
 
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -14,7 +15,7 @@ type tfplanParser struct{}
 
 var _ Parser = tfplanParser{}
 
-func (tfplanParser) Parse(name string, data []byte) (*Input, error) {
+func (tfplanParser) Parse(name string, data []byte) (*input.Input, error) {
 	in, err := jsonParser{}.Parse(name, data)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,9 @@
 package parser
 
-import "github.com/plumbline/plumbline/pkg/report"
+import (
+	"github.com/plumbline/plumbline/pkg/input"
+	"github.com/plumbline/plumbline/pkg/report"
+)
 
 // tfvarsParser reads Terraform variable files: HCL with attributes only, in
 // the same shape as hcl2 (which is what conftest uses for .tfvars).
@@ -8,7 +11,7 @@ type tfvarsParser struct{}
 
 var _ Parser = tfvarsParser{}
 
-func (tfvarsParser) Parse(name string, data []byte) (*Input, error) {
+func (tfvarsParser) Parse(name string, data []byte) (*input.Input, error) {
 	body, err := parseHCL(name, data)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/plumbline/plumbline/pkg/input"
 
 	"github.com/BurntSushi/toml"
 	"github.com/plumbline/plumbline/pkg/report"
@@ -15,7 +16,7 @@ type tomlParser struct{}
 
 var _ Parser = tomlParser{}
 
-func (tomlParser) Parse(name string, data []byte) (*Input, error) {
+func (tomlParser) Parse(name string, data []byte) (*input.Input, error) {
 	var v map[string]any
 	if err := toml.Unmarshal(data, &v); err != nil {
 		var pe toml.ParseError
@@ -28,7 +29,7 @@ func (tomlParser) Parse(name string, data []byte) (*Input, error) {
 	if err != nil {
 		return nil, &report.InputError{File: name, Msg: "a value policies cannot see (inf or nan?): " + err.Error()}
 	}
-	return &Input{Value: out}, nil
+	return input.WithLines(out, input.Lines{}, nil), nil
 }
 
 // jsonRoundTrip turns Go values (times, typed numbers) into what OPA would

@@ -3,6 +3,7 @@ package parser
 import (
 	"encoding/json"
 	"errors"
+	"github.com/plumbline/plumbline/pkg/input"
 	"strconv"
 
 	"github.com/plumbline/plumbline/pkg/report"
@@ -16,7 +17,7 @@ type zoneParser struct{}
 
 var _ Parser = zoneParser{}
 
-func (zoneParser) Parse(name string, data []byte) (*Input, error) {
+func (zoneParser) Parse(name string, data []byte) (*input.Input, error) {
 	origin, recs, err := zonefile.Records(name, data)
 	if err != nil {
 		var ie *report.InputError
@@ -26,7 +27,7 @@ func (zoneParser) Parse(name string, data []byte) (*Input, error) {
 		return nil, &report.InputError{File: name, Msg: err.Error()}
 	}
 	list := make([]any, len(recs))
-	lines, names := lineMap{}, map[string]int{}
+	lines, names := input.Lines{}, map[string]int{}
 	for i, r := range recs {
 		if _, ok := names[r.Name]; !ok {
 			names[r.Name] = r.Line
@@ -35,9 +36,9 @@ func (zoneParser) Parse(name string, data []byte) (*Input, error) {
 			"name": r.Name, "type": r.Type, "class": r.Class,
 			"ttl": json.Number(itoa(r.TTL)), "value": r.Value,
 		}
-		lines.set(child(child("", "records"), i), r.Line)
+		lines.Set(input.Child(input.Child("", "records"), i), r.Line)
 	}
-	return &Input{Value: map[string]any{"origin": origin, "records": list}, lines: lines, names: names}, nil
+	return input.WithLines(map[string]any{"origin": origin, "records": list}, lines, names), nil
 }
 
 func itoa(u uint32) string { return strconv.FormatUint(uint64(u), 10) }

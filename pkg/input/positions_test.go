@@ -1,4 +1,4 @@
-package parser
+package input
 
 import (
 	"bytes"
@@ -44,7 +44,7 @@ func (r *pathLines) walk(n *yaml.Node, path string, record bool, depth int) {
 		// Inside an alias nothing is recorded.
 	case yaml.SequenceNode:
 		for i, e := range n.Content {
-			r.walk(e, child(path, i), record, depth+1)
+			r.walk(e, Child(path, i), record, depth+1)
 		}
 	case yaml.MappingNode:
 		seen := map[string]bool{}
@@ -62,7 +62,7 @@ func (r *pathLines) walk(n *yaml.Node, path string, record bool, depth int) {
 				r.dup = true
 			}
 			seen[key] = true
-			kp := child(path, key)
+			kp := Child(path, key)
 			if record {
 				r.m[kp] = k.Line
 			}
@@ -74,7 +74,7 @@ func (r *pathLines) walk(n *yaml.Node, path string, record bool, depth int) {
 // referenceLine is Input.Line as it was: the deepest recorded prefix.
 func (r *pathLines) line(path []any) int {
 	for n := len(path); n >= 0; n-- {
-		if l, ok := r.m[pathKey(path[:n])]; ok && l > 0 {
+		if l, ok := r.m[Key(path[:n])]; ok && l > 0 {
 			return l
 		}
 	}
@@ -105,11 +105,11 @@ func allPaths(v any, prefix []any, out *[][]any) {
 // written twice, very deep nesting) are skipped.
 func agreeWithPathLines(t *testing.T, text string) {
 	t.Helper()
-	in, err := yamlParser{}.Parse("x.yaml", []byte(text))
+	in, err := YAML("x.yaml", []byte(text))
 	if err != nil {
 		return
 	}
-	ref := &pathLines{m: map[string]int{}, last: lineCount([]byte(text))}
+	ref := &pathLines{m: map[string]int{}, last: LineCount([]byte(text))}
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(text)))
 	var docs []*yaml.Node
 	for {
@@ -125,7 +125,7 @@ func agreeWithPathLines(t *testing.T, text string) {
 		ref.walk(docs[0], "", true, 0)
 	} else {
 		for i, d := range docs {
-			ref.walk(d, child("", i), true, 0)
+			ref.walk(d, Child("", i), true, 0)
 		}
 	}
 	if ref.dup {
@@ -143,8 +143,8 @@ func agreeWithPathLines(t *testing.T, text string) {
 // TestPositionsAsPathLines: positions place every path of the fuzz corpus
 // and the examples exactly where the path map did.
 func TestPositionsAsPathLines(t *testing.T) {
-	texts := []string{k8s, "a: &a {b: [1, {c: 2}]}\nd: *a\ne:\n  <<: *a\n  f: 3\n", "---\n---\na: 1\n", "- [a, [b, [c]]]\n", "? [a]\n: b\n"}
-	corpus, _ := filepath.Glob("testdata/fuzz/FuzzYAML/*")
+	texts := []string{sample, "a: &a {b: [1, {c: 2}]}\nd: *a\ne:\n  <<: *a\n  f: 3\n", "---\n---\na: 1\n", "- [a, [b, [c]]]\n", "? [a]\n: b\n"}
+	corpus, _ := filepath.Glob("testdata/fuzz/FuzzYAMLPositions/*")
 	for _, f := range corpus {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -159,8 +159,8 @@ func TestPositionsAsPathLines(t *testing.T) {
 			}
 		}
 	}
-	examples, _ := filepath.Glob("../../../examples/homelab/kubernetes/*/*.yaml")
-	more, _ := filepath.Glob("../../../examples/homelab/*/*.yaml")
+	examples, _ := filepath.Glob("../../examples/homelab/kubernetes/*/*.yaml")
+	more, _ := filepath.Glob("../../examples/homelab/*/*.yaml")
 	for _, f := range append(examples, more...) {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -176,9 +176,32 @@ func TestPositionsAsPathLines(t *testing.T) {
 	}
 }
 
-// FuzzYAMLPositions: on any text, positions agree with the path map.
+// sample is the shape most inputs have: documents of block mappings and
+// sequences, a flow mapping and a literal block scalar.
+const sample = `apiVersion: tekton.dev/v1
+kind: Task
+metadata:
+  name: lint
+  labels: {app: lint, tier: ci}
+spec:
+  steps:
+    - name: run
+      image: alpine:3.20
+      script: |
+        #!/bin/sh
+        echo hi
+---
+apiVersion: v1
+kind: ConfigMap
+data:
+  a: "1"
+`
+
+// FuzzYAMLPositions: on any text, positions agree with the path map (the
+// YAML parser's other promises are fuzzed through the parser registry,
+// pkg/policy/parser's FuzzYAML; its corpus seeds this one).
 func FuzzYAMLPositions(f *testing.F) {
-	for _, s := range []string{k8s, "a: &a [1]\nb: *a\n", "<<: {a: 1}\n", "- a\n- b: [c, {d: e}]\n", "? [a]\n: b\n", "---\n- 1\n---\n{a: [2]}\n"} {
+	for _, s := range []string{sample, "a: &a [1]\nb: *a\n", "<<: {a: 1}\n", "- a\n- b: [c, {d: e}]\n", "? [a]\n: b\n", "---\n- 1\n---\n{a: [2]}\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(agreeWithPathLines)
@@ -218,7 +241,7 @@ func FuzzFastYAML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) { sameAsYAMLv3(t, text) })
 }
 
-var fastSeeds = []string{k8s,
+var fastSeeds = []string{sample,
 	"a: 1\nb:\n- x\n- 'y''s'\nc: {d: [1, 2.5, \"e\\\"f\"], g: {}}\n",
 	"---\n- a: yes\n  b: [on, Off, ~, null, 0x1F, 012, 1_000, -3, .5, 1e3]\n- \"q\"\n---\nk: v # c\n",
 	"key:\n  value\nother: x:y\n",
@@ -257,7 +280,7 @@ func TestFastBlockScalars(t *testing.T) {
 // fast reader takes most of them (it is the point of having it).
 func TestFastYAMLAgrees(t *testing.T) {
 	texts := append([]string(nil), fastSeeds...)
-	for _, glob := range []string{"../../../examples/homelab/*/*.yaml", "../../../examples/homelab/*/*/*.yaml", "../../../examples/homelab/*/*/*/*.yaml", "../../../test/*/testdata/*.yaml", "../../../tasks/*.yaml", "../../../pipelines/*.yaml", "../../../triggers/*/*.yaml"} {
+	for _, glob := range []string{"../../examples/homelab/*/*.yaml", "../../examples/homelab/*/*/*.yaml", "../../examples/homelab/*/*/*/*.yaml", "../../test/*/testdata/*.yaml", "../../tasks/*.yaml", "../../pipelines/*.yaml", "../../triggers/*/*.yaml"} {
 		files, _ := filepath.Glob(glob)
 		for _, file := range files {
 			b, err := os.ReadFile(file)
@@ -284,7 +307,7 @@ func TestFastYAMLAgrees(t *testing.T) {
 // the fast reader and yaml.v3 agree wherever the fast reader answers.
 func TestFastYAMLAgreesOnCorpus(t *testing.T) {
 	taken, blocks, total := 0, 0, 0
-	err := filepath.WalkDir("../../../test/corpus/repos", func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir("../../test/corpus/repos", func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) || !d.Type().IsRegular() {
 			return err
 		}

@@ -1,4 +1,4 @@
-package parser
+package input
 
 import "strings"
 
@@ -144,7 +144,7 @@ func (f *fastYAML) fail() any {
 // node records a node below parent, on line (a mapping value's is its
 // key's line) or else at.
 func (f *fastYAML) node(parent int32, key string, index, line, at int) int32 {
-	if f.nodes++; f.nodes > maxYAMLNodes {
+	if f.nodes++; f.nodes > MaxNodes {
 		f.bad = true
 	}
 	if line == 0 {

@@ -1,4 +1,4 @@
-package parser
+package input
 
 // positions is the line of every node of a parsed value as a flat tree in
 // depth-first order: one append per node while converting, where a map of

@@ -1,4 +1,4 @@
-package parser
+package input
 
 import (
 	"encoding/json"
@@ -18,20 +18,33 @@ type Input struct {
 	Duplicates []Duplicate
 
 	once  sync.Once
-	lines lineMap
+	lines Lines
 	// positions, when set, place paths instead of lines (YAML).
 	positions *positions
 	// wide indexes the children of positions' wide nodes, made on the
 	// first Line.
 	wideOnce sync.Once
 	wide     map[int32]*children
-	build    func() lineMap // when lines are costly, made on first use
+	build    func() Lines // when lines are costly, made on first use
 	// names are words a message may use for an object (HCL's
 	// "aws_instance.web"), with the object's line.
 	names map[string]int
 	// locate, for an input rendered from several files (a kustomization),
 	// gives the file and line each path came from.
 	locate func(path []any) (file string, line int)
+}
+
+// WithLines is an input whose paths are placed by lines (keys made with
+// Key and Child); names, when given, are words a message may use for an
+// object, with its line (Guess).
+func WithLines(value any, lines Lines, names map[string]int) *Input {
+	return &Input{Value: value, lines: lines, names: names}
+}
+
+// Lazy is an input whose lines are made by build on the first lookup,
+// for formats where placing them costs more than parsing.
+func Lazy(value any, build func() Lines) *Input {
+	return &Input{Value: value, build: build}
 }
 
 // Rendered is an input made from other files, each path placed by locate
@@ -62,7 +75,7 @@ func (in *Input) Line(path []any) int {
 		}
 	})
 	for n := len(path); n >= 0; n-- {
-		if l, ok := in.lines.get(pathKey(path[:n])); ok && l > 0 {
+		if l, ok := in.lines.Get(Key(path[:n])); ok && l > 0 {
 			return l
 		}
 	}
@@ -91,8 +104,8 @@ func wordAt(s string, i, n int) bool {
 	return (i == 0 || !word(s[i-1])) && (i+n == len(s) || !word(s[i+n]) || s[i+n] == '.' && (i+n+1 == len(s) || !word(s[i+n+1])))
 }
 
-// pathKey encodes a path like a JSON pointer ("/spec/containers/0").
-func pathKey(path []any) string {
+// Key encodes a path like a JSON pointer ("/spec/containers/0").
+func Key(path []any) string {
 	var b strings.Builder
 	for _, p := range path {
 		b.WriteByte('/')
@@ -106,14 +119,14 @@ func pathKey(path []any) string {
 	return b.String()
 }
 
-// child is the path key of k below key. Keys longer than maxPathKey stop
+// Child is the path key of k below key. Keys longer than maxPathKey stop
 // growing: what is nested deeper shares its ancestor's key (and line), so
 // a deep input with long keys cannot make the map quadratic in size.
-func child(key string, k any) string {
+func Child(key string, k any) string {
 	if len(key) > maxPathKey {
 		return key
 	}
-	return key + pathKey([]any{k})
+	return key + Key([]any{k})
 }
 
 // Budgets of the line map: the longest path key, and the bytes of keys
@@ -123,18 +136,18 @@ const (
 	maxLineBytes = 32 << 20
 )
 
-// lineMap maps path keys to lines within maxLineBytes of keys.
-type lineMap struct {
+// Lines maps path keys to lines within maxLineBytes of keys.
+type Lines struct {
 	m     map[string]int
 	bytes int
 }
 
-func (l *lineMap) has(key string) bool {
+func (l *Lines) Has(key string) bool {
 	_, ok := l.m[key]
 	return ok
 }
 
-func (l *lineMap) set(key string, line int) {
+func (l *Lines) Set(key string, line int) {
 	if l.m == nil {
 		l.m = map[string]int{}
 	}
@@ -147,13 +160,13 @@ func (l *lineMap) set(key string, line int) {
 	l.m[key] = line
 }
 
-func (l *lineMap) get(key string) (int, bool) {
+func (l *Lines) Get(key string) (int, bool) {
 	v, ok := l.m[key]
 	return v, ok
 }
 
-// lineCount counts lines as YAML does: \n, \r\n and a lone \r each end one.
-func lineCount(data []byte) int {
+// LineCount counts lines as YAML does: \n, \r\n and a lone \r each end one.
+func LineCount(data []byte) int {
 	n := 1
 	for i, b := range data {
 		if b == '\n' || b == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
@@ -163,19 +176,19 @@ func lineCount(data []byte) int {
 	return n
 }
 
-// checkNumbers refuses numbers OPA cannot hold (1e70000): better a parse
+// CheckNumbers refuses numbers OPA cannot hold (1e70000): better a parse
 // error naming the file than an evaluation error later.
-func checkNumbers(v any) error {
+func CheckNumbers(v any) error {
 	switch t := v.(type) {
 	case map[string]any:
 		for _, e := range t {
-			if err := checkNumbers(e); err != nil {
+			if err := CheckNumbers(e); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for _, e := range t {
-			if err := checkNumbers(e); err != nil {
+			if err := CheckNumbers(e); err != nil {
 				return err
 			}
 		}
