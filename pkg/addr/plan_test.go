@@ -2,6 +2,7 @@ package addr
 
 import (
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/tree"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -10,7 +11,7 @@ import (
 func TestPlan(t *testing.T) {
 	var got []string
 	t.Chdir("testdata/plan")
-	fs, _, err := Tree([]string{"."}, nil)
+	fs, _, err := Tree(tree.NewWalk(), []string{"."}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,14 +23,14 @@ const MaxFileSize = 2 << 20
 // counts are the claims read from each source.
 // A file that cannot be read or parsed claims nothing: the check that
 // owns its format reports it.
-func Tree(paths []string, ignore *regexp.Regexp) ([]report.Finding, map[Source]int, error) {
+func Tree(walk *tree.Walk, paths []string, ignore *regexp.Regexp) ([]report.Finding, map[Source]int, error) {
 	p := &Plan{}
 	for _, root := range paths {
 		rd, err := tree.NewReader(tree.Root(root))
 		if err != nil {
 			return nil, nil, err
 		}
-		files, err := tree.Files(root, ignore)
+		files, err := walk.Files(root, ignore)
 		if err != nil {
 			rd.Close()
 			return nil, nil, err

@@ -45,6 +45,9 @@ type Options struct {
 	// (ArgoCD Applications' Helm sources, Flux HelmReleases), each a
 	// Build after the kustomizations'.
 	Helm *HelmOptions
+	// Walk is the run's walk of the tree, shared with the other checks
+	// of the run (nil: one of its own).
+	Walk *tree.Walk
 }
 
 // Result is every build, and the files they read: those are rendered
@@ -89,7 +92,11 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	dirs, err := findDirs(root, opt.Paths)
+	walk := opt.Walk
+	if walk == nil {
+		walk = tree.NewWalk()
+	}
+	dirs, err := findDirs(walk, root, opt.Paths)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +104,7 @@ func Render(ctx context.Context, opt Options) (*Result, error) {
 	if len(dirs) == 0 && len(opt.Dirs) == 0 && opt.Helm == nil {
 		return res, nil
 	}
-	t, err := load(root)
+	t, err := load(walk, root)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +295,7 @@ func absUnder(root, p string) string {
 
 // findDirs lists root-relative directories under paths with a
 // kustomization file.
-func findDirs(root string, paths []string) ([]string, error) {
+func findDirs(walk *tree.Walk, root string, paths []string) ([]string, error) {
 	if len(paths) == 0 {
 		paths = []string{root}
 	}
@@ -298,26 +305,18 @@ func findDirs(root string, paths []string) ([]string, error) {
 		if !statDir(abs) {
 			continue
 		}
-		err := filepath.WalkDir(abs, func(q string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if q != abs && tree.Skip(d.Name()) {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if IsKustomization(d.Name()) {
-				rel, err := filepath.Rel(root, filepath.Dir(q))
-				if err == nil && !strings.HasPrefix(rel, "..") {
-					out = append(out, filepath.ToSlash(rel))
-				}
-			}
-			return nil
-		})
+		entries, err := walk.Entries(abs)
 		if err != nil {
 			return nil, err
+		}
+		for _, e := range entries {
+			if e.Dir() || !IsKustomization(e.Name()) {
+				continue
+			}
+			rel, err := filepath.Rel(root, filepath.Dir(e.Path))
+			if err == nil && !strings.HasPrefix(rel, "..") {
+				out = append(out, filepath.ToSlash(rel))
+			}
 		}
 	}
 	slices.Sort(out)

@@ -37,38 +37,38 @@ type memTree struct {
 // load copies the regular files under root into memory. A file over
 // MaxFileSize or refused by pkg/tree (a symlink out of the tree, a device)
 // is left out: kustomize then reports it missing where it is used.
-func load(root string) (*memTree, error) {
+func load(walk *tree.Walk, root string) (*memTree, error) {
 	m := &memTree{FileSystem: newMemFS(), read: map[string]bool{}, generated: map[string]*Release{}}
-	var total int64
-	files := 0
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if d.IsDir() {
-			if p != root && tree.Skip(d.Name()) {
-				return filepath.SkipDir
-			}
-			return m.MkdirAll(memPath(rel))
-		}
-		if d.Type()&fs.ModeSymlink == 0 && !d.Type().IsRegular() {
-			return nil
-		}
-		if files++; files > MaxTreeFiles {
-			return fmt.Errorf("more than %d files under %s: too many to render kustomizations", MaxTreeFiles, root)
-		}
-		data, err := tree.ReadFile(root, p, MaxFileSize)
-		if err != nil {
-			return nil // not copied: kustomize says so if it needs it
-		}
-		if total += int64(len(data)); total > MaxTreeBytes {
-			return fmt.Errorf("more than %d MiB under %s: too much to render kustomizations", MaxTreeBytes>>20, root)
-		}
-		return m.WriteFile(memPath(rel), data)
-	})
+	entries, err := walk.Entries(root)
 	if err != nil {
 		return nil, err
+	}
+	var total int64
+	files := 0
+	for _, e := range entries {
+		rel, _ := filepath.Rel(root, e.Path)
+		if e.Dir() {
+			if err := m.MkdirAll(memPath(rel)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if e.Type&fs.ModeSymlink == 0 && !e.Type.IsRegular() {
+			continue
+		}
+		if files++; files > MaxTreeFiles {
+			return nil, fmt.Errorf("more than %d files under %s: too many to render kustomizations", MaxTreeFiles, root)
+		}
+		data, err := tree.ReadFile(root, e.Path, MaxFileSize)
+		if err != nil {
+			continue // not copied: kustomize says so if it needs it
+		}
+		if total += int64(len(data)); total > MaxTreeBytes {
+			return nil, fmt.Errorf("more than %d MiB under %s: too much to render kustomizations", MaxTreeBytes>>20, root)
+		}
+		if err := m.WriteFile(memPath(rel), data); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }

@@ -209,7 +209,7 @@ type Stats struct {
 // symlink and skipping what a walk of the tree always skips (.git,
 // .terraform, node_modules) and paths ignore matches. Findings are in
 // path order.
-func Tree(ctx context.Context, paths []string, ignore *regexp.Regexp, jobs int) ([]report.Finding, Stats, error) {
+func Tree(ctx context.Context, walk *tree.Walk, paths []string, ignore *regexp.Regexp, jobs int) ([]report.Finding, Stats, error) {
 	var st Stats
 	if _, err := tokens(); err != nil {
 		return nil, st, err
@@ -225,7 +225,7 @@ func Tree(ctx context.Context, paths []string, ignore *regexp.Regexp, jobs int) 
 			return nil, st, err
 		}
 		defer rd.Close()
-		names, err := tree.Files(p, ignore)
+		names, err := walk.Files(p, ignore)
 		if err != nil {
 			return nil, st, err
 		}

@@ -3,6 +3,7 @@ package leak
 import (
 	"context"
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/tree"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -79,7 +80,7 @@ func TestTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
-	fs, st, err := Tree(context.Background(), []string{"."}, regexp.MustCompile(`^ignored/`), 2)
+	fs, st, err := Tree(context.Background(), tree.NewWalk(), []string{"."}, regexp.MustCompile(`^ignored/`), 2)
 	if err != nil {
 		t.Fatal(err)
 	}

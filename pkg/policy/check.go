@@ -228,7 +228,9 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		inputFindings(r, waiverErr, RuleWaiverInvalid)
 		problems = append(problems, waiverErr)
 	}
-	files, templates, err := discover(req.Paths, ignore, c.waivers)
+	// One walk of the tree for every part of the run that lists it.
+	walk := tree.NewWalk()
+	files, templates, err := discover(walk, req.Paths, ignore, c.waivers)
 	if err != nil {
 		return nil, cli.Usagef("%w", err)
 	}
@@ -237,7 +239,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		return nil, cli.Usagef("--plans: %w", err)
 	}
 	files = append(files, planFiles...)
-	files, builds, deprecated, err := c.render(ctx, req.Paths, files, ignore)
+	files, builds, deprecated, err := c.render(ctx, walk, req.Paths, files, ignore)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +264,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	scanCtx := ctx
 	ctx, stopWatch := watchMemory(ctx, uint64(c.memory)<<20)
 	defer stopWatch()
-	run := &run{c: c, e: e, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds, target: c.release.r}
+	run := &run{c: c, e: e, walk: walk, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds, target: c.release.r}
 	if err := run.start(ctx); err != nil {
 		return nil, err
 	}
@@ -349,12 +351,12 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		problems = append(problems, err)
 	}
 	if c.secrets {
-		if err := c.scanSecrets(scanCtx, r, req.Paths, ignore); err != nil {
+		if err := c.scanSecrets(scanCtx, r, walk, req.Paths, ignore); err != nil {
 			problems = append(problems, err)
 		}
 	}
 	if c.addresses {
-		found, claims, err := addr.Tree(req.Paths, ignore)
+		found, claims, err := addr.Tree(walk, req.Paths, ignore)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("address plan: %w", err))
 		}
@@ -364,7 +366,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 	}
 	if c.tekton {
-		found, n, err := tekton.Tree(req.Paths, ignore)
+		found, n, err := tekton.Tree(walk, req.Paths, ignore)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("tekton: %w", err))
 		}
@@ -486,8 +488,8 @@ func (c *Check) deploys(ctx context.Context, r *report.Report) error {
 // scanSecrets adds the secret scan's findings (pkg/leak) of every file
 // under paths, but not where a policy already reports the same plaintext
 // credential (report.Alike) at the same line.
-func (c *Check) scanSecrets(ctx context.Context, r *report.Report, paths []string, ignore *regexp.Regexp) error {
-	found, st, err := leak.Tree(ctx, paths, ignore, c.jobs)
+func (c *Check) scanSecrets(ctx context.Context, r *report.Report, walk *tree.Walk, paths []string, ignore *regexp.Regexp) error {
+	found, st, err := leak.Tree(ctx, walk, paths, ignore, c.jobs)
 	if err != nil {
 		return fmt.Errorf("secret scan: %w", err)
 	}
@@ -516,7 +518,7 @@ func (c *Check) scanSecrets(ctx context.Context, r *report.Report, paths []strin
 // --kustomization) and returns the input files: the plain files no build
 // read (a base or a patch is checked as rendered, not as written), then one
 // per build.
-func (c *Check) render(ctx context.Context, paths, files []string, ignore *regexp.Regexp) ([]string, map[int]*kustomize.Build, []*report.InputError, error) {
+func (c *Check) render(ctx context.Context, walk *tree.Walk, paths, files []string, ignore *regexp.Regexp) ([]string, map[int]*kustomize.Build, []*report.InputError, error) {
 	switch c.kustomize {
 	case "off":
 		if len(c.kustomizations) > 0 {
@@ -534,7 +536,7 @@ func (c *Check) render(ctx context.Context, paths, files []string, ignore *regex
 			dirs = append(dirs, d)
 		}
 	}
-	opt := kustomize.Options{Root: root, Paths: paths, Dirs: dirs}
+	opt := kustomize.Options{Root: root, Paths: paths, Dirs: dirs, Walk: walk}
 	switch c.helm {
 	case "auto", "":
 		opt.Helm = &kustomize.HelmOptions{KubeVersion: c.release.raw, Cache: c.cache,
@@ -682,7 +684,7 @@ func errorFinding(err error, file string) report.Finding {
 // formats a parser claims by file name (with --parser too, as conftest
 // does, so binaries are not parsed). The waiver file is configuration,
 // not input.
-func discover(paths []string, ignore *regexp.Regexp, waivers string) (files, templates []string, err error) {
+func discover(walk *tree.Walk, paths []string, ignore *regexp.Regexp, waivers string) (files, templates []string, err error) {
 	skipFile, _ := filepath.Abs(waivers)
 	for _, p := range paths {
 		fi, err := os.Stat(p)
@@ -695,37 +697,38 @@ func discover(paths []string, ignore *regexp.Regexp, waivers string) (files, tem
 			}
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
+		entries, err := walk.Entries(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		// Entries come in walk order: a template directory is seen before
+		// what is under it, which is then passed over.
+		var under string
+		for _, e := range entries {
+			if under != "" && strings.HasPrefix(e.Path, under) {
+				continue
 			}
-			if d.IsDir() {
-				if path != p && tree.Skip(d.Name()) {
-					return filepath.SkipDir
-				}
-				if skip, what := templateDir(path); skip {
+			under = ""
+			if e.Dir() {
+				if skip, what := templateDir(e.Path); skip {
 					if what != "" {
 						templates = append(templates, what)
 					}
-					return filepath.SkipDir
+					under = e.Path + string(filepath.Separator)
 				}
-				return nil
+				continue
 			}
-			if ignore != nil && ignore.MatchString(path) {
-				return nil
+			if ignore != nil && ignore.MatchString(e.Path) {
+				continue
 			}
-			if d.Name() == filepath.Base(skipFile) {
-				if abs, _ := filepath.Abs(path); abs == skipFile {
-					return nil
+			if e.Name() == filepath.Base(skipFile) {
+				if abs, _ := filepath.Abs(e.Path); abs == skipFile {
+					continue
 				}
 			}
-			if _, ok := parser.ForPath(path); ok {
-				files = append(files, path)
+			if _, ok := parser.ForPath(e.Path); ok {
+				files = append(files, e.Path)
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
 		}
 	}
 	if len(files) == 0 {

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -38,17 +37,21 @@ func (e *Engine) setRepository(v map[string]any) {
 // twice.
 func (r *run) repository(root string) map[string]any {
 	dirs := map[string]any{}
-	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.IsDir() {
-			return nil
+	walk := r.walk
+	if walk == nil {
+		walk = tree.NewWalk()
+	}
+	entries, _ := walk.Entries(root)
+	for _, e := range entries {
+		if !e.Dir() {
+			continue
 		}
-		if p != root && tree.Skip(d.Name()) || len(dirs) >= maxDirs {
-			return filepath.SkipDir
+		if len(dirs) >= maxDirs {
+			break
 		}
-		rel, _ := filepath.Rel(root, p)
+		rel, _ := filepath.Rel(root, e.Path)
 		dirs[filepath.ToSlash(rel)] = true
-		return nil
-	})
+	}
 	urls := []any{}
 	for _, u := range append(tree.GitRemotes(root), r.c.repoURLs...) {
 		if u != "" {

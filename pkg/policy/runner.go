@@ -28,6 +28,7 @@ import (
 type run struct {
 	c          *Check
 	e          *Engine
+	walk       *tree.Walk // the run's one walk of the tree
 	namespaces []string
 	fixed      parser.Parser
 	files      []string

@@ -312,14 +312,14 @@ func list(m map[string]bool) string {
 }
 
 // Tree checks the Tekton YAML of every YAML file under paths.
-func Tree(paths []string, ignore *regexp.Regexp) ([]report.Finding, int, error) {
+func Tree(walk *tree.Walk, paths []string, ignore *regexp.Regexp) ([]report.Finding, int, error) {
 	r := &Repo{}
 	for _, p := range paths {
 		rd, err := tree.NewReader(tree.Root(p))
 		if err != nil {
 			return nil, 0, err
 		}
-		files, err := tree.Files(p, ignore)
+		files, err := walk.Files(p, ignore)
 		if err != nil {
 			rd.Close()
 			return nil, 0, err

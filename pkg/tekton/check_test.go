@@ -2,6 +2,7 @@ package tekton
 
 import (
 	"fmt"
+	"github.com/plumbline/plumbline/pkg/tree"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -9,7 +10,7 @@ import (
 
 func TestRepo(t *testing.T) {
 	t.Chdir("testdata/repo")
-	fs, n, err := Tree([]string{"."}, nil)
+	fs, n, err := Tree(tree.NewWalk(), []string{"."}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

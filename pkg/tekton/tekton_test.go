@@ -2,6 +2,7 @@ package tekton
 
 import (
 	"context"
+	"github.com/plumbline/plumbline/pkg/tree"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -131,7 +132,7 @@ func TestAsTekton(t *testing.T) {
 			workspace.ValidateBindings(ctx, ts.Workspaces, tr.Spec.Workspaces))
 	}
 	t.Chdir("testdata/repo")
-	found, _, err := Tree([]string{"."}, nil)
+	found, _, err := Tree(tree.NewWalk(), []string{"."}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

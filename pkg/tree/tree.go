@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -286,26 +285,3 @@ var skipped = map[string]bool{".git": true, ".terraform": true, ".plumbline": tr
 // Skip reports whether a walk of the tree passes over a directory of this
 // name.
 func Skip(name string) bool { return skipped[name] }
-
-// Files lists the regular files under p (a directory or a file) as a walk
-// of the tree sees them: directories Skip names are passed over, symlinks
-// are not followed, and paths ignore matches are left out.
-func Files(p string, ignore *regexp.Regexp) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if path != p && Skip(d.Name()) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.Type().IsRegular() && (ignore == nil || !ignore.MatchString(path)) {
-			files = append(files, path)
-		}
-		return nil
-	})
-	return files, err
-}
