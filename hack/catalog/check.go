@@ -40,6 +40,10 @@ func Check(root, out string) ([]Problem, error) {
 		}
 		problems = append(problems, Problem{File: rel, Line: 1, Rule: rule, Msg: fmt.Sprintf(format, args...)})
 	}
+	// Every file is read and decoded once; a release's Tasks and
+	// StepActions are indexed once, for all its items.
+	files := tektoncheck.NewFiles()
+	checkers := map[string]*tektoncheck.Checker{}
 	for _, kind := range []string{"task", "pipeline", "stepaction"} {
 		names, _ := filepath.Glob(filepath.Join(out, kind, "*"))
 		for _, nameDir := range names {
@@ -51,10 +55,14 @@ func Check(root, out string) ([]Problem, error) {
 					add(vdir, RuleLayout, "version directory %q is not X.Y", version)
 					continue
 				}
-				// A released Pipeline names the Tasks of its own release.
-				files, _ := filepath.Glob(filepath.Join(out, "*", "*", version, "*.yaml"))
-				tasks, actions := tektoncheck.Load(files)
-				c := &tektoncheck.Checker{Root: root, Images: tektoncheck.Pinned, Tasks: tasks, StepActions: actions}
+				c := checkers[version]
+				if c == nil {
+					// A released Pipeline names the Tasks of its own release.
+					released, _ := filepath.Glob(filepath.Join(out, "*", "*", version, "*.yaml"))
+					tasks, actions := files.Load(released)
+					c = &tektoncheck.Checker{Root: root, Images: tektoncheck.Pinned, Tasks: tasks, StepActions: actions, Files: files}
+					checkers[version] = c
+				}
 				ps, err := checkVersion(c, kind, name, version, vdir, add)
 				if err != nil {
 					return nil, err
@@ -105,10 +113,10 @@ func checkVersion(c *tektoncheck.Checker, kind, name, version, dir string, add f
 		}
 		problems = append(problems, ps...)
 		if f != file {
-			checkRun(f, kind, name, add)
+			checkRun(c.Files, f, kind, name, add)
 		}
 	}
-	objs, err := tektoncheck.Objects(file)
+	objs, err := c.Files.Objects(file)
 	if err != nil || len(objs) != 1 {
 		add(file, RuleLayout, "want exactly one %s, a valid one", kind)
 		return problems, nil
@@ -194,8 +202,8 @@ func changedSinceRelease(out string) ([]string, error) {
 // checkRun: a sample or test run is a TaskRun or PipelineRun of this item,
 // or for a StepAction a TaskRun with a step that runs it (its validity is
 // tektoncheck's).
-func checkRun(file, kind, name string, add func(file, rule, format string, args ...any)) {
-	objs, err := tektoncheck.Objects(file)
+func checkRun(files *tektoncheck.Files, file, kind, name string, add func(file, rule, format string, args ...any)) {
+	objs, err := files.Objects(file)
 	if err != nil {
 		return // reported by tektoncheck
 	}

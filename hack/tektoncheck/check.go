@@ -16,6 +16,7 @@ import (
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	pipelinev1beta1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1beta1"
 	"gopkg.in/yaml.v3"
+	"k8s.io/apimachinery/pkg/runtime"
 	"knative.dev/pkg/apis"
 )
 
@@ -69,6 +70,8 @@ type Checker struct {
 	// name in ref (Load).
 	Tasks       map[string]*pipelinev1.Task
 	StepActions map[string]*pipelinev1beta1.StepAction
+	// Files are the files read and decoded (nil: a set of its own).
+	Files *Files
 }
 
 // doc is one YAML document of a file.
@@ -82,48 +85,103 @@ type doc struct {
 	}
 }
 
+// Files reads each file once and decodes each of its documents once into
+// its Tekton, Triggers or Kubernetes type: the wiring index (Load), the
+// checks (Checker.File) and the catalog's reads (Objects) all ask it.
+type Files struct {
+	byPath map[string]*decoded
+}
+
+// decoded is one file as Files holds it.
+type decoded struct {
+	err   error    // not read
+	split *Problem // not YAML
+	docs  []*doc
+	objs  []any      // per document; nil where it does not decode
+	probs []*Problem // per document: why it does not
+}
+
+// NewFiles is an empty set.
+func NewFiles() *Files { return &Files{byPath: map[string]*decoded{}} }
+
+func (f *Files) get(path string) *decoded {
+	if d, ok := f.byPath[path]; ok {
+		return d
+	}
+	d := &decoded{}
+	f.byPath[path] = d
+	data, err := os.ReadFile(path)
+	if err != nil {
+		d.err = err
+		return d
+	}
+	if d.docs, d.split = split(path, data); d.split != nil {
+		return d
+	}
+	for _, doc := range d.docs {
+		obj, p := decode(doc)
+		d.objs, d.probs = append(d.objs, obj), append(d.probs, p)
+	}
+	return d
+}
+
+// Objects is every document of a file in its type, unchecked and not to
+// be changed (they are shared); the catalog reads names and labels from
+// them.
+func (f *Files) Objects(path string) ([]any, error) {
+	d := f.get(path)
+	switch {
+	case d.err != nil:
+		return nil, d.err
+	case d.split != nil:
+		return nil, errors.New(d.split.String())
+	}
+	for _, p := range d.probs {
+		if p != nil {
+			return nil, errors.New(p.String())
+		}
+	}
+	return d.objs, nil
+}
+
+func (c *Checker) files() *Files {
+	if c.Files == nil {
+		c.Files = NewFiles()
+	}
+	return c.Files
+}
+
 // File checks every document in one file. An error means the file could
 // not be read; everything wrong inside it is a Problem.
 func (c *Checker) File(path string) ([]Problem, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+	d := c.files().get(path)
+	if d.err != nil {
+		return nil, d.err
 	}
 	name, err := filepath.Rel(c.Root, path)
 	if err != nil {
 		name = path
 	}
-	docs, p := split(name, data)
-	if p != nil {
-		return []Problem{*p}, nil
+	if d.split != nil {
+		p := *d.split
+		p.File = name
+		return []Problem{p}, nil
 	}
 	var problems []Problem
-	for _, d := range docs {
-		problems = append(problems, c.doc(d)...)
+	for i, doc := range d.docs {
+		if d.probs[i] != nil {
+			p := *d.probs[i]
+			p.File = name
+			problems = append(problems, p)
+			continue
+		}
+		named := *doc
+		named.file = name
+		// Validation defaults and names the object: a copy, so what Load
+		// indexed stays as written.
+		problems = append(problems, c.doc(&named, d.objs[i].(runtime.Object).DeepCopyObject())...)
 	}
 	return problems, nil
-}
-
-// Objects decodes every document of a file into its Tekton, Triggers or
-// Kubernetes type, unchecked; the catalog reads names and labels from them.
-func Objects(path string) ([]any, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	docs, p := split(path, data)
-	if p != nil {
-		return nil, errors.New(p.String())
-	}
-	var objs []any
-	for _, d := range docs {
-		obj, p := decode(d)
-		if p != nil {
-			return nil, errors.New(p.String())
-		}
-		objs = append(objs, obj)
-	}
-	return objs, nil
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+):`)
@@ -186,11 +244,18 @@ func decode(d *doc) (any, *Problem) {
 	return obj, nil
 }
 
-func (c *Checker) doc(d *doc) []Problem {
+// check decodes d and checks it: a document not from a file (a run
+// template in a ConfigMap).
+func (c *Checker) check(d *doc) []Problem {
 	obj, p := decode(d)
 	if p != nil {
 		return []Problem{*p}
 	}
+	return c.doc(d, obj)
+}
+
+// doc checks d, decoded as obj (which it defaults and names).
+func (c *Checker) doc(d *doc, obj any) []Problem {
 	// generateName is how runs are created (kubectl create, the
 	// TriggerTemplate); the API server names the object before validation.
 	if m, ok := obj.(interface {

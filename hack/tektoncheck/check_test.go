@@ -1,6 +1,7 @@
 package tektoncheck
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,8 +17,9 @@ func source(t *testing.T, file string) []Problem {
 	t.Helper()
 	root := "testdata/root"
 	files, _ := filepath.Glob(filepath.Join(root, "*", "*.yaml"))
-	tasks, actions := Load(files)
-	c := &Checker{Root: root, Images: KoBuilt, Tasks: tasks, StepActions: actions}
+	decoded := NewFiles()
+	tasks, actions := decoded.Load(files)
+	c := &Checker{Root: root, Images: KoBuilt, Tasks: tasks, StepActions: actions, Files: decoded}
 	ps, err := c.File(file)
 	if err != nil {
 		t.Fatal(err)
@@ -174,5 +176,36 @@ func TestPinned(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestFilesDecodeOnce: a file is decoded once for the index and the
+// checks, and checking it (which defaults and names objects) leaves what
+// the index holds as written.
+func TestFilesDecodeOnce(t *testing.T) {
+	root := "testdata/root"
+	files, _ := filepath.Glob(filepath.Join(root, "*", "*.yaml"))
+	decoded := NewFiles()
+	tasks, actions := decoded.Load(files)
+	if len(tasks) == 0 {
+		t.Fatal("no Tasks in testdata/root")
+	}
+	before, _ := json.Marshal(tasks)
+	c := &Checker{Root: root, Images: KoBuilt, Tasks: tasks, StepActions: actions, Files: decoded}
+	for _, f := range files {
+		if _, err := c.File(f); err != nil {
+			t.Fatal(err)
+		}
+		objs, err := decoded.Objects(f)
+		if err != nil {
+			continue
+		}
+		again, _ := decoded.Objects(f)
+		if len(objs) > 0 && objs[0] != again[0] {
+			t.Errorf("%s decoded twice", f)
+		}
+	}
+	if after, _ := json.Marshal(tasks); string(after) != string(before) {
+		t.Errorf("checking the files changed the indexed Tasks:\n%s\n%s", before, after)
 	}
 }

@@ -86,7 +86,7 @@ func (c *Checker) rules(obj any) []Problem {
 				continue
 			}
 			for _, d := range docs {
-				for _, q := range c.doc(d) {
+				for _, q := range c.check(d) {
 					q.Msg = "configmap " + o.Name + " key " + key + ": " + q.Msg
 					ps = append(ps, q)
 				}

@@ -12,11 +12,11 @@ import (
 // Load indexes the Tasks and StepActions in files by metadata.name, so
 // Pipelines and Tasks can be checked against what they name. A file that
 // does not decode is left to File to report.
-func Load(files []string) (map[string]*pipelinev1.Task, map[string]*pipelinev1beta1.StepAction) {
+func (f *Files) Load(files []string) (map[string]*pipelinev1.Task, map[string]*pipelinev1beta1.StepAction) {
 	tasks := map[string]*pipelinev1.Task{}
 	actions := map[string]*pipelinev1beta1.StepAction{}
-	for _, f := range files {
-		objs, err := Objects(f)
+	for _, file := range files {
+		objs, err := f.Objects(file)
 		if err != nil {
 			continue
 		}

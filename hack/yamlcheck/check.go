@@ -19,8 +19,9 @@ func Check(root string) ([]tektoncheck.Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	tasks, actions := tektoncheck.Load(files)
-	c := &tektoncheck.Checker{Root: root, Images: tektoncheck.KoBuilt, Tasks: tasks, StepActions: actions}
+	decoded := tektoncheck.NewFiles()
+	tasks, actions := decoded.Load(files)
+	c := &tektoncheck.Checker{Root: root, Images: tektoncheck.KoBuilt, Tasks: tasks, StepActions: actions, Files: decoded}
 	var problems []tektoncheck.Problem
 	for _, f := range files {
 		ps, err := c.File(f)
