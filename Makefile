@@ -44,7 +44,7 @@ CATALOG ?= $(CURDIR)/catalog
 FUZZTIME ?= 30s
 BENCHTIME ?= 3x
 
-.PHONY: build test demo lint bench zones tools deps fuzz clean images catalog bundles e2e install uninstall release release-key dist
+.PHONY: build test demo lint generate bench zones tools deps fuzz clean images catalog bundles e2e install uninstall release release-key dist
 
 ## build: every image binary and the plumbline command into bin/, static and version-stamped like ko builds them
 build:
@@ -123,7 +123,11 @@ $(TOOLS_BIN)/crane:
 
 CRD_MODULES = github.com/tektoncd/pipeline github.com/tektoncd/triggers
 
-## lint: gofmt, go vet, no large files in git, our YAML checks (Tekton's own validation), the catalog check
+## generate: tasks/validate.yaml and tasks/dns-preview.yaml from hack/onepod/onepod.yaml and stepactions/
+generate:
+	$(GO) run ./hack/onepod
+
+## lint: gofmt, go vet, no large files in git, the one-pod Tasks as generated, our YAML checks (Tekton's own validation), the catalog check
 lint: $(TOOLS_BIN)/actionlint
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -132,6 +136,7 @@ lint: $(TOOLS_BIN)/actionlint
 	@big=$$(git ls-files -z 2>/dev/null | xargs -0 -r stat -c '%s %n' | awk '$$1 > 1048576 && $$2 !~ /(^|\/)testdata\// {print $$2}'); \
 		if [ -n "$$big" ]; then echo "tracked files over 1 MiB (build outputs? test data belongs under testdata/):"; echo "$$big"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run ./hack/onepod -check
 	@# The CRD schemas' modules are found once for both checks
 	@# (hack/tektoncheck's crdModules; TestMakefileCRDModules keeps them one list).
 	@crds="$$($(GO) list -m -f '{{.Dir}}' $(CRD_MODULES))" && \
