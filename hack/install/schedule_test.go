@@ -51,7 +51,7 @@ func TestFillSchedule(t *testing.T) {
 	for _, p := range run.Spec.Params {
 		got[p.Name] = p.Value
 	}
-	if got["repo-url"] != o.scheduleRepo || got["revision"] != "prod" || got["github-repo"] != "me/homelab" || cronSchedule != "*/30 * * * *" {
+	if got["repo-url"] != o.scheduleRepo || got["revision"] != "prod" || got["repo"] != "me/homelab" || cronSchedule != "*/30 * * * *" {
 		t.Errorf("params %v, schedule %q", got, cronSchedule)
 	}
 	for _, bad := range []*options{

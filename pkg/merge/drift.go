@@ -32,8 +32,8 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // volume can hold several repositories'.
 func (c *Check) driftFile() string {
 	name := "run"
-	if c.githubRepo != "" {
-		name = unsafeName.ReplaceAllString(c.githubRepo, "_")
+	if c.repo != "" {
+		name = unsafeName.ReplaceAllString(c.repo, "_")
 	}
 	return filepath.Join(c.driftState, "drift-"+name+".json")
 }
@@ -83,7 +83,7 @@ func (c *Check) driftChange(r *report.Report) (string, error) {
 	if err := os.Rename(tmp, c.driftFile()); err != nil {
 		return "", fmt.Errorf("drift state: %w", err)
 	}
-	where := c.githubRepo
+	where := c.repo
 	if where == "" {
 		where = "the repository"
 	}

@@ -41,7 +41,7 @@ func TestScheduledDrift(t *testing.T) {
 			t.Fatal(err)
 		}
 		r, _, err := clitest.RunCheck(t, &Check{}, reports, "--notify-credentials", creds, "--drift-state", state,
-			"--github-repo", "me/homelab", "dns-zone-diff.json")
+			"--repo", "me/homelab", "dns-zone-diff.json")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestScheduledDrift(t *testing.T) {
 		t.Fatal(err)
 	}
 	told = nil
-	r, _, err := clitest.RunCheck(t, &Check{}, reports, "--notify-credentials", creds, "--drift-state", state, "--github-repo", "me/homelab", "dns-zone-diff.json")
+	r, _, err := clitest.RunCheck(t, &Check{}, reports, "--notify-credentials", creds, "--drift-state", state, "--repo", "me/homelab", "dns-zone-diff.json")
 	if err != nil || len(told) != 1 || !strings.Contains(r.Findings[len(r.Findings)-1].Message, "cannot tell whether the drift changed") {
 		t.Errorf("a broken state: %v, told %q, %+v", err, told, r.Findings)
 	}

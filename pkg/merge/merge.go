@@ -44,13 +44,16 @@ type Check struct {
 	when    whenList
 	digests whenList // FILE=HEX, like --when never split on commas
 
-	credentials                      string
-	driftState                       string
-	githubRepo, githubSHA, githubAPI string
-	githubTargetURL, githubRef       string
-	giteaURL                         string
-	dashboardURL, dashboardRun       string
-	githubPR                         string // a string: Tekton passes "" when there is none
+	credentials                string
+	driftState                 string
+	repo, sha, githubAPI       string
+	githubTargetURL, githubRef string
+	giteaURL                   string
+	dashboardURL, dashboardRun string
+	pr                         string // a string: Tekton passes "" when there is none
+	// renamed are --github-repo, --github-sha and --github-pr, which
+	// also named a Gitea repository.
+	renamed []*cli.Alias
 
 	// The base branch's config, for a pull request (Floor).
 	baseConfig, baseConfigSum string
@@ -75,18 +78,28 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.missing, "missing", "warning", "`SEVERITY` of a report that does not exist (a check that did not run): error, warning or note")
 	fs.StringVar(&c.credentials, "notify-credentials", "", "`DIR` holding github-token (or gitea-token), webhook-url, shoutrrr-url (service URLs, one a line: ntfy://, gotify://, matrix://, discord://, slack://, telegram://, …) and pushgateway-url files; each present is used (empty: notify nobody)")
 	fs.StringVar(&c.driftState, "drift-state", "", "a scheduled run: keep whether what runs differs from Git in `DIR` (a volume that outlives the run) and tell the chats (webhook-url, shoutrrr-url) only when that changes, drift appeared or drift gone; the commit status and the metrics are told every run")
-	fs.StringVar(&c.githubRepo, "github-repo", "", "post to this GitHub repository, `OWNER/NAME`")
-	fs.StringVar(&c.githubSHA, "github-sha", "", "set a commit status on this `SHA`")
-	fs.StringVar(&c.githubPR, "github-pr", "", "keep one comment with the summary on this pull request `NUMBER` (empty: none)")
+	fs.StringVar(&c.repo, "repo", "", "post to this repository, `OWNER/NAME`, on GitHub (or on the Gitea or Forgejo server --gitea-url names)")
+	fs.StringVar(&c.sha, "sha", "", "set a commit status on this commit, `SHA`")
+	fs.StringVar(&c.pr, "pr", "", "keep one comment with the summary on this pull request `NUMBER` (empty: none)")
+	c.renamed = []*cli.Alias{cli.NewAlias(fs, "github-repo", "repo", &c.repo), cli.NewAlias(fs, "github-sha", "sha", &c.sha), cli.NewAlias(fs, "github-pr", "pr", &c.pr)}
 	fs.StringVar(&c.githubAPI, "github-api", "", "GitHub Enterprise API `URL` (default api.github.com)")
 	fs.StringVar(&c.githubRef, "github-ref", "", "the `REF` a push ran on (refs/heads/main): the merged SARIF goes to GitHub code scanning under it (a pull request's goes under refs/pull/N/head); empty uploads none for a push")
-	fs.StringVar(&c.giteaURL, "gitea-url", "", "post to the Gitea or Forgejo server at `URL` (with its gitea-token) instead of GitHub; --github-repo, --github-sha and --github-pr name the repository, commit and pull request there")
+	fs.StringVar(&c.giteaURL, "gitea-url", "", "post to the Gitea or Forgejo server at `URL` (with its gitea-token) instead of GitHub; --repo, --sha and --pr name the repository, commit and pull request there")
 	fs.StringVar(&c.githubTargetURL, "github-target-url", "", "`URL` the commit status links to (the PipelineRun in your dashboard)")
 	fs.StringVar(&c.dashboardURL, "dashboard-url", "", "Tekton Dashboard `URL`: without --github-target-url, the commit status links to --dashboard-run there")
 	fs.StringVar(&c.dashboardRun, "dashboard-run", "", "this run, as `KIND/NAMESPACE/NAME` (taskruns or pipelineruns), for --dashboard-url")
 }
 
 func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error) {
+	for _, a := range c.renamed {
+		note, err := a.Resolve()
+		if err != nil {
+			return nil, err
+		}
+		if note != "" && req.Progress != nil {
+			fmt.Fprintf(req.Progress, "%s: %s\n", Tool, note)
+		}
+	}
 	missing, err := report.ParseSeverity(c.missing)
 	if err != nil {
 		return nil, cli.Usagef("--missing: %w", err)
@@ -182,7 +195,7 @@ func (l *whenList) Set(v string) error {
 }
 
 // notifiers reads the credentials directory: a github-token file (with
-// --github-repo) posts to GitHub, a gitea-token file (with --gitea-url
+// --repo) posts to GitHub, a gitea-token file (with --gitea-url
 // too) to Gitea or Forgejo, a webhook-url file to a chat, a
 // shoutrrr-url file to the services its URLs name, a
 // pushgateway-url file the metrics to a Prometheus Pushgateway. Missing
@@ -206,9 +219,9 @@ func (c *Check) notifiers(secrets *report.Secrets) ([]notify.Notifier, error) {
 		return nil, err
 	}
 	pr := 0
-	if c.githubPR != "" {
-		if pr, err = strconv.Atoi(c.githubPR); err != nil || pr < 1 {
-			return nil, fmt.Errorf("--github-pr %q is not a pull request number", c.githubPR)
+	if c.pr != "" {
+		if pr, err = strconv.Atoi(c.pr); err != nil || pr < 1 {
+			return nil, fmt.Errorf("--pr %q is not a pull request number", c.pr)
 		}
 	}
 	switch {
@@ -217,8 +230,8 @@ func (c *Check) notifiers(secrets *report.Secrets) ([]notify.Notifier, error) {
 		if token, err = read("gitea-token"); err != nil {
 			return nil, err
 		}
-		if token != "" && c.githubRepo != "" {
-			g, err := notify.NewGitea(c.giteaURL, token, c.githubRepo, c.githubSHA, pr)
+		if token != "" && c.repo != "" {
+			g, err := notify.NewGitea(c.giteaURL, token, c.repo, c.sha, pr)
 			if err != nil {
 				return nil, err
 			}
@@ -227,8 +240,8 @@ func (c *Check) notifiers(secrets *report.Secrets) ([]notify.Notifier, error) {
 			}
 			ns = append(ns, g)
 		}
-	case token != "" && c.githubRepo != "":
-		g, err := notify.NewGitHub(c.githubAPI, token, c.githubRepo, c.githubSHA, pr)
+	case token != "" && c.repo != "":
+		g, err := notify.NewGitHub(c.githubAPI, token, c.repo, c.sha, pr)
 		if err != nil {
 			return nil, err
 		}
@@ -264,7 +277,7 @@ func (c *Check) notifiers(secrets *report.Secrets) ([]notify.Notifier, error) {
 		return nil, err
 	}
 	if push != "" {
-		ns = append(ns, &notify.Pushgateway{URL: push, Repository: c.githubRepo})
+		ns = append(ns, &notify.Pushgateway{URL: push, Repository: c.repo})
 	}
 	return ns, nil
 }

@@ -4,12 +4,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/internal/giteatest"
+	"github.com/plumbline/plumbline/pkg/cli"
 )
 
 // Inputs reads exactly the files it is given and refuses every report
@@ -139,8 +142,8 @@ func TestNotifyFailureIsAWarning(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{"tool":"a","findings":[]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--github-repo", "homelab/infra",
-		"--github-sha", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "--github-api", srv.URL+"/", "a.json")
+	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--repo", "homelab/infra",
+		"--sha", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "--github-api", srv.URL+"/", "a.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,8 +151,8 @@ func TestNotifyFailureIsAWarning(t *testing.T) {
 		!strings.Contains(r.Findings[0].Message, "could not notify github: commit status on homelab/infra@6dcb09b5b578: 401 Bad credentials") {
 		t.Errorf("%+v", r.Findings)
 	}
-	if _, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--github-repo", "homelab/infra", "--github-pr", "x", "a.json"); err == nil {
-		t.Error("--github-pr x accepted")
+	if _, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--repo", "homelab/infra", "--pr", "x", "a.json"); err == nil {
+		t.Error("--pr x accepted")
 	}
 }
 
@@ -170,8 +173,8 @@ func TestStatusLinksToTheDashboard(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "github-token"), []byte("t0ken\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{"tool":"a","findings":[]}`), 0o644)
-	base := []string{"--notify-credentials", dir, "--github-repo", "homelab/infra",
-		"--github-sha", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "--github-api", srv.URL + "/"}
+	base := []string{"--notify-credentials", dir, "--repo", "homelab/infra",
+		"--sha", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "--github-api", srv.URL + "/"}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -203,6 +206,55 @@ func TestStatusLinksToTheDashboard(t *testing.T) {
 	}
 }
 
+// The old names of --repo, --sha and --pr still work for a catalog
+// version, saying they are deprecated; an old name with a new one that
+// disagrees is a usage error; empty old names (Tekton passes every param)
+// are nothing.
+func TestRenamedFlags(t *testing.T) {
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"id": 1}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "github-token"), []byte("t0ken\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{"tool":"a","findings":[]}`), 0o644)
+	sha := "6dcb09b5b57875f334f61aebed695e2e4193db5e"
+	api := []string{"--notify-credentials", dir, "--github-api", srv.URL + "/"}
+	for _, tc := range []struct {
+		args  []string
+		notes []string
+	}{
+		{[]string{"--github-repo", "homelab/infra", "--github-sha", sha}, []string{"--github-repo is deprecated: use --repo", "--github-sha is deprecated: use --sha"}},
+		{[]string{"--repo", "homelab/infra", "--github-repo", "", "--sha", sha, "--github-sha", sha}, []string{"--github-sha is deprecated: use --sha"}},
+		{[]string{"--repo", "homelab/infra", "--github-repo", "", "--sha", sha, "--github-sha", "", "--github-pr", ""}, nil},
+	} {
+		paths = nil
+		_, progress, err := clitest.RunCheck(t, &Check{}, dir, append(append(api, tc.args...), "a.json")...)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.args, err)
+		}
+		if want := []string{"POST /api/v3/repos/homelab/infra/statuses/" + sha}; !slices.Equal(paths, want) {
+			t.Errorf("%q: requests %q, want %q", tc.args, paths, want)
+		}
+		for _, n := range tc.notes {
+			if !strings.Contains(progress, n) {
+				t.Errorf("%q: progress %q lacks %q", tc.args, progress, n)
+			}
+		}
+		if tc.notes == nil && strings.Contains(progress, "deprecated") {
+			t.Errorf("%q: empty old names said to be used: %q", tc.args, progress)
+		}
+	}
+	_, _, err := clitest.RunCheck(t, &Check{}, dir, append(api, "--repo", "homelab/infra", "--github-repo", "homelab/other", "a.json")...)
+	var ue *cli.UsageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), `--github-repo "homelab/other" and --repo "homelab/infra" disagree`) {
+		t.Errorf("disagreeing names: %v", err)
+	}
+}
+
 // With --gitea-url the outcome goes to that Gitea (a real one, on
 // loopback) with the gitea-token, and GitHub is not told even when a
 // github-token is there too.
@@ -219,7 +271,7 @@ func TestGitea(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "github-token"), []byte("t0ken\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{"tool":"a","findings":[{"rule":"a/b","severity":"error","message":"m","file":"x.tf","line":3}]}`), 0o644)
 	r, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--gitea-url", srv.URL, "--github-api", github.URL+"/",
-		"--github-repo", "homelab/infra", "--github-sha", sha, "--dashboard-url", "https://tekton.home.arpa", "--dashboard-run", "taskruns/plumbline/v-1", "a.json")
+		"--repo", "homelab/infra", "--sha", sha, "--dashboard-url", "https://tekton.home.arpa", "--dashboard-run", "taskruns/plumbline/v-1", "a.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +287,7 @@ func TestGitea(t *testing.T) {
 	if githubCalls != 0 {
 		t.Errorf("GitHub was called %d times for a Gitea run", githubCalls)
 	}
-	if _, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--gitea-url", "git.home.arpa", "--github-repo", "homelab/infra", "a.json"); err == nil {
+	if _, _, err := clitest.RunCheck(t, &Check{}, dir, "--notify-credentials", dir, "--gitea-url", "git.home.arpa", "--repo", "homelab/infra", "a.json"); err == nil {
 		t.Error("--gitea-url without a scheme accepted")
 	}
 }
@@ -268,8 +320,8 @@ func TestChangesLeadTheComment(t *testing.T) {
 		{"rule":"a/old","severity":"error","message":"was there","file":"main.tf","line":2},
 		{"rule":"a/new","severity":"warning","message":"just written","file":"main.tf","line":9}]}`), 0o644)
 	os.WriteFile(filepath.Join(dir, "changes.diff"), []byte("diff --git a/main.tf b/main.tf\n--- a/main.tf\n+++ b/main.tf\n@@ -8,0 +9 @@\n+x\n"), 0o644)
-	args := []string{"--notify-credentials", dir, "--github-repo", "homelab/infra", "--github-pr", "7",
-		"--github-sha", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "--github-api", srv.URL + "/",
+	args := []string{"--notify-credentials", dir, "--repo", "homelab/infra", "--pr", "7",
+		"--sha", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "--github-api", srv.URL + "/",
 		"--dashboard-run", "taskruns/ci/validate-x2k4f", "--changes", filepath.Join(dir, "changes.diff"), "a.json"}
 	r, _, err := clitest.RunCheck(t, &Check{}, dir, args...)
 	if err != nil {

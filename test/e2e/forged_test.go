@@ -285,7 +285,7 @@ class FilterModule(object):
 	toGitea := func(tr *pipelinev1.TaskRun) *pipelinev1.TaskRun {
 		tr.Spec.Params = append(tr.Spec.Params,
 			pipelinev1.Param{Name: "gitea-url", Value: *pipelinev1.NewStructuredValues(srv.URL)},
-			pipelinev1.Param{Name: "github-repo", Value: *pipelinev1.NewStructuredValues("homelab/infra")})
+			pipelinev1.Param{Name: "repo", Value: *pipelinev1.NewStructuredValues("homelab/infra")})
 		tr.Spec.Workspaces = append(tr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: "notify-credentials",
 			Secret: &corev1.SecretVolumeSource{SecretName: "plumbline-notify"}})
 		return tr
@@ -317,7 +317,7 @@ class FilterModule(object):
 	// the run's volume, where only fetch-source writes them.
 	srv.API("homelab", http.MethodPost, "/repos/homelab/infra/statuses/"+lowered, map[string]any{"state": "pending", "context": "plumbline", "description": "reset"}, nil)
 	pr := w.sample(t, map[string]string{"repo-url": url, "revision": lowered, "base-revision": base, "dns-live": w.liveDNS(t),
-		"gitea-url": srv.URL, "github-repo": "homelab/infra"})
+		"gitea-url": srv.URL, "repo": "homelab/infra"})
 	pr.Spec.Workspaces = append(pr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: "notify-credentials",
 		Secret: &corev1.SecretVolumeSource{SecretName: "plumbline-notify"}})
 	created := w.create(t, pr)
@@ -414,7 +414,7 @@ func main() {
 	tr := validateTaskRun(ns, "forged-provider-", url, sha)
 	tr.Spec.Params = append(tr.Spec.Params,
 		pipelinev1.Param{Name: "gitea-url", Value: *pipelinev1.NewStructuredValues(srv.URL)},
-		pipelinev1.Param{Name: "github-repo", Value: *pipelinev1.NewStructuredValues("homelab/infra")})
+		pipelinev1.Param{Name: "repo", Value: *pipelinev1.NewStructuredValues("homelab/infra")})
 	tr.Spec.Workspaces = append(tr.Spec.Workspaces, pipelinev1.WorkspaceBinding{Name: "notify-credentials",
 		Secret: &corev1.SecretVolumeSource{SecretName: "plumbline-notify"}})
 	done, _, res := w.runTaskRun(t, tr)

@@ -34,12 +34,12 @@ func TestGiteaPush(t *testing.T) {
 	}
 	r := fired["plumbline-gitea-push"]
 	wantParams(t, r, map[string]string{
-		"revision":    "56aed3d1bd4e9c396d23bf41c22ca96f4677b7fd",
-		"repo-url":    "http://127.0.0.1:13000/owner/infra.git",
-		"github-repo": "owner/infra",
-		"pr-number":   "",
-		"gitea-url":   "https://git.home.arpa",
-		"on-error":    "continue",
+		"revision":  "56aed3d1bd4e9c396d23bf41c22ca96f4677b7fd",
+		"repo-url":  "http://127.0.0.1:13000/owner/infra.git",
+		"repo":      "owner/infra",
+		"pr":        "",
+		"gitea-url": "https://git.home.arpa",
+		"on-error":  "continue",
 	})
 
 	push := trigger(t, "plumbline-gitea-push")
@@ -125,8 +125,8 @@ func TestGiteaPullRequest(t *testing.T) {
 		if !fired {
 			t.Fatalf("%s by a listed owner: refused: %s", file, why)
 		}
-		if param(r, "repo-url") != "http://127.0.0.1:13000/stranger/infra.git" || param(r, "pr-number") != "1" ||
-			param(r, "github-repo") != "owner/infra" || len(param(r, "revision")) != 40 {
+		if param(r, "repo-url") != "http://127.0.0.1:13000/stranger/infra.git" || param(r, "pr") != "1" ||
+			param(r, "repo") != "owner/infra" || len(param(r, "revision")) != 40 {
 			t.Errorf("%s: params %v", file, r.params)
 		}
 	}
@@ -145,7 +145,7 @@ func TestGiteaPullRequest(t *testing.T) {
 	}
 	r := fired["plumbline-gitea-ok-to-test"]
 	if param(r, "revision") != "refs/pull/1/head" || param(r, "repo-url") != "http://127.0.0.1:13000/owner/infra.git" ||
-		param(r, "pr-number") != "1" || param(r, "gitea-url") != "https://git.home.arpa" {
+		param(r, "pr") != "1" || param(r, "gitea-url") != "https://git.home.arpa" {
 		t.Errorf("ok-to-test params %v", r.params)
 	}
 	okToTest := trigger(t, "plumbline-gitea-ok-to-test")

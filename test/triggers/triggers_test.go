@@ -390,8 +390,8 @@ func TestPullRequest(t *testing.T) {
 		if got := param(pr, "repo-url"); got != "https://github.com/contributor/infra.git" {
 			t.Errorf("repo-url = %q (the head repository)", got)
 		}
-		if param(pr, "github-repo") != "homelab/infra" || param(pr, "pr-number") != "42" || param(pr, "github-ref") != "" {
-			t.Errorf("github-repo %q, pr-number %q", param(pr, "github-repo"), param(pr, "pr-number"))
+		if param(pr, "repo") != "homelab/infra" || param(pr, "pr") != "42" || param(pr, "github-ref") != "" {
+			t.Errorf("repo %q, pr %q", param(pr, "repo"), param(pr, "pr"))
 		}
 		if pr.annotations["plumbline.dev/pull-request"] != "42" {
 			t.Errorf("annotations %v", pr.annotations)
@@ -514,10 +514,10 @@ func TestOkToTest(t *testing.T) {
 		t.Fatalf("an owner's /ok-to-test was refused: %s", why)
 	}
 	wantParams(t, r, map[string]string{
-		"revision":    "refs/pull/42/head",
-		"repo-url":    "https://github.com/homelab/infra.git",
-		"github-repo": "homelab/infra",
-		"pr-number":   "42",
+		"revision": "refs/pull/42/head",
+		"repo-url": "https://github.com/homelab/infra.git",
+		"repo":     "homelab/infra",
+		"pr":       "42",
 	})
 	if r.kind != "TaskRun" || r.ref != "plumbline-validate" {
 		t.Errorf("%s of %s", r.kind, r.ref)
