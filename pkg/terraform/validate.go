@@ -107,11 +107,14 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A follower waits for its leader's init, outside the
+			// semaphore (holding a slot, it could keep its leader from
+			// one); shared is whether that init left what it can use.
+			shared := false
 			if g := follows[i]; g != nil {
-				// Its leader's init first, outside the semaphore: a
-				// follower holding a slot could keep its leader from one.
 				select {
 				case <-g.done:
+					shared = g.ok
 				case <-ctx.Done():
 				}
 			}
@@ -143,9 +146,9 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 					release()
 				})
 				release()
-			case follows[i] != nil && follows[i].ok:
-				var shared bool
-				if findings[i], shared = c.validateShared(ctx, tf, d, modEnv, follows[i], need[i].modules, manifests[i]); !shared {
+			case shared:
+				var ok bool
+				if findings[i], ok = c.validateShared(ctx, tf, d, modEnv, follows[i], need[i].modules, manifests[i]); !ok {
 					// Not as its leader's init left it: its own init decides.
 					modEnv["TF_DATA_DIR"] = dataDir(i) + "-own"
 					findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, lock, nil)
