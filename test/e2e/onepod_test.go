@@ -63,16 +63,21 @@ func (w *world) checkValidateRun(t *testing.T, namespace, name, commit string, w
 	res := results(tr)
 	t.Logf("%s: %s %s (%s); results %v", tr.Name, cond.Status, cond.Reason, cond.Message, res)
 	got := stepExits(tr)
-	var took []string
-	for _, s := range tr.Status.Steps {
-		if s.Terminated != nil {
-			took = append(took, fmt.Sprintf("%s %.1fs", s.Name, s.Terminated.FinishedAt.Sub(s.Terminated.StartedAt.Time).Seconds()))
+	// When each step ended, from the TaskRun's start: a step's own
+	// startedAt is when its container started, waiting for the one before
+	// it (they all start together), so a duration from it says nothing.
+	var ended []string
+	if start := tr.Status.StartTime; start != nil {
+		for _, s := range tr.Status.Steps {
+			if s.Terminated != nil {
+				ended = append(ended, fmt.Sprintf("%s +%.0fs", s.Name, s.Terminated.FinishedAt.Sub(start.Time).Seconds()))
+			}
+		}
+		if tr.Status.CompletionTime != nil {
+			ended = append(ended, fmt.Sprintf("whole run %.0fs", tr.Status.CompletionTime.Sub(start.Time).Seconds()))
 		}
 	}
-	if tr.Status.StartTime != nil && tr.Status.CompletionTime != nil {
-		took = append(took, fmt.Sprintf("whole run %.1fs", tr.Status.CompletionTime.Sub(tr.Status.StartTime.Time).Seconds()))
-	}
-	t.Logf("%s: steps took %s", tr.Name, strings.Join(took, ", "))
+	t.Logf("%s: steps ended (from the TaskRun's start, to the second) %s", tr.Name, strings.Join(ended, ", "))
 	log := stepLog(namespace, tr, "report")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("%s: step exit codes (-want +got):\n%s\nlogs:\n%s", tr.Name, diff, logs(namespace, tr))
