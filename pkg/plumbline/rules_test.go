@@ -34,7 +34,7 @@ func TestEveryRuleDocumented(t *testing.T) {
 		terraform.RuleSyntax, terraform.RuleRead, terraform.RuleSecretLiteral, terraform.RuleSecretNotSensitive,
 		terraform.RuleProviderUnversioned, terraform.RuleModuleUnpinned, terraform.RuleVariableNoType,
 		terraform.RuleVariableNoDescription, terraform.RuleUndeclaredVariable, terraform.RuleFormat, terraform.RuleInit,
-		terraform.RuleValidate, terraform.RuleSuppression,
+		terraform.RuleValidate, terraform.RuleSuppression, terraform.RuleModuleCycle,
 		terraform.RulePlanCreate, terraform.RulePlanUpdate, terraform.RulePlanReplace, terraform.RulePlanDestroy,
 		terraform.RulePlanMaxDestroy, terraform.RulePlanDrift, terraform.RulePlanError, terraform.RulePlanNoState,
 		ansiblelint.RuleCollectionMissing, ansiblelint.RuleRoleMissing, ansiblelint.RuleRequirements,

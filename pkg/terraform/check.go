@@ -98,6 +98,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err := c.narrow(w, sources, r); err != nil {
 		return nil, err
 	}
+	r.Findings = append(r.Findings, cycles(w, sources)...)
 	// terraform follows symlinks (a module source, a .tf file): with one
 	// leading out of the tree, it is not run at all, and each is an error.
 	for _, e := range escapes {
@@ -152,8 +153,20 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		return r, errors.Join(errs...)
 	}
 	vf, broken, verr := c.validateAll(ctx, tf, w, sources, progress)
-	if len(broken) > 0 {
-		skip := "init and validate of " + strings.Join(broken, ", ") + " (syntax errors)"
+	var cyclic []string
+	for _, d := range w.dirs {
+		if d.root && d.cyclic {
+			cyclic = append(cyclic, d.rel)
+		}
+	}
+	for _, s := range []struct {
+		dirs []string
+		why  string
+	}{{broken, "syntax errors"}, {cyclic, "module calls that go round"}} {
+		if len(s.dirs) == 0 {
+			continue
+		}
+		skip := "init and validate of " + strings.Join(s.dirs, ", ") + " (" + s.why + ")"
 		if prev := r.Details[report.DetailSkipped]; prev != "" {
 			skip = prev + ", " + skip
 		}
@@ -308,7 +321,9 @@ func (c *Check) scan(w *walker, r *report.Report) map[*dir][]*source {
 			}
 			sources[d] = append(sources[d], s)
 			for _, child := range s.localModules(d.osPath) {
-				children[child] = true
+				// A module calling itself is still a root: the call is
+				// a round (terraform/module-cycle), not a use.
+				children[child] = children[child] || child != d.osPath
 			}
 		}
 		r.Findings = append(r.Findings, staticRules(sources[d])...)

@@ -19,6 +19,7 @@ type dir struct {
 	files  []string
 	module bool // holds .tf or .tf.json, not just .tfvars
 	root   bool // a root module: not only used as a local module source
+	cyclic bool // its local module calls go round (moduleCycle)
 }
 
 // walker finds directories with Terraform files under the given paths.

@@ -33,6 +33,9 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 	for _, d := range w.dirs {
 		switch {
 		case !d.root:
+		case d.cyclic:
+			// The terraform/module-cycle finding says why; init would
+			// fail on a path too long, a broken run for a wrong config.
 		case len(sources[d]) < len(d.files):
 			// terraform init would stop at the same syntax error the HCL
 			// pass reported, and say it as a failed install: the finding
