@@ -55,18 +55,9 @@ func moduleCycle(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (f re
 				if b.Type != "module" {
 					continue
 				}
-				childPath, isLocal := localModule(b, m.osPath)
-				if !isLocal {
-					continue
-				}
-				child := byOS[childPath]
+				child := calledModule(b, m, sources, byOS)
 				if child == nil {
-					var parsed []*source
-					if child, parsed = loadDir(childPath); child == nil {
-						continue
-					}
-					byOS[childPath] = child
-					sources[child] = parsed
+					continue
 				}
 				if on[child] {
 					var names []string

@@ -20,10 +20,7 @@ import (
 func TestModuleCycle(t *testing.T) {
 	needTerraform(t)
 	dir := t.TempDir()
-	testfs.Write(t, dir, "envs/root/main.tf", "module \"a\" {\n  source = \"../../modules/a\"\n}\n")
-	testfs.Write(t, dir, "modules/a/main.tf", "module \"b\" {\n  source = \"../b\"\n}\n")
-	testfs.Write(t, dir, "modules/b/main.tf", "\nmodule \"a\" {\n  source = \"../a\"\n}\n")
-	testfs.Write(t, dir, "self/main.tf", "module \"me\" {\n  source = \"./\"\n}\n")
+	writeRounds(t, dir)
 	r, _, err := run(t, dir, "--fmt=false")
 	if err != nil {
 		t.Fatalf("a wrong configuration made a broken run: %v", err)
@@ -50,4 +47,14 @@ func TestModuleCycle(t *testing.T) {
 			t.Errorf("%s: terraform init accepted a round of module calls", root)
 		}
 	}
+}
+
+// writeRounds writes two module trees whose calls go round: envs/root ->
+// modules/a -> modules/b -> modules/a, and self, which calls "./".
+func writeRounds(t *testing.T, dir string) {
+	t.Helper()
+	testfs.Write(t, dir, "envs/root/main.tf", "module \"a\" {\n  source = \"../../modules/a\"\n}\n")
+	testfs.Write(t, dir, "modules/a/main.tf", "module \"b\" {\n  source = \"../b\"\n}\n")
+	testfs.Write(t, dir, "modules/b/main.tf", "\nmodule \"a\" {\n  source = \"../a\"\n}\n")
+	testfs.Write(t, dir, "self/main.tf", "module \"me\" {\n  source = \"./\"\n}\n")
 }

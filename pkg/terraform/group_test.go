@@ -193,22 +193,19 @@ func TestManifestAsTerraformGet(t *testing.T) {
 	}
 }
 
-// TestManifestBounded: a module tree that calls itself round (a -> b -> a)
-// or itself is not written as a manifest, and the walk ends: terraform get
+// TestManifestBounded: a module tree whose calls go round (writeRounds)
+// is not written as a manifest, and the walk ends: terraform get
 // (and its own init, on an error) decides there.
 func TestManifestBounded(t *testing.T) {
 	tmp := t.TempDir()
-	testfs.Write(t, tmp, "root/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n")
-	testfs.Write(t, tmp, "a/main.tf", "module \"b\" {\n  source = \"../b\"\n}\n")
-	testfs.Write(t, tmp, "b/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n")
-	testfs.Write(t, tmp, "self/main.tf", "module \"me\" {\n  source = \"./\"\n}\n")
+	writeRounds(t, tmp)
 	t.Chdir(tmp)
 	w, _, err := walkPaths([]string{"."}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sources := (&Check{}).scan(w, &report.Report{Details: map[string]string{}})
-	for _, root := range []string{"root", "self"} {
+	for _, root := range []string{"envs/root", "self"} {
 		abs, _ := filepath.Abs(root)
 		d := w.byOS[abs]
 		providerNeeds(d, sources, w.byOS)

@@ -75,21 +75,10 @@ func providerNeeds(d *dir, sources map[*dir][]*source, byOS map[string]*dir) nee
 					types = append(types, b.Labels[0])
 				case "module":
 					n.modules = n.modules || d == root
-					childPath, ok := localModule(b, d.osPath)
-					if !ok {
+					child := calledModule(b, d, sources, byOS)
+					if child == nil {
 						n.known = false
 						continue
-					}
-					child := byOS[childPath]
-					if child == nil {
-						// A local module outside the scanned paths: read it now.
-						var parsed []*source
-						if child, parsed = loadDir(childPath); child == nil {
-							n.known = false
-							continue
-						}
-						byOS[childPath] = child
-						sources[child] = parsed
 					}
 					visit(child)
 				}
@@ -132,6 +121,26 @@ func versionConstraint(e hcl.Expression) (string, bool) {
 		return "", false
 	}
 	return c.AsString(), true
+}
+
+// calledModule is the local module a module block calls, read now when it
+// lies outside the scanned paths (and kept in byOS and sources for the
+// next caller); nil when the call is not local or the module cannot be
+// read.
+func calledModule(b *hcl.Block, from *dir, sources map[*dir][]*source, byOS map[string]*dir) *dir {
+	p, ok := localModule(b, from.osPath)
+	if !ok {
+		return nil
+	}
+	if d := byOS[p]; d != nil {
+		return d
+	}
+	d, parsed := loadDir(p)
+	if d == nil {
+		return nil
+	}
+	byOS[p], sources[d] = d, parsed
+	return d
 }
 
 // localModule returns the directory a module block's literal local source
