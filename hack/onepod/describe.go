@@ -169,6 +169,11 @@ func merge(shared Step, change *yaml.Node) (Step, error) {
 	if err := change.Decode(&c); err != nil {
 		return shared, err
 	}
+	for _, name := range c.Drop {
+		if _, ok := shared.Params[name]; !ok {
+			return shared, fmt.Errorf("drops %s, which it does not set", name)
+		}
+	}
 	out := shared
 	out.Params = map[string]any{}
 	for k, v := range shared.Params {

@@ -106,11 +106,6 @@ func Generate(d *Description, actions map[string]Action, t Task) ([]byte, error)
 		if !ok {
 			return nil, fmt.Errorf("%s: step %s is not among the steps", t.File, ref.Name)
 		}
-		for _, name := range dropped(ref.Change) {
-			if _, ok := shared.Params[name]; !ok {
-				return nil, fmt.Errorf("%s: step %s drops %s, which it does not set", t.File, ref.Name, name)
-			}
-		}
 		s, err := merge(shared, ref.Change)
 		if err != nil {
 			return nil, fmt.Errorf("%s: step %s: %w", t.File, ref.Name, err)
@@ -214,18 +209,6 @@ func (w *writer) step(name string, s Step, a Action, t Task, has map[string]bool
 	w.line(4, "requests: {"+strings.Join(req, ", ")+"}")
 	w.line(4, "limits: {memory: "+s.Limit+"}")
 	return nil
-}
-
-// dropped lists what a Task's change of a step drops.
-func dropped(change *yaml.Node) []string {
-	if change == nil {
-		return nil
-	}
-	var c struct {
-		Drop []string `yaml:"drop"`
-	}
-	_ = change.Decode(&c)
-	return c.Drop
 }
 
 // override applies a Task's rewording of a shared param or workspace;
