@@ -38,11 +38,9 @@ type Step struct {
 	OnError string `yaml:"onError"`
 	// Workspaces maps each workspace the step mounts to the param that
 	// takes its path.
-	Workspaces    yaml.Node         `yaml:"workspaces"`
-	Params        map[string]any    `yaml:"params"`
-	ParamComments map[string]string `yaml:"paramComments"`
-	// Drop are params of the shared step this Task's step does not set.
-	Drop             []string          `yaml:"drop"`
+	Workspaces       yaml.Node         `yaml:"workspaces"`
+	Params           map[string]any    `yaml:"params"`
+	ParamComments    map[string]string `yaml:"paramComments"`
 	ResourcesComment string            `yaml:"resourcesComment"`
 	Requests         map[string]string `yaml:"requests"`
 	Limit            string            `yaml:"limit"`
@@ -184,7 +182,6 @@ func merge(shared Step, change *yaml.Node) (Step, error) {
 	for k, v := range c.Params {
 		out.Params[k] = v
 	}
-	out.Drop = c.Drop
 	if c.OnError != nil {
 		out.OnError = *c.OnError
 	}
