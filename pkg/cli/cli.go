@@ -91,7 +91,8 @@ type Command struct {
 	Verdict bool
 	// GCPercent, when not 0, is the garbage collector's GOGC for the
 	// binary's process (Execute sets it unless GOGC is set): a check whose
-	// garbage dwarfs its live heap trades some memory for time.
+	// garbage dwarfs its live heap trades some memory for time (above
+	// 100), one whose live heap is most of its memory the reverse.
 	GCPercent int
 }
 
