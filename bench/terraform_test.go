@@ -116,13 +116,13 @@ func benchModules(b *testing.B, n int) {
 	for b.Loop() {
 		// Each goes first every other time: the second runs on what the
 		// first left warm.
-		n := func() { peer += timed(func() { naive(b, tf, mirror, dirs) }) }
-		p := func() { ours += timed(func() { plumbline(b, "--provider-mirror", mirror, "--fmt=false", "envs") }) }
+		first := func() { peer += timed(func() { naive(b, tf, mirror, dirs) }) }
+		second := func() { ours += timed(func() { plumbline(b, "--provider-mirror", mirror, "--fmt=false", "envs") }) }
 		if i++; i%2 == 0 {
-			n, p = p, n
+			first, second = second, first
 		}
-		n()
-		p()
+		first()
+		second()
 	}
 	b.ReportMetric(peer.Seconds()/ours.Seconds(), "x-faster-than-naive-loop")
 	b.ReportMetric(peer.Seconds()/float64(b.N), "naive-s/op")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -195,15 +196,8 @@ func (w *writer) step(name string, s Step, a Action, t Task, has map[string]bool
 	}
 	w.comment(3, s.ResourcesComment)
 	w.line(3, "computeResources:")
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range s.Requests {
-			if !yield(k) {
-				return
-			}
-		}
-	})
 	var req []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(s.Requests)) {
 		req = append(req, k+": "+s.Requests[k])
 	}
 	w.line(4, "requests: {"+strings.Join(req, ", ")+"}")

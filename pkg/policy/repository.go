@@ -37,11 +37,7 @@ func (e *Engine) setRepository(v map[string]any) {
 // twice.
 func (r *run) repository(root string) map[string]any {
 	dirs := map[string]any{}
-	walk := r.walk
-	if walk == nil {
-		walk = tree.NewWalk()
-	}
-	entries, _ := walk.Entries(root)
+	entries, _ := r.walk.Entries(root)
 	for _, e := range entries {
 		if !e.Dir() {
 			continue

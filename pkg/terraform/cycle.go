@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/plumbline/plumbline/pkg/report"
@@ -61,7 +62,7 @@ func moduleCycle(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (f re
 				}
 				if on[child] {
 					var names []string
-					for _, x := range stack[indexOf(stack, child):] {
+					for _, x := range stack[slices.Index(stack, child):] {
 						names = append(names, shown(x))
 					}
 					names = append(names, shown(child))
@@ -81,15 +82,6 @@ func moduleCycle(d *dir, sources map[*dir][]*source, byOS map[string]*dir) (f re
 		return false
 	}
 	return f, visit(d)
-}
-
-func indexOf(stack []*dir, d *dir) int {
-	for i, x := range stack {
-		if x == d {
-			return i
-		}
-	}
-	return 0
 }
 
 // shown is a module's directory as a message may name it: relative, never

@@ -3,7 +3,6 @@ package terraform
 import (
 	"encoding/json"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -54,7 +53,7 @@ func moduleManifest(d *dir, sources map[*dir][]*source, byOS map[string]*dir) ([
 			if !strings.HasPrefix(clean, "../") {
 				clean = "./" + clean
 			}
-			child := byOS[filepath.Clean(filepath.Join(m.osPath, raw))]
+			child := calledModule(b, m, sources, byOS)
 			if child == nil || len(sources[child]) < len(child.files) {
 				return false
 			}

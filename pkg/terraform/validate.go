@@ -68,35 +68,31 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 		findings = make([][]report.Finding, len(roots))
 		errs     = make([]error, len(roots))
 	)
-	// Computed up front: providerNeeds may read directories outside the
+	// Planned up front: providerNeeds may read directories outside the
 	// scan and records them in the maps it is given.
-	need := make([]needs, len(roots))
-	noInit := make([]bool, len(roots))
-	leaders := make([]*initGroup, len(roots))
-	follows := make([]*initGroup, len(roots))
-	manifests := make([][]byte, len(roots))
+	plans := make([]rootPlan, len(roots))
 	groups := map[string]*initGroup{}
-	for i, d := range roots {
-		need[i] = providerNeeds(d, sources, w.byOS)
-		noInit[i] = initless(d, sources, need[i])
-		key, ok := groupKey(d, need[i])
-		switch g := groups[key]; {
-		case noInit[i] || !ok:
-		case g == nil:
-			leaders[i] = &initGroup{done: make(chan struct{})}
-			groups[key] = leaders[i]
-		default:
-			follows[i] = g
-			if need[i].modules {
-				manifests[i], _ = moduleManifest(d, sources, w.byOS)
-			}
-		}
-	}
 	inits := 0
-	for i := range roots {
-		if !noInit[i] && follows[i] == nil {
-			inits++
+	for i, d := range roots {
+		p := &plans[i]
+		p.need = providerNeeds(d, sources, w.byOS)
+		if p.initless = initless(d, sources, p.need); p.initless {
+			continue
 		}
+		key, ok := groupKey(d, p.need)
+		switch g := groups[key]; {
+		case !ok:
+		case g == nil:
+			p.leads = &initGroup{done: make(chan struct{})}
+			groups[key] = p.leads
+		default:
+			p.follows = g
+			if p.need.modules {
+				p.manifest, _ = moduleManifest(d, sources, w.byOS)
+			}
+			continue
+		}
+		inits++
 	}
 	// The plugin cache serves a second init: for one, it is a copy of
 	// each provider package more.
@@ -107,6 +103,7 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 	cache := env["TF_PLUGIN_CACHE_DIR"]
 	dataDir := func(i int) string { return filepath.Join(tmp, "data", fmt.Sprint(i)) }
 	for i, d := range roots {
+		p := plans[i]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -114,7 +111,7 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 			// semaphore (holding a slot, it could keep its leader from
 			// one); shared is whether that init left what it can use.
 			shared := false
-			if g := follows[i]; g != nil {
+			if g := p.follows; g != nil {
 				select {
 				case <-g.done:
 					shared = g.ok
@@ -130,7 +127,7 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 			}
 			lock := func() func() {
 				initMu.RLock()
-				if cache != "" && need[i].known && cached(cache, need[i].addrs) {
+				if cache != "" && p.need.known && cached(cache, p.need.addrs) {
 					return initMu.RUnlock
 				}
 				initMu.RUnlock()
@@ -138,10 +135,10 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 				return initMu.Unlock
 			}
 			switch {
-			case noInit[i]:
+			case p.initless:
 				findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, nil, nil)
-			case leaders[i] != nil:
-				g := leaders[i]
+			case p.leads != nil:
+				g := p.leads
 				var once sync.Once
 				release := func() { once.Do(func() { close(g.done) }) }
 				findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, lock, func() {
@@ -151,7 +148,7 @@ func (c *Check) validateAll(ctx context.Context, tf Terraform, w *walker, source
 				release()
 			case shared:
 				var ok bool
-				if findings[i], ok = c.validateShared(ctx, tf, d, modEnv, follows[i], need[i].modules, manifests[i]); !ok {
+				if findings[i], ok = c.validateShared(ctx, tf, d, modEnv, p.follows, p.need.modules, p.manifest); !ok {
 					// Not as its leader's init left it: its own init decides.
 					modEnv["TF_DATA_DIR"] = dataDir(i) + "-own"
 					findings[i], errs[i] = c.validateOne(ctx, tf, d, modEnv, pluginDir, lock, nil)
@@ -290,6 +287,16 @@ func (c *Check) validateOne(ctx context.Context, tf Terraform, d *dir, env map[s
 		return nil, timedOut(err)
 	}
 	return validateFindings(d, out), nil
+}
+
+// rootPlan is how a root module gets what validate needs: without init,
+// by leading an init group, by following one, or by its own init.
+type rootPlan struct {
+	need     needs
+	initless bool
+	leads    *initGroup // its init serves the group
+	follows  *initGroup // it uses its group's init
+	manifest []byte     // its module manifest, when it follows and it is known
 }
 
 // initGroup is root modules for which terraform init would do the same
