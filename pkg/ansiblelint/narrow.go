@@ -70,19 +70,25 @@ func (p *project) narrow(set *change.Set, lintConfig string) *scope {
 			}
 		}
 	}
-	var queue []string // "f:" a touched file, "r:" a touched role's name
+	// Each touched file leads to its readers, each touched role (by
+	// name) to its users.
+	type touched struct {
+		name string
+		role bool
+	}
+	var queue []touched
 	for f := range s.files {
-		queue = append(queue, "f:"+f)
+		queue = append(queue, touched{f, false})
 	}
 	for d := range s.roles {
-		queue = append(queue, "r:"+path.Base(d))
+		queue = append(queue, touched{path.Base(d), true})
 	}
 	for len(queue) > 0 {
-		item := queue[0]
+		t := queue[0]
 		queue = queue[1:]
-		next := readers[item[2:]]
-		if item[0] == 'r' {
-			next = users[item[2:]]
+		next := readers[t.name]
+		if t.role {
+			next = users[t.name]
 		}
 		for _, rel := range next {
 			if s.has(rel) {
@@ -90,9 +96,9 @@ func (p *project) narrow(set *change.Set, lintConfig string) *scope {
 			}
 			s.touch(rel)
 			if d := roleDir(rel); d != "" {
-				queue = append(queue, "r:"+path.Base(d))
+				queue = append(queue, touched{path.Base(d), true})
 			} else {
-				queue = append(queue, "f:"+rel)
+				queue = append(queue, touched{rel, false})
 			}
 		}
 	}
