@@ -59,7 +59,7 @@ func (w *Walk) Entries(p string) ([]Entry, error) {
 		from = 0
 	}
 	if src.err != nil {
-		return nil, src.err
+		return nil, fmt.Errorf("%s: %w", p, src.err)
 	}
 	// The entries from p's own on, as WalkDir under p spells them.
 	out := []Entry{{Path: p, Type: src.entries[from].Type}}
@@ -100,6 +100,9 @@ func (w *Walk) find(abs string) (*walked, int) {
 // pull request must not make the walk grow without bound.
 const MaxEntries = 500_000
 
+// maxEntries is MaxEntries, lowered by the test of the bound.
+var maxEntries = MaxEntries
+
 // walkAbs walks abs with Skip's rule; entries are recorded in WalkDir's
 // order, with where each directory is for find.
 func walkAbs(abs string) *walked {
@@ -111,8 +114,8 @@ func walkAbs(abs string) *walked {
 		if d.IsDir() && p != abs && Skip(d.Name()) {
 			return filepath.SkipDir
 		}
-		if len(wk.entries) >= MaxEntries {
-			return fmt.Errorf("more than %d files and directories under %s: not a configuration repository (budget)", MaxEntries, abs)
+		if len(wk.entries) >= maxEntries {
+			return fmt.Errorf("more than %d files and directories: not a configuration repository (budget)", maxEntries)
 		}
 		if d.IsDir() {
 			wk.index[p] = len(wk.entries)

@@ -1,10 +1,12 @@
 package tree
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -90,5 +92,33 @@ func TestWalkAsWalkDir(t *testing.T) {
 	}
 	if _, err := w.Entries("no/such"); err == nil {
 		t.Error("a path that is not there: no error")
+	}
+}
+
+// TestWalkBounded: a tree past the walk's budget is an error naming the
+// path as asked (never an absolute one) and the budget, for that path and
+// any inside it; nothing grows past it.
+func TestWalkBounded(t *testing.T) {
+	defer func(n int) { maxEntries = n }(maxEntries)
+	maxEntries = 10
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if err := os.WriteFile(filepath.Join(dir, "sub", fmt.Sprintf("f%02d", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	w := NewWalk()
+	for _, p := range []string{".", "sub"} {
+		_, err := w.Entries(p)
+		if err == nil || !strings.Contains(err.Error(), "more than 10 files and directories") || strings.Contains(err.Error(), dir) {
+			t.Errorf("Entries(%q): %v", p, err)
+		}
+	}
+	if n := len(w.walks[dir].entries); n > 10 {
+		t.Errorf("%d entries kept past the budget of 10", n)
 	}
 }
