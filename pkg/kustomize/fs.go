@@ -43,6 +43,11 @@ func load(walk *tree.Walk, root string) (*memTree, error) {
 	if err != nil {
 		return nil, err
 	}
+	rd, err := tree.NewReader(root)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
 	var total int64
 	files := 0
 	for _, e := range entries {
@@ -59,7 +64,7 @@ func load(walk *tree.Walk, root string) (*memTree, error) {
 		if files++; files > MaxTreeFiles {
 			return nil, fmt.Errorf("more than %d files under %s: too many to render kustomizations", MaxTreeFiles, root)
 		}
-		data, err := tree.ReadFile(root, e.Path, MaxFileSize)
+		data, err := rd.ReadFile(e.Path, MaxFileSize)
 		if err != nil {
 			continue // not copied: kustomize says so if it needs it
 		}
