@@ -45,10 +45,13 @@ func TestEachRuleFires(t *testing.T) {
 			"ko://github.com/other/thing/cmd/x is not ko://github.com/plumbline/plumbline/images/<name>",
 			"ko://github.com/plumbline/plumbline/images/notmain: no main package in images/notmain",
 		},
-		"image":       {`step shell: image "alpine:3.20" is neither ko:// nor a param defaulting to ko://`},
-		"script-vars": {"step shell: script uses $(params.…); pass it through env or args", "step shell: script uses $(workspaces.…); pass it through env or args"},
-		"non-root":    {"step check: securityContext pins a UID or GID; leave it to the image (65532) so a platform can assign one", "step shell: securityContext.runAsNonRoot is not true"},
-		"params":      {"param unused is declared but never used"},
+		"image": {`step shell: image "alpine:3.20" is neither ko:// nor a param defaulting to ko://`},
+		"script-vars": {
+			"step shell: script uses $(params.…); pass it through env or args", "step shell: script uses $(workspaces.…); pass it through env or args",
+			"step shell-c: script uses $(params.…); pass it through env or args",
+		},
+		"non-root": {"step check: securityContext pins a UID or GID; leave it to the image (65532) so a platform can assign one", "step shell: securityContext.runAsNonRoot is not true"},
+		"params":   {"param unused is declared but never used"},
 		"secret-env": {
 			"task good step check: env TF_TOKEN_app_terraform_io comes from Secret registry; mount it as a file in a workspace of this step only",
 			"task good step check: envFrom Secret everything; mount it as a file in a workspace of this step only",

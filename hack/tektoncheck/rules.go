@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -101,7 +102,7 @@ func (c *Checker) rules(obj any) []Problem {
 type container struct {
 	where   string
 	image   string
-	script  string
+	script  string // shell source: a script, or a shell's -c argument
 	sc      *corev1.SecurityContext
 	ref     bool // a step that runs a StepAction: the StepAction has the image
 	sidecar bool // left to its author: none ship, and they need not be ours
@@ -125,10 +126,10 @@ func (c *Checker) taskContainers(t *pipelinev1.Task) []container {
 		if sc == nil {
 			sc = tmpl
 		}
-		cs = append(cs, container{where: "step " + s.Name, image: s.Image, script: s.Script, sc: sc, ref: s.Ref != nil, params: t.Spec.Params})
+		cs = append(cs, container{where: "step " + s.Name, image: s.Image, script: shellSource(s.Script, s.Command, s.Args), sc: sc, ref: s.Ref != nil, params: t.Spec.Params})
 	}
 	for _, s := range t.Spec.Sidecars {
-		cs = append(cs, container{where: "sidecar " + s.Name, image: s.Image, script: s.Script, sc: s.SecurityContext, sidecar: true})
+		cs = append(cs, container{where: "sidecar " + s.Name, image: s.Image, script: shellSource(s.Script, s.Command, s.Args), sc: s.SecurityContext, sidecar: true})
 	}
 	return cs
 }
@@ -281,6 +282,30 @@ func MainPackage(dir string) bool {
 var Upstream = []string{"gcr.io/tekton-releases/github.com/tektoncd/pipeline/cmd/git-init:"}
 
 var paramRef = regexp.MustCompile(`^\$\(params\.([A-Za-z0-9_-]+)\)$`)
+
+// shellSource is the shell source a container runs: its script, or the
+// argument after -c when it runs a shell (sh -c, bash -c), which is as much
+// source as a script is.
+func shellSource(script string, command, args []string) string {
+	if script != "" {
+		return script
+	}
+	argv := append(slices.Clone(command), args...)
+	if len(argv) == 0 {
+		return ""
+	}
+	switch path.Base(argv[0]) {
+	case "sh", "ash", "bash", "dash", "ksh", "zsh":
+	default:
+		return ""
+	}
+	for i, a := range argv[1:] {
+		if a == "-c" && i+2 < len(argv) {
+			return argv[i+2]
+		}
+	}
+	return ""
+}
 
 // scriptVars: a $(params.x) inside a script is pasted into shell source,
 // an injection waiting to happen; pass values through env or args.
