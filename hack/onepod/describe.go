@@ -93,10 +93,11 @@ func (n *Named) UnmarshalYAML(v *yaml.Node) error {
 }
 
 // Action is what the generator reads of a StepAction: its params and
-// results, in order.
+// results, in order, and whether it has a script.
 type Action struct {
 	Params  []string
 	Results []string
+	Script  bool
 }
 
 // readActions reads the StepActions under dir by metadata.name.
@@ -117,6 +118,7 @@ func readActions(dir string) (map[string]Action, error) {
 			Spec     struct {
 				Params  []struct{ Name string }
 				Results []struct{ Name string }
+				Script  string
 			}
 		}
 		if err := yaml.Unmarshal(data, &sa); err != nil {
@@ -125,7 +127,7 @@ func readActions(dir string) (map[string]Action, error) {
 		if sa.Kind != "StepAction" {
 			continue
 		}
-		var a Action
+		a := Action{Script: sa.Spec.Script != ""}
 		for _, p := range sa.Spec.Params {
 			a.Params = append(a.Params, p.Name)
 		}

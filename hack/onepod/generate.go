@@ -115,6 +115,11 @@ func Generate(d *Description, actions map[string]Action, t Task) ([]byte, error)
 		if !ok {
 			return nil, fmt.Errorf("%s: step %s: no StepAction %s in stepactions/", t.File, ref.Name, s.Action)
 		}
+		if a.Script {
+			// Tekton adds an init container (place-scripts) to a pod with
+			// a script, and every step starts a second or two later.
+			return nil, fmt.Errorf("%s: step %s: StepAction %s has a script; run its shell as command [sh, -c] instead", t.File, ref.Name, s.Action)
+		}
 		if err := w.step(ref.Name, s, a, t, has, checks); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.File, err)
 		}

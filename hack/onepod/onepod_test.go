@@ -101,6 +101,7 @@ func TestRefused(t *testing.T) {
 		{"drop unset", "drop-unset", "drops color, which it does not set"},
 		{"param the action lacks", "bad-param", "StepAction plumbline-check has no param color"},
 		{"unknown param", "unknown-param", "param nope is not among the params"},
+		{"script", "script", "StepAction plumbline-check has a script"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, actions := tiny(t, tc.change)
@@ -168,7 +169,7 @@ tasks:
 	}
 	actions := map[string]Action{
 		"plumbline-git-fetch": {Params: []string{"url", "basic-auth-path", "output-path"}, Results: []string{"commit", "config-sha256"}},
-		"plumbline-check":     {Params: []string{"source-dir", "reports-dir", "creds-dir", "path", "fail-on", "config-sha256", "run-id"}, Results: []string{"report-sha256"}},
+		"plumbline-check":     {Params: []string{"source-dir", "reports-dir", "creds-dir", "path", "fail-on", "config-sha256", "run-id"}, Results: []string{"report-sha256"}, Script: change == "script"},
 		"plumbline-report":    {Params: []string{"reports-dir", "reports", "fail-on", "config-sha256", "run-id", "extra-args"}},
 	}
 	return &d, actions
