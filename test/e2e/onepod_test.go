@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -357,6 +358,57 @@ func (w *world) timeline(t *testing.T, start time.Time, tr *pipelinev1.TaskRun) 
 		}
 	}
 	t.Logf("%s after the POST: %s", p.Name, strings.Join(lines, ", "))
+	t.Logf("%s steps, to the millisecond: %s", p.Name, stepTimes(start, p))
+}
+
+// stepTimes says, for each step in order, when it started (the StartedAt
+// Tekton's entrypoint writes to the millisecond once the step before it
+// has ended) and when it last wrote to its log, from start; and how long
+// each step waited between the one before it falling silent and its own
+// start: Tekton's entrypoint looks for the previous step's end once a
+// second.
+func stepTimes(start time.Time, p *corev1.Pod) string {
+	status := map[string]corev1.ContainerStatus{}
+	for _, c := range p.Status.ContainerStatuses {
+		status[c.Name] = c
+	}
+	var parts []string
+	var last time.Time
+	var waited time.Duration
+	for _, c := range p.Spec.Containers {
+		term := status[c.Name].State.Terminated
+		if term == nil {
+			continue
+		}
+		var began time.Time
+		var entries []struct{ Key, Value string }
+		if json.Unmarshal([]byte(term.Message), &entries) == nil {
+			for _, e := range entries {
+				if e.Key == "StartedAt" {
+					began, _ = time.Parse("2006-01-02T15:04:05.000Z07:00", e.Value)
+				}
+			}
+		}
+		out, _ := exec.Command("kubectl", "logs", "--timestamps", "-n", p.Namespace, p.Name, "-c", c.Name).Output()
+		var spoke time.Time
+		if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); lines[len(lines)-1] != "" {
+			spoke, _ = time.Parse(time.RFC3339Nano, strings.Fields(lines[len(lines)-1])[0])
+		}
+		at := func(x time.Time) string {
+			if x.IsZero() {
+				return "?"
+			}
+			return fmt.Sprintf("%+.2fs", x.Sub(start).Seconds())
+		}
+		part := fmt.Sprintf("%s started %s, last output %s", strings.TrimPrefix(c.Name, "step-"), at(began), at(spoke))
+		if !last.IsZero() && !began.IsZero() && began.After(last) {
+			part += fmt.Sprintf(" (waited %.2fs)", began.Sub(last).Seconds())
+			waited += began.Sub(last)
+		}
+		parts = append(parts, part)
+		last = spoke // a silent step: its end is not known, nor the next one's wait
+	}
+	return fmt.Sprintf("%s; %.2fs between steps in all", strings.Join(parts, "; "), waited.Seconds())
 }
 
 // TestOnePod is issue 18's comparison, on the same repository and
