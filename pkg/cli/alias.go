@@ -19,7 +19,15 @@ type Alias struct {
 // is in target.
 func NewAlias(fs *flag.FlagSet, old, new string, target *string) *Alias {
 	a := &Alias{old: old, new: new, target: target}
-	fs.Func(old, "deprecated: --"+new+" (the old name goes in the next catalog version)", func(v string) error {
+	// The new flag's placeholder in backquotes, so that --help shows the
+	// old name taking what the new one takes (not flag's "value").
+	placeholder := "VALUE"
+	if f := fs.Lookup(new); f != nil {
+		if name, _ := flag.UnquoteUsage(f); name != "" {
+			placeholder = name
+		}
+	}
+	fs.Func(old, "deprecated: --"+new+" `"+placeholder+"` (the old name goes in the next catalog version)", func(v string) error {
 		a.value = v
 		return nil
 	})
