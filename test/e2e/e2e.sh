@@ -5,7 +5,9 @@
 # also when a test fails or the run is interrupted. Needs root and the
 # Debian packages listed in docs/e2e.md. State lives in $E2E_STATE
 # (default build/e2e); logs in $E2E_STATE/logs. E2E_RUN=regexp runs only
-# the matching tests.
+# the matching tests. E2E_TEKTON_FLAGS='{"key": "value"}' sets keys of
+# Tekton's feature-flags (to measure a setting docs/quickstart.md offers;
+# the default is Tekton's own).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -144,6 +146,9 @@ up() {
 	kubectl apply -f "$state/conf/tekton.yaml" >/dev/null 2>&1 || true
 	kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
 	kubectl apply -f "$state/conf/tekton.yaml" >/dev/null
+	if [ -n "${E2E_TEKTON_FLAGS:-}" ]; then
+		kubectl patch configmap feature-flags -n tekton-pipelines --type merge -p "{\"data\": $E2E_TEKTON_FLAGS}" >/dev/null
+	fi
 	SYSTEM_NAMESPACE=tekton-pipelines KUBERNETES_MIN_VERSION=v1.28.0 \
 		CONFIG_DEFAULTS_NAME=config-defaults CONFIG_LOGGING_NAME=config-logging \
 		CONFIG_OBSERVABILITY_NAME=config-observability CONFIG_FEATURE_FLAGS_NAME=feature-flags \
