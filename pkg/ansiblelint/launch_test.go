@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/plumbline/plumbline/internal/testfs"
 )
 
 // TestLauncherAsScript: ansible-lint through launch.py says what its own
@@ -37,13 +39,16 @@ func TestLauncherAsScript(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	badCfg := t.TempDir()
-	write(t, badCfg, "ansible.cfg", "not an ini file\n[defaults\n")
-	write(t, badCfg, "playbooks/p.yml", "- hosts: all\n  tasks:\n    - ansible.builtin.debug: msg=hi\n")
-	shadow := t.TempDir()
-	write(t, shadow, "ansiblelint.py", "raise SystemExit('imported from the repository')\n")
-	write(t, shadow, "ansible_compat/__init__.py", "raise SystemExit('imported from the repository')\n")
-	write(t, shadow, "playbooks/p.yml", "- hosts: all\n  tasks:\n    - shell: echo hi\n")
+	badCfg, shadow := t.TempDir(), t.TempDir()
+	testfs.WriteAll(t, badCfg, map[string]string{
+		"ansible.cfg":     "not an ini file\n[defaults\n",
+		"playbooks/p.yml": "- hosts: all\n  tasks:\n    - ansible.builtin.debug: msg=hi\n",
+	})
+	testfs.WriteAll(t, shadow, map[string]string{
+		"ansiblelint.py":             "raise SystemExit('imported from the repository')\n",
+		"ansible_compat/__init__.py": "raise SystemExit('imported from the repository')\n",
+		"playbooks/p.yml":            "- hosts: all\n  tasks:\n    - shell: echo hi\n",
+	})
 	for _, dir := range []string{filepath.Join(pkgDir, "testdata/project"), filepath.Join(pkgDir, "../../examples/homelab/ansible"), badCfg, shadow} {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			var results [2]Result
@@ -121,15 +126,4 @@ func apart(t *testing.T, s string) time.Duration {
 		t.Fatalf("calls log %q: want two commands", s)
 	}
 	return time.Duration(max(at[0], at[1]) - min(at[0], at[1]))
-}
-
-func write(t *testing.T, dir, name, text string) {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
