@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"bytes"
-	"regexp"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -11,58 +10,84 @@ import (
 
 // terraform fmt is hclwrite's formatter plus rewrites of its own: an
 // attribute whose whole value is one interpolation ("${var.x}") loses the
-// quotes and braces, and a variable's legacy type ("string", list, map)
-// becomes a type expression. legacyType finds the second; "${ the first.
-var legacyType = regexp.MustCompile(`(?m)^[ \t]*type[ \t]*=[ \t]*("|(list|map)[ \t]*(#.*|//.*)?$)`)
+// quotes and braces, and the type of a variable block at the top level in
+// a legacy form ("string", "list", "map"; bare list, map, set) becomes a
+// type expression (terraform's own fmt command: formatTypeExpr, only for
+// the type of a top-level variable block).
 
 // formattedForSure reports whether terraform fmt would leave text exactly
 // as it is, without running it: hclwrite leaves it unchanged and it holds
 // nothing terraform fmt rewrites beyond that. When unsure (a value that
-// is one interpolation, a type attribute that may be legacy), it says false and
-// terraform fmt decides: a directory whose files are all formatted for
-// sure needs no terraform process (tested against terraform fmt).
+// is one interpolation, a variable type in a legacy form), it says false
+// and terraform fmt decides: a directory whose files are all formatted
+// for sure needs no terraform process (tested against terraform fmt).
 func formattedForSure(text []byte) bool { return formattedForSureParsed(text, nil) }
 
 // formattedForSureParsed is formattedForSure with the file's parse, when
 // the caller has one (nil: parsed here).
 func formattedForSureParsed(text []byte, f *hcl.File) bool {
-	if legacyType.Match(text) {
-		return false
-	}
 	if !bytes.Equal(hclwrite.Format(text), text) {
 		return false
 	}
-	if bytes.Contains(text, []byte(`"${`)) && unwrappable(text) {
-		return false
+	// hclwrite's parse only for a file that may hold either rewrite.
+	variables, interpolations := bytes.Contains(text, []byte("variable")), bytes.Contains(text, []byte(`"${`))
+	if variables || interpolations {
+		w, diags := hclwrite.ParseConfig(text, "f.tf", hcl.InitialPos)
+		if diags.HasErrors() || variables && legacyType(w.Body()) || interpolations && unwrappable(w.Body()) {
+			return false
+		}
 	}
 	return !unquotedLabel(text, f)
+}
+
+// legacyType reports whether a top-level variable block's type is in a
+// form terraform fmt rewrites: one keyword list, map or set, or one of the
+// quoted strings "string", "list", "map" (a pre-0.12 type).
+func legacyType(body *hclwrite.Body) bool {
+	for _, b := range body.Blocks() {
+		if b.Type() != "variable" {
+			continue
+		}
+		a := b.Body().GetAttribute("type")
+		if a == nil {
+			continue
+		}
+		switch t := a.Expr().BuildTokens(nil); len(t) {
+		case 1:
+			if t[0].Type == hclsyntax.TokenIdent {
+				switch string(t[0].Bytes) {
+				case "list", "map", "set":
+					return true
+				}
+			}
+		case 3:
+			if t[0].Type == hclsyntax.TokenOQuote && t[1].Type == hclsyntax.TokenQuotedLit && t[2].Type == hclsyntax.TokenCQuote {
+				switch string(t[1].Bytes) {
+				case "string", "list", "map":
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // unwrappable reports whether an attribute's whole value is one
 // interpolation ("${var.x}"), which terraform fmt unwraps to var.x: its
 // tokens are a quote, ${, the inside, }, a quote, with no literal text and
 // no other ${ } at the outer quote's level, as terraform fmt decides it.
-// A file hclwrite cannot parse counts as having one.
-func unwrappable(text []byte) bool {
-	f, diags := hclwrite.ParseConfig(text, "f.tf", hcl.InitialPos)
-	if diags.HasErrors() {
-		return true
-	}
-	var walk func(b *hclwrite.Body) bool
-	walk = func(b *hclwrite.Body) bool {
-		for _, a := range b.Attributes() {
-			if unwrappableTokens(a.Expr().BuildTokens(nil)) {
-				return true
-			}
+func unwrappable(body *hclwrite.Body) bool {
+	for _, a := range body.Attributes() {
+		if unwrappableTokens(a.Expr().BuildTokens(nil)) {
+			return true
 		}
-		for _, blk := range b.Blocks() {
-			if walk(blk.Body()) {
-				return true
-			}
-		}
-		return false
 	}
-	return walk(f.Body())
+	for _, blk := range body.Blocks() {
+		if unwrappable(blk.Body()) {
+			return true
+		}
+	}
+	return false
 }
 
 func unwrappableTokens(tokens hclwrite.Tokens) bool {
