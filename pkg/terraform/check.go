@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/plumbline/plumbline/pkg/change"
@@ -377,21 +378,26 @@ func (c *Check) format(ctx context.Context, tf Terraform, w *walker, sources map
 	var out []report.Finding
 	for _, d := range w.dirs {
 		ss := sources[d]
-		candidates := ss
-		if len(ss) == len(d.files) && !slices.ContainsFunc(ss, func(s *source) bool {
-			return !strings.HasSuffix(s.path, ".json") && !formattedForSureParsed(s.text, s.file)
-		}) {
+		var candidates []*source
+		unsure := slices.DeleteFunc(slices.Clone(ss), func(s *source) bool {
+			return strings.HasSuffix(s.path, ".json") || formattedForSureParsed(s.text, s.file)
+		})
+		if len(ss) == len(d.files) && len(unsure) == 0 {
 			continue // nothing terraform fmt would change: no process to ask
 		}
-		if len(ss) < len(d.files) {
+		// One process for the directory saves one per file; but a file
+		// hclwrite already changes is one terraform fmt changes for sure
+		// (it writes hclwrite's format of what it rewrites), and each goes
+		// to terraform fmt for its diff anyway.
+		certain := !slices.ContainsFunc(unsure, func(s *source) bool { return bytes.Equal(hclwrite.Format(s.text), s.text) })
+		if len(ss) < len(d.files) || len(unsure) == 1 || certain {
 			// File by file below: only those not formatted for sure.
-			candidates = slices.DeleteFunc(slices.Clone(ss), func(s *source) bool { return formattedForSureParsed(s.text, s.file) })
+			candidates = unsure
 		} else {
 			files, err := tf.FormatCheck(ctx, d.osPath)
 			if err != nil {
 				return out, fmt.Errorf("fmt %s: %w", d.rel, err)
 			}
-			candidates = nil
 			for _, s := range ss {
 				if slices.Contains(files, path.Base(s.path)) {
 					candidates = append(candidates, s)

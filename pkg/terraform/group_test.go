@@ -18,10 +18,21 @@ import (
 	"github.com/plumbline/plumbline/pkg/report"
 )
 
-// countingTerraform is the real terraform, counting the inits and gets.
+// countingTerraform is the real terraform, counting the inits, gets and
+// fmt runs (on a directory, on one file's text).
 type countingTerraform struct {
 	*Exec
-	inits, gets atomic.Int32
+	inits, gets, fmtDirs, fmtFiles atomic.Int32
+}
+
+func (c *countingTerraform) FormatCheck(ctx context.Context, dir string) ([]string, error) {
+	c.fmtDirs.Add(1)
+	return c.Exec.FormatCheck(ctx, dir)
+}
+
+func (c *countingTerraform) Format(ctx context.Context, text []byte) ([]byte, error) {
+	c.fmtFiles.Add(1)
+	return c.Exec.Format(ctx, text)
 }
 
 func (c *countingTerraform) Init(ctx context.Context, dir string, env map[string]string, pluginDir string) error {

@@ -637,6 +637,54 @@ func TestFormattedForSureAgreesWithTerraform(t *testing.T) {
 	t.Logf("%d files formatted for sure (terraform fmt agrees), %d left to terraform fmt", sure, unsure)
 }
 
+// TestFormatProcesses: a directory goes to terraform fmt -check only when
+// it has two or more files not formatted for sure and one of them
+// hclwrite leaves as it is (terraform fmt may or may not rewrite it); a
+// file hclwrite changes is one terraform fmt changes, and it goes to
+// terraform fmt for its diff anyway. The fmt findings are the files
+// terraform fmt -check lists.
+func TestFormatProcesses(t *testing.T) {
+	needTerraform(t)
+	tmp := t.TempDir()
+	testfs.WriteAll(t, tmp, map[string]string{
+		// One file to decide: no fmt -check.
+		"a/main.tf":     "locals {\n  a=1\n}\n",
+		"a/versions.tf": "terraform {\n  required_version = \">= 1.5\"\n}\n",
+		// Two hclwrite leaves alone, one with a legacy type: fmt -check.
+		"b/one.tf": "variable \"x\" {\n  type = \"string\"\n}\n",
+		"b/two.tf": "variable \"y\" {\n  type = list(string)\n}\n\nlocals {\n  z = \"${var.y[0]}\"\n}\n",
+		// Two hclwrite changes: each certainly changes, no fmt -check.
+		"c/one.tf":       "locals {\n  a=1\n}\n",
+		"c/two.tf":       "locals {\n  b =   2\n}\n",
+		"d/main.tf":      "locals {\n  a = 1\n}\n",
+		"d/variables.tf": "variable \"os\" {\n  type = string\n}\n\nresource \"terraform_data\" \"t\" {\n  input = { type = \"debian\" }\n}\n",
+	})
+	bin, _ := FindBinary(os.Getenv("PLUMBLINE_TERRAFORM"))
+	tf := &countingTerraform{Exec: &Exec{Bin: bin, Env: BaseEnv()}}
+	r, _, err := clitest.RunCheck(t, &Check{NewTerraform: func(string) Terraform { return tf }}, tmp, "--offline", "--all-dirs", "a", "b", "c", "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := [2]int32{tf.fmtDirs.Load(), tf.fmtFiles.Load()}; got != [2]int32{1, 5} {
+		t.Errorf("terraform fmt -check %d times, fmt - %d times; want once (b) and 5 (a/main, b's two, c's two)", got[0], got[1])
+	}
+	var got []string
+	for _, f := range r.Findings {
+		if f.Rule == RuleFormat {
+			got = append(got, f.File)
+		}
+	}
+	cmd := exec.Command(bin, "fmt", "-check", "-list=true", "-recursive")
+	cmd.Dir = tmp
+	out, _ := cmd.Output()
+	want := strings.Fields(string(out))
+	slices.Sort(got)
+	slices.Sort(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fmt findings (-terraform fmt -check +ours):\n%s", diff)
+	}
+}
+
 // When init fails, the finding names terraform's own cause and the fix
 // for it: a committed lock file that no longer satisfies the constraints
 // is not a registry problem, and "run offline" would not help.
