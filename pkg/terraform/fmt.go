@@ -2,6 +2,8 @@ package terraform
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -37,7 +39,7 @@ func formattedForSureParsed(text []byte, f *hcl.File) bool {
 			return false
 		}
 	}
-	return !unquotedLabel(text, f)
+	return !labelsRewritten(text, f)
 }
 
 // legacyType reports whether a top-level variable block's type is in a
@@ -111,11 +113,13 @@ func unwrappableTokens(tokens hclwrite.Tokens) bool {
 	return true
 }
 
-// unquotedLabel reports whether a block label is written bare
-// (resource terraform_data b {}, provisioner local-exec {}), which
-// terraform fmt quotes and hclwrite leaves; a file that does not parse
-// counts as having one (terraform fmt decides).
-func unquotedLabel(text []byte, f *hcl.File) bool {
+// labelsRewritten reports whether terraform fmt would write a block's
+// labels differently and hclwrite does not: a bare label (resource
+// terraform_data b {}, provisioner local-exec {}), which it quotes; a
+// comment between them, which it drops; an escape in one, which it may
+// write otherwise. A file that does not parse counts (terraform fmt
+// decides).
+func labelsRewritten(text []byte, f *hcl.File) bool {
 	if f == nil {
 		var diags hcl.Diagnostics
 		if f, diags = hclsyntax.ParseConfig(text, "f.tf", hcl.InitialPos); diags.HasErrors() {
@@ -129,8 +133,20 @@ func unquotedLabel(text []byte, f *hcl.File) bool {
 	var walk func(b *hclsyntax.Body) bool
 	walk = func(b *hclsyntax.Body) bool {
 		for _, blk := range b.Blocks {
-			for _, r := range blk.LabelRanges {
-				if r.Start.Byte >= len(text) || text[r.Start.Byte] != '"' {
+			// terraform fmt writes the labels again (SetLabels of
+			// Labels): what is not a plain quoted label, or lies between
+			// them (a comment), changes.
+			at := blk.TypeRange.End.Byte
+			for _, r := range append(slices.Clone(blk.LabelRanges), blk.OpenBraceRange) {
+				if r.Start.Byte < at || r.End.Byte > len(text) || strings.Trim(string(text[at:r.Start.Byte]), " \t") != "" {
+					return true
+				}
+				at = r.End.Byte
+				if r == blk.OpenBraceRange {
+					break
+				}
+				label := text[r.Start.Byte:r.End.Byte]
+				if len(label) < 2 || label[0] != '"' || bytes.ContainsAny(label, "\\") || bytes.Contains(label, []byte("$$")) || bytes.Contains(label, []byte("%%")) {
 					return true
 				}
 			}

@@ -600,6 +600,11 @@ func TestFormattedForSureAgreesWithTerraform(t *testing.T) {
 		"resource \"terraform_data\" b {\n  input = 1\n}\n",
 		"module m {\n  source = \"./m\"\n}\n",
 		"resource \"terraform_data\" \"a\" {\n  lifecycle {\n    ignore_changes = all\n  }\n  provisioner local-exec {\n    command = \"true\"\n  }\n}\n",
+		// A comment between labels, which terraform fmt drops; escapes.
+		"resource \"terraform_data\" /* why */ \"a\" {\n  input = 1\n}\n",
+		"resource \"terraform_data\" \"a\" /* why */ {\n  input = 1\n}\n",
+		"resource \"terraform_data\" \"a\u0062\" {\n  input = 1\n}\n",
+		"resource \"terraform_data\" \"a-b_c\" {\n  input = 1\n}\n",
 	} {
 		corpus = append(corpus, []byte(extra))
 	}
