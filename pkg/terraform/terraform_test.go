@@ -655,10 +655,10 @@ func TestFormatProcesses(t *testing.T) {
 		// One file to decide: no fmt -check.
 		"a/main.tf":     "locals {\n  a=1\n}\n",
 		"a/versions.tf": "terraform {\n  required_version = \">= 1.5\"\n}\n",
-		// Two hclwrite leaves alone, one with a legacy type: fmt -check.
+		// Two files hclwrite leaves alone, one with a legacy type: fmt -check.
 		"b/one.tf": "variable \"x\" {\n  type = \"string\"\n}\n",
 		"b/two.tf": "variable \"y\" {\n  type = list(string)\n}\n\nlocals {\n  z = \"${var.y[0]}\"\n}\n",
-		// Two hclwrite changes: each certainly changes, no fmt -check.
+		// Two files hclwrite changes: each certainly changes, no fmt -check.
 		"c/one.tf":       "locals {\n  a=1\n}\n",
 		"c/two.tf":       "locals {\n  b =   2\n}\n",
 		"d/main.tf":      "locals {\n  a = 1\n}\n",
