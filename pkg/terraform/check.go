@@ -123,8 +123,15 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if len(skipped) > 0 {
 		r.Details[report.DetailSkipped] = strings.Join(skipped, ", ")
 	}
-	if !c.fmt && c.offline {
-		return r, nil // no terraform needed
+	var plan []fmtDir
+	if c.fmt {
+		plan = fmtPlan(w, sources)
+	}
+	if c.offline && (!c.fmt || !needsTerraform(plan)) {
+		// No terraform needed: fmt, if asked, is decided without it.
+		fmtFindings, err := c.format(ctx, nil, plan, sources)
+		r.Findings = append(r.Findings, fmtFindings...)
+		return r, err
 	}
 	// terraform's version is asked while the modules are checked (on one
 	// module its process was a sixth of the run); with --offline, fmt
@@ -143,7 +150,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 
 	var errs []error
 	if c.fmt {
-		fmtFindings, err := c.format(ctx, tf, w, sources)
+		fmtFindings, err := c.format(ctx, tf, plan, sources)
 		r.Findings = append(r.Findings, fmtFindings...)
 		if err != nil {
 			errs = append(errs, err)
@@ -370,47 +377,75 @@ func (v *versionCall) wait() error {
 	return v.err
 }
 
-// format asks terraform fmt which files it would change, once per
-// directory, and turns each into a finding carrying the diff. A directory
-// holding a file that did not parse is formatted file by file instead,
-// because terraform fmt stops at the first file it cannot parse.
-func (c *Check) format(ctx context.Context, tf Terraform, w *walker, sources map[*dir][]*source) ([]report.Finding, error) {
-	var out []report.Finding
+// fmtDir is what the format pass does in one directory: ask terraform fmt
+// -check which of its files it would change, or take files, the ones not
+// formatted for sure, as the candidates.
+type fmtDir struct {
+	d     *dir
+	check bool
+	files []*source
+}
+
+// fmtPlan plans the format pass. One terraform fmt -check for a directory
+// saves a process per file; but a file hclwrite already changes is one
+// terraform fmt changes for sure (it writes hclwrite's format of what it
+// rewrites), and each is formatted for its diff anyway. A directory
+// holding a file that did not parse is formatted file by file, because
+// terraform fmt stops at the first file it cannot parse.
+func fmtPlan(w *walker, sources map[*dir][]*source) []fmtDir {
+	var plan []fmtDir
 	for _, d := range w.dirs {
 		ss := sources[d]
-		var candidates []*source
 		unsure := slices.DeleteFunc(slices.Clone(ss), func(s *source) bool {
 			return strings.HasSuffix(s.path, ".json") || formattedForSureParsed(s.text, s.file)
 		})
 		if len(ss) == len(d.files) && len(unsure) == 0 {
-			continue // nothing terraform fmt would change: no process to ask
+			continue // nothing terraform fmt would change
 		}
-		// One process for the directory saves one per file; but a file
-		// hclwrite already changes is one terraform fmt changes for sure
-		// (it writes hclwrite's format of what it rewrites), and each goes
-		// to terraform fmt for its diff anyway.
 		certain := !slices.ContainsFunc(unsure, func(s *source) bool { return bytes.Equal(hclwrite.Format(s.text), s.text) })
-		if len(ss) < len(d.files) || len(unsure) == 1 || certain {
-			// File by file below: only those not formatted for sure.
-			candidates = unsure
-		} else {
-			files, err := tf.FormatCheck(ctx, d.osPath)
+		plan = append(plan, fmtDir{d: d, check: len(ss) == len(d.files) && len(unsure) > 1 && !certain, files: unsure})
+	}
+	return plan
+}
+
+// needsTerraform reports whether the planned pass runs terraform: a
+// directory to ask, or a file formatInProcess cannot format.
+func needsTerraform(plan []fmtDir) bool {
+	for _, p := range plan {
+		if p.check || slices.ContainsFunc(p.files, func(s *source) bool { _, ok := formatInProcess(s.text, s.file); return !ok }) {
+			return true
+		}
+	}
+	return false
+}
+
+// format runs the planned pass: each file terraform fmt would change is
+// a finding carrying the diff, its formatted text from formatInProcess
+// or, when that cannot say, from terraform fmt (tf is nil only when
+// needsTerraform said no).
+func (c *Check) format(ctx context.Context, tf Terraform, plan []fmtDir, sources map[*dir][]*source) ([]report.Finding, error) {
+	var out []report.Finding
+	for _, p := range plan {
+		candidates := p.files
+		if p.check {
+			files, err := tf.FormatCheck(ctx, p.d.osPath)
 			if err != nil {
-				return out, fmt.Errorf("fmt %s: %w", d.rel, err)
+				return out, fmt.Errorf("fmt %s: %w", p.d.rel, err)
 			}
-			for _, s := range ss {
-				if slices.Contains(files, path.Base(s.path)) {
+			candidates = nil
+			for _, s := range sources[p.d] {
+				if !strings.HasSuffix(s.path, ".json") && slices.Contains(files, path.Base(s.path)) {
 					candidates = append(candidates, s)
 				}
 			}
 		}
 		for _, s := range candidates {
-			if strings.HasSuffix(s.path, ".json") {
-				continue // terraform fmt leaves JSON alone
-			}
-			formatted, err := tf.Format(ctx, s.text)
-			if err != nil {
-				return out, fmt.Errorf("fmt %s: %w", s.path, err)
+			formatted, ok := formatInProcess(s.text, s.file)
+			if !ok {
+				var err error
+				if formatted, err = tf.Format(ctx, s.text); err != nil {
+					return out, fmt.Errorf("fmt %s: %w", s.path, err)
+				}
 			}
 			// Through stdin terraform fmt ends the text with a newline; on
 			// the file itself, fmt -check does not ask for one.

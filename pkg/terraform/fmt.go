@@ -42,6 +42,24 @@ func formattedForSureParsed(text []byte, f *hcl.File) bool {
 	return !labelsRewritten(text, f)
 }
 
+// formatInProcess is what terraform fmt writes for text through its
+// stdin, without running it, when text holds nothing terraform fmt
+// rewrites beyond hclwrite's format (no legacy variable type, no value
+// that is one interpolation, its labels as terraform writes them): then
+// terraform writes hclwrite's format of it, ended with a newline as fmt -
+// ends it. ok false: ask terraform. Tested against terraform fmt -.
+func formatInProcess(text []byte, f *hcl.File) (out []byte, ok bool) {
+	w, diags := hclwrite.ParseConfig(text, "f.tf", hcl.InitialPos)
+	if diags.HasErrors() || legacyType(w.Body()) || unwrappable(w.Body()) || labelsRewritten(text, f) {
+		return nil, false
+	}
+	out = hclwrite.Format(text)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	return out, true
+}
+
 // legacyType reports whether a top-level variable block's type is in a
 // form terraform fmt rewrites: one keyword list, map or set, or one of the
 // quoted strings "string", "list", "map" (a pre-0.12 type).

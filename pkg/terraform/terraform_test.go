@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/plumbline/plumbline/internal/clitest"
 	"github.com/plumbline/plumbline/internal/need"
@@ -642,12 +643,56 @@ func TestFormattedForSureAgreesWithTerraform(t *testing.T) {
 	t.Logf("%d files formatted for sure (terraform fmt agrees), %d left to terraform fmt", sure, unsure)
 }
 
+// TestFormatInProcessAsTerraform: what formatInProcess writes is what
+// terraform fmt - writes, byte for byte, for every file of the test data,
+// the example and the corpus repositories and four variants of each
+// (spacing squeezed, "=" unspaced, blank lines doubled, the last newline
+// dropped), wherever it says it can.
+func TestFormatInProcessAsTerraform(t *testing.T) {
+	needTerraform(t)
+	bin, _ := FindBinary(os.Getenv("PLUMBLINE_TERRAFORM"))
+	compared := 0
+	for _, root := range []string{"testdata", "../../examples", "../../test/corpus/repos"} {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tf") {
+				return nil
+			}
+			orig, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, text := range [][]byte{orig, bytes.ReplaceAll(orig, []byte("  "), []byte(" ")), bytes.ReplaceAll(orig, []byte(" = "), []byte("=")),
+				bytes.ReplaceAll(orig, []byte("\n\n"), []byte("\n\n\n")), bytes.TrimRight(orig, "\n")} {
+				mine, ok := formatInProcess(text, nil)
+				if !ok || bytes.Equal(mine, text) {
+					continue
+				}
+				cmd := exec.Command(bin, "fmt", "-no-color", "-")
+				cmd.Stdin = bytes.NewReader(text)
+				out, err := cmd.Output()
+				if err != nil {
+					continue // terraform cannot parse this variant either
+				}
+				compared++
+				if !bytes.Equal(out, mine) {
+					t.Errorf("%s: formatInProcess differs from terraform fmt -:\n%s", p, diff.Diff("terraform", out, "ours", mine))
+				}
+			}
+			return nil
+		})
+	}
+	if compared < 200 {
+		t.Errorf("only %d files compared", compared)
+	}
+	t.Logf("%d files formatted in process as terraform fmt - formats them", compared)
+}
+
 // TestFormatProcesses: a directory goes to terraform fmt -check only when
 // it has two or more files not formatted for sure and one of them
 // hclwrite leaves as it is (terraform fmt may or may not rewrite it); a
-// file hclwrite changes is one terraform fmt changes, and it goes to
-// terraform fmt for its diff anyway. The fmt findings are the files
-// terraform fmt -check lists.
+// file hclwrite changes is one terraform fmt changes, and only one holding
+// what terraform fmt rewrites goes to terraform fmt - for its diff. The
+// fmt findings are the files terraform fmt -check lists.
 func TestFormatProcesses(t *testing.T) {
 	needTerraform(t)
 	tmp := t.TempDir()
@@ -670,8 +715,9 @@ func TestFormatProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := [2]int32{tf.fmtDirs.Load(), tf.fmtFiles.Load()}; got != [2]int32{1, 5} {
-		t.Errorf("terraform fmt -check %d times, fmt - %d times; want once (b) and 5 (a/main, b's two, c's two)", got[0], got[1])
+	// a/main.tf and c's two are formatted in process (formatInProcess).
+	if got := [2]int32{tf.fmtDirs.Load(), tf.fmtFiles.Load()}; got != [2]int32{1, 2} {
+		t.Errorf("terraform fmt -check %d times, fmt - %d times; want once (b) and twice (b's two, which hold what terraform fmt rewrites)", got[0], got[1])
 	}
 	var got []string
 	for _, f := range r.Findings {
