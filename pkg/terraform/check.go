@@ -379,11 +379,14 @@ func (v *versionCall) wait() error {
 
 // fmtDir is what the format pass does in one directory: ask terraform fmt
 // -check which of its files it would change, or take files, the ones not
-// formatted for sure, as the candidates.
+// formatted for sure, as the candidates. inProcess holds, for each of
+// files formatInProcess can format, its formatted text: worked out once,
+// when planning, for needsTerraform and the pass alike.
 type fmtDir struct {
-	d     *dir
-	check bool
-	files []*source
+	d         *dir
+	check     bool
+	files     []*source
+	inProcess map[*source][]byte
 }
 
 // fmtPlan plans the format pass. One terraform fmt -check for a directory
@@ -403,7 +406,13 @@ func fmtPlan(w *walker, sources map[*dir][]*source) []fmtDir {
 			continue // nothing terraform fmt would change
 		}
 		certain := !slices.ContainsFunc(unsure, func(s *source) bool { return bytes.Equal(hclwrite.Format(s.text), s.text) })
-		plan = append(plan, fmtDir{d: d, check: len(ss) == len(d.files) && len(unsure) > 1 && !certain, files: unsure})
+		inProcess := map[*source][]byte{}
+		for _, s := range unsure {
+			if out, ok := formatInProcess(s.text, s.file); ok {
+				inProcess[s] = out
+			}
+		}
+		plan = append(plan, fmtDir{d: d, check: len(ss) == len(d.files) && len(unsure) > 1 && !certain, files: unsure, inProcess: inProcess})
 	}
 	return plan
 }
@@ -412,7 +421,7 @@ func fmtPlan(w *walker, sources map[*dir][]*source) []fmtDir {
 // directory to ask, or a file formatInProcess cannot format.
 func needsTerraform(plan []fmtDir) bool {
 	for _, p := range plan {
-		if p.check || slices.ContainsFunc(p.files, func(s *source) bool { _, ok := formatInProcess(s.text, s.file); return !ok }) {
+		if p.check || len(p.inProcess) < len(p.files) {
 			return true
 		}
 	}
@@ -440,7 +449,8 @@ func (c *Check) format(ctx context.Context, tf Terraform, plan []fmtDir, sources
 			}
 		}
 		for _, s := range candidates {
-			formatted, ok := formatInProcess(s.text, s.file)
+			// fmt -check lists only files not formatted for sure: p.files.
+			formatted, ok := p.inProcess[s]
 			if !ok {
 				var err error
 				if formatted, err = tf.Format(ctx, s.text); err != nil {
