@@ -229,7 +229,7 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 	if pr.scope != nil {
 		args = append(append(args, "--"), pr.scope.lint...)
 	}
-	res, err := linter.Lint(ctx, pr.root, args, env)
+	res, err := linter.Lint(ctx, Job{Dir: pr.root, Args: args, Env: env, Playbooks: pr.playbooks()})
 	switch {
 	case ctx.Err() == context.DeadlineExceeded:
 		return nil, fmt.Errorf("%s: ansible-lint timed out after %s (--timeout)", pr.root, c.timeout)

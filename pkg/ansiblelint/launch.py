@@ -2,45 +2,138 @@
 # ansible-compat runs one after the other at start-up (ansible-config dump,
 # ansible --version; some 0.3 s each) started at once, beside the import of
 # ansible-lint, and their output handed to ansible-compat when it asks.
-# Only for the ansible-compat it was proven on (tests compare the output
-# with the script's); with any other, or on any surprise, nothing changes.
+# Given playbooks (--syntax-check PATH before the binary), their syntax
+# checks start as soon as the config dump says what environment
+# ansible-compat will give them, also beside the import; ansible-lint gets
+# one's output only when it runs that very command, in that environment and
+# directory, offline and with nothing mocked (mocks and installs change
+# what the check reads), else it runs the check itself.
+# Only for the ansible-compat and ansible-lint it was proven on (tests
+# compare the output with the script's); with any other, or on any
+# surprise, nothing changes.
 import os
 import subprocess
 import sys
+import threading
 
 
-def prefetch():
+class Pending:
+    # One command started early: its output, read by a thread of its own,
+    # once it ends.
+    def __init__(self, cmd, env, stdin=False):
+        self.cmd, self.env, self.cwd = cmd, env, os.getcwd()
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin else None,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  universal_newlines=True, env=env)
+        if stdin:
+            # As subprocess.run closes it: the command reads nothing.
+            self.p.stdin.close()
+            self.p.stdin = None
+        self.done = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        try:
+            self.out, self.err = self.p.communicate()
+        except Exception:
+            self.out = self.err = None
+        self.done.set()
+
+    def result(self):
+        self.done.wait()
+        return self.p.returncode, self.out, self.err
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.kill()
+        self.done.wait()
+
+
+def paths_env(base, cfg, cache_dir, collections_var):
+    # The environment ansible-compat 3.0's Runtime gives the commands it
+    # runs (Runtime.__init__, then prepare_environment's
+    # _prepare_ansible_paths and _update_env, isolated), written out here
+    # because its own methods log; a mistake here costs only the head
+    # start, as the environment must be equal to be used.
+    env = dict(base)
+    if "PYTHONWARNINGS" not in env:
+        env["PYTHONWARNINGS"] = "ignore:Blowfish has been deprecated"
+    library, roles, collections = (list(cfg.default_module_path), list(cfg.default_roles_path),
+                                   list(cfg.collections_paths))
+    for paths, path, present in [(library, "plugins/modules", True), (roles, "roles", True),
+                                 (roles, cache_dir + "/roles", False),
+                                 (library, cache_dir + "/modules", False),
+                                 (collections, cache_dir + "/collections", False)]:
+        if not os.path.exists(path):
+            if present:
+                continue
+            os.makedirs(path, exist_ok=True)
+        if path not in paths:
+            paths.insert(0, path)
+
+    def update(name, value):
+        if not value:
+            return
+        old = env.get(name, "")
+        if old:
+            value = [*value, *old.split(":")]
+        env[name] = ":".join(value)
+
+    if library != cfg.DEFAULT_MODULE_PATH:
+        update("ANSIBLE_LIBRARY", library)
+    if collections != cfg.collections_paths:
+        update(collections_var, collections)
+    if roles != cfg.default_roles_path:
+        update("ANSIBLE_ROLES_PATH", roles)
+    return env
+
+
+# Not from the working directory, which holds the repository: as the
+# ansible scripts run, with their own directory first on the path.
+PROBE = """import sys
+del sys.path[0]
+import json
+import ansible.constants as C
+print(json.dumps([C.DEFAULT_MODULE_PATH, C.COLLECTIONS_PATHS, C.DEFAULT_ROLES_PATH]))
+"""
+
+
+def prefetch(playbooks):
     # The environment ansible-compat would give them: ansible-lint sets
     # ANSIBLE_DEVEL_WARNING before it makes its runtime, and the config
     # dump turns colour off.
-    env = dict(os.environ)
-    env.setdefault("ANSIBLE_DEVEL_WARNING", "false")
+    base = dict(os.environ)
+    base.setdefault("ANSIBLE_DEVEL_WARNING", "false")
+    env = dict(base)
     env["ANSIBLE_FORCE_COLOR"] = "0"
     try:
         from importlib.metadata import version
 
         if not version("ansible-compat").startswith("3.0."):
             return
-        dump = subprocess.Popen(["ansible-config", "dump"], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, universal_newlines=True, env=env)
-        ver = subprocess.Popen(["ansible", "--version"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, universal_newlines=True, env=env)
+        # The settings first: the early syntax checks wait for them.
+        early = playbooks and version("ansible-lint").startswith("6.13.")
+        probe = Pending([sys.executable, "-c", PROBE], env) if early else None
+        pending = {"dump": Pending(["ansible-config", "dump"], env),
+                   "version": Pending(["ansible", "--version"], env)}
         import ansible_compat.config as config
         import ansible_compat.runtime as runtime
+        from ansible_compat.prerun import get_cache_dir
     except Exception:
         return
-    pending = {"dump": dump, "version": ver}
+    lock = threading.Lock()
 
     def take(name):
         # A command's output, once, when it succeeded; else None, and
         # ansible-compat runs the command itself (and fails as it would).
         # What the config dump says on stderr is said then, as it would be
         # (ansible-compat leaves it to ansible-lint's stderr).
-        p = pending.pop(name, None)
+        with lock:
+            p = pending.pop(name, None)
         if p is None:
             return None
-        out, err = p.communicate()
-        if p.returncode != 0:
+        code, out, err = p.result()
+        if code != 0 or out is None:
             return None
         if name == "dump" and err:
             sys.stderr.write(err)
@@ -65,15 +158,125 @@ def prefetch():
         return asked.fget(self)
 
     runtime.Runtime.version = property(version_)
+    if not early:
+        return
+    checks = {}
+    started = threading.Event()
+    stopping = []
+
+    def settings():
+        # The three settings the environment needs, read as ansible
+        # itself reads them (ansible.constants, some 0.1 s: the probe),
+        # sooner than the config dump (0.3 s); if that fails, the dump.
+        code, out, _ = probe.result()
+        if code == 0 and out:
+            try:
+                import json
+                from types import SimpleNamespace
+
+                library, collections, roles = json.loads(out)
+                return SimpleNamespace(default_module_path=library, DEFAULT_MODULE_PATH=library,
+                                       collections_paths=collections, default_roles_path=roles)
+            except Exception:
+                pass
+        with lock:
+            dump = pending.get("dump")
+        if dump is None:
+            return None
+        code, out, _ = dump.result()
+        if code != 0 or out is None:
+            return None
+        return config.AnsibleConfig(config_dump=out)
+
+    def start_checks():
+        # ansible-lint's thread pool runs as many at once as there are
+        # CPUs: no more are started early.
+        try:
+            cfg = settings()
+            if cfg is None:
+                return
+            cwd = os.getcwd()
+            check_env = paths_env(base, cfg, get_cache_dir(cwd), config.ansible_collections_path())
+            check_env["PYTHONWARNINGS"] = "ignore"
+            for book in playbooks[:os.cpu_count() or 1]:
+                cmd = ["ansible-playbook", "-i", "localhost,", "--syntax-check", book]
+                with lock:
+                    if stopping:
+                        return
+                    checks[tuple(cmd)] = Pending(cmd, check_env, stdin=True)
+        except Exception:
+            pass
+        finally:
+            started.set()
+            probe.stop()
+
+    threading.Thread(target=start_checks, daemon=True).start()
+
+    def stop_all():
+        # At exit: the ones ansible-lint never asked for are stopped, and
+        # none is started after.
+        with lock:
+            stopping.append(True)
+            left = list(checks.values())
+            checks.clear()
+        for p in left:
+            p.stop()
+
+    import atexit
+
+    atexit.register(stop_all)
+    return checks, started, lock
 
 
-# Run as: python launch.py /path/to/ansible-lint ARGS...; ansible-lint sees
-# the argv its script would.
+def hand_over(early):
+    # ansible-lint's syntax check gets an early one's output when it runs
+    # the same command where and as that one ran, and nothing it does
+    # before (mocks, installs) can have changed what the check reads.
+    checks, started, lock = early
+    try:
+        import ansiblelint.rules.syntax_check as syntax
+        from ansiblelint.config import options
+    except Exception:
+        return
+    real = subprocess.run
+    expected = {"stdin": subprocess.PIPE, "capture_output": True, "shell": False, "text": True,
+                "check": False}
+
+    def run(cmd, **kwargs):
+        started.wait()
+        with lock:
+            p = checks.pop(tuple(cmd), None) if isinstance(cmd, list) else None
+        if p is not None:
+            same = (p.env == kwargs.get("env") and p.cwd == os.getcwd()
+                    and {k: v for k, v in kwargs.items() if k != "env"} == expected
+                    and options.offline and not options.mock_modules and not options.mock_roles)
+            code, out, err = p.result() if same else (None, None, None)
+            if same and code is not None and out is not None:
+                return subprocess.CompletedProcess(cmd, code, out, err)
+            p.stop()
+        return real(cmd, **kwargs)
+
+    class Subprocess:
+        # The syntax check module's subprocess, with run above.
+        def __getattr__(self, name):
+            return run if name == "run" else getattr(subprocess, name)
+
+    syntax.subprocess = Subprocess()
+
+
+# Run as: python launch.py [--syntax-check PLAYBOOK]... /path/to/ansible-lint
+# ARGS...; ansible-lint sees the argv its script would.
+books = []
+while len(sys.argv) > 2 and sys.argv[1] == "--syntax-check":
+    books.append(sys.argv[2])
+    del sys.argv[1:3]
 sys.argv = sys.argv[1:]
-prefetch()
+early = prefetch(books)
 try:
     from ansiblelint.__main__ import _run_cli_entrypoint
 except ImportError:
     # An ansible-lint whose script runs something else: the script.
     os.execv(sys.argv[0], sys.argv)
+if early:
+    hand_over(early)
 sys.exit(_run_cli_entrypoint())

@@ -22,14 +22,19 @@ import (
 // the Ansible commands it prefetches once, as the script does: on clean
 // and failing projects, on one whose ansible.cfg ansible-config cannot
 // read (the prefetched dump fails, and ansible-compat runs it and fails
-// as it would), and on one holding Python modules named like
-// ansible-lint's, which neither may import from the working directory.
+// as it would), on one holding Python modules named like ansible-lint's
+// and ansible's, which neither may import from the working directory, and
+// on one whose config mocks a module. Told the playbooks, the launcher
+// starts their syntax checks before ansible-lint has listed a file, and
+// each runs once: ansible-lint takes the early one's output; not when a
+// module is mocked (the early check ran without the mock), where
+// ansible-lint runs its own.
 func TestLauncherAsScript(t *testing.T) {
 	needLint(t)
 	bin, _ := FindBinary("")
-	// Shims first on PATH that count the calls of the real commands.
+	// Shims first on PATH that log the calls of the real commands.
 	shims, calls := t.TempDir(), filepath.Join(t.TempDir(), "calls")
-	for _, name := range []string{"ansible", "ansible-config"} {
+	for _, name := range []string{"ansible", "ansible-config", "ansible-playbook", "git"} {
 		real, err := exec.LookPath(name)
 		if err != nil {
 			t.Fatal(err)
@@ -39,61 +44,130 @@ func TestLauncherAsScript(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	badCfg, shadow := t.TempDir(), t.TempDir()
+	badCfg, shadow, mocked := t.TempDir(), t.TempDir(), t.TempDir()
 	testfs.WriteAll(t, badCfg, map[string]string{
 		"ansible.cfg":     "not an ini file\n[defaults\n",
 		"playbooks/p.yml": "- hosts: all\n  tasks:\n    - ansible.builtin.debug: msg=hi\n",
 	})
+	// Imported from here, ansible's modules would leave a mark.
+	mark := "import pathlib\npathlib.Path(__file__).resolve().parent.parent.joinpath('imported').write_text('x')\nraise SystemExit('imported from the repository')\n"
 	testfs.WriteAll(t, shadow, map[string]string{
 		"ansiblelint.py":             "raise SystemExit('imported from the repository')\n",
 		"ansible_compat/__init__.py": "raise SystemExit('imported from the repository')\n",
+		"ansible/__init__.py":        mark,
+		"ansible/constants.py":       mark,
 		"playbooks/p.yml":            "- hosts: all\n  tasks:\n    - shell: echo hi\n",
 	})
-	for _, dir := range []string{filepath.Join(pkgDir, "testdata/project"), filepath.Join(pkgDir, "../../examples/homelab/ansible"), badCfg, shadow} {
+	testfs.WriteAll(t, mocked, map[string]string{
+		".ansible-lint":   "mock_modules:\n  - example.missing.thing\n",
+		"playbooks/p.yml": "- name: Play\n  hosts: all\n  tasks:\n    - name: Thing\n      example.missing.thing:\n        x: 1\n",
+	})
+	for _, dir := range []string{filepath.Join(pkgDir, "testdata/project"), filepath.Join(pkgDir, "../../examples/homelab/ansible"), badCfg, shadow, mocked} {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			var results [2]Result
-			var counted [2]string
-			for i, script := range []bool{true, false} {
+			books, _ := filepath.Glob(filepath.Join(dir, "playbooks", "*.yml"))
+			for i, b := range books {
+				books[i] = "playbooks/" + filepath.Base(b)
+			}
+			var results [3]Result
+			var logged [3]string
+			for i, job := range []struct {
+				script bool
+				books  []string
+			}{{true, nil}, {false, nil}, {false, books}} {
 				os.Remove(calls)
 				env := append(os.Environ(), "PATH="+shims+string(os.PathListSeparator)+os.Getenv("PATH"), "XDG_CACHE_HOME="+t.TempDir())
-				res, err := (&Exec{Bin: bin, Script: script}).Lint(context.Background(), dir, []string{"-f", "codeclimate", "-q", "--nocolor", "--offline"}, env)
+				res, err := (&Exec{Bin: bin, Script: job.script}).Lint(context.Background(), Job{Dir: dir, Env: env, Playbooks: job.books,
+					Args: []string{"-f", "codeclimate", "-q", "--nocolor", "--offline"}})
 				if err != nil {
 					t.Fatal(err)
 				}
 				results[i] = res
 				b, _ := os.ReadFile(calls)
-				counted[i] = string(b)
-			}
-			script, launched := results[0], results[1]
-			if script.Code != launched.Code || string(script.Stdout) != string(launched.Stdout) {
-				t.Errorf("exit %d, stdout:\n%s\nthrough the launcher: exit %d, stdout:\n%s", script.Code, script.Stdout, launched.Code, launched.Stdout)
+				logged[i] = string(b)
 			}
 			// A traceback names the script or the launcher as its entry.
 			entry := regexp.MustCompile(`  File "[^"]*(ansible-lint|launch\.py)", line \d+, in <module>\n    [^\n]*\n`)
 			norm := func(b []byte) string { return entry.ReplaceAllString(string(b), "  File <entry>\n") }
-			if diff := cmp.Diff(norm(script.Stderr), norm(launched.Stderr)); diff != "" {
-				t.Errorf("stderr (-script +launcher):\n%s", diff)
+			script := results[0]
+			for i, launched := range results[1:] {
+				if script.Code != launched.Code || string(script.Stdout) != string(launched.Stdout) {
+					t.Errorf("exit %d, stdout:\n%s\nthrough the launcher (%d playbooks named): exit %d, stdout:\n%s", script.Code, script.Stdout, i*len(books), launched.Code, launched.Stdout)
+				}
+				if diff := cmp.Diff(norm(script.Stderr), norm(launched.Stderr)); diff != "" {
+					t.Errorf("stderr (-script +launcher, %d playbooks named):\n%s", i*len(books), diff)
+				}
+				if strings.Contains(string(launched.Stderr), "imported from the repository") {
+					t.Errorf("a module of the working directory was imported:\n%s", launched.Stderr)
+				}
 			}
+			if _, err := os.Stat(filepath.Join(dir, "imported")); err == nil {
+				t.Error("a module of the working directory was imported (by the launcher's probe?)")
+			}
+			counted := func(i int, names ...string) []string { return sortedLines(only(logged[i], names...)) }
 			// Each once, as the script runs them; the launcher may have
 			// started them when the script fails before it asks.
-			ran, want := sortedLines(counted[1]), []string{"ansible --version", "ansible-config dump"}
-			if script := sortedLines(counted[0]); len(script) > 0 && !slices.Equal(script, want) || !slices.Equal(ran, want) {
-				t.Errorf("Ansible commands run: by the script %q, through the launcher %q; want each once", script, ran)
+			want := []string{"ansible --version", "ansible-config dump"}
+			for i := range 3 {
+				ran := counted(i, "ansible", "ansible-config")
+				if i == 0 && len(ran) == 0 {
+					continue
+				}
+				if !slices.Equal(ran, want) {
+					t.Errorf("run %d: Ansible commands run %q; want each once", i, ran)
+				}
 			}
 			// The script runs one after the other ends; the launcher
 			// starts both at once.
-			if len(sortedLines(counted[0])) == 2 {
-				if s, l := apart(t, counted[0]), apart(t, counted[1]); l >= s {
+			if len(counted(0, "ansible", "ansible-config")) == 2 {
+				if s, l := apart(t, only(logged[0], "ansible", "ansible-config")), apart(t, only(logged[1], "ansible", "ansible-config")); l >= s {
 					t.Errorf("the launcher started the two commands %s apart, the script %s: nothing was started early", l, s)
 				} else {
 					t.Logf("the two commands started %s apart by the script, %s through the launcher", s, l)
 				}
 			}
-			if strings.Contains(string(launched.Stderr), "imported from the repository") {
-				t.Errorf("a module of the working directory was imported:\n%s", launched.Stderr)
+			// The syntax checks: as the script runs them, each once, and
+			// the early ones before ansible-lint lists a file; where a
+			// module is mocked, one more: the early one, not used.
+			checks := counted(0, "ansible-playbook")
+			if got := counted(1, "ansible-playbook"); !slices.Equal(got, checks) {
+				t.Errorf("syntax checks through the launcher %q, by the script %q", got, checks)
+			}
+			got, wantChecks := counted(2, "ansible-playbook"), checks
+			if dir == mocked {
+				wantChecks = slices.Sorted(slices.Values(append(slices.Clone(checks), checks...)))
+			}
+			if !slices.Equal(got, wantChecks) {
+				t.Errorf("syntax checks through the launcher told the playbooks %q, want %q", got, wantChecks)
+			}
+			if len(checks) > 0 && dir != mocked {
+				first := func(name string) int64 {
+					for _, l := range strings.Split(logged[2], "\n") {
+						ns, rest, _ := strings.Cut(l, " ")
+						if strings.HasPrefix(rest, name+" ") {
+							n, _ := strconv.ParseInt(ns, 10, 64)
+							return n
+						}
+					}
+					return 0
+				}
+				if check, git := first("ansible-playbook"), first("git"); git != 0 && check > git {
+					t.Errorf("the syntax check started %s after ansible-lint's first git command: not early", time.Duration(check-git))
+				}
 			}
 		})
 	}
+}
+
+// only are the lines of a calls log of the named commands.
+func only(log string, names ...string) string {
+	var out []string
+	for _, l := range strings.Split(log, "\n") {
+		_, rest, _ := strings.Cut(l, " ")
+		if name, _, _ := strings.Cut(rest, " "); slices.Contains(names, name) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // sortedLines are the commands a calls log holds ("NANOS name args"),

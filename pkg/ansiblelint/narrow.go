@@ -242,3 +242,40 @@ func (s *scope) targets(p *project) []string {
 	slices.Sort(out)
 	return out
 }
+
+// playbooks are the playbooks ansible-lint will syntax-check, as it
+// names them (relative to the project, forward slashes), sorted: those
+// the preflight found plays in, not excluded, and in a pull request's
+// scope only its targets. None when modules are mocked: the mocks are
+// written before the check, which then reads them.
+func (p *project) playbooks() []string {
+	if len(p.mocks) > 0 {
+		return nil
+	}
+	var targets map[string]bool
+	if p.scope != nil {
+		targets = map[string]bool{}
+		for _, t := range p.scope.lint {
+			targets[t] = true
+		}
+	}
+	var out []string
+	for osPath := range p.plays.playbooks {
+		if slices.Contains(p.broken, osPath) || slices.ContainsFunc(p.vendored, func(v string) bool {
+			return osPath == v || strings.HasPrefix(osPath, v+string(filepath.Separator))
+		}) {
+			continue
+		}
+		rel, err := filepath.Rel(p.root, osPath)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		rel = filepath.ToSlash(rel)
+		if targets != nil && !targets[rel] {
+			continue
+		}
+		out = append(out, rel)
+	}
+	slices.Sort(out)
+	return out
+}

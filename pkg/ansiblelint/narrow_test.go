@@ -162,3 +162,35 @@ func TestNarrowChainBounded(t *testing.T) {
 		t.Errorf("%d files to lint, want the whole chain and site.yml (%d)", len(s.lint), n+1)
 	}
 }
+
+// TestPlaybooksHint: the playbooks the launcher is told to syntax-check
+// early are the project's plays, relative to it as ansible-lint names
+// them; not vendored ones, none when a module is mocked, and in a pull
+// request's scope only its targets.
+func TestPlaybooksHint(t *testing.T) {
+	root := t.TempDir()
+	testfs.WriteAll(t, root, map[string]string{
+		"site.yml":                "- name: All\n  ansible.builtin.import_playbook: playbooks/web.yml\n",
+		"playbooks/web.yml":       "- name: Web\n  hosts: web\n  tasks: []\n",
+		"playbooks/db.yml":        "- name: Db\n  hosts: db\n  roles: [db]\n",
+		"playbooks/tasks/x.yml":   "- name: A task\n  ansible.builtin.debug: msg=x\n",
+		"playbooks/broken.yml":    "- name: [\n",
+		"roles/db/tasks/main.yml": "- name: A task\n  ansible.builtin.debug: msg=x\n",
+		"collections/ansible_collections/ns/c/playbooks/p.yml": "- name: Vendored\n  hosts: all\n  tasks: []\n",
+	})
+	p, err := preflight(root, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"playbooks/db.yml", "playbooks/web.yml", "site.yml"}, p.playbooks()); d != "" {
+		t.Errorf("whole project (-want +got):\n%s", d)
+	}
+	p.scope = &scope{lint: []string{"playbooks/web.yml", "roles/db"}}
+	if d := cmp.Diff([]string{"playbooks/web.yml"}, p.playbooks()); d != "" {
+		t.Errorf("a pull request's scope (-want +got):\n%s", d)
+	}
+	p.scope, p.mocks = nil, []string{"ns.missing.thing"}
+	if got := p.playbooks(); got != nil {
+		t.Errorf("with a mocked module: %q, want none", got)
+	}
+}
