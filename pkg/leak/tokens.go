@@ -49,6 +49,10 @@ var tokens = sync.OnceValues(func() (*detect.Detector, error) {
 	return detect.NewDetectorContext(context.Background(), cfg), nil
 })
 
+// Warm builds the detector in the background, for a run that will scan
+// soon and has other work meanwhile.
+func Warm() { go tokens() }
+
 // readConfig reads rules in gitleaks' TOML format the way gitleaks does
 // (viper into its ViperConfig, then Translate), with a viper of its own:
 // the global one is gitleaks' CLI's.

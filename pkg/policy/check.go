@@ -197,11 +197,35 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	all := c.all || shown == bundledName && len(c.namespaces) == 0
 	r := &report.Report{Tool: Tool, Findings: []report.Finding{}, Details: map[string]string{
 		"policies": shown}, Counts: map[string]int{"exceptions": 0, "waived": 0}}
-	e, err := Load(Options{Policies: paths, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict,
-		Capabilities: c.capabilities, Print: req.Progress})
-	if err != nil {
-		return inputFindings(r, err, RuleRego), err
+	if c.secrets {
+		leak.Warm()
 	}
+	// The policies compile while the tree is walked and rendered: neither
+	// needs the other, and each takes tens of milliseconds. What either
+	// finds is reported in the order it was before: the policies first.
+	type compiled struct {
+		e   *Engine
+		err error
+	}
+	done := make(chan compiled, 1)
+	go func() {
+		e, err := Load(Options{Policies: paths, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict,
+			Capabilities: c.capabilities, Print: req.Progress})
+		done <- compiled{e, err}
+	}()
+	// The base's config decides which chart repositories rendering may
+	// use; its findings follow the policies' notes.
+	base := &report.Report{Details: r.Details}
+	c.fromBase(base)
+	// One walk of the tree for every part of the run that lists it.
+	walk := tree.NewWalk()
+	in, inputsErr := c.inputs(ctx, walk, req.Paths, ignore)
+	files, templates, builds, deprecated, planModules := in.files, in.templates, in.builds, in.deprecated, in.planModules
+	l := <-done
+	if l.err != nil {
+		return inputFindings(r, l.err, RuleRego), l.err
+	}
+	e := l.e
 	namespaces, err := e.Select(c.namespaces, all)
 	if err != nil {
 		return nil, err
@@ -216,7 +240,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 				Message: fmt.Sprintf("namespace %s has no deny, violation or warn rules; its policies did not run (see --namespace, --all-namespaces)", ns)})
 		}
 	}
-	c.fromBase(r)
+	r.Findings = append(r.Findings, base.Findings...)
 	// Bad waivers are reported, the good ones still apply, and the run
 	// goes on: nothing else found is lost.
 	waivers, waiverErr := c.loadWaivers()
@@ -228,20 +252,8 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		inputFindings(r, waiverErr, RuleWaiverInvalid)
 		problems = append(problems, waiverErr)
 	}
-	// One walk of the tree for every part of the run that lists it.
-	walk := tree.NewWalk()
-	files, templates, err := discover(walk, req.Paths, ignore, c.waivers)
-	if err != nil {
-		return nil, cli.Usagef("%w", err)
-	}
-	planFiles, planModules, err := planInputs(c.plans)
-	if err != nil {
-		return nil, cli.Usagef("--plans: %w", err)
-	}
-	files = append(files, planFiles...)
-	files, builds, deprecated, err := c.render(ctx, walk, req.Paths, files, ignore)
-	if err != nil {
-		return nil, err
+	if inputsErr != nil {
+		return nil, inputsErr
 	}
 	for _, t := range templates {
 		if !slices.ContainsFunc(slices.Collect(maps.Values(builds)), func(b *kustomize.Build) bool {
@@ -678,6 +690,30 @@ func errorFinding(err error, file string) report.Finding {
 	f := report.Finding{Rule: RuleEval, Severity: report.Error, Message: err.Error()}
 	f.File, _ = report.RelPath(file)
 	return f
+}
+
+// inputs are the files a run checks: those discover finds, the plans,
+// and kustomize's renderings in place of the files they consume.
+type inputs struct {
+	files, templates []string
+	builds           map[int]*kustomize.Build
+	deprecated       []*report.InputError
+	planModules      map[string]string
+}
+
+func (c *Check) inputs(ctx context.Context, walk *tree.Walk, paths []string, ignore *regexp.Regexp) (inputs, error) {
+	var in inputs
+	files, templates, err := discover(walk, paths, ignore, c.waivers)
+	if err != nil {
+		return in, cli.Usagef("%w", err)
+	}
+	planFiles, planModules, err := planInputs(c.plans)
+	if err != nil {
+		return in, cli.Usagef("--plans: %w", err)
+	}
+	in.templates, in.planModules = templates, planModules
+	in.files, in.builds, in.deprecated, err = c.render(ctx, walk, paths, append(files, planFiles...), ignore)
+	return in, err
 }
 
 // discover lists input files: files as given, directories walked for the

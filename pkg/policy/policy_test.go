@@ -356,3 +356,35 @@ func TestKustomizeDeprecatedFields(t *testing.T) {
 		t.Errorf("kustomize printed to stderr: %q", printed)
 	}
 }
+
+// TestPolicyErrorFirst: the policies compile while the tree is walked
+// and rendered; a policy that does not compile is still the run's error,
+// with its finding, whatever the inputs hold (a path not there, a
+// kustomization that does not build), and without one the inputs' error
+// is the run's.
+func TestPolicyErrorFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name, policy string
+		args         []string
+		want         string
+	}{
+		{"policy and path", "deny contains", []string{"missing.yaml"}, "rego_parse_error"},
+		{"policy and kustomization", "deny contains", []string{"k"}, "rego_parse_error"},
+		{"path only", "deny contains msg if { input.x; msg := \"x\" }", []string{"missing.yaml"}, "missing.yaml"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			testfs.WriteAll(t, dir, map[string]string{
+				"policy/p.rego":        "package main\nimport rego.v1\n" + tc.policy + "\n",
+				"k/kustomization.yaml": "resources: [nothere.yaml]\n",
+			})
+			r, _, err := clitest.RunCheck(t, &Check{}, dir, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want %q", err, tc.want)
+			}
+			if tc.want == "rego_parse_error" && (r == nil || !slices.ContainsFunc(r.Findings, func(f report.Finding) bool { return f.Rule == RuleRego })) {
+				t.Errorf("report %+v: want the policy's finding", r)
+			}
+		})
+	}
+}
