@@ -25,6 +25,7 @@ import (
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/utils/ptr"
 	"knative.dev/pkg/apis"
 )
@@ -446,10 +447,11 @@ func TestOnePod(t *testing.T) {
 	// Nine runs of each, the one pod first (the node's page cache holds
 	// what the Pipeline's pods then read too): every run is logged, the
 	// median of the ratios is asserted.
+	done := w.watchDone(t)
 	var onePods, pipelines []cost
 	var podLint []float64
 	for i := range speedRuns {
-		c, tr := w.timedValidate(t, push, key, sha, validateWant(true))
+		c, tr := w.timedValidate(t, done, push, key, sha, validateWant(true))
 		onePods = append(onePods, c)
 		if i == 0 {
 			w.timeline(t, c.start, tr)
@@ -485,7 +487,7 @@ func TestOnePod(t *testing.T) {
 		if err != nil || pr.Status.CompletionTime == nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
-		pipelines = append(pipelines, w.measure(t, start, pr.Status.CompletionTime.Time))
+		pipelines = append(pipelines, w.measure(t, start, done.when(t, "PipelineRun", pr.Name, pr.Status.CompletionTime.Time)))
 	}
 	restore()
 	restored = true
@@ -531,18 +533,30 @@ func TestOnePod(t *testing.T) {
 	run(t, work, "git", "add", "-A")
 	prSHA := commit(t, work, "kubernetes only")
 	run(t, work, "git", "push", "-q", "origin", "HEAD:refs/heads/k8s-only")
-	before := w.triggeredRuns(t)
-	start := time.Now()
-	w.postEvent(t, "pull_request", pullRequestEvent(sha, prSHA, in.repoURL, "COLLABORATOR"), key, "")
-	r := w.waitTriggered(t, before, prSHA)
-	merged := w.checkValidateRun(t, ns, r.name, prSHA, prWant(false))
-	tr, err := w.tekton.TektonV1().TaskRuns(ns).Get(context.Background(), r.name, metav1.GetOptions{})
-	if err != nil || tr.Status.CompletionTime == nil {
-		t.Fatalf("%s: %v", r.name, err)
+	// Three runs of the same pull request event: one run's time is mostly
+	// where the steps fall on Tekton's one-second poll.
+	var prWalls []time.Duration
+	var merged string
+	for range 3 {
+		before := w.triggeredRuns(t)
+		start := time.Now()
+		w.postEvent(t, "pull_request", pullRequestEvent(sha, prSHA, in.repoURL, "COLLABORATOR"), key, "")
+		r := w.waitTriggered(t, before, prSHA)
+		merged = w.checkValidateRun(t, ns, r.name, prSHA, prWant(false))
+		tr, err := w.tekton.TektonV1().TaskRuns(ns).Get(context.Background(), r.name, metav1.GetOptions{})
+		if err != nil || tr.Status.CompletionTime == nil {
+			t.Fatalf("%s: %v", r.name, err)
+		}
+		prWalls = append(prWalls, done.when(t, "TaskRun", tr.Name, tr.Status.CompletionTime.Time).Sub(start))
+		w.timeline(t, start, tr)
 	}
-	prWall := tr.Status.CompletionTime.Sub(start)
-	w.timeline(t, start, tr)
-	summary += fmt.Sprintf("a pull request touching only kubernetes/: %s from the POST\n", prWall.Round(100*time.Millisecond))
+	var prRuns []string
+	for _, d := range prWalls {
+		prRuns = append(prRuns, d.Round(100*time.Millisecond).String())
+	}
+	slices.Sort(prWalls)
+	prWall := prWalls[len(prWalls)/2]
+	summary += fmt.Sprintf("a pull request touching only kubernetes/: %s from the POST (median of %s)\n", prWall.Round(100*time.Millisecond), strings.Join(prRuns, ", "))
 	if got, want := narrowed(merged), map[string]string{"terraform-validate": "skipped", "ansible-lint-check": "skipped", "dns-zone-diff": "skipped", "policy-check": "ran"}; !maps.Equal(got, want) {
 		t.Errorf("a pull request touching only kubernetes/: checks %v, want %v\n%s", got, want, tail(merged, 40))
 	}
@@ -601,12 +615,74 @@ func hostAnsibleLint(t *testing.T, w *world, repo, sha string) float64 {
 	return d
 }
 
+// doneTimes is when each TaskRun and PipelineRun of the namespace was
+// first seen done, to the millisecond: a run's CompletionTime is stored
+// to the second, cut short, which made every run look up to a second
+// quicker than it was (the Pipeline's as much as the one pod's, so the
+// ratio flattered the one pod).
+type doneTimes struct {
+	mu sync.Mutex
+	at map[string]time.Time
+}
+
+// watchDone starts watching the namespace's TaskRuns and PipelineRuns.
+func (w *world) watchDone(t *testing.T) *doneTimes {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	d := &doneTimes{at: map[string]time.Time{}}
+	trs, err := w.tekton.TektonV1().TaskRuns(ns).Watch(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prs, err := w.tekton.TektonV1().PipelineRuns(ns).Watch(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(trs.Stop)
+	t.Cleanup(prs.Stop)
+	record := func(kind string, ch <-chan watch.Event) {
+		for ev := range ch {
+			now := time.Now()
+			o, ok := ev.Object.(interface {
+				IsDone() bool
+				GetName() string
+			})
+			if !ok || !o.IsDone() {
+				continue
+			}
+			d.mu.Lock()
+			if _, seen := d.at[kind+"/"+o.GetName()]; !seen {
+				d.at[kind+"/"+o.GetName()] = now
+			}
+			d.mu.Unlock()
+		}
+	}
+	go record("TaskRun", trs.ResultChan())
+	go record("PipelineRun", prs.ResultChan())
+	return d
+}
+
+// when is when the run was seen done; if the watch missed it (it ended
+// early), its CompletionTime, said so.
+func (d *doneTimes) when(t *testing.T, kind, name string, completion time.Time) time.Time {
+	t.Helper()
+	d.mu.Lock()
+	at, ok := d.at[kind+"/"+name]
+	d.mu.Unlock()
+	if !ok {
+		t.Logf("%s %s was not seen done by the watch: its CompletionTime, to the second, is used", kind, name)
+		return completion
+	}
+	return at
+}
+
 // speedRuns is how many times TestOnePod runs each of the two.
 const speedRuns = 9
 
 // timedValidate posts push, waits for the plumbline-validate TaskRun it
 // starts, checks its steps, and measures it from the POST.
-func (w *world) timedValidate(t *testing.T, push []byte, key, sha string, want map[string]int32) (cost, *pipelinev1.TaskRun) {
+func (w *world) timedValidate(t *testing.T, done *doneTimes, push []byte, key, sha string, want map[string]int32) (cost, *pipelinev1.TaskRun) {
 	t.Helper()
 	before := w.triggeredRuns(t)
 	start := time.Now()
@@ -620,7 +696,7 @@ func (w *world) timedValidate(t *testing.T, push []byte, key, sha string, want m
 	if err != nil || tr.Status.CompletionTime == nil {
 		t.Fatalf("%s: %v", r.name, err)
 	}
-	c := w.measure(t, start, tr.Status.CompletionTime.Time)
+	c := w.measure(t, start, done.when(t, "TaskRun", tr.Name, tr.Status.CompletionTime.Time))
 	c.start = start
 	return c, tr
 }
