@@ -106,20 +106,32 @@ def prefetch(playbooks):
     base.setdefault("ANSIBLE_DEVEL_WARNING", "false")
     env = dict(base)
     env["ANSIBLE_FORCE_COLOR"] = "0"
+    # Started before the versions are looked up (some 30 ms), and stopped
+    # if they are not the ones proven; the settings first, as the early
+    # syntax checks wait for them.
+    spawned = []
     try:
+        probe = Pending([sys.executable, "-c", PROBE], env) if playbooks else None
+        spawned.append(probe)
+        pending = {"dump": Pending(["ansible-config", "dump"], env)}
+        spawned.append(pending["dump"])
+        pending["version"] = Pending(["ansible", "--version"], env)
+        spawned.append(pending["version"])
         from importlib.metadata import version
 
-        if not version("ansible-compat").startswith("3.0."):
-            return
-        # The settings first: the early syntax checks wait for them.
-        early = playbooks and version("ansible-lint").startswith("6.13.")
-        probe = Pending([sys.executable, "-c", PROBE], env) if early else None
-        pending = {"dump": Pending(["ansible-config", "dump"], env),
-                   "version": Pending(["ansible", "--version"], env)}
+        proven = version("ansible-compat").startswith("3.0.")
+        early = proven and playbooks and version("ansible-lint").startswith("6.13.")
+        if not early and probe is not None:
+            probe.stop()
+        if not proven:
+            raise ValueError("ansible-compat")
         import ansible_compat.config as config
         import ansible_compat.runtime as runtime
         from ansible_compat.prerun import get_cache_dir
     except Exception:
+        for p in spawned:
+            if p is not None:
+                p.stop()
         return
     lock = threading.Lock()
 

@@ -25,7 +25,6 @@ import (
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/utils/ptr"
 	"knative.dev/pkg/apis"
 )
@@ -447,11 +446,10 @@ func TestOnePod(t *testing.T) {
 	// Nine runs of each, the one pod first (the node's page cache holds
 	// what the Pipeline's pods then read too): every run is logged, the
 	// median of the ratios is asserted.
-	done := w.watchDone(t)
 	var onePods, pipelines []cost
 	var podLint []float64
 	for i := range speedRuns {
-		c, tr := w.timedValidate(t, done, push, key, sha, validateWant(true))
+		c, tr := w.timedValidate(t, push, key, sha, validateWant(true))
 		onePods = append(onePods, c)
 		if i == 0 {
 			w.timeline(t, c.start, tr)
@@ -482,12 +480,13 @@ func TestOnePod(t *testing.T) {
 		if r.kind != "PipelineRun" {
 			t.Fatalf("the patched trigger started a %s, want a PipelineRun", r.kind)
 		}
+		end := doneAt(t, w.tekton.TektonV1().PipelineRuns(ns).Get, r.name)
 		w.checkInfraRun(t, r.name, sha, infraWant(true))
 		pr, err := w.tekton.TektonV1().PipelineRuns(ns).Get(context.Background(), r.name, metav1.GetOptions{})
 		if err != nil || pr.Status.CompletionTime == nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
-		pipelines = append(pipelines, w.measure(t, start, done.when(t, "PipelineRun", pr.Name, pr.Status.CompletionTime.Time)))
+		pipelines = append(pipelines, w.measure(t, start, end))
 	}
 	restore()
 	restored = true
@@ -542,12 +541,13 @@ func TestOnePod(t *testing.T) {
 		start := time.Now()
 		w.postEvent(t, "pull_request", pullRequestEvent(sha, prSHA, in.repoURL, "COLLABORATOR"), key, "")
 		r := w.waitTriggered(t, before, prSHA)
+		end := doneAt(t, w.tekton.TektonV1().TaskRuns(ns).Get, r.name)
 		merged = w.checkValidateRun(t, ns, r.name, prSHA, prWant(false))
 		tr, err := w.tekton.TektonV1().TaskRuns(ns).Get(context.Background(), r.name, metav1.GetOptions{})
 		if err != nil || tr.Status.CompletionTime == nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
-		prWalls = append(prWalls, done.when(t, "TaskRun", tr.Name, tr.Status.CompletionTime.Time).Sub(start))
+		prWalls = append(prWalls, end.Sub(start))
 		w.timeline(t, start, tr)
 	}
 	var prRuns []string
@@ -615,66 +615,24 @@ func hostAnsibleLint(t *testing.T, w *world, repo, sha string) float64 {
 	return d
 }
 
-// doneTimes is when each TaskRun and PipelineRun of the namespace was
-// first seen done, to the millisecond: a run's CompletionTime is stored
-// to the second, cut short, which made every run look up to a second
-// quicker than it was (the Pipeline's as much as the one pod's, so the
-// ratio flattered the one pod).
-type doneTimes struct {
-	mu sync.Mutex
-	at map[string]time.Time
-}
-
-// watchDone starts watching the namespace's TaskRuns and PipelineRuns.
-func (w *world) watchDone(t *testing.T) *doneTimes {
+// doneAt waits for the run to be done, asking every 50 ms, and returns
+// when it was first seen so: a run's CompletionTime is stored to the
+// second, cut short, which made every run look up to a second quicker
+// than it was (the Pipeline's as much as the one pod's, so the ratio
+// flattered the one pod).
+func doneAt[R interface{ IsDone() bool }](t *testing.T, get func(context.Context, string, metav1.GetOptions) (R, error), name string) time.Time {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	d := &doneTimes{at: map[string]time.Time{}}
-	trs, err := w.tekton.TektonV1().TaskRuns(ns).Watch(ctx, metav1.ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	prs, err := w.tekton.TektonV1().PipelineRuns(ns).Watch(ctx, metav1.ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(trs.Stop)
-	t.Cleanup(prs.Stop)
-	record := func(kind string, ch <-chan watch.Event) {
-		for ev := range ch {
-			now := time.Now()
-			o, ok := ev.Object.(interface {
-				IsDone() bool
-				GetName() string
-			})
-			if !ok || !o.IsDone() {
-				continue
-			}
-			d.mu.Lock()
-			if _, seen := d.at[kind+"/"+o.GetName()]; !seen {
-				d.at[kind+"/"+o.GetName()] = now
-			}
-			d.mu.Unlock()
+	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		r, err := get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.IsDone() {
+			return time.Now()
 		}
 	}
-	go record("TaskRun", trs.ResultChan())
-	go record("PipelineRun", prs.ResultChan())
-	return d
-}
-
-// when is when the run was seen done; if the watch missed it (it ended
-// early), its CompletionTime, said so.
-func (d *doneTimes) when(t *testing.T, kind, name string, completion time.Time) time.Time {
-	t.Helper()
-	d.mu.Lock()
-	at, ok := d.at[kind+"/"+name]
-	d.mu.Unlock()
-	if !ok {
-		t.Logf("%s %s was not seen done by the watch: its CompletionTime, to the second, is used", kind, name)
-		return completion
-	}
-	return at
+	t.Fatalf("%s did not finish", name)
+	panic("unreachable")
 }
 
 // speedRuns is how many times TestOnePod runs each of the two.
@@ -682,7 +640,7 @@ const speedRuns = 9
 
 // timedValidate posts push, waits for the plumbline-validate TaskRun it
 // starts, checks its steps, and measures it from the POST.
-func (w *world) timedValidate(t *testing.T, done *doneTimes, push []byte, key, sha string, want map[string]int32) (cost, *pipelinev1.TaskRun) {
+func (w *world) timedValidate(t *testing.T, push []byte, key, sha string, want map[string]int32) (cost, *pipelinev1.TaskRun) {
 	t.Helper()
 	before := w.triggeredRuns(t)
 	start := time.Now()
@@ -691,12 +649,13 @@ func (w *world) timedValidate(t *testing.T, done *doneTimes, push []byte, key, s
 	if r.kind != "TaskRun" {
 		t.Fatalf("the shipped trigger started a %s, want a TaskRun of plumbline-validate", r.kind)
 	}
+	end := doneAt(t, w.tekton.TektonV1().TaskRuns(ns).Get, r.name)
 	w.checkValidateRun(t, ns, r.name, sha, want)
 	tr, err := w.tekton.TektonV1().TaskRuns(ns).Get(context.Background(), r.name, metav1.GetOptions{})
 	if err != nil || tr.Status.CompletionTime == nil {
 		t.Fatalf("%s: %v", r.name, err)
 	}
-	c := w.measure(t, start, done.when(t, "TaskRun", tr.Name, tr.Status.CompletionTime.Time))
+	c := w.measure(t, start, end)
 	c.start = start
 	return c, tr
 }
