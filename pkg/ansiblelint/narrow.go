@@ -245,8 +245,8 @@ func (s *scope) targets(p *project) []string {
 
 // playbooks are the playbooks ansible-lint will syntax-check, as it
 // names them (relative to the project, forward slashes), sorted: those
-// the preflight found plays in, not excluded, and in a pull request's
-// scope only its targets. None when modules are mocked: the mocks are
+// the preflight found plays in, and in a pull request's scope only its
+// targets. None when modules are mocked: the mocks are
 // written before the check, which then reads them.
 func (p *project) playbooks() []string {
 	if len(p.mocks) > 0 {
@@ -260,12 +260,9 @@ func (p *project) playbooks() []string {
 		}
 	}
 	var out []string
+	// The preflight gathers plays from the files it parsed: never a
+	// vendored or a broken one.
 	for osPath := range p.plays.playbooks {
-		if slices.Contains(p.broken, osPath) || slices.ContainsFunc(p.vendored, func(v string) bool {
-			return osPath == v || strings.HasPrefix(osPath, v+string(filepath.Separator))
-		}) {
-			continue
-		}
 		rel, err := filepath.Rel(p.root, osPath)
 		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			continue

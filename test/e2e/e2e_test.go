@@ -215,13 +215,22 @@ func (w *world) runTaskRun(t *testing.T, tr *pipelinev1.TaskRun) (*pipelinev1.Ta
 func waitDone[R interface{ IsDone() bool }](t *testing.T, what string, timeout time.Duration,
 	get func(context.Context, string, metav1.GetOptions) (R, error), name string) R {
 	t.Helper()
-	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(2 * time.Second) {
+	r, _ := waitDoneEvery(t, what, timeout, 2*time.Second, get, name)
+	return r
+}
+
+// waitDoneEvery is waitDone asking every interval, and says when it first
+// saw the run done.
+func waitDoneEvery[R interface{ IsDone() bool }](t *testing.T, what string, timeout, every time.Duration,
+	get func(context.Context, string, metav1.GetOptions) (R, error), name string) (R, time.Time) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(every) {
 		r, err := get(context.Background(), name, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.IsDone() {
-			return r
+			return r, time.Now()
 		}
 	}
 	t.Fatalf("%s %s did not finish in %s", what, name, timeout)

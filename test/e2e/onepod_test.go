@@ -622,17 +622,8 @@ func hostAnsibleLint(t *testing.T, w *world, repo, sha string) float64 {
 // flattered the one pod).
 func doneAt[R interface{ IsDone() bool }](t *testing.T, get func(context.Context, string, metav1.GetOptions) (R, error), name string) time.Time {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		r, err := get(context.Background(), name, metav1.GetOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.IsDone() {
-			return time.Now()
-		}
-	}
-	t.Fatalf("%s did not finish", name)
-	panic("unreachable")
+	_, at := waitDoneEvery(t, "run", 10*time.Minute, 50*time.Millisecond, get, name)
+	return at
 }
 
 // speedRuns is how many times TestOnePod runs each of the two.
