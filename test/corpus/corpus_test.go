@@ -456,3 +456,75 @@ func TestCorpusConftest(t *testing.T) {
 	}
 	t.Logf("%d repositories decided as conftest decides them", compared)
 }
+
+// TestCorpusLauncher: on every Ansible project of the corpus,
+// ansible-lint through the launcher (its commands started early, the
+// version read from ansible.release, the syntax checks of the playbooks
+// the check names started early) says byte for byte what its own script
+// says, with the same exit code, as ansible-lint-check runs it.
+func TestCorpusLauncher(t *testing.T) {
+	bin, err := ansiblelint.FindBinary("")
+	if err != nil {
+		need.Missing(t, "ansible-lint is not on PATH (hack/deps.sh installs it)")
+	}
+	root, _ := filepath.Abs("repos")
+	for _, r := range runs {
+		if toolName(r.check()) != ansiblelint.Tool {
+			continue
+		}
+		t.Run(r.repo, func(t *testing.T) {
+			dir := checkout(t, filepath.Join(root, r.repo))
+			both := &bothWays{t: t, launched: &ansiblelint.Exec{Bin: bin}, script: &ansiblelint.Exec{Bin: bin, Script: true}}
+			c := &ansiblelint.Check{NewLinter: func(string) ansiblelint.Linter { return both }}
+			clitest.RunCheck(t, c, dir, r.args...)
+			if both.runs == 0 {
+				t.Fatal("ansible-lint never ran")
+			}
+			t.Logf("%d runs, %d playbooks named to the launcher, the same output both ways", both.runs, both.books)
+		})
+	}
+}
+
+// bothWays runs each ansible-lint job through the launcher and as the
+// script, each with a cache of its own, and compares what they say.
+type bothWays struct {
+	t                *testing.T
+	launched, script *ansiblelint.Exec
+	runs, books      int
+}
+
+var _ ansiblelint.Linter = (*bothWays)(nil)
+
+func (b *bothWays) Versions(ctx context.Context) (string, string, error) {
+	return b.launched.Versions(ctx)
+}
+
+func (b *bothWays) SyntaxCheck(ctx context.Context, dir, playbook string, env []string) (ansiblelint.Result, error) {
+	return b.launched.SyntaxCheck(ctx, dir, playbook, env)
+}
+
+func (b *bothWays) Lint(ctx context.Context, job ansiblelint.Job) (ansiblelint.Result, error) {
+	own := func(j ansiblelint.Job) ansiblelint.Job {
+		j.Env = append(slices.Clone(j.Env), "XDG_CACHE_HOME="+b.t.TempDir())
+		return j
+	}
+	launched, err := b.launched.Lint(ctx, own(job))
+	if err != nil {
+		return launched, err
+	}
+	scriptJob := own(job)
+	scriptJob.Playbooks = nil
+	script, err := b.script.Lint(ctx, scriptJob)
+	if err != nil {
+		return launched, err
+	}
+	b.runs++
+	b.books += len(job.Playbooks)
+	if script.Code != launched.Code || !bytes.Equal(script.Stdout, launched.Stdout) {
+		b.t.Errorf("%s: exit %d as the script, %d through the launcher; stdout:\n%s\nthrough the launcher:\n%s", job.Dir, script.Code, launched.Code, script.Stdout, launched.Stdout)
+	}
+	if d := cmp.Diff(string(script.Stderr), string(launched.Stderr)); d != "" {
+		b.t.Errorf("%s: stderr (-script +launcher):\n%s", job.Dir, d)
+	}
+	return launched, nil
+}
