@@ -33,7 +33,7 @@ class Pending:
     # One command started early: its output, read by a thread of its own,
     # once it ends.
     def __init__(self, cmd, env, stdin=False):
-        self.cmd, self.env, self.cwd = cmd, env, os.getcwd()
+        self.env, self.cwd = env, os.getcwd()
         self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin else None,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   universal_newlines=True, env=env)

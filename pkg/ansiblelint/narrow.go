@@ -264,7 +264,7 @@ func (p *project) playbooks() []string {
 	// vendored or a broken one.
 	for osPath := range p.plays.playbooks {
 		rel, err := filepath.Rel(p.root, osPath)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		if err != nil {
 			continue
 		}
 		rel = filepath.ToSlash(rel)

@@ -208,9 +208,15 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		err error
 	}
 	done := make(chan compiled, 1)
+	// A policy that does not compile is the run's error: rendering stops.
+	inputsCtx, stopInputs := context.WithCancel(ctx)
+	defer stopInputs()
 	go func() {
 		e, err := Load(Options{Policies: paths, Data: c.data, RegoVersion: c.regoVersion, Strict: c.strict,
 			Capabilities: c.capabilities, Print: req.Progress})
+		if err != nil {
+			stopInputs()
+		}
 		done <- compiled{e, err}
 	}()
 	// The base's config decides which chart repositories rendering may
@@ -219,7 +225,7 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	c.fromBase(base)
 	// One walk of the tree for every part of the run that lists it.
 	walk := tree.NewWalk()
-	in, inputsErr := c.inputs(ctx, walk, req.Paths, ignore)
+	in, inputsErr := c.inputs(inputsCtx, walk, req.Paths, ignore)
 	files, templates, builds, deprecated, planModules := in.files, in.templates, in.builds, in.deprecated, in.planModules
 	l := <-done
 	if l.err != nil {

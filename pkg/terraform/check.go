@@ -405,10 +405,14 @@ func fmtPlan(w *walker, sources map[*dir][]*source) []fmtDir {
 		if len(ss) == len(d.files) && len(unsure) == 0 {
 			continue // nothing terraform fmt would change
 		}
-		certain := !slices.ContainsFunc(unsure, func(s *source) bool { return bytes.Equal(hclwrite.Format(s.text), s.text) })
-		inProcess := map[*source][]byte{}
+		// certain: hclwrite changes every unsure file, so terraform fmt does.
+		certain, inProcess := true, map[*source][]byte{}
 		for _, s := range unsure {
-			if out, ok := formatInProcess(s.text, s.file); ok {
+			formatted := hclwrite.Format(s.text)
+			if bytes.Equal(formatted, s.text) {
+				certain = false
+			}
+			if out, ok := formatInProcess(s.text, formatted, s.file); ok {
 				inProcess[s] = out
 			}
 		}

@@ -48,12 +48,17 @@ func formattedForSureParsed(text []byte, f *hcl.File) bool {
 // that is one interpolation, its labels as terraform writes them): then
 // terraform writes hclwrite's format of it, ended with a newline as fmt -
 // ends it. ok false: ask terraform. Tested against terraform fmt -.
-func formatInProcess(text []byte, f *hcl.File) (out []byte, ok bool) {
+// formatted is hclwrite's format of text when the caller has it (nil:
+// formatted here).
+func formatInProcess(text, formatted []byte, f *hcl.File) (out []byte, ok bool) {
 	w, diags := hclwrite.ParseConfig(text, "f.tf", hcl.InitialPos)
 	if diags.HasErrors() || legacyType(w.Body()) || unwrappable(w.Body()) || labelsRewritten(text, f) {
 		return nil, false
 	}
-	out = hclwrite.Format(text)
+	out = formatted
+	if out == nil {
+		out = hclwrite.Format(text)
+	}
 	if len(out) > 0 && out[len(out)-1] != '\n' {
 		out = append(out, '\n')
 	}

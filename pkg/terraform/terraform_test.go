@@ -663,7 +663,7 @@ func TestFormatInProcessAsTerraform(t *testing.T) {
 			}
 			for _, text := range [][]byte{orig, bytes.ReplaceAll(orig, []byte("  "), []byte(" ")), bytes.ReplaceAll(orig, []byte(" = "), []byte("=")),
 				bytes.ReplaceAll(orig, []byte("\n\n"), []byte("\n\n\n")), bytes.TrimRight(orig, "\n")} {
-				mine, ok := formatInProcess(text, nil)
+				mine, ok := formatInProcess(text, nil, nil)
 				if !ok || bytes.Equal(mine, text) {
 					continue
 				}

@@ -340,7 +340,57 @@ func firstLine(s string) string {
 // same file and line (a finding it explains, a module of a collection not
 // installed, counts as the ansible-lint finding it replaced).
 func TestCorpusAnsibleLint(t *testing.T) {
-	if _, err := exec.LookPath("ansible-lint"); err != nil {
+	eachAnsibleRun(t, func(t *testing.T, r run, dir string) {
+		project := filepath.Join(dir, r.args[len(r.args)-1])
+		cmd := exec.Command("ansible-lint", "-f", "codeclimate", "-q", "--offline", "--nocolor")
+		// A cache of its own, as the check has: none of another run's mocks.
+		cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
+		cmd.Dir = project
+		out, _ := cmd.Output()
+		var issues []struct {
+			Location struct {
+				Path  string `json:"path"`
+				Lines struct {
+					Begin int `json:"begin"`
+				} `json:"lines"`
+				Positions struct {
+					Begin struct {
+						Line int `json:"line"`
+					} `json:"begin"`
+				} `json:"positions"`
+			} `json:"location"`
+		}
+		if err := json.Unmarshal(out, &issues); err != nil {
+			t.Fatalf("ansible-lint's output: %v\n%s", err, out)
+		}
+		var want, got []string
+		prefix := filepath.ToSlash(r.args[len(r.args)-1])
+		for _, is := range issues {
+			line := is.Location.Lines.Begin
+			if is.Location.Positions.Begin.Line > 0 {
+				line = is.Location.Positions.Begin.Line
+			}
+			want = append(want, fmt.Sprintf("%s:%d", filepath.ToSlash(filepath.Join(prefix, is.Location.Path)), line))
+		}
+		rep, _, _ := clitest.RunCheck(t, &ansiblelint.Check{}, dir, r.args...)
+		for _, f := range rep.Findings {
+			if strings.HasPrefix(f.Rule, "ansible-lint/") || f.Rule == ansiblelint.RuleCollectionMissing && (strings.Contains(f.Message, "is a module of collection") || strings.Contains(f.Message, "is not a module of")) {
+				got = append(got, fmt.Sprintf("%s:%d", f.File, f.Line))
+			}
+		}
+		sort.Strings(want)
+		sort.Strings(got)
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("(-ansible-lint +ansible-lint-check):\n%s", d)
+		}
+		t.Logf("%d findings, at the places ansible-lint gives", len(got))
+	})
+}
+
+// eachAnsibleRun runs f on a checkout of every Ansible project of the
+// corpus, each in a subtest.
+func eachAnsibleRun(t *testing.T, f func(t *testing.T, r run, dir string)) {
+	if _, err := ansiblelint.FindBinary(""); err != nil {
 		need.Missing(t, "ansible-lint is not on PATH (hack/deps.sh installs it)")
 	}
 	root, _ := filepath.Abs("repos")
@@ -348,52 +398,7 @@ func TestCorpusAnsibleLint(t *testing.T) {
 		if toolName(r.check()) != ansiblelint.Tool {
 			continue
 		}
-		t.Run(r.repo, func(t *testing.T) {
-			dir := checkout(t, filepath.Join(root, r.repo))
-			project := filepath.Join(dir, r.args[len(r.args)-1])
-			cmd := exec.Command("ansible-lint", "-f", "codeclimate", "-q", "--offline", "--nocolor")
-			// A cache of its own, as the check has: none of another run's mocks.
-			cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
-			cmd.Dir = project
-			out, _ := cmd.Output()
-			var issues []struct {
-				Location struct {
-					Path  string `json:"path"`
-					Lines struct {
-						Begin int `json:"begin"`
-					} `json:"lines"`
-					Positions struct {
-						Begin struct {
-							Line int `json:"line"`
-						} `json:"begin"`
-					} `json:"positions"`
-				} `json:"location"`
-			}
-			if err := json.Unmarshal(out, &issues); err != nil {
-				t.Fatalf("ansible-lint's output: %v\n%s", err, out)
-			}
-			var want, got []string
-			prefix := filepath.ToSlash(r.args[len(r.args)-1])
-			for _, is := range issues {
-				line := is.Location.Lines.Begin
-				if is.Location.Positions.Begin.Line > 0 {
-					line = is.Location.Positions.Begin.Line
-				}
-				want = append(want, fmt.Sprintf("%s:%d", filepath.ToSlash(filepath.Join(prefix, is.Location.Path)), line))
-			}
-			rep, _, _ := clitest.RunCheck(t, &ansiblelint.Check{}, dir, r.args...)
-			for _, f := range rep.Findings {
-				if strings.HasPrefix(f.Rule, "ansible-lint/") || f.Rule == ansiblelint.RuleCollectionMissing && (strings.Contains(f.Message, "is a module of collection") || strings.Contains(f.Message, "is not a module of")) {
-					got = append(got, fmt.Sprintf("%s:%d", f.File, f.Line))
-				}
-			}
-			sort.Strings(want)
-			sort.Strings(got)
-			if d := cmp.Diff(want, got); d != "" {
-				t.Errorf("(-ansible-lint +ansible-lint-check):\n%s", d)
-			}
-			t.Logf("%d findings, at the places ansible-lint gives", len(got))
-		})
+		t.Run(r.repo, func(t *testing.T) { f(t, r, checkout(t, filepath.Join(root, r.repo))) })
 	}
 }
 
@@ -463,26 +468,16 @@ func TestCorpusConftest(t *testing.T) {
 // the check names started early) says byte for byte what its own script
 // says, with the same exit code, as ansible-lint-check runs it.
 func TestCorpusLauncher(t *testing.T) {
-	bin, err := ansiblelint.FindBinary("")
-	if err != nil {
-		need.Missing(t, "ansible-lint is not on PATH (hack/deps.sh installs it)")
-	}
-	root, _ := filepath.Abs("repos")
-	for _, r := range runs {
-		if toolName(r.check()) != ansiblelint.Tool {
-			continue
+	eachAnsibleRun(t, func(t *testing.T, r run, dir string) {
+		bin, _ := ansiblelint.FindBinary("")
+		both := &bothWays{t: t, launched: &ansiblelint.Exec{Bin: bin}, script: &ansiblelint.Exec{Bin: bin, Script: true}}
+		c := &ansiblelint.Check{NewLinter: func(string) ansiblelint.Linter { return both }}
+		clitest.RunCheck(t, c, dir, r.args...)
+		if both.runs == 0 {
+			t.Fatal("ansible-lint never ran")
 		}
-		t.Run(r.repo, func(t *testing.T) {
-			dir := checkout(t, filepath.Join(root, r.repo))
-			both := &bothWays{t: t, launched: &ansiblelint.Exec{Bin: bin}, script: &ansiblelint.Exec{Bin: bin, Script: true}}
-			c := &ansiblelint.Check{NewLinter: func(string) ansiblelint.Linter { return both }}
-			clitest.RunCheck(t, c, dir, r.args...)
-			if both.runs == 0 {
-				t.Fatal("ansible-lint never ran")
-			}
-			t.Logf("%d runs, %d playbooks named to the launcher, the same output both ways", both.runs, both.books)
-		})
-	}
+		t.Logf("%d runs, %d playbooks named to the launcher, the same output both ways", both.runs, both.books)
+	})
 }
 
 // bothWays runs each ansible-lint job through the launcher and as the
