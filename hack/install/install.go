@@ -171,7 +171,11 @@ func (o *options) install(ctx context.Context) error {
 	if _, err := o.kubectl(ctx, docs, "apply", "-n", o.namespace, "-f", "-"); err != nil {
 		return err
 	}
-	return o.secrets(ctx)
+	if err := o.secrets(ctx); err != nil {
+		return err
+	}
+	o.adviseSidecars(ctx)
+	return nil
 }
 
 // fillSchedule writes the repository, its branch and the schedule into

@@ -47,7 +47,17 @@ func TestInstall(t *testing.T) {
 	}
 	otherBindings := kubectl(t, "", "get", "clusterrolebindings", "-o", "name")
 
-	runMake("install")
+	installed := runMake("install")
+	// What it says of Tekton's wait for sidecars follows the cluster's
+	// feature flags (Tekton's defaults, unless E2E_TEKTON_FLAGS changed
+	// them) and its webhooks, none of which injects sidecars.
+	flags := strings.Split(kubectl(t, "", "get", "configmap", "feature-flags", "-n", "tekton-pipelines", "-o",
+		`jsonpath={.data.running-in-environment-with-injected-sidecars}/{.data.await-sidecar-readiness}`), "/")
+	advised := strings.Contains(installed, "no webhook here injects any: kubectl patch configmap feature-flags")
+	if waits := flags[0] != "false" && flags[1] != "false"; advised != waits {
+		t.Errorf("feature flags running-in-environment-with-injected-sidecars %q, await-sidecar-readiness %q: make install advised turning the first off: %v, want %v",
+			flags[0], flags[1], advised, waits)
+	}
 	images := kubectl(t, "", "get", "stepactions,tasks", "-n", target, "-o",
 		`jsonpath={range .items[*]}{.spec.image}{"\n"}{range .spec.params[?(@.name=="image")]}{.default}{"\n"}{end}{end}`)
 	distinct := map[string]bool{}
