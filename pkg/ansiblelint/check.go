@@ -131,18 +131,20 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		r.Details["narrowed"] = strings.Join(narrowed, "; ")
 	}
 
-	// The versions are asked for while ansible-lint runs: it keeps one core
-	// busy, and the question would otherwise add to the wall time.
-	type versions struct {
-		lint, core string
-		err        error
-	}
+	// A linter whose runs say the versions is asked only when none did;
+	// another is asked while ansible-lint runs (it keeps one core busy,
+	// and the question would otherwise add to the wall time).
+	sayer, says := linter.(interface{ SaysVersions() bool })
+	says = says && sayer.SaysVersions()
 	asked := make(chan versions, 1)
-	go func() {
-		var v versions
-		v.lint, v.core, v.err = linter.Versions(ctx)
-		asked <- v
-	}()
+	if !says {
+		go func() {
+			var v versions
+			v.lint, v.core, v.err = linter.Versions(ctx)
+			asked <- v
+		}()
+	}
+	var said versions
 
 	tmp, err := os.MkdirTemp("", "ansible-lint-check-")
 	if err != nil {
@@ -175,14 +177,23 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 				Help: helpBase + "hostile-input", Message: fmt.Sprintf("custom rules in %s not loaded: they are Python from the repository being checked (--trust-rulesdir loads them)", strings.Join(dropped, ", "))})
 		}
 		start := time.Now()
-		fs, err := c.lint(ctx, linter, pr, env)
+		fs, v, err := c.lint(ctx, linter, pr, env)
+		if said.lint == "" {
+			said = v
+		}
 		r.Findings = append(r.Findings, fs...)
 		if err != nil {
 			errs = append(errs, err)
 		}
 		fmt.Fprintf(progress, "%s: %s: %d findings (%.1fs)\n", Tool, pr.root, len(fs), time.Since(start).Seconds())
 	}
-	v := <-asked // buffered: an early return above leaks nothing
+	v := said
+	switch {
+	case !says:
+		v = <-asked // buffered: an early return above leaks nothing
+	case v.lint == "":
+		v.lint, v.core, v.err = linter.Versions(ctx)
+	}
 	if v.err != nil {
 		errs = append(errs, v.err)
 	} else {
@@ -191,9 +202,17 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	return r, errors.Join(errs...)
 }
 
-// lint runs ansible-lint on one project. ansible-lint lints only files
-// below its working directory, so it runs in the project directory.
-func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []string) ([]report.Finding, error) {
+// versions are ansible-lint's and ansible-core's, for the report.
+type versions struct {
+	lint, core string
+	err        error
+}
+
+// lint runs ansible-lint on one project, and returns the versions the run
+// said (Result). ansible-lint lints only files below its working
+// directory, so it runs in the project directory.
+func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []string) ([]report.Finding, versions, error) {
+	var v versions
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	args := []string{"-f", "codeclimate", "-q", "--nocolor"}
@@ -206,7 +225,7 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 	if pr.config != "" {
 		cfg, err := filepath.Abs(pr.config)
 		if err != nil {
-			return nil, err
+			return nil, v, err
 		}
 		args = append(args, "-c", cfg)
 	}
@@ -230,31 +249,32 @@ func (c *Check) lint(ctx context.Context, linter Linter, pr *project, env []stri
 		args = append(append(args, "--"), pr.scope.lint...)
 	}
 	res, err := linter.Lint(ctx, Job{Dir: pr.root, Args: args, Env: env, Playbooks: pr.playbooks()})
+	v.lint, v.core = res.Lint, res.Core
 	switch {
 	case ctx.Err() == context.DeadlineExceeded:
-		return nil, fmt.Errorf("%s: ansible-lint timed out after %s (--timeout)", pr.root, c.timeout)
+		return nil, v, fmt.Errorf("%s: ansible-lint timed out after %s (--timeout)", pr.root, c.timeout)
 	case err != nil:
-		return nil, fmt.Errorf("%s: run ansible-lint: %w", pr.root, err)
+		return nil, v, fmt.Errorf("%s: run ansible-lint: %w", pr.root, err)
 	}
 	switch res.Code {
 	case rcSuccess, rcViolations:
 	case rcInvalidConfig:
-		return nil, fmt.Errorf("%s: ansible-lint rejected its configuration (exit %d): %s", pr.root, res.Code, summarize(res.Stderr))
+		return nil, v, fmt.Errorf("%s: ansible-lint rejected its configuration (exit %d): %s", pr.root, res.Code, summarize(res.Stderr))
 	case rcLockTimeout:
-		return nil, fmt.Errorf("%s: ansible-lint could not take its cache lock (exit %d): %s", pr.root, res.Code, summarize(res.Stderr))
+		return nil, v, fmt.Errorf("%s: ansible-lint could not take its cache lock (exit %d): %s", pr.root, res.Code, summarize(res.Stderr))
 	default:
-		return nil, fmt.Errorf("%s: ansible-lint failed (exit %d): %s", pr.root, res.Code, summarize(res.Stderr))
+		return nil, v, fmt.Errorf("%s: ansible-lint failed (exit %d): %s", pr.root, res.Code, summarize(res.Stderr))
 	}
 	fs, err := findings(res.Stdout, relPath(pr.root))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", pr.root, err)
+		return nil, v, fmt.Errorf("%s: %w", pr.root, err)
 	}
 	fs = explainSyntax(ctx, linter, pr, env, fs)
 	// Given a playbook, ansible-lint also lints some of what it finds
 	// beside it: a narrowed run reports what the whole run reports on
 	// what the change touches, no more.
 	fs = slices.DeleteFunc(fs, func(f report.Finding) bool { return !pr.scope.keeps(f) })
-	return replaceUnresolved(fs, pr.missing, pr.lacking), nil
+	return replaceUnresolved(fs, pr.missing, pr.lacking), v, nil
 }
 
 // explainSyntax replaces ansible-lint 6's "Unexpected error code 4 from

@@ -13,7 +13,9 @@
 # Only for the ansible-compat and ansible-lint it was proven on (tests
 # compare the output with the script's); with any other, or on any
 # surprise, nothing changes.
+import ast
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -21,6 +23,9 @@ import threading
 # Where to say which early syntax checks were used, for the tests; taken
 # out of the environment before anything copies it.
 TRACE = os.environ.pop("PLUMBLINE_LAUNCH_TRACE", "")
+# Where to write the versions of ansible-lint and ansible-core, for the
+# report; taken out of the environment likewise.
+VERSIONS = os.environ.pop("PLUMBLINE_LAUNCH_VERSIONS", "")
 
 
 def note(line):
@@ -237,7 +242,22 @@ def prefetch(playbooks):
         code, out, _ = dump.result()
         if code != 0 or out is None:
             return None
-        return config.AnsibleConfig(config_dump=out)
+        # Only those three, parsed as ansible-compat parses every setting:
+        # its literal_eval of all of them, here in a thread, would say a
+        # SyntaxWarning that its own parse, in ansible-lint's, keeps quiet
+        # (DEFAULT_LOCAL_TMP's random name can read as a number before a
+        # keyword: "ansible-local-123in…").
+        data = {}
+        for m in re.finditer(r"^(?P<key>[A-Za-z0-9_]+).* = (?P<value>.*)$", out, re.MULTILINE):
+            key, value = m.group("key"), m.group("value")
+            if key in ("DEFAULT_MODULE_PATH", "DEFAULT_ROLES_PATH", "COLLECTIONS_PATHS"):
+                try:
+                    data[key] = ast.literal_eval(value)
+                except (NameError, SyntaxError, ValueError):
+                    data[key] = value
+        if len(data) != 3:
+            return None
+        return config.AnsibleConfig(data=data)
 
     def start_checks():
         # ansible-lint's thread pool runs as many at once as there are
@@ -276,6 +296,22 @@ def prefetch(playbooks):
 
     atexit.register(stop_all)
     return checks, started, lock
+
+
+def say_versions():
+    # From the package metadata prefetch has read already: the check then
+    # starts no Python of its own to ask (0.2 s of CPU, where the step's
+    # CPU is shared with ansible-lint's). Nothing written, it asks.
+    if not VERSIONS:
+        return
+    try:
+        from importlib.metadata import version
+
+        text = "%s %s\n" % (version("ansible-lint"), version("ansible-core"))
+        with open(VERSIONS, "w") as f:
+            f.write(text)
+    except Exception:
+        pass
 
 
 def hand_over(early):
@@ -324,6 +360,7 @@ while len(sys.argv) > 2 and sys.argv[1] == "--syntax-check":
     del sys.argv[1:3]
 sys.argv = sys.argv[1:]
 early = prefetch(books)
+say_versions()
 try:
     from ansiblelint.__main__ import _run_cli_entrypoint
 except ImportError:

@@ -118,7 +118,22 @@ func launcherAsScript(t *testing.T, bin, dir, shims, calls, trace string, mocked
 	}{{true, nil}, {false, nil}, {false, books}} {
 		os.Remove(calls)
 		os.Remove(trace)
-		env := append(os.Environ(), "PATH="+shims+string(os.PathListSeparator)+os.Getenv("PATH"), "XDG_CACHE_HOME="+t.TempDir())
+		// Ansible's temporary directory under a name that reads as a
+		// number before a keyword (its random part may): ansible-compat's
+		// literal_eval of the config dump says a SyntaxWarning wherever
+		// ansible-lint does not keep it quiet. Not in t.TempDir(), whose
+		// "/001" stops the literal before it.
+		root, err := os.MkdirTemp("", "plumblinelocal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(root) })
+		localTemp := filepath.Join(root, "7in")
+		if err := os.Mkdir(localTemp, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		env := append(os.Environ(), "PATH="+shims+string(os.PathListSeparator)+os.Getenv("PATH"), "XDG_CACHE_HOME="+t.TempDir(),
+			"ANSIBLE_LOCAL_TEMP="+localTemp)
 		if !job.script {
 			env = append(env, "PLUMBLINE_LAUNCH_TRACE="+trace)
 		}
@@ -136,6 +151,20 @@ func launcherAsScript(t *testing.T, bin, dir, shims, calls, trace string, mocked
 	// A traceback names the script or the launcher as its entry.
 	entry := regexp.MustCompile(`  File "[^"]*(ansible-lint|launch\.py)", line \d+, in <module>\n    [^\n]*\n`)
 	norm := func(b []byte) string { return entry.ReplaceAllString(string(b), "  File <entry>\n") }
+	// The launcher says the versions the check would otherwise ask for.
+	lint, core, err := (&Exec{Bin: bin}).Versions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, res := range results {
+		want := [2]string{lint, core}
+		if i == 0 {
+			want = [2]string{} // the script says none
+		}
+		if got := [2]string{res.Lint, res.Core}; got != want {
+			t.Errorf("run %d: versions %q, want %q", i, got, want)
+		}
+	}
 	script := results[0]
 	for i, launched := range results[1:] {
 		if script.Code != launched.Code || string(script.Stdout) != string(launched.Stdout) {

@@ -48,6 +48,9 @@ type Job struct {
 type Result struct {
 	Stdout, Stderr []byte
 	Code           int
+	// Lint and Core are the versions of ansible-lint and ansible-core the
+	// launcher found, when it says them (SaysVersions); else empty.
+	Lint, Core string
 }
 
 // ansible-lint's exit codes (ansiblelint/constants.py).
@@ -143,8 +146,14 @@ func shebang(bin string) []string {
 	return strings.Fields(strings.TrimPrefix(line, "#!"))
 }
 
+// SaysVersions reports whether Lint's results carry the versions: the
+// launcher reads them, so Versions need not start a Python of its own.
+func (e *Exec) SaysVersions() bool { return len(shebang(e.Bin)) > 0 && !e.Script }
+
 func (e *Exec) Lint(ctx context.Context, job Job) (Result, error) {
 	cmd := proc.Command(ctx, e.Bin, job.Args...)
+	cmd.Dir, cmd.Env = job.Dir, job.Env
+	versions := ""
 	if interp := shebang(e.Bin); len(interp) > 0 && !e.Script {
 		// The launcher in a directory of its own: Python puts a script's
 		// directory first on its path, and the repository (the working
@@ -163,10 +172,23 @@ func (e *Exec) Lint(ctx context.Context, job Job) (Result, error) {
 			args = append(args, "--syntax-check", p)
 		}
 		cmd = proc.Command(ctx, interp[0], append(append(args, e.Bin), job.Args...)...)
+		env := job.Env
+		if env == nil {
+			env = os.Environ()
+		}
+		versions = filepath.Join(tmp, "versions")
+		cmd.Dir, cmd.Env = job.Dir, append(slices.Clone(env), "PLUMBLINE_LAUNCH_VERSIONS="+versions)
 	}
-	cmd.Dir, cmd.Env = job.Dir, job.Env
 	res, err := proc.Run(ctx, cmd)
-	return Result{Stdout: res.Stdout, Stderr: res.Stderr, Code: res.Code}, err
+	out := Result{Stdout: res.Stdout, Stderr: res.Stderr, Code: res.Code}
+	if versions != "" {
+		if b, err := os.ReadFile(versions); err == nil {
+			if f := strings.Fields(string(b)); len(f) == 2 {
+				out.Lint, out.Core = f[0], f[1]
+			}
+		}
+	}
+	return out, err
 }
 
 // SyntaxCheck runs the ansible-playbook beside the ansible-lint binary

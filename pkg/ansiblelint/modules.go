@@ -151,13 +151,13 @@ func (p *project) collection(dir string) *collection {
 // collection is what an installed collection offers.
 type collection struct {
 	dir, version string
-	routed       map[string]bool // modules meta/runtime.yml redirects
+	routed       map[string]bool // modules meta/runtime.yml redirects; nil until a module is not a file
 }
 
-// readCollection reads an installed collection's version and module
-// routing (bounded, like every file this check reads).
+// readCollection reads an installed collection's version (bounded, like
+// every file this check reads); its module routing is read when asked.
 func readCollection(dir string) *collection {
-	c := &collection{dir: dir, version: "(version unknown)", routed: map[string]bool{}}
+	c := &collection{dir: dir, version: "(version unknown)"}
 	if data, err := tree.ReadFile(tree.RootFor(".", dir), filepath.Join(dir, "MANIFEST.json"), maxYAMLSize); err == nil {
 		var m struct {
 			Info struct {
@@ -168,7 +168,18 @@ func readCollection(dir string) *collection {
 			c.version = m.Info.Version
 		}
 	}
-	if data, err := tree.ReadFile(tree.RootFor(".", dir), filepath.Join(dir, "meta", "runtime.yml"), maxYAMLSize); err == nil {
+	return c
+}
+
+// routing reads the modules meta/runtime.yml routes: community.general's
+// is 5,000 lines (35 ms of the preflight), and a module that is a file of
+// the collection needs none of it.
+func (c *collection) routing() map[string]bool {
+	if c.routed != nil {
+		return c.routed
+	}
+	c.routed = map[string]bool{}
+	if data, err := tree.ReadFile(tree.RootFor(".", c.dir), filepath.Join(c.dir, "meta", "runtime.yml"), maxYAMLSize); err == nil {
 		var rt struct {
 			Routing struct {
 				Modules map[string]any `yaml:"modules"`
@@ -180,23 +191,20 @@ func readCollection(dir string) *collection {
 			}
 		}
 	}
-	return c
+	return c.routed
 }
 
 // has reports whether the collection has module (as a task names it
 // after the collection: "ufw", or "system.ufw" in a subdirectory): a
 // module or action plugin, or a routing entry.
 func (c *collection) has(module string) bool {
-	if c.routed[module] {
-		return true
-	}
 	rel := filepath.FromSlash(strings.ReplaceAll(module, ".", "/")) + ".py"
 	for _, kind := range []string{"modules", "action"} {
 		if fileExists(filepath.Join(c.dir, "plugins", kind, rel)) {
 			return true
 		}
 	}
-	return false
+	return c.routing()[module]
 }
 
 // installAdvice says how to make a collection available so that both
