@@ -130,6 +130,18 @@ func (e *Exec) Versions(ctx context.Context) (string, string, error) {
 	return m[1], m[2], nil
 }
 
+// saidVersions reads the launcher's versions file: "LINT CORE". It is
+// written before ansible-lint runs, but by a process that may go on to load
+// the repository's plugins: only what looks like two versions is taken.
+func saidVersions(b []byte) (lint, core string) {
+	if f := strings.Fields(string(b)); len(f) == 2 && versionToken.MatchString(f[0]) && versionToken.MatchString(f[1]) {
+		return f[0], f[1]
+	}
+	return "", ""
+}
+
+var versionToken = regexp.MustCompile(`^[0-9][0-9A-Za-z.+_-]{0,63}$`)
+
 var versionLine = regexp.MustCompile(`ansible-lint ([0-9][^\s]*) using ansible(?:-core)? ([0-9][^\s]*)`)
 
 // shebang returns the interpreter command line of a script.
@@ -183,9 +195,7 @@ func (e *Exec) Lint(ctx context.Context, job Job) (Result, error) {
 	out := Result{Stdout: res.Stdout, Stderr: res.Stderr, Code: res.Code}
 	if versions != "" {
 		if b, err := os.ReadFile(versions); err == nil {
-			if f := strings.Fields(string(b)); len(f) == 2 {
-				out.Lint, out.Core = f[0], f[1]
-			}
+			out.Lint, out.Core = saidVersions(b)
 		}
 	}
 	return out, err
