@@ -300,7 +300,7 @@ def prefetch(playbooks):
 
 def say_versions():
     # From the package metadata prefetch has read already: the check then
-    # starts no Python of its own to ask (0.2 s of CPU, where the step's
+    # starts no Python of its own to ask (0.1-0.2 s of CPU, where the step's
     # CPU is shared with ansible-lint's). Nothing written, it asks.
     if not VERSIONS:
         return
