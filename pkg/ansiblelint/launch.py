@@ -13,7 +13,6 @@
 # Only for the ansible-compat and ansible-lint it was proven on (tests
 # compare the output with the script's); with any other, or on any
 # surprise, nothing changes.
-import ast
 import os
 import re
 import subprocess
@@ -242,22 +241,17 @@ def prefetch(playbooks):
         code, out, _ = dump.result()
         if code != 0 or out is None:
             return None
-        # Only those three, parsed as ansible-compat parses every setting:
-        # its literal_eval of all of them, here in a thread, would say a
+        # Only the lines of those three, for ansible-compat to parse: its
+        # literal_eval of every setting, here in a thread, would say a
         # SyntaxWarning that its own parse, in ansible-lint's, keeps quiet
         # (DEFAULT_LOCAL_TMP's random name can read as a number before a
         # keyword: "ansible-local-123in…").
-        data = {}
-        for m in re.finditer(r"^(?P<key>[A-Za-z0-9_]+).* = (?P<value>.*)$", out, re.MULTILINE):
-            key, value = m.group("key"), m.group("value")
-            if key in ("DEFAULT_MODULE_PATH", "DEFAULT_ROLES_PATH", "COLLECTIONS_PATHS"):
-                try:
-                    data[key] = ast.literal_eval(value)
-                except (NameError, SyntaxError, ValueError):
-                    data[key] = value
-        if len(data) != 3:
-            return None
-        return config.AnsibleConfig(data=data)
+        needed = ("DEFAULT_MODULE_PATH", "DEFAULT_ROLES_PATH", "COLLECTIONS_PATHS")
+        lines = [line for line in out.splitlines()
+                 if (re.match(r"[A-Za-z0-9_]+", line) or [None])[0] in needed]
+        if len(lines) != len(needed):
+            return None  # (none at all would make ansible-compat run the dump)
+        return config.AnsibleConfig(config_dump="\n".join(lines) + "\n")
 
     def start_checks():
         # ansible-lint's thread pool runs as many at once as there are

@@ -160,13 +160,21 @@ func shebang(bin string) []string {
 
 // SaysVersions reports whether Lint's results carry the versions: the
 // launcher reads them, so Versions need not start a Python of its own.
-func (e *Exec) SaysVersions() bool { return len(shebang(e.Bin)) > 0 && !e.Script }
+func (e *Exec) SaysVersions() bool { return len(e.interpreter()) > 0 }
+
+// interpreter is the command line of the Python that runs ansible-lint
+// through the launcher; nil: the binary runs as it is.
+func (e *Exec) interpreter() []string {
+	if e.Script {
+		return nil
+	}
+	return shebang(e.Bin)
+}
 
 func (e *Exec) Lint(ctx context.Context, job Job) (Result, error) {
 	cmd := proc.Command(ctx, e.Bin, job.Args...)
-	cmd.Dir, cmd.Env = job.Dir, job.Env
-	versions := ""
-	if interp := shebang(e.Bin); len(interp) > 0 && !e.Script {
+	env, versions := job.Env, ""
+	if interp := e.interpreter(); len(interp) > 0 {
 		// The launcher in a directory of its own: Python puts a script's
 		// directory first on its path, and the repository (the working
 		// directory) must not be there, as it is not for the script.
@@ -184,13 +192,13 @@ func (e *Exec) Lint(ctx context.Context, job Job) (Result, error) {
 			args = append(args, "--syntax-check", p)
 		}
 		cmd = proc.Command(ctx, interp[0], append(append(args, e.Bin), job.Args...)...)
-		env := job.Env
 		if env == nil {
 			env = os.Environ()
 		}
 		versions = filepath.Join(tmp, "versions")
-		cmd.Dir, cmd.Env = job.Dir, append(slices.Clone(env), "PLUMBLINE_LAUNCH_VERSIONS="+versions)
+		env = append(slices.Clone(env), "PLUMBLINE_LAUNCH_VERSIONS="+versions)
 	}
+	cmd.Dir, cmd.Env = job.Dir, env
 	res, err := proc.Run(ctx, cmd)
 	out := Result{Stdout: res.Stdout, Stderr: res.Stderr, Code: res.Code}
 	if versions != "" {
