@@ -282,13 +282,14 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	scanCtx := ctx
 	ctx, stopWatch := watchMemory(ctx, uint64(c.memory)<<20)
 	defer stopWatch()
-	run := &run{c: c, e: e, walk: walk, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds, target: c.release.r}
+	run := &run{c: c, e: e, walk: walk, namespaces: namespaces, fixed: fixed, files: files, results: make([]fileResult, len(files)), builds: builds, target: c.release.r,
+		release: !c.schema && !c.combine}
 	if err := run.start(ctx); err != nil {
 		return nil, err
 	}
 	n := len(r.Findings)
 	for _, fr := range run.results {
-		n += len(fr.outcomes) + 1
+		n += len(fr.findings) + 1
 	}
 	r.Findings = slices.Grow(r.Findings, n)
 	for i := range run.results {
@@ -324,18 +325,16 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			problems = append(problems, fr.err)
 			r.Findings = append(r.Findings, errorFinding(fr.err, files[i]))
 		}
-		for _, o := range fr.outcomes {
-			r.Findings = append(r.Findings, run.finding(o))
-			if o.Kind == Exception {
-				r.Counts["exceptions"]++
-			}
+		r.Findings = append(r.Findings, fr.findings...)
+		if fr.exceptions > 0 {
+			r.Counts["exceptions"] += fr.exceptions
 		}
 	}
 	// A kustomization that fails is a finding; only when nothing at all
 	// could be checked is the run broken.
 	checked := 0
 	for i, fr := range run.results {
-		if b := builds[i]; fr.input != nil && (b == nil || b.Err == nil) {
+		if b := builds[i]; fr.parsed && (b == nil || b.Err == nil) {
 			checked++
 		}
 	}

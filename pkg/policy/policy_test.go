@@ -388,3 +388,44 @@ func TestPolicyErrorFirst(t *testing.T) {
 		})
 	}
 }
+
+// TestReleasedInputsPlaceAlike: without the schema check a file's parsed
+// input is dropped once its findings are placed (fileResult.input); the
+// policies' findings, each at its file, line and column, are those of a
+// run that keeps every input for the schema check. The example exercises
+// rendered overlays and data.plumbline (evaluation after all parsing),
+// the compat inputs plain files of every format.
+func TestReleasedInputsPlaceAlike(t *testing.T) {
+	lib, _ := filepath.Abs("../../policies/homelab")
+	compat, _ := filepath.Abs("testdata/compat")
+	for _, tc := range []struct {
+		name, dir string
+		args      []string
+	}{
+		{"homelab", "../../examples/homelab", []string{"-p", lib, "--namespace", "homelab.*", "--secrets=false", "."}},
+		{"compat", compat, []string{"-p", "policy", "-d", "data", "--all-namespaces", "--secrets=false", "inputs"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			policies := func(schema string) []string {
+				r, _, err := clitest.RunCheck(t, &Check{}, tc.dir, append([]string{"--schema=" + schema}, tc.args...)...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, f := range r.Findings {
+					if !strings.HasPrefix(f.Rule, "k8s/") {
+						out = append(out, fmt.Sprintf("%s:%d:%d %s %s", f.File, f.Line, f.Column, f.Rule, f.Message))
+					}
+				}
+				return out
+			}
+			kept := policies("true")
+			if len(kept) == 0 {
+				t.Fatal("no policy findings to compare")
+			}
+			if d := cmp.Diff(kept, policies("false")); d != "" {
+				t.Errorf("findings with inputs released (-kept +released):\n%s", d)
+			}
+		})
+	}
+}

@@ -47,12 +47,22 @@ type run struct {
 	// open reader per directory.
 	outside   map[string]*tree.Reader
 	outsideMu sync.Mutex
+	// release drops a file's parsed input once its findings are placed:
+	// the schema check and --combine read every input after evaluation.
+	release bool
 }
 
 type fileResult struct {
-	input    *input.Input
-	outcomes []located
-	err      error
+	// input is nil once the file's findings are placed when no later
+	// pass reads it (release): the parsed values are most of the live
+	// heap, and the collector's goal is a multiple of it.
+	input  *input.Input
+	parsed bool
+	// findings are the policies' findings in document order, placed;
+	// exceptions counts the outcomes that were exceptions.
+	findings   []report.Finding
+	exceptions int
+	err        error
 }
 
 // located is an outcome and the document it came from.
@@ -105,7 +115,7 @@ func (r *run) start(ctx context.Context) error {
 			r.rels[i], _ = report.RelPath(r.files[i])
 		}
 		in, err := r.parse(i)
-		r.results[i] = fileResult{input: in, err: err}
+		r.results[i] = fileResult{input: in, parsed: in != nil, err: err}
 		if staged || err != nil || in == nil {
 			return
 		}
@@ -120,6 +130,8 @@ func (r *run) start(ctx context.Context) error {
 		for k, d := range docs {
 			perFile[i][k] = r.evalDoc(ctx, workers[j], d.file, d.path, d.v)
 		}
+		r.place(i, perFile[i])
+		perFile[i] = nil
 	})
 	if staged {
 		if r.e.usesRepo { // before any worker copies the data
@@ -148,18 +160,38 @@ func (r *run) start(ctx context.Context) error {
 		}
 		perFile[d.file][k] = r.evalDoc(ctx, workers[j], d.file, d.path, d.v)
 	})
-	// A file's outcomes in document order, up to its first error.
 	for i, docs := range perFile {
-		fr := &r.results[i]
-		for _, d := range docs {
-			fr.outcomes = append(fr.outcomes, d.outcomes...)
-			if d.err != nil {
-				fr.err = d.err
-				break
-			}
+		if docs != nil {
+			r.place(i, docs)
 		}
 	}
 	return nil
+}
+
+// place turns file i's outcomes into findings, in document order up to
+// its first error, and releases its input when nothing later reads it.
+func (r *run) place(i int, docs []docResult) {
+	fr := &r.results[i]
+	n := 0
+	for _, d := range docs {
+		n += len(d.outcomes)
+	}
+	fr.findings = make([]report.Finding, 0, n)
+	for _, d := range docs {
+		for _, o := range d.outcomes {
+			fr.findings = append(fr.findings, r.finding(o))
+			if o.Kind == Exception {
+				fr.exceptions++
+			}
+		}
+		if d.err != nil {
+			fr.err = d.err
+			break
+		}
+	}
+	if r.release {
+		fr.input = nil
+	}
 }
 
 // inlineDocs is how many documents a file may have for the worker that
