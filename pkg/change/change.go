@@ -386,6 +386,32 @@ func Git(ctx context.Context, dir, ref string) (*Set, error) {
 	return s, nil
 }
 
+// MergeBase is where HEAD of the repository at dir left ref: their merge
+// base, the commit a change is counted from as forges count a pull
+// request's. Against ref itself, a base that moved on since HEAD left it
+// would read as this change undoing every later commit of the base.
+func MergeBase(ctx context.Context, dir, ref string) (string, error) {
+	if strings.HasPrefix(ref, "-") {
+		return "", fmt.Errorf("%q: not a revision", ref)
+	}
+	cmd := exec.CommandContext(ctx, "git", "merge-base", ref, "HEAD")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == 1 && len(bytes.TrimSpace(ee.Stderr)) == 0 {
+		// git's answer when there is no common commit: unrelated
+		// histories, or a shallow clone cut short of it.
+		return "", fmt.Errorf("%s and HEAD have no commit in common (in a shallow clone, git fetch --unshallow)", ref)
+	}
+	if ee != nil {
+		return "", fmt.Errorf("git merge-base: %s", report.Truncate(strings.TrimSpace(string(ee.Stderr)), 500))
+	}
+	if err != nil {
+		return "", fmt.Errorf("git merge-base: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 func output(name string, cmd *exec.Cmd) ([]byte, error) {
 	out, err := cmd.Output()
 	var ee *exec.ExitError

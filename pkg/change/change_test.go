@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,6 +163,55 @@ func TestGit(t *testing.T) {
 	}
 	if _, err := change.Git(context.Background(), dir, "no-such-ref"); err == nil || !strings.Contains(err.Error(), "git diff: fatal: bad revision 'no-such-ref'") {
 		t.Errorf("unknown ref: %v", err)
+	}
+}
+
+// TestMergeBase against the real git: a branch counts from where it left
+// main, however far main has moved on since; a history with nothing in
+// common, a bad ref and an option-like one are errors that say so.
+func TestMergeBase(t *testing.T) {
+	dir := t.TempDir()
+	git := func(args ...string) string { t.Helper(); return strings.TrimSpace(testfs.Git(t, dir, args...)) }
+	testfs.Commit(t, dir, map[string]string{"main.tf": "one\n"})
+	fork := git("rev-parse", "HEAD")
+	git("checkout", "-qb", "feature")
+	testfs.Write(t, dir, "feature.tf", "two\n")
+	git("add", ".")
+	git("commit", "-qm", "feature")
+	git("checkout", "-q", "main")
+	testfs.Write(t, dir, "main.tf", "ONE\n")
+	git("commit", "-qam", "main moves on")
+	mainTip := git("rev-parse", "HEAD")
+	git("checkout", "-q", "feature")
+	ctx := context.Background()
+	for ref, want := range map[string]string{"main": fork, "HEAD": git("rev-parse", "HEAD"), fork: fork} {
+		if got, err := change.MergeBase(ctx, dir, ref); err != nil || got != want {
+			t.Errorf("MergeBase(%s) = %s, %v; want %s", ref, got, err, want)
+		}
+	}
+	// Counted from the fork, the change is the branch's file alone; from
+	// main's tip it would undo main's edit too.
+	s, err := change.Git(ctx, dir, fork)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"feature.tf"}, s.Paths()); d != "" {
+		t.Errorf("paths from the merge base (-want +got):\n%s", d)
+	}
+	if s, _ := change.Git(ctx, dir, mainTip); !slices.Contains(s.Paths(), "main.tf") {
+		t.Errorf("from main's tip, main.tf should read as changed: %v", s.Paths())
+	}
+
+	git("checkout", "-q", "--orphan", "other")
+	git("commit", "-qm", "unrelated")
+	for ref, want := range map[string]string{
+		"main":        "main and HEAD have no commit in common",
+		"no-such-ref": "git merge-base: fatal: Not a valid object name no-such-ref",
+		"--all":       `"--all": not a revision`,
+	} {
+		if _, err := change.MergeBase(ctx, dir, ref); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("MergeBase(%s): %v, want %q", ref, err, want)
+		}
 	}
 }
 

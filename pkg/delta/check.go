@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	changeset "github.com/plumbline/plumbline/pkg/change"
 	"github.com/plumbline/plumbline/pkg/cli"
 	"github.com/plumbline/plumbline/pkg/config"
 	hl "github.com/plumbline/plumbline/pkg/helm"
@@ -91,7 +92,13 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			return nil, err
 		}
 		defer os.RemoveAll(tmp)
-		if err := Export(ctx, root, c.base, tmp); err != nil {
+		// What the change deploys is counted from where HEAD left the
+		// base (their merge base), as a pull request's diff is.
+		base, err := changeset.MergeBase(ctx, root, c.base)
+		if err != nil {
+			return nil, cli.Usagef("%w", err)
+		}
+		if err := Export(ctx, root, base, tmp); err != nil {
 			return nil, cli.Usagef("%w", err)
 		}
 		baseDir = tmp

@@ -110,9 +110,12 @@ func TestMaskSecret(t *testing.T) {
 	}
 }
 
-// TestExampleValuesChange: two commits of the bundled example, the second
-// changing one value of the prod whoami release: the diff shows that field
-// and nothing else, in well under the 60-90 s a real ArgoCD takes to start.
+// TestExampleValuesChange: a branch of the bundled example changing one
+// value of the prod whoami release, while main has moved on (a second
+// release added after the branch left it): the diff against main shows
+// that field and nothing else, as the pull request's diff would (from the
+// merge base, not main's tip, which would read as the branch removing
+// main's release), in well under the 60-90 s a real ArgoCD takes to start.
 func TestExampleValuesChange(t *testing.T) {
 	repo := t.TempDir()
 	if out, err := exec.Command("cp", "-a", "../../examples/homelab/.", repo).CombinedOutput(); err != nil {
@@ -126,9 +129,10 @@ func TestExampleValuesChange(t *testing.T) {
 			t.Fatalf("git %v: %v %s", args, err, out)
 		}
 	}
-	git("init", "-q")
+	git("init", "-q", "-b", "main")
 	git("add", "-A")
 	git("commit", "-qm", "base")
+	git("checkout", "-qb", "feature")
 	app := filepath.Join(repo, "argocd", "whoami.yaml")
 	data, err := os.ReadFile(app)
 	if err != nil {
@@ -137,8 +141,17 @@ func TestExampleValuesChange(t *testing.T) {
 	if err := os.WriteFile(app, []byte(strings.Replace(string(data), "replicaCount: 2", "replicaCount: 3", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	git("commit", "-qam", "prod whoami: three replicas")
+	git("checkout", "-q", "main")
+	dev := strings.NewReplacer("whoami-prod", "whoami-dev", "namespace: monitoring", "namespace: dev").Replace(string(data))
+	if err := os.WriteFile(filepath.Join(repo, "argocd", "whoami-dev.yaml"), []byte(dev), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "-A")
+	git("commit", "-qm", "a dev whoami")
+	git("checkout", "-q", "feature")
 	start := time.Now()
-	rep, _, err := clitest.RunCheck(t, &Check{}, repo, "--base", "HEAD", "--repo-url", "https://git.home.arpa/homelab/infra.git")
+	rep, _, err := clitest.RunCheck(t, &Check{}, repo, "--base", "main", "--repo-url", "https://git.home.arpa/homelab/infra.git")
 	took := time.Since(start)
 	if err != nil {
 		t.Fatal(err)

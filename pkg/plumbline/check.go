@@ -61,11 +61,6 @@ type Check struct {
 	plan         bool
 	// LookPath finds a tool on PATH (exec.LookPath when nil).
 	LookPath func(string) (string, error)
-	// Changed lists the files changed since a git ref (git when nil).
-	Changed func(ctx context.Context, ref string) ([]string, error)
-	// Lines reads the lines changed since a git ref (change.Git in the
-	// working directory when nil).
-	Lines func(ctx context.Context, ref string) (*change.Set, error)
 }
 
 var _ cli.Check = (*Check)(nil)
@@ -92,13 +87,16 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	if err != nil {
 		return nil, err
 	}
+	// A change is counted from where HEAD left the ref (their merge
+	// base), as a pull request's is: a base that moved on is not read as
+	// this change undoing its commits.
 	var lines *change.Set
+	newBase := ""
 	if c.newSince != "" {
-		read := c.Lines
-		if read == nil {
-			read = func(ctx context.Context, ref string) (*change.Set, error) { return change.Git(ctx, ".", ref) }
+		if newBase, err = change.MergeBase(ctx, ".", c.newSince); err != nil {
+			return nil, cli.Usagef("--new-since %s: %w", c.newSince, err)
 		}
-		if lines, err = read(ctx, c.newSince); err != nil {
+		if lines, err = change.Git(ctx, ".", newBase); err != nil {
 			return nil, cli.Usagef("--new-since %s: %w", c.newSince, err)
 		}
 	}
@@ -111,18 +109,18 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 			return nil, err
 		}
 		defer os.RemoveAll(dir)
-		if err := delta.Export(ctx, ".", c.newSince, dir); err != nil {
+		if err := delta.Export(ctx, ".", newBase, dir); err != nil {
 			return nil, cli.Usagef("--new-since %s: %w", c.newSince, err)
 		}
 		baseDir = dir
 	}
 	var changed []string
 	if c.changedSince != "" {
-		list := c.Changed
-		if list == nil {
-			list = gitChanged
+		base, err := change.MergeBase(ctx, ".", c.changedSince)
+		if err == nil {
+			changed, err = gitChanged(ctx, base)
 		}
-		if changed, err = list(ctx, c.changedSince); err != nil {
+		if err != nil {
 			return nil, cli.Usagef("--changed-since %s: %w", c.changedSince, err)
 		}
 	}

@@ -74,6 +74,47 @@ func TestChangedSince(t *testing.T) {
 	}
 }
 
+// TestSinceMergeBase: a branch is counted from where it left main, as a
+// pull request is, however far main moved on since: main's later edit of
+// a line with an old finding neither fails --new-since nor makes
+// --changed-since run the checks of files the branch never touched.
+func TestSinceMergeBase(t *testing.T) {
+	dir := t.TempDir()
+	secret := func(v string) string {
+		return "variable \"password\" {\n  type    = string\n  default = \"" + v + "\"\n}\n"
+	}
+	testfs.WriteAll(t, dir, map[string]string{
+		".plumbline.yaml":   "version: 1\nterraform: {offline: true}\npolicy: {enabled: false}\n",
+		"terraform/main.tf": secret("hunter2hunter2"),
+		"docs/README.md":    "# infra\n",
+	})
+	commitAll(t, dir)
+	git := func(args ...string) { t.Helper(); testfs.Git(t, dir, args...) }
+	git("checkout", "-qb", "feature")
+	testfs.Write(t, dir, "docs/README.md", "# infra\n\nmore words\n")
+	git("commit", "-qam", "docs")
+	git("checkout", "-q", "main")
+	testfs.Write(t, dir, "terraform/main.tf", secret("correcthorsebattery"))
+	git("commit", "-qam", "main moves on")
+	git("checkout", "-q", "feature")
+	none := func(string) (string, error) { return "", errors.New("not found") }
+
+	code, r, stderr := check(t, &Check{LookPath: none}, dir, "--changed-since", "main")
+	if st := status(r)["terraform-validate"]; code != cli.ExitPass || st != "skipped:nothing changed under terraform since main" {
+		t.Errorf("--changed-since main: exit %d, terraform-validate %s\n%s", code, st, stderr)
+	}
+	code, r, stderr = check(t, &Check{LookPath: none}, dir, "--new-since", "main")
+	old := 0
+	for _, f := range r.Findings {
+		if f.Rule == "terraform/secret-literal" && f.Existing {
+			old++
+		}
+	}
+	if code != cli.ExitPass || r.Summary.Errors != 1 || old != 1 {
+		t.Errorf("--new-since main: exit %d, summary %+v, %d old secret-literal\n%s", code, r.Summary, old, stderr)
+	}
+}
+
 // TestChangedSinceNarrows: terraform-validate checks only the root
 // modules the change reaches, ansible-lint only the playbooks and roles
 // (issue 37 section 2), with real git and the real ansible-lint.
@@ -203,7 +244,7 @@ func TestNewSince(t *testing.T) {
 	if code != cli.ExitFindings || strings.Join(fresh, ",") != "terraform/token.tf" || strings.Join(old, ",") != "terraform/main.tf" {
 		t.Errorf("a new finding: exit %d, new %v, old %v\n%s", code, fresh, old, stderr)
 	}
-	if code, _, stderr := check(t, &Check{LookPath: none}, dir, "--new-since", "no-such-ref"); code != cli.ExitBroken || !strings.Contains(stderr, "usage: --new-since no-such-ref: git diff: fatal: bad revision") {
+	if code, _, stderr := check(t, &Check{LookPath: none}, dir, "--new-since", "no-such-ref"); code != cli.ExitBroken || !strings.Contains(stderr, "usage: --new-since no-such-ref: git merge-base: fatal: Not a valid object name no-such-ref") {
 		t.Errorf("a bad ref: exit %d %s", code, stderr)
 	}
 

@@ -146,6 +146,18 @@ func TestPush(t *testing.T) {
 	if after := w.triggeredRuns(t); len(after) != len(before) {
 		t.Fatalf("a stranger's pull request or comment started a run: %v", after)
 	}
+	// Main moves on before the owner's "/ok-to-test" (a second release
+	// added), and the comment's run takes main's tip as the base: the
+	// pull request's change still counts from where it left main, so
+	// main's later commit does not read as the pull request removing
+	// that release.
+	run(t, work, "git", "checkout", "-q", "-B", "later", sha)
+	whoami := run(t, work, "git", "show", sha+":argocd/whoami.yaml")
+	os.WriteFile(filepath.Join(work, "argocd", "whoami-dev.yaml"), []byte(strings.ReplaceAll(whoami, "whoami-prod", "whoami-dev")+"\n"), 0o644)
+	run(t, work, "git", "add", "argocd/whoami-dev.yaml")
+	commit(t, work, "a dev whoami")
+	run(t, work, "git", "push", "-q", "origin", "HEAD:refs/heads/main")
+	run(t, work, "git", "checkout", "-q", "stranger")
 	w.postEvent(t, "issue_comment", okToTestEvent(in.repoURL, 7, "OWNER"), key, "")
 	r = w.waitTriggered(t, before, "refs/pull/7/head")
 	// Its change touches terraform/envs/lab (the stranger's line) and an
@@ -158,7 +170,11 @@ func TestPush(t *testing.T) {
 		!strings.Contains(merged, "+  replicas: 3") {
 		t.Errorf("the pull request's run does not show what it deploys:\n%s", tail(merged, 60))
 	}
+	if strings.Contains(merged, "whoami-dev") {
+		t.Errorf("the pull request's run counts main's later commit as its own change:\n%s", tail(merged, 60))
+	}
 	w.noToken(t, r.name)
+	run(t, work, "git", "push", "-q", "-f", "origin", sha+":refs/heads/main")
 	before = w.triggeredRuns(t)
 	// A collaborator's pull request with nothing in it: every check is
 	// skipped, saying why, and the run passes.
