@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -167,6 +168,37 @@ func (w *world) serve(t *testing.T, h http.Handler) string {
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+// relay forwards each TCP connection made to the host's bridge address,
+// where pods reach it, to addr on the host (a server listening on
+// 127.0.0.1 only), until t ends, and returns its address.
+func (w *world) relay(t *testing.T, addr string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", w.hostIP+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				u, err := net.Dial("tcp", addr)
+				if err != nil {
+					return
+				}
+				defer u.Close()
+				go func() { io.Copy(u, c); u.Close() }()
+				io.Copy(c, u)
+			}()
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
 	return ln.Addr().String()
 }
 

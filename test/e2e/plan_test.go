@@ -3,13 +3,12 @@
 package e2e
 
 import (
-	"io"
-	"net/http"
+	"encoding/base64"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/tektoncd/pipeline/pkg/apis/pipeline/pod"
@@ -22,38 +21,58 @@ import (
 )
 
 // TestTerraformPlan: terraform-plan in the one-pod validation, against a
-// real state and a real "cloud". The state is behind Terraform's http
-// backend (what a homelab on GitLab uses; this cluster's pods cannot
-// reach its apiserver, so the kubernetes backend cannot be served here),
-// the cloud is the project's test provider, whose VMs are files on a
-// volume. A VM is applied for real from the host; the repository adds a
-// second; someone shrinks the first's disk by hand. The run plans the
-// create and finds the drift, with the provider's token mounted in the
-// terraform-plan step alone and in no log; the same run untrusted plans
-// nothing and says so.
+// real state and a real "cloud". The state is in Terraform's kubernetes
+// backend, a Secret of this cluster (the backend a K3s homelab chooses),
+// read and written with a ServiceAccount's token that may touch only
+// Secrets and Leases of its namespace; the cloud is the project's test
+// provider, whose VMs are files on a volume. A VM is applied for real
+// from the host; the repository adds a second; someone shrinks the
+// first's disk by hand. The run plans the create and finds the drift,
+// with the token and the provider's in the terraform-plan step alone and
+// in no log; the same run untrusted plans nothing and says so.
 func TestTerraformPlan(t *testing.T) {
 	w := setup(t)
 	install(t, w)
 
-	// The state server: GET and POST of one state, as the http backend speaks.
-	var mu sync.Mutex
-	var state []byte
-	address := "http://" + w.serve(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch r.Method {
-		case http.MethodGet:
-			if state == nil {
-				rw.WriteHeader(http.StatusNoContent)
-				return
-			}
-			rw.Write(state)
-		case http.MethodPost:
-			state, _ = io.ReadAll(io.LimitReader(r.Body, 16<<20))
-		default:
-			rw.WriteHeader(http.StatusMethodNotAllowed)
-		}
-	})) + "/state/lab"
+	// The state's namespace and who may use it, as a homelab would set
+	// it up for its CI.
+	const stateNS = "tfstate-e2e"
+	namespace(t, stateNS)
+	t.Cleanup(func() { kubectl(t, "", "delete", "namespace", stateNS, "--ignore-not-found", "--wait=false") })
+	kubectl(t, `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: terraform-state, namespace: `+stateNS+`}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: terraform-state, namespace: `+stateNS+`}
+rules:
+  - apiGroups: [""]
+    resources: [secrets]
+    verbs: [get, list, create, update, patch, delete]
+  - apiGroups: [coordination.k8s.io]
+    resources: [leases]
+    verbs: [get, list, create, update, patch, delete]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: terraform-state, namespace: `+stateNS+`}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: terraform-state}
+subjects: [{kind: ServiceAccount, name: terraform-state, namespace: `+stateNS+`}]
+`, "apply", "-f", "-")
+	stateToken := strings.TrimSpace(kubectl(t, "", "create", "token", "terraform-state", "-n", stateNS, "--duration", "1h"))
+	ca := base64.StdEncoding.EncodeToString(must(os.ReadFile(filepath.Join(w.state, "pki", "ca.crt"))))
+	kubeconfig := func(server string) string {
+		return "apiVersion: v1\nkind: Config\nclusters:\n- name: lab\n  cluster: {server: \"" + server + "\", certificate-authority-data: " + ca +
+			"}\nusers:\n- name: terraform-state\n  user: {token: " + stateToken + "}\ncontexts:\n- name: lab\n  context: {cluster: lab, user: terraform-state}\ncurrent-context: lab\n"
+	}
+	hostConfig := filepath.Join(t.TempDir(), "kubeconfig")
+	os.WriteFile(hostConfig, []byte(kubeconfig("https://127.0.0.1:6443")), 0o600)
+	// This cluster's apiserver listens on 127.0.0.1 and has no Service
+	// pods reach: a relay on the pods' bridge stands in for it, under the
+	// name its certificate holds (the pod's hostAliases point it there).
+	_, port, _ := net.SplitHostPort(w.relay(t, "127.0.0.1:6443"))
+	podConfig := kubeconfig("https://kubernetes.default.svc:" + port)
 
 	// The provider mirror and the cloud, on one hostPath volume the
 	// plumbline-validate run mounts as provider-mirror.
@@ -87,8 +106,9 @@ spec:
 	module := func(vms string) string {
 		return tftest.RequiredProviders + `
 terraform {
-  backend "http" {
-    address = "` + address + `"
+  backend "kubernetes" {
+    secret_suffix = "lab"
+    namespace     = "` + stateNS + `"
   }
 }
 
@@ -115,7 +135,7 @@ provider "lab" {
 		cmd := exec.Command("terraform", args...)
 		cmd.Dir = applied
 		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_DATA_DIR="+filepath.Join(applied, ".tfdata"),
-			"TF_VAR_cloud="+filepath.Join(vol, "cloud"), "LAB_TOKEN="+token)
+			"TF_VAR_cloud="+filepath.Join(vol, "cloud"), "LAB_TOKEN="+token, "KUBE_CONFIG_PATH="+hostConfig)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("terraform %v: %v\n%s", args, err, out)
 		}
@@ -138,7 +158,11 @@ provider "lab" {
 	sha := run(t, bare, "git", "rev-parse", "main")
 
 	secret := kubectl(t, "", "create", "secret", "generic", "plumbline-terraform", "-n", ns,
-		"--from-literal=LAB_TOKEN="+token, "--from-literal=TF_VAR_cloud=/workspace/provider-mirror/cloud", "--dry-run=client", "-o", "yaml")
+		"--from-literal=LAB_TOKEN="+token, "--from-literal=TF_VAR_cloud=/workspace/provider-mirror/cloud",
+		// The kubeconfig as a file of the Secret, and the variable naming
+		// where the Secret is mounted in the terraform-plan step.
+		"--from-literal=kubeconfig="+podConfig, "--from-literal=KUBE_CONFIG_PATH=/workspace/terraform-credentials/kubeconfig",
+		"--dry-run=client", "-o", "yaml")
 	kubectl(t, secret, "apply", "-f", "-")
 	t.Cleanup(func() {
 		kubectl(t, kubectl(t, "", "create", "secret", "generic", "plumbline-terraform", "-n", ns, "--dry-run=client", "-o", "yaml"), "apply", "-f", "-")
@@ -155,7 +179,8 @@ provider "lab" {
 					{Name: "terraform-plan", Value: *pipelinev1.NewStructuredValues(trusted)},
 				},
 				PodTemplate: &pod.Template{AutomountServiceAccountToken: ptr.To(false),
-					SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532)}},
+					SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr.To[int64](65532)},
+					HostAliases:     []corev1.HostAlias{{IP: w.hostIP, Hostnames: []string{"kubernetes.default.svc"}}}},
 				Workspaces: []pipelinev1.WorkspaceBinding{
 					{Name: "terraform-credentials", Secret: &corev1.SecretVolumeSource{SecretName: "plumbline-terraform"}},
 					{Name: "provider-mirror", PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "provider-mirror", ReadOnly: true}},
@@ -176,8 +201,12 @@ provider "lab" {
 	}
 	w.mountedOnlyBy(t, done, "/workspace/terraform-credentials", "step-terraform-plan")
 	all, _ := exec.Command("kubectl", "logs", "-n", ns, done.Status.PodName, "--all-containers").CombinedOutput()
-	if strings.Contains(string(all), token) {
-		t.Error("the provider's token is in the pod's logs")
+	if strings.Contains(string(all), token) || strings.Contains(string(all), stateToken) {
+		t.Error("the provider's token or the state's is in the pod's logs")
+	}
+	// The state the run read is the cluster's Secret.
+	if kubectl(t, "", "get", "secret", "tfstate-default-lab", "-n", stateNS, "-o", "jsonpath={.data.tfstate}") == "" {
+		t.Error("no state Secret tfstate-default-lab in " + stateNS)
 	}
 	if _, err := os.Stat(filepath.Join(vol, "cloud", "db.json")); err == nil {
 		t.Error("the plan created db: a plan applies nothing")
