@@ -116,7 +116,10 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	var changed []string
 	if c.changedSince != "" {
-		base, err := change.MergeBase(ctx, ".", c.changedSince)
+		base, err := newBase, error(nil)
+		if c.changedSince != c.newSince { // the pre-push gives both the same ref
+			base, err = change.MergeBase(ctx, ".", c.changedSince)
+		}
 		if err == nil {
 			changed, err = gitChanged(ctx, base)
 		}
