@@ -17,10 +17,18 @@ const sidecarFlag = "running-in-environment-with-injected-sidecars"
 // pods (service meshes, secret agents): where one runs, Tekton must wait.
 var injectors = []string{"istio", "linkerd", "kuma", "consul", "osm-webhook", "vault-agent-injector", "dapr", "sidecar-injector"}
 
-// sidecarAdvice says what the feature flags cost a run and what to do,
-// from Tekton's feature-flags data and the cluster's mutating webhooks
-// (nil: they could not be listed); empty when Tekton does not wait.
-func sidecarAdvice(flags map[string]string, webhooks []string) string {
+// Where the flag is set: Tekton's feature-flags ConfigMap, or, where the
+// Tekton Operator (or OpenShift Pipelines) manages Tekton, its
+// TektonConfig, which the operator copies over the ConfigMap.
+const (
+	configMapPatch = "kubectl patch configmap feature-flags -n tekton-pipelines --type merge -p '{\"data\": {\"" + sidecarFlag + "\": \"false\"}}'"
+	operatorPatch  = "kubectl patch tektonconfig config --type merge -p '{\"spec\": {\"pipeline\": {\"" + sidecarFlag + "\": false}}}'"
+)
+
+// sidecarAdvice says what the feature flags cost a run and what to do
+// (patch), from Tekton's flags and the cluster's mutating webhooks (nil:
+// they could not be listed); empty when Tekton does not wait.
+func sidecarAdvice(flags map[string]string, webhooks []string, patch string) string {
 	if !flagOn(flags[sidecarFlag]) || !flagOn(flags["await-sidecar-readiness"]) {
 		return ""
 	}
@@ -32,7 +40,6 @@ func sidecarAdvice(flags map[string]string, webhooks []string) string {
 			}
 		}
 	}
-	patch := "kubectl patch configmap feature-flags -n tekton-pipelines --type merge -p '{\"data\": {\"" + sidecarFlag + "\": \"false\"}}'"
 	if webhooks == nil {
 		return fmt.Sprintf("%s; if nothing injects sidecars into the runs' pods (no service mesh), %s starts plumbline-validate about two seconds sooner (docs/quickstart.md)", waits, patch)
 	}
@@ -49,21 +56,61 @@ func flagOn(v string) bool {
 // adviseSidecars prints sidecarAdvice for the cluster; a Tekton whose
 // flags cannot be read (another namespace, no permission) gets none.
 func (o *options) adviseSidecars(ctx context.Context) {
-	out, err := o.sh(ctx, nil, nil, "kubectl", "get", "configmap", "feature-flags", "-n", "tekton-pipelines", "-o", "json")
-	if err != nil {
-		return
-	}
-	var cm struct {
-		Data map[string]string `json:"data"`
-	}
-	if json.Unmarshal(out, &cm) != nil {
-		return
+	flags, patch, ok := o.operatorFlags(ctx)
+	if !ok {
+		out, err := o.sh(ctx, nil, nil, "kubectl", "get", "configmap", "feature-flags", "-n", "tekton-pipelines", "-o", "json")
+		if err != nil {
+			return
+		}
+		var cm struct {
+			Data map[string]string `json:"data"`
+		}
+		if json.Unmarshal(out, &cm) != nil {
+			return
+		}
+		flags, patch = cm.Data, configMapPatch
 	}
 	var webhooks []string
 	if names, err := o.sh(ctx, nil, nil, "kubectl", "get", "mutatingwebhookconfigurations", "-o", "jsonpath={.items[*].metadata.name}"); err == nil {
 		webhooks = append([]string{}, strings.Fields(string(names))...)
 	}
-	if advice := sidecarAdvice(cm.Data, webhooks); advice != "" {
+	if advice := sidecarAdvice(flags, webhooks, patch); advice != "" {
 		o.say("%s", advice)
 	}
+}
+
+// operatorFlags reads the pipeline flags of the Tekton Operator's
+// TektonConfig "config", when there is one: there a patch of the
+// ConfigMap would be undone by the operator.
+func (o *options) operatorFlags(ctx context.Context) (map[string]string, string, bool) {
+	out, err := o.sh(ctx, nil, nil, "kubectl", "get", "tektonconfigs.operator.tekton.dev", "config", "-o", "json")
+	if err != nil {
+		return nil, "", false
+	}
+	flags, ok := tektonConfigFlags(out)
+	return flags, operatorPatch, ok
+}
+
+// tektonConfigFlags reads spec.pipeline of a TektonConfig as flag
+// strings (the operator writes them as booleans or strings).
+func tektonConfigFlags(data []byte) (map[string]string, bool) {
+	var tc struct {
+		Kind string `json:"kind"`
+		Spec struct {
+			Pipeline map[string]any `json:"pipeline"`
+		} `json:"spec"`
+	}
+	if json.Unmarshal(data, &tc) != nil || tc.Kind != "TektonConfig" {
+		return nil, false
+	}
+	flags := map[string]string{}
+	for k, v := range tc.Spec.Pipeline {
+		switch v := v.(type) {
+		case string:
+			flags[k] = v
+		case bool:
+			flags[k] = strconv.FormatBool(v)
+		}
+	}
+	return flags, true
 }
