@@ -5,6 +5,7 @@ package e2e
 import (
 	"encoding/base64"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	pipelinev1 "github.com/tektoncd/pipeline/pkg/apis/pipeline/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/utils/ptr"
 
 	"github.com/plumbline/plumbline/internal/tftest"
@@ -66,12 +68,13 @@ subjects: [{kind: ServiceAccount, name: terraform-state, namespace: `+stateNS+`}
 		return "apiVersion: v1\nkind: Config\nclusters:\n- name: lab\n  cluster: {server: \"" + server + "\", certificate-authority-data: " + ca +
 			"}\nusers:\n- name: terraform-state\n  user: {token: " + stateToken + "}\ncontexts:\n- name: lab\n  context: {cluster: lab, user: terraform-state}\ncurrent-context: lab\n"
 	}
+	apiserver := must(url.Parse(must(clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))).Host))
 	hostConfig := filepath.Join(t.TempDir(), "kubeconfig")
-	os.WriteFile(hostConfig, []byte(kubeconfig("https://127.0.0.1:6443")), 0o600)
+	os.WriteFile(hostConfig, []byte(kubeconfig(apiserver.String())), 0o600)
 	// This cluster's apiserver listens on 127.0.0.1 and has no Service
 	// pods reach: a relay on the pods' bridge stands in for it, under the
 	// name its certificate holds (the pod's hostAliases point it there).
-	_, port, _ := net.SplitHostPort(w.relay(t, "127.0.0.1:6443"))
+	_, port, _ := net.SplitHostPort(w.relay(t, apiserver.Host))
 	podConfig := kubeconfig("https://kubernetes.default.svc:" + port)
 
 	// The provider mirror and the cloud, on one hostPath volume the
