@@ -32,7 +32,7 @@ func sidecarAdvice(flags map[string]string, webhooks []string, patch string) str
 	if !flagOn(flags[sidecarFlag]) || !flagOn(flags["await-sidecar-readiness"]) {
 		return ""
 	}
-	const waits = "Tekton waits for injected sidecars before each run's first step (feature-flags " + sidecarFlag + ")"
+	const waits = "Tekton waits for injected sidecars before each run's first step (its feature flag " + sidecarFlag + ")"
 	for _, w := range webhooks {
 		for _, name := range injectors {
 			if strings.Contains(w, name) {
@@ -56,7 +56,8 @@ func flagOn(v string) bool {
 // adviseSidecars prints sidecarAdvice for the cluster; a Tekton whose
 // flags cannot be read (another namespace, no permission) gets none.
 func (o *options) adviseSidecars(ctx context.Context) {
-	flags, patch, ok := o.operatorFlags(ctx)
+	flags, ok := o.operatorFlags(ctx)
+	patch := operatorPatch
 	if !ok {
 		out, err := o.sh(ctx, nil, nil, "kubectl", "get", "configmap", "feature-flags", "-n", "tekton-pipelines", "-o", "json")
 		if err != nil {
@@ -82,13 +83,12 @@ func (o *options) adviseSidecars(ctx context.Context) {
 // operatorFlags reads the pipeline flags of the Tekton Operator's
 // TektonConfig "config", when there is one: there a patch of the
 // ConfigMap would be undone by the operator.
-func (o *options) operatorFlags(ctx context.Context) (map[string]string, string, bool) {
+func (o *options) operatorFlags(ctx context.Context) (map[string]string, bool) {
 	out, err := o.sh(ctx, nil, nil, "kubectl", "get", "tektonconfigs.operator.tekton.dev", "config", "-o", "json")
 	if err != nil {
-		return nil, "", false
+		return nil, false
 	}
-	flags, ok := tektonConfigFlags(out)
-	return flags, operatorPatch, ok
+	return tektonConfigFlags(out)
 }
 
 // tektonConfigFlags reads spec.pipeline of a TektonConfig as flag

@@ -116,14 +116,13 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 	}
 	var changed []string
 	if c.changedSince != "" {
-		base, err := newBase, error(nil)
+		base := newBase
 		if c.changedSince != c.newSince { // the pre-push gives both the same ref
-			base, err = change.MergeBase(ctx, ".", c.changedSince)
+			if base, err = change.MergeBase(ctx, ".", c.changedSince); err != nil {
+				return nil, cli.Usagef("--changed-since %s: %w", c.changedSince, err)
+			}
 		}
-		if err == nil {
-			changed, err = gitChanged(ctx, base)
-		}
-		if err != nil {
+		if changed, err = gitChanged(ctx, base); err != nil {
 			return nil, cli.Usagef("--changed-since %s: %w", c.changedSince, err)
 		}
 	}
