@@ -24,19 +24,31 @@ func softMemoryLimit(getenv func(string) string, read func(string) ([]byte, erro
 	if getenv("GOMEMLIMIT") != "" {
 		return 0
 	}
+	n := containerMemory(read)
+	if n == 0 {
+		return 0
+	}
+	limit := n / 4 * 3
+	debug.SetMemoryLimit(limit)
+	return limit
+}
+
+// ContainerMemory is the memory limit of the container this process runs
+// in, in bytes; 0 when it has none (or it cannot be read).
+func ContainerMemory() int64 { return containerMemory(os.ReadFile) }
+
+func containerMemory(read func(string) ([]byte, error)) int64 {
 	for _, f := range cgroupLimitFiles {
 		b, err := read(f)
 		if err != nil {
 			continue
 		}
 		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		// "max", or v1's "no limit" (a page-rounded MaxInt64), set nothing.
+		// "max", or v1's "no limit" (a page-rounded MaxInt64), is none.
 		if err != nil || n <= 0 || n >= 1<<62 {
 			return 0
 		}
-		limit := n / 4 * 3
-		debug.SetMemoryLimit(limit)
-		return limit
+		return n
 	}
 	return 0
 }

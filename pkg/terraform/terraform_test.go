@@ -394,6 +394,29 @@ func TestBaseEnvPassesNoSecrets(t *testing.T) {
 	}
 }
 
+// terraform and its providers collect garbage at GOGC 200, within half
+// the container's memory; what the caller set is passed on instead.
+func TestGCEnv(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		set   map[string]string
+		limit int64
+		want  map[string]string
+	}{
+		{"laptop", nil, 0, map[string]string{"GOGC": "200"}},
+		{"container", nil, 1 << 30, map[string]string{"GOGC": "200", "GOMEMLIMIT": "536870912"}},
+		{"caller's GOGC", map[string]string{"GOGC": "50"}, 1 << 30, map[string]string{"GOGC": "50"}},
+		{"caller's GOMEMLIMIT", map[string]string{"GOMEMLIMIT": "300MiB"}, 1 << 30, map[string]string{"GOMEMLIMIT": "300MiB"}},
+		{"caller's both", map[string]string{"GOGC": "off", "GOMEMLIMIT": "1GiB"}, 1 << 30, map[string]string{"GOGC": "off", "GOMEMLIMIT": "1GiB"}},
+	} {
+		env := map[string]string{}
+		gcEnv(env, func(k string) string { return tt.set[k] }, tt.limit)
+		if diff := cmp.Diff(tt.want, env); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
 // An existing lock file is put back byte for byte, even when init would
 // have rewritten it.
 func TestLockFileRestored(t *testing.T) {
