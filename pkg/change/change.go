@@ -396,33 +396,41 @@ func MergeBase(ctx context.Context, dir, ref string) (string, error) {
 	}
 	cmd := exec.CommandContext(ctx, "git", "merge-base", ref, "HEAD")
 	cmd.Dir = dir
-	out, err := cmd.Output()
+	out, err := output("merge-base", cmd)
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == 1 && len(bytes.TrimSpace(ee.Stderr)) == 0 {
 		// git's answer when there is no common commit: unrelated
 		// histories, or a shallow clone cut short of it.
 		return "", fmt.Errorf("%s and HEAD have no commit in common (in a shallow clone, git fetch --unshallow)", ref)
 	}
-	if ee != nil {
-		return "", fmt.Errorf("git merge-base: %s", report.Truncate(strings.TrimSpace(string(ee.Stderr)), 500))
-	}
 	if err != nil {
-		return "", fmt.Errorf("git merge-base: %w", err)
+		return "", err
 	}
 	return strings.TrimSpace(string(out)), nil
 }
 
+// output runs a git command; a failure says git's own words, and wraps
+// its *exec.ExitError for a caller that tells exit codes apart.
 func output(name string, cmd *exec.Cmd) ([]byte, error) {
 	out, err := cmd.Output()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		return nil, fmt.Errorf("git %s: %s", name, report.Truncate(strings.TrimSpace(string(ee.Stderr)), 500))
+		return nil, &gitError{name: name, stderr: report.Truncate(strings.TrimSpace(string(ee.Stderr)), 500), err: ee}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("git %s: %w", name, err)
 	}
 	return out, nil
 }
+
+// gitError is a git command that failed: its name and what it said.
+type gitError struct {
+	name, stderr string
+	err          error
+}
+
+func (e *gitError) Error() string { return "git " + e.name + ": " + e.stderr }
+func (e *gitError) Unwrap() error { return e.err }
 
 // Load reads a change from file (git diff -U0, as the pipelines' fetch
 // step writes a pull request's): nil when there is no file (a push: no
