@@ -117,6 +117,23 @@ func TestBundledLibrary(t *testing.T) {
 	if !slices.ContainsFunc(r.Findings, func(f report.Finding) bool { return f.Rule == "homelab.kubernetes/deny_latest" && f.Line == 6 }) {
 		t.Errorf("findings %+v", r.Findings)
 	}
+	// Its own tests are compiled for verify, not for a check.
+	for _, tests := range []bool{false, true} {
+		e, err := Load(Options{Policies: []string{BundledRef}, LibraryTests: tests})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.Contains(e.Namespaces(), "homelab.kubernetes_test"); got != tests {
+			t.Errorf("LibraryTests %v: namespaces %v", tests, e.Namespaces())
+		}
+	}
+	v, _, err := clitest.RunCheck(t, &Verify{}, dir, "-p", BundledRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Counts["failed"] != 0 || v.Counts["tests"] < 20 {
+		t.Errorf("verify %s: %v", BundledRef, v.Counts)
+	}
 }
 
 // TestHostilePolicies: Rego a pull request wrote (the repository's policy/)

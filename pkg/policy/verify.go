@@ -58,7 +58,7 @@ func (v *Verify) Run(ctx context.Context, req cli.Request) (*report.Report, erro
 	r := &report.Report{Tool: Tool + "-verify", Findings: []report.Finding{},
 		Details: map[string]string{"policies": shown},
 		Counts:  map[string]int{"tests": 0, "passed": 0, "failed": 0, "skipped": 0}}
-	e, err := Load(Options{Policies: policies, Data: v.check.data, RegoVersion: v.check.regoVersion, Print: req.Progress})
+	e, err := Load(Options{Policies: policies, Data: v.check.data, RegoVersion: v.check.regoVersion, Print: req.Progress, LibraryTests: true})
 	if err != nil {
 		return inputFindings(r, err, RuleRego), err
 	}
