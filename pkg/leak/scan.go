@@ -89,7 +89,13 @@ func File(ctx context.Context, name string, data []byte) ([]report.Finding, erro
 // tokenHits runs gitleaks' detector over the file.
 func tokenHits(ctx context.Context, det *detect.Detector, name string, data []byte, lines []string) []hit {
 	var out []hit
-	for _, f := range det.DetectContext(ctx, detect.Fragment{Raw: string(data), FilePath: filepath.ToSlash(name)}) {
+	raw := string(data)
+	if rule, ok := det.Config.Rules[genericRule]; ok && genericIdle(rule, det.MaxDecodeDepth, raw, strings.ToLower(raw)) {
+		if d, err := withoutGeneric(); err == nil {
+			det = d
+		}
+	}
+	for _, f := range det.DetectContext(ctx, detect.Fragment{Raw: raw, FilePath: filepath.ToSlash(name)}) {
 		if f.Secret == "" || placeholder(f.Secret) {
 			continue
 		}
