@@ -155,7 +155,7 @@ func compile(opts Options) (*ast.Compiler, map[string]*ast.Module, *ast.Capabili
 	if len(onDisk) < len(opts.Policies) {
 		// The bundled library, read from the binary itself.
 		// Without its tests unless asked: they are nearly half its Rego,
-		// and compiling them was a fifth of a check's start on
+		// and compiling them was a tenth of a check's run on
 		// examples/homelab, for rules no check evaluates (test_*).
 		skip := notRego
 		if !opts.LibraryTests {

@@ -115,8 +115,8 @@ func BaseEnv() map[string]string {
 // gcEnv sets how the Go runtimes of terraform and of the providers it
 // starts collect garbage. Both build most of what they ever hold at start
 // (terraform's function tables and the providers' schemas), and at Go's
-// default GOGC of 100 they collect many times on the way: a fifth of init
-// and validate's time on one module (2026-12-07, bench/). At 200 a
+// default GOGC of 100 they collect many times on the way: a fifth of
+// validate's time on one module (2026-12-07, bench/). At 200 a
 // process's heap may grow to three times what it holds rather than two;
 // with a container memory limit, GOMEMLIMIT at half of it takes that back
 // from a process large enough to need it: one holding less than a quarter
@@ -131,10 +131,11 @@ func gcEnv(env map[string]string, getenv func(string) string, containerLimit int
 			mem = strconv.FormatInt(containerLimit/2, 10)
 		}
 	}
-	for k, v := range map[string]string{"GOGC": gc, "GOMEMLIMIT": mem} {
-		if v != "" {
-			env[k] = v
-		}
+	if gc != "" {
+		env["GOGC"] = gc
+	}
+	if mem != "" {
+		env["GOMEMLIMIT"] = mem
 	}
 }
 
