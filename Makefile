@@ -34,8 +34,9 @@ KO := $(TOOLS_BIN)/ko
 # bases carry their tool. KO_CONFIG_PATH is where .ko.yaml is read (the
 # image tests point it at a copy whose bases are built locally).
 PLATFORMS ?= linux/amd64,linux/arm64
-# The tool images are those .ko.yaml gives a base of their own.
-TOOL_IMAGES := $(shell sed -n 's|^  $(MODULE)/images/\([a-z0-9-]*\):.*|\1|p' .ko.yaml)
+# The tool images are those .ko.yaml gives a base of their own, but for
+# policy-check: its base (git-init) has both platforms wherever it is built.
+TOOL_IMAGES := $(filter-out policy-check,$(shell sed -n 's|^  $(MODULE)/images/\([a-z0-9-]*\):.*|\1|p' .ko.yaml))
 TOOL_PLATFORMS ?= $(PLATFORMS)
 STATIC_IMAGES := $(filter-out $(TOOL_IMAGES),$(IMAGES))
 KO_CONFIG_PATH ?= $(CURDIR)

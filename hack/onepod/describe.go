@@ -44,6 +44,9 @@ type Step struct {
 	ResourcesComment string            `yaml:"resourcesComment"`
 	Requests         map[string]string `yaml:"requests"`
 	Limit            string            `yaml:"limit"`
+	// Then is a step run in this step's container after it (compose.go):
+	// a Task's change only.
+	Then *Named `yaml:"-"`
 }
 
 // Result is a Task result.
@@ -93,11 +96,19 @@ func (n *Named) UnmarshalYAML(v *yaml.Node) error {
 }
 
 // Action is what the generator reads of a StepAction: its params and
-// results, in order, and whether it has a script.
+// results, in order, and whether it has a script; and, for a step made of
+// two (compose.go), what the container runs.
 type Action struct {
 	Params  []string
 	Results []string
 	Script  bool
+
+	Defaults        map[string]any    // param -> default (a string or a list)
+	ResultDocs      map[string]string // result -> description
+	Image           string
+	Command, Args   []string
+	Env             [][2]string
+	SecurityContext *yaml.Node
 }
 
 // readActions reads the StepActions under dir by metadata.name.
@@ -116,9 +127,17 @@ func readActions(dir string) (map[string]Action, error) {
 			Kind     string
 			Metadata struct{ Name string }
 			Spec     struct {
-				Params  []struct{ Name string }
-				Results []struct{ Name string }
+				Params []struct {
+					Name    string
+					Default any
+				}
+				Results []struct{ Name, Description string }
 				Script  string
+				Image   string
+				Command []string
+				Args    []string
+				Env     []struct{ Name, Value string }
+				Sec     yaml.Node `yaml:"securityContext"`
 			}
 		}
 		if err := yaml.Unmarshal(data, &sa); err != nil {
@@ -127,12 +146,20 @@ func readActions(dir string) (map[string]Action, error) {
 		if sa.Kind != "StepAction" {
 			continue
 		}
-		a := Action{Script: sa.Spec.Script != ""}
+		a := Action{Script: sa.Spec.Script != "", Defaults: map[string]any{}, ResultDocs: map[string]string{},
+			Image: sa.Spec.Image, Command: sa.Spec.Command, Args: sa.Spec.Args, SecurityContext: &sa.Spec.Sec}
 		for _, p := range sa.Spec.Params {
 			a.Params = append(a.Params, p.Name)
+			if p.Default != nil {
+				a.Defaults[p.Name] = p.Default
+			}
 		}
 		for _, r := range sa.Spec.Results {
 			a.Results = append(a.Results, r.Name)
+			a.ResultDocs[r.Name] = r.Description
+		}
+		for _, e := range sa.Spec.Env {
+			a.Env = append(a.Env, [2]string{e.Name, e.Value})
 		}
 		out[sa.Metadata.Name] = a
 	}
@@ -165,6 +192,9 @@ func merge(shared Step, change *yaml.Node) (Step, error) {
 		Params  map[string]any `yaml:"params"`
 		Drop    []string       `yaml:"drop"`
 		OnError *string        `yaml:"onError"`
+		Then    *Named         `yaml:"then"`
+		// Requests replaces the shared ones.
+		Requests map[string]string `yaml:"requests"`
 	}
 	if err := change.Decode(&c); err != nil {
 		return shared, err
@@ -186,6 +216,10 @@ func merge(shared Step, change *yaml.Node) (Step, error) {
 	}
 	if c.OnError != nil {
 		out.OnError = *c.OnError
+	}
+	out.Then = c.Then
+	if c.Requests != nil {
+		out.Requests = c.Requests
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 
@@ -101,38 +102,91 @@ func Generate(d *Description, actions map[string]Action, t Task) ([]byte, error)
 	w.line(4, "mountPath: /plumbline")
 	w.comment(1, t.StepsComment)
 	w.line(1, "steps:")
-	var checks []string // steps before this one with a report-sha256
+	var checks []check // steps before this one with a report-sha256
 	for _, ref := range t.Steps {
-		shared, ok := d.Steps[ref.Name]
-		if !ok {
-			return nil, fmt.Errorf("%s: step %s is not among the steps", t.File, ref.Name)
-		}
-		s, err := merge(shared, ref.Change)
+		s, a, err := resolve(d, actions, t, ref)
 		if err != nil {
-			return nil, fmt.Errorf("%s: step %s: %w", t.File, ref.Name, err)
+			return nil, err
 		}
-		a, ok := actions[s.Action]
-		if !ok {
-			return nil, fmt.Errorf("%s: step %s: no StepAction %s in stepactions/", t.File, ref.Name, s.Action)
-		}
-		if a.Script {
-			// Tekton adds an init container (place-scripts) to a pod with
-			// a script, and every step starts a second or two later.
-			return nil, fmt.Errorf("%s: step %s: StepAction %s has a script; run its shell as command [sh, -c] instead", t.File, ref.Name, s.Action)
-		}
-		if err := w.step(ref.Name, s, a, t, has, checks); err != nil {
+		values, mounted, err := stepValues(ref.Name, s, a, t, has, checks)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.File, err)
 		}
-		if slices.Contains(a.Results, "report-sha256") {
-			checks = append(checks, ref.Name)
+		tool, ta, tv := ref.Name, a, values // whose report the step writes
+		if s.Then == nil {
+			w.step(ref.Name, s, a, values, mounted)
+		} else {
+			then, thenAction, err := resolve(d, actions, t, *s.Then)
+			if err != nil {
+				return nil, err
+			}
+			thenValues, thenMounted, err := stepValues(s.Then.Name, then, thenAction, t, has, checks)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t.File, err)
+			}
+			c := composite{name: ref.Name, first: s, firstAction: a, firstValues: values,
+				then: s.Then.Name, second: then, secondAction: thenAction, secondValues: thenValues,
+				mounted: append(mounted, thenMounted...)}
+			if err := w.composite(c); err != nil {
+				return nil, fmt.Errorf("%s: step %s: %w", t.File, ref.Name, err)
+			}
+			tool, ta, tv = s.Then.Name, thenAction, thenValues
+		}
+		if slices.Contains(ta.Results, "report-sha256") {
+			file, err := reportFile(tool, tv)
+			if err != nil {
+				return nil, fmt.Errorf("%s: step %s: %w", t.File, ref.Name, err)
+			}
+			checks = append(checks, check{file: file, step: ref.Name})
 		}
 	}
 	return []byte(b.String()), nil
 }
 
-// step writes one step: ref, onError, the workspaces the Task has, the
-// params in the StepAction's order, the resources.
-func (w *writer) step(name string, s Step, a Action, t Task, has map[string]bool, checks []string) error {
+// check is a step with a report-sha256 result: the report file it
+// writes (relative to the reports directory) and the step.
+type check struct{ file, step string }
+
+// reportsDir is where every check writes its report, unless a step says
+// otherwise (below it).
+const reportsDir = "/plumbline/reports"
+
+// reportFile is the file a check of tool writes, relative to reportsDir.
+func reportFile(tool string, values map[string]any) (string, error) {
+	dir, _ := values["reports-dir"].(string)
+	rel, ok := strings.CutPrefix(dir, reportsDir)
+	if !ok || (rel != "" && !strings.HasPrefix(rel, "/")) {
+		return "", fmt.Errorf("reports-dir %q is not under %s, where report reads", dir, reportsDir)
+	}
+	return strings.TrimPrefix(path.Join(rel, tool+".json"), "/"), nil
+}
+
+// resolve is a Task's step: the shared definition with the Task's
+// changes, and its StepAction.
+func resolve(d *Description, actions map[string]Action, t Task, ref Named) (Step, Action, error) {
+	shared, ok := d.Steps[ref.Name]
+	if !ok {
+		return Step{}, Action{}, fmt.Errorf("%s: step %s is not among the steps", t.File, ref.Name)
+	}
+	s, err := merge(shared, ref.Change)
+	if err != nil {
+		return Step{}, Action{}, fmt.Errorf("%s: step %s: %w", t.File, ref.Name, err)
+	}
+	a, ok := actions[s.Action]
+	if !ok {
+		return Step{}, Action{}, fmt.Errorf("%s: step %s: no StepAction %s in stepactions/", t.File, ref.Name, s.Action)
+	}
+	if a.Script {
+		// Tekton adds an init container (place-scripts) to a pod with
+		// a script, and every step starts a second or two later.
+		return Step{}, Action{}, fmt.Errorf("%s: step %s: StepAction %s has a script; run its shell as command [sh, -c] instead", t.File, ref.Name, s.Action)
+	}
+	return s, a, nil
+}
+
+// stepValues are the params a step gives its StepAction, and the Task's
+// workspaces it mounts.
+func stepValues(name string, s Step, a Action, t Task, has map[string]bool, checks []check) (map[string]any, []string, error) {
 	values := map[string]any{}
 	for k, v := range conventions(name, t) {
 		if slices.Contains(a.Params, k) {
@@ -141,7 +195,7 @@ func (w *writer) step(name string, s Step, a Action, t Task, has map[string]bool
 	}
 	mounts, err := s.stepWorkspaces()
 	if err != nil {
-		return fmt.Errorf("step %s: %w", name, err)
+		return nil, nil, fmt.Errorf("step %s: %w", name, err)
 	}
 	var mounted []string
 	for _, m := range mounts {
@@ -157,15 +211,21 @@ func (w *writer) step(name string, s Step, a Action, t Task, has map[string]bool
 	if name == "report" && len(checks) > 0 {
 		var expect []any
 		for _, c := range checks {
-			expect = append(expect, fmt.Sprintf("--expect-sha256=%s.json=$(steps.%s.results.report-sha256)", c, c))
+			expect = append(expect, fmt.Sprintf("--expect-sha256=%s=$(steps.%s.results.report-sha256)", c.file, c.step))
 		}
 		values["extra-args"] = expect
 	}
 	for k := range values {
 		if !slices.Contains(a.Params, k) {
-			return fmt.Errorf("step %s: StepAction %s has no param %s", name, s.Action, k)
+			return nil, nil, fmt.Errorf("step %s: StepAction %s has no param %s", name, s.Action, k)
 		}
 	}
+	return values, mounted, nil
+}
+
+// step writes one step: ref, onError, the workspaces the Task has, the
+// params in the StepAction's order, the resources.
+func (w *writer) step(name string, s Step, a Action, values map[string]any, mounted []string) {
 	w.comment(2, s.Comment)
 	w.line(2, "- name: "+name)
 	w.line(3, "ref:")
@@ -199,15 +259,18 @@ func (w *writer) step(name string, s Step, a Action, t Task, has map[string]bool
 			w.line(5, "value: "+scalar(fmt.Sprint(v)))
 		}
 	}
-	w.comment(3, s.ResourcesComment)
+	w.resources(s.ResourcesComment, s.Requests, s.Limit)
+}
+
+func (w *writer) resources(comment string, requests map[string]string, limit string) {
+	w.comment(3, comment)
 	w.line(3, "computeResources:")
 	var req []string
-	for _, k := range slices.Sorted(maps.Keys(s.Requests)) {
-		req = append(req, k+": "+s.Requests[k])
+	for _, k := range slices.Sorted(maps.Keys(requests)) {
+		req = append(req, k+": "+requests[k])
 	}
 	w.line(4, "requests: {"+strings.Join(req, ", ")+"}")
-	w.line(4, "limits: {memory: "+s.Limit+"}")
-	return nil
+	w.line(4, "limits: {memory: "+limit+"}")
 }
 
 // override applies a Task's rewording of a shared param or workspace;

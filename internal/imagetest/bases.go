@@ -219,3 +219,26 @@ func Derive(t testing.TB, baseRef, ref string, files ...File) string {
 	d, _ := img.Digest()
 	return to.Context().Digest(d.String()).String()
 }
+
+// Index pushes reg/repo:base, an index of the amd64 image of amd64Ref and
+// the arm64 image of arm64Ref (each an image or an index), and returns it
+// by digest: a base whose local stand-in exists for one platform only.
+func Index(t testing.TB, reg, repo, amd64Ref, arm64Ref string) string {
+	t.Helper()
+	var imgs []v1.Image
+	for _, p := range []struct{ arch, ref string }{{"amd64", amd64Ref}, {"arm64", arm64Ref}} {
+		r, err := name.ParseReference(p.ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := remote.Image(r, remote.WithPlatform(v1.Platform{OS: "linux", Architecture: p.arch}))
+		if err != nil {
+			t.Fatalf("%s for linux/%s: %v", p.ref, p.arch, err)
+		}
+		if cf, err := img.ConfigFile(); err != nil || cf.Architecture != p.arch {
+			t.Fatalf("%s has no linux/%s image", p.ref, p.arch)
+		}
+		imgs = append(imgs, img)
+	}
+	return push(t, reg, repo, imgs...)
+}

@@ -12,8 +12,9 @@ import (
 )
 
 // KoConfig writes a copy of .ko.yaml whose bases are the local ones;
-// everything else (builds, flags, platforms) is the file we ship.
-func KoConfig(t testing.TB, root, static, terraform, ansible string) string {
+// everything else (builds, flags, platforms) is the file we ship. policy
+// stands in for git-init, policy-check's base.
+func KoConfig(t testing.TB, root, static, terraform, ansible, policy string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(root, ".ko.yaml"))
 	if err != nil {
@@ -22,7 +23,8 @@ func KoConfig(t testing.TB, root, static, terraform, ansible string) string {
 	text := regexp.MustCompile(`(?m)^defaultBaseImage: .*$`).ReplaceAllString(string(data), "defaultBaseImage: "+static)
 	text = regexp.MustCompile(`(?m)^(  github.com/plumbline/plumbline/images/terraform-validate:) .*$`).ReplaceAllString(text, "${1} "+terraform)
 	text = regexp.MustCompile(`(?m)^(  github.com/plumbline/plumbline/images/ansible-lint-check:) .*$`).ReplaceAllString(text, "${1} "+ansible)
-	if strings.Count(text, "127.0.0.1") != 3 {
+	text = regexp.MustCompile(`(?m)^(  github.com/plumbline/plumbline/images/policy-check:) .*$`).ReplaceAllString(text, "${1} "+policy)
+	if strings.Count(text, "127.0.0.1") != 4 {
 		t.Fatalf(".ko.yaml changed shape; the bases were not all replaced:\n%s", text)
 	}
 	dir := t.TempDir()

@@ -42,6 +42,12 @@ type Options struct {
 // missing or unreadable report is visible in every output format.
 func Merge(inputs []Input, o Options) *report.Report {
 	out := &report.Report{Tool: o.Tool, Version: o.Version, Findings: []report.Finding{}, Checks: []report.Part{}}
+	ran := map[string]bool{} // tools with a report of a run, or a skipped part shown
+	for _, in := range inputs {
+		if in.Err == nil && in.Skipped == "" && in.Report != nil && in.Report.Skipped == "" && len(in.Report.Checks) == 0 {
+			ran[in.Report.Tool] = true
+		}
+	}
 	for _, in := range inputs {
 		switch {
 		case in.Skipped != "":
@@ -63,7 +69,13 @@ func Merge(inputs []Input, o Options) *report.Report {
 				Rule: RuleCheckMissing, Severity: o.Missing, Tool: o.Tool,
 				Message: tool + " did not run: no report at " + in.Source,
 			})
+		case in.Report.Skipped != "" && ran[in.Report.Tool]:
+			// A part of a check that ran elsewhere, skipped, or a second
+			// skipped part: nothing more to tell (plumbline-validate's
+			// policy-check of the plans, when terraform-plan wrote none;
+			// terraform-plan's part says why).
 		case in.Report.Skipped != "":
+			ran[in.Report.Tool] = true
 			// The check ran and found its part of the repository absent
 			// or disabled: shown, never counted as a pass of anything.
 			r := in.Report
@@ -94,17 +106,17 @@ func Merge(inputs []Input, o Options) *report.Report {
 			out.Findings = append(out.Findings, r.Findings...)
 		}
 	}
-	ran := false
+	anyRan := false
 	for _, c := range out.Checks {
 		out.Summary.Files += c.Summary.Files
-		ran = ran || (c.Status != report.Missing && c.Status != report.Skipped)
+		anyRan = anyRan || (c.Status != report.Missing && c.Status != report.Skipped)
 	}
 	// A pipeline whose source never arrived skips every check: that must
 	// not read as a pass, however lenient Missing is for one skipped check.
 	switch {
-	case !ran && len(out.Checks) > 0 && o.Unchanged != "":
+	case !anyRan && len(out.Checks) > 0 && o.Unchanged != "":
 		out.Skipped = o.Unchanged
-	case !ran && len(out.Checks) > 0:
+	case !anyRan && len(out.Checks) > 0:
 		out.Findings = append(out.Findings, report.Finding{
 			Rule: RuleNothingRan, Severity: report.Error, Tool: o.Tool,
 			Message: "no check ran: none of the reports exists",

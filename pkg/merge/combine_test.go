@@ -115,6 +115,30 @@ func TestMerge(t *testing.T) {
 			},
 		},
 		{
+			// plumbline-validate checks the repository in its first step
+			// and the plans after terraform-plan, which most runs have none of.
+			name: "a skipped part of a check that ran, or a second skipped part, is not a check of its own",
+			inputs: []merge.Input{
+				{Source: "r/policy-check.json", Report: &report.Report{Tool: "policy-check", Summary: report.Summary{Files: 5},
+					Findings: []report.Finding{{Rule: "k8s/schema", Severity: report.Error, Message: "e", File: "a.yaml", Line: 1}}}},
+				{Source: "r/plans/policy-check.json", Report: &report.Report{Tool: "policy-check", Skipped: "no Terraform plans"}},
+				{Source: "r/dns-zone-diff.json", Report: &report.Report{Tool: "dns-zone-diff", Skipped: "no zones"}},
+				{Source: "r/more/dns-zone-diff.json", Report: &report.Report{Tool: "dns-zone-diff", Skipped: "no more zones"}},
+			},
+			opts: merge.Options{Tool: "report", Missing: report.Error, FailOn: report.Threshold(report.Error)},
+			want: &report.Report{Tool: "report",
+				Summary: report.Summary{Errors: 1, Notes: 1, Files: 5},
+				Findings: []report.Finding{
+					{Rule: "k8s/schema", Severity: report.Error, Message: "e", File: "a.yaml", Line: 1, Tool: "policy-check"},
+					{Rule: merge.RuleCheckSkipped, Severity: report.Note, Tool: "report", Message: "dns-zone-diff skipped: no zones"},
+				},
+				Checks: []report.Part{
+					{Tool: "policy-check", Source: "r/policy-check.json", Status: report.Ran, Summary: report.Summary{Errors: 1, Files: 5}},
+					{Tool: "dns-zone-diff", Source: "r/dns-zone-diff.json", Status: report.Skipped, Reason: "no zones"},
+				},
+			},
+		},
+		{
 			name:   "an unreadable report is an error with its reason, and fails even at failOn never",
 			inputs: []merge.Input{{Source: "r/x.json", Err: errors.New("r/x.json:1:1: want a JSON object")}},
 			opts:   merge.Options{Tool: "report", Missing: report.Note, FailOn: report.Never},

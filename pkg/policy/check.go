@@ -75,6 +75,7 @@ type Check struct {
 	baseConfig, baseConfigSum  string
 	baseRevision               string
 	plans                      string
+	plansOnly                  bool
 	regoVersion, waivers       string
 	capabilities               string
 	memory                     int
@@ -154,6 +155,7 @@ func (c *Check) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.baseConfigSum, "base-config-sha256", "", "the sha256 of --base-config, `HEX`, as the fetch step recorded it (\""+config.NoFile+"\": the base branch has none); empty: no base branch (a push)")
 	fs.StringVar(&c.baseRevision, "base-revision", "", "the pull request's base `COMMIT`, when --base-config is where no step a pull request's code runs in can write (a Pipeline's fetch Task's workspace: a directory, its .plumbline.yaml absent when the base branch has none); empty, without --base-config-sha256: no base branch (a push)")
 	fs.StringVar(&c.plans, "plans", "", "`DIR` of Terraform plans as terraform-plan writes them (MODULE.tfplan.json): each is checked as its root module's plan (the bundled library's homelab.terraform_plan rules), its findings placed at the module; a DIR that is not there is none")
+	fs.BoolVar(&c.plansOnly, "plans-only", false, "check only the plans in --plans, none of the repository's files, and skip when there are none: the one-pod Task checks the repository in its first step, before any step runs the repository's code, and the plans with this after terraform-plan")
 	fs.Var(&c.repoURLs, "repo-url", "`URL`s this repository is cloned from, besides .git/config's remotes (data.plumbline.repository.urls: which ArgoCD Applications deploy from it; repeatable)")
 	fs.Var(&c.release, "kubernetes-version", "the cluster's Kubernetes `VERSION` (1.31, v1.31.4+k3s1): API versions it no longer serves are k8s/api-removed errors, deprecated ones k8s/api-deprecated warnings (default: only what the built-in schema's release serves)")
 	c.changes.Register(fs, "policy-check reads the whole repository under its paths (the secret scan every file, the address plan, Tekton references, CRD schemas and the rendered diff all of it), so it is skipped only when the change touches none of its paths, policies, data or waivers")
@@ -180,11 +182,16 @@ func (c *Check) Run(ctx context.Context, req cli.Request) (*report.Report, error
 		}
 		ignore = re
 	}
+	if c.plansOnly {
+		if err := c.onlyPlans(); err != nil {
+			return nil, err
+		}
+	}
 	set, err := c.changes.Load()
 	if err != nil {
 		return nil, cli.Usagef("--changes: %w", err)
 	}
-	if set != nil && !c.touched(set, req.Paths) {
+	if set != nil && !c.plansOnly && !c.touched(set, req.Paths) {
 		return nil, cli.Skipf("the change touches nothing under %s, nor a policy, data or waiver file", strings.Join(req.Paths, ", "))
 	}
 	paths, shown, remove, err := c.policyDirs()
@@ -409,6 +416,26 @@ func (c *Check) touched(set *change.Set, paths []string) bool {
 		}
 	}
 	return false
+}
+
+// onlyPlans makes the run --plans-only: the plans are its only inputs,
+// and nothing that reads the repository runs (the rendering, the rendered
+// diff, the schema check, the secret scan, the address plan, the Tekton
+// references); with no plan it is a skip.
+func (c *Check) onlyPlans() error {
+	if c.plans == "" {
+		return cli.Usagef("--plans-only needs --plans DIR")
+	}
+	files, _, err := planInputs(c.plans)
+	if err != nil {
+		return cli.Usagef("--plans: %w", err)
+	}
+	if len(files) == 0 {
+		return cli.Skipf("no Terraform plans in %s: terraform-plan planned nothing (not a trusted run, or no root module has a state)", c.plans)
+	}
+	c.schema, c.secrets, c.addresses, c.tekton, c.combine = false, false, false, false, false
+	c.kustomize, c.helm, c.baseDir, c.fetchCharts = "off", "off", "", false
+	return nil
 }
 
 // planInputs are the plans terraform-plan wrote into dir, and the root
@@ -708,9 +735,12 @@ type inputs struct {
 
 func (c *Check) inputs(ctx context.Context, walk *tree.Walk, paths []string, ignore *regexp.Regexp) (inputs, error) {
 	var in inputs
-	files, templates, err := discover(walk, paths, ignore, c.waivers)
-	if err != nil {
-		return in, cli.Usagef("%w", err)
+	var files, templates []string
+	var err error
+	if !c.plansOnly {
+		if files, templates, err = discover(walk, paths, ignore, c.waivers); err != nil {
+			return in, cli.Usagef("%w", err)
+		}
 	}
 	planFiles, planModules, err := planInputs(c.plans)
 	if err != nil {

@@ -72,7 +72,20 @@ func setup(t *testing.T) *world {
 		start := time.Now()
 		static, terraform, ansible := imagetest.Bases(t, w.reg, root)
 		w.ansible = ansible
-		koDir := imagetest.KoConfig(t, root, static, terraform, ansible)
+		// The git-fetch StepAction's default image, under the name it has
+		// on gcr.io (containerd mirrors gcr.io to our registry): Tekton's
+		// git-init from source on the Debian root with git. It is
+		// policy-check's base too (plumbline-validate fetches and checks
+		// in one container), for amd64; no test fetches on arm64.
+		gitInit, err := os.ReadFile(filepath.Join(w.state, "bin", "git-init"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gitInitRef := imagetest.Derive(t, ansible, w.reg+"/tekton-releases/github.com/tektoncd/pipeline/cmd/git-init:v0.40.2",
+			imagetest.File{Name: "ko-app/", Mode: 0o755}, imagetest.File{Name: "ko-app/git-init", Mode: 0o755, Data: gitInit},
+			imagetest.File{Name: "home/git/", Mode: 0o1777})
+		policy := imagetest.Index(t, w.reg, "bases/policy-check", gitInitRef, static)
+		koDir := imagetest.KoConfig(t, root, static, terraform, ansible, policy)
 		w.refs = imagetest.MakeImages(t, root, w.reg, koDir, filepath.Join(w.state, "plumbline-images.txt"), version)
 		// The first test's temporary directories go with it; later
 		// builds (make install) read the config from the state.

@@ -31,7 +31,9 @@ import (
 
 // validateWant is each step of plumbline-validate with its exit code on
 // examples/homelab: the checks find the planted mistakes (1), and with
-// onError: continue the report still runs and fails (1).
+// onError: continue the report still runs and fails (1). policy-check
+// runs in the fetch step, whose exit is the fetch's; the policy-check
+// step checks only the plans, which an untrusted run has none of.
 // prWant is each step's exit on a pull request of the example: the
 // checks its change touches nothing of are skipped (exit 0);
 // terraform-validate fails when it touches envs/lab, whose module has a
@@ -46,7 +48,7 @@ func prWant(terraform bool) map[string]int32 {
 }
 
 func validateWant(dns bool) map[string]int32 {
-	want := map[string]int32{"fetch": 0, "terraform-plan": 0, "policy-check": 1, "dns-zone-diff": 0, "terraform-validate": 1,
+	want := map[string]int32{"fetch": 0, "terraform-plan": 0, "policy-check": 0, "dns-zone-diff": 0, "terraform-validate": 1,
 		"ansible-lint-check": 1, "report": 1}
 	if dns {
 		want["dns-zone-diff"] = 1
@@ -390,9 +392,16 @@ func stepTimes(start time.Time, p *corev1.Pod) string {
 			}
 		}
 		out, _ := exec.Command("kubectl", "logs", "--timestamps", "-n", p.Namespace, p.Name, "-c", c.Name).Output()
-		var spoke time.Time
-		if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); lines[len(lines)-1] != "" {
+		var spoke, fetched time.Time
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if lines[len(lines)-1] != "" {
 			spoke, _ = time.Parse(time.RFC3339Nano, strings.Fields(lines[len(lines)-1])[0])
+		}
+		for _, l := range lines {
+			// git-init's last line: the fetch step runs policy-check after it.
+			if strings.Contains(l, "Successfully cloned") {
+				fetched, _ = time.Parse(time.RFC3339Nano, strings.Fields(l)[0])
+			}
 		}
 		at := func(x time.Time) string {
 			if x.IsZero() {
@@ -401,6 +410,9 @@ func stepTimes(start time.Time, p *corev1.Pod) string {
 			return fmt.Sprintf("%+.2fs", x.Sub(start).Seconds())
 		}
 		part := fmt.Sprintf("%s started %s, last output %s", strings.TrimPrefix(c.Name, "step-"), at(began), at(spoke))
+		if !fetched.IsZero() {
+			part += fmt.Sprintf(" (fetched %s, policy-check after)", at(fetched))
+		}
 		if !last.IsZero() && !began.IsZero() && began.After(last) {
 			part += fmt.Sprintf(" (waited %.2fs)", began.Sub(last).Seconds())
 			waited += began.Sub(last)

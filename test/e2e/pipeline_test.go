@@ -21,7 +21,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/plumbline/plumbline/internal/bindtest"
-	"github.com/plumbline/plumbline/internal/imagetest"
 	"github.com/plumbline/plumbline/internal/shlex"
 	"github.com/plumbline/plumbline/pkg/report"
 )
@@ -54,17 +53,6 @@ func install(t *testing.T, w *world) *installed {
 				"IMAGE_REFS="+filepath.Join(w.state, "plumbline-images.txt"), "CATALOG="+in.catalog,
 				"KO_DOCKER_REPO="+w.reg+"/plumbline")
 		}
-		// The git-fetch StepAction's default image, under the name it has
-		// on gcr.io (containerd mirrors gcr.io to our registry): Tekton's
-		// git-init from source on a Debian root with git.
-		gitInit, err := os.ReadFile(filepath.Join(w.state, "bin", "git-init"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		imagetest.Derive(t, w.ansible, w.reg+"/tekton-releases/github.com/tektoncd/pipeline/cmd/git-init:v0.40.2",
-			imagetest.File{Name: "ko-app/", Mode: 0o755}, imagetest.File{Name: "ko-app/git-init", Mode: 0o755, Data: gitInit},
-			imagetest.File{Name: "home/git/", Mode: 0o1777})
-
 		git := filepath.Join(w.state, "git")
 		in.repoDir = gitRepo(t, filepath.Join(w.root, "examples", "homelab"), filepath.Join(git, "homelab.git"))
 		in.repoURL = "git://" + w.hostIP + "/homelab.git"

@@ -112,7 +112,10 @@ func TestImages(t *testing.T) {
 	reg := strings.TrimPrefix(srv.URL, "http://")
 
 	static, terraform, ansible := imagetest.Bases(t, reg, root)
-	koDir := imagetest.KoConfig(t, root, static, terraform, ansible)
+	// policy-check's base is Tekton's git-init, for plumbline-validate's
+	// first step (fetch, then check); nothing fetches here, so the static
+	// base stands in for it (test/e2e builds it on git-init).
+	koDir := imagetest.KoConfig(t, root, static, terraform, ansible, static)
 	refsFile := filepath.Join(t.TempDir(), "images.txt")
 	refs := imagetest.MakeImages(t, root, reg, koDir, refsFile, version)
 	var names []string
