@@ -107,11 +107,16 @@ func TestRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, actions := tiny(t, tc.change)
-			_, err := Generate(d, actions, d.Tasks[0])
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %v, want %q", err, tc.want)
-			}
+			refused(t, d, actions, tc.want)
 		})
+	}
+}
+
+// refused wants the description's first Task refused, saying want.
+func refused(t *testing.T, d *Description, actions map[string]Action, want string) {
+	t.Helper()
+	if _, err := Generate(d, actions, d.Tasks[0]); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
 	}
 }
 
@@ -280,10 +285,7 @@ func TestCompositeRefused(t *testing.T) {
 			first, second := actions["plumbline-git-fetch"], actions["plumbline-check"]
 			tc.change(&first, &second)
 			actions["plumbline-git-fetch"], actions["plumbline-check"] = first, second
-			_, err := Generate(d, actions, d.Tasks[0])
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %v, want %q", err, tc.want)
-			}
+			refused(t, d, actions, tc.want)
 		})
 	}
 }
