@@ -214,18 +214,15 @@ func marshal(n *yaml.Node) (string, error) {
 	return b.String(), enc.Close()
 }
 
-// readResults is arg for the shell, each of the first's results it takes
-// read from its file; arg must otherwise need no quoting.
+// readResults is arg, FLAG=$(steps.FIRST.results.NAME), for the shell:
+// the result read from its file. FLAG must need no quoting.
 func readResults(arg, own string, results []string) (string, error) {
-	out := arg
-	for _, r := range results {
-		out = strings.ReplaceAll(out, own+r+")", `$(cat "$(step.results.`+r+`.path)")`)
-	}
-	rest := strings.ReplaceAll(out, `$(cat "$(step.results.`, "")
-	if strings.Contains(out, own) || strings.ContainsAny(strings.NewReplacer(`.path)")`, "").Replace(rest), "\"`\\$") {
+	flag, rest, _ := strings.Cut(arg, own)
+	name, ok := strings.CutSuffix(rest, ")")
+	if !ok || !slices.Contains(results, name) || strings.ContainsAny(flag, "\"`\\$") {
 		return "", fmt.Errorf("arg %q: want FLAG=RESULT of the first step, nothing the shell would read", arg)
 	}
-	return `"` + out + `"`, nil
+	return `"` + flag + `$(cat "$(step.results.` + name + `.path)")"`, nil
 }
 
 // larger reports whether quantity a is more than b ("1Gi" > "256Mi");

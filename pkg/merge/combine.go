@@ -42,10 +42,12 @@ type Options struct {
 // missing or unreadable report is visible in every output format.
 func Merge(inputs []Input, o Options) *report.Report {
 	out := &report.Report{Tool: o.Tool, Version: o.Version, Findings: []report.Finding{}, Checks: []report.Part{}}
-	ran := map[string]bool{} // tools with a report of a run, or a skipped part shown
+	// The tools a part already stands for: one that ran, or the first
+	// skipped one.
+	shown := map[string]bool{}
 	for _, in := range inputs {
 		if in.Err == nil && in.Skipped == "" && in.Report != nil && in.Report.Skipped == "" && len(in.Report.Checks) == 0 {
-			ran[in.Report.Tool] = true
+			shown[in.Report.Tool] = true
 		}
 	}
 	for _, in := range inputs {
@@ -69,13 +71,13 @@ func Merge(inputs []Input, o Options) *report.Report {
 				Rule: RuleCheckMissing, Severity: o.Missing, Tool: o.Tool,
 				Message: tool + " did not run: no report at " + in.Source,
 			})
-		case in.Report.Skipped != "" && ran[in.Report.Tool]:
+		case in.Report.Skipped != "" && shown[in.Report.Tool]:
 			// A part of a check that ran elsewhere, skipped, or a second
 			// skipped part: nothing more to tell (plumbline-validate's
 			// policy-check of the plans, when terraform-plan wrote none;
 			// terraform-plan's part says why).
 		case in.Report.Skipped != "":
-			ran[in.Report.Tool] = true
+			shown[in.Report.Tool] = true
 			// The check ran and found its part of the repository absent
 			// or disabled: shown, never counted as a pass of anything.
 			r := in.Report
