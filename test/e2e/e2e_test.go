@@ -231,14 +231,30 @@ spec:
 `, pv, mode, dir, ns, claim), "apply", "-f", "-")
 }
 
+// namespace makes the namespace if it is not there and returns once its
+// default ServiceAccount is: the controller-manager adds that account a
+// moment after the namespace, and Tekton refuses a TaskRun's pod until it
+// exists ("serviceaccounts \"default\" not found"; a CI run's first test
+// of a namespace hit it).
 func namespace(t *testing.T, name string) {
 	t.Helper()
-	if out, err := exec.Command("kubectl", "get", "namespace", name).CombinedOutput(); err == nil {
-		return
-	} else if !strings.Contains(string(out), "NotFound") {
-		t.Fatalf("kubectl get namespace %s: %s", name, out)
+	if out, err := exec.Command("kubectl", "get", "namespace", name).CombinedOutput(); err != nil {
+		if !strings.Contains(string(out), "NotFound") {
+			t.Fatalf("kubectl get namespace %s: %s", name, out)
+		}
+		kubectl(t, "", "create", "namespace", name)
 	}
-	kubectl(t, "", "create", "namespace", name)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		out, err := exec.Command("kubectl", "get", "serviceaccount", "default", "-n", name).CombinedOutput()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("namespace %s has no default ServiceAccount after a minute: %s", name, out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // runTaskRun creates tr, waits for it to finish and logs how it went; it
