@@ -160,7 +160,8 @@ func policyBench(b *testing.B, inputs func(dir string), rules func(dir string)) 
 // references; policy-check's own cost of those is in docs/policy-check.md).
 var conftestWork = []string{"--schema=false", "--kustomize=off", "--helm=off", "--secrets=false", "--addresses=false", "--tekton=false"}
 
-func policyBenchWith(b *testing.B, inputs func(dir string), rules func(dir string), work []string) {
+// conftestBin is the peer's binary, which make tools installs.
+func conftestBin(b *testing.B) string {
 	conftest, err := filepath.Abs("../build/tools/conftest")
 	if err == nil {
 		_, err = os.Stat(conftest)
@@ -168,6 +169,11 @@ func policyBenchWith(b *testing.B, inputs func(dir string), rules func(dir strin
 	if err != nil {
 		b.Fatalf("conftest is the peer: run make tools (%v)", err)
 	}
+	return conftest
+}
+
+func policyBenchWith(b *testing.B, inputs func(dir string), rules func(dir string), work []string) {
+	conftest := conftestBin(b)
 	bin := buildTool(b, "policy-check")
 	dir := b.TempDir()
 	in, policy := filepath.Join(dir, "inputs"), filepath.Join(dir, "policy")
@@ -266,13 +272,7 @@ func BenchmarkPolicyCheckYAML2000BodiesWhole(b *testing.B) {
 // reading and parsing 2,000 files cost nothing, which no change outside
 // OPA's evaluator can pass (issue 37 section 4 asks 8x; docs/policy-check.md).
 func BenchmarkPolicyCheckYAML2000BodiesFloor(b *testing.B) {
-	conftest, err := filepath.Abs("../build/tools/conftest")
-	if err == nil {
-		_, err = os.Stat(conftest)
-	}
-	if err != nil {
-		b.Fatalf("conftest is the peer: run make tools (%v)", err)
-	}
+	conftest := conftestBin(b)
 	bin := buildTool(b, "policy-check")
 	dir := b.TempDir()
 	in, policy, never := filepath.Join(dir, "inputs"), filepath.Join(dir, "policy"), filepath.Join(dir, "never")
