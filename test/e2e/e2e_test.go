@@ -244,17 +244,7 @@ func namespace(t *testing.T, name string) {
 		}
 		kubectl(t, "", "create", "namespace", name)
 	}
-	deadline := time.Now().Add(time.Minute)
-	for {
-		out, err := exec.Command("kubectl", "get", "serviceaccount", "default", "-n", name).CombinedOutput()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("namespace %s has no default ServiceAccount after a minute: %s", name, out)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	kubectl(t, "", "wait", "--for=create", "serviceaccount/default", "-n", name, "--timeout=60s")
 }
 
 // runTaskRun creates tr, waits for it to finish and logs how it went; it
